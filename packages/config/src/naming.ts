@@ -1,0 +1,47 @@
+/** Naming shared by every stack: `<project>-<team>-<name>` within AWS's name limits. */
+
+export const PROJECT = "retrain";
+
+/** Pulumi project names of the three stack kinds (Pulumi.yaml `name`). */
+export const PULUMI_PROJECTS = {
+  iam: "retrain-iam",
+  fleet: "retrain-fleet",
+  scheduling: "retrain-scheduling",
+} as const;
+
+export type StackKind = keyof typeof PULUMI_PROJECTS;
+
+/** A lowercase slug: team, window, task, pool and environment names. */
+export const SLUG_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+/** Limits of the AWS name fields that our names end up in. */
+export const AWS_NAME_LIMITS = {
+  iamRole: 64,
+  iamInstanceProfile: 128,
+  maintenanceWindow: 128,
+  ssmDocument: 128,
+  securityGroup: 255,
+  launchTemplate: 128,
+  logGroup: 512,
+  s3Bucket: 63,
+} as const;
+
+export type AwsNameKind = keyof typeof AWS_NAME_LIMITS;
+
+/**
+ * `retrain-<part>-<part>...`, checked against the AWS limit of `kind`. Throws when too long rather
+ * than truncating: a truncated name could collide with another team's resource.
+ */
+export function resourceName(kind: AwsNameKind, ...parts: string[]): string {
+  const name = [PROJECT, ...parts].join("-");
+  const limit = AWS_NAME_LIMITS[kind];
+  if (name.length > limit) {
+    throw new Error(`name "${name}" is ${name.length} characters; AWS allows at most ${limit} for a ${kind}`);
+  }
+  return name;
+}
+
+/** The fully qualified StackReference name of a stack on the default (DIY/local) backend. */
+export function defaultStackRef(kind: StackKind, stack: string): string {
+  return `organization/${PULUMI_PROJECTS[kind]}/${stack}`;
+}

@@ -1,0 +1,47 @@
+/**
+ * The outputs one stack hands to another. Each upstream stack exports exactly these keys; each
+ * downstream stack reads them only through the typed StackReference helpers in `references.ts`.
+ */
+import { z } from "zod";
+
+export const iamOutputsSchema = z.object({
+  maintenanceWindowRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
+  instanceProfileName: z.string().min(1),
+  instanceRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
+  artifactBucket: z.string().min(3),
+  logGroupName: z.string().min(1),
+});
+export type IamOutputs = z.infer<typeof iamOutputsSchema>;
+
+export const poolOutputSchema = z.object({
+  name: z.string(),
+  instanceType: z.string(),
+  instanceIds: z.array(z.string()),
+  /** The tag windows target: `tag:<key>` = value. */
+  targetTag: z.object({ key: z.string(), value: z.string() }),
+});
+export type PoolOutput = z.infer<typeof poolOutputSchema>;
+
+export const fleetOutputsSchema = z.object({
+  pools: z.array(poolOutputSchema),
+  region: z.string(),
+});
+export type FleetOutputs = z.infer<typeof fleetOutputsSchema>;
+
+export const windowOutputSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  schedule: z.string(),
+  /** Next runs as ISO 8601 UTC instants, computed at deploy time. */
+  nextRuns: z.array(z.string()),
+});
+export type WindowOutput = z.infer<typeof windowOutputSchema>;
+
+export const schedulingOutputsSchema = z.object({ windows: z.array(windowOutputSchema) });
+export type SchedulingOutputs = z.infer<typeof schedulingOutputsSchema>;
+
+export const OUTPUT_SCHEMAS = {
+  iam: iamOutputsSchema,
+  fleet: fleetOutputsSchema,
+  scheduling: schedulingOutputsSchema,
+} as const;

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+// One run over every project of the workspace. Workspace packages resolve to their TypeScript
+// sources through the "@retrain/source" export condition, so tests never read stale builds.
+export default defineConfig({
+  resolve: { conditions: ["@retrain/source"] },
+  ssr: { resolve: { conditions: ["@retrain/source"], externalConditions: ["@retrain/source"] } },
+  test: {
+    include: ["{packages,stacks,policies}/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
