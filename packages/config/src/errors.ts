@@ -2,9 +2,23 @@
 import type { z } from "zod";
 
 export interface ConfigProblem {
-  /** Pulumi config key path, e.g. `scheduling:windows[0].schedule`. */
+  /**
+   * Pulumi config key path, e.g. `scheduling:windows[0].schedule`; empty for a problem of the whole
+   * file (YAML syntax, file name, top-level settings).
+   */
   key: string;
   message: string;
+  /** 1-based line (and column) in the file, when the problem has a place there. */
+  line?: number;
+  column?: number;
+}
+
+/** `file:line:col` style location prefix of one problem. */
+function formatProblem(p: ConfigProblem): string {
+  const where =
+    p.line === undefined ? "" : p.column === undefined ? `line ${p.line}` : `line ${p.line}:${p.column}`;
+  const head = [p.key, where && (p.key ? `(${where})` : where)].filter(Boolean).join(" ");
+  return head ? `${head}: ${p.message}` : p.message;
 }
 
 export class ConfigError extends Error {
@@ -14,9 +28,7 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(
-      `invalid config in ${file}:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`,
-    );
+    super(`invalid config in ${file}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
   }
 }
 
@@ -29,17 +41,79 @@ export function configKey(namespace: string, path: readonly PropertyKey[]): stri
   return key;
 }
 
-/** One problem per zod issue, unknown keys spelled out, in the order zod found them. */
-export function problemsFromZod(namespace: string, error: z.ZodError): ConfigProblem[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const part of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[part];
+  }
+  return v;
+}
+
+/**
+ * The keys an object schema allows at `path`, walking through arrays and wrappers (optional, default,
+ * pipe); undefined when the path does not lead to an object schema.
+ */
+export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let s: z.core.$ZodType | undefined = schema;
+  let i = 0;
+  while (s) {
+    const def = s._zod.def as unknown as Record<string, unknown> & { type: string };
+    switch (def.type) {
+      case "optional":
+      case "default":
+      case "prefault":
+      case "nullable":
+      case "readonly":
+        s = def.innerType as z.core.$ZodType;
+        continue;
+      case "pipe":
+        s = def.in as z.core.$ZodType;
+        continue;
+      case "array":
+        if (i >= path.length) return undefined;
+        i++;
+        s = def.element as z.core.$ZodType;
+        continue;
+      case "object": {
+        const shape = def.shape as Record<string, z.core.$ZodType>;
+        if (i >= path.length) return Object.keys(shape);
+        s = shape[String(path[i++])];
+        continue;
+      }
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One problem per zod issue, unknown keys spelled out, in the order zod found them. With `input`
+ * (what was validated), a missing key reads "required" instead of zod's "received undefined"; with
+ * `schema`, an unknown key lists the keys allowed there.
+ */
+export function problemsFromZod(
+  namespace: string,
+  error: z.ZodError,
+  input?: unknown,
+  schema?: z.ZodType,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
+      const allowed = schema && allowedKeysAt(schema, issue.path);
+      const hint = allowed ? `allowed: ${allowed.join(", ")}` : "check the spelling";
       for (const k of issue.keys) {
-        problems.push({ key: configKey(namespace, [...issue.path, k]), message: "unknown key (check the spelling)" });
+        problems.push({ key: configKey(namespace, [...issue.path, k]), message: `unknown key (${hint})` });
       }
       continue;
     }
-    problems.push({ key: configKey(namespace, issue.path), message: issue.message });
+    let message = issue.message;
+    if (issue.code === "invalid_type" && input !== undefined && valueAt(input, issue.path) === undefined) {
+      message = `required: expected ${issue.expected}`;
+    }
+    problems.push({ key: configKey(namespace, issue.path), message });
   }
   return problems;
 }

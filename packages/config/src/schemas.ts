@@ -23,9 +23,14 @@ export const stackRefSchema = z
   .regex(/^([A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be `organization/project/stack`");
 
 /** AWS region code such as eu-west-1. */
-export const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
+export const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
 
 // ---------------------------------------------------------------- iam
+
+/** Retention periods CloudWatch Logs accepts (the ones useful for training logs). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] as const;
 
 export const iamConfigSchema = z.strictObject({
   /** Environment this stack serves; also its Pulumi stack name. */
@@ -37,11 +42,10 @@ export const iamConfigSchema = z.strictObject({
     .optional(),
   /** Days CloudWatch keeps training logs. */
   logRetentionDays: z
-    .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365].map((d) => z.literal(d)) as [
-      z.ZodLiteral<number>,
-      z.ZodLiteral<number>,
-      ...z.ZodLiteral<number>[],
-    ])
+    .literal(
+      LOG_RETENTION_DAYS,
+      `must be one of the CloudWatch retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    )
     .default(30),
   /** Allow window tasks to start/stop the fleet through the AWS-StartEC2Instance/StopEC2Instance automations. */
   allowStartStop: z.boolean().default(true),
@@ -60,7 +64,10 @@ export const poolSchema = z.strictObject({
   /** A GPU instance type (g4dn, g5, g6, g6e, gr6, p3, p4d, p5 families...). */
   instanceType: z
     .string()
-    .regex(/^(g4dn|g4ad|g5|g5g|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200)\.[a-z0-9]+$/, "must be a GPU instance type such as g5.xlarge"),
+    .regex(
+      /^(g4dn|g4ad|g5|g5g|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200)\.[a-z0-9]+$/,
+      "must be a GPU instance type such as g5.xlarge",
+    ),
   /** Number of instances in the pool. */
   count: z.number().int().min(1).max(50).default(1),
   /** Encrypted gp3 root volume size in GiB. */
@@ -73,7 +80,10 @@ export const fleetConfigSchema = z.strictObject({
   /** StackReference of the IAM stack; default `organization/retrain-iam/<environment>`. */
   iamStack: stackRefSchema.optional(),
   /** Public SSM parameter holding the AMI id. */
-  amiParameter: z.string().startsWith("/aws/service/", "must be a public AWS SSM parameter path").default(DEFAULT_AMI_PARAMETER),
+  amiParameter: z
+    .string()
+    .startsWith("/aws/service/", "must be a public AWS SSM parameter path")
+    .default(DEFAULT_AMI_PARAMETER),
   /** Subnets to launch into; default: the default VPC's subnets. */
   subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).optional(),
   pools: z
@@ -82,7 +92,8 @@ export const fleetConfigSchema = z.strictObject({
     .superRefine((pools, ctx) => {
       const seen = new Set<string>();
       pools.forEach((p, i) => {
-        if (seen.has(p.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate pool "${p.name}"` });
+        if (seen.has(p.name))
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate pool "${p.name}"` });
         seen.add(p.name);
       });
     }),
@@ -97,7 +108,14 @@ export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 const concurrencySchema = z
   .union([z.string(), z.number().int().min(0)])
   .transform((v) => String(v))
-  .pipe(z.string().regex(/^([1-9][0-9]*|[0-9]|[1-9][0-9]?%|100%|0%)$/, "must be a number or a percentage such as \"1\" or \"50%\""));
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^([1-9][0-9]*|[0-9]|[1-9][0-9]?%|100%|0%)$/,
+        'must be a number or a percentage such as "1" or "50%"',
+      ),
+  );
 
 export const taskSchema = z.strictObject({
   name: slug("task name", 32),
@@ -156,7 +174,11 @@ export const windowSchema = z
         message: `${parsed.error.message} (at position ${parsed.error.position} of "${w.schedule}")`,
       });
     } else if (w.offsetDays !== undefined && parsed.schedule.type !== "cron") {
-      ctx.addIssue({ code: "custom", path: ["offsetDays"], message: "offsetDays is allowed only with a cron(...) schedule" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["offsetDays"],
+        message: "offsetDays is allowed only with a cron(...) schedule",
+      });
     }
     if (w.mode === "maintenance-window" && w.cutoffHours >= w.durationHours) {
       ctx.addIssue({
@@ -166,7 +188,11 @@ export const windowSchema = z
       });
     }
     if (w.mode === "association" && w.timezone !== "UTC") {
-      ctx.addIssue({ code: "custom", path: ["timezone"], message: "associations run in UTC only; remove timezone or set UTC" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["timezone"],
+        message: "associations run in UTC only; remove timezone or set UTC",
+      });
     }
     if (w.mode === "association" && w.tasks.length !== 1) {
       ctx.addIssue({ code: "custom", path: ["tasks"], message: "an association runs exactly one task" });
@@ -183,7 +209,8 @@ export const windowSchema = z
     });
     const names = new Set<string>();
     w.tasks.forEach((t, i) => {
-      if (names.has(t.name)) ctx.addIssue({ code: "custom", path: ["tasks", i, "name"], message: `duplicate task "${t.name}"` });
+      if (names.has(t.name))
+        ctx.addIssue({ code: "custom", path: ["tasks", i, "name"], message: `duplicate task "${t.name}"` });
       names.add(t.name);
     });
   });
@@ -203,7 +230,8 @@ export const schedulingConfigSchema = z.strictObject({
     .superRefine((windows, ctx) => {
       const seen = new Set<string>();
       windows.forEach((w, i) => {
-        if (seen.has(w.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate window "${w.name}"` });
+        if (seen.has(w.name))
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate window "${w.name}"` });
         seen.add(w.name);
       });
     }),
@@ -217,4 +245,6 @@ export const STACK_SCHEMAS = {
   scheduling: { namespace: "scheduling", schema: schedulingConfigSchema },
 } as const;
 
-export type StackConfigOf<K extends keyof typeof STACK_SCHEMAS> = z.infer<(typeof STACK_SCHEMAS)[K]["schema"]>;
+export type StackConfigOf<K extends keyof typeof STACK_SCHEMAS> = z.infer<
+  (typeof STACK_SCHEMAS)[K]["schema"]
+>;

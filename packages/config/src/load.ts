@@ -1,0 +1,348 @@
+/**
+ * Reading a Pulumi stack config file (`Pulumi.<stack>.yaml`) outside Pulumi (plan, Nx plugin, CLI) and
+ * validating it with the same zod schemas the stack programs use. Every problem is collected before
+ * throwing, each naming the config key and its line in the file.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
+import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
+import { regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+
+/** A validated stack config of one kind. */
+export interface LoadedStack<K extends StackKind> {
+  /** Absolute path of the config file. */
+  file: string;
+  kind: K;
+  /** Pulumi project name (Pulumi.yaml `name`), e.g. `retrain-scheduling`. */
+  project: string;
+  /** Pulumi stack name, from the file name `Pulumi.<stack>.yaml`. */
+  stack: string;
+  /** `aws:region`. */
+  region: string;
+  /** The kind's namespace validated, defaults applied. */
+  config: StackConfigOf<K>;
+  /**
+   * Every Pulumi config key (`aws:region`, `scheduling:windows`, ...) with its value as written in
+   * YAML: objects and arrays stay structured, secrets stay `{ secure: "<ciphertext>" }`. Feed it to
+   * Pulumi's runtime config (which stores non-strings as JSON text).
+   */
+  raw: Record<string, unknown>;
+}
+
+/** A validated stack config; `kind` discriminates `config`. */
+export type LoadedStackConfig = { [K in StackKind]: LoadedStack<K> }[StackKind];
+
+export interface LoadStackConfigOptions {
+  /** The stack kind; default: from the Pulumi project above the file, its path, or its namespace. */
+  kind?: StackKind;
+  /** The Pulumi project name; default: the nearest Pulumi.yaml's `name`, else the kind's project. */
+  project?: string;
+  /** How errors name the file (e.g. workspace-relative); default: the path as given. */
+  displayName?: string;
+}
+
+/** `aws:` keys a stack config may set; only `aws:region` is required and validated. */
+export const AWS_CONFIG_KEYS = ["region", "profile", "allowedAccountIds", "forbiddenAccountIds"] as const;
+
+/** Top-level settings of a Pulumi stack file besides `config` (secrets provider state, ESC). */
+const STACK_FILE_SETTINGS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+const STACK_FILE_NAME = /^Pulumi\.([^/\\]+)\.ya?ml$/;
+
+const KINDS = Object.keys(PULUMI_PROJECTS) as StackKind[];
+
+/** The key naming the stack in each kind's namespace: it must equal the Pulumi stack name. */
+const IDENTITY_KEY: Record<StackKind, string> = {
+  iam: "environment",
+  fleet: "environment",
+  scheduling: "team",
+};
+
+/** The stack name a config file holds, from `Pulumi.<stack>.yaml`; undefined for other names. */
+export function stackNameFromFile(file: string): string | undefined {
+  return STACK_FILE_NAME.exec(path.basename(file))?.[1];
+}
+
+/** The nearest Pulumi.yaml at or above `dir`, with its project `name`. */
+export function findPulumiProject(dir: string): { dir: string; name: string | undefined } | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    const candidate = path.join(current, "Pulumi.yaml");
+    if (existsSync(candidate)) return { dir: current, name: readProjectName(candidate) };
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** `name` of a Pulumi.yaml project file; undefined when unreadable or absent. */
+export function readProjectName(pulumiYaml: string): string | undefined {
+  try {
+    const doc = parseDocument(readFileSync(pulumiYaml, "utf8"));
+    const name = doc.get("name");
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kind of a Pulumi project name (`retrain-iam` → `iam`). */
+export function kindOfProject(project: string | undefined): StackKind | undefined {
+  return KINDS.find((k) => PULUMI_PROJECTS[k] === project);
+}
+
+/** The kind a path lies under: `.../stacks/<kind>/...`. */
+function kindOfPath(file: string): StackKind | undefined {
+  const parts = path.resolve(file).split(path.sep);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] === "stacks") return KINDS.find((k) => k === parts[i + 1]);
+  }
+  return undefined;
+}
+
+/** Line and column (1-based) of the YAML node a path leads to, or of its deepest existing ancestor. */
+function locate(
+  doc: Document,
+  lines: LineCounter,
+  yamlPath: readonly PropertyKey[],
+): Pick<ConfigProblem, "line" | "column"> {
+  let node: unknown = doc.contents;
+  let at: Node | null | undefined = doc.contents;
+  for (const seg of yamlPath) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (!pair) break;
+      // Point at the key: a block value starts on the next line.
+      at = isScalar(pair.key) ? pair.key : (pair.value as Node | null);
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (!item) break;
+      at = item as Node;
+      node = item;
+    } else break;
+  }
+  const offset = at?.range?.[0];
+  if (offset === undefined) return {};
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function isSecure(v: unknown): v is { secure: string } {
+  return isRecord(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
+}
+
+/**
+ * Replaces Pulumi `secure:` values with their ciphertext (an opaque string: present, not checkable)
+ * and records where they were, so format checks on them can be skipped.
+ */
+function openSecrets(value: unknown, at: PropertyKey[], found: PropertyKey[][]): unknown {
+  if (isSecure(value)) {
+    found.push(at);
+    return value.secure;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => openSecrets(v, [...at, i], found));
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openSecrets(v, [...at, k], found)]));
+  }
+  return value;
+}
+
+const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
+  a.length === b.length && a.every((p, i) => p === b[i]);
+
+function decideKind(file: string, opts: LoadStackConfigOptions, namespaces: Set<string>) {
+  if (opts.kind) return { kind: opts.kind, project: opts.project };
+  const program = findPulumiProject(path.dirname(file));
+  const fromProject = kindOfProject(opts.project ?? program?.name);
+  const project = opts.project ?? program?.name;
+  if (fromProject) return { kind: fromProject, project };
+  const fromPath = kindOfPath(file);
+  if (fromPath) return { kind: fromPath, project };
+  const used = KINDS.filter((k) => namespaces.has(STACK_SCHEMAS[k].namespace));
+  return { kind: used.length === 1 ? used[0] : undefined, project };
+}
+
+/**
+ * Reads and validates one Pulumi stack config file. Throws a {@link ConfigError} listing every
+ * problem (YAML syntax with line and column; unknown settings, namespaces and keys; schema violations
+ * by key path; a missing `aws:region`; a stack name disagreeing with the file name).
+ */
+export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {}): LoadedStackConfig {
+  const display = opts.displayName ?? file;
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (e) {
+    throw new ConfigError(display, [{ key: "", message: `cannot read the file: ${(e as Error).message}` }]);
+  }
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      display,
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return {
+          key: "",
+          message: `YAML syntax error: ${(e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`,
+          line: pos.line,
+          column: pos.col,
+        };
+      }),
+    );
+  }
+
+  const problems: ConfigProblem[] = [];
+  const problem = (key: string, message: string, yamlPath: readonly PropertyKey[]) =>
+    problems.push({ key, message, ...locate(doc, lines, yamlPath) });
+
+  const top: unknown = doc.toJS() ?? {};
+  if (!isRecord(top)) {
+    throw new ConfigError(display, [
+      {
+        key: "",
+        message: "a stack config file must be a YAML mapping with a `config:` key",
+        line: 1,
+        column: 1,
+      },
+    ]);
+  }
+  for (const setting of Object.keys(top)) {
+    if (!STACK_FILE_SETTINGS.includes(setting)) {
+      problem("", `unknown top-level setting "${setting}"; allowed: ${STACK_FILE_SETTINGS.join(", ")}`, [
+        setting,
+      ]);
+    }
+  }
+  const configValue = top.config ?? {};
+  if (!isRecord(configValue)) {
+    problem("config", "must be a mapping of `<namespace>:<key>` to values", ["config"]);
+  }
+  const raw: Record<string, unknown> = isRecord(configValue) ? configValue : {};
+
+  // Split `<namespace>:<key>` keys by namespace.
+  const byNamespace = new Map<string, Record<string, unknown>>();
+  for (const [key, value] of Object.entries(raw)) {
+    const colon = key.indexOf(":");
+    if (colon <= 0 || colon === key.length - 1) {
+      problem(key, "config keys must be `<namespace>:<key>`, e.g. `aws:region`", ["config", key]);
+      continue;
+    }
+    const ns = key.slice(0, colon);
+    const entries = byNamespace.get(ns) ?? {};
+    entries[key.slice(colon + 1)] = value;
+    byNamespace.set(ns, entries);
+  }
+
+  const { kind, project: projectName } = decideKind(absolute, opts, new Set(byNamespace.keys()));
+  if (!kind) {
+    problems.unshift({
+      key: "",
+      message: `cannot tell the stack kind: put the file under stacks/<${KINDS.join("|")}>/ or use one of the namespaces ${KINDS.map((k) => `${k}:`).join(", ")}`,
+    });
+    throw new ConfigError(display, problems);
+  }
+  const { namespace, schema } = STACK_SCHEMAS[kind];
+
+  for (const ns of byNamespace.keys()) {
+    if (ns !== "aws" && ns !== namespace) {
+      for (const key of Object.keys(byNamespace.get(ns) ?? {})) {
+        problem(`${ns}:${key}`, `unknown namespace "${ns}" in a ${kind} stack; allowed: aws, ${namespace}`, [
+          "config",
+          `${ns}:${key}`,
+        ]);
+      }
+    }
+  }
+
+  // aws:region and the few other provider settings allowed.
+  const aws = byNamespace.get("aws") ?? {};
+  for (const key of Object.keys(aws)) {
+    if (!(AWS_CONFIG_KEYS as readonly string[]).includes(key)) {
+      problem(`aws:${key}`, `unknown key; allowed: ${AWS_CONFIG_KEYS.map((k) => `aws:${k}`).join(", ")}`, [
+        "config",
+        `aws:${key}`,
+      ]);
+    }
+  }
+  let region = "";
+  if (aws.region === undefined) {
+    problem("aws:region", "required: the AWS region the stack deploys to, e.g. eu-west-1", ["config"]);
+  } else {
+    const parsed = regionSchema.safeParse(aws.region);
+    if (parsed.success) region = parsed.data;
+    else problem("aws:region", parsed.error.issues[0]?.message ?? "invalid", ["config", "aws:region"]);
+  }
+
+  // The kind's namespace, with secrets opened to opaque strings.
+  const secretPaths: PropertyKey[][] = [];
+  const input = openSecrets(byNamespace.get(namespace) ?? {}, [], secretPaths);
+  const parsed = (schema as z.ZodType).safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.filter(
+      (i) => i.code === "invalid_type" || !secretPaths.some((p) => samePath(p, i.path)),
+    );
+    const keptError = { ...parsed.error, issues } as z.ZodError;
+    for (const p of problemsFromZod(namespace, keptError, input, schema as z.ZodType)) {
+      const issuePath = yamlPathOf(p.key, namespace);
+      const secret = secretPaths.some((s) =>
+        samePath(["config", `${namespace}:${String(s[0])}`, ...s.slice(1)], issuePath),
+      );
+      problems.push({
+        ...p,
+        message: secret ? `${p.message} (a secure: value is an encrypted string)` : p.message,
+        ...locate(doc, lines, issuePath),
+      });
+    }
+  }
+
+  // The stack name: from the file name, agreeing with the namespace's identity key.
+  const stack = stackNameFromFile(absolute);
+  if (stack === undefined) {
+    problems.push({
+      key: "",
+      message: `the file name must be Pulumi.<stack>.yaml (got ${path.basename(absolute)})`,
+    });
+  } else {
+    const idKey = IDENTITY_KEY[kind];
+    const idValue = (input as Record<string, unknown>)[idKey];
+    if (typeof idValue === "string" && idValue !== stack) {
+      problem(
+        `${namespace}:${idKey}`,
+        `is "${idValue}" but the file name says stack "${stack}" (${path.basename(absolute)}); they must agree`,
+        ["config", `${namespace}:${idKey}`],
+      );
+    }
+  }
+
+  if (problems.length > 0 || !parsed.success || stack === undefined) throw new ConfigError(display, problems);
+  return {
+    file: absolute,
+    kind,
+    project: projectName ?? PULUMI_PROJECTS[kind],
+    stack,
+    region,
+    config: parsed.data,
+    raw,
+  } as LoadedStackConfig;
+}
+
+/** The YAML path (`config`, `<ns>:<key>`, ...rest) of a config key such as `scheduling:windows[0].schedule`. */
+function yamlPathOf(key: string, namespace: string): PropertyKey[] {
+  const rest = key.slice(namespace.length + 1);
+  const parts: PropertyKey[] = [];
+  for (const m of rest.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+    parts.push(m[2] !== undefined ? Number(m[2]) : (m[1] as string));
+  const [first, ...tail] = parts;
+  return first === undefined ? ["config"] : ["config", `${namespace}:${String(first)}`, ...tail];
+}

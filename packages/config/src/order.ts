@@ -1,0 +1,110 @@
+/** Dependency order of discovered stacks, from their StackReferences: upstream stacks first. */
+import path from "node:path";
+import type { DiscoveredStack } from "./discovery.js";
+
+/** One bad edge of the stack graph: a reference to no stack, or part of a cycle. */
+export interface StackGraphProblem {
+  /** Id of the stack making the reference. */
+  from: string;
+  /** Id of the stack referenced, or the reference name when no stack matches. */
+  to: string;
+  /** Config file and key of the reference. */
+  file: string;
+  key: string;
+  message: string;
+}
+
+export class StackGraphError extends Error {
+  override readonly name = "StackGraphError";
+  constructor(readonly problems: StackGraphProblem[]) {
+    super(`invalid stack references:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`);
+  }
+}
+
+export interface StackOrder {
+  /** Every stack, upstream before downstream; within a level sorted by id. */
+  order: DiscoveredStack[];
+  /** Stacks grouped by depth: level 0 references nothing, level n only stacks of levels below n. */
+  levels: DiscoveredStack[][];
+}
+
+const byId = (a: DiscoveredStack, b: DiscoveredStack) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Where a reference is set, for messages: the file (relative to the cwd) and key. */
+function site(s: DiscoveredStack, key: string): string {
+  const file = path.relative(process.cwd(), s.configFile) || s.configFile;
+  return `${file} (${key})`;
+}
+
+/**
+ * Orders stacks so every stack comes after the stacks it references, level by level (Kahn's
+ * algorithm; a level is sorted by id so the order is deterministic). Throws a
+ * {@link StackGraphError} listing every reference to a stack that is not among `stacks`, or the
+ * references forming a cycle.
+ */
+export function orderStacks(stacks: readonly DiscoveredStack[]): StackOrder {
+  const ids = new Map(stacks.map((s) => [s.id, s]));
+  const missing: StackGraphProblem[] = [];
+  for (const s of stacks) {
+    for (const r of s.references) {
+      if (r.targetId === undefined || !ids.has(r.targetId)) {
+        missing.push({
+          from: s.id,
+          to: r.targetId ?? r.name,
+          file: s.configFile,
+          key: r.key,
+          message: `${s.id} references stack "${r.name}" (${site(s, r.key)}), but no such stack exists; expected a config ${r.project}/${r.stack} in the workspace`,
+        });
+      }
+    }
+  }
+  if (missing.length > 0) throw new StackGraphError(missing);
+
+  const upstream = new Map(stacks.map((s) => [s.id, new Set(s.references.map((r) => r.targetId as string))]));
+  const levels: DiscoveredStack[][] = [];
+  const placed = new Set<string>();
+  while (placed.size < stacks.length) {
+    const level = stacks
+      .filter((s) => !placed.has(s.id) && [...(upstream.get(s.id) ?? [])].every((u) => placed.has(u)))
+      .sort(byId);
+    if (level.length === 0)
+      throw new StackGraphError(
+        cycleProblems(
+          stacks.filter((s) => !placed.has(s.id)),
+          ids,
+        ),
+      );
+    for (const s of level) placed.add(s.id);
+    levels.push(level);
+  }
+  return { order: levels.flat(), levels };
+}
+
+/** The references of one cycle among stacks that could not be placed. */
+function cycleProblems(rest: DiscoveredStack[], ids: Map<string, DiscoveredStack>): StackGraphProblem[] {
+  const remaining = new Set(rest.map((s) => s.id));
+  // Walk references inside the remainder until a stack repeats: every remaining stack has one.
+  const start = [...rest].sort(byId)[0] as DiscoveredStack;
+  const seen: string[] = [];
+  let current = start;
+  while (!seen.includes(current.id)) {
+    seen.push(current.id);
+    const next = current.references.find((r) => r.targetId !== undefined && remaining.has(r.targetId));
+    current = ids.get(next?.targetId as string) as DiscoveredStack;
+  }
+  const cycle = seen.slice(seen.indexOf(current.id));
+  const loop = [...cycle, cycle[0]].join(" → ");
+  return cycle.map((id, i) => {
+    const s = ids.get(id) as DiscoveredStack;
+    const to = cycle[(i + 1) % cycle.length] as string;
+    const ref = s.references.find((r) => r.targetId === to);
+    const key = ref?.key ?? "";
+    return {
+      from: id,
+      to,
+      file: s.configFile,
+      key,
+      message: `${id} references ${to} (${site(s, key)}), which is part of a cycle: ${loop}`,
+    };
+  });
+}

@@ -1,0 +1,10 @@
+/**
+ * `@retrain/config/workspace`: stack config loading, discovery and ordering without anything that
+ * imports @pulumi/pulumi, for tools that must start fast (the compiled Nx plugin, the CLI).
+ */
+export * from "./discovery.js";
+export * from "./errors.js";
+export * from "./load.js";
+export * from "./naming.js";
+export * from "./order.js";
+export * from "./schemas.js";

@@ -1,0 +1,269 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, type ConfigProblem, loadStackConfig } from "../src/index.js";
+import {
+  fleetYaml,
+  iamYaml,
+  PROGRAMS,
+  type TempWorkspace,
+  teamYaml,
+  tempWorkspace,
+} from "./support/workspace.js";
+
+let ws: TempWorkspace | undefined;
+afterEach(() => ws?.remove());
+
+const TEAM_FILE = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";
+
+/** Loads `text` as `file` in a fresh workspace with the three programs and returns the ConfigError. */
+function problemsOf(text: string, file = TEAM_FILE): ConfigProblem[] {
+  ws = tempWorkspace(PROGRAMS);
+  const abs = ws.write(file, text);
+  try {
+    loadStackConfig(abs, { displayName: file });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).file).toBe(file);
+    expect((e as ConfigError).message).toContain(file);
+    return (e as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadStackConfig: valid files", () => {
+  it("loads a team's scheduling config with defaults applied and the raw Pulumi config", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const file = ws.write(TEAM_FILE, teamYaml("vision", "prod"));
+    const loaded = loadStackConfig(file);
+    expect(loaded).toMatchObject({
+      file,
+      kind: "scheduling",
+      project: "retrain-scheduling",
+      stack: "vision",
+      region: "eu-west-1",
+    });
+    if (loaded.kind !== "scheduling") throw new Error("kind");
+    expect(loaded.config.environment).toBe("prod");
+    expect(loaded.config.windows[0]).toMatchObject({
+      mode: "maintenance-window",
+      enabled: true,
+      startStopInstances: false,
+    });
+    expect(loaded.config.windows[0]?.tasks[0]).toMatchObject({ maxConcurrency: "1", maxErrors: "1" });
+    expect(Object.keys(loaded.raw)).toEqual([
+      "aws:region",
+      "scheduling:team",
+      "scheduling:environment",
+      "scheduling:windows",
+    ]);
+    expect(loaded.raw["scheduling:windows"]).toBeInstanceOf(Array);
+  });
+
+  it.each([
+    ["stacks/iam/envs/dev/Pulumi.dev.yaml", iamYaml("dev"), "iam", "retrain-iam"],
+    ["stacks/fleet/envs/dev/Pulumi.dev.yaml", fleetYaml("dev"), "fleet", "retrain-fleet"],
+  ])("decides the kind of %s from its program", (rel, text, kind, project) => {
+    ws = tempWorkspace(PROGRAMS);
+    const loaded = loadStackConfig(ws.write(rel, text));
+    expect(loaded.kind).toBe(kind);
+    expect(loaded.project).toBe(project);
+    expect(loaded.stack).toBe("dev");
+  });
+
+  it("decides the kind from the namespace when the file is outside the layout", () => {
+    ws = tempWorkspace();
+    const loaded = loadStackConfig(ws.write("elsewhere/Pulumi.dev.yaml", fleetYaml("dev")));
+    expect(loaded.kind).toBe("fleet");
+    expect(loaded.project).toBe("retrain-fleet");
+  });
+
+  it("takes the project name from the nearest Pulumi.yaml", () => {
+    ws = tempWorkspace({ "stacks/iam/Pulumi.yaml": "name: acme-iam\nruntime: nodejs\n" });
+    const loaded = loadStackConfig(ws.write("stacks/iam/envs/dev/Pulumi.dev.yaml", iamYaml("dev")));
+    expect(loaded).toMatchObject({ kind: "iam", project: "acme-iam" });
+  });
+
+  it("accepts secure: values as opaque strings and keeps them encrypted in raw", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const text = teamYaml("vision").replace(
+      "command: python /opt/retrain/train.py",
+      "command:\n            secure: v1:AAAAbase64ciphertext==",
+    );
+    const loaded = loadStackConfig(ws.write(TEAM_FILE, text));
+    if (loaded.kind !== "scheduling") throw new Error("kind");
+    expect(loaded.config.windows[0]?.tasks[0]?.command).toBe("v1:AAAAbase64ciphertext==");
+    const raw = loaded.raw["scheduling:windows"] as { tasks: { command: unknown }[] }[];
+    expect(raw[0]?.tasks[0]?.command).toEqual({ secure: "v1:AAAAbase64ciphertext==" });
+  });
+});
+
+describe("loadStackConfig: errors name the file, the key and what is allowed", () => {
+  it("lists every problem at once, each with its key and line", () => {
+    const text = `config:
+  scheduling:team: vision
+  scheduling:environment: dev
+  scheduling:windows:
+    - name: weekly-retrain
+      schedule: cron(0 4 ? * 0 *)
+      durationHours: 30
+      pool: a10g
+      colour: blue
+      tasks:
+        - name: retrain
+          command: python train.py
+`;
+    const problems = problemsOf(text);
+    const byKey = Object.fromEntries(problems.map((p) => [p.key, p]));
+    expect(Object.keys(byKey).sort()).toEqual([
+      "aws:region",
+      "scheduling:windows[0].colour",
+      "scheduling:windows[0].durationHours",
+      "scheduling:windows[0].schedule",
+    ]);
+    expect(byKey["aws:region"]?.message).toMatch(/required/);
+    expect(byKey["scheduling:windows[0].schedule"]).toMatchObject({ line: 6 });
+    expect(byKey["scheduling:windows[0].schedule"]?.message).toMatch(/day-of-week.*position 13/);
+    expect(byKey["scheduling:windows[0].durationHours"]).toMatchObject({ line: 7 });
+    expect(byKey["scheduling:windows[0].durationHours"]?.message).toMatch(/24/);
+    expect(byKey["scheduling:windows[0].colour"]).toMatchObject({ line: 9 });
+    expect(byKey["scheduling:windows[0].colour"]?.message).toMatch(
+      /unknown key \(allowed: name, mode, schedule/,
+    );
+  });
+
+  it.each<[string, string, string, { key: string; message: RegExp; line?: number }]>([
+    [
+      "an unknown key of the namespace",
+      TEAM_FILE,
+      teamYaml("vision", "dev", { extra: "  scheduling:windoes: []\n" }),
+      {
+        key: "scheduling:windoes",
+        message: /unknown key \(allowed: team, environment, iamStack, fleetStack, windows\)/,
+        line: 5,
+      },
+    ],
+    [
+      "an unknown namespace",
+      TEAM_FILE,
+      teamYaml("vision", "dev", { extra: "  fleet:pools: []\n" }),
+      {
+        key: "fleet:pools",
+        message: /unknown namespace "fleet" in a scheduling stack; allowed: aws, scheduling/,
+        line: 5,
+      },
+    ],
+    [
+      "an unknown aws: key",
+      TEAM_FILE,
+      teamYaml("vision", "dev", { extra: "  aws:regoin: eu-west-1\n" }),
+      { key: "aws:regoin", message: /unknown key; allowed: aws:region/, line: 5 },
+    ],
+    [
+      "a key without namespace",
+      TEAM_FILE,
+      teamYaml("vision", "dev", { extra: "  team: vision\n" }),
+      { key: "team", message: /`<namespace>:<key>`/, line: 5 },
+    ],
+    [
+      "a missing aws:region",
+      TEAM_FILE,
+      teamYaml("vision").replace("  aws:region: eu-west-1\n", ""),
+      { key: "aws:region", message: /required/ },
+    ],
+    [
+      "an invalid aws:region",
+      TEAM_FILE,
+      teamYaml("vision").replace("eu-west-1", "Frankfurt"),
+      { key: "aws:region", message: /AWS region such as eu-west-1/, line: 2 },
+    ],
+    [
+      "a missing required key",
+      TEAM_FILE,
+      teamYaml("vision").replace("  scheduling:environment: dev\n", ""),
+      { key: "scheduling:environment", message: /required: expected string/ },
+    ],
+    [
+      "a team that disagrees with the file name",
+      "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
+      teamYaml("vision"),
+      {
+        key: "scheduling:team",
+        message: /"vision" but the file name says stack "nlp" \(Pulumi\.nlp\.yaml\)/,
+        line: 3,
+      },
+    ],
+    [
+      "an environment that disagrees with the file name",
+      "stacks/iam/envs/prod/Pulumi.prod.yaml",
+      iamYaml("dev"),
+      { key: "iam:environment", message: /"dev" but the file name says stack "prod"/, line: 3 },
+    ],
+    [
+      "a file not named Pulumi.<stack>.yaml",
+      "stacks/scheduling/teams/vision/vision.yaml",
+      teamYaml("vision"),
+      { key: "", message: /file name must be Pulumi\.<stack>\.yaml/ },
+    ],
+    [
+      "an unknown top-level setting",
+      TEAM_FILE,
+      `${teamYaml("vision")}confg:\n  x: 1\n`,
+      { key: "", message: /unknown top-level setting "confg"; allowed: config, secretsprovider/, line: 16 },
+    ],
+    [
+      "a secure: value where a number is required",
+      TEAM_FILE,
+      teamYaml("vision").replace("durationHours: 3", "durationHours:\n        secure: v1:abc"),
+      {
+        key: "scheduling:windows[0].durationHours",
+        message: /expected number.*secure: value is an encrypted string/,
+      },
+    ],
+    [
+      "a log retention CloudWatch does not offer",
+      "stacks/iam/envs/dev/Pulumi.dev.yaml",
+      iamYaml("dev", "  iam:logRetentionDays: 10\n"),
+      { key: "iam:logRetentionDays", message: /one of the CloudWatch retention periods: 1, 3, 5/, line: 4 },
+    ],
+  ])("reports %s", (_name, file, text, expected) => {
+    const problems = problemsOf(text, file);
+    const match = problems.find((p) => p.key === expected.key && expected.message.test(p.message));
+    expect(match, JSON.stringify(problems, null, 2)).toBeDefined();
+    if (expected.line !== undefined) expect(match?.line).toBe(expected.line);
+  });
+
+  it.each<[string, string, number, RegExp]>([
+    [
+      "an unclosed flow sequence",
+      "config:\n  aws:region: eu-west-1\n  scheduling:team: [vision\n  x: 1\n",
+      4,
+      /end with a \]$/,
+    ],
+    [
+      "a nested mapping on one line",
+      "config:\n  aws:region: eu-west-1\n  scheduling:team: vision: x\n",
+      3,
+      /Nested mappings/,
+    ],
+    ["a tab used for indentation", "config:\n\taws:region: eu-west-1\n", 2, /YAML syntax error/],
+    ["a duplicate key", "config:\n  aws:region: eu-west-1\n  aws:region: us-east-1\n", 3, /unique/i],
+  ])("reports YAML syntax errors with file, line and column: %s", (_name, text, line, message) => {
+    const problems = problemsOf(text);
+    expect(problems[0]).toMatchObject({ key: "", line });
+    expect(problems[0]?.column).toBeGreaterThan(0);
+    expect(problems[0]?.message).toMatch(message);
+  });
+
+  it("reports a file that cannot be read", () => {
+    expect(() => loadStackConfig("/nonexistent/Pulumi.dev.yaml")).toThrow(/cannot read the file/);
+  });
+
+  it("formats every problem into the error message with key and line", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const file = ws.write(TEAM_FILE, teamYaml("vision", "dev", { schedule: "rate(1 minutes)" }));
+    expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
+      new RegExp(
+        `invalid config in ${TEAM_FILE}:\\n  - scheduling:windows\\[0\\]\\.schedule \\(line 7:\\d+\\): `,
+      ),
+    );
+  });
+});
