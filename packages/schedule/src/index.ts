@@ -1,8 +1,12 @@
+export { describe } from "./describe.js";
 export { ScheduleError } from "./errors.js";
+export { minimumIntervalMs } from "./interval.js";
 export {
   ASSOCIATION_RATE_MAX_MS,
   ASSOCIATION_RATE_MIN_MS,
   parseSchedule,
   tryParseSchedule,
 } from "./parse.js";
+export { nextRuns } from "./runs.js";
 export type * from "./types.js";
+export { overlaps, type TimeRange, windowOccurrences } from "./windows.js";
