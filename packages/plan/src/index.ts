@@ -1,1 +1,9 @@
-export {};
+export * from "./clashes.js";
+export * from "./cost.js";
+export * from "./model.js";
+export * from "./prices.js";
+export * from "./render/html.js";
+export * from "./render/json.js";
+export * from "./render/style.js";
+export * from "./render/terminal.js";
+export * from "./time.js";

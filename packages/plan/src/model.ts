@@ -1,0 +1,182 @@
+/**
+ * The plan report: everything the offline plan found, in one serialisable value. The terminal,
+ * JSON and HTML renderers all read this model and nothing else, so they can never disagree.
+ * Instants are ISO 8601 UTC strings so the report round-trips through JSON unchanged.
+ */
+
+export type EnforcementLevel = "mandatory" | "advisory" | "remediate" | "disabled";
+
+export interface PlannedResource {
+  urn: string;
+  /** Pulumi type token, e.g. `aws:ssm/maintenanceWindow:MaintenanceWindow`. */
+  type: string;
+  name: string;
+  /** URN of the parent resource (the stack or a component); undefined for the stack itself. */
+  parent?: string;
+  /** Inputs as the program registered them (secrets and unknowns as the harness records them). */
+  inputs: Record<string, unknown>;
+  /** Mock id (custom resources only); deterministic for the same input. */
+  id?: string;
+}
+
+export interface Violation {
+  policy: string;
+  policyPack: string;
+  enforcementLevel: EnforcementLevel;
+  /** URN of the resource; undefined for a stack-wide finding without one. */
+  urn?: string;
+  message: string;
+}
+
+export type StackStatus =
+  /** Ran under mocks and was analysed by the policy pack. */
+  | "planned"
+  /** Ran only to feed a selected downstream stack (`--stack`/`--team`); not analysed or shown. */
+  | "upstream-only"
+  /** The program or its config failed. */
+  | "failed"
+  /** Not run because a stack it references failed. */
+  | "skipped";
+
+export interface StackPlan {
+  /** `<kind>/<stack>`, e.g. `scheduling/vision`. */
+  id: string;
+  kind: string;
+  /** Pulumi project name, e.g. `retrain-scheduling`. */
+  project: string;
+  stack: string;
+  /** Stack config file, relative to the workspace root. */
+  configFile: string;
+  status: StackStatus;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+  violations: Violation[];
+  /** Why the stack failed or was skipped. */
+  error?: string;
+}
+
+/** One planned run of a window: its instant in UTC and in the window's own time zone. */
+export interface RunTime {
+  utc: string;
+  /** Wall-clock time in the window's zone, `yyyy-mm-dd hh:mm (zone abbreviation)`. */
+  local: string;
+}
+
+export interface ScheduleEntry {
+  team: string;
+  /** `scheduling/<team>`. */
+  stackId: string;
+  environment: string;
+  window: string;
+  mode: "maintenance-window" | "association";
+  pool: string;
+  schedule: string;
+  timezone: string;
+  /** English description of the schedule (from @retrain/schedule). */
+  description: string;
+  /** Hours the pool is held per run (window duration, or the task timeout of an association). */
+  durationHours: number;
+  enabled: boolean;
+  startStopInstances: boolean;
+  nextRuns: RunTime[];
+  /** Every run in the planning horizon, [start, end) in UTC. */
+  occurrences: { start: string; end: string }[];
+}
+
+/** One side of a clash: a team's window. */
+export interface ClashSide {
+  team: string;
+  stackId: string;
+  window: string;
+  timezone: string;
+  /** The first clashing run of this window, in its zone and UTC. */
+  firstRun: { start: RunTime; end: RunTime };
+}
+
+/** Two windows of different teams holding the same pool of the same environment at the same time. */
+export interface Clash {
+  environment: string;
+  pool: string;
+  a: ClashSide;
+  b: ClashSide;
+  /** The first overlap in the horizon, UTC. */
+  firstOverlap: { start: string; end: string };
+  /** How many pairs of runs overlap in the horizon. */
+  overlapCount: number;
+  /** Every overlap in the horizon, UTC, earliest first. */
+  overlaps: { start: string; end: string }[];
+}
+
+export interface CostRow {
+  team: string;
+  environment: string;
+  pool: string;
+  region: string;
+  instanceType: string;
+  instanceCount: number;
+  /** Hours the team's windows hold the pool in an average month (730 h). */
+  windowHoursPerMonth: number;
+  /** windowHoursPerMonth × instanceCount. */
+  gpuInstanceHoursPerMonth: number;
+  /** On-demand USD per instance hour; null when the price table has no entry. */
+  hourlyPriceUsd: number | null;
+  monthlyCostUsd: number | null;
+}
+
+/** A pool whose instances are never stopped between windows: it costs around the clock. */
+export interface AlwaysOnPool {
+  environment: string;
+  pool: string;
+  region: string;
+  instanceType: string;
+  instanceCount: number;
+  monthlyCostUsd: number | null;
+}
+
+export interface CostReport {
+  currency: "USD";
+  /** Where the prices come from: the table's source, its date and the file it was read from. */
+  prices: { source: string; date: string; file: string };
+  /** Hours in the month used for the monthly figures (AWS's pricing convention). */
+  hoursPerMonth: number;
+  rows: CostRow[];
+  alwaysOn: AlwaysOnPool[];
+  totalMonthlyCostUsd: number;
+  /** `region/instanceType` pairs without a price: the total excludes them. */
+  missingPrices: string[];
+}
+
+export interface PlanSummary {
+  stacks: number;
+  planned: number;
+  failed: number;
+  skipped: number;
+  resources: number;
+  mandatory: number;
+  advisory: number;
+  clashes: number;
+  /** 0 clean, 1 mandatory violations or clashes, 2 invalid input. */
+  exitCode: 0 | 1 | 2;
+}
+
+/** An input problem (exit 2): which file, which key, what is wrong. */
+export interface InputProblem {
+  file: string;
+  key?: string;
+  message: string;
+}
+
+export interface PlanReport {
+  /** Start of the planning horizon (UTC). */
+  from: string;
+  /** End of the planning horizon (UTC). */
+  to: string;
+  weeks: number;
+  workspace: string;
+  stacks: StackPlan[];
+  clashes: Clash[];
+  schedule: ScheduleEntry[];
+  cost: CostReport;
+  errors: InputProblem[];
+  summary: PlanSummary;
+}

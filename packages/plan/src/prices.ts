@@ -1,0 +1,97 @@
+/**
+ * On-demand prices for the cost estimate: the checked-in table, overlaid by the workspace's
+ * `plan.prices.json` (if present) and then by `--prices FILE`. Each overlay replaces single
+ * `region/instanceType` entries and keeps the rest, so a team can add one missing price.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, type ConfigProblem } from "@retrain/config";
+import { z } from "zod";
+// Imported rather than read at run time so tsc ships it in dist/ and no path juggling is needed.
+import defaultTable from "./prices/ec2-on-demand.json" with { type: "json" };
+
+export const WORKSPACE_PRICES_FILE = "plan.prices.json";
+
+/** The checked-in table, as named in reports. */
+export const DEFAULT_PRICES_FILE = "packages/plan/src/prices/ec2-on-demand.json";
+
+const priceTableSchema = z.strictObject({
+  /** Where the prices come from (a URL or a description). */
+  source: z.string().min(1, "name where the prices come from"),
+  /** When they were taken, yyyy-mm-dd. */
+  date: z.iso.date("must be a date such as 2026-11-25"),
+  note: z.string().optional(),
+  currency: z.literal("USD", "only USD prices are supported").default("USD"),
+  regions: z.record(
+    z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+    z.record(
+      z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as g5.xlarge"),
+      z.number().positive("must be a price in USD per hour above 0"),
+    ),
+  ),
+});
+export type PriceTableFile = z.infer<typeof priceTableSchema>;
+
+export interface PriceTable {
+  /** Sources of every layer, most specific last, e.g. "AWS (2026-11-25); plan.prices.json (2026-12-01)". */
+  source: string;
+  date: string;
+  /** Files the table was read from, most specific last. */
+  files: string[];
+  /** USD per hour by `region` then `instanceType`. */
+  prices: Map<string, Map<string, number>>;
+}
+
+/** Validates a price table; errors name the file and key (exit 2). */
+export function parsePriceTable(raw: unknown, file: string): PriceTableFile {
+  const parsed = priceTableSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems: ConfigProblem[] = parsed.error.issues.map((i) => ({
+      key: i.path.length ? i.path.map(String).join(".") : "(root)",
+      message: i.message,
+    }));
+    throw new ConfigError(file, problems);
+  }
+  return parsed.data;
+}
+
+/** Reads a price file; `display` is how errors name it (default: the path as given). */
+export function readPriceFile(file: string, display = file): PriceTableFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(display, [
+      { key: "(file)", message: `cannot read a JSON price table: ${(e as Error).message}` },
+    ]);
+  }
+  return parsePriceTable(raw, display);
+}
+
+/** The default table overlaid by the workspace file (if any) and an explicit file (if given). */
+export function loadPrices(workspaceRoot: string, overrideFile?: string): PriceTable {
+  const layers: { file: string; table: PriceTableFile }[] = [
+    { file: DEFAULT_PRICES_FILE, table: parsePriceTable(defaultTable, DEFAULT_PRICES_FILE) },
+  ];
+  const workspaceFile = join(workspaceRoot, WORKSPACE_PRICES_FILE);
+  if (existsSync(workspaceFile))
+    layers.push({ file: WORKSPACE_PRICES_FILE, table: readPriceFile(workspaceFile, WORKSPACE_PRICES_FILE) });
+  if (overrideFile) layers.push({ file: overrideFile, table: readPriceFile(overrideFile) });
+  const prices = new Map<string, Map<string, number>>();
+  const sources: string[] = [];
+  let date = "";
+  for (const { table } of layers) {
+    sources.push(`${table.source} (${table.date})`);
+    if (table.date > date) date = table.date;
+    for (const [region, types] of Object.entries(table.regions)) {
+      const byType = prices.get(region) ?? new Map<string, number>();
+      prices.set(region, byType);
+      for (const [type, price] of Object.entries(types)) byType.set(type, price);
+    }
+  }
+  return { source: sources.join("; "), date, files: layers.map((l) => l.file), prices };
+}
+
+export function hourlyPrice(table: PriceTable, region: string, instanceType: string): number | null {
+  return table.prices.get(region)?.get(instanceType) ?? null;
+}

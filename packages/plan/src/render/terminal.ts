@@ -1,0 +1,208 @@
+/**
+ * The plan on a terminal, in the order a reviewer reads it: a preview-like tree per stack, then
+ * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
+ */
+import { describeClash } from "../clashes.js";
+import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
+import { keyInputs } from "./inputs.js";
+import type { Style } from "./style.js";
+
+export interface TerminalOptions {
+  style: Style;
+  /** Only problems and the summary line: no resource tree, no cost table. */
+  quiet?: boolean;
+}
+
+export function renderTerminal(report: PlanReport, { style, quiet = false }: TerminalOptions): string {
+  const out: string[] = [];
+  if (!quiet)
+    for (const stack of report.stacks)
+      if (stack.status !== "upstream-only") out.push(...stackTree(stack, style));
+  out.push(...inputErrors(report, style));
+  out.push(...violations(report, style));
+  out.push(...clashes(report, style));
+  if (!quiet) out.push(...cost(report, style));
+  out.push(summaryLine(report, style));
+  return `${out.join("\n")}\n`;
+}
+
+// ------------------------------------------------------------------ resource tree
+
+function stackTree(stack: StackPlan, style: Style): string[] {
+  const lines = [
+    `${style.paint("bold", `${stack.project}/${stack.stack}`)} ${style.paint("dim", `(${stack.configFile})`)}`,
+  ];
+  if (stack.status === "failed" || stack.status === "skipped") {
+    lines.push(
+      `  ${style.paint("red", stack.status === "failed" ? "failed" : "skipped")}: ${stack.error ?? ""}`,
+      "",
+    );
+    return lines;
+  }
+  const byUrn = new Set(stack.resources.map((r) => r.urn));
+  const children = new Map<string | undefined, PlannedResource[]>();
+  for (const r of stack.resources) {
+    // A parent outside the recorded set (the stack root) makes the resource a top-level node.
+    const parent = r.parent && byUrn.has(r.parent) ? r.parent : undefined;
+    const list = children.get(parent);
+    if (list) list.push(r);
+    else children.set(parent, [r]);
+  }
+  const flagged = new Map<string, Violation[]>();
+  for (const v of stack.violations) {
+    if (!v.urn) continue;
+    const list = flagged.get(v.urn);
+    if (list) list.push(v);
+    else flagged.set(v.urn, [v]);
+  }
+
+  const walk = (parent: string | undefined, prefix: string) => {
+    const list = (children.get(parent) ?? []).slice().sort(byTypeThenName);
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      const mark = flagged.get(r.urn)?.some((v) => v.enforcementLevel === "mandatory")
+        ? style.paint("red", "✗")
+        : flagged.has(r.urn)
+          ? style.paint("yellow", "!")
+          : style.paint("green", "+");
+      lines.push(`${mark} ${prefix}${last ? "└─ " : "├─ "}${style.paint("cyan", r.type)}  ${r.name}`);
+      const inner = `${prefix}${last ? "   " : "│  "}`;
+      for (const [k, v] of keyInputs(r.type, r.inputs))
+        lines.push(`  ${inner}   ${style.paint("dim", `${k}:`)} ${v}`);
+      walk(r.urn, inner);
+    });
+  };
+  walk(undefined, "");
+  const outputs = Object.keys(stack.outputs);
+  lines.push(
+    style.paint(
+      "dim",
+      `  ${stack.resources.length} resources; outputs: ${outputs.length ? outputs.join(", ") : "none"}`,
+    ),
+    "",
+  );
+  return lines;
+}
+
+function byTypeThenName(a: PlannedResource, b: PlannedResource): number {
+  return a.type.localeCompare(b.type) || a.name.localeCompare(b.name);
+}
+
+// ------------------------------------------------------------------ problems
+
+function inputErrors(report: PlanReport, style: Style): string[] {
+  if (report.errors.length === 0) return [];
+  return [
+    style.paint(["bold", "red"], "Invalid input:"),
+    ...report.errors.map(
+      (e) => `  ${style.paint("red", "error")} ${e.file}${e.key ? ` ${e.key}` : ""}: ${e.message}`,
+    ),
+    "",
+  ];
+}
+
+function violations(report: PlanReport, style: Style): string[] {
+  const stacks = report.stacks.filter((s) => s.violations.length > 0);
+  if (stacks.length === 0) return [];
+  const lines = [style.paint("bold", "Policy violations:")];
+  for (const stack of stacks) {
+    lines.push(`  ${style.paint("bold", `${stack.project}/${stack.stack}`)}`);
+    const byPolicy = new Map<string, Violation[]>();
+    for (const v of stack.violations) {
+      const key = `${v.policyPack}\u0000${v.policy}\u0000${v.enforcementLevel}`;
+      const list = byPolicy.get(key);
+      if (list) list.push(v);
+      else byPolicy.set(key, [v]);
+    }
+    const resourceName = new Map(stack.resources.map((r) => [r.urn, `${r.type} ${r.name}`]));
+    for (const list of byPolicy.values()) {
+      const { policy, policyPack, enforcementLevel } = list[0]!;
+      const level =
+        enforcementLevel === "mandatory"
+          ? style.paint("red", "mandatory")
+          : style.paint("yellow", enforcementLevel);
+      lines.push(`    [${level}] ${policyPack}: ${style.paint("bold", policy)}`);
+      for (const v of list) {
+        const where = v.urn ? (resourceName.get(v.urn) ?? v.urn) : "stack";
+        lines.push(`      - ${style.paint("dim", where)}`);
+        for (const line of v.message.split("\n")) lines.push(`        ${line}`);
+      }
+    }
+  }
+  lines.push("");
+  return lines;
+}
+
+function clashes(report: PlanReport, style: Style): string[] {
+  if (report.clashes.length === 0) return [];
+  return [
+    style.paint("bold", `Cross-team clashes in the next ${report.weeks} weeks:`),
+    ...report.clashes.map((c) => `  ${style.paint("red", "✗")} ${describeClash(c)}`),
+    "",
+  ];
+}
+
+// ------------------------------------------------------------------ cost and summary
+
+const usd = (n: number | null) =>
+  n === null
+    ? "n/a"
+    : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+function cost(report: PlanReport, style: Style): string[] {
+  const { rows, alwaysOn, missingPrices } = report.cost;
+  if (rows.length === 0 && alwaysOn.length === 0) return [];
+  const table: string[][] = [
+    ["team", "env/pool", "instances", "window h/month", "GPU h/month", "$/h", "$/month"],
+  ];
+  for (const r of rows) {
+    table.push([
+      r.team,
+      `${r.environment}/${r.pool}`,
+      `${r.instanceCount} × ${r.instanceType}`,
+      r.windowHoursPerMonth.toFixed(1),
+      r.gpuInstanceHoursPerMonth.toFixed(1),
+      r.hourlyPriceUsd === null ? "n/a" : r.hourlyPriceUsd.toFixed(4),
+      usd(r.monthlyCostUsd),
+    ]);
+  }
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  const lines = [style.paint("bold", "Estimated on-demand GPU cost per month:")];
+  table.forEach((row, i) => {
+    const text = row
+      .map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("  ");
+    lines.push(`  ${i === 0 ? style.paint("dim", text) : text}`);
+  });
+  for (const p of alwaysOn) {
+    lines.push(
+      `  ${style.paint("yellow", "!")} ${p.environment}/${p.pool} (${p.instanceCount} × ${p.instanceType}) is never stopped ` +
+        `between windows: ${usd(p.monthlyCostUsd)}/month around the clock (set startStopInstances on its windows or fleet stopWhenIdleMinutes)`,
+    );
+  }
+  if (missingPrices.length) {
+    lines.push(
+      `  ${style.paint("yellow", "!")} no price for ${missingPrices.join(", ")}: add it to plan.prices.json`,
+    );
+  }
+  lines.push(style.paint("dim", `  prices: ${report.cost.prices.source}`), "");
+  return lines;
+}
+
+export function summaryLine(report: PlanReport, style: Style): string {
+  const s = report.summary;
+  const parts = [
+    `${s.planned} of ${s.stacks} stacks planned${s.failed ? `, ${s.failed} failed` : ""}${s.skipped ? `, ${s.skipped} skipped` : ""}`,
+    `${s.resources} resources`,
+    `${s.mandatory} mandatory and ${s.advisory} advisory violations`,
+    `${s.clashes} clashes`,
+    `~${usd(report.cost.totalMonthlyCostUsd)}/month on demand`,
+  ];
+  const verdict =
+    s.exitCode === 0
+      ? style.paint(["bold", "green"], "Plan OK")
+      : s.exitCode === 1
+        ? style.paint(["bold", "red"], "Plan FAILED")
+        : style.paint(["bold", "red"], "Plan INVALID");
+  return `${verdict}: ${parts.join(", ")} (exit ${s.exitCode})`;
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "@retrain/config";
+import { afterEach, describe, expect, it } from "vitest";
+import { hourlyPrice, loadPrices, WORKSPACE_PRICES_FILE } from "../src/prices.js";
+
+const dirs: string[] = [];
+const workspace = () => {
+  const dir = mkdtempSync(join(tmpdir(), "plan-prices-"));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("loadPrices", () => {
+  it("has the checked-in table with its source and date", () => {
+    const table = loadPrices(workspace());
+    expect(table.source).toContain("https://aws.amazon.com/ec2/pricing/on-demand/");
+    expect(table.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(hourlyPrice(table, "us-east-1", "g5.xlarge")).toBeGreaterThan(0);
+  });
+
+  it("overlays the workspace's plan.prices.json and then --prices, entry by entry", () => {
+    const ws = workspace();
+    writeFileSync(
+      join(ws, WORKSPACE_PRICES_FILE),
+      JSON.stringify({
+        source: "our negotiated rates",
+        date: "2026-12-01",
+        regions: { "us-east-1": { "g5.xlarge": 0.9 }, "ap-south-1": { "g6.xlarge": 0.7 } },
+      }),
+    );
+    const extra = join(ws, "extra.json");
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        source: "override",
+        date: "2026-12-02",
+        regions: { "ap-south-1": { "g6.xlarge": 0.65 } },
+      }),
+    );
+    const table = loadPrices(ws, extra);
+    expect(hourlyPrice(table, "us-east-1", "g5.xlarge")).toBe(0.9);
+    expect(hourlyPrice(table, "ap-south-1", "g6.xlarge")).toBe(0.65);
+    // Entries the overlays do not mention keep the checked-in value.
+    expect(hourlyPrice(table, "us-east-1", "g4dn.xlarge")).toBe(
+      loadPrices(workspace()).prices.get("us-east-1")!.get("g4dn.xlarge"),
+    );
+    expect(table.source).toContain("our negotiated rates (2026-12-01)");
+    expect(table.date).toBe("2026-12-02");
+  });
+
+  it.each([
+    ["not JSON", "{", "(file)"],
+    [
+      "a negative price",
+      JSON.stringify({ source: "x", date: "2026-01-01", regions: { "us-east-1": { "g5.xlarge": -1 } } }),
+      "regions.us-east-1.g5.xlarge",
+    ],
+    ["a missing date", JSON.stringify({ source: "x", regions: {} }), "date"],
+    [
+      "a bad region",
+      JSON.stringify({ source: "x", date: "2026-01-01", regions: { mars: {} } }),
+      "regions.mars",
+    ],
+  ])("rejects %s naming the file and key", (_, text, key) => {
+    const ws = workspace();
+    writeFileSync(join(ws, WORKSPACE_PRICES_FILE), text);
+    try {
+      loadPrices(ws);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const err = e as ConfigError;
+      expect(err.file).toBe(WORKSPACE_PRICES_FILE);
+      expect(err.problems.map((p) => p.key)).toContain(key);
+    }
+  });
+});
