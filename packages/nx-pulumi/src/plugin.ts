@@ -1,0 +1,151 @@
+/**
+ * The Nx inference plugin: one project per Pulumi stack config folder, found by the same discovery
+ * the offline plan uses, with dependencies on its program project and on the stacks it references.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type DiscoveredStack,
+  discoverStacks,
+  STACK_LAYOUT,
+  stackNameFromFile,
+} from "@retrain/config/workspace";
+import type {
+  CreateDependencies,
+  CreateNodes,
+  CreateNodesResult,
+  ProjectConfiguration,
+  RawProjectGraphDependency,
+} from "nx/src/devkit-exports.js";
+import { DependencyType } from "nx/src/devkit-exports.js";
+import {
+  type StackLike,
+  type StackMetadata,
+  stackMetadata,
+  stackProjectName,
+  stackTargets,
+  type ToolPaths,
+} from "./stack-project.js";
+
+export interface NxPulumiOptions {
+  /** Workspace-relative folder of the CrossGuard policy pack previews and deploys run with. */
+  policyPack?: string;
+}
+
+/** Every stack config file of the fixed layout (discovery decides which of them are stacks). */
+export const STACK_CONFIG_GLOB = "stacks/*/{envs,teams}/*/Pulumi.*.{yaml,yml}";
+
+/**
+ * The compiled wrapper of this package. Resolved from the package root (this module sits one level
+ * below it, in dist/ or, under the source condition in tests, src/) so it always names the JS file.
+ */
+const WRAPPER = fileURLToPath(new URL("../dist/bin/retrain-pulumi.js", import.meta.url));
+
+const toPosix = (p: string) => p.split(path.sep).join("/");
+
+/** `abs` relative to the workspace root when inside it (portable commands), else absolute. */
+function workspacePath(workspaceRoot: string, abs: string): string {
+  const rel = path.relative(workspaceRoot, abs);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? toPosix(abs) : toPosix(rel);
+}
+
+function toolPaths(workspaceRoot: string, options: NxPulumiOptions | undefined): ToolPaths {
+  return {
+    wrapper: workspacePath(workspaceRoot, WRAPPER),
+    policyPack: options?.policyPack ?? "policies/retrain-guard",
+  };
+}
+
+function asStackLike(s: DiscoveredStack, workspaceRoot: string): StackLike {
+  return { ...s, programDir: workspacePath(workspaceRoot, s.programDir) };
+}
+
+/**
+ * A config file that did not load (invalid YAML or schema, wrong folder) still becomes a project,
+ * named from its path: one broken team file must not hide the team from `nx affected`, and its
+ * preview or plan then fails with the config error instead of silently doing nothing.
+ */
+function fromPath(file: string): StackLike | undefined {
+  const kind = (Object.keys(STACK_LAYOUT) as (keyof typeof STACK_LAYOUT)[]).find(
+    (k) => path.posix.dirname(path.posix.dirname(file)) === STACK_LAYOUT[k],
+  );
+  const stack = stackNameFromFile(file);
+  if (kind === undefined || stack === undefined) return undefined;
+  return {
+    id: `${kind}/${stack}`,
+    kind,
+    stack,
+    programDir: path.posix.dirname(STACK_LAYOUT[kind]),
+    configFile: file,
+    root: path.posix.dirname(file),
+    references: [],
+  };
+}
+
+function project(stack: StackLike, tools: ToolPaths, problem?: string): Omit<ProjectConfiguration, "root"> {
+  const metadata: StackMetadata & { configError?: string } = stackMetadata(stack);
+  if (problem !== undefined) metadata.configError = problem;
+  return {
+    name: stackProjectName(stack),
+    projectType: "application",
+    tags: [`pulumi`, `stack-kind:${stack.kind}`],
+    targets: stackTargets(stack, tools),
+    metadata: { description: `Pulumi stack ${stack.id}`, retrainStack: metadata },
+  };
+}
+
+export const createNodes: CreateNodes<NxPulumiOptions> = [
+  STACK_CONFIG_GLOB,
+  (configFiles, options, context) => {
+    const { workspaceRoot } = context;
+    const tools = toolPaths(workspaceRoot, options);
+    // One discovery for all files: it resolves references across stacks, which no single file can.
+    const discovered = discoverStacks(workspaceRoot);
+    const byFile = new Map(discovered.stacks.map((s) => [workspacePath(workspaceRoot, s.configFile), s]));
+    const errorsByFile = new Map(discovered.errors.map((e) => [toPosix(e.file), e.message]));
+
+    return configFiles.flatMap((file): [string, CreateNodesResult][] => {
+      const found = byFile.get(file);
+      const stack = found ? asStackLike(found, workspaceRoot) : fromPath(file);
+      if (stack === undefined) return [];
+      const problem = found ? undefined : (errorsByFile.get(file) ?? "not a stack of the workspace layout");
+      return [[file, { projects: { [stack.root]: project(stack, tools, problem) } }]];
+    });
+  },
+];
+
+/** Nx < 22 reads `createNodesV2`; the same implementation. */
+export const createNodesV2 = createNodes;
+
+function isStackMetadata(value: unknown): value is StackMetadata {
+  return (
+    typeof value === "object" && value !== null && typeof (value as StackMetadata).programDir === "string"
+  );
+}
+
+/**
+ * Static dependencies, each from the stack's config file: on the program project (so a change to
+ * the shared program, or to a package it imports, affects every stack of it) and on every upstream
+ * stack it references (so `up` runs upstream first).
+ */
+export const createDependencies: CreateDependencies<NxPulumiOptions> = (_options, context) => {
+  const projects = Object.values(context.projects);
+  const byRoot = new Map(projects.map((p) => [p.root, p.name]));
+  const names = new Set(projects.map((p) => p.name));
+  const deps: RawProjectGraphDependency[] = [];
+  for (const p of projects) {
+    const meta = p.metadata?.retrainStack;
+    if (p.name === undefined || !isStackMetadata(meta)) continue;
+    const sourceFile = meta.configFile;
+    const program = byRoot.get(meta.programDir);
+    if (program !== undefined && existsSync(path.join(context.workspaceRoot, sourceFile))) {
+      deps.push({ source: p.name, target: program, sourceFile, type: DependencyType.static });
+    }
+    for (const upstream of meta.upstream) {
+      if (names.has(upstream))
+        deps.push({ source: p.name, target: upstream, sourceFile, type: DependencyType.static });
+    }
+  }
+  return deps;
+};

@@ -1,0 +1,137 @@
+/**
+ * Runs the Pulumi CLI for an Nx target: fails at once with install help when `pulumi` is missing,
+ * guards `destroy` behind an explicit confirmation, and otherwise hands over stdio, exit code and
+ * signals unchanged, so Nx sees exactly what Pulumi did.
+ */
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+
+export const INSTALL_URL = "https://www.pulumi.com/docs/install/";
+
+/** Environment variable naming the projects a `destroy` may run for (comma-separated Nx project names). */
+export const CONFIRM_DESTROY_ENV = "RETRAIN_CONFIRM_DESTROY";
+
+export const MISSING_CLI_MESSAGE = [
+  "retrain: the Pulumi CLI (`pulumi`) is not on PATH.",
+  `  Install it: ${INSTALL_URL} (e.g. \`curl -fsSL https://get.pulumi.com | sh\`), then log in to a`,
+  "  backend (`pulumi login --local`, `pulumi login s3://<bucket>` or `pulumi login`).",
+  "  Without the CLI or AWS access, `pnpm plan` previews every stack offline with the policy pack.",
+].join("\n");
+
+/** The absolute path of `command` on PATH, or undefined. PATHEXT is honoured on Windows. */
+export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = (env.PATH ?? env.Path ?? "").split(delimiter).filter(Boolean);
+  const exts = process.platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
+  for (const dir of dirs) {
+    for (const ext of exts) {
+      const candidate = join(dir, command + ext);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here; keep looking
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface ParsedInvocation {
+  /** Nx project name that a `destroy` must be confirmed with (`--confirm-name`), if any. */
+  confirmName?: string;
+  /** The value given with `--confirm=<name>` / `--confirm <name>`, if any. */
+  confirmGiven?: string;
+  /** The arguments handed to `pulumi`, without the wrapper's own flags. */
+  pulumiArgs: string[];
+}
+
+/**
+ * Splits the wrapper's own flags from Pulumi's. `--confirm-name <project>` comes first (set by the
+ * plugin on destroy targets); `--confirm=<project>` may appear anywhere, because Nx appends the
+ * arguments a user passes to `nx run <project>:destroy` at the end.
+ */
+export function parseInvocation(argv: readonly string[]): ParsedInvocation {
+  const out: ParsedInvocation = { pulumiArgs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--confirm-name" || arg === "--confirm") {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      if (arg === "--confirm-name") out.confirmName = value;
+      else out.confirmGiven = value;
+    } else if (arg.startsWith("--confirm-name=")) {
+      out.confirmName = arg.slice("--confirm-name=".length);
+    } else if (arg.startsWith("--confirm=")) {
+      out.confirmGiven = arg.slice("--confirm=".length);
+    } else {
+      out.pulumiArgs.push(arg);
+    }
+  }
+  return out;
+}
+
+/** Why a destroy may not run, or undefined when it is confirmed (or the command is no destroy). */
+export function destroyRefusal(
+  inv: ParsedInvocation,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (inv.pulumiArgs[0] !== "destroy" || inv.confirmName === undefined) return undefined;
+  const name = inv.confirmName;
+  if (inv.confirmGiven === name) return undefined;
+  const fromEnv = (env[CONFIRM_DESTROY_ENV] ?? "").split(",").map((s) => s.trim());
+  if (fromEnv.includes(name)) return undefined;
+  const given =
+    inv.confirmGiven === undefined ? "" : ` (--confirm=${inv.confirmGiven} names another project)`;
+  return [
+    `retrain: refusing to destroy ${name}: destroying deletes every resource of the stack${given}.`,
+    `  Confirm with \`nx run ${name}:destroy --confirm=${name}\``,
+    `  or set ${CONFIRM_DESTROY_ENV}=${name} (comma-separated for several projects).`,
+  ].join("\n");
+}
+
+/** Runs the wrapper: returns the exit code to use. */
+export async function runPulumi(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let inv: ParsedInvocation;
+  try {
+    inv = parseInvocation(argv);
+  } catch (error) {
+    console.error(`retrain-pulumi: ${(error as Error).message}`);
+    return 2;
+  }
+  const refusal = destroyRefusal(inv, env);
+  if (refusal !== undefined) {
+    console.error(refusal);
+    return 1;
+  }
+  const pulumi = findOnPath("pulumi", env);
+  if (pulumi === undefined) {
+    console.error(MISSING_CLI_MESSAGE);
+    return 127;
+  }
+  return await new Promise<number>((resolve) => {
+    const child = spawn(pulumi, inv.pulumiArgs, {
+      stdio: "inherit",
+      env,
+      shell: process.platform === "win32",
+    });
+    // Forward interrupts so Pulumi can cancel cleanly and release its stack lock.
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward("SIGINT");
+    const onTerm = forward("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    child.on("error", (error) => {
+      console.error(`retrain-pulumi: could not start ${pulumi}: ${error.message}`);
+      resolve(127);
+    });
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve(code ?? (signal === "SIGINT" ? 130 : 1));
+    });
+  });
+}

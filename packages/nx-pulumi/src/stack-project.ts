@@ -1,0 +1,149 @@
+/**
+ * One Nx project per Pulumi stack config folder, and the targets it runs. Pure functions of the
+ * discovered stack, so createNodes stays a thin loop and the targets are unit-testable.
+ */
+import { posix } from "node:path";
+import type { TargetConfiguration } from "nx/src/devkit-exports.js";
+
+/** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
+export interface StackLike {
+  /** `<kind>/<stack>`, the id the offline plan and `retrain plan --stack` use. */
+  id: string;
+  kind: string;
+  /** Pulumi stack name: the environment for iam/fleet, the team for scheduling. */
+  stack: string;
+  /** Workspace-relative folder of the Pulumi program (holds Pulumi.yaml), e.g. `stacks/scheduling`. */
+  programDir: string;
+  /** The stack config file (absolute or workspace-relative). */
+  configFile: string;
+  /** Workspace-relative folder holding the config file: the Nx project root. */
+  root: string;
+  references: ReadonlyArray<{ name: string; targetId?: string | undefined }>;
+}
+
+/** Paths the target commands need, relative to the workspace root (or absolute when outside it). */
+export interface ToolPaths {
+  /** The compiled `retrain-pulumi` wrapper script. */
+  wrapper: string;
+  /** The CrossGuard policy pack folder. */
+  policyPack: string;
+}
+
+/** Metadata the plugin attaches to each stack project; `createDependencies` and scripts read it. */
+export interface StackMetadata {
+  id: string;
+  kind: string;
+  stack: string;
+  programDir: string;
+  configFile: string;
+  /** Nx project names of the upstream stacks this stack reads through StackReferences. */
+  upstream: string[];
+}
+
+/**
+ * The Nx project name of a stack: `<kind>-<stack>`, e.g. `iam-dev`, `fleet-prod`, `scheduling-vision`.
+ * The kind prefix keeps `iam-dev` and `fleet-dev` apart and sorts projects by layer.
+ */
+export function stackProjectName(stack: Pick<StackLike, "kind" | "stack">): string {
+  return `${stack.kind}-${stack.stack}`;
+}
+
+/** `<kind>/<stack>` → Nx project name. */
+export function projectNameOfId(id: string): string {
+  return id.replace("/", "-");
+}
+
+const toPosix = (p: string) => p.split("\\").join("/");
+
+/** `p` relative to the program folder when it is inside the workspace, else absolute. */
+function fromProgram(programDir: string, p: string): string {
+  const normalized = toPosix(p);
+  if (posix.isAbsolute(normalized)) return normalized;
+  return posix.relative(toPosix(programDir), normalized);
+}
+
+/** The config file relative to the program folder, as `pulumi --config-file` reads it from there. */
+export function configFileFromProgram(stack: StackLike): string {
+  return posix.relative(
+    toPosix(stack.programDir),
+    posix.join(toPosix(stack.root), posix.basename(toPosix(stack.configFile))),
+  );
+}
+
+/** Shell-quotes an argument only when needed (paths with spaces on some machines). */
+function q(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string, TargetConfiguration> {
+  const name = stackProjectName(stack);
+  const wrapper = `node ${q(fromProgram(stack.programDir, tools.wrapper))}`;
+  const stackArgs = `--stack ${q(stack.stack)} --config-file ${q(configFileFromProgram(stack))}`;
+  const policyPack = `--policy-pack ${q(fromProgram(stack.programDir, tools.policyPack))}`;
+  const pulumi = (command: string, description: string, extra = ""): TargetConfiguration => ({
+    executor: "nx:run-commands",
+    // Never cached: the result depends on the cloud and the state backend, not only on files.
+    cache: false,
+    options: { command: `${wrapper} ${command} ${stackArgs}${extra}`, cwd: stack.programDir },
+    metadata: { description, technologies: ["pulumi"] },
+  });
+  return {
+    preview: pulumi("preview", `Preview ${stack.id} with the retrain-guard policy pack`, ` ${policyPack}`),
+    up: {
+      ...pulumi("up --yes", `Deploy ${stack.id} (the pack runs in the update's preview)`, ` ${policyPack}`),
+      // Upstream stacks deploy first; `--exclude-task-dependencies` deploys only the affected ones.
+      dependsOn: ["^up"],
+    },
+    refresh: pulumi("refresh --yes", `Refresh ${stack.id}'s state from AWS`),
+    destroy: {
+      ...pulumi(
+        "destroy --yes",
+        `Destroy ${stack.id}: needs --confirm=${name} or RETRAIN_CONFIRM_DESTROY=${name}`,
+      ),
+      options: {
+        command: `${wrapper} --confirm-name ${q(name)} destroy --yes ${stackArgs}`,
+        cwd: stack.programDir,
+      },
+    },
+    plan: {
+      executor: "nx:run-commands",
+      cache: true,
+      options: {
+        command: `tsx --conditions=@retrain/source packages/cli/src/bin.ts plan --stack ${q(stack.id)} --json .plan/${name}.json`,
+        cwd: ".",
+      },
+      // The plan of a stack is a function of its config folder, its program and the packages the
+      // program imports (its dependencies' production files, upstream stacks included, because a
+      // downstream plan uses their planned outputs), the policy pack, and the plan engine itself.
+      inputs: [
+        "{projectRoot}/**/*",
+        "^production",
+        "{workspaceRoot}/policies/retrain-guard/src/**/*",
+        "{workspaceRoot}/policies/retrain-guard/PulumiPolicy.yaml",
+        "{workspaceRoot}/policies/retrain-guard/package.json",
+        "{workspaceRoot}/packages/plan/src/**/*",
+        "{workspaceRoot}/packages/cli/src/**/*",
+        "{workspaceRoot}/packages/testing/src/**/*",
+        "{workspaceRoot}/pnpm-lock.yaml",
+      ],
+      outputs: [`{workspaceRoot}/.plan/${name}.json`],
+      metadata: {
+        description: `Offline plan of ${stack.id} under Pulumi mocks with the policy pack`,
+        technologies: ["pulumi"],
+      },
+    },
+  };
+}
+
+export function stackMetadata(stack: StackLike): StackMetadata {
+  return {
+    id: stack.id,
+    kind: stack.kind,
+    stack: stack.stack,
+    programDir: toPosix(stack.programDir),
+    configFile: posix.join(toPosix(stack.root), posix.basename(toPosix(stack.configFile))),
+    upstream: stack.references.flatMap((r) =>
+      r.targetId === undefined ? [] : [projectNameOfId(r.targetId)],
+    ),
+  };
+}
