@@ -1,1 +1,9 @@
-export {};
+export * from "./analyzer/index.js";
+export { type LogEntry, type RunStackOptions, runStackProgram, type StackRunResult } from "./harness.js";
+export { DEFAULT_ACCOUNT_ID, hashHex, MockCloud, type MockCloudOptions, partitionOf } from "./mock-cloud.js";
+export type { RecordedResource } from "./monitor.js";
+export {
+  buildPolicyDocument,
+  type PolicyDocumentInput,
+  type PolicyDocumentResult,
+} from "./policy-document.js";

@@ -1,0 +1,149 @@
+/**
+ * IAM policy documents as Pulumi resources carry them: a JSON string or an object (the
+ * `aws.iam.PolicyDocument` input), `Statement` as one object or an array, `Action`/`Resource` as a
+ * string or an array. Parsing is strict where IAM is ambiguous-free and fails closed: a document we
+ * cannot read is reported, never silently passed.
+ */
+import { isRecord, isUnknown, reveal } from "../values.js";
+
+/** The principal block: `"*"` or `{ AWS | Service | Federated | CanonicalUser: string[] }`. */
+export type Principal = "*" | Record<string, string[]>;
+
+export interface Statement {
+  /** 0-based position in the Statement array (0 for a single statement object). */
+  index: number;
+  sid?: string;
+  effect: "Allow" | "Deny";
+  /** Known entries only; `unknownAction` tells that some were unknown during preview. */
+  action?: string[];
+  notAction?: string[];
+  resource?: string[];
+  notResource?: string[];
+  principal?: Principal;
+  notPrincipal?: Principal;
+  condition?: Record<string, Record<string, unknown>>;
+  /** Some part of the statement was unknown during preview; only the known parts are judged. */
+  partlyUnknown: boolean;
+}
+
+export type ParsedDocument =
+  | { kind: "ok"; statements: Statement[] }
+  | { kind: "unknown" }
+  | { kind: "absent" }
+  | { kind: "invalid"; reason: string };
+
+export function parsePolicyDocument(input: unknown): ParsedDocument {
+  const value = reveal(input);
+  if (value === undefined || value === null || value === "") return { kind: "absent" };
+  if (isUnknown(value)) return { kind: "unknown" };
+  let doc: unknown = value;
+  if (typeof value === "string") {
+    try {
+      doc = JSON.parse(value);
+    } catch (e) {
+      return { kind: "invalid", reason: `not valid JSON (${(e as Error).message})` };
+    }
+  }
+  if (!isRecord(doc)) return { kind: "invalid", reason: "the document is not a JSON object" };
+  const raw = reveal(doc.Statement);
+  if (raw === undefined) return { kind: "invalid", reason: 'the document has no "Statement"' };
+  if (isUnknown(raw)) return { kind: "unknown" };
+  const items = Array.isArray(raw) ? raw : [raw];
+  const statements: Statement[] = [];
+  for (const [index, item] of items.entries()) {
+    const parsed = parseStatement(reveal(item), index);
+    if (typeof parsed === "string") return { kind: "invalid", reason: `statement #${index}: ${parsed}` };
+    if (parsed) statements.push(parsed);
+  }
+  return { kind: "ok", statements };
+}
+
+/** A statement, undefined when it is wholly unknown, or a string saying why it is malformed. */
+function parseStatement(item: unknown, index: number): Statement | undefined | string {
+  if (isUnknown(item)) return undefined;
+  if (!isRecord(item)) return "is not an object";
+  const flags = { unknown: false };
+  const effectRaw = reveal(item.Effect);
+  if (isUnknown(effectRaw)) return undefined;
+  if (typeof effectRaw !== "string") return 'has no "Effect"';
+  const effect = effectRaw.toLowerCase() === "allow" ? "Allow" : effectRaw.toLowerCase() === "deny" ? "Deny" : undefined;
+  if (!effect) return `has Effect "${effectRaw}" (allowed: Allow, Deny)`;
+  const st: Statement = { index, effect, partlyUnknown: false };
+  const sid = reveal(item.Sid);
+  if (typeof sid === "string") st.sid = sid;
+  for (const [key, field] of [
+    ["Action", "action"],
+    ["NotAction", "notAction"],
+    ["Resource", "resource"],
+    ["NotResource", "notResource"],
+  ] as const) {
+    if (!(key in item)) continue;
+    const strings = stringList(reveal(item[key]), flags);
+    if (typeof strings === "string") return `${key} ${strings}`;
+    st[field] = strings;
+  }
+  if (st.action === undefined && st.notAction === undefined && !flags.unknown) return 'has neither "Action" nor "NotAction"';
+  for (const [key, field] of [
+    ["Principal", "principal"],
+    ["NotPrincipal", "notPrincipal"],
+  ] as const) {
+    if (!(key in item)) continue;
+    const p = parsePrincipal(reveal(item[key]), flags);
+    if (typeof p === "string") return `${key} ${p}`;
+    if (p) st[field] = p;
+  }
+  if ("Condition" in item) {
+    const c = reveal(item.Condition);
+    if (isUnknown(c)) flags.unknown = true;
+    else if (!isRecord(c)) return "Condition is not an object";
+    else {
+      const condition: Record<string, Record<string, unknown>> = {};
+      for (const [op, block] of Object.entries(c)) {
+        const b = reveal(block);
+        if (isUnknown(b)) flags.unknown = true;
+        else if (!isRecord(b)) return `Condition operator "${op}" is not an object`;
+        else condition[op] = b;
+      }
+      st.condition = condition;
+    }
+  }
+  st.partlyUnknown = flags.unknown;
+  return st;
+}
+
+/** String or string array; unknown elements are dropped and flagged. */
+function stringList(value: unknown, flags: { unknown: boolean }): string[] | string {
+  if (isUnknown(value)) {
+    flags.unknown = true;
+    return [];
+  }
+  const items = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  for (const v of items.map(reveal)) {
+    if (isUnknown(v)) flags.unknown = true;
+    else if (typeof v === "string") out.push(v);
+    else return `must be a string or an array of strings, found ${JSON.stringify(v)}`;
+  }
+  return out;
+}
+
+function parsePrincipal(value: unknown, flags: { unknown: boolean }): Principal | undefined | string {
+  if (isUnknown(value)) {
+    flags.unknown = true;
+    return undefined;
+  }
+  if (value === "*") return "*";
+  if (!isRecord(value)) return `must be "*" or an object such as {"Service": "ssm.amazonaws.com"}`;
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const l = stringList(reveal(v), flags);
+    if (typeof l === "string") return `${k} ${l}`;
+    out[k] = l;
+  }
+  return out;
+}
+
+/** Where a statement sits, for messages: `statement #1 (Sid "ReadArtifacts")`. */
+export function describeStatement(st: Statement): string {
+  return st.sid ? `statement #${st.index} (Sid "${st.sid}")` : `statement #${st.index}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * Reading resource properties as the Pulumi engine sends them. During preview a value that depends
+ * on another resource's output is unknown: the engine marshals it as a sentinel string. The
+ * @pulumi/policy proxy throws on touching one, and the server then turns the whole policy into an
+ * advisory "can't run during preview" note; we read the raw values instead and skip unknown ones, so
+ * one unknown field never hides the verdict on the fields that are known.
+ */
+
+/** Sentinels of @pulumi/pulumi's runtime (the Go engine sends the string one for every kind). */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the engine's UnknownStringValue)
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+  "e48ece36-62e2-4504-bad9-02848725956a", // archive
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+
+/** The sentinel the Pulumi CLI uses for every unknown value it sends to an analyzer. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+}
+
+/** True when the value is unknown or holds an unknown anywhere inside. */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isRecord(value)) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+export type PropertyMap = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Key @pulumi/policy's unknown-checking proxy answers with the object it wraps. */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** The plain property map behind @pulumi/policy's proxy (or the map itself when not proxied). */
+export function rawProps(props: unknown): PropertyMap {
+  if (!isRecord(props)) return {};
+  const target = (props as Record<string, unknown>)[PROXY_TARGET];
+  return isRecord(target) ? target : props;
+}
+
+/** Secrets arrive as `{ 4dabf18193072939515e22adb298388d: <sig>, value }` when not unwrapped. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Unwraps a secret envelope; policies judge the secret's value like any other. */
+export function reveal(value: unknown): unknown {
+  if (isRecord(value) && SECRET_SIG_KEY in value) return value.value;
+  return value;
+}
+
+/** `props[a][b]...`, with secrets unwrapped on the way; undefined when a step is missing. */
+export function at(props: unknown, ...path: (string | number)[]): unknown {
+  let cur: unknown = reveal(props);
+  for (const key of path) {
+    if (typeof key === "number") {
+      if (!Array.isArray(cur)) return undefined;
+      cur = reveal(cur[key]);
+    } else {
+      if (!isRecord(cur)) return undefined;
+      cur = reveal(cur[key]);
+    }
+  }
+  return cur;
+}
+
+/** An array property as a list (undefined or unknown → empty; unknown elements kept for callers). */
+export function list(value: unknown): unknown[] {
+  const v = reveal(value);
+  return Array.isArray(v) ? v : [];
+}
+
+/** A number, or a numeric string as the engine may send for some fields; otherwise undefined. */
+export function num(value: unknown): number | undefined {
+  const v = reveal(value);
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && v.trim() !== "" && !isUnknown(v) && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** A boolean, accepting the "true"/"false" strings launch templates use. */
+export function bool(value: unknown): boolean | undefined {
+  const v = reveal(value);
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return undefined;
+}
+
+/** A known string (not an unknown sentinel). */
+export function str(value: unknown): string | undefined {
+  const v = reveal(value);
+  return typeof v === "string" && !isUnknown(v) ? v : undefined;
+}
