@@ -1,0 +1,302 @@
+/**
+ * Deterministic, plausible AWS values for resources and invokes under mocks: ids are hashes of the
+ * URN (the same program and config always yield the same ids, so plans and reports are stable) and
+ * ARNs have the shape AWS gives each resource type, so ARN-parsing code and policy checks see
+ * realistic input.
+ */
+import { createHash } from "node:crypto";
+import { buildPolicyDocument, type PolicyDocumentInput } from "./policy-document.js";
+
+export interface MockCloudOptions {
+  /** Account id in ARNs and getCallerIdentity; default 123456789012. */
+  accountId?: string;
+  /** Region for ARNs and getRegion; default the stack's `aws:region`, else us-east-1. */
+  region?: string;
+  /** SSM parameter values for `aws:ssm/getParameter` by name; unknown names get a hashed AMI id. */
+  parameters?: Record<string, string>;
+  /** Extra or replacement invoke handlers by token (e.g. `aws:ec2/getSubnets:getSubnets`). */
+  invokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+
+/** `aws`, `aws-cn` or `aws-us-gov`, from the region. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** Hex digest of `seed`, `length` characters. */
+export function hashHex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** A UUID-shaped id derived from `seed`. */
+function hashUuid(seed: string): string {
+  const h = hashHex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+interface ResourceRequest {
+  type: string;
+  name: string;
+  urn: string;
+  inputs: Record<string, unknown>;
+}
+
+type Shape = (r: ResourceRequest, cloud: MockCloud) => { id: string; state: Record<string, unknown> };
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** Pulumi's auto-name: the logical name plus a random suffix (here: hashed). */
+const autoName = (r: ResourceRequest) => str(r.inputs.name) ?? `${r.name}-${hashHex(r.urn, 7)}`;
+
+/** Resource types whose id and ARN follow a known AWS pattern. */
+const SHAPES: Record<string, Shape> = {
+  "aws:iam/role:Role": (r, c) => {
+    const name = autoName(r);
+    const path = str(r.inputs.path) ?? "/";
+    return {
+      id: name,
+      state: {
+        name,
+        path,
+        arn: c.arn("iam", "", `role${path}${name}`),
+        uniqueId: `AROA${hashHex(r.urn, 17).toUpperCase()}`,
+      },
+    };
+  },
+  "aws:iam/instanceProfile:InstanceProfile": (r, c) => {
+    const name = autoName(r);
+    const path = str(r.inputs.path) ?? "/";
+    return {
+      id: name,
+      state: {
+        name,
+        path,
+        arn: c.arn("iam", "", `instance-profile${path}${name}`),
+        uniqueId: `AIPA${hashHex(r.urn, 17).toUpperCase()}`,
+      },
+    };
+  },
+  "aws:iam/policy:Policy": (r, c) => {
+    const name = autoName(r);
+    const arn = c.arn("iam", "", `policy${str(r.inputs.path) ?? "/"}${name}`);
+    return { id: arn, state: { name, arn, policyId: `ANPA${hashHex(r.urn, 17).toUpperCase()}` } };
+  },
+  "aws:iam/rolePolicy:RolePolicy": (r) => {
+    const name = autoName(r);
+    return { id: `${str(r.inputs.role) ?? "role"}:${name}`, state: { name } };
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (r) => ({
+    id: `${str(r.inputs.role) ?? "role"}-${hashHex(r.urn, 20)}`,
+    state: {},
+  }),
+  "aws:s3/bucket:Bucket": (r, c) => {
+    const bucket = str(r.inputs.bucket) ?? `${r.name}-${hashHex(r.urn, 7)}`;
+    return {
+      id: bucket,
+      state: {
+        bucket,
+        arn: `arn:${c.partition}:s3:::${bucket}`,
+        bucketDomainName: `${bucket}.s3.amazonaws.com`,
+        bucketRegionalDomainName: `${bucket}.s3.${c.region}.amazonaws.com`,
+        region: c.region,
+      },
+    };
+  },
+  "aws:cloudwatch/logGroup:LogGroup": (r, c) => {
+    const name = autoName(r);
+    return { id: name, state: { name, arn: c.arn("logs", c.region, `log-group:${name}`) } };
+  },
+  "aws:ec2/securityGroup:SecurityGroup": (r, c) => {
+    const id = `sg-${hashHex(r.urn, 17)}`;
+    return {
+      id,
+      state: { name: autoName(r), arn: c.arn("ec2", c.region, `security-group/${id}`), ownerId: c.accountId },
+    };
+  },
+  "aws:ec2/launchTemplate:LaunchTemplate": (r, c) => {
+    const id = `lt-${hashHex(r.urn, 17)}`;
+    return {
+      id,
+      state: {
+        name: autoName(r),
+        arn: c.arn("ec2", c.region, `launch-template/${id}`),
+        latestVersion: 1,
+        defaultVersion: 1,
+      },
+    };
+  },
+  "aws:ec2/instance:Instance": (r, c) => {
+    const id = `i-${hashHex(r.urn, 17)}`;
+    const n = Number.parseInt(hashHex(r.urn, 4), 16);
+    return {
+      id,
+      state: {
+        arn: c.arn("ec2", c.region, `instance/${id}`),
+        privateIp: `172.31.${(n >> 8) % 256}.${(n % 254) + 1}`,
+        instanceState: "running",
+        primaryNetworkInterfaceId: `eni-${hashHex(`${r.urn}#eni`, 17)}`,
+      },
+    };
+  },
+  "aws:ssm/document:Document": (r, c) => {
+    const name = autoName(r);
+    return {
+      id: name,
+      state: {
+        name,
+        arn: c.arn("ssm", c.region, `document/${name}`),
+        hash: hashHex(JSON.stringify(r.inputs.content ?? ""), 64),
+        hashType: "Sha256",
+        latestVersion: "1",
+        defaultVersion: "1",
+        owner: c.accountId,
+        status: "Active",
+      },
+    };
+  },
+  "aws:ssm/maintenanceWindow:MaintenanceWindow": (r) => ({
+    id: `mw-${hashHex(r.urn, 17)}`,
+    state: { name: autoName(r) },
+  }),
+  "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": (r) => ({ id: hashUuid(r.urn), state: {} }),
+  "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": (r, c) => {
+    const id = hashUuid(r.urn);
+    return {
+      id,
+      state: {
+        windowTaskId: id,
+        arn: c.arn("ssm", c.region, `windowtask/${id}`),
+        name: str(r.inputs.name) ?? r.name,
+      },
+    };
+  },
+  "aws:ssm/association:Association": (r, c) => {
+    const id = hashUuid(r.urn);
+    return { id, state: { associationId: id, arn: c.arn("ssm", c.region, `association/${id}`) } };
+  },
+};
+
+/** The mocked account: resource shapes and invoke answers. */
+export class MockCloud {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  private readonly options: MockCloudOptions;
+
+  constructor(options: MockCloudOptions & { region: string }) {
+    this.options = options;
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.region = options.region;
+    this.partition = partitionOf(this.region);
+  }
+
+  arn(service: string, region: string, resource: string): string {
+    return `arn:${this.partition}:${service}:${region}:${service === "s3" ? "" : this.accountId}:${resource}`;
+  }
+
+  /** Physical id and state (inputs plus computed attributes) of a new custom resource. */
+  newResource(r: ResourceRequest): { id: string; state: Record<string, unknown> } {
+    const shape = SHAPES[r.type];
+    if (shape) {
+      const { id, state } = shape(r, this);
+      return { id, state: { ...r.inputs, ...state } };
+    }
+    // Any other AWS type: `<name>-<hash>` and an ARN in the type's service (`aws:<service>/...`).
+    const id = `${r.name}-${hashHex(r.urn, 8)}`;
+    const service = /^aws:([a-z0-9]+)\//.exec(r.type)?.[1];
+    const state: Record<string, unknown> = { ...r.inputs };
+    if (service && state.arn === undefined)
+      state.arn = this.arn(service, this.region, `${r.type.split(":").pop()?.toLowerCase()}/${id}`);
+    return { id, state };
+  }
+
+  /** Answers an invoke; throws for tokens it does not know so a missing mock is never silent. */
+  call(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const custom = this.options.invokes?.[token];
+    if (custom) return custom(inputs);
+    const region = this.region;
+    switch (token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+          accountId: this.accountId,
+          arn: `arn:${this.partition}:iam::${this.accountId}:role/retrain-plan`,
+          id: this.accountId,
+          userId: `AROA${hashHex(this.accountId, 17).toUpperCase()}:retrain-plan`,
+        };
+      case "aws:index/getPartition:getPartition":
+        return {
+          id: this.partition,
+          partition: this.partition,
+          dnsSuffix: this.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+          reverseDnsPrefix: this.partition === "aws-cn" ? "cn.com.amazonaws" : "com.amazonaws",
+        };
+      case "aws:index/getRegion:getRegion":
+        return {
+          id: region,
+          name: region,
+          region,
+          endpoint: `ec2.${region}.amazonaws.com`,
+          description: region,
+        };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        const names = ["a", "b", "c"].map((s) => `${region}${s}`);
+        return {
+          id: region,
+          names,
+          zoneIds: names.map((_, i) => `${region.replace(/-/g, "")}-az${i + 1}`),
+          state: "available",
+        };
+      }
+      case "aws:ssm/getParameter:getParameter": {
+        const name = String(inputs.name ?? "");
+        const value = this.options.parameters?.[name] ?? `ami-${hashHex(`${region}${name}`, 17)}`;
+        return {
+          id: name,
+          name,
+          value,
+          insecureValue: value,
+          type: "String",
+          version: 1,
+          region,
+          arn: `arn:${this.partition}:ssm:${region}::parameter${name}`,
+        };
+      }
+      case "aws:iam/getPolicyDocument:getPolicyDocument":
+        return { ...buildPolicyDocument(inputs as PolicyDocumentInput) };
+      case "aws:ec2/getVpc:getVpc": {
+        const id = `vpc-${hashHex(`${region}#default`, 17)}`;
+        return {
+          id,
+          cidrBlock: "172.31.0.0/16",
+          default: true,
+          arn: this.arn("ec2", region, `vpc/${id}`),
+          ownerId: this.accountId,
+        };
+      }
+      case "aws:ec2/getSubnets:getSubnets":
+        return {
+          id: region,
+          ids: ["a", "b", "c"].map((az) => `subnet-${hashHex(`${region}${az}#default`, 17)}`),
+        };
+      default:
+        throw new Error(
+          `no mock answer for invoke "${token}": pass mocks.invokes["${token}"] to runStackProgram (known: ${KNOWN_INVOKES.join(", ")})`,
+        );
+    }
+  }
+}
+
+const KNOWN_INVOKES = [
+  "aws:index/getCallerIdentity:getCallerIdentity",
+  "aws:index/getPartition:getPartition",
+  "aws:index/getRegion:getRegion",
+  "aws:index/getAvailabilityZones:getAvailabilityZones",
+  "aws:ssm/getParameter:getParameter",
+  "aws:iam/getPolicyDocument:getPolicyDocument",
+  "aws:ec2/getVpc:getVpc",
+  "aws:ec2/getSubnets:getSubnets",
+];
