@@ -49,7 +49,7 @@ export interface RecordedResource {
 
 type Callback = (err: Error | null, response?: unknown) => void;
 /** A protobuf Struct as Pulumi's (de)serializers take it. */
-type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+type WireStruct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 
 /** The getters of RegisterResourceRequest / ReadResourceRequest the monitor reads. */
 interface ResourceRequest {
@@ -60,8 +60,8 @@ interface ResourceRequest {
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getCustom?(): boolean;
-  getObject?(): Struct;
-  getProperties?(): Struct;
+  getObject?(): WireStruct;
+  getProperties?(): WireStruct;
   getImportid?(): string;
   getId?(): string;
   getProtect?(): boolean;
@@ -74,11 +74,11 @@ interface ResourceRequest {
 }
 interface OutputsRequest {
   getUrn(): string;
-  getOutputs(): Struct | undefined;
+  getOutputs(): WireStruct | undefined;
 }
 interface InvokeRequest {
   getTok(): string;
-  getArgs(): Struct;
+  getArgs(): WireStruct;
 }
 interface FeatureRequest {
   getId(): string;

@@ -84,7 +84,8 @@ function principalsJson(principals: PolicyPrincipalInput[]): unknown {
 function conditionsJson(conditions: PolicyConditionInput[]): unknown {
   const raw: Record<string, Record<string, string[]>> = {};
   for (const c of conditions) {
-    const byVar = (raw[c.test] ??= {});
+    const byVar = raw[c.test] ?? {};
+    raw[c.test] = byVar;
     byVar[c.variable] = [...(byVar[c.variable] ?? []), ...c.values.map(replaceVars)];
   }
   const out: Record<string, Record<string, string | string[]>> = {};
@@ -130,7 +131,8 @@ function parseDocument(json: string, what: string): JsonDocument {
 function merge(into: JsonDocument, other: JsonDocument): void {
   if (other.Id) into.Id = other.Id;
   if (other.Version && (!into.Version || other.Version > into.Version)) into.Version = other.Version;
-  const statements = (into.Statement ??= []);
+  const statements = into.Statement ?? [];
+  into.Statement = statements;
   for (const s of other.Statement ?? []) {
     const at = s.Sid ? statements.findIndex((e) => e.Sid === s.Sid) : -1;
     if (at >= 0) statements[at] = s;
