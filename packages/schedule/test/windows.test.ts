@@ -1,0 +1,95 @@
+import { describe as group, expect, it } from "vitest";
+import { minimumIntervalMs, overlaps, type WindowSchedule, windowOccurrences } from "../src/index.js";
+
+const span = (xs: { start: Date; end: Date }[]) =>
+  xs.map((i) => `${i.start.toISOString().slice(0, 16)}/${i.end.toISOString().slice(11, 16)}`);
+const march = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-04-01T00:00:00Z") };
+const seed: WindowSchedule = { schedule: "cron(0 4 ? * SUN *)", timezone: "Europe/Berlin", durationHours: 3 };
+
+group("windowOccurrences", () => {
+  it("gives [start, start + duration) for every run in the range, across DST", () => {
+    expect(span(windowOccurrences(seed, march))).toEqual([
+      "2025-03-02T03:00/06:00",
+      "2025-03-09T03:00/06:00",
+      "2025-03-16T03:00/06:00",
+      "2025-03-23T03:00/06:00",
+      "2025-03-30T02:00/05:00",
+    ]);
+  });
+
+  it("includes a window that started before the range and is still open, not one that just closed", () => {
+    const open = { from: new Date("2025-03-02T05:59:00Z"), to: new Date("2025-03-03T00:00:00Z") };
+    expect(span(windowOccurrences(seed, open))).toEqual(["2025-03-02T03:00/06:00"]);
+    const closed = { from: new Date("2025-03-02T06:00:00Z"), to: new Date("2025-03-03T00:00:00Z") };
+    expect(windowOccurrences(seed, closed)).toEqual([]);
+  });
+
+  it("applies offsetDays, startDate and endDate", () => {
+    const w: WindowSchedule = {
+      schedule: "cron(30 23 ? * TUE#3 *)",
+      durationHours: 2,
+      offsetDays: 2,
+      endDate: "2025-05-01T00:00:00Z",
+    };
+    const range = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-07-01T00:00:00Z") };
+    expect(span(windowOccurrences(w, range))).toEqual(["2025-03-20T23:30/01:30", "2025-04-17T23:30/01:30"]);
+    const late = { ...seed, startDate: "2025-03-20T00:00:00Z" };
+    expect(windowOccurrences(late, march)).toHaveLength(2);
+  });
+
+  it("anchors a rate window at its startDate", () => {
+    const w: WindowSchedule = { schedule: "rate(12 hours)", durationHours: 1, startDate: "2025-02-27T06:00:00Z" };
+    const range = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-03-02T00:00:00Z") };
+    expect(span(windowOccurrences(w, range))).toEqual(["2025-03-01T06:00/07:00", "2025-03-01T18:00/19:00"]);
+  });
+});
+
+group("overlaps", () => {
+  const early: WindowSchedule = { schedule: "cron(0 5 ? * SUN *)", timezone: "UTC", durationHours: 2 };
+
+  it("returns the shared intervals in order; touching windows do not clash", () => {
+    // Berlin 04:00-07:00 is 03:00-06:00Z in winter (clash 05:00-06:00Z) and 02:00-05:00Z in summer (touching).
+    const clashes = span(overlaps(seed, early, march));
+    expect(clashes).toEqual([
+      "2025-03-02T05:00/06:00",
+      "2025-03-09T05:00/06:00",
+      "2025-03-16T05:00/06:00",
+      "2025-03-23T05:00/06:00",
+    ]);
+    expect(span(overlaps(early, seed, march))).toEqual(clashes);
+  });
+
+  it("finds nothing for windows on different days", () => {
+    const monday: WindowSchedule = { schedule: "cron(0 4 ? * MON *)", timezone: "Europe/Berlin", durationHours: 3 };
+    expect(overlaps(seed, monday, march)).toEqual([]);
+  });
+
+  it("reports each clash of a frequent window with a long one", () => {
+    const hourly: WindowSchedule = { schedule: "cron(0 * * * ? *)", durationHours: 1 };
+    const range = { from: new Date("2025-03-02T00:00:00Z"), to: new Date("2025-03-03T00:00:00Z") };
+    expect(span(overlaps(seed, hourly, range))).toEqual([
+      "2025-03-02T03:00/04:00",
+      "2025-03-02T04:00/05:00",
+      "2025-03-02T05:00/06:00",
+    ]);
+  });
+});
+
+group("minimumIntervalMs", () => {
+  const from = new Date("2025-01-01T00:00:00Z");
+  const MIN = 60_000;
+  it.each([
+    ["rate(2 hours)", "UTC", 120 * MIN],
+    ["at(2025-07-07T15:55:00)", "UTC", Number.POSITIVE_INFINITY],
+    ["cron(0 4 ? * SUN *)", "UTC", 7 * 24 * 60 * MIN],
+    // The spring-forward week is an hour short.
+    ["cron(0 4 ? * SUN *)", "Europe/Berlin", (7 * 24 - 1) * 60 * MIN],
+    ["cron(0/5 * * * ? *)", "UTC", 5 * MIN],
+    ["cron(0 9,17 ? * MON-FRI *)", "UTC", 8 * 60 * MIN],
+    ["cron(1,59 1,3 * * ? *)", "UTC", 58 * MIN],
+    // 01:59 EST and 03:01 EDT are 2 minutes apart on the spring-forward night.
+    ["cron(1,59 1,3 * * ? *)", "America/New_York", 2 * MIN],
+  ])("%s in %s", (expr, timezone, expected) => {
+    expect(minimumIntervalMs(expr, { timezone, from })).toBe(expected);
+  });
+});
