@@ -1,0 +1,49 @@
+/** `retrain config check [files...]`: validate stack configs with the stacks' own schemas. */
+import path from "node:path";
+import { type Command, Option } from "commander";
+import { checkStackConfigs } from "../config-check.js";
+import { type CliContext, EXIT, fail, UsageError } from "../context.js";
+import { findWorkspaceRoot } from "../workspace-root.js";
+
+export function registerConfig(program: Command, ctx: CliContext): void {
+  const config = program.command("config").description("Work with stack config files (Pulumi.<stack>.yaml).");
+  config
+    .command("check")
+    .description(
+      "Validate stack configs: every key, value and schedule, the stack name against the file name, and (without files) every stack's StackReferences.",
+    )
+    .argument("[files...]", "stack config files; default: every stack of the workspace")
+    .addOption(
+      new Option("--root <dir>", "workspace root; default: the nearest folder with pnpm-workspace.yaml"),
+    )
+    .option("--json", "print the result as JSON")
+    .action((files: string[], opts: { root?: string; json?: boolean }) => {
+      const root = opts.root ? path.resolve(ctx.cwd, opts.root) : findWorkspaceRoot(ctx.cwd);
+      const report = checkStackConfigs({ cwd: ctx.cwd, root, files });
+      if (report.files.length === 0) {
+        throw new UsageError(
+          `no stack configs found under ${root} (expected stacks/iam/envs/<env>/Pulumi.<env>.yaml, stacks/fleet/envs/<env>/Pulumi.<env>.yaml, stacks/scheduling/teams/<team>/Pulumi.<team>.yaml)`,
+        );
+      }
+      if (!report.ok) fail(ctx, EXIT.invalidInput);
+      if (opts.json) {
+        ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      for (const f of report.files) {
+        ctx.stdout.write(f.ok ? `ok     ${f.file}  (${f.id})\n` : `error  ${f.file}\n`);
+        for (const p of f.problems) {
+          const where =
+            p.line === undefined ? "" : ` (line ${p.line}${p.column === undefined ? "" : `:${p.column}`})`;
+          ctx.stdout.write(
+            `         ${p.key ? `${p.key}${where}: ` : where ? `${where.trim()}: ` : ""}${p.message}\n`,
+          );
+        }
+      }
+      for (const r of report.references) ctx.stdout.write(`error  ${r.message}\n`);
+      const invalid = report.files.filter((f) => !f.ok).length;
+      const summary = `${report.files.length} stack config${report.files.length === 1 ? "" : "s"} checked: ${report.files.length - invalid} ok, ${invalid} invalid`;
+      const refs = report.references.length > 0 ? `, ${report.references.length} invalid reference(s)` : "";
+      ctx.stdout.write(`\n${summary}${refs}\n`);
+    });
+}

@@ -1,0 +1,12 @@
+/**
+ * Every `retrain` command, one module each. Adding a command is one line here: its module exports a
+ * `register(program, ctx)` that adds the command (and its subcommands) to the program.
+ */
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { registerConfig } from "./config.js";
+import { registerSchedule } from "./schedule.js";
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [registerSchedule, registerConfig];

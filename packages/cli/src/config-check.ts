@@ -1,0 +1,97 @@
+/** Validation of stack config files, shared by `retrain config check` (and usable before a plan). */
+import path from "node:path";
+import {
+  ConfigError,
+  type ConfigProblem,
+  type DiscoveredStack,
+  discoverStacks,
+  loadStackConfig,
+  orderStacks,
+  parseStackRef,
+  STACK_LAYOUT,
+  StackGraphError,
+  type StackGraphProblem,
+  stackNameFromFile,
+} from "@retrain/config/workspace";
+
+export interface CheckedFile {
+  /** The file as shown: workspace-relative when discovered, cwd-relative when given. */
+  file: string;
+  /** `<kind>/<stack>` when the config is valid. */
+  id?: string;
+  ok: boolean;
+  problems: ConfigProblem[];
+}
+
+export interface ConfigCheckReport {
+  ok: boolean;
+  files: CheckedFile[];
+  /** References to stacks that do not exist, and cycles (only when checking the whole workspace). */
+  references: StackGraphProblem[];
+}
+
+const toPosix = (p: string) => p.split(path.sep).join("/");
+
+function problemsOf(e: unknown): ConfigProblem[] {
+  return e instanceof ConfigError ? e.problems : [{ key: "", message: (e as Error).message }];
+}
+
+/** Checks the given files, or, without files, every stack of the workspace at `root` and their references. */
+export function checkStackConfigs(opts: {
+  cwd: string;
+  root: string;
+  files?: readonly string[];
+}): ConfigCheckReport {
+  if (opts.files && opts.files.length > 0) {
+    const files = opts.files.map((f): CheckedFile => {
+      const display = toPosix(path.relative(opts.cwd, path.resolve(opts.cwd, f))) || f;
+      try {
+        const loaded = loadStackConfig(path.resolve(opts.cwd, f), { displayName: display });
+        return { file: display, id: `${loaded.kind}/${loaded.stack}`, ok: true, problems: [] };
+      } catch (e) {
+        return { file: display, ok: false, problems: problemsOf(e) };
+      }
+    });
+    return { ok: files.every((f) => f.ok), files, references: [] };
+  }
+
+  const { root, stacks, errors } = discoverStacks(opts.root);
+  const files: CheckedFile[] = [
+    ...stacks.map((s) => ({
+      file: toPosix(path.relative(root, s.configFile)),
+      id: s.id,
+      ok: true,
+      problems: [],
+    })),
+    ...errors.map((e) => ({ file: e.file, ok: false, problems: e.problems })),
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+
+  // A reference to a stack whose config is invalid is reported with that config, not as missing.
+  const broken = new Set(
+    errors.flatMap((e) => {
+      const kind = (Object.keys(STACK_LAYOUT) as (keyof typeof STACK_LAYOUT)[]).find((k) =>
+        e.file.startsWith(`${STACK_LAYOUT[k]}/`),
+      );
+      const stack = stackNameFromFile(e.file);
+      return kind && stack ? [`${kind}/${stack}`] : [];
+    }),
+  );
+  const projectKind = new Map(stacks.map((s) => [s.project, s.kind]));
+  const pointsAtBroken = (name: string) => {
+    const { project, stack } = parseStackRef(name);
+    const kind = projectKind.get(project) ?? project.replace(/^retrain-/, "");
+    return broken.has(`${kind}/${stack}`);
+  };
+  const checkable: DiscoveredStack[] = stacks.map((s) => ({
+    ...s,
+    references: s.references.filter((r) => r.targetId !== undefined || !pointsAtBroken(r.name)),
+  }));
+  let references: StackGraphProblem[] = [];
+  try {
+    orderStacks(checkable);
+  } catch (e) {
+    if (!(e instanceof StackGraphError)) throw e;
+    references = e.problems;
+  }
+  return { ok: files.every((f) => f.ok) && references.length === 0, files, references };
+}

@@ -1,0 +1,47 @@
+/** What every command runs with: injectable output streams, working directory and clock (for tests). */
+
+/** The three exit codes of every `retrain` command. */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** The command ran and found violations or failures (policy violations, clashes). */
+  failure: 1,
+  /** Invalid input: bad flags, an invalid schedule expression, an invalid stack config. */
+  invalidInput: 2,
+} as const;
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  violations or failures found (e.g. mandatory policy violations, window clashes)
+  2  invalid input (unknown flag or value, invalid schedule expression, invalid stack config)`;
+
+export interface Output {
+  write(text: string): void;
+  /** True when a person reads it: enables carets under expressions and progress. */
+  isTTY?: boolean;
+}
+
+export interface CliContext {
+  stdout: Output;
+  stderr: Output;
+  /** Directory relative paths and the workspace are resolved from. */
+  cwd: string;
+  /** The current instant (schedule commands count runs from it by default). */
+  now(): Date;
+  /** The exit code the run ends with; commands raise it, never lower it. */
+  exitCode: number;
+}
+
+/**
+ * Bad input found by a command after parsing (e.g. an unknown time zone): printed as
+ * `error: <message>` and the run exits 2.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Raises the run's exit code to `code` (a failure never hides invalid input). */
+export function fail(ctx: CliContext, code: number): void {
+  ctx.exitCode = Math.max(ctx.exitCode, code);
+}

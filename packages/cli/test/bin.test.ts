@@ -1,0 +1,47 @@
+/** Smoke tests of the real executable: the entry point, its exit codes and stdout through a process. */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const bin = path.join(repo, "packages/cli/src/bin.ts");
+
+function spawnRetrain(args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--conditions=@retrain/source", bin, ...args], {
+    cwd: repo,
+    encoding: "utf8",
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the retrain executable", () => {
+  it("prints next runs as JSON and exits 0", () => {
+    const r = spawnRetrain([
+      "schedule",
+      "next",
+      "cron(0 4 ? * SUN *)",
+      "--from",
+      "2025-06-01T00:00:00Z",
+      "--count",
+      "1",
+      "--json",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      valid: true,
+      next: ["2025-06-01T04:00:00.000Z"],
+      description: expect.stringMatching(/Sunday/),
+    });
+  });
+
+  it("exits 2 on an invalid expression and on a bad flag", () => {
+    const bad = spawnRetrain(["schedule", "next", "cron(0 4 ? * 8 *)", "--json"]);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, position: 13 });
+    const flag = spawnRetrain(["schedule", "next", "rate(1 hour)", "--count", "x"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--count/);
+  });
+});

@@ -1,0 +1,107 @@
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { exampleWorkspace, type TempWorkspace, teamYaml } from "../../config/test/support/workspace.js";
+import { retrain } from "./run.js";
+
+let ws: TempWorkspace | undefined;
+afterEach(() => ws?.remove());
+
+describe("retrain config check", () => {
+  it("checks every discovered stack and exits 0 when all are valid", async () => {
+    ws = exampleWorkspace(["vision", "nlp"]);
+    const r = await retrain(["config", "check", "--root", ws.root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("ok "))).toEqual([
+      "ok     stacks/fleet/envs/dev/Pulumi.dev.yaml  (fleet/dev)",
+      "ok     stacks/iam/envs/dev/Pulumi.dev.yaml  (iam/dev)",
+      "ok     stacks/scheduling/teams/nlp/Pulumi.nlp.yaml  (scheduling/nlp)",
+      "ok     stacks/scheduling/teams/vision/Pulumi.vision.yaml  (scheduling/vision)",
+    ]);
+    expect(r.stdout).toMatch(/4 stack configs checked: 4 ok, 0 invalid/);
+  });
+
+  it("finds the workspace root from the working directory", async () => {
+    ws = exampleWorkspace(["vision"]);
+    ws.write("pnpm-workspace.yaml", "packages: []\n");
+    const r = await retrain(["config", "check"], { cwd: path.join(ws.root, "stacks/scheduling/teams") });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 stack configs checked: 3 ok/);
+  });
+
+  it("exits 2 naming the file, key, line and problem of each invalid config", async () => {
+    ws = exampleWorkspace(["vision"]);
+    ws.write(
+      "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
+      teamYaml("nlp", "dev", { schedule: "cron(0 4 * * SUN *)" }),
+    );
+    const r = await retrain(["config", "check", "--root", ws.root]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /error {2}stacks\/scheduling\/teams\/nlp\/Pulumi\.nlp\.yaml\n {9}scheduling:windows\[0\]\.schedule \(line 7:\d+\): .*\?/,
+    );
+    expect(r.stdout).toMatch(/ok {5}stacks\/scheduling\/teams\/vision/);
+    expect(r.stdout).toMatch(/4 stack configs checked: 3 ok, 1 invalid/);
+  });
+
+  it("exits 2 on a reference to a stack that does not exist, naming both stacks", async () => {
+    ws = exampleWorkspace(["vision"]);
+    ws.write("stacks/scheduling/teams/vision/Pulumi.vision.yaml", teamYaml("vision", "prod"));
+    const r = await retrain(["config", "check", "--root", ws.root, "--json"]);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.files.every((f: { ok: boolean }) => f.ok)).toBe(true);
+    expect(
+      report.references.map((p: { from: string; to: string; key: string }) => [p.from, p.to, p.key]),
+    ).toEqual([
+      ["scheduling/vision", "organization/retrain-iam/prod", "scheduling:iamStack"],
+      ["scheduling/vision", "organization/retrain-fleet/prod", "scheduling:fleetStack"],
+    ]);
+  });
+
+  it("does not report references to a stack whose own config is invalid as missing", async () => {
+    ws = exampleWorkspace(["vision"]);
+    ws.write(
+      "stacks/iam/envs/dev/Pulumi.dev.yaml",
+      "config:\n  aws:region: eu-west-1\n  iam:environment: dev\n  iam:oops: 1\n",
+    );
+    const r = await retrain(["config", "check", "--root", ws.root, "--json"]);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report.references).toEqual([]);
+    expect(report.files.find((f: { file: string }) => f.file.includes("iam"))?.problems[0]).toMatchObject({
+      key: "iam:oops",
+      line: 4,
+    });
+  });
+
+  it("checks only the files given, relative to the working directory", async () => {
+    ws = exampleWorkspace(["vision"]);
+    const bad = ws.write("stacks/scheduling/teams/nlp/Pulumi.nlp.yaml", teamYaml("vision"));
+    const cwd = path.join(ws.root, "stacks/scheduling");
+    const good = await retrain(["config", "check", "teams/vision/Pulumi.vision.yaml"], { cwd });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^ok {5}teams\/vision\/Pulumi\.vision\.yaml {2}\(scheduling\/vision\)$/m);
+    const r = await retrain(["config", "check", "teams/vision/Pulumi.vision.yaml", bad], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /error {2}teams\/nlp\/Pulumi\.nlp\.yaml\n {9}scheduling:team \(line 3:\d+\): is "vision" but the file name says stack "nlp"/,
+    );
+  });
+
+  it("exits 2 when a given file does not exist", async () => {
+    ws = exampleWorkspace([]);
+    const r = await retrain(["config", "check", "nope/Pulumi.dev.yaml"], { cwd: ws.root });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/error {2}nope\/Pulumi\.dev\.yaml\n.*cannot read the file/);
+  });
+
+  it("exits 2 when the workspace has no stack configs", async () => {
+    ws = exampleWorkspace([]);
+    const r = await retrain(["config", "check", "--root", path.join(ws.root, "stacks/iam")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: no stack configs found under .*stacks\/iam \(expected stacks\/iam\/envs/,
+    );
+  });
+});
