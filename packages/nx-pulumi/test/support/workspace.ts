@@ -16,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 
 export const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const REPO_ROOT = path.resolve(PACKAGE_DIR, "../..");
@@ -102,7 +103,12 @@ export class TempWorkspace {
       env: { ...process.env, ...NX_ENV, ...env },
       timeout: 120_000,
     });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    // Nx colours some output whatever the environment says; tests read the text.
+    return {
+      status: r.status,
+      stdout: stripVTControlCharacters(r.stdout),
+      stderr: stripVTControlCharacters(r.stderr),
+    };
   }
 
   /** Projects affected between the base commit and HEAD. */

@@ -1,0 +1,40 @@
+/** `nx g @retrain/nx-pulumi:team <name>`: team onboarding through Nx's virtual file tree. */
+import type { GeneratorCallback, Tree } from "nx/src/devkit-exports.js";
+import { addTeam, type WorkspaceFiles } from "../../team.js";
+
+export interface TeamGeneratorSchema {
+  name: string;
+  environment?: string;
+  pool?: string;
+  /** Space- or comma-separated, as typed on the command line. */
+  owners?: string;
+  region?: string;
+}
+
+function treeFiles(tree: Tree): WorkspaceFiles {
+  return {
+    exists: (f) => tree.exists(f),
+    read: (f) => tree.read(f, "utf-8") ?? undefined,
+    write: (f, content) => tree.write(f, content),
+  };
+}
+
+export async function teamGenerator(tree: Tree, schema: TeamGeneratorSchema): Promise<GeneratorCallback> {
+  const owners = schema.owners?.split(/[\s,]+/).filter(Boolean);
+  const result = addTeam({
+    workspaceRoot: tree.root,
+    team: schema.name,
+    files: treeFiles(tree),
+    ...(schema.environment !== undefined ? { environment: schema.environment } : {}),
+    ...(schema.pool !== undefined ? { pool: schema.pool } : {}),
+    ...(owners !== undefined && owners.length > 0 ? { owners } : {}),
+    ...(schema.region !== undefined ? { region: schema.region } : {}),
+  });
+  // Printed after Nx writes the files (and not on --dry-run, where the callback does not run).
+  return () => {
+    console.log(`\nTeam ${schema.name} onboarded as Nx project ${result.project}. Next steps:`);
+    result.nextSteps.forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
+  };
+}
+
+export default teamGenerator;
