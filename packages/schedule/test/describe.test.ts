@@ -1,4 +1,4 @@
-import { describe as group, expect, it } from "vitest";
+import { expect, describe as group, it } from "vitest";
 import { describe } from "../src/index.js";
 
 group("describe", () => {
@@ -12,9 +12,15 @@ group("describe", () => {
     ["cron(0 10 * * ? *)", "At 10:00 every day (UTC)"],
     ["cron(0,30 8 1,15 * ? *)", "At 08:00 and 08:30 on days 1 and 15 of the month (UTC)"],
     ["cron(0/15 * * * ? *)", "Every 15 minutes every day (UTC)"],
-    ["cron(5/10 9-17 ? * MON *)", "Every 10 minutes starting at minute 5 during hours 09 through 17 every Monday (UTC)"],
+    [
+      "cron(5/10 9-17 ? * MON *)",
+      "Every 10 minutes starting at minute 5 during hours 09 through 17 every Monday (UTC)",
+    ],
     ["cron(0 9-17 ? * MON-FRI *)", "At minute 0 past hours 09 through 17 every Monday through Friday (UTC)"],
-    ["cron(0 0 ? 1/3 THU#3 *)", "At 00:00 on the third Thursday of the month, in January, April, July and October (UTC)"],
+    [
+      "cron(0 0 ? 1/3 THU#3 *)",
+      "At 00:00 on the third Thursday of the month, in January, April, July and October (UTC)",
+    ],
     ["cron(0 4 1 1 ? 2027-2029)", "At 04:00 on day 1 of the month, in January, in 2027 through 2029 (UTC)"],
     ["rate(1 hour)", "Every hour"],
     ["rate(30 minutes)", "Every 30 minutes"],
@@ -25,7 +31,9 @@ group("describe", () => {
   });
 
   it("names the zone the wall-clock times are in", () => {
-    expect(describe("cron(0 4 ? * SUN *)", { timezone: "Europe/Berlin" })).toBe("At 04:00 every Sunday (Europe/Berlin time)");
+    expect(describe("cron(0 4 ? * SUN *)", { timezone: "Europe/Berlin" })).toBe(
+      "At 04:00 every Sunday (Europe/Berlin time)",
+    );
   });
 
   it("throws on an invalid expression", () => {

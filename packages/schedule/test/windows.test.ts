@@ -1,4 +1,4 @@
-import { describe as group, expect, it } from "vitest";
+import { expect, describe as group, it } from "vitest";
 import { minimumIntervalMs, overlaps, type WindowSchedule, windowOccurrences } from "../src/index.js";
 
 const span = (xs: { start: Date; end: Date }[]) =>
@@ -38,7 +38,11 @@ group("windowOccurrences", () => {
   });
 
   it("anchors a rate window at its startDate", () => {
-    const w: WindowSchedule = { schedule: "rate(12 hours)", durationHours: 1, startDate: "2025-02-27T06:00:00Z" };
+    const w: WindowSchedule = {
+      schedule: "rate(12 hours)",
+      durationHours: 1,
+      startDate: "2025-02-27T06:00:00Z",
+    };
     const range = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-03-02T00:00:00Z") };
     expect(span(windowOccurrences(w, range))).toEqual(["2025-03-01T06:00/07:00", "2025-03-01T18:00/19:00"]);
   });
@@ -60,7 +64,11 @@ group("overlaps", () => {
   });
 
   it("finds nothing for windows on different days", () => {
-    const monday: WindowSchedule = { schedule: "cron(0 4 ? * MON *)", timezone: "Europe/Berlin", durationHours: 3 };
+    const monday: WindowSchedule = {
+      schedule: "cron(0 4 ? * MON *)",
+      timezone: "Europe/Berlin",
+      durationHours: 3,
+    };
     expect(overlaps(seed, monday, march)).toEqual([]);
   });
 
