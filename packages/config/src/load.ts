@@ -325,7 +325,11 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     }
   }
 
-  if (problems.length > 0 || !parsed.success || stack === undefined) throw new ConfigError(display, problems);
+  if (problems.length > 0 || !parsed.success || stack === undefined) {
+    // In file order, whole-file problems first, so the list reads top to bottom like the file.
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    throw new ConfigError(display, problems);
+  }
   return {
     file: absolute,
     kind,

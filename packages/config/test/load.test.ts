@@ -112,6 +112,8 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
           command: python train.py
 `;
     const problems = problemsOf(text);
+    const lines = problems.map((p) => p.line ?? 0);
+    expect(lines, "problems are listed in file order").toEqual([...lines].sort((a, b) => a - b));
     const byKey = Object.fromEntries(problems.map((p) => [p.key, p]));
     expect(Object.keys(byKey).sort()).toEqual([
       "aws:region",
