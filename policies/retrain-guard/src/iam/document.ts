@@ -66,7 +66,8 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
   const effectRaw = reveal(item.Effect);
   if (isUnknown(effectRaw)) return undefined;
   if (typeof effectRaw !== "string") return 'has no "Effect"';
-  const effect = effectRaw.toLowerCase() === "allow" ? "Allow" : effectRaw.toLowerCase() === "deny" ? "Deny" : undefined;
+  const effect =
+    effectRaw.toLowerCase() === "allow" ? "Allow" : effectRaw.toLowerCase() === "deny" ? "Deny" : undefined;
   if (!effect) return `has Effect "${effectRaw}" (allowed: Allow, Deny)`;
   const st: Statement = { index, effect, partlyUnknown: false };
   const sid = reveal(item.Sid);
@@ -82,7 +83,8 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
     if (typeof strings === "string") return `${key} ${strings}`;
     st[field] = strings;
   }
-  if (st.action === undefined && st.notAction === undefined && !flags.unknown) return 'has neither "Action" nor "NotAction"';
+  if (st.action === undefined && st.notAction === undefined && !flags.unknown)
+    return 'has neither "Action" nor "NotAction"';
   for (const [key, field] of [
     ["Principal", "principal"],
     ["NotPrincipal", "notPrincipal"],

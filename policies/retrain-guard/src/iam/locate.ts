@@ -25,7 +25,9 @@ export interface LocatedPolicyArn {
   arn: string;
 }
 
-const single = (field: string, kind: DocumentKind) => (props: unknown): LocatedDocument[] => [{ field, kind, value: at(props, field) }];
+const single =
+  (field: string, kind: DocumentKind) =>
+  (props: unknown): LocatedDocument[] => [{ field, kind, value: at(props, field) }];
 
 const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>> = {
   "aws:iam/policy:Policy": single("policy", "identity"),
@@ -34,7 +36,11 @@ const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>>
   "aws:iam/groupPolicy:GroupPolicy": single("policy", "identity"),
   "aws:iam/role:Role": (props) => [
     { field: "assumeRolePolicy", kind: "trust", value: at(props, "assumeRolePolicy") },
-    ...list(at(props, "inlinePolicies")).map((p, i) => ({ field: `inlinePolicies[${i}].policy`, kind: "identity" as const, value: at(p, "policy") })),
+    ...list(at(props, "inlinePolicies")).map((p, i) => ({
+      field: `inlinePolicies[${i}].policy`,
+      kind: "identity" as const,
+      value: at(p, "policy"),
+    })),
   ],
   "aws:s3/bucketPolicy:BucketPolicy": single("policy", "resource"),
   "aws:s3/bucket:Bucket": single("policy", "resource"),
@@ -62,7 +68,9 @@ const ARNS: Readonly<Record<string, (props: unknown) => LocatedPolicyArn[]>> = {
 };
 
 /** Every resource type whose documents or policy ARNs this pack reads. */
-export const IAM_RESOURCE_TYPES: readonly string[] = [...new Set([...Object.keys(DOCUMENTS), ...Object.keys(ARNS)])];
+export const IAM_RESOURCE_TYPES: readonly string[] = [
+  ...new Set([...Object.keys(DOCUMENTS), ...Object.keys(ARNS)]),
+];
 
 export function documentsOf(type: string, props: unknown): LocatedDocument[] {
   return DOCUMENTS[type]?.(props) ?? [];

@@ -2,11 +2,11 @@
  * The no-wildcard IAM rules over one located document or managed-policy ARN. Each finding carries
  * what was found, where (field, statement) and how to fix it; the policy adds the resource name.
  */
-import { resourceLevel, isWildcardAction } from "./actions.js";
+import { isWildcardAction, resourceLevel } from "./actions.js";
 import { adminPolicyIn } from "./admin-policies.js";
 import { resourceScope } from "./arn.js";
 import { hasNarrowingCondition } from "./conditions.js";
-import { describeStatement, parsePolicyDocument, type Principal, type Statement } from "./document.js";
+import { describeStatement, type Principal, parsePolicyDocument, type Statement } from "./document.js";
 import type { LocatedDocument, LocatedPolicyArn } from "./locate.js";
 
 export type IamRule =
@@ -72,13 +72,18 @@ export async function checkDocument(doc: LocatedDocument): Promise<IamFinding[]>
         message: `${where} uses NotResource with Allow (${st.notResource.join(", ")}), which allows every other resource. Fix: use Resource with the exact ARNs.`,
       });
     }
-    if (doc.kind === "identity" || doc.kind === "resource") findings.push(...(await checkResources(st, where, base)));
+    if (doc.kind === "identity" || doc.kind === "resource")
+      findings.push(...(await checkResources(st, where, base)));
     if (doc.kind !== "identity") findings.push(...checkPrincipal(st, doc.kind === "trust", where, base));
   }
   return findings;
 }
 
-async function checkResources(st: Statement, where: string, base: { field: string; statement: string }): Promise<IamFinding[]> {
+async function checkResources(
+  st: Statement,
+  where: string,
+  base: { field: string; statement: string },
+): Promise<IamFinding[]> {
   const findings: IamFinding[] = [];
   const actions = (st.action ?? []).filter((a) => !isWildcardAction(a));
   if (actions.length === 0) return findings;
@@ -90,7 +95,9 @@ async function checkResources(st: Statement, where: string, base: { field: strin
       const level = await resourceLevel(action);
       if (level.kind === "wildcard-only") continue;
       const covers =
-        scope.kind === "everything" ? `every resource ("${resource}")` : `every ${scope.service} ${scope.resourceType} ("${resource}") with no narrowing Condition`;
+        scope.kind === "everything"
+          ? `every resource ("${resource}")`
+          : `every ${scope.service} ${scope.resourceType} ("${resource}") with no narrowing Condition`;
       const why =
         level.kind === "unknown-action"
           ? `"${action}" is not in AWS's service authorization data, so it cannot be shown to lack resource-level permissions`
@@ -116,7 +123,12 @@ function isOpen(p: Principal | undefined): boolean {
   return Object.values(p).some((vs) => vs.includes("*"));
 }
 
-function checkPrincipal(st: Statement, trust: boolean, where: string, base: { field: string; statement: string }): IamFinding[] {
+function checkPrincipal(
+  st: Statement,
+  trust: boolean,
+  where: string,
+  base: { field: string; statement: string },
+): IamFinding[] {
   const findings: IamFinding[] = [];
   const what = trust ? "lets any principal assume the role" : "grants access to any principal";
   if (isOpen(st.principal) && !hasNarrowingCondition(st)) {
@@ -136,7 +148,10 @@ function checkPrincipal(st: Statement, trust: boolean, where: string, base: { fi
   return findings;
 }
 
-export function checkPolicyArn(located: LocatedPolicyArn, additionalAdminPolicies: readonly string[]): IamFinding[] {
+export function checkPolicyArn(
+  located: LocatedPolicyArn,
+  additionalAdminPolicies: readonly string[],
+): IamFinding[] {
   const admin = adminPolicyIn(located.arn, additionalAdminPolicies);
   if (!admin) return [];
   return [

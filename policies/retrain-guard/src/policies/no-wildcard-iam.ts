@@ -1,18 +1,27 @@
 import { z } from "zod";
-import { IAM_RESOURCE_TYPES, documentsOf, policyArnsOf } from "../iam/locate.js";
-import { checkDocument, checkPolicyArn, type IamFinding } from "../iam/rules.js";
 import { nonBlank } from "../config-fields.js";
+import { documentsOf, IAM_RESOURCE_TYPES, policyArnsOf } from "../iam/locate.js";
+import { checkDocument, checkPolicyArn, type IamFinding } from "../iam/rules.js";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
 
 const allowlistEntry = z
   .strictObject({
     action: nonBlank("action")
       .optional()
-      .describe('Exempt this action (exact, case-insensitive, e.g. "kms:*"); with urn, only on that resource.'),
-    urn: nonBlank("urn").optional().describe("Exempt findings on the resource with this Pulumi URN (all of them unless action is set)."),
-    justification: nonBlank("justification").describe("Why the exemption is safe; reviewed by security (CODEOWNERS)."),
+      .describe(
+        'Exempt this action (exact, case-insensitive, e.g. "kms:*"); with urn, only on that resource.',
+      ),
+    urn: nonBlank("urn")
+      .optional()
+      .describe("Exempt findings on the resource with this Pulumi URN (all of them unless action is set)."),
+    justification: nonBlank("justification").describe(
+      "Why the exemption is safe; reviewed by security (CODEOWNERS).",
+    ),
   })
-  .refine((e) => e.action !== undefined || e.urn !== undefined, "an allowlist entry needs an action, a urn or both")
+  .refine(
+    (e) => e.action !== undefined || e.urn !== undefined,
+    "an allowlist entry needs an action, a urn or both",
+  )
   // The same rule for the JSON schema the Pulumi CLI validates with (zod cannot express refine there).
   .meta({ anyOf: [{ required: ["action"] }, { required: ["urn"] }] });
 
@@ -23,13 +32,16 @@ export const noWildcardIamConfig = z.strictObject({
   additionalAdminPolicies: z
     .array(nonBlank("policy name"))
     .default([])
-    .describe('More AWS managed policy names (e.g. "job-function/NetworkAdministrator") to treat as admin-like.'),
+    .describe(
+      'More AWS managed policy names (e.g. "job-function/NetworkAdministrator") to treat as admin-like.',
+    ),
 });
 
 function exempt(f: IamFinding, urn: string, allowlist: readonly AllowlistEntry[]): boolean {
   return allowlist.some((e) => {
     if (e.urn !== undefined && e.urn !== urn) return false;
-    if (e.action !== undefined) return f.action !== undefined && f.action.toLowerCase() === e.action.toLowerCase();
+    if (e.action !== undefined)
+      return f.action !== undefined && f.action.toLowerCase() === e.action.toLowerCase();
     return true;
   });
 }
@@ -37,7 +49,7 @@ function exempt(f: IamFinding, urn: string, allowlist: readonly AllowlistEntry[]
 export const noWildcardIam = defineResourcePolicy({
   name: "no-wildcard-iam",
   description:
-    "IAM documents must not allow wildcard actions, NotAction/NotResource, Resource \"*\" for actions with resource-level permissions, any principal, or admin-like AWS managed policies.",
+    'IAM documents must not allow wildcard actions, NotAction/NotResource, Resource "*" for actions with resource-level permissions, any principal, or admin-like AWS managed policies.',
   remediation:
     "Name the exact actions and resource ARNs, narrow trust policies to a named principal with aws:SourceAccount/aws:SourceArn conditions, and attach customer managed policies instead of admin-like AWS managed ones. If an exemption is really needed, add an allowlist entry with a justification to the pack config (reviewed by security).",
   enforcementLevel: "mandatory",
@@ -45,10 +57,14 @@ export const noWildcardIam = defineResourcePolicy({
   resourceTypes: IAM_RESOURCE_TYPES,
   async check(resource, config): Promise<Violation[]> {
     const findings: IamFinding[] = [];
-    for (const doc of documentsOf(resource.type, resource.props)) findings.push(...(await checkDocument(doc)));
-    for (const arn of policyArnsOf(resource.type, resource.props)) findings.push(...checkPolicyArn(arn, config.additionalAdminPolicies));
+    for (const doc of documentsOf(resource.type, resource.props))
+      findings.push(...(await checkDocument(doc)));
+    for (const arn of policyArnsOf(resource.type, resource.props))
+      findings.push(...checkPolicyArn(arn, config.additionalAdminPolicies));
     return findings
       .filter((f) => !exempt(f, resource.urn, config.allowlist))
-      .map((f) => ({ message: `[${f.rule}] ${resource.type.split(":").pop()} "${resource.name}": ${f.message}` }));
+      .map((f) => ({
+        message: `[${f.rule}] ${resource.type.split(":").pop()} "${resource.name}": ${f.message}`,
+      }));
   },
 });
