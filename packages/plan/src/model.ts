@@ -29,11 +29,9 @@ export interface Violation {
 }
 
 export type StackStatus =
-  /** Ran under mocks and was analysed by the policy pack. */
+  /** Ran under mocks (and, when selected, was analysed by the policy pack). */
   | "planned"
-  /** Ran only to feed a selected downstream stack (`--stack`/`--team`); not analysed or shown. */
-  | "upstream-only"
-  /** The program or its config failed. */
+  /** The program, its outputs or its references failed. */
   | "failed"
   /** Not run because a stack it references failed. */
   | "skipped";
@@ -48,6 +46,11 @@ export interface StackPlan {
   /** Stack config file, relative to the workspace root. */
   configFile: string;
   status: StackStatus;
+  /**
+   * False for a stack that ran only so a selected stack's references resolve (`--stack`, `--team`):
+   * not analysed by the pack, not shown, not counted.
+   */
+  selected: boolean;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   violations: Violation[];

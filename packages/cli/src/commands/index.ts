@@ -5,8 +5,10 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerConfig } from "./config.js";
+import { registerPlan } from "./plan.js";
 import { registerSchedule } from "./schedule.js";
+import { registerTeam } from "./team.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerSchedule, registerConfig];
+export const COMMANDS: RegisterCommand[] = [registerPlan, registerSchedule, registerConfig, registerTeam];

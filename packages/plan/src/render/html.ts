@@ -136,13 +136,15 @@ export function renderHtml(report: PlanReport): string {
       `${usd(p.monthlyCostUsd)}/month around the clock.</li>`,
   );
 
-  const violationItems = report.stacks.flatMap((s) =>
-    s.violations.map(
-      (v) =>
-        `<li class="${v.enforcementLevel === "mandatory" ? "bad" : "warn"}"><strong>${h(s.project)}/${h(s.stack)}</strong> ` +
-        `[${h(v.enforcementLevel)}] ${h(v.policy)}: ${h(v.message)}</li>`,
-    ),
-  );
+  const violationItems = report.stacks
+    .filter((s) => s.selected)
+    .flatMap((s) =>
+      s.violations.map(
+        (v) =>
+          `<li class="${v.enforcementLevel === "mandatory" ? "bad" : "warn"}"><strong>${h(s.project)}/${h(s.stack)}</strong> ` +
+          `[${h(v.enforcementLevel)}] ${h(v.policy)}: ${h(v.message)}</li>`,
+      ),
+    );
   const errorItems = report.errors.map(
     (e) => `<li class="bad">${h(e.file)}${e.key ? ` <code>${h(e.key)}</code>` : ""}: ${h(e.message)}</li>`,
   );

@@ -53,7 +53,7 @@ export function toPlanJson(report: PlanReport): PlanJson {
     version: PLAN_JSON_VERSION,
     horizon: { from: report.from, to: report.to, weeks: report.weeks },
     stacks: report.stacks
-      .filter((s) => s.status !== "upstream-only")
+      .filter((s) => s.selected)
       .map((s) => ({
         id: s.id,
         project: s.project,

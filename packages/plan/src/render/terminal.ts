@@ -15,9 +15,7 @@ export interface TerminalOptions {
 
 export function renderTerminal(report: PlanReport, { style, quiet = false }: TerminalOptions): string {
   const out: string[] = [];
-  if (!quiet)
-    for (const stack of report.stacks)
-      if (stack.status !== "upstream-only") out.push(...stackTree(stack, style));
+  if (!quiet) for (const stack of report.stacks) if (stack.selected) out.push(...stackTree(stack, style));
   out.push(...inputErrors(report, style));
   out.push(...violations(report, style));
   out.push(...clashes(report, style));
@@ -102,7 +100,7 @@ function inputErrors(report: PlanReport, style: Style): string[] {
 }
 
 function violations(report: PlanReport, style: Style): string[] {
-  const stacks = report.stacks.filter((s) => s.violations.length > 0);
+  const stacks = report.stacks.filter((s) => s.selected && s.violations.length > 0);
   if (stacks.length === 0) return [];
   const lines = [style.paint("bold", "Policy violations:")];
   for (const stack of stacks) {

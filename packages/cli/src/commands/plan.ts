@@ -1,0 +1,122 @@
+/** `retrain plan` (and `pnpm plan`): the offline plan of every stack, with the real policy pack. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  colorEnabled,
+  createProgress,
+  createStyle,
+  DEFAULT_WEEKS,
+  MAX_WEEKS,
+  renderHtml,
+  renderJson,
+  renderTerminal,
+  runPlan,
+} from "@retrain/plan";
+import { type Command, InvalidArgumentError } from "commander";
+import { type CliContext, fail, UsageError } from "../context.js";
+import { findWorkspaceRoot } from "../workspace-root.js";
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseWeeks(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_WEEKS) {
+    throw new InvalidArgumentError(`--weeks must be a whole number from 1 to ${MAX_WEEKS}.`);
+  }
+  return n;
+}
+
+function parseInstant(value: string): Date {
+  const d = new Date(value);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) {
+    throw new InvalidArgumentError(
+      "--from must be an ISO 8601 instant with a UTC offset, such as 2026-11-30T00:00:00Z.",
+    );
+  }
+  return d;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface PlanFlags {
+  stack: string[];
+  team: string[];
+  weeks: number;
+  from?: Date;
+  json?: string;
+  html?: string;
+  prices?: string;
+  policyConfig?: string;
+  workspace?: string;
+  color: boolean;
+  quiet?: boolean;
+}
+
+export function registerPlan(program: Command, ctx: CliContext): void {
+  program
+    .command("plan")
+    .description(
+      "Plan every stack offline: run each program under Pulumi mocks with its real config and its upstream stacks' outputs, " +
+        "check every resource with the retrain-guard policy pack, find windows of different teams clashing on a pool, " +
+        "estimate GPU hours and on-demand cost. Needs no cloud account and no Pulumi CLI.",
+    )
+    .option(
+      "--stack <id>",
+      "plan only this stack, <kind>/<stack> such as scheduling/vision (repeatable; upstream stacks still run)",
+      collect,
+      [],
+    )
+    .option("--team <name>", "plan only this team's scheduling stack (repeatable)", collect, [])
+    .option(
+      "--weeks <n>",
+      `weeks ahead for clashes, calendar and cost (1-${MAX_WEEKS})`,
+      parseWeeks,
+      DEFAULT_WEEKS,
+    )
+    .option("--from <instant>", "start of the horizon, ISO 8601 with offset (default: now)", parseInstant)
+    .option("--json <file>", "also write the plan as JSON (schema in docs/plan.md)")
+    .option("--html <file>", "also write a self-contained HTML calendar of the windows with cost")
+    .option("--prices <file>", "on-demand price table overlaid on the checked-in one and plan.prices.json")
+    .option(
+      "--policy-config <file>",
+      "policy pack config (default: policies/retrain-guard/policy-config.json)",
+    )
+    .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
+    .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
+    .option("--quiet", "print only problems and the summary line; no progress")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes, 2 invalid input (config, schedule, unknown stack, broken reference).",
+    )
+    .action(async (flags: PlanFlags) => {
+      const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
+      const resolve = (file: string) => path.resolve(ctx.cwd, file);
+      let report: Awaited<ReturnType<typeof runPlan>>;
+      try {
+        report = await runPlan({
+          workspace,
+          stacks: flags.stack,
+          teams: flags.team,
+          weeks: flags.weeks,
+          from: flags.from ?? ctx.now(),
+          ...(flags.prices ? { pricesFile: resolve(flags.prices) } : {}),
+          ...(flags.policyConfig ? { policyConfigFile: resolve(flags.policyConfig) } : {}),
+          onProgress: createProgress(ctx.stderr, { quiet: flags.quiet ?? false }),
+        });
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
+      const style = createStyle(colorEnabled(ctx.stdout, process.env, flags.color));
+      ctx.stdout.write(renderTerminal(report, { style, quiet: flags.quiet ?? false }));
+      const write = (file: string, text: string) => {
+        const target = resolve(file);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, text);
+        if (!flags.quiet) ctx.stderr.write(`wrote ${path.relative(ctx.cwd, target) || target}\n`);
+      };
+      if (flags.json) write(flags.json, renderJson(report));
+      if (flags.html) write(flags.html, renderHtml(report));
+      fail(ctx, report.summary.exitCode);
+    });
+}

@@ -1,0 +1,149 @@
+/**
+ * The workspace's windows over the planning horizon, straight from the validated team configs (no
+ * program run needed): each window's runs, its next runs in its zone and UTC, the fleet pools they
+ * hold. Clashes and cost are computed from this; a 500-team workspace costs one pass over configs.
+ */
+import path from "node:path";
+import type { DiscoveredStack, LoadedStack } from "@retrain/config";
+import { describe, nextRuns, windowOccurrences } from "@retrain/schedule";
+import type { WindowRuns } from "./clashes.js";
+import type { PoolInfo, WindowUsage } from "./cost.js";
+import type { InputProblem, ScheduleEntry } from "./model.js";
+import { isoUtc, runTime } from "./time.js";
+
+const HOUR = 3_600_000;
+/** Next runs listed per window. */
+export const NEXT_RUNS = 5;
+
+export interface ScheduleView {
+  entries: ScheduleEntry[];
+  windows: WindowRuns[];
+  pools: PoolInfo[];
+  usage: WindowUsage[];
+  problems: InputProblem[];
+}
+
+type SchedulingStack = DiscoveredStack & { config: LoadedStack<"scheduling"> };
+type FleetStack = DiscoveredStack & { config: LoadedStack<"fleet"> };
+
+export function buildScheduleView(
+  stacks: readonly DiscoveredStack[],
+  workspaceRoot: string,
+  range: { from: Date; to: Date },
+): ScheduleView {
+  const rel = (file: string) => path.relative(workspaceRoot, file).split(path.sep).join("/");
+  const byId = new Map(stacks.map((s) => [s.id, s]));
+  const view: ScheduleView = { entries: [], windows: [], pools: [], usage: [], problems: [] };
+
+  for (const s of stacks) {
+    if (s.config.kind !== "fleet") continue;
+    const fleet = s as FleetStack;
+    for (const p of fleet.config.config.pools) {
+      view.pools.push({
+        environment: fleet.stack,
+        pool: p.name,
+        region: fleet.config.region,
+        instanceType: p.instanceType,
+        instanceCount: p.count,
+        stopsWhenIdle: fleet.config.config.stopWhenIdleMinutes > 0,
+      });
+    }
+  }
+
+  for (const s of stacks) {
+    if (s.config.kind !== "scheduling") continue;
+    const team = s as SchedulingStack;
+    const { config } = team.config;
+    const file = rel(team.configFile);
+    // The fleet the team's windows run on: the stack its fleet reference resolves to.
+    const fleetRef = team.references.find((r) => r.key === "scheduling:fleetStack");
+    const fleet = fleetRef?.targetId ? (byId.get(fleetRef.targetId) as FleetStack | undefined) : undefined;
+    const environment = fleet?.stack ?? config.environment;
+    const poolNames = fleet ? new Set(fleet.config.config.pools.map((p) => p.name)) : undefined;
+
+    config.windows.forEach((w, i) => {
+      const key = `scheduling:windows[${i}]`;
+      if (poolNames && !poolNames.has(w.pool)) {
+        view.problems.push({
+          file,
+          key: `${key}.pool`,
+          message: `pool "${w.pool}" does not exist in ${fleet!.id} (${rel(fleet!.configFile)}); its pools: ${[...poolNames].join(", ")}`,
+        });
+        return;
+      }
+      // An association holds the pool for as long as its one task may run.
+      const durationHours =
+        w.mode === "association" ? Math.max(...w.tasks.map((t) => t.timeoutSeconds)) / 3600 : w.durationHours;
+      let occurrences: { start: Date; end: Date }[];
+      let next: Date[];
+      let description: string;
+      try {
+        const windowSchedule = {
+          schedule: w.schedule,
+          timezone: w.timezone,
+          durationHours,
+          ...(w.offsetDays === undefined ? {} : { offsetDays: w.offsetDays }),
+          ...(w.startDate === undefined ? {} : { startDate: w.startDate }),
+          ...(w.endDate === undefined ? {} : { endDate: w.endDate }),
+        };
+        occurrences = windowOccurrences(windowSchedule, range);
+        next = nextRuns(w.schedule, {
+          from: range.from,
+          count: NEXT_RUNS,
+          timezone: w.timezone,
+          kind: w.mode,
+          ...(w.offsetDays === undefined ? {} : { offsetDays: w.offsetDays }),
+          ...(w.startDate === undefined ? {} : { startDate: w.startDate }),
+          ...(w.endDate === undefined ? {} : { endDate: w.endDate }),
+        });
+        description = describe(w.schedule, { timezone: w.timezone, kind: w.mode });
+      } catch (e) {
+        view.problems.push({ file, key: `${key}.schedule`, message: (e as Error).message });
+        return;
+      }
+      view.entries.push({
+        team: config.team,
+        stackId: team.id,
+        environment,
+        window: w.name,
+        mode: w.mode,
+        pool: w.pool,
+        schedule: w.schedule,
+        timezone: w.timezone,
+        description,
+        durationHours,
+        enabled: w.enabled,
+        startStopInstances: w.startStopInstances,
+        nextRuns: next.map((d) => runTime(d, w.timezone)),
+        occurrences: occurrences.map((o) => ({ start: isoUtc(o.start), end: isoUtc(o.end) })),
+      });
+      if (w.enabled) {
+        view.windows.push({
+          team: config.team,
+          stackId: team.id,
+          environment,
+          window: w.name,
+          pool: w.pool,
+          timezone: w.timezone,
+          occurrences,
+        });
+      }
+      const from = range.from.getTime();
+      const to = range.to.getTime();
+      const hours = occurrences.reduce(
+        (sum, o) =>
+          sum + Math.max(0, Math.min(o.end.getTime(), to) - Math.max(o.start.getTime(), from)) / HOUR,
+        0,
+      );
+      view.usage.push({
+        team: config.team,
+        environment,
+        pool: w.pool,
+        hoursInHorizon: hours,
+        startStopInstances: w.startStopInstances,
+        enabled: w.enabled,
+      });
+    });
+  }
+  return view;
+}
