@@ -33,7 +33,7 @@ export async function teamGenerator(tree: Tree, schema: TeamGeneratorSchema): Pr
   // Printed after Nx writes the files (and not on --dry-run, where the callback does not run).
   return () => {
     console.log(`\nTeam ${schema.name} onboarded as Nx project ${result.project}. Next steps:`);
-    result.nextSteps.forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
+    for (const [i, step] of result.nextSteps.entries()) console.log(`  ${i + 1}. ${step}`);
   };
 }
 

@@ -1,0 +1,58 @@
+/** `retrain team add <name>`: onboard an ML team (the same onboarding as `nx g @retrain/nx-pulumi:team`). */
+import path from "node:path";
+import { ConfigError } from "@retrain/config/workspace";
+import { addTeam, TeamError } from "@retrain/nx-pulumi/team";
+import { type Command, Option } from "commander";
+import { type CliContext, UsageError } from "../context.js";
+import { findWorkspaceRoot } from "../workspace-root.js";
+
+interface TeamAddOptions {
+  environment?: string;
+  pool?: string;
+  owners?: string[];
+  region?: string;
+  root?: string;
+}
+
+export function registerTeam(program: Command, ctx: CliContext): void {
+  const team = program.command("team").description("Onboard ML teams to their own scheduling stack.");
+  team
+    .command("add")
+    .description(
+      "Create stacks/scheduling/teams/<name>/Pulumi.<name>.yaml from a template, validate it, and make the team own its folder in CODEOWNERS.",
+    )
+    .argument(
+      "<name>",
+      "team name: lowercase letters, digits and '-', 2-24 characters; also the Pulumi stack name",
+    )
+    .option("--environment <env>", "environment (iam and fleet stacks) the windows run in", "dev")
+    .option("--pool <pool>", "GPU pool of that environment's fleet; default: its first pool")
+    .option("--owners <owners...>", "CODEOWNERS owners; default: @<org>/<name> with the org CODEOWNERS uses")
+    .option("--region <region>", "AWS region; default: the fleet environment's aws:region")
+    .addOption(
+      new Option("--root <dir>", "workspace root; default: the nearest folder with pnpm-workspace.yaml"),
+    )
+    .action((name: string, opts: TeamAddOptions) => {
+      const workspaceRoot = opts.root ? path.resolve(ctx.cwd, opts.root) : findWorkspaceRoot(ctx.cwd);
+      let result: ReturnType<typeof addTeam>;
+      try {
+        result = addTeam({
+          workspaceRoot,
+          team: name,
+          ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
+          ...(opts.pool !== undefined ? { pool: opts.pool } : {}),
+          ...(opts.owners !== undefined
+            ? { owners: opts.owners.flatMap((o) => o.split(",")).filter(Boolean) }
+            : {}),
+          ...(opts.region !== undefined ? { region: opts.region } : {}),
+        });
+      } catch (e) {
+        if (e instanceof TeamError || e instanceof ConfigError) throw new UsageError(e.message);
+        throw e;
+      }
+      ctx.stdout.write(`created  ${result.configFile}\n`);
+      ctx.stdout.write(`updated  ${result.codeowners} (${result.owners.join(" ")} own the folder)\n\n`);
+      ctx.stdout.write(`Team ${name} onboarded as Nx project ${result.project}. Next steps:\n`);
+      for (const [i, step] of result.nextSteps.entries()) ctx.stdout.write(`  ${i + 1}. ${step}\n`);
+    });
+}
