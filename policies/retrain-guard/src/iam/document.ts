@@ -91,8 +91,8 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
   ] as const) {
     if (!(key in item)) continue;
     const p = parsePrincipal(reveal(item[key]), flags);
-    if (typeof p === "string") return `${key} ${p}`;
-    if (p) st[field] = p;
+    if (p && "error" in p) return `${key} ${p.error}`;
+    if (p) st[field] = p.principal;
   }
   if ("Condition" in item) {
     const c = reveal(item.Condition);
@@ -129,20 +129,23 @@ function stringList(value: unknown, flags: { unknown: boolean }): string[] | str
   return out;
 }
 
-function parsePrincipal(value: unknown, flags: { unknown: boolean }): Principal | undefined | string {
+function parsePrincipal(
+  value: unknown,
+  flags: { unknown: boolean },
+): { principal: Principal } | { error: string } | undefined {
   if (isUnknown(value)) {
     flags.unknown = true;
     return undefined;
   }
-  if (value === "*") return "*";
-  if (!isRecord(value)) return `must be "*" or an object such as {"Service": "ssm.amazonaws.com"}`;
+  if (value === "*") return { principal: "*" };
+  if (!isRecord(value)) return { error: 'must be "*" or an object such as {"Service": "ssm.amazonaws.com"}' };
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(value)) {
     const l = stringList(reveal(v), flags);
-    if (typeof l === "string") return `${k} ${l}`;
+    if (typeof l === "string") return { error: `${k} ${l}` };
     out[k] = l;
   }
-  return out;
+  return { principal: out };
 }
 
 /** Where a statement sits, for messages: `statement #1 (Sid "ReadArtifacts")`. */

@@ -1,0 +1,92 @@
+import { type PolicyExample, UNKNOWN } from "../examples.js";
+
+const WINDOW = "aws:ssm/maintenanceWindow:MaintenanceWindow";
+const window = (name: string, props: Record<string, unknown>) => ({
+  type: WINDOW,
+  name,
+  props: {
+    schedule: "cron(0 4 ? * SUN *)",
+    scheduleTimezone: "Europe/Berlin",
+    duration: 3,
+    cutoff: 1,
+    ...props,
+  },
+});
+const association = (name: string, scheduleExpression: string) => ({
+  type: "aws:ssm/association:Association",
+  name,
+  props: { name: "retrain-run", scheduleExpression },
+});
+
+export const maintenanceWindowLimitsExamples: PolicyExample[] = [
+  { title: "weekly 3 h window with a 1 h cutoff", resources: [window("weekly", {})], violations: [] },
+  {
+    title: "rate(7 days) window",
+    resources: [window("rate", { schedule: "rate(7 days)", scheduleTimezone: undefined })],
+    violations: [],
+  },
+  {
+    title: "duration above the default maximum of 4 h",
+    resources: [window("long", { duration: 5 })],
+    violations: [/MaintenanceWindow "long": duration is 5 h, above the maximum of 4 h/],
+  },
+  {
+    title: "5 h is fine when maxDurationHours is 6",
+    resources: [window("long", { duration: 5 })],
+    config: { maxDurationHours: 6 },
+    violations: [],
+  },
+  {
+    title: "cutoff equal to duration",
+    resources: [window("cut", { duration: 3, cutoff: 3 })],
+    violations: [/cutoff is 3 h, not below the duration of 3 h/],
+  },
+  {
+    title: "cron with both day fields set is invalid under AWS rules",
+    resources: [window("both-days", { schedule: "cron(0 4 * * SUN *)" })],
+    violations: [
+      /schedule "cron\(0 4 \* \* SUN \*\)" is not valid for a maintenance window: .*\(at character \d+\)/,
+    ],
+  },
+  {
+    title: "every 10 minutes is more often than the 60-minute minimum",
+    resources: [window("busy", { schedule: "cron(0/10 * * * ? *)", duration: 1, cutoff: 0 })],
+    violations: [
+      /fires as often as every 10 minutes, more often than the allowed minimum interval of 60 minutes/,
+    ],
+  },
+  {
+    title: "a lower minimum interval allows it",
+    resources: [window("busy", { schedule: "cron(0/10 * * * ? *)", duration: 1, cutoff: 0 })],
+    config: { minIntervalMinutes: 10 },
+    violations: [],
+  },
+  {
+    title: "offset without cron",
+    resources: [window("offset", { schedule: "rate(7 days)", scheduleOffset: 2 })],
+    violations: [/scheduleOffset is 2 days but schedule "rate\(7 days\)" is not a cron expression/],
+  },
+  {
+    title: "offset with cron",
+    resources: [window("offset-cron", { schedule: "cron(0 4 ? * TUE#2 *)", scheduleOffset: 2 })],
+    violations: [],
+  },
+  {
+    title: "an unknown time zone",
+    resources: [window("tz", { scheduleTimezone: "Mars/Olympus_Mons" })],
+    violations: [/cannot be evaluated in time zone "Mars\/Olympus_Mons"/],
+  },
+  {
+    title: "values unknown during preview are not judged",
+    resources: [window("later", { schedule: UNKNOWN, duration: UNKNOWN, cutoff: UNKNOWN })],
+    violations: [],
+  },
+  { title: "daily association", resources: [association("daily", "rate(1 day)")], violations: [] },
+  {
+    title: "association rate below AWS's 30-minute minimum",
+    resources: [association("fast", "rate(15 minutes)")],
+    violations: [
+      /Association "fast": scheduleExpression "rate\(15 minutes\)" is not valid for an association/,
+    ],
+  },
+];

@@ -1,0 +1,383 @@
+import { type PolicyExample, UNKNOWN, urnOf } from "../examples.js";
+
+const ROLE = "aws:iam/role:Role";
+const POLICY = "aws:iam/policy:Policy";
+const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const ssmTrust = doc({
+  Effect: "Allow",
+  Principal: { Service: "ssm.amazonaws.com" },
+  Action: "sts:AssumeRole",
+  Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+});
+const policy = (name: string, value: unknown, type = POLICY) => ({ type, name, props: { policy: value } });
+
+export const noWildcardIamExamples: PolicyExample[] = [
+  {
+    title: "seed example: Action * on Resource * in a role assumed by ssm.amazonaws.com",
+    resources: [
+      {
+        type: ROLE,
+        name: "window-role",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { Service: "ssm.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          }),
+          inlinePolicies: [
+            { name: "everything", policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) },
+          ],
+        },
+      },
+    ],
+    violations: [
+      /\[wildcard-action\] Role "window-role": statement #0 of inlinePolicies\[0\]\.policy allows Action "\*"/,
+    ],
+  },
+  {
+    title: "scoped window role: documents by ARN, instances by tag, PassRole on itself",
+    resources: [
+      {
+        type: ROLE,
+        name: "scoped-role",
+        props: {
+          assumeRolePolicy: ssmTrust,
+          inlinePolicies: [
+            {
+              name: "run",
+              policy: doc(
+                {
+                  Sid: "Docs",
+                  Effect: "Allow",
+                  Action: ["ssm:SendCommand"],
+                  Resource: ["arn:aws:ssm:eu-west-1:123456789012:document/retrain-run"],
+                },
+                {
+                  Sid: "Fleet",
+                  Effect: "Allow",
+                  Action: "ssm:SendCommand",
+                  Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+                  Condition: { StringEquals: { "aws:ResourceTag/retrain:fleet": "gpu" } },
+                },
+                {
+                  Effect: "Allow",
+                  Action: "iam:PassRole",
+                  Resource: "arn:aws:iam::123456789012:role/retrain-window",
+                  Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                },
+              ),
+            },
+          ],
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "actions without resource types are fine on *",
+    resources: [
+      policy(
+        "list",
+        doc({ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "ec2:DescribeInstances"], Resource: "*" }),
+      ),
+    ],
+    violations: [],
+  },
+  {
+    title: "Deny statements may use wildcards",
+    resources: [
+      policy(
+        "deny",
+        doc({
+          Effect: "Deny",
+          Action: "*",
+          Resource: "*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      ),
+    ],
+    violations: [],
+  },
+  {
+    title: "document as an object with a single Statement object",
+    resources: [
+      policy("object", {
+        Version: "2012-10-17",
+        Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::artifacts/models/*" },
+      }),
+    ],
+    violations: [],
+  },
+  {
+    title: "service-wide wildcard in an array, any case",
+    resources: [
+      policy("svc", {
+        Statement: [
+          { Effect: "allow", Action: ["s3:GetObject", "S3:*"], Resource: "arn:aws:s3:::artifacts/*" },
+        ],
+      }),
+    ],
+    violations: [/\[wildcard-action\] Policy "svc": statement #0 of policy allows Action "S3:\*"/],
+  },
+  {
+    title: "prefix and ? wildcards",
+    resources: [
+      policy(
+        "prefix",
+        doc({
+          Effect: "Allow",
+          Action: ["ssm:Get*", "ssm:DescribeInstanceInformatio?"],
+          Resource: "arn:aws:ssm:*:*:parameter/x",
+        }),
+      ),
+    ],
+    violations: [/allows Action "ssm:Get\*"/, /allows Action "ssm:DescribeInstanceInformatio\?"/],
+  },
+  {
+    title: "NotAction and NotResource with Allow",
+    resources: [
+      policy(
+        "not",
+        doc({ Sid: "Broad", Effect: "Allow", NotAction: "iam:*", NotResource: "arn:aws:s3:::secret/*" }),
+      ),
+    ],
+    violations: [/\[not-action\].*statement #0 \(Sid "Broad"\)/, /\[not-resource\]/],
+  },
+  {
+    title: "Resource * for an action with resource-level permissions",
+    resources: [policy("star", doc({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" }))],
+    violations: [
+      /\[wildcard-resource\] Policy "star": statement #0 of policy allows ssm:SendCommand on every resource \("\*"\); "ssm:SendCommand" supports resource-level permissions/,
+    ],
+  },
+  {
+    title: "service-wide ARN wildcards count as *",
+    resources: [
+      policy(
+        "arns",
+        doc({
+          Effect: "Allow",
+          Action: ["s3:GetObject", "ec2:StartInstances"],
+          Resource: ["arn:aws:s3:::*", "arn:aws:ec2:*:*:*"],
+        }),
+      ),
+    ],
+    violations: [
+      /s3:GetObject on every resource \("arn:aws:s3:::\*"\)/,
+      /ec2:StartInstances on every resource \("arn:aws:s3:::\*"\)/,
+      /s3:GetObject on every resource \("arn:aws:ec2:\*:\*:\*"\)/,
+      /ec2:StartInstances on every resource \("arn:aws:ec2:\*:\*:\*"\)/,
+    ],
+  },
+  {
+    title: "a whole resource type without a narrowing condition",
+    resources: [
+      policy(
+        "type",
+        doc({
+          Effect: "Allow",
+          Action: "ec2:StopInstances",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+        }),
+      ),
+    ],
+    violations: [/every ec2 instance .* with no narrowing Condition/],
+  },
+  {
+    title: "an IfExists condition does not narrow",
+    resources: [
+      policy(
+        "ifexists",
+        doc({
+          Effect: "Allow",
+          Action: "ec2:StopInstances",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+          Condition: { StringEqualsIfExists: { "aws:ResourceTag/team": "vision" } },
+        }),
+      ),
+    ],
+    violations: [/\[wildcard-resource\]/],
+  },
+  {
+    title: "an action AWS does not know fails closed on *",
+    resources: [policy("typo", doc({ Effect: "Allow", Action: "ssm:SendComand", Resource: "*" }))],
+    violations: [/"ssm:SendComand" is not in AWS's service authorization data/],
+  },
+  {
+    title: "trust policy open to any principal",
+    resources: [
+      {
+        type: ROLE,
+        name: "open",
+        props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }) },
+      },
+    ],
+    violations: [
+      /\[open-principal\] Role "open": statement #0 of assumeRolePolicy lets any principal assume the role/,
+    ],
+  },
+  {
+    title: 'trust policy with {"AWS": "*"} narrowed by aws:PrincipalOrgID',
+    resources: [
+      {
+        type: ROLE,
+        name: "org",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+          }),
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "public bucket policy",
+    resources: [
+      policy(
+        "public",
+        doc({
+          Effect: "Allow",
+          Principal: { AWS: ["*"] },
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::artifacts/*",
+        }),
+        "aws:s3/bucketPolicy:BucketPolicy",
+      ),
+    ],
+    violations: [/\[open-principal\] BucketPolicy "public".*grants access to any principal/],
+  },
+  {
+    title: "KMS key policy: Resource * means this key",
+    resources: [
+      policy(
+        "key",
+        doc({
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:role/retrain-instance" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: "*",
+        }),
+        "aws:kms/key:Key",
+      ),
+    ],
+    violations: [],
+  },
+  {
+    title: "unparseable JSON fails closed",
+    resources: [policy("broken", '{"Statement": [')],
+    violations: [
+      /\[unparseable-document\] Policy "broken": the policy document in policy cannot be read: not valid JSON/,
+    ],
+  },
+  {
+    title: "a document without Statement fails closed",
+    resources: [policy("empty", { Version: "2012-10-17" })],
+    violations: [/has no "Statement"/],
+  },
+  {
+    title: "an unknown Effect fails closed",
+    resources: [
+      policy("permit", doc({ Effect: "Permit", Action: "s3:GetObject", Resource: "arn:aws:s3:::a/b" })),
+    ],
+    violations: [/statement #0: has Effect "Permit"/],
+  },
+  {
+    title: "a document unknown during preview is not judged",
+    resources: [policy("later", UNKNOWN)],
+    violations: [],
+  },
+  {
+    title: "unknown parts are skipped, known parts still judged",
+    resources: [
+      policy("partial", {
+        Statement: [{ Effect: "Allow", Action: [UNKNOWN, "s3:*"], Resource: UNKNOWN }, UNKNOWN],
+      }),
+    ],
+    violations: [/allows Action "s3:\*"/],
+  },
+  {
+    title: "AdministratorAccess attached in aws-cn",
+    resources: [
+      {
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "admin",
+        props: { role: "r", policyArn: "arn:aws-cn:iam::aws:policy/AdministratorAccess" },
+      },
+    ],
+    violations: [
+      /\[admin-managed-policy\] RolePolicyAttachment "admin": policyArn attaches the AWS managed policy AdministratorAccess/,
+    ],
+  },
+  {
+    title: "PowerUserAccess and IAMFullAccess in managedPolicyArns (aws-us-gov)",
+    resources: [
+      {
+        type: ROLE,
+        name: "power",
+        props: {
+          assumeRolePolicy: ssmTrust,
+          managedPolicyArns: [
+            "arn:aws-us-gov:iam::aws:policy/PowerUserAccess",
+            "arn:aws:iam::aws:policy/IAMFullAccess",
+            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+          ],
+        },
+      },
+    ],
+    violations: [
+      /managedPolicyArns\[0\] attaches the AWS managed policy PowerUserAccess/,
+      /managedPolicyArns\[1\] attaches the AWS managed policy IAMFullAccess/,
+    ],
+  },
+  {
+    title: "a managed policy added to the admin list by config",
+    resources: [
+      {
+        type: "aws:iam/policyAttachment:PolicyAttachment",
+        name: "net",
+        props: { policyArn: "arn:aws:iam::aws:policy/job-function/NetworkAdministrator" },
+      },
+    ],
+    config: { additionalAdminPolicies: ["job-function/NetworkAdministrator"] },
+    violations: [/NetworkAdministrator/],
+  },
+  {
+    title: "an allowlisted action with a justification",
+    resources: [
+      policy(
+        "kms-admin",
+        doc({
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: "kms:*",
+          Resource: "*",
+        }),
+        "aws:kms/key:Key",
+      ),
+    ],
+    config: {
+      allowlist: [{ action: "KMS:*", justification: "default key policy: account root administers the key" }],
+    },
+    violations: [],
+  },
+  {
+    title: "an allowlisted resource URN exempts only that resource",
+    resources: [policy("legacy", doc({ Effect: "Allow", Action: "s3:*", Resource: "*" }))],
+    config: {
+      allowlist: [
+        { urn: urnOf(POLICY, "legacy"), justification: "SEC-123: legacy migration role, removed by 2027-01" },
+      ],
+    },
+    violations: [],
+  },
+  {
+    title: "an allowlist entry for another resource does not exempt this one",
+    resources: [policy("other", doc({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::a/*" }))],
+    config: { allowlist: [{ urn: urnOf(POLICY, "legacy"), action: "s3:*", justification: "SEC-123" }] },
+    violations: [/allows Action "s3:\*"/],
+  },
+];
