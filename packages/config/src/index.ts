@@ -6,3 +6,5 @@ export * from "./order.js";
 export * from "./outputs.js";
 export * from "./schemas.js";
 export * from "./tags.js";
+export * from "./references.js";
+export * from "./stack-config.js";

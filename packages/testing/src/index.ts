@@ -1,5 +1,12 @@
 export * from "./analyzer/index.js";
 export { type LogEntry, type RunStackOptions, runStackProgram, type StackRunResult } from "./harness.js";
+export {
+  type PolicyDocumentOf,
+  policyDocumentsOf,
+  resourceNamed,
+  resourcesOfType,
+  statementsOf,
+} from "./inspect.js";
 export { DEFAULT_ACCOUNT_ID, hashHex, MockCloud, type MockCloudOptions, partitionOf } from "./mock-cloud.js";
 export type { RecordedResource } from "./monitor.js";
 export {

@@ -1,0 +1,72 @@
+/**
+ * Typed StackReferences: the only way a downstream stack reads an upstream stack's outputs. Each
+ * contract key (outputs.ts) becomes a `pulumi.Output` of its type, validated when it resolves, so a
+ * missing or mistyped upstream output fails the program with an error naming the referenced stack
+ * and the key, both in a real `pulumi preview` and under the test/plan harness.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { type FleetOutputs, fleetOutputsSchema, type IamOutputs, iamOutputsSchema } from "./outputs.js";
+
+/** Each contract key as an Output of its type. */
+export type OutputsOf<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/** Raised (inside the Output) when an upstream stack lacks a contract output or exports a wrong one. */
+export class StackReferenceError extends Error {
+  override readonly name = "StackReferenceError";
+  constructor(
+    /** The referenced stack, `organization/<project>/<stack>`. */
+    readonly stackRef: string,
+    /** The output key. */
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function typedReference<S extends z.ZodObject>(
+  what: string,
+  schema: S,
+  stackRef: string,
+  opts?: pulumi.CustomResourceOptions,
+): OutputsOf<z.infer<S>> {
+  const ref = new pulumi.StackReference(stackRef, { name: stackRef }, opts);
+  const keys = Object.keys(schema.shape);
+  const result: Record<string, pulumi.Output<unknown>> = {};
+  for (const key of keys) {
+    const field = schema.shape[key] as z.ZodType;
+    result[key] = ref.getOutput(key).apply((value: unknown) => {
+      if (value === undefined || value === null) {
+        throw new StackReferenceError(
+          stackRef,
+          key,
+          `stack "${stackRef}" has no output "${key}": deploy the ${what} stack first, or point this stack at the right one ` +
+            `(the ${what} stack exports ${keys.join(", ")})`,
+        );
+      }
+      const parsed = field.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const at = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+        throw new StackReferenceError(
+          stackRef,
+          key,
+          `stack "${stackRef}" output "${key}" is invalid${at}: ${issue?.message ?? "unexpected value"} (got ${JSON.stringify(value)})`,
+        );
+      }
+      return parsed.data;
+    });
+  }
+  return result as OutputsOf<z.infer<S>>;
+}
+
+/** The IAM stack's outputs, e.g. `iamOutputs("organization/retrain-iam/dev").maintenanceWindowRoleArn`. Call once per stack name. */
+export function iamOutputs(stackRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<IamOutputs> {
+  return typedReference("iam", iamOutputsSchema, stackRef, opts);
+}
+
+/** The fleet stack's outputs (`pools`, `region`). Call once per stack name. */
+export function fleetOutputs(stackRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<FleetOutputs> {
+  return typedReference("fleet", fleetOutputsSchema, stackRef, opts);
+}

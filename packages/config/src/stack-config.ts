@@ -1,0 +1,98 @@
+/**
+ * Reading a stack's config inside its Pulumi program: every key of the kind's namespace, validated
+ * with the same zod schema the plan and the CLI use, so a bad file fails before any resource is
+ * registered, with one error naming the file and listing every problem.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
+import type { StackKind } from "./naming.js";
+import { regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+
+/** A stack's validated config as its program sees it. */
+export interface StackConfig<K extends StackKind> {
+  kind: K;
+  project: string;
+  stack: string;
+  /** `aws:region`. */
+  region: string;
+  /** The namespace's keys validated, defaults applied. */
+  config: StackConfigOf<K>;
+}
+
+/** The key naming the stack in each namespace; its value must equal the Pulumi stack name. */
+const IDENTITY_KEY: Record<StackKind, string> = {
+  iam: "environment",
+  fleet: "environment",
+  scheduling: "team",
+};
+
+/** The zod type behind optional/default wrappers. */
+function innerType(schema: z.core.$ZodType | undefined): string | undefined {
+  let s = schema;
+  while (s) {
+    const def = s._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    if (def.innerType) s = def.innerType;
+    else if (def.type === "pipe" && def.in) s = def.in;
+    else return def.type;
+  }
+  return undefined;
+}
+
+/**
+ * A config value as the program receives it (always text) back to what the YAML held: the CLI passes
+ * objects, arrays, numbers and booleans as JSON. Keys the schema declares as strings stay text, so a
+ * value such as `"2024"` is not turned into a number.
+ */
+function decodeValue(raw: string, expected: string | undefined): unknown {
+  if (expected === "string") return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Reads and validates the config of a stack of `kind` (namespace `iam`, `fleet` or `scheduling`, plus
+ * `aws:region`). Throws a {@link ConfigError} naming `Pulumi.<stack>.yaml` with every problem; call it
+ * before creating any resource.
+ */
+export function readStackConfig<K extends StackKind>(kind: K): StackConfig<K> {
+  const project = pulumi.getProject();
+  const stack = pulumi.getStack();
+  const { namespace, schema } = STACK_SCHEMAS[kind];
+  const shape = (schema as unknown as { shape: Record<string, z.core.$ZodType> }).shape;
+  const file = `Pulumi.${stack}.yaml (project ${project}, stack ${stack})`;
+
+  const all = pulumi.runtime.allConfig();
+  const input: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(all)) {
+    if (!key.startsWith(`${namespace}:`)) continue;
+    const name = key.slice(namespace.length + 1);
+    input[name] = decodeValue(raw, innerType(shape[name]));
+  }
+
+  const problems: ConfigProblem[] = [];
+  const region = regionSchema.safeParse(all["aws:region"]);
+  if (all["aws:region"] === undefined) {
+    problems.push({
+      key: "aws:region",
+      message: "required: the AWS region the stack deploys to, e.g. eu-west-1",
+    });
+  } else if (!region.success) {
+    problems.push({ key: "aws:region", message: region.error.issues[0]?.message ?? "invalid" });
+  }
+  const parsed = (schema as z.ZodType).safeParse(input);
+  if (!parsed.success) problems.push(...problemsFromZod(namespace, parsed.error, input, schema as z.ZodType));
+  const idKey = IDENTITY_KEY[kind];
+  const idValue = input[idKey];
+  if (typeof idValue === "string" && idValue !== stack) {
+    problems.push({
+      key: `${namespace}:${idKey}`,
+      message: `is "${idValue}" but the stack is "${stack}"; they must agree (the stack name is ${idKey})`,
+    });
+  }
+  if (problems.length > 0 || !parsed.success || !region.success) throw new ConfigError(file, problems);
+  return { kind, project, stack, region: region.data, config: parsed.data as StackConfigOf<K> };
+}
