@@ -2,10 +2,12 @@
  * What the Nx targets actually run, recorded by a fake `pulumi` on PATH: deploy order along the
  * StackReferences, no re-deploy of unaffected upstream stacks, the commands and folders used.
  */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOnPath } from "../src/pulumi-cli.js";
-import { type PulumiCall, TempWorkspace } from "./support/workspace.js";
+import { NX_ENV, PACKAGE_DIR, type PulumiCall, TempWorkspace } from "./support/workspace.js";
 
 let ws: TempWorkspace;
 let pulumiEnv: { PATH: string; FAKE_PULUMI_LOG: string };
@@ -62,6 +64,24 @@ describe("deploy order and commands", () => {
     const calls = ws.takeCalls();
     expect(calls.map((c) => c.project)).toEqual(["iam-dev", "fleet-dev", "scheduling-nlp"]);
     expect(calls.map((c) => c.cwd)).toEqual(["stacks/iam", "stacks/fleet", "stacks/scheduling"]);
+    // deploy.yml's fan-out puts the same stacks in the same order, one level per job.
+    const outputs = path.join(ws.root, "github-output");
+    const matrix = spawnSync(
+      process.execPath,
+      [path.join(PACKAGE_DIR, "dist/bin/deploy-matrix.js"), `--base=${ws.base}`],
+      {
+        cwd: ws.root,
+        encoding: "utf8",
+        env: { ...process.env, ...NX_ENV, NX_BASE: ws.base, NX_HEAD: "HEAD", GITHUB_OUTPUT: outputs },
+      },
+    );
+    expect(matrix.status, matrix.stderr).toBe(0);
+    expect(readFileSync(outputs, "utf8").split("\n").filter(Boolean)).toEqual([
+      'level0=[{"stack":"iam-dev","projects":"iam-dev"}]',
+      'level1=[{"stack":"fleet-dev","projects":"fleet-dev"}]',
+      'level2=[{"stack":"scheduling-nlp","projects":"scheduling-nlp"}]',
+      "any=true",
+    ]);
     expect(calls[0]?.args).toEqual([
       "up",
       "--yes",

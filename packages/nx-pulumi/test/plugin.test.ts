@@ -78,7 +78,7 @@ describe("createNodes", () => {
   it("records the upstream stacks from the StackReferences in the project metadata", async () => {
     const projects = await projectsOf(FIXTURE);
     const upstream = (root: string) =>
-      (projects[root]?.metadata as { retrainStack: { upstream: string[] } }).retrainStack.upstream;
+      (projects[root]!.metadata as { retrainStack: { upstream: string[] } }).retrainStack.upstream;
     expect(upstream("stacks/iam/envs/dev")).toEqual([]);
     expect(upstream("stacks/fleet/envs/dev")).toEqual(["iam-dev"]);
     expect(upstream("stacks/scheduling/teams/vision")).toEqual(["iam-prod", "fleet-prod"]);
@@ -95,7 +95,7 @@ describe("createNodes", () => {
       const nlp = (await projectsOf(root))["stacks/scheduling/teams/nlp"];
       expect(nlp?.name).toBe("scheduling-nlp");
       expect(Object.keys(nlp?.targets ?? {})).toContain("preview");
-      expect((nlp?.metadata as { retrainStack: { configError: string } }).retrainStack.configError).toMatch(
+      expect((nlp!.metadata as { retrainStack: { configError: string } }).retrainStack.configError).toMatch(
         /stacks\/scheduling\/teams\/nlp\/Pulumi\.nlp\.yaml/,
       );
     } finally {
