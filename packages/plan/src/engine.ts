@@ -4,7 +4,7 @@
  * resource to the real policy pack over the Analyzer protocol, check windows across teams, price
  * the GPU hours, and return one report. Nothing here prints: the CLI renders the report.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -66,8 +66,8 @@ export type ProgressEvent =
 /** A stack program module's default export. */
 type StackProgram = () => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
 
-/** Entry modules tried, in order, in a program folder. */
-const PROGRAM_ENTRIES = ["src/program.ts", "src/index.ts", "src/program.js", "src/index.js"];
+/** Entry modules tried after package.json `main`, in a program folder. */
+const PROGRAM_ENTRIES = ["src/index.ts", "index.ts", "src/index.js", "index.js"];
 
 export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   const root = path.resolve(options.workspace);
@@ -136,7 +136,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     ...[...blocked.keys()].filter((id) => toRun.has(id)).map((id) => byId.get(id)!),
   ];
   progress({ type: "start", total: runList.length });
+  // The pack starts now, while the first programs load: its start-up overlaps theirs.
   let host: Promise<PolicyPackHost> | undefined;
+  if (packConfig && runList.some((s) => isShown(s.id))) {
+    host = startPolicyPack({ packDir: locatePack(root), config: packConfig.config });
+    // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
+    host.catch(() => undefined);
+  }
   const analyses: Promise<void>[] = [];
   const programs = new Map<string, Promise<StackProgram>>();
   let index = 0;
@@ -157,12 +163,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
         errors.push(contract);
       } else {
         const resources = await runOne(s, plan, plans, programs, rel, errors);
-        if (resources && plan.selected && packConfig) {
-          host ??= startPolicyPack({
-            packDir: locatePack(root),
-            config: packConfig.config,
-            stack: { project: s.project, stack: s.stack },
-          });
+        if (resources && plan.selected && host && packConfig) {
           analyses.push(analyse(host, plan, resources, packConfig.file ?? PACK_CONFIG_FILE, errors));
         }
       }
@@ -400,8 +401,19 @@ function contractProblem(
   return undefined;
 }
 
+/**
+ * The module Pulumi's Node.js runtime would run: package.json `main` of the program folder (how
+ * the language host resolves the program), else the usual index files. Its default export is the
+ * program, as for an inline program of the Automation API.
+ */
 async function loadProgram(programDir: string): Promise<StackProgram> {
-  for (const entry of PROGRAM_ENTRIES) {
+  const candidates = [...PROGRAM_ENTRIES];
+  const pkgFile = path.join(programDir, "package.json");
+  if (existsSync(pkgFile)) {
+    const main = (JSON.parse(readFileSync(pkgFile, "utf8")) as { main?: unknown }).main;
+    if (typeof main === "string") candidates.unshift(main);
+  }
+  for (const entry of candidates) {
     const file = path.join(programDir, entry);
     if (!existsSync(file)) continue;
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
@@ -412,7 +424,9 @@ async function loadProgram(programDir: string): Promise<StackProgram> {
     }
     return mod.default as StackProgram;
   }
-  throw new Error(`no stack program in ${programDir} (looked for ${PROGRAM_ENTRIES.join(", ")})`);
+  throw new Error(
+    `no stack program in ${programDir} (looked for package.json main, ${PROGRAM_ENTRIES.join(", ")})`,
+  );
 }
 
 async function runOne(

@@ -53,12 +53,16 @@ export function renderHtml(report: PlanReport): string {
   const axis: string[] = [];
   for (let d = 0; d < days; d++) {
     const date = new Date(start + d * DAY);
-    const label = date.toLocaleDateString("en-GB", {
-      timeZone: "UTC",
-      weekday: "short",
-      day: "numeric",
-      month: "short",
-    });
+    // Full date on Mondays and the first day, the day of the month elsewhere: day columns are narrow.
+    const full = d === 0 || date.getUTCDay() === 1;
+    const label = full
+      ? date.toLocaleDateString("en-GB", {
+          timeZone: "UTC",
+          weekday: "short",
+          day: "numeric",
+          month: "short",
+        })
+      : String(date.getUTCDate());
     axis.push(
       `<div class="day${date.getUTCDay() === 1 ? " monday" : ""}" style="left:${pct(start + d * DAY)}%;width:${(100 / days).toFixed(4)}%">${h(label)}</div>`,
     );
@@ -160,7 +164,7 @@ export function renderHtml(report: PlanReport): string {
 <body>
 <header><h1>retrain plan</h1>
 <p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks} stacks planned, ${s.resources} resources,
-${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clashes,
+${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clash${s.clashes === 1 ? "" : "es"},
 ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
 <p class="muted">Horizon ${h(report.from)} → ${h(report.to)} (${report.weeks} weeks). Calendar times are UTC; hover a run for details.</p>
 </header>

@@ -54,16 +54,26 @@ function stackTree(stack: StackPlan, style: Style): string[] {
     else flagged.set(v.urn, [v]);
   }
 
+  const mark = (r: PlannedResource) =>
+    flagged.get(r.urn)?.some((v) => v.enforcementLevel === "mandatory")
+      ? style.paint("red", "✗")
+      : flagged.has(r.urn)
+        ? style.paint("yellow", "!")
+        : style.paint("green", "+");
+  // Like `pulumi preview`: the stack resource as the unconnected root, everything else below it.
+  const roots = children.get(undefined) ?? [];
   const walk = (parent: string | undefined, prefix: string) => {
     const list = (children.get(parent) ?? []).slice().sort(byTypeThenName);
     list.forEach((r, i) => {
       const last = i === list.length - 1;
-      const mark = flagged.get(r.urn)?.some((v) => v.enforcementLevel === "mandatory")
-        ? style.paint("red", "✗")
-        : flagged.has(r.urn)
-          ? style.paint("yellow", "!")
-          : style.paint("green", "+");
-      lines.push(`${mark} ${prefix}${last ? "└─ " : "├─ "}${style.paint("cyan", r.type)}  ${r.name}`);
+      if (parent === undefined && roots.length === 1) {
+        lines.push(`${mark(r)} ${style.paint("cyan", r.type)}  ${r.name}`);
+        for (const [k, v] of keyInputs(r.type, r.inputs))
+          lines.push(`      ${style.paint("dim", `${k}:`)} ${v}`);
+        walk(r.urn, "");
+        return;
+      }
+      lines.push(`${mark(r)} ${prefix}${last ? "└─ " : "├─ "}${style.paint("cyan", r.type)}  ${r.name}`);
       const inner = `${prefix}${last ? "   " : "│  "}`;
       for (const [k, v] of keyInputs(r.type, r.inputs))
         lines.push(`  ${inner}   ${style.paint("dim", `${k}:`)} ${v}`);
