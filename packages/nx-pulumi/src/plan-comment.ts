@@ -1,0 +1,117 @@
+/**
+ * The pull-request comment summarising the offline plan (`pnpm plan --json plan.json`): totals,
+ * each stack's status and mandatory violations, clashes and cost. Reads only the fields it shows,
+ * so the plan report can grow without breaking CI.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+
+/** Marks the comment so CI updates its own comment instead of adding one per push. */
+export const COMMENT_MARKER = "<!-- retrain-plan -->";
+
+interface PlanReportView {
+  summary: {
+    stacks: number;
+    planned: number;
+    failed: number;
+    skipped: number;
+    resources: number;
+    mandatory: number;
+    advisory: number;
+    clashes: number;
+    exitCode: number;
+  };
+  stacks: {
+    id: string;
+    status: string;
+    selected?: boolean;
+    resources: unknown[];
+    violations: { policy: string; enforcementLevel: string; message: string }[];
+    error?: string;
+  }[];
+  clashes: {
+    environment: string;
+    pool: string;
+    a: { team: string; window: string };
+    b: { team: string; window: string };
+    firstOverlap: { start: string };
+  }[];
+  cost?: { totalMonthlyCostUsd: number };
+  errors: { file: string; key?: string; message: string }[];
+}
+
+const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+
+export function planComment(report: PlanReportView, runUrl?: string): string {
+  const s = report.summary;
+  const verdict =
+    s.exitCode === 0
+      ? "✅ clean"
+      : s.exitCode === 1
+        ? "❌ mandatory violations or clashes"
+        : "⚠️ invalid input";
+  const lines = [
+    COMMENT_MARKER,
+    `### Offline plan: ${verdict}`,
+    "",
+    `${s.stacks} stacks (${s.planned} planned, ${s.failed} failed, ${s.skipped} skipped), ${s.resources} resources, ` +
+      `${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} clashes` +
+      (report.cost ? `, about $${report.cost.totalMonthlyCostUsd.toFixed(0)}/month on-demand GPU.` : "."),
+  ];
+  if (report.errors.length > 0) {
+    lines.push("", "**Invalid input**", "");
+    for (const e of report.errors) lines.push(`- \`${e.file}\`${e.key ? ` \`${e.key}\`` : ""}: ${e.message}`);
+  }
+  const shown = report.stacks.filter((st) => st.selected !== false);
+  if (shown.length > 0) {
+    lines.push("", "| stack | status | resources | mandatory | advisory |", "|---|---|---:|---:|---:|");
+    for (const st of shown) {
+      const count = (level: string) => st.violations.filter((v) => v.enforcementLevel === level).length;
+      lines.push(
+        `| \`${st.id}\` | ${st.status} | ${st.resources.length} | ${count("mandatory")} | ${count("advisory")} |`,
+      );
+    }
+  }
+  const mandatory = shown.flatMap((st) =>
+    st.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => ({ id: st.id, ...v })),
+  );
+  if (mandatory.length > 0) {
+    lines.push("", "**Mandatory violations**", "");
+    for (const v of mandatory.slice(0, 50)) lines.push(`- \`${v.id}\` ${v.policy}: ${cell(v.message)}`);
+    if (mandatory.length > 50) lines.push(`- … and ${mandatory.length - 50} more (see the artifact)`);
+  }
+  const failed = shown.filter((st) => st.error);
+  if (failed.length > 0) {
+    lines.push("", "**Failed stacks**", "");
+    for (const st of failed) lines.push(`- \`${st.id}\`: ${cell(st.error ?? "")}`);
+  }
+  if (report.clashes.length > 0) {
+    lines.push("", "**Window clashes**", "");
+    for (const c of report.clashes) {
+      lines.push(
+        `- ${c.environment}/${c.pool}: ${c.a.team}/${c.a.window} and ${c.b.team}/${c.b.window}, first at ${c.firstOverlap.start}`,
+      );
+    }
+  }
+  if (runUrl)
+    lines.push(
+      "",
+      `Full report (HTML calendar, JSON): the \`plan-report\` artifact of [this run](${runUrl}).`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+/** `plan-comment <plan.json> <out.md>`; the run URL comes from GitHub's environment when present. */
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  const [input, output] = argv;
+  if (!input || !output) {
+    console.error("usage: plan-comment <plan.json> <comment.md>");
+    return 2;
+  }
+  const report = JSON.parse(readFileSync(input, "utf8")) as PlanReportView;
+  const runUrl =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
+  writeFileSync(output, planComment(report, runUrl));
+  return 0;
+}
