@@ -380,4 +380,38 @@ export const noWildcardIamExamples: PolicyExample[] = [
     config: { allowlist: [{ urn: urnOf(POLICY, "legacy"), action: "s3:*", justification: "SEC-123" }] },
     violations: [/allows Action "s3:\*"/],
   },
+  {
+    title: "a URN pattern with * in the allowlist",
+    resources: [policy("legacy", doc({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" }))],
+    config: {
+      allowlist: [
+        {
+          urn: "urn:pulumi:*::retrain-example::aws:iam/policy:Policy::leg*",
+          action: "ssm:SendCommand",
+          justification: "SEC-7",
+        },
+      ],
+    },
+    violations: [],
+  },
+  {
+    title: "the project's automation exemption (src/exemptions.ts) does not reach other projects",
+    resources: [
+      {
+        type: "aws:iam/rolePolicy:RolePolicy",
+        name: "maintenance-window-permissions",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Action: ["ssm:GetAutomationExecution", "ssm:SendCommand"],
+            Resource: "arn:aws:ssm:eu-west-1:123456789012:automation-execution/*",
+          }),
+        },
+      },
+    ],
+    violations: [
+      /allows ssm:GetAutomationExecution on every ssm automation-execution/,
+      /allows ssm:SendCommand on every ssm automation-execution/,
+    ],
+  },
 ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { nonBlank } from "../config-fields.js";
+import { PROJECT_EXEMPTIONS } from "../exemptions.js";
 import { documentsOf, IAM_RESOURCE_TYPES, policyArnsOf } from "../iam/locate.js";
 import { checkDocument, checkPolicyArn, type IamFinding } from "../iam/rules.js";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
@@ -37,9 +38,21 @@ export const noWildcardIamConfig = z.strictObject({
     ),
 });
 
+/** `*` in an allowlist URN matches any run of characters; everything else literally. */
+function urnMatches(pattern: string, urn: string): boolean {
+  if (!pattern.includes("*")) return pattern === urn;
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return re.test(urn);
+}
+
 function exempt(f: IamFinding, urn: string, allowlist: readonly AllowlistEntry[]): boolean {
   return allowlist.some((e) => {
-    if (e.urn !== undefined && e.urn !== urn) return false;
+    if (e.urn !== undefined && !urnMatches(e.urn, urn)) return false;
     if (e.action !== undefined)
       return f.action !== undefined && f.action.toLowerCase() === e.action.toLowerCase();
     return true;
@@ -62,7 +75,7 @@ export const noWildcardIam = defineResourcePolicy({
     for (const arn of policyArnsOf(resource.type, resource.props))
       findings.push(...checkPolicyArn(arn, config.additionalAdminPolicies));
     return findings
-      .filter((f) => !exempt(f, resource.urn, config.allowlist))
+      .filter((f) => !exempt(f, resource.urn, [...PROJECT_EXEMPTIONS, ...config.allowlist]))
       .map((f) => ({
         message: `[${f.rule}] ${resource.type.split(":").pop()} "${resource.name}": ${f.message}`,
       }));

@@ -1,0 +1,21 @@
+/**
+ * Exemptions the project itself needs, reviewed by security like any change under policies/
+ * (CODEOWNERS). They apply on top of the `allowlist` of the pack config, which teams set per run.
+ * `urn` may use `*` for any run of characters (e.g. every stack of a project).
+ */
+import type { AllowlistEntry } from "./policies/no-wildcard-iam.js";
+
+export const PROJECT_EXEMPTIONS: readonly AllowlistEntry[] = [
+  {
+    urn: "urn:pulumi:*::retrain-iam::retrain:iam:MaintenanceWindowServiceRole$aws:iam/rolePolicy:RolePolicy::*",
+    action: "ssm:StartAutomationExecution",
+    justification:
+      "Start/stop automations: the statement names the two AWS-StartEC2Instance/AWS-StopEC2Instance definitions; automation-execution/* is the execution the call itself creates, whose id AWS assigns at start and which cannot be named beforehand.",
+  },
+  {
+    urn: "urn:pulumi:*::retrain-iam::retrain:iam:MaintenanceWindowServiceRole$aws:iam/rolePolicy:RolePolicy::*",
+    action: "ssm:GetAutomationExecution",
+    justification:
+      "Read-only status of the start/stop automations the window starts; execution ids are assigned by AWS at start, so automation-execution/* cannot be narrowed by name, and executions carry no tags to condition on.",
+  },
+];
