@@ -1,0 +1,68 @@
+/** The plan's pull-request comment: the verdict, each selected stack, violations, clashes and the run link. */
+import { describe, expect, it } from "vitest";
+import { COMMENT_MARKER, planComment } from "../src/plan-comment.js";
+
+const summary = {
+  stacks: 2,
+  planned: 2,
+  failed: 0,
+  skipped: 0,
+  resources: 7,
+  mandatory: 0,
+  advisory: 1,
+  clashes: 0,
+  exitCode: 0,
+};
+const stack = (
+  id: string,
+  violations: { policy: string; enforcementLevel: string; message: string }[] = [],
+) => ({
+  id,
+  status: "planned",
+  selected: true,
+  resources: [{}, {}],
+  violations,
+});
+
+describe("planComment", () => {
+  it("starts with the marker CI finds its comment by, and states the verdict", () => {
+    const body = planComment({ summary, stacks: [stack("iam/dev")], clashes: [], errors: [] });
+    expect(body.startsWith(`${COMMENT_MARKER}\n### Offline plan: ✅ clean`)).toBe(true);
+    expect(body).toContain("| `iam/dev` | planned | 2 | 0 | 0 |");
+  });
+
+  it("lists mandatory violations, clashes, input errors and links the run", () => {
+    const body = planComment(
+      {
+        summary: { ...summary, mandatory: 1, clashes: 1, exitCode: 1 },
+        stacks: [
+          stack("scheduling/vision", [
+            { policy: "no-wildcard-iam", enforcementLevel: "mandatory", message: "Action `*` | allowed" },
+          ]),
+          { ...stack("iam/dev"), selected: false },
+        ],
+        clashes: [
+          {
+            environment: "prod",
+            pool: "a10g",
+            a: { team: "vision", window: "weekly" },
+            b: { team: "nlp", window: "nightly" },
+            firstOverlap: { start: "2025-06-01T04:00:00Z" },
+          },
+        ],
+        cost: { totalMonthlyCostUsd: 123.4 },
+        errors: [
+          { file: "stacks/scheduling/teams/x/Pulumi.x.yaml", key: "scheduling:team", message: "required" },
+        ],
+      },
+      "https://github.com/o/r/actions/runs/1",
+    );
+    expect(body).toContain("❌ mandatory violations or clashes");
+    expect(body).toContain("- `scheduling/vision` no-wildcard-iam: Action `*` \\| allowed");
+    expect(body).not.toContain("`iam/dev`");
+    expect(body).toContain("- prod/a10g: vision/weekly and nlp/nightly, first at 2025-06-01T04:00:00Z");
+    expect(body).toContain("- `stacks/scheduling/teams/x/Pulumi.x.yaml` `scheduling:team`: required");
+    expect(body).toContain("about $123/month");
+    expect(body).toContain("[this run](https://github.com/o/r/actions/runs/1)");
+  });
+});
