@@ -1,0 +1,293 @@
+/**
+ * End to end: the plan of the example workspace, and of temporary copies of it broken on purpose.
+ * Every run uses the real stack programs under the harness and the real policy pack process.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { isMap, isSeq, type YAMLMap } from "yaml";
+import { runPlan } from "../src/engine.js";
+import type { PlanReport } from "../src/model.js";
+import { renderJson } from "../src/render/json.js";
+import { createStyle } from "../src/render/style.js";
+import { renderTerminal } from "../src/render/terminal.js";
+import { copyWorkspace, exampleTeams, REPO_ROOT, type WorkspaceCopy } from "./support/workspace.js";
+
+const FROM = new Date("2026-11-30T00:00:00Z");
+const teamFile = (team: string) => `stacks/scheduling/teams/${team}/Pulumi.${team}.yaml`;
+const text = (report: PlanReport) => renderTerminal(report, { style: createStyle(false) });
+
+const copies: WorkspaceCopy[] = [];
+function copy(): WorkspaceCopy {
+  const c = copyWorkspace();
+  copies.push(c);
+  return c;
+}
+afterEach(() => {
+  for (const c of copies.splice(0)) c.cleanup();
+});
+
+/** The first maintenance-window window of a team's config, with its index. */
+function firstWindow(ws: WorkspaceCopy, team: string): { index: number; window: Record<string, unknown> } {
+  let found: { index: number; window: Record<string, unknown> } | undefined;
+  ws.editYaml(teamFile(team), (doc) => {
+    const windows = doc.getIn(["config", "scheduling:windows"]);
+    if (!isSeq(windows)) throw new Error(`${team}: no scheduling:windows`);
+    windows.items.forEach((item, index) => {
+      const w = (item as YAMLMap).toJSON() as Record<string, unknown>;
+      if (!found && (w.mode ?? "maintenance-window") === "maintenance-window") found = { index, window: w };
+    });
+  });
+  if (!found) throw new Error(`${team} has no maintenance-window window`);
+  return found;
+}
+
+describe("the example workspace", () => {
+  it("plans clean through the CLI (exit 0), with --json and --html written", () => {
+    const out = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
+    const json = path.join(out, "plan.json");
+    const html = path.join(out, "plan.html");
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"),
+        "--conditions=@retrain/source",
+        path.join(REPO_ROOT, "packages/cli/src/bin.ts"),
+        "plan",
+        "--no-color",
+        "--from",
+        FROM.toISOString(),
+        "--json",
+        json,
+        "--html",
+        html,
+      ],
+      { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    const lastLine = run.stdout.trimEnd().split("\n").at(-1) ?? "";
+    expect(lastLine, `${run.stdout}\n${run.stderr}`).toMatch(/^Plan OK: .*\(exit 0\)$/);
+    expect(run.status).toBe(0);
+    // Progress goes to stderr as plain lines when not on a terminal.
+    expect(run.stderr).toMatch(/\[1\/\d+\] iam\/\w+: planned, \d+ resources/);
+
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.summary.exitCode).toBe(0);
+    const ids = report.stacks.map((s: { id: string }) => s.id);
+    for (const team of exampleTeams()) expect(ids).toContain(`scheduling/${team}`);
+    expect(ids.some((id: string) => id.startsWith("iam/"))).toBe(true);
+    expect(ids.some((id: string) => id.startsWith("fleet/"))).toBe(true);
+    // Upstream stacks come first: every reference points to an earlier stack.
+    expect(ids.indexOf(ids.find((id: string) => id.startsWith("iam/")))).toBeLessThan(
+      ids.indexOf(ids.find((id: string) => id.startsWith("fleet/"))),
+    );
+    for (const s of report.stacks) {
+      expect(s.status).toBe("planned");
+      expect(s.resources.length).toBeGreaterThan(0);
+      expect(
+        s.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory"),
+      ).toEqual([]);
+    }
+    expect(report.schedule.length).toBeGreaterThan(0);
+    expect(report.cost.rows.length).toBeGreaterThan(0);
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain('class="lane" data-pool=');
+  });
+
+  it("is deterministic: the same input gives the same plan", async () => {
+    const a = await runPlan({ workspace: REPO_ROOT, from: FROM, teams: [exampleTeams()[0]!] });
+    const b = await runPlan({ workspace: REPO_ROOT, from: FROM, teams: [exampleTeams()[0]!] });
+    expect(renderJson(b)).toBe(renderJson(a));
+    const ids = a.stacks.flatMap((s) => s.resources.map((r) => r.id)).filter(Boolean);
+    expect(ids.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a broken copy of the workspace", () => {
+  it("fails (exit 1) on an over-long window, naming the policy and the window", async () => {
+    const ws = copy();
+    const team = exampleTeams()[0]!;
+    const { index, window } = firstWindow(ws, team);
+    // 6 h is within the config schema (1-24 h) but above the pack's default maximum of 4 h.
+    ws.editYaml(teamFile(team), (doc) =>
+      doc.setIn(["config", "scheduling:windows", index, "durationHours"], 6),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM, teams: [team] });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(1);
+    const violations = report.stacks.find((s) => s.id === `scheduling/${team}`)!.violations;
+    const limit = violations.find(
+      (v) => v.policy === "maintenance-window-limits" && v.enforcementLevel === "mandatory",
+    );
+    expect(limit, JSON.stringify(violations, null, 2)).toBeDefined();
+    const out = text(report);
+    expect(out).toContain("maintenance-window-limits");
+    expect(out).toContain(String(window.name));
+  });
+
+  it("is invalid input (exit 2) on an invalid cron, naming the file and the key", async () => {
+    const ws = copy();
+    const team = exampleTeams()[0]!;
+    const { index } = firstWindow(ws, team);
+    // Both day-of-month and day-of-week set: AWS requires one of them to be `?`.
+    ws.editYaml(teamFile(team), (doc) =>
+      doc.setIn(["config", "scheduling:windows", index, "schedule"], "cron(0 4 * * SUN *)"),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM });
+    expect(report.summary.exitCode).toBe(2);
+    const key = `scheduling:windows[${index}].schedule`;
+    expect(report.errors).toContainEqual(expect.objectContaining({ file: teamFile(team), key }));
+    const out = text(report);
+    expect(out).toContain(teamFile(team));
+    expect(out).toContain(key);
+    // The other teams still plan; the broken team's stack is not run.
+    expect(report.stacks.map((s) => s.id)).not.toContain(`scheduling/${team}`);
+    expect(
+      report.stacks.filter((s) => s.id.startsWith("scheduling/")).every((s) => s.status === "planned"),
+    ).toBe(true);
+  });
+
+  it("fails (exit 1) when two teams' windows clash on one pool, naming both", async () => {
+    const ws = copy();
+    const [teamA, teamB] = exampleTeams() as [string, string];
+    const { window } = firstWindow(ws, teamA);
+    let environment: unknown;
+    ws.editYaml(teamFile(teamA), (doc) => {
+      environment = doc.getIn(["config", "scheduling:environment"]);
+    });
+    // Team B gets one window on team A's pool and environment, at the same time.
+    ws.editYaml(teamFile(teamB), (doc) => {
+      const config = doc.get("config") as YAMLMap;
+      if (!isMap(config)) throw new Error("no config");
+      config.set("scheduling:environment", environment);
+      config.delete("scheduling:iamStack");
+      config.delete("scheduling:fleetStack");
+      config.set("scheduling:windows", doc.createNode([{ ...window, name: "copycat" }]));
+    });
+    const report = await runPlan({ workspace: ws.root, from: FROM, teams: [teamB] });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(1);
+    const clash = report.clashes.find(
+      (c) => [c.a.team, c.b.team].sort().join() === [teamA, teamB].sort().join(),
+    );
+    expect(clash, JSON.stringify(report.clashes, null, 2)).toBeDefined();
+    expect(clash!.pool).toBe(window.pool);
+    const out = text(report);
+    expect(out).toContain(`${teamA}/${window.name}`);
+    expect(out).toContain(`${teamB}/copycat`);
+  });
+
+  it("fails (exit 1) on a wildcard policy introduced into the iam program", async () => {
+    const ws = copy();
+    const file = "stacks/iam/src/program.ts";
+    const source = ws.read(file);
+    const marker = "\n  return {";
+    expect(source).toContain(marker);
+    // The seed's policy: everything on everything, for a role SSM assumes.
+    const injected = `
+  const seedRole = new aws.iam.Role("seed-role", {
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
+  });
+  new aws.iam.RolePolicy("seed-wildcard", {
+    role: seedRole.id,
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
+  });
+`;
+    ws.write(file, source.replace(marker, `${injected}${marker}`));
+    const iamStack = `iam/${readdirEnv(ws)}`;
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [iamStack] });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(1);
+    const violations = report.stacks.find((s) => s.id === iamStack)!.violations;
+    expect(violations).toContainEqual(
+      expect.objectContaining({
+        policy: "no-wildcard-iam",
+        enforcementLevel: "mandatory",
+        urn: expect.stringContaining("seed-wildcard"),
+      }),
+    );
+    expect(text(report)).toContain("no-wildcard-iam");
+  });
+
+  it("is invalid input (exit 2) on a renamed upstream output, naming the reference", async () => {
+    const ws = copy();
+    const file = "stacks/iam/src/program.ts";
+    const source = ws.read(file);
+    expect(source).toContain("maintenanceWindowRoleArn:");
+    ws.write(file, source.replace("maintenanceWindowRoleArn:", "windowRoleArn:"));
+    const env = readdirEnv(ws);
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`fleet/${env}`] });
+    expect(report.summary.exitCode).toBe(2);
+    const reference = `organization/retrain-iam/${env}`;
+    const error = report.errors.find((e) => e.message.includes(reference));
+    expect(error, JSON.stringify(report.errors, null, 2)).toBeDefined();
+    expect(error!.message).toContain("maintenanceWindowRoleArn");
+    expect(error!.file).toBe(`stacks/fleet/envs/${env}/Pulumi.${env}.yaml`);
+    expect(error!.key).toBe("fleet:iamStack");
+    expect(report.stacks.find((s) => s.id === `fleet/${env}`)!.status).toBe("failed");
+    expect(text(report)).toContain(reference);
+  });
+
+  it("is invalid input (exit 2) on a reference to no stack, naming both stacks; others still plan", async () => {
+    const ws = copy();
+    const env = readdirEnv(ws);
+    const fleetFile = `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`;
+    ws.editYaml(fleetFile, (doc) =>
+      doc.setIn(["config", "fleet:iamStack"], "organization/retrain-iam/staging"),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM });
+    expect(report.summary.exitCode).toBe(2);
+    const error = report.errors.find((e) => e.key === "fleet:iamStack");
+    expect(error, JSON.stringify(report.errors, null, 2)).toBeDefined();
+    expect(error!.file).toBe(fleetFile);
+    expect(error!.message).toContain(`fleet/${env}`);
+    expect(error!.message).toContain("organization/retrain-iam/staging");
+    const status = new Map(report.stacks.map((s) => [s.id, s.status]));
+    expect(status.get(`fleet/${env}`)).toBe("skipped");
+    expect(status.get(`iam/${env}`)).toBe("planned");
+    // Teams of that environment depend on the broken fleet stack: none of them runs.
+    for (const s of report.stacks) {
+      if (s.id.startsWith("scheduling/") && s.status !== "planned") expect(s.error).toMatch(/fleet\//);
+    }
+  });
+
+  it("runs no later stack on a broken upstream: a throwing program skips its dependents", async () => {
+    const ws = copy();
+    const env = readdirEnv(ws);
+    const file = "stacks/iam/src/program.ts";
+    const source = ws.read(file);
+    const marker = "\n  return {";
+    ws.write(file, source.replace(marker, `\n  throw new Error("iam program exploded");${marker}`));
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`fleet/${env}`] });
+    expect(report.summary.exitCode).toBe(2);
+    const iam = report.stacks.find((s) => s.id === `iam/${env}`)!;
+    const fleet = report.stacks.find((s) => s.id === `fleet/${env}`)!;
+    expect(iam.status).toBe("failed");
+    expect(iam.error).toContain("iam program exploded");
+    expect(fleet.status).toBe("skipped");
+    expect(fleet.resources).toEqual([]);
+    expect(fleet.error).toContain(`iam/${env}`);
+    expect(report.errors.some((e) => e.message.includes("iam program exploded"))).toBe(true);
+  });
+
+  it("is invalid input (exit 2) for an unknown --stack, listing the known ones", async () => {
+    const report = await runPlan({ workspace: REPO_ROOT, from: FROM, stacks: ["scheduling/nobody"] });
+    expect(report.summary.exitCode).toBe(2);
+    expect(report.errors[0]!.message).toMatch(/unknown stack "scheduling\/nobody"; known stacks: .*iam\//);
+    expect(report.stacks).toEqual([]);
+  });
+});
+
+/** An environment that has both an iam and a fleet stack in the copy. */
+function readdirEnv(ws: WorkspaceCopy): string {
+  const iam = new Set(readdirSync(path.join(ws.root, "stacks/iam/envs")));
+  const env = readdirSync(path.join(ws.root, "stacks/fleet/envs"))
+    .sort()
+    .find((e) => iam.has(e));
+  if (!env) throw new Error("no environment with both an iam and a fleet stack");
+  return env;
+}
