@@ -43,6 +43,8 @@ export interface RunStackOptions {
   mocks?: MockCloudOptions;
   /** Run as a preview (`pulumi.runtime.isDryRun()`); default false, so every value is known. */
   preview?: boolean;
+  /** Give up on a program whose registrations never finish after this long; default 60 000 ms. */
+  timeoutMs?: number;
 }
 
 export interface LogEntry {
@@ -134,16 +136,28 @@ async function runExclusive(options: RunStackOptions): Promise<StackRunResult> {
   const errors: Error[] = [];
   const logs: LogEntry[] = [];
 
-  // A failed registration surfaces as an unhandled rejection (the CLI's language host reports those):
-  // own the process handlers for the duration of the run so the failure lands in this run's errors.
+  // A failed registration surfaces as an unhandled rejection (the CLI's language host reports those
+  // and exits): own the process handlers for the duration of the run so the failure lands in this
+  // run's errors. Resources that depended on the failed one never resolve, so the run stops waiting at
+  // the first failure, as the CLI does, after letting errors raised alongside it arrive.
+  let failed: () => void = () => {};
+  const firstFailure = new Promise<"failed">((resolve) => {
+    failed = () => resolve("failed");
+  });
   const onError = (e: unknown) => {
     errors.push(asError(e));
+    failed();
   };
   const saved = PROCESS_EVENTS.map((event) => {
     const listeners = process.rawListeners(event) as ((...args: unknown[]) => void)[];
     process.removeAllListeners(event);
     process.on(event, onError);
     return { event, listeners };
+  });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
 
   let outputs: Record<string, unknown> = {};
@@ -159,18 +173,31 @@ async function runExclusive(options: RunStackOptions): Promise<StackRunResult> {
       getStore().settings.engine = new RecordingEngine(logs);
       const { values, secretKeys } = configEntries(config);
       pulumi.runtime.setAllConfig(values, secretKeys);
-      try {
-        const result = await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
-        outputs = (result as Record<string, unknown> | undefined) ?? {};
-      } catch (e) {
-        errors.push(asError(e));
+      const run = (async () => {
+        try {
+          const result = await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
+          outputs = (result as Record<string, unknown> | undefined) ?? {};
+        } catch (e) {
+          onError(e);
+        }
+        // Every registration, invoke and log queued by the program, including those nobody awaited.
+        await waitForRPCs();
+        return "done" as const;
+      })();
+      const outcome = await Promise.race([run, firstFailure, timedOut]);
+      if (outcome === "timeout") {
+        errors.push(
+          new Error(
+            `${project}/${stack}: the program did not finish within ${timeoutMs} ms (a registration never resolved)`,
+          ),
+        );
       }
-      // Every registration, invoke and log queued by the program, including those nobody awaited.
-      await waitForRPCs();
       // Rejections of promises nobody awaited are reported after the microtask queue drains.
+      await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setImmediate(resolve));
     });
   } finally {
+    clearTimeout(timer);
     for (const { event, listeners } of saved) {
       process.removeListener(event, onError);
       for (const l of listeners) process.on(event, l);

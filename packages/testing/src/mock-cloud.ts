@@ -277,6 +277,16 @@ export class MockCloud {
           ownerId: this.accountId,
         };
       }
+      case "aws:ec2/getSubnet:getSubnet": {
+        const id = String(inputs.id ?? `subnet-${hashHex(`${region}a#default`, 17)}`);
+        return {
+          id,
+          vpcId: `vpc-${hashHex(`${region}#default`, 17)}`,
+          availabilityZone: `${region}${"abc"[Number.parseInt(hashHex(id, 2), 16) % 3]}`,
+          arn: this.arn("ec2", region, `subnet/${id}`),
+          ownerId: this.accountId,
+        };
+      }
       case "aws:ec2/getSubnets:getSubnets":
         return {
           id: region,
@@ -298,5 +308,6 @@ const KNOWN_INVOKES = [
   "aws:ssm/getParameter:getParameter",
   "aws:iam/getPolicyDocument:getPolicyDocument",
   "aws:ec2/getVpc:getVpc",
+  "aws:ec2/getSubnet:getSubnet",
   "aws:ec2/getSubnets:getSubnets",
 ];

@@ -1,0 +1,164 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { type PoolConfig, type PoolOutput, TAG_KEYS } from "@retrain/config";
+import { renderUserData } from "./user-data.js";
+
+/** Unprivileged user commands run as; the retraining document relies on it. */
+export const TRAINING_USER = "retrain";
+/** Host lock the retraining document takes; the idle stopper treats a held lock as busy. */
+export const HOST_LOCK_FILE = "/var/lock/retrain.lock";
+
+export interface GpuTrainingFleetArgs {
+  /** Value of the `retrain:fleet` tag on every instance, e.g. `retrain-prod`; names resources too. */
+  fleetName: string;
+  /** Pools of identical instances; windows target a pool by its `retrain:pool` tag. */
+  pools: PoolConfig[];
+  /** Public SSM parameter holding the AMI id (Deep Learning Base GPU AMI, Ubuntu 22.04, x86_64). */
+  amiParameter: string;
+  /** Instance profile of the IAM stack. */
+  instanceProfileName: pulumi.Input<string>;
+  /** Subnets to spread instances over; default: the default VPC's subnets. */
+  subnetIds?: pulumi.Input<string[]>;
+  /** Stop instances after this many idle minutes; 0 disables. */
+  stopWhenIdleMinutes?: number;
+  tags?: Record<string, string>;
+}
+
+/**
+ * GPU instances per pool, reachable only through SSM: a launch template per pool (AMI from AWS's
+ * public parameter, IMDSv2 required, encrypted gp3 root, bootstrap user data), a security group
+ * without ingress, no public IP, and the pool and fleet tags maintenance windows target.
+ */
+export class GpuTrainingFleet extends pulumi.ComponentResource {
+  /** The fleet contract: pools with their instances and target tag. */
+  readonly pools: pulumi.Output<PoolOutput[]>;
+  readonly securityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: GpuTrainingFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retrain:fleet:GpuTrainingFleet", name, {}, opts);
+    const child = { parent: this };
+    const fleetTags = { ...args.tags, [TAG_KEYS.fleet]: args.fleetName };
+
+    const subnetIds: pulumi.Output<string[]> = args.subnetIds
+      ? pulumi.output(args.subnetIds)
+      : aws.ec2.getSubnetsOutput(
+          { filters: [{ name: "vpc-id", values: [aws.ec2.getVpcOutput({ default: true }, child).id] }] },
+          child,
+        ).ids;
+    const vpcId = subnetIds.apply((ids) => {
+      if (ids.length === 0)
+        throw new Error(`fleet ${args.fleetName}: no subnet to launch into (set fleet:subnetIds)`);
+      return ids[0] as string;
+    });
+    const vpc = aws.ec2.getSubnetOutput({ id: vpcId }, child).vpcId;
+
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        name: `${args.fleetName}-gpu`,
+        description: "Retraining GPU instances: no ingress (SSM only), HTTPS egress",
+        vpcId: vpc,
+        egress: [
+          {
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: ["0.0.0.0/0"],
+            description: "SSM, S3, CloudWatch, package mirrors",
+          },
+        ],
+        tags: { ...fleetTags, Name: `${args.fleetName}-gpu` },
+      },
+      child,
+    );
+
+    const imageId = aws.ssm.getParameterOutput({ name: args.amiParameter }, child).value;
+    const userData = Buffer.from(
+      renderUserData({
+        trainingUser: TRAINING_USER,
+        stopWhenIdleMinutes: args.stopWhenIdleMinutes ?? 0,
+        lockFile: HOST_LOCK_FILE,
+      }),
+    ).toString("base64");
+    const metadataOptions = {
+      httpEndpoint: "enabled",
+      httpTokens: "required",
+      httpPutResponseHopLimit: 1,
+      instanceMetadataTags: "disabled",
+    };
+
+    const pools = args.pools.map((pool) => {
+      const poolTags = { ...fleetTags, [TAG_KEYS.pool]: pool.name };
+      const template = new aws.ec2.LaunchTemplate(
+        `${name}-${pool.name}`,
+        {
+          name: `${args.fleetName}-${pool.name}`,
+          description: `Retraining pool ${pool.name} (${pool.instanceType})`,
+          imageId,
+          instanceType: pool.instanceType,
+          iamInstanceProfile: { name: args.instanceProfileName },
+          metadataOptions,
+          blockDeviceMappings: [
+            {
+              deviceName: "/dev/sda1",
+              ebs: {
+                volumeSize: pool.rootVolumeGb,
+                volumeType: "gp3",
+                encrypted: "true",
+                deleteOnTermination: "true",
+              },
+            },
+          ],
+          vpcSecurityGroupIds: [securityGroup.id],
+          instanceInitiatedShutdownBehavior: "stop",
+          userData,
+          tagSpecifications: [
+            { resourceType: "instance", tags: poolTags },
+            { resourceType: "volume", tags: poolTags },
+          ],
+          tags: poolTags,
+        },
+        child,
+      );
+      const instances = Array.from({ length: pool.count }, (_, i) => {
+        const instanceName = `${args.fleetName}-${pool.name}-${i + 1}`;
+        // The launch template holds the configuration; the settings that keep an instance private and
+        // hardened are repeated on the instance, since its own arguments are what EC2 applies (and what
+        // a policy reading the instance alone sees).
+        return new aws.ec2.Instance(
+          `${name}-${pool.name}-${i + 1}`,
+          {
+            launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+            subnetId: subnetIds.apply((ids) => ids[i % ids.length] as string),
+            vpcSecurityGroupIds: [securityGroup.id],
+            associatePublicIpAddress: false,
+            metadataOptions,
+            rootBlockDevice: {
+              volumeSize: pool.rootVolumeGb,
+              volumeType: "gp3",
+              encrypted: true,
+              deleteOnTermination: true,
+            },
+            tags: { ...poolTags, Name: instanceName },
+            volumeTags: poolTags,
+          },
+          // A new AMI in the public parameter updates the template; instances are not replaced under
+          // running jobs: roll them deliberately.
+          { ...child, ignoreChanges: ["launchTemplate"] },
+        );
+      });
+      return pulumi.all(instances.map((i) => i.id)).apply(
+        (instanceIds): PoolOutput => ({
+          name: pool.name,
+          instanceType: pool.instanceType,
+          instanceIds,
+          targetTag: { key: TAG_KEYS.pool, value: pool.name },
+        }),
+      );
+    });
+
+    this.pools = pulumi.all(pools);
+    this.securityGroupId = securityGroup.id;
+    this.registerOutputs({ pools: this.pools, securityGroupId: this.securityGroupId });
+  }
+}
