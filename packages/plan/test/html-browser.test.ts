@@ -67,7 +67,12 @@ describe.skipIf(!haveChromium)("HTML calendar in headless chromium", () => {
     const colours = await page
       .locator(".run")
       .evaluateAll((els) => [
-        ...new Set(els.map((e) => `${e.getAttribute("data-team")}=${getComputedStyle(e).backgroundColor}`)),
+        ...new Set(
+          els.map(
+            (e) =>
+              `${e.getAttribute("data-team")}=${e.ownerDocument.defaultView?.getComputedStyle(e).backgroundColor}`,
+          ),
+        ),
       ]);
     const byTeam = new Map(colours.map((c) => c.split("=") as [string, string]));
     expect(byTeam.size).toBe(3);
