@@ -1,0 +1,171 @@
+/**
+ * The policy pack over the Analyzer gRPC protocol, resources per second, against the same pack
+ * started the same way with every policy disabled (`{ all: "disabled" }`): same process, same
+ * protocol, same marshalling, no policy work; @pulumi/policy skips a disabled policy before calling
+ * it. So the ratio is what retrain-guard's policies cost on top of the protocol.
+ *
+ * The resources are every example of every policy table (src/policies/*.examples.ts): the resource
+ * types and documents the policies are written for, good and bad.
+ *
+ * Last row: one IAM document through the no-wildcard-iam check, called in-process, against
+ * JSON.parse of the same document text (the least any evaluation must do).
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
+import { type PolicyExample, urnOf } from "../../policies/retrain-guard/src/examples.js";
+import {
+  ebsEncryptedExamples,
+  ec2Imdsv2RequiredExamples,
+  noOpenIngressExamples,
+  noPublicIpExamples,
+  requiredTagsExamples,
+} from "../../policies/retrain-guard/src/policies/fleet-hygiene.examples.js";
+import { noWildcardIam } from "../../policies/retrain-guard/src/policies/index.js";
+import { maintenanceTaskTimeoutExamples } from "../../policies/retrain-guard/src/policies/maintenance-task-timeout.examples.js";
+import { maintenanceWindowLimitsExamples } from "../../policies/retrain-guard/src/policies/maintenance-window-limits.examples.js";
+import { maintenanceWindowOverlapExamples } from "../../policies/retrain-guard/src/policies/maintenance-window-overlap.examples.js";
+import { noWildcardIamExamples } from "../../policies/retrain-guard/src/policies/no-wildcard-iam.examples.js";
+import { parseConfig } from "../../policies/retrain-guard/src/policy-kit.js";
+import { compare } from "../lib/measure.js";
+import { machineInfo, REPO_ROOT, type Row, type SuiteResult } from "../lib/report.js";
+
+export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
+/** The plan keeps this many analyze calls in flight (packages/plan/src/policy.ts); so do we. */
+const IN_FLIGHT = 8;
+
+const TABLES: PolicyExample[][] = [
+  noWildcardIamExamples,
+  maintenanceWindowLimitsExamples,
+  maintenanceTaskTimeoutExamples,
+  maintenanceWindowOverlapExamples,
+  ec2Imdsv2RequiredExamples,
+  ebsEncryptedExamples,
+  noPublicIpExamples,
+  noOpenIngressExamples,
+  requiredTagsExamples,
+];
+
+function corpus(): AnalyzerResource[] {
+  const out: AnalyzerResource[] = [];
+  TABLES.flat().forEach((example, i) => {
+    for (const r of example.resources) {
+      // Unique names: examples reuse names across tables.
+      const name = `${r.name}-${i}`;
+      out.push({ urn: urnOf(r.type, name), type: r.type, name, properties: r.props });
+    }
+  });
+  return out;
+}
+
+async function analyzeAll(host: PolicyPackHost, resources: readonly AnalyzerResource[]): Promise<number> {
+  let next = 0;
+  let diagnostics = 0;
+  const worker = async () => {
+    while (next < resources.length) {
+      const r = resources[next++]!;
+      diagnostics += (await host.analyze(r)).length;
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return diagnostics;
+}
+
+/** The pack process runs dist/: warn when it is older than the sources (run `pnpm build`). */
+function staleDistWarning(): string | undefined {
+  const dist = path.join(PACK_DIR, "dist/index.js");
+  if (!existsSync(dist)) throw new Error(`${dist} is missing: run pnpm build first`);
+  const src = path.join(PACK_DIR, "src");
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  return newest(src) > statSync(dist).mtimeMs
+    ? "policies/retrain-guard/dist is older than src/: the pack process runs dist (pnpm build)"
+    : undefined;
+}
+
+export async function runPolicySuite(opts: { quick: boolean }): Promise<SuiteResult> {
+  const machine = machineInfo();
+  const warning = staleDistWarning();
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
+  const resources = corpus();
+  const [guard, noop] = await Promise.all([
+    startPolicyPack({ packDir: PACK_DIR }),
+    startPolicyPack({ packDir: PACK_DIR, config: { all: "disabled" } }),
+  ]);
+  const rows: Row[] = [];
+  const budget = opts.quick ? { maxMs: 3_000, minRounds: 5, batchMs: 100 } : { maxMs: 15_000, batchMs: 200 };
+  try {
+    // Sanity: the guard reports the bad examples, the no-op pack reports nothing.
+    const found = await analyzeAll(guard, resources);
+    const none = await analyzeAll(noop, resources);
+    if (found === 0 || none !== 0)
+      throw new Error(`unexpected diagnostics: retrain-guard ${found}, no-op pack ${none}`);
+
+    rows.push({
+      case: `analyze, ${resources.length} resources, ${IN_FLIGHT} in flight`,
+      unit: "resources/s",
+      subject: "retrain-guard",
+      baseline: "no-op pack",
+      comparison: await compare(
+        { name: "no-op pack", fn: () => analyzeAll(noop, resources), units: resources.length },
+        { name: "retrain-guard", fn: () => analyzeAll(guard, resources), units: resources.length },
+        budget,
+      ),
+      show: "throughput",
+      note: `${found} diagnostics per pass from the example tables`,
+    });
+    rows.push({
+      case: `analyzeStack, ${resources.length} resources`,
+      unit: "resources/s",
+      subject: "retrain-guard",
+      baseline: "no-op pack",
+      comparison: await compare(
+        { name: "no-op pack", fn: () => noop.analyzeStack(resources), units: resources.length },
+        { name: "retrain-guard", fn: () => guard.analyzeStack(resources), units: resources.length },
+        budget,
+      ),
+      show: "throughput",
+    });
+  } finally {
+    await Promise.all([guard.close(), noop.close()]);
+  }
+
+  // One document evaluation, in-process.
+  const example = noWildcardIamExamples.find((e) => e.title.startsWith("scoped window role"));
+  const role = example?.resources[0];
+  const documentText = (role?.props.inlinePolicies as { policy: string }[] | undefined)?.[0]?.policy;
+  if (!role || typeof documentText !== "string")
+    throw new Error("the scoped window role example changed shape");
+  const config = parseConfig(noWildcardIam, {});
+  const resource = {
+    type: "aws:iam/policy:Policy",
+    name: "doc",
+    urn: urnOf("aws:iam/policy:Policy", "doc"),
+    props: { policy: documentText },
+  };
+  const statements = (JSON.parse(documentText) as { Statement: unknown[] }).Statement.length;
+  rows.push({
+    case: `one IAM document (${statements} statements, ${documentText.length} chars)`,
+    unit: "documents/s",
+    subject: "no-wildcard-iam check",
+    baseline: "JSON.parse",
+    comparison: await compare(
+      { name: "JSON.parse", fn: () => JSON.parse(documentText) },
+      { name: "no-wildcard-iam check", fn: () => noWildcardIam.check(resource, config) },
+      opts.quick ? { maxMs: 2_000, minRounds: 6 } : { maxMs: 6_000 },
+    ),
+    show: "throughput",
+  });
+  return {
+    suite: "policy",
+    machine,
+    rows,
+    extra: { resources: resources.length, inFlight: IN_FLIGHT, ...(warning ? { warning } : {}) },
+  };
+}
