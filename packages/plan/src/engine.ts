@@ -20,6 +20,7 @@ import {
   stackNameFromFile,
 } from "@retrain/config";
 import {
+  PolicyConfigError,
   type PolicyPackHost,
   type RecordedResource,
   runStackProgram,
@@ -143,7 +144,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
     host.catch(() => undefined);
   }
-  const analyses: Promise<void>[] = [];
+  // Stacks are analysed one after another (each with a few RPCs in flight), overlapping the next
+  // programs' runs: the pack is one process, and hundreds of stacks' RPCs at once would only queue.
+  let analyses = Promise.resolve();
+  let analysed = 0;
   const programs = new Map<string, Promise<StackProgram>>();
   let index = 0;
   for (const s of runList) {
@@ -164,7 +168,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
       } else {
         const resources = await runOne(s, plan, plans, programs, rel, errors);
         if (resources && plan.selected && host && packConfig) {
-          analyses.push(analyse(host, plan, resources, packConfig.file ?? PACK_CONFIG_FILE, errors));
+          const pack = host;
+          const configFile = packConfig.file ?? PACK_CONFIG_FILE;
+          analyses = analyses.then(() => analyse(pack, plan, resources, configFile, errors));
+          analysed++;
         }
       }
     }
@@ -177,9 +184,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
       resources: plan.resources.length,
     });
   }
-  progress({ type: "policy", stacks: analyses.length });
+  progress({ type: "policy", stacks: analysed });
   try {
-    await Promise.all(analyses);
+    await analyses;
   } finally {
     if (host)
       await host.then(
@@ -494,7 +501,7 @@ async function analyse(
   } catch (e) {
     const err = e as Error;
     // A config the pack rejects is the config file's fault; anything else is the pack's.
-    const file = err.name === "PolicyConfigError" ? configFile : "policies/retrain-guard";
+    const file = err instanceof PolicyConfigError ? configFile : "policies/retrain-guard";
     const message = `policy pack: ${err.message}`;
     if (!errors.some((p) => p.message === message)) errors.push({ file, message });
     plan.error = message;

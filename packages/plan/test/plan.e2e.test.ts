@@ -3,7 +3,7 @@
  * Every run uses the real stack programs under the harness and the real policy pack process.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -272,6 +272,20 @@ describe("a broken copy of the workspace", () => {
     expect(fleet.resources).toEqual([]);
     expect(fleet.error).toContain(`iam/${env}`);
     expect(report.errors.some((e) => e.message.includes("iam program exploded"))).toBe(true);
+  });
+
+  it("is invalid input (exit 2) on a pack config the pack's schema rejects, naming the file", async () => {
+    const ws = copy();
+    mkdirSync(path.join(ws.root, "policies/retrain-guard"), { recursive: true });
+    ws.write(
+      "policies/retrain-guard/policy-config.json",
+      JSON.stringify({ "maintenance-window-limits": { maxDurationHours: -1 } }),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${readdirEnv(ws)}`] });
+    expect(report.summary.exitCode).toBe(2);
+    const error = report.errors.find((e) => e.file === "policies/retrain-guard/policy-config.json");
+    expect(error, JSON.stringify(report.errors, null, 2)).toBeDefined();
+    expect(error!.message).toContain("maxDurationHours");
   });
 
   it("is invalid input (exit 2) for an unknown --stack, listing the known ones", async () => {
