@@ -11,6 +11,8 @@ import {
   STACK_LAYOUT,
   stackNameFromFile,
 } from "@retrain/config/workspace";
+// The enum alone: nx/src/devkit-exports costs about a second to load in every plugin worker.
+import { DependencyType } from "nx/src/config/project-graph.js";
 import type {
   CreateDependencies,
   CreateNodes,
@@ -18,7 +20,6 @@ import type {
   ProjectConfiguration,
   RawProjectGraphDependency,
 } from "nx/src/devkit-exports.js";
-import { DependencyType } from "nx/src/devkit-exports.js";
 import {
   type StackLike,
   type StackMetadata,

@@ -88,11 +88,17 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
     metadata: { description, technologies: ["pulumi"] },
   });
   return {
+    // Idempotent: creates the stack in the logged-in backend the first time, selects it afterwards.
+    init: {
+      ...pulumi("stack select --create", `Create ${stack.id} in the state backend if it does not exist yet`),
+      options: { command: `${wrapper} stack select --create ${q(stack.stack)}`, cwd: stack.programDir },
+    },
     preview: pulumi("preview", `Preview ${stack.id} with the retrain-guard policy pack`, ` ${policyPack}`),
     up: {
       ...pulumi("up --yes", `Deploy ${stack.id} (the pack runs in the update's preview)`, ` ${policyPack}`),
-      // Upstream stacks deploy first; `--exclude-task-dependencies` deploys only the affected ones.
-      dependsOn: ["^up"],
+      // Upstream stacks deploy first; `--exclude-task-dependencies` deploys only the affected ones
+      // (and skips `init` unless it is run too: `-t init,up`, as deploy.yml does).
+      dependsOn: ["init", "^up"],
     },
     refresh: pulumi("refresh --yes", `Refresh ${stack.id}'s state from AWS`),
     destroy: {

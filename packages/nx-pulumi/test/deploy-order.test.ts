@@ -51,9 +51,17 @@ describe("deploy order and commands", () => {
     ws.git("checkout", "-q", "main");
     run(["run-many", "-t", "up"]);
     const calls = ws.takeCalls();
-    expect(calls.map((c) => c.project).sort()).toEqual(Object.keys(UPSTREAM).sort());
-    expectDependencyOrder(calls);
-    for (const c of calls) expect(c.command).toBe("up");
+    const ups = calls.filter((c) => c.command === "up");
+    expect(ups.map((c) => c.project).sort()).toEqual(Object.keys(UPSTREAM).sort());
+    expectDependencyOrder(ups);
+    // `up` depends on `init` (stack select --create): each stack exists in the backend before its update.
+    for (const [i, c] of calls.entries()) {
+      if (c.command !== "up") continue;
+      const init = calls.findIndex((x) => x.command === "stack select" && x.project === c.project);
+      expect(init, `init of ${c.project}`).toBeGreaterThanOrEqual(0);
+      expect(init).toBeLessThan(i);
+    }
+    expect(calls.length).toBe(12);
   });
 
   it("affected up with --exclude-task-dependencies deploys only affected stacks, in order across levels", () => {
@@ -103,9 +111,25 @@ describe("deploy order and commands", () => {
 
     // Why deploy.yml passes the flag: `^up` pulls in the unaffected upstream stacks otherwise.
     run(["affected", "-t", "up", `--base=${ws.base}`, "--head=HEAD"]);
-    const withDeps = ws.takeCalls();
+    const withDeps = ws.takeCalls().filter((c) => c.command === "up");
     expect(withDeps.map((c) => c.project).sort()).toEqual(["fleet-prod", "iam-prod", "scheduling-vision"]);
     expectDependencyOrder(withDeps);
+  });
+
+  it("deploy.yml's job command creates and deploys only the job's stacks", () => {
+    ws.git("checkout", "-q", "main");
+    run([
+      "run-many",
+      "-t",
+      "init,up",
+      "--projects=fleet-prod",
+      "--exclude-task-dependencies",
+      "--parallel=1",
+    ]);
+    expect(ws.takeCalls().map((c) => `${c.command} ${c.project}`)).toEqual([
+      "stack select fleet-prod",
+      "up fleet-prod",
+    ]);
   });
 
   it("preview runs from the program folder with the stack's config file and the policy pack", () => {

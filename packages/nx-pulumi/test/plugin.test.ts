@@ -47,7 +47,7 @@ describe("createNodes", () => {
   it("gives every stack the Pulumi targets, run from the program folder, never cached except plan", async () => {
     const vision = (await projectsOf(FIXTURE))["stacks/scheduling/teams/vision"]!;
     const targets = vision.targets ?? {};
-    expect(Object.keys(targets).sort()).toEqual(["destroy", "plan", "preview", "refresh", "up"]);
+    expect(Object.keys(targets).sort()).toEqual(["destroy", "init", "plan", "preview", "refresh", "up"]);
     for (const name of ["preview", "up", "refresh", "destroy"]) {
       expect(targets[name]?.cache, name).toBe(false);
       expect(targets[name]?.options.cwd, name).toBe("stacks/scheduling");
@@ -59,7 +59,8 @@ describe("createNodes", () => {
     expect(targets.preview?.options.command).toMatch(/--policy-pack \.\.\/\.\.\/policies\/retrain-guard$/);
     expect(targets.up?.options.command).toContain(" up --yes --stack");
     expect(targets.up?.options.command).toContain("--policy-pack ../../policies/retrain-guard");
-    expect(targets.up?.dependsOn).toEqual(["^up"]);
+    expect(targets.up?.dependsOn).toEqual(["init", "^up"]);
+    expect(targets.init?.options.command).toMatch(/retrain-pulumi\.js stack select --create vision$/);
     expect(targets.destroy?.options.command).toContain("--confirm-name scheduling-vision destroy --yes");
     expect(targets.plan).toMatchObject({
       cache: true,

@@ -175,9 +175,9 @@ describe("deploy.yml", () => {
       expect(job.strategy?.["max-parallel"]).toBeGreaterThanOrEqual(1);
       expect(job.strategy?.["max-parallel"]).toBeLessThanOrEqual(10);
       expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
-      const up = commands(job).find((c) => c.includes(" -t up"));
+      const up = commands(job).find((c) => c.includes(" -t init,up"));
       expect(up).toBe(
-        'pnpm exec nx run-many -t up --projects="${{ matrix.projects }}" --exclude-task-dependencies --parallel=1',
+        'pnpm exec nx run-many -t init,up --projects="${{ matrix.projects }}" --exclude-task-dependencies --parallel=1',
       );
     },
   );

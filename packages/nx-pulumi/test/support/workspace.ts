@@ -141,10 +141,12 @@ export class TempWorkspace {
       .map((line) => {
         const [cwd = "", argLine = ""] = line.split("\t");
         const args = argLine.split(" ");
-        const at = args.indexOf("--stack");
+        // `stack select --create <stack>` names its stack positionally; the others use --stack.
+        const at = args[0] === "stack" ? 2 : args.indexOf("--stack");
         const dir = path.relative(this.root, cwd).split(path.sep).join("/");
         const kind = dir.split("/")[1] ?? "";
-        return { cwd: dir, args, command: args[0] ?? "", project: `${kind}-${args[at + 1] ?? ""}` };
+        const command = args[0] === "stack" ? `${args[0]} ${args[1]}` : (args[0] ?? "");
+        return { cwd: dir, args, command, project: `${kind}-${args[at + 1] ?? ""}` };
       });
     rmSync(log);
     return calls;
