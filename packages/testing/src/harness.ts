@@ -30,7 +30,7 @@ export interface RunStackOptions {
    * The program: what a Pulumi.yaml `main` module default-exports. Called once per run inside the
    * root stack resource; its result becomes the stack outputs.
    */
-  program: () => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
+  program: () => Promise<object | undefined> | object | undefined;
   /**
    * Pulumi config keys (`aws:region`, `scheduling:windows`, ...) to values. Objects and arrays are
    * passed as JSON text, as the CLI does (`pulumi.Config#requireObject` parses them back). A

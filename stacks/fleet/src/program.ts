@@ -3,7 +3,7 @@
  * maintenance windows target them. Reads the instance profile from the IAM stack.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { GpuTrainingFleet } from "@retrain/components";
+import { fleetNameOf, GpuTrainingFleet } from "@retrain/components";
 import {
   defaultStackRef,
   defaultTags,
@@ -21,7 +21,7 @@ export async function fleetProgram(): Promise<FleetStackOutputs> {
   const iam = iamOutputs(config.iamStack ?? defaultStackRef("iam", config.environment));
 
   const fleet = new GpuTrainingFleet("gpu", {
-    fleetName: `retrain-${config.environment}`,
+    fleetName: fleetNameOf(config.environment),
     pools: config.pools,
     amiParameter: config.amiParameter,
     instanceProfileName: iam.instanceProfileName,

@@ -5,7 +5,12 @@
 
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { MaintenanceWindowServiceRole, TrainingArtifacts, TrainingInstanceRole } from "@retrain/components";
+import {
+  fleetNameOf,
+  MaintenanceWindowServiceRole,
+  TrainingArtifacts,
+  TrainingInstanceRole,
+} from "@retrain/components";
 import { defaultTags, type IamOutputs, readStackConfig, resourceName } from "@retrain/config";
 
 export type IamStackOutputs = { [K in keyof IamOutputs]: pulumi.Output<IamOutputs[K]> };
@@ -33,7 +38,7 @@ export async function iamProgram(): Promise<IamStackOutputs> {
   const windowRole = new MaintenanceWindowServiceRole("maintenance-window", {
     roleName: resourceName("iamRole", env, "maintenance-window"),
     documentNamePrefix: `retrain-${env}-`,
-    fleetTagValue: `retrain-${env}`,
+    fleetTagValue: fleetNameOf(env),
     artifactBucket: artifacts.bucketName,
     allowStartStop: config.allowStartStop,
     tags,

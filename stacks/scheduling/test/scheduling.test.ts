@@ -1,0 +1,264 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { TASK_PRIORITIES, type trainingDocumentContent } from "@retrain/components";
+import { ConfigError, loadStackConfig, schedulingOutputsSchema } from "@retrain/config";
+import { resourcesOfType, runStackProgram, type StackRunResult } from "@retrain/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fleetProgram } from "../../fleet/src/program.js";
+import { iamProgram } from "../../iam/src/program.js";
+import { schedulingProgram } from "../src/program.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const stacksDir = path.join(here, "..", "..");
+const load = (kind: string, folder: string, stack: string) =>
+  loadStackConfig(path.join(stacksDir, kind, folder, stack, `Pulumi.${stack}.yaml`));
+
+const TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
+const TEAMS = ["vision", "nlp", "recsys"];
+
+/** Outputs of the real iam and fleet programs under the harness, keyed by StackReference name. */
+const upstream: Record<string, Record<string, unknown>> = {};
+beforeAll(async () => {
+  for (const env of ["dev", "prod"]) {
+    const iamConfig = load("iam", "envs", env);
+    const iam = await runStackProgram({
+      project: iamConfig.project,
+      stack: env,
+      program: iamProgram,
+      config: iamConfig.raw,
+    });
+    expect(iam.errors).toEqual([]);
+    upstream[`organization/retrain-iam/${env}`] = iam.outputs;
+    const fleetConfig = load("fleet", "envs", env);
+    const fleet = await runStackProgram({
+      project: fleetConfig.project,
+      stack: env,
+      program: fleetProgram,
+      config: fleetConfig.raw,
+      upstream,
+    });
+    expect(fleet.errors).toEqual([]);
+    upstream[`organization/retrain-fleet/${env}`] = fleet.outputs;
+  }
+});
+
+function runTeam(team: string, config?: Record<string, unknown>, refs = upstream) {
+  const loaded = load("scheduling", "teams", team);
+  return runStackProgram({
+    project: loaded.project,
+    stack: loaded.stack,
+    program: schedulingProgram,
+    config: config ?? loaded.raw,
+    upstream: refs,
+  });
+}
+
+function must<T>(value: T | undefined): T {
+  expect(value).toBeDefined();
+  return value as T;
+}
+
+const param = (task: { inputs: Record<string, unknown> }, name: string) => {
+  const rc = (
+    task.inputs.taskInvocationParameters as {
+      runCommandParameters: { parameters: { name: string; values: string[] }[] };
+    }
+  ).runCommandParameters;
+  return rc.parameters.find((p) => p.name === name)?.values;
+};
+
+describe("scheduling stack", () => {
+  it.each(TEAMS)("runs team %s's example config and exports the contract", async (team) => {
+    const result = await runTeam(team);
+    expect(result.errors).toEqual([]);
+    const outputs = schedulingOutputsSchema.parse(result.outputs);
+    expect(Object.keys(result.outputs)).toEqual(["windows"]);
+    const config = load("scheduling", "teams", team).config as {
+      windows: { name: string; schedule: string }[];
+    };
+    expect(outputs.windows.map((w) => [w.name, w.schedule])).toEqual(
+      config.windows.map((w) => [w.name, w.schedule]),
+    );
+    for (const w of outputs.windows) {
+      expect(w.id).not.toBe("");
+      expect(w.nextRuns).toHaveLength(5);
+      const times = w.nextRuns.map((t) => Date.parse(t));
+      expect(times.every((t, i) => i === 0 || t > (times[i - 1] as number))).toBe(true);
+    }
+  });
+
+  describe("vision (maintenance window with start/stop)", () => {
+    let result: StackRunResult;
+    beforeAll(async () => {
+      result = await runTeam("vision");
+    });
+
+    it("creates the window with the configured schedule, zone, duration and cutoff", () => {
+      const [window] = resourcesOfType(result, "aws:ssm/maintenanceWindow:MaintenanceWindow");
+      expect(window?.inputs).toMatchObject({
+        name: "retrain-prod-vision-weekly-retrain",
+        schedule: "cron(0 4 ? * SUN *)",
+        scheduleTimezone: "Europe/Berlin",
+        duration: 3,
+        cutoff: 1,
+        enabled: true,
+        allowUnassociatedTargets: false,
+      });
+    });
+
+    it("targets the pool by tag, never by instance id", () => {
+      const [target] = resourcesOfType(result, "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget");
+      expect(target?.inputs.resourceType).toBe("INSTANCE");
+      expect(target?.inputs.targets).toEqual([
+        { key: "tag:retrain:pool", values: ["a10g"] },
+        { key: "tag:retrain:fleet", values: ["retrain-prod"] },
+      ]);
+      for (const task of resourcesOfType(result, TASK)) {
+        expect(task.inputs.targets).toEqual([{ key: "WindowTargetIds", values: [target?.id] }]);
+      }
+    });
+
+    it("runs the team's document with the task timeout, command and output locations", () => {
+      const task = must(resourcesOfType(result, TASK).find((t) => t.inputs.taskType === "RUN_COMMAND"));
+      expect(task.inputs.taskArn).toBe("retrain-prod-vision-train");
+      const rc = (task.inputs.taskInvocationParameters as { runCommandParameters: Record<string, unknown> })
+        .runCommandParameters;
+      expect(rc).toMatchObject({
+        timeoutSeconds: 6000,
+        outputS3Bucket: upstream["organization/retrain-iam/prod"]?.artifactBucket,
+        outputS3KeyPrefix: "runs/vision/weekly-retrain/retrain",
+        cloudwatchConfig: { cloudwatchLogGroupName: "/retrain/prod/runs", cloudwatchOutputEnabled: true },
+      });
+      expect(param(task, "executionTimeout")).toEqual(["6000"]);
+      expect(param(task, "command")).toEqual(["python /opt/retrain/train.py --model resnet50 --epochs 20"]);
+      expect(param(task, "runAs")).toEqual(["retrain"]);
+    });
+
+    it("uses the maintenance window role the IAM stack exported, for tasks and automations", () => {
+      const roleArn = upstream["organization/retrain-iam/prod"]?.maintenanceWindowRoleArn;
+      expect(roleArn).toMatch(/^arn:aws:iam::123456789012:role\//);
+      const tasks = resourcesOfType(result, TASK);
+      expect(tasks).toHaveLength(3);
+      for (const t of tasks) expect(t.inputs.serviceRoleArn).toBe(roleArn);
+      const start = must(tasks.find((t) => t.inputs.taskArn === "AWS-StartEC2Instance"));
+      const auto = (
+        start.inputs.taskInvocationParameters as {
+          automationParameters: { parameters: { name: string; values: string[] }[] };
+        }
+      ).automationParameters.parameters;
+      expect(auto).toEqual([
+        { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
+        { name: "AutomationAssumeRole", values: [roleArn] },
+      ]);
+    });
+
+    it("starts the pool before every task and stops it after", () => {
+      const tasks = resourcesOfType(result, TASK);
+      const priority = (arn: string) =>
+        tasks.find((t) => t.inputs.taskArn === arn)?.inputs.priority as number;
+      const work = tasks
+        .filter((t) => t.inputs.taskType === "RUN_COMMAND")
+        .map((t) => t.inputs.priority as number);
+      expect(priority("AWS-StartEC2Instance")).toBe(TASK_PRIORITIES.startInstances);
+      expect(Math.min(...work)).toBeGreaterThan(priority("AWS-StartEC2Instance"));
+      expect(Math.max(...work)).toBeLessThan(priority("AWS-StopEC2Instance"));
+      for (const t of tasks.filter((t) => t.inputs.taskType === "AUTOMATION"))
+        expect(t.inputs.serviceRoleArn).toBeDefined();
+    });
+
+    it("owns a Command document that checks the GPU, locks the host and runs as the training user", () => {
+      const [doc] = resourcesOfType(result, "aws:ssm/document:Document");
+      expect(doc?.inputs).toMatchObject({ name: "retrain-prod-vision-train", documentType: "Command" });
+      const content = JSON.parse(String(doc?.inputs.content)) as ReturnType<typeof trainingDocumentContent>;
+      expect(content.schemaVersion).toBe("2.2");
+      expect(Object.keys(content.parameters).sort()).toEqual(["command", "executionTimeout", "runAs"]);
+      const step = content.mainSteps[0];
+      expect(step?.inputs.timeoutSeconds).toBe("{{ executionTimeout }}");
+      const script = step?.inputs.runCommand.join("\n") ?? "";
+      expect(script).toContain("nvidia-smi");
+      expect(script).toMatch(/flock -n 9/);
+      expect(script).toContain("exec 9>/var/lock/retrain.lock");
+      expect(script).toMatch(/runuser -u "\$RUN_AS" -- timeout/);
+      expect(script).toContain('exit "$rc"');
+    });
+  });
+
+  it("runs nlp's tasks in config order, without start/stop", async () => {
+    const result = await runTeam("nlp");
+    const finetune = resourcesOfType(result, TASK).filter((t) => t.parent?.endsWith("::nightly-finetune"));
+    expect(finetune.map((t) => [t.inputs.name, t.inputs.priority])).toEqual([
+      ["finetune", TASK_PRIORITIES.firstTask],
+      ["evaluate", TASK_PRIORITIES.firstTask + 1],
+    ]);
+    expect(resourcesOfType(result, TASK).some((t) => t.inputs.taskType === "AUTOMATION")).toBe(false);
+    const zones = resourcesOfType(result, "aws:ssm/maintenanceWindow:MaintenanceWindow").map(
+      (w) => w.inputs.scheduleTimezone,
+    );
+    expect(zones).toEqual(["America/New_York", "America/New_York"]);
+  });
+
+  it("creates an association for recsys on the pool tag with compliance and concurrency", async () => {
+    const result = await runTeam("recsys");
+    expect(resourcesOfType(result, "aws:ssm/maintenanceWindow:MaintenanceWindow")).toEqual([]);
+    const [association] = resourcesOfType(result, "aws:ssm/association:Association");
+    expect(association?.inputs).toMatchObject({
+      name: "retrain-dev-recsys-train",
+      scheduleExpression: "cron(30 2 ? * * *)",
+      applyOnlyAtCronInterval: true,
+      complianceSeverity: "HIGH",
+      maxConcurrency: "1",
+      maxErrors: "1",
+      targets: [
+        { key: "tag:retrain:pool", values: ["a10g"] },
+        { key: "tag:retrain:fleet", values: ["retrain-dev"] },
+      ],
+      parameters: {
+        command: "python /opt/recsys/refresh_embeddings.py",
+        executionTimeout: "3600",
+        runAs: "retrain",
+      },
+    });
+  });
+
+  it("fails on an invalid team config before any resource is registered, naming file and keys", async () => {
+    const raw = load("scheduling", "teams", "vision").raw;
+    const windows = structuredClone(raw["scheduling:windows"]) as Record<string, unknown>[];
+    Object.assign(windows[0] as object, { schedule: "cron(0 4 * * SUN *)", durationHours: 30 });
+    const result = await runTeam("vision", { ...raw, "scheduling:windows": windows });
+    expect(result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+    const [error] = result.errors;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain("Pulumi.vision.yaml");
+    expect(error?.message).toContain("scheduling:windows[0].schedule");
+    expect(error?.message).toContain("scheduling:windows[0].durationHours");
+  });
+
+  it("fails naming the pool and the fleet stack when the pool does not exist", async () => {
+    const raw = load("scheduling", "teams", "vision").raw;
+    const windows = structuredClone(raw["scheduling:windows"]) as Record<string, unknown>[];
+    Object.assign(windows[0] as object, { pool: "h100" });
+    const result = await runTeam("vision", { ...raw, "scheduling:windows": windows });
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'scheduling:windows[0].pool: "h100" is not a pool of fleet stack "organization/retrain-fleet/prod"',
+    );
+  });
+
+  it("fails naming the referenced stack and key when the IAM stack lacks the role output", async () => {
+    const { maintenanceWindowRoleArn: _, ...iam } = upstream["organization/retrain-iam/prod"] as Record<
+      string,
+      unknown
+    >;
+    const result = await runTeam("vision", undefined, { ...upstream, "organization/retrain-iam/prod": iam });
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'stack "organization/retrain-iam/prod" has no output "maintenanceWindowRoleArn"',
+    );
+  });
+
+  it("fails naming the stack when an upstream stack is unknown", async () => {
+    const { "organization/retrain-fleet/prod": _, ...rest } = upstream;
+    const result = await runTeam("vision", undefined, rest);
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'unknown stack "organization/retrain-fleet/prod"',
+    );
+  });
+});
