@@ -53,15 +53,11 @@ export function renderHtml(report: PlanReport): string {
   const axis: string[] = [];
   for (let d = 0; d < days; d++) {
     const date = new Date(start + d * DAY);
-    // Full date on Mondays and the first day, the day of the month elsewhere: day columns are narrow.
+    // Day and month on Mondays (the bold week lines) and the first day, the day alone elsewhere:
+    // a day column is only a few dozen pixels wide.
     const full = d === 0 || date.getUTCDay() === 1;
     const label = full
-      ? date.toLocaleDateString("en-GB", {
-          timeZone: "UTC",
-          weekday: "short",
-          day: "numeric",
-          month: "short",
-        })
+      ? date.toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "short" })
       : String(date.getUTCDate());
     axis.push(
       `<div class="day${date.getUTCDay() === 1 ? " monday" : ""}" style="left:${pct(start + d * DAY)}%;width:${(100 / days).toFixed(4)}%">${h(label)}</div>`,
