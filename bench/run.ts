@@ -11,7 +11,8 @@ type SuiteName = (typeof SUITES)[number];
 
 const USAGE = `usage: pnpm bench [${SUITES.join("|")}...] [--teams 50,500] [--quick]
   --teams   generated workspace sizes for plan and nx (default: plan 50,500; nx 500)
-  --quick   fewer rounds (a smoke run, not for the record)`;
+  --quick   fewer rounds (a smoke run, not for the record)
+  --profile plan: also profile the largest plan (node --cpu-prof) and print its hot spots`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
     options: {
       teams: { type: "string" },
       quick: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -43,7 +45,7 @@ async function main(): Promise<number> {
   const quick = values.quick;
   let missed = 0;
   for (const name of selected) {
-    const results = await runSuite(name, { quick, teams });
+    const results = await runSuite(name, { quick, teams, profile: values.profile });
     for (const r of results) {
       printTable(r);
       const file = writeResult(r.suite, r);
@@ -57,7 +59,7 @@ async function main(): Promise<number> {
 
 async function runSuite(
   name: SuiteName,
-  opts: { quick: boolean; teams: number[] | undefined },
+  opts: { quick: boolean; teams: number[] | undefined; profile: boolean },
 ): Promise<SuiteResult[]> {
   switch (name) {
     case "schedule": {
@@ -68,8 +70,16 @@ async function runSuite(
       const { runPolicySuite } = await import("./suites/policy.js");
       return [await runPolicySuite(opts)];
     }
-    default:
-      throw new Error(`suite ${name} is not written yet`);
+    case "plan": {
+      const { runPlanSuite } = await import("./suites/plan.js");
+      return [
+        await runPlanSuite({ quick: opts.quick, teams: opts.teams ?? [50, 500], profile: opts.profile }),
+      ];
+    }
+    case "nx": {
+      const { runNxSuite } = await import("./suites/nx.js");
+      return [await runNxSuite({ quick: opts.quick, teams: opts.teams ?? [500] })];
+    }
   }
 }
 
