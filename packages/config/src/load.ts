@@ -206,7 +206,13 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
   const problem = (key: string, message: string, yamlPath: readonly PropertyKey[]) =>
     problems.push({ key, message, ...locate(doc, lines, yamlPath) });
 
-  const top: unknown = doc.toJS() ?? {};
+  // toJS resolves aliases: one naming no anchor (`*x`) or an alias cycle throws here, not at parse.
+  let top: unknown;
+  try {
+    top = doc.toJS() ?? {};
+  } catch (e) {
+    throw new ConfigError(display, [{ key: "", message: `YAML error: ${(e as Error).message}` }]);
+  }
   if (!isRecord(top)) {
     throw new ConfigError(display, [
       {
