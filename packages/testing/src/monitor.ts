@@ -86,6 +86,12 @@ interface FeatureRequest {
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
+/** An error as a gRPC failure: the SDK reports invoke failures by the status `details`. */
+function rpcError(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return Object.assign(e, { details: e.message });
+}
+
 /** Features this monitor supports (`outputValues` off like the SDK's mocks; no callback server). */
 const FEATURES = new Set([
   "secrets",
@@ -195,7 +201,7 @@ export class RecordingMonitor {
       resp.setObject(Struct.fromJavaScript(serialized));
       callback(null, resp);
     } catch (err) {
-      callback(err as Error);
+      callback(rpcError(err));
     }
   }
 
@@ -218,7 +224,7 @@ export class RecordingMonitor {
       resp.setProperties(Struct.fromJavaScript(serialized));
       callback(null, resp);
     } catch (err) {
-      callback(err as Error);
+      callback(rpcError(err));
     }
   }
 
@@ -249,7 +255,7 @@ export class RecordingMonitor {
       resp.setReturn(Struct.fromJavaScript(await pulumi.runtime.serializeProperties("", result)));
       callback(null, resp);
     } catch (err) {
-      callback(err as Error);
+      callback(rpcError(err));
     }
   }
 
