@@ -1,0 +1,306 @@
+/**
+ * Mutation check of retrain-guard's rules
+ * (`pnpm mutation [--policy NAME]... [--max N] [--jobs N] [--list]`).
+ *
+ * For every policy, each source file its verdict depends on is weakened one change at a time
+ * (a mutant), in a temporary copy of the pack, and that policy's table tests are run against the
+ * copy. A mutant is killed when a test fails (or the run exceeds its time limit); a survivor is a
+ * change to the rule that no test notices. Prints the survivors and the score, writes
+ * scripts/mutation/results.json.
+ *
+ * Hand-written over Stryker: Stryker's vitest runner needs the project's own vitest config and
+ * instruments every file in place in one sandbox; here the mutants are drawn from the TypeScript
+ * AST of the rule files only (no mutants in messages or comments), and the shared checkout is never
+ * touched. Operators (each a weakening or a boundary shift of a rule):
+ *   === ↔ !==, < ↔ <=, > ↔ >=, && ↔ ||, !x → x, true ↔ false, n → n + 1,
+ *   `continue` → nothing, `list.push(x)` → `list.concat(x)` (the finding is dropped).
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import ts from "typescript";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PACK = path.join(REPO_ROOT, "policies/retrain-guard");
+const VITEST = path.join(REPO_ROOT, "node_modules/vitest/vitest.mjs");
+const TEST_FILE = "test/policies.test.ts";
+const MUTANT_TIMEOUT_MS = 120_000;
+
+/** Each policy and the source files (pack-relative) whose logic decides its verdicts. */
+const POLICY_FILES: Record<string, string[]> = {
+  "no-wildcard-iam": [
+    "src/policies/no-wildcard-iam.ts",
+    "src/iam/rules.ts",
+    "src/iam/document.ts",
+    "src/iam/actions.ts",
+    "src/iam/arn.ts",
+    "src/iam/conditions.ts",
+    "src/iam/admin-policies.ts",
+    "src/iam/locate.ts",
+  ],
+  "maintenance-window-limits": ["src/policies/maintenance-window-limits.ts"],
+  "maintenance-task-timeout": ["src/policies/maintenance-task-timeout.ts"],
+  "maintenance-window-overlap": ["src/policies/maintenance-window-overlap.ts", "src/windows/model.ts"],
+  "ec2-imdsv2-required": ["src/policies/ec2-imdsv2-required.ts"],
+  "ebs-encrypted": ["src/policies/ebs-encrypted.ts"],
+  "no-public-ip": ["src/policies/no-public-ip.ts"],
+  "no-open-ingress": ["src/policies/no-open-ingress.ts"],
+  "required-tags": ["src/policies/required-tags.ts"],
+};
+
+export interface Mutant {
+  policy: string;
+  file: string;
+  /** 1-based line. */
+  line: number;
+  start: number;
+  end: number;
+  replacement: string;
+  description: string;
+}
+
+const SWAP: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: "!==",
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: "===",
+  [ts.SyntaxKind.LessThanToken]: "<=",
+  [ts.SyntaxKind.LessThanEqualsToken]: "<",
+  [ts.SyntaxKind.GreaterThanToken]: ">=",
+  [ts.SyntaxKind.GreaterThanEqualsToken]: ">",
+  [ts.SyntaxKind.AmpersandAmpersandToken]: "||",
+  [ts.SyntaxKind.BarBarToken]: "&&",
+};
+
+/** The mutants of one file, from its AST (so never inside strings, comments or types). */
+export function mutantsOf(policy: string, file: string, text: string): Mutant[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: Mutant[] = [];
+  const add = (node: ts.Node, replacement: string, description: string, start = node.getStart(source)) => {
+    const end = node.getEnd();
+    const line = source.getLineAndCharacterOfPosition(start).line + 1;
+    out.push({ policy, file, line, start, end, replacement, description });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node)) {
+      const to = SWAP[node.operatorToken.kind];
+      if (to) add(node.operatorToken, to, `${node.operatorToken.getText(source)} → ${to}`);
+    } else if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
+      add(node, node.operand.getText(source), `!${node.operand.getText(source).slice(0, 30)} → without !`);
+    } else if (node.kind === ts.SyntaxKind.TrueKeyword) {
+      add(node, "false", "true → false");
+    } else if (node.kind === ts.SyntaxKind.FalseKeyword) {
+      add(node, "true", "false → true");
+    } else if (ts.isNumericLiteral(node) && !ts.isPropertyAssignment(node.parent)) {
+      const n = Number(node.text);
+      if (Number.isFinite(n)) add(node, String(n + 1), `${node.text} → ${n + 1}`);
+    } else if (ts.isContinueStatement(node)) {
+      add(node, ";", "continue → (nothing)");
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === "push"
+    ) {
+      add(node.expression.name, "concat", `${node.expression.getText(source).slice(0, 40)}(...) dropped`);
+    }
+    // Types and imports hold no logic.
+    if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isInterfaceDeclaration(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+/** A copy of the pack that a mutant can be written into; node_modules linked, not copied. */
+function sandbox(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "retrain-mutation-"));
+  for (const entry of ["src", "test", "package.json", "tsconfig.json"]) {
+    cpSync(path.join(PACK, entry), path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(PACK, "node_modules"), path.join(dir, "node_modules"), "dir");
+  // vitest's config without importing vitest (it is not among the pack's dependencies).
+  writeFileSync(
+    path.join(dir, "vitest.config.mjs"),
+    `export default {
+  resolve: { conditions: ["@retrain/source"] },
+  ssr: { resolve: { conditions: ["@retrain/source"], externalConditions: ["@retrain/source"] } },
+  test: { include: ["${TEST_FILE}"], testTimeout: 60000 },
+};
+`,
+  );
+  return dir;
+}
+
+interface Outcome {
+  mutant: Mutant;
+  status: "killed" | "survived" | "timeout";
+  ms: number;
+}
+
+function runTests(dir: string, policy: string): Promise<{ passed: boolean; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        VITEST,
+        "run",
+        "--root",
+        dir,
+        "--config",
+        "vitest.config.mjs",
+        "--reporter=dot",
+        "-t",
+        policy,
+        TEST_FILE,
+      ],
+      { cwd: dir, stdio: "ignore", env: { ...process.env, CI: "1" } },
+    );
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve({ passed: false, timedOut: true });
+    }, MUTANT_TIMEOUT_MS);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ passed: code === 0, timedOut: false });
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      policy: { type: "string", multiple: true },
+      max: { type: "string" },
+      jobs: { type: "string", default: "2" },
+      list: { type: "boolean", default: false },
+    },
+  });
+  const policies = values.policy ?? Object.keys(POLICY_FILES);
+  for (const p of policies) {
+    if (!POLICY_FILES[p]) {
+      process.stderr.write(`unknown policy ${p}; policies: ${Object.keys(POLICY_FILES).join(", ")}\n`);
+      return 2;
+    }
+  }
+  let mutants = policies.flatMap((policy) =>
+    POLICY_FILES[policy]!.flatMap((file) =>
+      mutantsOf(policy, file, readFileSync(path.join(PACK, file), "utf8")),
+    ),
+  );
+  if (values.max) mutants = spread(mutants, Number(values.max));
+  if (values.list) {
+    for (const m of mutants) process.stdout.write(`${m.file}:${m.line}  ${m.description}  [${m.policy}]\n`);
+    process.stdout.write(`${mutants.length} mutants\n`);
+    return 0;
+  }
+  const jobs = Math.max(1, Number(values.jobs));
+  process.stdout.write(`${mutants.length} mutants over ${policies.length} policies, ${jobs} at a time\n`);
+
+  // Unmutated, the tests must pass: otherwise every mutant would count as killed.
+  const check = sandbox();
+  try {
+    for (const policy of policies) {
+      if (!(await runTests(check, policy)).passed) {
+        process.stderr.write(`the ${policy} tests fail without any mutation: fix them first\n`);
+        return 1;
+      }
+    }
+  } finally {
+    rmSync(check, { recursive: true, force: true });
+  }
+
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    const dir = sandbox();
+    try {
+      while (next < mutants.length) {
+        const mutant = mutants[next++]!;
+        const original = readFileSync(path.join(PACK, mutant.file), "utf8");
+        const file = path.join(dir, mutant.file);
+        writeFileSync(
+          file,
+          original.slice(0, mutant.start) + mutant.replacement + original.slice(mutant.end),
+        );
+        const start = Date.now();
+        const { passed, timedOut } = await runTests(dir, mutant.policy);
+        writeFileSync(file, original);
+        const status = timedOut ? "timeout" : passed ? "survived" : "killed";
+        outcomes.push({ mutant, status, ms: Date.now() - start });
+        process.stdout.write(status === "survived" ? "S" : status === "timeout" ? "T" : ".");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  process.stdout.write("\n");
+
+  const byPolicy = policies.map((policy) => {
+    const mine = outcomes.filter((o) => o.mutant.policy === policy);
+    const killed = mine.filter((o) => o.status !== "survived").length;
+    return { policy, mutants: mine.length, killed, score: mine.length ? killed / mine.length : 1 };
+  });
+  const survivors = outcomes
+    .filter((o) => o.status === "survived")
+    .map((o) => o.mutant)
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const killed = outcomes.filter((o) => o.status !== "survived").length;
+  for (const p of byPolicy) {
+    process.stdout.write(
+      `${p.policy.padEnd(28)} ${String(p.killed).padStart(4)}/${String(p.mutants).padEnd(4)} killed  ${(p.score * 100).toFixed(0)}%\n`,
+    );
+  }
+  process.stdout.write(
+    `\nmutation score: ${killed}/${outcomes.length} = ${((killed / outcomes.length) * 100).toFixed(1)}%\n`,
+  );
+  if (survivors.length > 0) {
+    process.stdout.write("\nsurvivors (a weakened rule no test notices):\n");
+    for (const s of survivors)
+      process.stdout.write(`  ${s.file}:${s.line}  ${s.description}  [${s.policy}]\n`);
+  }
+  writeFileSync(
+    path.join(REPO_ROOT, "scripts/mutation/results.json"),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        score: killed / outcomes.length,
+        killed,
+        total: outcomes.length,
+        byPolicy,
+        survivors: survivors.map(({ start: _s, end: _e, ...m }) => m),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return 0;
+}
+
+/** `n` mutants spread evenly over the list (a quick, still representative run). */
+function spread<T>(xs: T[], n: number): T[] {
+  if (!(n > 0) || n >= xs.length) return xs;
+  return Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]!);
+}
+
+// Listing the files keeps POLICY_FILES honest: every policy file of the pack is covered.
+const listed = new Set(Object.values(POLICY_FILES).flat());
+for (const f of readdirSync(path.join(PACK, "src/policies"))) {
+  if (
+    f.endsWith(".ts") &&
+    !f.endsWith(".examples.ts") &&
+    f !== "index.ts" &&
+    !listed.has(`src/policies/${f}`)
+  ) {
+    process.stderr.write(`warning: src/policies/${f} is not in POLICY_FILES (no mutants drawn from it)\n`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
