@@ -99,7 +99,9 @@ function configFilesUnder(dir: string): string[] {
     if (!entry.isDirectory()) continue;
     const sub = path.join(dir, entry.name);
     for (const f of readdirSync(sub, { withFileTypes: true })) {
-      if (f.isFile() && stackNameFromFile(f.name) !== undefined) files.push(path.join(sub, f.name));
+      // Anything named like a stack config (also a link or a folder): loading it reports what is
+      // wrong (a dangling link, a folder), where skipping it would silently drop the stack.
+      if (stackNameFromFile(f.name) !== undefined) files.push(path.join(sub, f.name));
     }
   }
   return files.sort();
