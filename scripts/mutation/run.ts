@@ -115,9 +115,14 @@ export function mutantsOf(policy: string, file: string, text: string): Mutant[] 
 /** A copy of the pack that a mutant can be written into; node_modules linked, not copied. */
 function sandbox(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "retrain-mutation-"));
-  for (const entry of ["src", "test", "package.json", "tsconfig.json"]) {
+  for (const entry of ["src", "test", "package.json"]) {
     cpSync(path.join(PACK, entry), path.join(dir, entry), { recursive: true });
   }
+  // The pack's tsconfig extends the repo's base by a relative path; the transform needs it found.
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), include: ["src", "test"] }),
+  );
   symlinkSync(path.join(PACK, "node_modules"), path.join(dir, "node_modules"), "dir");
   // vitest's config without importing vitest (it is not among the pack's dependencies).
   writeFileSync(
