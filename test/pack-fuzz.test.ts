@@ -4,7 +4,6 @@
  * (no crash, no call past its deadline), and a document with an Allow statement whose Action holds
  * a wildcard must always come back with a mandatory no-wildcard-iam violation.
  */
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
 import fc from "fast-check";
