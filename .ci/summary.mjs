@@ -11,6 +11,8 @@ try {
   process.exit(1);
 }
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-const failed = report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? report.numFailedTestSuites : 0);
+const failed =
+  report.numFailedTests +
+  (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? report.numFailedTestSuites : 0);
 console.log(`${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || report.numTotalTests === 0 ? 1 : 0);

@@ -87,7 +87,7 @@ describe("retrain schedule next", () => {
     expect(plain.stderr).not.toContain("^");
     const tty = await retrain(["schedule", "next", "cron(0 4 ? * 0 *)"], { tty: true });
     const lines = tty.stderr.split("\n");
-    const exprLine = lines.findIndex((l) => l === "  cron(0 4 ? * 0 *)");
+    const exprLine = lines.indexOf("  cron(0 4 ? * 0 *)");
     expect(exprLine).toBeGreaterThan(0);
     expect(lines[exprLine + 1]).toBe(`  ${" ".repeat(13)}^`);
     expect(lines[exprLine]?.[2 + 13]).toBe("0");

@@ -5,7 +5,9 @@
 import { z } from "zod";
 
 export const iamOutputsSchema = z.object({
-  maintenanceWindowRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
+  maintenanceWindowRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
   instanceProfileName: z.string().min(1),
   instanceRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
   artifactBucket: z.string().min(3),

@@ -32,6 +32,11 @@ import {
 export interface NxPulumiOptions {
   /** Workspace-relative folder of the CrossGuard policy pack previews and deploys run with. */
   policyPack?: string;
+  /**
+   * Workspace-relative pack config previews and deploys pass as `--policy-pack-config`, when the file
+   * exists; default `policies/retrain-guard/policy-config.json`, the file `pnpm plan` reads too.
+   */
+  policyPackConfig?: string;
 }
 
 /** Every stack config file of the fixed layout (discovery decides which of them are stacks). */
@@ -52,9 +57,11 @@ function workspacePath(workspaceRoot: string, abs: string): string {
 }
 
 function toolPaths(workspaceRoot: string, options: NxPulumiOptions | undefined): ToolPaths {
+  const packConfig = options?.policyPackConfig ?? "policies/retrain-guard/policy-config.json";
   return {
     wrapper: workspacePath(workspaceRoot, WRAPPER),
     policyPack: options?.policyPack ?? "policies/retrain-guard",
+    ...(existsSync(path.join(workspaceRoot, packConfig)) ? { policyPackConfig: packConfig } : {}),
   };
 }
 

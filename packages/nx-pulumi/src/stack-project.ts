@@ -27,6 +27,8 @@ export interface ToolPaths {
   wrapper: string;
   /** The CrossGuard policy pack folder. */
   policyPack: string;
+  /** The pack config (`--policy-pack-config`) when the workspace has one; the offline plan reads the same file. */
+  policyPackConfig?: string;
 }
 
 /** Metadata the plugin attaches to each stack project; `createDependencies` and scripts read it. */
@@ -79,7 +81,11 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
   const name = stackProjectName(stack);
   const wrapper = `node ${q(fromProgram(stack.programDir, tools.wrapper))}`;
   const stackArgs = `--stack ${q(stack.stack)} --config-file ${q(configFileFromProgram(stack))}`;
-  const policyPack = `--policy-pack ${q(fromProgram(stack.programDir, tools.policyPack))}`;
+  const policyPack =
+    `--policy-pack ${q(fromProgram(stack.programDir, tools.policyPack))}` +
+    (tools.policyPackConfig === undefined
+      ? ""
+      : ` --policy-pack-config ${q(fromProgram(stack.programDir, tools.policyPackConfig))}`);
   const pulumi = (command: string, description: string, extra = ""): TargetConfiguration => ({
     executor: "nx:run-commands",
     // Never cached: the result depends on the cloud and the state backend, not only on files.

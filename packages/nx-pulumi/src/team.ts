@@ -222,7 +222,7 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
     project,
     nextSteps: [
       `Edit ${configFile}: the schedule, the pool and the command your retraining runs.`,
-      "Check it offline with the policy pack: pnpm plan (or nx run " + project + ":plan).",
+      `Check it offline with the policy pack: pnpm plan (or nx run ${project}:plan).`,
       `Create the stack once per backend: cd stacks/scheduling && pulumi stack init ${team}`,
       `Preview against AWS: npx nx run ${project}:preview`,
       "Open a pull request: CI previews it; merging to main deploys it.",

@@ -1,5 +1,5 @@
 /** createNodes / createDependencies on the fixture workspace, without spawning Nx. */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { CreateNodesContext, ProjectConfiguration } from "nx/src/devkit-exports.js";
@@ -99,6 +99,25 @@ describe("createNodes", () => {
       expect((nlp!.metadata as { retrainStack: { configError: string } }).retrainStack.configError).toMatch(
         /stacks\/scheduling\/teams\/nlp\/Pulumi\.nlp\.yaml/,
       );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it("passes the workspace's pack config to preview and up when it exists, the file pnpm plan reads", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "nx-pulumi-unit-"));
+    try {
+      cpSync(FIXTURE, root, { recursive: true });
+      const before = (await projectsOf(root))["stacks/iam/envs/dev"]!.targets ?? {};
+      expect(before.preview?.options.command).not.toContain("--policy-pack-config");
+
+      mkdirSync(path.join(root, "policies/retrain-guard"), { recursive: true });
+      writeFileSync(path.join(root, "policies/retrain-guard/policy-config.json"), '{ "all": "mandatory" }\n');
+      const after = (await projectsOf(root))["stacks/iam/envs/dev"]!.targets ?? {};
+      const flag =
+        "--policy-pack ../../policies/retrain-guard --policy-pack-config ../../policies/retrain-guard/policy-config.json";
+      expect(after.preview?.options.command).toMatch(new RegExp(`${flag.replaceAll(".", "\\.")}$`));
+      expect(after.up?.options.command).toContain(flag);
+      expect(after.refresh?.options.command).not.toContain("--policy-pack");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

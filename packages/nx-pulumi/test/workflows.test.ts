@@ -174,9 +174,11 @@ describe("deploy.yml", () => {
       expect(job.strategy?.["fail-fast"]).toBe(true);
       expect(job.strategy?.["max-parallel"]).toBeGreaterThanOrEqual(1);
       expect(job.strategy?.["max-parallel"]).toBeLessThanOrEqual(10);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not JS
       expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
       const up = commands(job).find((c) => c.includes(" -t init,up"));
       expect(up).toBe(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not JS
         'pnpm exec nx run-many -t init,up --projects="${{ matrix.projects }}" --exclude-task-dependencies --parallel=1',
       );
     },

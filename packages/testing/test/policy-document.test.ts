@@ -85,6 +85,7 @@ describe("buildPolicyDocument (the aws:iam/getPolicyDocument data source)", () =
       },
     },
     {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variable syntax, not JS
       rule: "&{...} becomes an IAM policy variable ${...}",
       input: {
         statements: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/home/&{aws:username}/*"] }],
@@ -92,6 +93,7 @@ describe("buildPolicyDocument (the aws:iam/getPolicyDocument data source)", () =
       statement: {
         Effect: "Allow",
         Action: "s3:PutObject",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variable syntax, not JS
         Resource: "arn:aws:s3:::b/home/${aws:username}/*",
       },
     },
