@@ -6,21 +6,13 @@
 import { chmodSync, cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runPlan } from "@retrain/plan";
-import { afterEach, describe, expect, it } from "vitest";
-import { copyWorkspace, REPO_ROOT, type WorkspaceCopy } from "../packages/plan/test/support/workspace.js";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "../packages/plan/test/support/workspace.js";
 
 const FROM = new Date("2026-11-30T00:00:00Z");
 const VISION = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";
 
-const copies: WorkspaceCopy[] = [];
-function copy(): WorkspaceCopy {
-  const c = copyWorkspace();
-  copies.push(c);
-  return c;
-}
-afterEach(() => {
-  for (const c of copies.splice(0)) c.cleanup();
-});
+const copy = workspaceCopies();
 
 const plan = (ws: WorkspaceCopy, stacks?: string[]) =>
   runPlan({ workspace: ws.root, from: FROM, ...(stacks ? { stacks } : {}) });

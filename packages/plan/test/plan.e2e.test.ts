@@ -6,28 +6,20 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isMap, isSeq, type YAMLMap } from "yaml";
 import { runPlan } from "../src/engine.js";
 import type { PlanReport } from "../src/model.js";
 import { renderJson } from "../src/render/json.js";
 import { createStyle } from "../src/render/style.js";
 import { renderTerminal } from "../src/render/terminal.js";
-import { copyWorkspace, exampleTeams, REPO_ROOT, type WorkspaceCopy } from "./support/workspace.js";
+import { exampleTeams, REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "./support/workspace.js";
 
 const FROM = new Date("2026-11-30T00:00:00Z");
 const teamFile = (team: string) => `stacks/scheduling/teams/${team}/Pulumi.${team}.yaml`;
 const text = (report: PlanReport) => renderTerminal(report, { style: createStyle(false) });
 
-const copies: WorkspaceCopy[] = [];
-function copy(): WorkspaceCopy {
-  const c = copyWorkspace();
-  copies.push(c);
-  return c;
-}
-afterEach(() => {
-  for (const c of copies.splice(0)) c.cleanup();
-});
+const copy = workspaceCopies();
 
 /** The first maintenance-window window of a team's config, with its index. */
 function firstWindow(ws: WorkspaceCopy, team: string): { index: number; window: Record<string, unknown> } {

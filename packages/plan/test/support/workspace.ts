@@ -16,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { parseDocument } from "yaml";
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
@@ -60,6 +61,22 @@ export function copyWorkspace(): WorkspaceCopy {
 }
 
 /** Team names of the example workspace, from stacks/scheduling/teams/. */
+/**
+ * For a test file: returns a `copy()` that makes a fresh workspace copy, every copy removed after
+ * each test (vitest's afterEach of the calling file).
+ */
+export function workspaceCopies(): () => WorkspaceCopy {
+  const copies: WorkspaceCopy[] = [];
+  afterEach(() => {
+    for (const c of copies.splice(0)) c.cleanup();
+  });
+  return () => {
+    const c = copyWorkspace();
+    copies.push(c);
+    return c;
+  };
+}
+
 export function exampleTeams(): string[] {
   const dir = path.join(REPO_ROOT, "stacks/scheduling/teams");
   return existsSync(dir) ? readdirSync(dir).sort() : [];
