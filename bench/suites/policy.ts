@@ -64,7 +64,10 @@ async function analyzeAll(host: PolicyPackHost, resources: readonly AnalyzerReso
   const worker = async () => {
     while (next < resources.length) {
       const r = resources[next++]!;
-      diagnostics += (await host.analyze(r)).length;
+      // Not `diagnostics += await ...`: that reads the total before awaiting and loses the other
+      // workers' additions made meanwhile.
+      const found = await host.analyze(r);
+      diagnostics += found.length;
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
