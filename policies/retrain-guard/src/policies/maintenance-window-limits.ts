@@ -22,6 +22,43 @@ export const maintenanceWindowLimitsConfig = z.strictObject({
 
 type Config = z.output<typeof maintenanceWindowLimitsConfig>;
 
+type Gap = { ok: true; ms: number } | { ok: false; message: string };
+
+/**
+ * minimumIntervalMs walks a year of runs (up to 5000, plus every DST night): milliseconds per call,
+ * tens of ms for a schedule every few minutes, and the pack is asked once per window of every stack
+ * while teams share a handful of schedules. So the gap (or the evaluation error) is remembered per
+ * (kind, time zone, expression) for at most ten minutes. The sampled year then starts up to ten
+ * minutes earlier than an uncached call's would, which changes the answer only for a gap that occurs
+ * in those minutes and nowhere else in the year. Bounded, as one pack process may serve many plans.
+ */
+const GAP_TTL_MS = 10 * 60_000;
+const GAP_CACHE_MAX = 1024;
+const gapCache = new Map<string, { at: number; gap: Gap }>();
+
+function smallestGap(
+  expr: string,
+  kind: "maintenance-window" | "association",
+  timezone: string | undefined,
+): Gap {
+  const key = `${kind}\u0000${timezone ?? ""}\u0000${expr}`;
+  const now = Date.now();
+  const hit = gapCache.get(key);
+  if (hit && now - hit.at < GAP_TTL_MS) return hit.gap;
+  let gap: Gap;
+  try {
+    gap = {
+      ok: true,
+      ms: minimumIntervalMs(expr, { kind, from: new Date(now), ...(timezone ? { timezone } : {}) }),
+    };
+  } catch (e) {
+    gap = { ok: false, message: (e as Error).message };
+  }
+  if (gapCache.size >= GAP_CACHE_MAX) gapCache.clear();
+  gapCache.set(key, { at: now, gap });
+  return gap;
+}
+
 function scheduleProblems(
   expr: string,
   kind: "maintenance-window" | "association",
@@ -35,14 +72,13 @@ function scheduleProblems(
       `${field} "${expr}" is not valid for ${kind === "association" ? "an association" : "a maintenance window"}: ${parsed.error.message} (at character ${parsed.error.position + 1}). Fix: write it as AWS documents it, e.g. cron(0 4 ? * SUN *) or rate(7 days).`,
     ];
   }
-  let gapMs: number;
-  try {
-    gapMs = minimumIntervalMs(expr, { kind, ...(timezone ? { timezone } : {}) });
-  } catch (e) {
+  const gap = smallestGap(expr, kind, timezone);
+  if (!gap.ok) {
     return [
-      `${field} "${expr}" cannot be evaluated in time zone "${timezone}": ${(e as Error).message}. Fix: use an IANA zone such as Europe/Berlin.`,
+      `${field} "${expr}" cannot be evaluated in time zone "${timezone}": ${gap.message}. Fix: use an IANA zone such as Europe/Berlin.`,
     ];
   }
+  const gapMs = gap.ms;
   const minMs = config.minIntervalMinutes * 60_000;
   if (gapMs < minMs) {
     return [
