@@ -41,6 +41,32 @@ const TABLES: [GuardPolicy, PolicyExample[]][] = [
   [requiredTags, requiredTagsExamples],
 ];
 
+/**
+ * Config each policy must refuse (and the edge it must still take), with the key the error names:
+ * the bounds the JSON schema shows in the Pulumi CLI are the ones the checks apply.
+ */
+const CONFIG_EDGES: Record<
+  string,
+  { accepted: Record<string, unknown>[]; rejected: [Record<string, unknown>, RegExp][] }
+> = {
+  "maintenance-window-limits": {
+    accepted: [{ maxDurationHours: 1 }, { maxDurationHours: 24 }, { minIntervalMinutes: 5 }],
+    rejected: [
+      [{ maxDurationHours: 0 }, /maintenance-window-limits\.maxDurationHours/],
+      [{ maxDurationHours: 25 }, /maintenance-window-limits\.maxDurationHours/],
+      [{ maxDurationHours: 2.5 }, /maintenance-window-limits\.maxDurationHours/],
+      [{ minIntervalMinutes: 4 }, /maintenance-window-limits\.minIntervalMinutes/],
+    ],
+  },
+  "maintenance-window-overlap": {
+    accepted: [{ horizonWeeks: 1 }, { horizonWeeks: 52 }],
+    rejected: [
+      [{ horizonWeeks: 0 }, /maintenance-window-overlap\.horizonWeeks/],
+      [{ horizonWeeks: 53 }, /maintenance-window-overlap\.horizonWeeks/],
+    ],
+  },
+};
+
 async function run(policy: GuardPolicy, example: PolicyExample): Promise<Violation[]> {
   const config = parseConfig(policy, example.config ?? {});
   const stack: StackResource[] = example.resources.map((r) => {
@@ -84,6 +110,15 @@ describe("policy tables", () => {
         expect(examples.some((e) => e.violations.length === 0)).toBe(true);
         expect(examples.some((e) => e.violations.length > 0)).toBe(true);
       });
+      const edges = CONFIG_EDGES[policy.name];
+      if (edges) {
+        it.each(edges.accepted)("accepts config %j", (raw) => {
+          expect(() => parseConfig(policy, raw)).not.toThrow();
+        });
+        it.each(edges.rejected)("rejects config %j", (raw, message) => {
+          expect(() => parseConfig(policy, raw)).toThrow(message);
+        });
+      }
       it.each(examples.map((e) => [e.title, e] as const))("%s", async (_title, example) => {
         const violations = await run(policy, example);
         expect(violations.map((v) => v.message)).toHaveLength(example.violations.length);

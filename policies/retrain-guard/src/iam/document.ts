@@ -83,8 +83,9 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
     if (typeof strings === "string") return `${key} ${strings}`;
     st[field] = strings;
   }
-  if (st.action === undefined && st.notAction === undefined && !flags.unknown)
-    return 'has neither "Action" nor "NotAction"';
+  // An unknown Action value still leaves the key (st.action = []): only an absent key gets here, and
+  // unknown Resource or Condition values cannot make up for it (AWS rejects such a statement).
+  if (st.action === undefined && st.notAction === undefined) return 'has neither "Action" nor "NotAction"';
   for (const [key, field] of [
     ["Principal", "principal"],
     ["NotPrincipal", "notPrincipal"],

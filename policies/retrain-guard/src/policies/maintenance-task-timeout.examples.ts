@@ -47,8 +47,9 @@ export const maintenanceTaskTimeoutExamples: PolicyExample[] = [
     ],
   },
   {
-    title: "executionTimeout document parameter too long (window found by id)",
+    title: "executionTimeout document parameter too long (window found by id among several)",
     resources: [
+      window("other", 4, 0),
       window("w"),
       {
         ...task("t", {
@@ -84,5 +85,54 @@ export const maintenanceTaskTimeoutExamples: PolicyExample[] = [
     title: "a task whose window cannot be found is not judged",
     resources: [window("a"), window("b"), task("t", { timeoutSeconds: 99999 })],
     violations: [],
+  },
+  {
+    title: "a timeout of exactly duration − cutoff fits",
+    resources: [
+      window("w"),
+      task("t", { timeoutSeconds: 7200 }, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [],
+  },
+  {
+    title: "one second over duration − cutoff does not",
+    resources: [
+      window("w"),
+      task("t", { timeoutSeconds: 7201 }, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [
+      /timeoutSeconds is 7201 s, longer than its window "w" can run it \(duration 3 h − cutoff 1 h = 7200 s\)/,
+    ],
+  },
+  {
+    title: "a cutoff unknown during preview is taken as 0: the whole duration is available",
+    resources: [
+      { ...window("w"), props: { schedule: "cron(0 4 ? * SUN *)", duration: 3, cutoff: UNKNOWN } },
+      task("fits", { timeoutSeconds: 10800 }, { propertyDependencies: { windowId: ["w"] } }),
+      task("over", { timeoutSeconds: 10801 }, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [/MaintenanceWindowTask "over": .* \(duration 3 h − cutoff 0 h = 10800 s\)/],
+  },
+  {
+    title: "other numeric document parameters are not timeouts",
+    resources: [
+      window("w"),
+      task(
+        "t",
+        {
+          parameters: [
+            { name: "maxSteps", values: ["50000"] },
+            { name: "executionTimeout", values: ["3600"] },
+          ],
+        },
+        { propertyDependencies: { windowId: ["w"] } },
+      ),
+    ],
+    violations: [],
+  },
+  {
+    title: "window found as the only window among the task's dependencies",
+    resources: [window("other"), window("w"), task("t", { timeoutSeconds: 9000 }, { dependencies: ["w"] })],
+    violations: [/9000 s, longer than its window "w"/],
   },
 ];

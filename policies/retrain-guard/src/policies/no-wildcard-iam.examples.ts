@@ -286,6 +286,16 @@ export const noWildcardIamExamples: PolicyExample[] = [
     violations: [/statement #0: has Effect "Permit"/],
   },
   {
+    title: "a statement with neither Action nor NotAction fails closed",
+    resources: [policy("no-action", doc({ Effect: "Allow", Resource: "arn:aws:s3:::a/b" }))],
+    violations: [/statement #0: has neither "Action" nor "NotAction"/],
+  },
+  {
+    title: "a missing Action fails closed even while the Resource is unknown during preview",
+    resources: [policy("no-action", { Statement: [{ Effect: "Allow", Resource: [UNKNOWN] }] })],
+    violations: [/statement #0: has neither "Action" nor "NotAction"/],
+  },
+  {
     title: "a document unknown during preview is not judged",
     resources: [policy("later", UNKNOWN)],
     violations: [],
