@@ -82,6 +82,27 @@ describe.skipIf(!haveChromium)("HTML calendar in headless chromium", () => {
       .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
     for (const w of widths) expect(w).toBeGreaterThan(0);
 
+    // Day labels of the axis stay readable: no label's text runs into the next one's.
+    await page.setViewportSize({ width: 1100, height: 1000 });
+    const labels = await page.locator(".axis .day").evaluateAll((els) =>
+      els
+        .filter((e) => (e.textContent ?? "") !== "")
+        .map((e) => {
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          const r = range.getBoundingClientRect();
+          return { text: e.textContent ?? "", left: r.left, right: r.right };
+        })
+        .sort((a, b) => a.left - b.left),
+    );
+    expect(labels.length).toBeGreaterThan(7);
+    for (let i = 1; i < labels.length; i++) {
+      expect(labels[i]!.left, `${labels[i - 1]!.text} runs into ${labels[i]!.text}`).toBeGreaterThanOrEqual(
+        labels[i - 1]!.right,
+      );
+    }
+    await page.setViewportSize({ width: 1600, height: 1000 });
+
     // Hover: the tooltip names the team, the window and both times.
     await page.locator(".lane[data-pool='prod/a10g'] .run[data-team='vision']").first().hover();
     const tip = page.locator("#tip");

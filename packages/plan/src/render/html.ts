@@ -56,9 +56,13 @@ export function renderHtml(report: PlanReport): string {
     // Day and month on Mondays (the bold week lines) and the first day, the day alone elsewhere:
     // a day column is only a few dozen pixels wide.
     const full = d === 0 || date.getUTCDay() === 1;
+    // Past two weeks a column is narrower than "30 Nov": the day after a full label stays blank.
+    const afterFull = days > 14 && (d === 1 || date.getUTCDay() === 2);
     const label = full
       ? date.toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "short" })
-      : String(date.getUTCDate());
+      : afterFull
+        ? ""
+        : String(date.getUTCDate());
     axis.push(
       `<div class="day${date.getUTCDay() === 1 ? " monday" : ""}" style="left:${pct(start + d * DAY)}%;width:${(100 / days).toFixed(4)}%">${h(label)}</div>`,
     );
@@ -198,7 +202,7 @@ h1{margin:0 0 4px;font-size:22px}h2{font-size:16px;margin:24px 0 8px}
 .lane-label{flex:0 0 150px;padding:6px 8px;display:flex;flex-direction:column;justify-content:center}
 .lane-label span{color:#667085;font-size:12px}
 .track{position:relative;flex:1;height:44px;background-image:linear-gradient(to right,#eaecf0 1px,transparent 1px)}
-.axis-track{height:22px;background:none}.axis .day{position:absolute;top:0;font-size:11px;color:#667085;white-space:nowrap;overflow:hidden;padding-left:3px;border-left:1px solid #eaecf0}
+.axis-track{height:22px;background:none}.axis .day{position:absolute;top:0;font-size:11px;color:#667085;white-space:nowrap;overflow:visible;padding-left:3px;border-left:1px solid #eaecf0}
 .axis .day.monday{border-left:2px solid #98a2b3;color:#344054;font-weight:600}
 .run{position:absolute;top:8px;height:28px;min-width:3px;border-radius:3px;opacity:.9;cursor:default}
 .run.disabled{opacity:.35}
