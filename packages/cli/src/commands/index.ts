@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { registerCalendar } from "./calendar.js";
 import { registerConfig } from "./config.js";
 import { registerPlan } from "./plan.js";
 import { registerSchedule } from "./schedule.js";
@@ -11,4 +12,10 @@ import { registerTeam } from "./team.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerPlan, registerSchedule, registerConfig, registerTeam];
+export const COMMANDS: RegisterCommand[] = [
+  registerPlan,
+  registerSchedule,
+  registerCalendar,
+  registerConfig,
+  registerTeam,
+];

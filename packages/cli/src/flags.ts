@@ -1,0 +1,45 @@
+/**
+ * Option parsers shared by commands: each rejects a bad value with a message naming the flag and
+ * what it allows (commander prints it and the run exits 2).
+ */
+import { timezoneSchema } from "@retrain/config/workspace";
+import { InvalidArgumentError } from "commander";
+
+/** ISO 8601 date-time with seconds optional and an explicit offset: an instant, never local time. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+export function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+export function instant(flag: string): (value: string) => Date {
+  return (value) => {
+    const d = new Date(value);
+    if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) {
+      throw new InvalidArgumentError(
+        `${flag} must be an ISO 8601 instant with a UTC offset, such as 2025-03-30T00:00:00Z or 2025-03-30T02:00:00+02:00.`,
+      );
+    }
+    return d;
+  };
+}
+
+export function timeZone(flag: string): (value: string) => string {
+  return (value) => {
+    if (!timezoneSchema.safeParse(value).success) {
+      throw new InvalidArgumentError(`${flag} must be an IANA time zone such as Europe/Berlin or UTC.`);
+    }
+    return value;
+  };
+}
+
+/** For repeatable options: `--team a --team b` → ["a", "b"]. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
