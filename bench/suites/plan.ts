@@ -2,9 +2,11 @@
  * The offline plan, end to end as a user runs it (`retrain plan`, a fresh process each time), on the
  * example workspace and on generated workspaces of N teams, against a bare baseline: a fresh
  * process that runs, under the same harness, a trivial program per stack registering as many mocked
- * resources as the real program did (bench/fixtures/bare-plan.ts). Both sides pay the same process
- * start, TypeScript loading (tsx) and Pulumi SDK load; the ratio is the plan's own work (discovery,
- * validation, the stack programs, the policy pack over gRPC, clashes, cost, report).
+ * resources as the real program did (bench/fixtures/bare-plan.ts). Both sides run as `pnpm plan`
+ * does: plain node on compiled dist/, tsx's ESM hooks only for the TypeScript entry (the stack
+ * programs, the baseline script); so both pay the same process start and Pulumi SDK load, and the
+ * ratio is the plan's own work (discovery, validation, the stack programs with @pulumi/aws, the
+ * policy pack over gRPC, clashes, cost, report).
  *
  * Rounds alternate plan and baseline. `--profile` re-runs the largest plan with `--cpu-prof` on
  * every node process (the CLI and the pack it starts) and prints the hot spots.
@@ -19,8 +21,8 @@ import { type ProfileSummary, printProfile, summarizeProfiles } from "../lib/pro
 import { machineInfo, REPO_ROOT, RESULTS_DIR, type Row, type SuiteResult } from "../lib/report.js";
 import { generateWorkspace } from "../lib/workspace.js";
 
-const TSX = path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
-const CLI = path.join(REPO_ROOT, "packages/cli/src/bin.ts");
+/** What `pnpm plan` runs: the compiled CLI under plain node. */
+const CLI = path.join(REPO_ROOT, "packages/cli/dist/bin.js");
 const BARE = path.join(REPO_ROOT, "bench/fixtures/bare-plan.ts");
 const PROFILER = path.join(REPO_ROOT, "bench/fixtures/cpu-profile.cjs");
 /** A fixed horizon start: the same windows, clashes and cost in every run. */
@@ -36,12 +38,12 @@ interface Sample {
   report?: PlanJson;
 }
 
-function tsx(
+function node(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): { ms: number; status: number | null; out: string } {
   const start = performance.now();
-  const run = spawnSync(process.execPath, [TSX, "--conditions=@retrain/source", ...args], {
+  const run = spawnSync(process.execPath, args, {
     cwd: REPO_ROOT,
     encoding: "utf8",
     env: { ...env, NO_COLOR: "1" },
@@ -53,7 +55,7 @@ function tsx(
 
 function runPlanOnce(workspace: string, out: string, env?: NodeJS.ProcessEnv): Sample {
   const json = path.join(out, "plan.json");
-  const r = tsx(
+  const r = node(
     [CLI, "plan", "--workspace", workspace, "--from", FROM, "--json", json, "--quiet", "--no-color"],
     env,
   );
@@ -65,7 +67,8 @@ function runPlanOnce(workspace: string, out: string, env?: NodeJS.ProcessEnv): S
 }
 
 function runBareOnce(stacksFile: string): Sample {
-  const r = tsx([BARE, stacksFile]);
+  // tsx's ESM hooks for this one TypeScript file; the harness and the SDK load from dist/ natively.
+  const r = node(["--import", "tsx/esm", BARE, stacksFile]);
   if (r.status !== 0) throw new Error(`bare baseline exited ${r.status}:\n${r.out.slice(-4000)}`);
   return { ms: r.ms };
 }
@@ -171,7 +174,7 @@ function profileLargest(workspace: string, label: string): ProfileSummary[] {
   mkdirSync(dir, { recursive: true });
   const out = mkdtempSync(path.join(tmpdir(), "bench-plan-prof-"));
   try {
-    // NODE_OPTIONS reaches every node process: tsx's child, the plan, and the pack it spawns.
+    // NODE_OPTIONS reaches every node process: the plan and the pack it spawns.
     runPlanOnce(workspace, out, {
       ...process.env,
       BENCH_PROFILE_DIR: dir,
@@ -185,12 +188,29 @@ function profileLargest(workspace: string, label: string): ProfileSummary[] {
   return summaries;
 }
 
+/** The CLI, the harness and the pack run from dist/: bring it up to date with the sources first. */
+function build(): void {
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-b", "tsconfig.build.json"],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  );
+  if (tsc.status !== 0)
+    process.stderr.write(
+      `warning: tsc -b tsconfig.build.json failed, dist/ may be stale:\n${tsc.stdout.slice(-2000)}\n`,
+    );
+}
+
 export async function runPlanSuite(opts: {
   quick: boolean;
   teams: number[];
   profile?: boolean;
 }): Promise<SuiteResult> {
   const machine = machineInfo();
+  build();
   const measured: Measured[] = [];
   measured.push(
     await measure(

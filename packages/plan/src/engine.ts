@@ -408,6 +408,28 @@ function contractProblem(
   return undefined;
 }
 
+let tsxHooks: Promise<unknown> | undefined;
+
+/**
+ * Imports a program module. Under tsx or vitest TypeScript imports as is. Under plain node (the
+ * `retrain` CLI runs from dist/, without transpiling itself and the Pulumi SDK on every start) a
+ * program written in TypeScript fails with ERR_UNKNOWN_FILE_EXTENSION; then tsx's ESM hooks are
+ * registered once and the import retried. They transpile only .ts files, and the programs' imports
+ * of workspace packages resolve to the same dist/ modules the CLI runs (one ConfigError class).
+ */
+async function importProgram(file: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(file).href;
+  try {
+    return (await import(url)) as { default?: unknown };
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw e;
+  }
+  tsxHooks ??= import("tsx/esm/api").then((tsx) => tsx.register());
+  await tsxHooks;
+  // Node remembers the failed import of this URL: the retry needs a URL of its own.
+  return (await import(`${url}?tsx`)) as { default?: unknown };
+}
+
 /**
  * The module Pulumi's Node.js runtime would run: package.json `main` of the program folder (how
  * the language host resolves the program), else the usual index files. Its default export is the
@@ -423,7 +445,7 @@ async function loadProgram(programDir: string): Promise<StackProgram> {
   for (const entry of candidates) {
     const file = path.join(programDir, entry);
     if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const mod = await importProgram(file);
     if (typeof mod.default !== "function") {
       throw new Error(
         `${file} must default-export the stack program (an async function returning the outputs)`,

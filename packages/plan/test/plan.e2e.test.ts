@@ -37,6 +37,8 @@ function firstWindow(ws: WorkspaceCopy, team: string): { index: number; window: 
 }
 
 describe("the example workspace", () => {
+  // As `pnpm plan` runs it: the compiled CLI under plain node (dist/, built by `pnpm install` and
+  // `pnpm test`), which imports the TypeScript stack programs through tsx's hooks.
   it("plans clean through the CLI (exit 0), with --json and --html written", () => {
     const out = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
     const json = path.join(out, "plan.json");
@@ -44,9 +46,7 @@ describe("the example workspace", () => {
     const run = spawnSync(
       process.execPath,
       [
-        path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"),
-        "--conditions=@retrain/source",
-        path.join(REPO_ROOT, "packages/cli/src/bin.ts"),
+        path.join(REPO_ROOT, "packages/cli/dist/bin.js"),
         "plan",
         "--no-color",
         "--from",
