@@ -32,6 +32,11 @@ export const ec2Imdsv2RequiredExamples: PolicyExample[] = [
     ],
   },
   {
+    title: "metadata options unknown during preview are not judged",
+    resources: [{ type: LT, name: "later", props: { metadataOptions: UNKNOWN } }],
+    violations: [],
+  },
+  {
     title: "instance without metadata options",
     resources: [{ type: INSTANCE, name: "bare", props: { ami: "ami-1" } }],
     violations: [/Instance "bare": metadataOptions\.httpTokens is not set/],
@@ -61,6 +66,18 @@ export const ebsEncryptedExamples: PolicyExample[] = [
       },
     ],
     violations: [/Instance "i": ebsBlockDevices\[0\]\.encrypted is not set/],
+  },
+  {
+    title: "an instance from a launch template leaves its root volume to the template",
+    resources: [
+      { type: INSTANCE, name: "from-lt", props: { launchTemplate: { id: "lt-0abc", version: "$Latest" } } },
+    ],
+    violations: [],
+  },
+  {
+    title: "an instance with neither root block device nor template gets an unencrypted root volume",
+    resources: [{ type: INSTANCE, name: "bare", props: { instanceType: "g5.xlarge" } }],
+    violations: [/Instance "bare": rootBlockDevice\.encrypted is not set/],
   },
   {
     title: "standalone volume",
@@ -147,6 +164,17 @@ export const noOpenIngressExamples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "VPC ingress rule from 0.0.0.0/0",
+    resources: [
+      {
+        type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        name: "v4",
+        props: { cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 },
+      },
+    ],
+    violations: [/SecurityGroupIngressRule "v4": cidrIpv4 is 0\.0\.0\.0\/0/],
+  },
+  {
     title: "VPC ingress rule from ::/0",
     resources: [
       {
@@ -171,6 +199,18 @@ export const requiredTagsExamples: PolicyExample[] = [
         providerProps: {
           defaultTags: JSON.stringify({ tags: { "managed-by": "pulumi", "retrain:stack": "x" } }),
         },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "tags from the provider's defaultTags as an object",
+    resources: [
+      {
+        type: INSTANCE,
+        name: "i",
+        props: {},
+        providerProps: { defaultTags: { tags: { "managed-by": "pulumi", "retrain:stack": "x" } } },
       },
     ],
     violations: [],

@@ -89,4 +89,42 @@ export const maintenanceWindowLimitsExamples: PolicyExample[] = [
       /Association "fast": scheduleExpression "rate\(15 minutes\)" is not valid for an association/,
     ],
   },
+  {
+    title: "4 h is exactly the default maximum duration",
+    resources: [window("four", { duration: 4 })],
+    violations: [],
+  },
+  {
+    title: "cutoff one hour below the duration",
+    resources: [window("cut", { duration: 3, cutoff: 2 })],
+    violations: [],
+  },
+  {
+    title: "an invalid schedule names the character at fault (1-based: the day-of-month *)",
+    resources: [window("both-days", { schedule: "cron(0 4 * * SUN *)" })],
+    violations: [/exactly one of day-of-month and day-of-week must be \?.*\(at character 10\)\. Fix:/],
+  },
+  {
+    title: "hourly is exactly the 60-minute minimum interval",
+    resources: [window("hourly", { schedule: "cron(0 * ? * * *)", duration: 1, cutoff: 0 })],
+    violations: [],
+  },
+  {
+    title: "the reported interval is the schedule's own (30 days under a 35-day minimum)",
+    resources: [window("monthly", { schedule: "rate(30 days)", scheduleTimezone: undefined })],
+    config: { minIntervalMinutes: 50_400 },
+    violations: [
+      /fires as often as every 43200 minutes, more often than the allowed minimum interval of 50400 minutes/,
+    ],
+  },
+  {
+    title: "a 1-day offset without cron",
+    resources: [window("offset", { schedule: "rate(7 days)", scheduleOffset: 1 })],
+    violations: [/scheduleOffset is 1 days but schedule "rate\(7 days\)" is not a cron expression/],
+  },
+  {
+    title: "scheduleOffset 0 is no offset, also with rate",
+    resources: [window("no-offset", { schedule: "rate(7 days)", scheduleOffset: 0 })],
+    violations: [],
+  },
 ];

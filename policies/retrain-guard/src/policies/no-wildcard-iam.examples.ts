@@ -147,7 +147,7 @@ export const noWildcardIamExamples: PolicyExample[] = [
     title: "Resource * for an action with resource-level permissions",
     resources: [policy("star", doc({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" }))],
     violations: [
-      /\[wildcard-resource\] Policy "star": statement #0 of policy allows ssm:SendCommand on every resource \("\*"\); "ssm:SendCommand" supports resource-level permissions/,
+      /\[wildcard-resource\] Policy "star": statement #0 of policy allows ssm:SendCommand on every resource \("\*"\); "ssm:SendCommand" supports resource-level permissions .*Fix: name the resources' ARNs/,
     ],
   },
   {
@@ -170,6 +170,22 @@ export const noWildcardIamExamples: PolicyExample[] = [
     ],
   },
   {
+    // IAM: a * ending a segment matches across colons, so these cover every S3 resource / everything.
+    title: "short ARNs ending in * count as *",
+    resources: [
+      policy("short", doc({ Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:*", "arn:*"] })),
+    ],
+    violations: [
+      /s3:GetObject on every resource \("arn:aws:s3:\*"\)/,
+      /s3:GetObject on every resource \("arn:\*"\)/,
+    ],
+  },
+  {
+    title: "a malformed short ARN names nothing (AWS rejects it)",
+    resources: [policy("short", doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3" }))],
+    violations: [],
+  },
+  {
     title: "a whole resource type without a narrowing condition",
     resources: [
       policy(
@@ -181,7 +197,9 @@ export const noWildcardIamExamples: PolicyExample[] = [
         }),
       ),
     ],
-    violations: [/every ec2 instance .* with no narrowing Condition/],
+    violations: [
+      /every ec2 instance .* with no narrowing Condition; .*Fix: name the resources, or add a Condition that narrows them/,
+    ],
   },
   {
     title: "an IfExists condition does not narrow",
@@ -202,6 +220,70 @@ export const noWildcardIamExamples: PolicyExample[] = [
     title: "an action AWS does not know fails closed on *",
     resources: [policy("typo", doc({ Effect: "Allow", Action: "ssm:SendComand", Resource: "*" }))],
     violations: [/"ssm:SendComand" is not in AWS's service authorization data/],
+  },
+  {
+    title: "an action of a service AWS does not have fails closed on *",
+    resources: [policy("made-up", doc({ Effect: "Allow", Action: "retrain:StartTraining", Resource: "*" }))],
+    violations: [/"retrain:StartTraining" is not in AWS's service authorization data/],
+  },
+  {
+    title: "an action that is not service:Name fails closed on *",
+    resources: [policy("typo", doc({ Effect: "Allow", Action: "ssmSendCommand", Resource: "*" }))],
+    violations: [/"ssmSendCommand" is not in AWS's service authorization data/],
+  },
+  {
+    title: "a condition whose values are all wildcards does not narrow",
+    resources: [
+      {
+        type: ROLE,
+        name: "any-org",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringLike: { "aws:PrincipalOrgID": ["*", "?*"] } },
+          }),
+        },
+      },
+    ],
+    violations: [/\[open-principal\] Role "any-org"/],
+  },
+  {
+    title: "a condition value that is an object, not a string, does not narrow",
+    resources: [
+      {
+        type: ROLE,
+        name: "odd",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": { id: "o-abc123" } } },
+          }),
+        },
+      },
+    ],
+    violations: [/\[open-principal\] Role "odd"/],
+  },
+  {
+    title: "NotPrincipal with Allow in a bucket policy",
+    resources: [
+      policy(
+        "all-but",
+        doc({
+          Effect: "Allow",
+          NotPrincipal: { AWS: "arn:aws:iam::123456789012:role/retrain-instance" },
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::artifacts/*",
+        }),
+        "aws:s3/bucketPolicy:BucketPolicy",
+      ),
+    ],
+    violations: [
+      /\[not-principal\] BucketPolicy "all-but": statement #0 of policy uses NotPrincipal with Allow, which grants access to any principal except the ones listed/,
+    ],
   },
   {
     title: "trust policy open to any principal",
@@ -296,6 +378,39 @@ export const noWildcardIamExamples: PolicyExample[] = [
     violations: [/statement #0: has neither "Action" nor "NotAction"/],
   },
   {
+    // inlinePolicies: [{}] is the provider's way to remove every inline policy; state reads back "".
+    title: "an empty inline policy block is no document",
+    resources: [
+      {
+        type: ROLE,
+        name: "no-inline",
+        props: { assumeRolePolicy: ssmTrust, inlinePolicies: [{}, { name: "", policy: "" }] },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "managed-policy ARNs that are not strings are skipped, not a crash",
+    resources: [
+      {
+        type: ROLE,
+        name: "odd-arns",
+        props: {
+          assumeRolePolicy: ssmTrust,
+          managedPolicyArns: [null, 42, "arn:aws:iam::aws:policy/AdministratorAccess"],
+        },
+      },
+      {
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "no-arn",
+        props: { role: "r", policyArn: null },
+      },
+    ],
+    violations: [
+      /\[admin-managed-policy\] Role "odd-arns": managedPolicyArns\[2\] attaches the AWS managed policy AdministratorAccess/,
+    ],
+  },
+  {
     title: "a document unknown during preview is not judged",
     resources: [policy("later", UNKNOWN)],
     violations: [],
@@ -373,6 +488,20 @@ export const noWildcardIamExamples: PolicyExample[] = [
       allowlist: [{ action: "KMS:*", justification: "default key policy: account root administers the key" }],
     },
     violations: [],
+  },
+  {
+    title: "an allowlisted action exempts only that action",
+    resources: [policy("mixed", doc({ Effect: "Allow", Action: ["kms:*", "s3:*"], Resource: "*" }))],
+    config: { allowlist: [{ action: "kms:*", justification: "key administration" }] },
+    violations: [/allows Action "s3:\*"/],
+  },
+  {
+    title: "an action allowlist entry does not exempt findings about no action (NotAction, NotResource)",
+    resources: [
+      policy("not", doc({ Effect: "Allow", NotAction: "kms:*", NotResource: "arn:aws:s3:::secret/*" })),
+    ],
+    config: { allowlist: [{ action: "kms:*", justification: "key administration" }] },
+    violations: [/\[not-action\]/, /\[not-resource\]/],
   },
   {
     title: "an allowlisted resource URN exempts only that resource",
