@@ -12,31 +12,10 @@ import {
   renderTerminal,
   runPlan,
 } from "@retrain/plan";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { type CliContext, fail, UsageError } from "../context.js";
+import { collect, instant, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-function parseWeeks(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_WEEKS) {
-    throw new InvalidArgumentError(`--weeks must be a whole number from 1 to ${MAX_WEEKS}.`);
-  }
-  return n;
-}
-
-function parseInstant(value: string): Date {
-  const d = new Date(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) {
-    throw new InvalidArgumentError(
-      "--from must be an ISO 8601 instant with a UTC offset, such as 2026-11-30T00:00:00Z.",
-    );
-  }
-  return d;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface PlanFlags {
   stack: string[];
@@ -70,10 +49,14 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option(
       "--weeks <n>",
       `weeks ahead for clashes, calendar and cost (1-${MAX_WEEKS})`,
-      parseWeeks,
+      wholeNumber("--weeks", 1, MAX_WEEKS),
       DEFAULT_WEEKS,
     )
-    .option("--from <instant>", "start of the horizon, ISO 8601 with offset (default: now)", parseInstant)
+    .option(
+      "--from <instant>",
+      "start of the horizon, ISO 8601 with offset (default: now)",
+      instant("--from"),
+    )
     .option("--json <file>", "also write the plan as JSON (schema in docs/plan.md)")
     .option("--html <file>", "also write a self-contained HTML calendar of the windows with cost")
     .option("--prices <file>", "on-demand price table overlaid on the checked-in one and plan.prices.json")

@@ -1,6 +1,5 @@
 /** `retrain schedule next|explain`: AWS SSM schedule expressions checked, explained and projected. */
 
-import { timezoneSchema } from "@retrain/config/workspace";
 import {
   describe,
   nextRuns,
@@ -8,40 +7,13 @@ import {
   type ScheduleKind,
   tryParseSchedule,
 } from "@retrain/schedule";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
+import { instant, timeZone, wholeNumber } from "../flags.js";
 import { formatLocal } from "../time-format.js";
 
 const KINDS: readonly ScheduleKind[] = ["maintenance-window", "association"];
 const MAX_COUNT = 1000;
-
-/** ISO 8601 date-time with seconds optional and an explicit offset: an instant, never local time. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_COUNT) {
-    throw new InvalidArgumentError(`--count must be a whole number from 1 to ${MAX_COUNT}.`);
-  }
-  return n;
-}
-
-function parseZone(value: string): string {
-  if (!timezoneSchema.safeParse(value).success) {
-    throw new InvalidArgumentError("--tz must be an IANA time zone such as Europe/Berlin or UTC.");
-  }
-  return value;
-}
-
-function parseInstant(value: string): Date {
-  const d = new Date(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(d.getTime())) {
-    throw new InvalidArgumentError(
-      "--from must be an ISO 8601 instant with a UTC offset, such as 2025-03-30T00:00:00Z or 2025-03-30T02:00:00+02:00.",
-    );
-  }
-  return d;
-}
 
 interface ScheduleOptions {
   tz: string;
@@ -59,11 +31,11 @@ function addScheduleOptions(cmd: Command, withCount: boolean): Command {
         "IANA time zone the expression's wall-clock fields are read in (ScheduleTimezone)",
       )
         .default("UTC")
-        .argParser(parseZone),
+        .argParser(timeZone("--tz")),
     )
     .addOption(
       new Option("--from <iso>", "count runs strictly after this instant (default: now)").argParser(
-        parseInstant,
+        instant("--from"),
       ),
     )
     .addOption(
@@ -77,7 +49,9 @@ function addScheduleOptions(cmd: Command, withCount: boolean): Command {
     );
   if (withCount) {
     cmd.addOption(
-      new Option("--count <n>", `how many runs to print (1-${MAX_COUNT})`).default(5).argParser(parseCount),
+      new Option("--count <n>", `how many runs to print (1-${MAX_COUNT})`)
+        .default(5)
+        .argParser(wholeNumber("--count", 1, MAX_COUNT)),
     );
   }
   return cmd;
