@@ -121,7 +121,7 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
       executor: "nx:run-commands",
       cache: true,
       options: {
-        command: `tsx --conditions=@retrain/source packages/cli/src/bin.ts plan --stack ${q(stack.id)} --json .plan/${name}.json`,
+        command: `node packages/cli/dist/bin.js plan --stack ${q(stack.id)} --json .plan/${name}.json`,
         cwd: ".",
       },
       // The plan of a stack is a function of its config folder, its program and the packages the
@@ -139,6 +139,8 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
         "{workspaceRoot}/pnpm-lock.yaml",
       ],
       outputs: [`{workspaceRoot}/.plan/${name}.json`],
+      // The plan runs the compiled CLI and pack: build them (and their dependencies) first.
+      dependsOn: [{ projects: ["@retrain/cli", "retrain-guard"], target: "build" }],
       metadata: {
         description: `Offline plan of ${stack.id} under Pulumi mocks with the policy pack`,
         technologies: ["pulumi"],

@@ -66,7 +66,12 @@ describe("createNodes", () => {
       cache: true,
       outputs: ["{workspaceRoot}/.plan/scheduling-vision.json"],
     });
-    expect(targets.plan?.options.command).toContain("plan --stack scheduling/vision");
+    expect(targets.plan?.options.command).toBe(
+      "node packages/cli/dist/bin.js plan --stack scheduling/vision --json .plan/scheduling-vision.json",
+    );
+    expect(targets.plan?.dependsOn).toEqual([
+      { projects: ["@retrain/cli", "retrain-guard"], target: "build" },
+    ]);
     expect(targets.plan?.inputs).toEqual(
       expect.arrayContaining([
         "{projectRoot}/**/*",

@@ -88,7 +88,7 @@ describe.skipIf(!haveChromium)("HTML calendar in headless chromium", () => {
       els
         .filter((e) => (e.textContent ?? "") !== "")
         .map((e) => {
-          const range = document.createRange();
+          const range = e.ownerDocument.createRange();
           range.selectNodeContents(e);
           const r = range.getBoundingClientRect();
           return { text: e.textContent ?? "", left: r.left, right: r.right };
