@@ -1,5 +1,5 @@
 /** `retrain calendar` for people: runs per pool and day, local and UTC times, clashes inline and listed. */
-import { describeClash, type Style } from "@retrain/plan";
+import { describeClash, type Style } from "@retrain/plan/schedule";
 import type { Calendar, CalendarProblem, CalendarRun } from "./calendar.js";
 import { wallClock } from "./wall-clock.js";
 

@@ -12,7 +12,7 @@ import {
   StackGraphError,
   stackNameFromFile,
 } from "@retrain/config/workspace";
-import { buildScheduleView, type Clash, findClashes, type ScheduleEntry } from "@retrain/plan";
+import { buildScheduleView, type Clash, findClashes, type ScheduleEntry } from "@retrain/plan/schedule";
 import { UsageError } from "./context.js";
 import { isoLocal } from "./wall-clock.js";
 

@@ -28,6 +28,7 @@ import {
 } from "@retrain/testing";
 import { findClashes } from "./clashes.js";
 import { estimateCost } from "./cost.js";
+import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
 import { loadPrices, type PriceTable } from "./prices.js";
@@ -35,8 +36,6 @@ import { buildScheduleView } from "./schedule-view.js";
 import { isoUtc } from "./time.js";
 
 const WEEK_MS = 7 * 86_400_000;
-export const DEFAULT_WEEKS = 4;
-export const MAX_WEEKS = 52;
 
 export interface PlanOptions {
   /** Workspace root (holding stacks/ and policies/). */

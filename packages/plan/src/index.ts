@@ -1,6 +1,7 @@
 export * from "./clashes.js";
 export * from "./cost.js";
 export * from "./engine.js";
+export * from "./horizon.js";
 export * from "./model.js";
 export * from "./policy.js";
 export * from "./prices.js";
