@@ -202,6 +202,22 @@ export const noWildcardIamExamples: PolicyExample[] = [
     ],
   },
   {
+    title: "a trailing ? does not hide a whole resource type",
+    resources: [
+      policy(
+        "dodge",
+        doc({
+          Effect: "Allow",
+          Action: "ec2:StopInstances",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*?",
+        }),
+      ),
+    ],
+    violations: [
+      /every ec2 instance \("arn:aws:ec2:eu-west-1:123456789012:instance\/\*\?"\) with no narrowing Condition/,
+    ],
+  },
+  {
     title: "an IfExists condition does not narrow",
     resources: [
       policy(
