@@ -22,8 +22,6 @@ export interface Statement {
   principal?: Principal;
   notPrincipal?: Principal;
   condition?: Record<string, Record<string, unknown>>;
-  /** Some part of the statement was unknown during preview; only the known parts are judged. */
-  partlyUnknown: boolean;
 }
 
 export type ParsedDocument =
@@ -62,14 +60,13 @@ export function parsePolicyDocument(input: unknown): ParsedDocument {
 function parseStatement(item: unknown, index: number): Statement | undefined | string {
   if (isUnknown(item)) return undefined;
   if (!isRecord(item)) return "is not an object";
-  const flags = { unknown: false };
   const effectRaw = reveal(item.Effect);
   if (isUnknown(effectRaw)) return undefined;
   if (typeof effectRaw !== "string") return 'has no "Effect"';
   const effect =
     effectRaw.toLowerCase() === "allow" ? "Allow" : effectRaw.toLowerCase() === "deny" ? "Deny" : undefined;
   if (!effect) return `has Effect "${effectRaw}" (allowed: Allow, Deny)`;
-  const st: Statement = { index, effect, partlyUnknown: false };
+  const st: Statement = { index, effect };
   const sid = reveal(item.Sid);
   if (typeof sid === "string") st.sid = sid;
   for (const [key, field] of [
@@ -79,7 +76,7 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
     ["NotResource", "notResource"],
   ] as const) {
     if (!(key in item)) continue;
-    const strings = stringList(reveal(item[key]), flags);
+    const strings = stringList(reveal(item[key]));
     if (typeof strings === "string") return `${key} ${strings}`;
     st[field] = strings;
   }
@@ -91,58 +88,46 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
     ["NotPrincipal", "notPrincipal"],
   ] as const) {
     if (!(key in item)) continue;
-    const p = parsePrincipal(reveal(item[key]), flags);
+    const p = parsePrincipal(reveal(item[key]));
     if (p && "error" in p) return `${key} ${p.error}`;
     if (p) st[field] = p.principal;
   }
-  if ("Condition" in item) {
-    const c = reveal(item.Condition);
-    if (isUnknown(c)) flags.unknown = true;
-    else if (!isRecord(c)) return "Condition is not an object";
-    else {
-      const condition: Record<string, Record<string, unknown>> = {};
-      for (const [op, block] of Object.entries(c)) {
-        const b = reveal(block);
-        if (isUnknown(b)) flags.unknown = true;
-        else if (!isRecord(b)) return `Condition operator "${op}" is not an object`;
-        else condition[op] = b;
-      }
-      st.condition = condition;
+  // Values unknown during preview are left out: only the known parts of a statement are judged.
+  const c = "Condition" in item ? reveal(item.Condition) : undefined;
+  if ("Condition" in item && !isUnknown(c)) {
+    if (!isRecord(c)) return "Condition is not an object";
+    const condition: Record<string, Record<string, unknown>> = {};
+    for (const [op, block] of Object.entries(c)) {
+      const b = reveal(block);
+      if (isUnknown(b)) continue;
+      if (!isRecord(b)) return `Condition operator "${op}" is not an object`;
+      condition[op] = b;
     }
+    st.condition = condition;
   }
-  st.partlyUnknown = flags.unknown;
   return st;
 }
 
-/** String or string array; unknown elements are dropped and flagged. */
-function stringList(value: unknown, flags: { unknown: boolean }): string[] | string {
-  if (isUnknown(value)) {
-    flags.unknown = true;
-    return [];
-  }
+/** String or string array; unknown elements (preview) are dropped. */
+function stringList(value: unknown): string[] | string {
+  if (isUnknown(value)) return [];
   const items = Array.isArray(value) ? value : [value];
   const out: string[] = [];
   for (const v of items.map(reveal)) {
-    if (isUnknown(v)) flags.unknown = true;
-    else if (typeof v === "string") out.push(v);
+    if (isUnknown(v)) continue;
+    if (typeof v === "string") out.push(v);
     else return `must be a string or an array of strings, found ${JSON.stringify(v)}`;
   }
   return out;
 }
 
-function parsePrincipal(
-  value: unknown,
-  flags: { unknown: boolean },
-): { principal: Principal } | { error: string } | undefined {
-  if (isUnknown(value)) {
-    flags.unknown = true;
-    return undefined;
-  }
+function parsePrincipal(value: unknown): { principal: Principal } | { error: string } | undefined {
+  if (isUnknown(value)) return undefined;
   if (value === "*") return { principal: "*" };
   if (!isRecord(value)) return { error: 'must be "*" or an object such as {"Service": "ssm.amazonaws.com"}' };
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(value)) {
-    const l = stringList(reveal(v), flags);
+    const l = stringList(reveal(v));
     if (typeof l === "string") return { error: `${k} ${l}` };
     out[k] = l;
   }
