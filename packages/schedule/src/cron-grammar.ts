@@ -138,6 +138,15 @@ export function parseCronBody(
     );
   }
 
+  // AWS's Systems Manager cron reference: "State Manager doesn't currently support specifying months
+  // in cron expressions for associations".
+  if (kind === "association" && month.text !== "*") {
+    fail(
+      "State Manager associations do not support specifying months; use * in the month field (a maintenance window can)",
+      month.position,
+    );
+  }
+
   const schedule: CronSchedule = {
     type: "cron",
     expression,

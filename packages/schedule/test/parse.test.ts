@@ -100,6 +100,8 @@ const invalid: [string, RegExp, ScheduleKind?][] = [
   ["cron(^0,57 * * * ? *)", /fires every 3 minutes/],
   ["cron(^* 4 ? * SUN *)", /fires every 1 minute /],
   ["cron(^0/15 * * * ? *)", /an association may run at most every 30 minutes/, "association"],
+  ["cron(0 2 ? ^JAN SUN *)", /associations do not support specifying months/, "association"],
+  ["cron(0 2 1 ^1-6 ? *)", /associations do not support specifying months/, "association"],
   ["rate(^0 minutes)", /above 0, found 0/],
   ["rate(^ minutes)", /needs a whole number/],
   ["rate(^-5 minutes)", /needs a whole number/],
