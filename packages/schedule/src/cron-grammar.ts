@@ -138,8 +138,8 @@ export function parseCronBody(
     );
   }
 
-  // AWS's Systems Manager cron reference: "State Manager doesn't currently support specifying months
-  // in cron expressions for associations".
+  // AWS's Systems Manager cron and rate reference says State Manager does not support specifying
+  // months in an association's cron expression.
   if (kind === "association" && month.text !== "*") {
     fail(
       "State Manager associations do not support specifying months; use * in the month field (a maintenance window can)",
