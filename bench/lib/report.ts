@@ -78,21 +78,30 @@ function fmt(n: number): string {
   return n.toPrecision(3);
 }
 
-export function targetMet(row: Row): boolean | undefined {
-  if (!row.target) return undefined;
+/** Each target of a row with whether this run met it (a row can have a ratio and a time target). */
+export function targetChecks(row: Row): { label: string; met: boolean }[] {
+  if (!row.target) return [];
   const c = row.comparison;
-  if (row.target.ratioBelow !== undefined && !(c.ratio < row.target.ratioBelow)) return false;
-  if (row.target.secondsBelow !== undefined && !(c.subject.msPerCall / 1000 < row.target.secondsBelow))
-    return false;
-  return true;
+  const checks: { label: string; met: boolean }[] = [];
+  if (row.target.ratioBelow !== undefined)
+    checks.push({ label: `ratio<${row.target.ratioBelow}`, met: c.ratio < row.target.ratioBelow });
+  if (row.target.secondsBelow !== undefined)
+    checks.push({
+      label: `<${row.target.secondsBelow}s`,
+      met: c.subject.msPerCall / 1000 < row.target.secondsBelow,
+    });
+  return checks;
+}
+
+export function targetMet(row: Row): boolean | undefined {
+  const checks = targetChecks(row);
+  return checks.length === 0 ? undefined : checks.every((t) => t.met);
 }
 
 function targetText(row: Row): string {
-  if (!row.target) return "";
-  const parts: string[] = [];
-  if (row.target.ratioBelow !== undefined) parts.push(`ratio<${row.target.ratioBelow}`);
-  if (row.target.secondsBelow !== undefined) parts.push(`<${row.target.secondsBelow}s`);
-  return `${parts.join(", ")} ${targetMet(row) ? "met" : "MISSED"}`;
+  return targetChecks(row)
+    .map((t) => `${t.label} ${t.met ? "met" : "MISSED"}`)
+    .join(", ");
 }
 
 export function printTable(result: SuiteResult): void {
@@ -126,7 +135,7 @@ export function printTable(result: SuiteResult): void {
 export function writeResult(name: string, result: SuiteResult): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.json`);
-  const rows = result.rows.map((r) => ({ ...r, targetMet: targetMet(r) }));
+  const rows = result.rows.map((r) => ({ ...r, targetMet: targetMet(r), targets: targetChecks(r) }));
   writeFileSync(file, `${JSON.stringify({ ...result, rows }, null, 2)}\n`);
   return file;
 }
