@@ -31,19 +31,14 @@ export interface CalendarOptions {
   timezone?: string;
 }
 
-/** One run of a window (or association) in the horizon. */
-export interface CalendarRun {
-  environment: string;
-  pool: string;
-  team: string;
-  /** `scheduling/<team>`. */
-  stackId: string;
-  window: string;
-  mode: ScheduleEntry["mode"];
-  /** False for a disabled window: listed, but it never clashes. */
-  enabled: boolean;
-  /** The window's own ScheduleTimezone. */
-  timezone: string;
+/** Which window a run or row is about: the plan's schedule entry fields the calendar shows. */
+type WindowRef = Pick<
+  ScheduleEntry,
+  "environment" | "pool" | "team" | "stackId" | "window" | "mode" | "enabled" | "timezone"
+>;
+
+/** One run of a window (or association) in the horizon. A disabled window's runs never clash. */
+export interface CalendarRun extends WindowRef {
   /** [start, end) in UTC, `2025-10-19T02:00:00Z`. */
   start: string;
   end: string;
@@ -54,17 +49,7 @@ export interface CalendarRun {
 }
 
 /** A window shown in the calendar, with how many runs it has in the horizon (0: none this time). */
-export interface CalendarWindow {
-  environment: string;
-  pool: string;
-  team: string;
-  stackId: string;
-  window: string;
-  mode: ScheduleEntry["mode"];
-  enabled: boolean;
-  schedule: string;
-  timezone: string;
-  description: string;
+export interface CalendarWindow extends WindowRef, Pick<ScheduleEntry, "schedule" | "description"> {
   runs: number;
 }
 
