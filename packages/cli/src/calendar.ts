@@ -37,6 +37,12 @@ type WindowRef = Pick<
   "environment" | "pool" | "team" | "stackId" | "window" | "mode" | "enabled" | "timezone"
 >;
 
+/** The WindowRef fields of a schedule entry (an explicit copy: the JSON output must not grow with the entry). */
+function windowRef(e: ScheduleEntry): WindowRef {
+  const { environment, pool, team, stackId, window, mode, enabled, timezone } = e;
+  return { environment, pool, team, stackId, window, mode, enabled, timezone };
+}
+
 /** One run of a window (or association) in the horizon. A disabled window's runs never clash. */
 export interface CalendarRun extends WindowRef {
   /** [start, end) in UTC, `2025-10-19T02:00:00Z`. */
@@ -133,14 +139,7 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
     e.occurrences.map((o): CalendarRun => {
       const zone = opts.timezone ?? e.timezone;
       return {
-        environment: e.environment,
-        pool: e.pool,
-        team: e.team,
-        stackId: e.stackId,
-        window: e.window,
-        mode: e.mode,
-        enabled: e.enabled,
-        timezone: e.timezone,
+        ...windowRef(e),
         start: o.start,
         end: o.end,
         local: {
@@ -162,15 +161,8 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
   const windows = entries
     .map(
       (e): CalendarWindow => ({
-        environment: e.environment,
-        pool: e.pool,
-        team: e.team,
-        stackId: e.stackId,
-        window: e.window,
-        mode: e.mode,
-        enabled: e.enabled,
+        ...windowRef(e),
         schedule: e.schedule,
-        timezone: e.timezone,
         description: e.description,
         runs: e.occurrences.length,
       }),
