@@ -52,34 +52,27 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v !== 
 /** Pulumi's auto-name: the logical name plus a random suffix (here: hashed). */
 const autoName = (r: ResourceRequest) => str(r.inputs.name) ?? `${r.name}-${hashHex(r.urn, 7)}`;
 
+/** An IAM entity named by path and name (`<resource>/<path><name>`), with AWS's unique-id prefix. */
+function iamPathEntity(resource: string, uniqueIdPrefix: string): Shape {
+  return (r, c) => {
+    const name = autoName(r);
+    const path = str(r.inputs.path) ?? "/";
+    return {
+      id: name,
+      state: {
+        name,
+        path,
+        arn: c.arn("iam", "", `${resource}${path}${name}`),
+        uniqueId: `${uniqueIdPrefix}${hashHex(r.urn, 17).toUpperCase()}`,
+      },
+    };
+  };
+}
+
 /** Resource types whose id and ARN follow a known AWS pattern. */
 const SHAPES: Record<string, Shape> = {
-  "aws:iam/role:Role": (r, c) => {
-    const name = autoName(r);
-    const path = str(r.inputs.path) ?? "/";
-    return {
-      id: name,
-      state: {
-        name,
-        path,
-        arn: c.arn("iam", "", `role${path}${name}`),
-        uniqueId: `AROA${hashHex(r.urn, 17).toUpperCase()}`,
-      },
-    };
-  },
-  "aws:iam/instanceProfile:InstanceProfile": (r, c) => {
-    const name = autoName(r);
-    const path = str(r.inputs.path) ?? "/";
-    return {
-      id: name,
-      state: {
-        name,
-        path,
-        arn: c.arn("iam", "", `instance-profile${path}${name}`),
-        uniqueId: `AIPA${hashHex(r.urn, 17).toUpperCase()}`,
-      },
-    };
-  },
+  "aws:iam/role:Role": iamPathEntity("role", "AROA"),
+  "aws:iam/instanceProfile:InstanceProfile": iamPathEntity("instance-profile", "AIPA"),
   "aws:iam/policy:Policy": (r, c) => {
     const name = autoName(r);
     const arn = c.arn("iam", "", `policy${str(r.inputs.path) ?? "/"}${name}`);
