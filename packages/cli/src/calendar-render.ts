@@ -1,7 +1,6 @@
 /** `retrain calendar` for people: runs per pool and day, local and UTC times, clashes inline and listed. */
-import { describeClash, type Style } from "@retrain/plan/schedule";
+import { describeClash, type Style, wallClock } from "@retrain/plan/schedule";
 import type { Calendar, CalendarProblem, CalendarRun } from "./calendar.js";
-import { wallClock } from "./wall-clock.js";
 
 const DAY_MS = 86_400_000;
 

@@ -12,9 +12,14 @@ import {
   StackGraphError,
   stackNameFromFile,
 } from "@retrain/config/workspace";
-import { buildScheduleView, type Clash, findClashes, type ScheduleEntry } from "@retrain/plan/schedule";
+import {
+  buildScheduleView,
+  type Clash,
+  findClashes,
+  isoLocal,
+  type ScheduleEntry,
+} from "@retrain/plan/schedule";
 import { UsageError } from "./context.js";
-import { isoLocal } from "./wall-clock.js";
 
 const WEEK_MS = 7 * 86_400_000;
 
