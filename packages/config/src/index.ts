@@ -8,3 +8,4 @@ export * from "./references.js";
 export * from "./schemas.js";
 export * from "./stack-config.js";
 export * from "./tags.js";
+export * from "./tenants.js";

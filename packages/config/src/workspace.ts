@@ -8,3 +8,4 @@ export * from "./load.js";
 export * from "./naming.js";
 export * from "./order.js";
 export * from "./schemas.js";
+export * from "./tenants.js";

@@ -1,0 +1,216 @@
+/**
+ * The tenant registry (`policies/tenants.yaml`, owned by security): each ML team with the environments
+ * and pools it may use. Pulumi-free (yaml + zod) so the pack, the Nx plugin and the CLI load it cheaply.
+ * Every consumer finds it the same way: the nearest `policies/tenants.yaml` at or above a directory.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { z } from "zod";
+import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
+import { SLUG_PATTERN } from "./naming.js";
+
+/** Workspace-relative path of the registry. */
+export const TENANT_REGISTRY_PATH = "policies/tenants.yaml";
+
+const slug = (what: string, max: number) =>
+  z
+    .string()
+    .min(2, `${what} must be 2-${max} characters`)
+    .max(max, `${what} must be 2-${max} characters`)
+    .regex(SLUG_PATTERN, `${what} must be lowercase letters, digits and '-', starting with a letter`);
+
+export const tenantGrantSchema = z.strictObject({
+  /** An environment (iam/fleet stack name) the team may schedule in. */
+  environment: slug("environment", 16),
+  /** Pools of that environment's fleet the team's windows may target. */
+  pools: z.array(slug("pool name", 24)).min(1, "a grant names at least one pool"),
+});
+export type TenantGrant = z.infer<typeof tenantGrantSchema>;
+
+export const tenantSchema = z.strictObject({
+  grants: z
+    .array(tenantGrantSchema)
+    .min(1, "a team needs at least one grant")
+    .superRefine((grants, ctx) => {
+      const seen = new Set<string>();
+      grants.forEach((g, i) => {
+        if (seen.has(g.environment))
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "environment"],
+            message: `environment "${g.environment}" is granted twice; list its pools in one grant`,
+          });
+        seen.add(g.environment);
+      });
+    }),
+  /**
+   * Domains a team's alert e-mail addresses may belong to (`scheduling:notify`); none listed: the team
+   * may not send alerts by e-mail.
+   */
+  alertEmailDomains: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a domain such as example.com"))
+    .default([]),
+});
+export type Tenant = z.infer<typeof tenantSchema>;
+
+export const tenantRegistrySchema = z.strictObject({
+  teams: z.record(slug("team", 24), tenantSchema),
+});
+export type TenantRegistry = z.infer<typeof tenantRegistrySchema>;
+
+/** The registry and the file it came from. */
+export interface LoadedTenantRegistry {
+  /** Absolute path of the registry file. */
+  file: string;
+  registry: TenantRegistry;
+}
+
+/** The nearest `policies/tenants.yaml` at or above `dir`; undefined when there is none. */
+export function findTenantRegistry(dir: string): string | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    const candidate = path.join(current, TENANT_REGISTRY_PATH);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Line and column of the YAML node at a zod path (`teams`, team, `grants`, i, ...). */
+function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, at: readonly PropertyKey[]) {
+  let node: unknown = doc.contents;
+  let found: Node | null | undefined = doc.contents;
+  for (const seg of at) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (!pair) break;
+      found = isScalar(pair.key) ? pair.key : (pair.value as Node | null);
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (!item) break;
+      found = item as Node;
+      node = item;
+    } else break;
+  }
+  const offset = found?.range?.[0];
+  if (offset === undefined) return {};
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+const cache = new Map<string, { text: string; registry: TenantRegistry }>();
+
+/**
+ * Reads and validates a registry file; throws a {@link ConfigError} naming the file, each key
+ * (`teams.vision.grants[0].pools`) and its line. Parsed registries are remembered by content.
+ */
+export function loadTenantRegistry(file: string, displayName = file): LoadedTenantRegistry {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (e) {
+    throw new ConfigError(displayName, [
+      { key: "", message: `cannot read the tenant registry: ${(e as Error).message}` },
+    ]);
+  }
+  const hit = cache.get(absolute);
+  if (hit && hit.text === text) return { file: absolute, registry: hit.registry };
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      displayName,
+      doc.errors.map((e) => ({
+        key: "",
+        message: `YAML syntax error: ${e.message.split("\n")[0] ?? ""}`,
+        ...lines.linePos(e.pos[0]),
+      })),
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    throw new ConfigError(displayName, [{ key: "", message: `YAML error: ${(e as Error).message}` }]);
+  }
+  const parsed = tenantRegistrySchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    const problems = problemsFromZod("", parsed.error, value, tenantRegistrySchema).map((p, i) => ({
+      ...p,
+      // problemsFromZod writes Pulumi-style `ns:key`; a registry key has no namespace.
+      key: p.key.replace(/^:/, ""),
+      ...locate(doc, lines, parsed.error.issues[i]?.path ?? []),
+    }));
+    throw new ConfigError(displayName, problems);
+  }
+  cache.set(absolute, { text, registry: parsed.data });
+  return { file: absolute, registry: parsed.data };
+}
+
+/** What a team is granted, in words: `prod (pools a10g, l4), dev (pool a10g)` or `nothing`. */
+export function describeGrants(tenant: Tenant | undefined): string {
+  if (!tenant) return "nothing (the team is not in the tenant registry)";
+  return tenant.grants
+    .map((g) => `${g.environment} (pool${g.pools.length > 1 ? "s" : ""} ${g.pools.join(", ")})`)
+    .join(", ");
+}
+
+/** What a team's stack asks for: its environment and, per window, the pool and the key naming it. */
+export interface TenancyRequest {
+  team: string;
+  environment: string;
+  pools: { pool: string; key: string }[];
+}
+
+/**
+ * The problems of a team's request against the registry: an unregistered team, an environment or a
+ * pool not granted. Each message names the team and what it is granted. Keys are Pulumi config keys
+ * (`scheduling:environment`, `scheduling:windows[0].pool`); `registryFile` is named in the message.
+ */
+export function checkTenancy(
+  registry: TenantRegistry,
+  request: TenancyRequest,
+  registryFile = TENANT_REGISTRY_PATH,
+): ConfigProblem[] {
+  const tenant = Object.hasOwn(registry.teams, request.team) ? registry.teams[request.team] : undefined;
+  if (!tenant) {
+    return [
+      {
+        key: "scheduling:team",
+        message: `team "${request.team}" is not registered in ${registryFile}; security adds a team there (pnpm retrain team add) before it can schedule`,
+      },
+    ];
+  }
+  const grant = tenant.grants.find((g) => g.environment === request.environment);
+  if (!grant) {
+    return [
+      {
+        key: "scheduling:environment",
+        message: `team "${request.team}" may not use environment "${request.environment}"; it is granted ${describeGrants(tenant)} in ${registryFile}`,
+      },
+    ];
+  }
+  return request.pools
+    .filter((p) => !grant.pools.includes(p.pool))
+    .map((p) => ({
+      key: p.key,
+      message: `team "${request.team}" may not use pool "${p.pool}" of ${request.environment}; it is granted ${describeGrants(tenant)} in ${registryFile}`,
+    }));
+}
+
+/** The teams granted `environment`, sorted by name, with their pools there. */
+export function teamsGranted(
+  registry: TenantRegistry,
+  environment: string,
+): { team: string; pools: string[] }[] {
+  return Object.entries(registry.teams)
+    .flatMap(([team, t]) => {
+      const g = t.grants.find((x) => x.environment === environment);
+      return g ? [{ team, pools: g.pools }] : [];
+    })
+    .sort((a, b) => a.team.localeCompare(b.team));
+}
