@@ -2,6 +2,7 @@ export * from "./discovery.js";
 export * from "./errors.js";
 export * from "./load.js";
 export * from "./naming.js";
+export * from "./notify.js";
 export * from "./order.js";
 export * from "./outputs.js";
 export * from "./references.js";

@@ -222,26 +222,86 @@ export const windowSchema = z
   });
 export type WindowConfig = z.infer<typeof windowSchema>;
 
-export const schedulingConfigSchema = z.strictObject({
-  /** The ML team owning this stack; also its Pulumi stack name. */
-  team: slug("team", 24),
-  /** Environment (iam/fleet stack name) the team's windows run in. */
-  environment: environmentSchema,
-  /** StackReferences; defaults `organization/retrain-iam/<environment>` and `organization/retrain-fleet/<environment>`. */
-  iamStack: stackRefSchema.optional(),
-  fleetStack: stackRefSchema.optional(),
-  windows: z
-    .array(windowSchema)
-    .min(1, "a team needs at least one window")
-    .superRefine((windows, ctx) => {
-      const seen = new Set<string>();
-      windows.forEach((w, i) => {
-        if (seen.has(w.name))
-          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate window "${w.name}"` });
-        seen.add(w.name);
+/**
+ * An SNS topic ARN in the commercial, China or GovCloud partition. Whether it is in the stack's own
+ * account and region is checked by the program (`checkTopicScope`), which knows both.
+ */
+export const SNS_TOPIC_ARN =
+  /^arn:aws(-cn|-us-gov)?:sns:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
+
+/**
+ * Where a team's alerts (failed, timed-out, cancelled and missed runs) go, besides the topic the stack
+ * creates for the team. E-mail domains are governed by the tenant registry's `alertEmailDomains`.
+ */
+export const notifySchema = z
+  .strictObject({
+    /** Addresses subscribed to the team's alert topic (SNS e-mail: each must confirm once). */
+    emails: z
+      .array(z.email("must be an e-mail address such as ml-oncall@example.com").max(254))
+      .max(10, "at most 10 addresses; use a mailing list")
+      .default([]),
+    /**
+     * An SNS topic the team owns, in this stack's account and region, named `<team>-...`; alerts are
+     * published to it too. Its topic policy must allow this stack's rules and alarms (docs/operations.md).
+     */
+    topicArn: z
+      .string()
+      .regex(
+        SNS_TOPIC_ARN,
+        "must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:vision-oncall",
+      )
+      .optional(),
+  })
+  .superRefine((n, ctx) => {
+    if (n.emails.length === 0 && n.topicArn === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "name at least one of emails or topicArn (or remove notify)",
       });
-    }),
-});
+    const seen = new Set<string>();
+    n.emails.forEach((e, i) => {
+      const k = e.toLowerCase();
+      if (seen.has(k))
+        ctx.addIssue({ code: "custom", path: ["emails", i], message: `duplicate address "${e}"` });
+      seen.add(k);
+    });
+  });
+export type NotifyConfig = z.infer<typeof notifySchema>;
+
+export const schedulingConfigSchema = z
+  .strictObject({
+    /** The ML team owning this stack; also its Pulumi stack name. */
+    team: slug("team", 24),
+    /** Environment (iam/fleet stack name) the team's windows run in. */
+    environment: environmentSchema,
+    /** StackReferences; defaults `organization/retrain-iam/<environment>` and `organization/retrain-fleet/<environment>`. */
+    iamStack: stackRefSchema.optional(),
+    fleetStack: stackRefSchema.optional(),
+    windows: z
+      .array(windowSchema)
+      .min(1, "a team needs at least one window")
+      .superRefine((windows, ctx) => {
+        const seen = new Set<string>();
+        windows.forEach((w, i) => {
+          if (seen.has(w.name))
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate window "${w.name}"` });
+          seen.add(w.name);
+        });
+      }),
+    /** Alert destinations of the team (docs/operations.md). */
+    notify: notifySchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    // A topic outside the team's own names could be another team's or the platform's pager.
+    const topic = c.notify?.topicArn && SNS_TOPIC_ARN.exec(c.notify.topicArn)?.[5];
+    if (topic && !topic.startsWith(`${c.team}-`))
+      ctx.addIssue({
+        code: "custom",
+        path: ["notify", "topicArn"],
+        message: `topic "${topic}" is not the team's: a team's own topic is named "${c.team}-..."`,
+      });
+  });
 export type SchedulingConfig = z.infer<typeof schedulingConfigSchema>;
 
 /** Each stack kind's config namespace and schema. */

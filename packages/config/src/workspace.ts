@@ -6,6 +6,7 @@ export * from "./discovery.js";
 export * from "./errors.js";
 export * from "./load.js";
 export * from "./naming.js";
+export * from "./notify.js";
 export * from "./order.js";
 export * from "./schemas.js";
 export * from "./tenants.js";

@@ -1,0 +1,52 @@
+/**
+ * Who may receive a team's alerts. The schema checks the shape of `scheduling:notify`; these checks
+ * need what the schema cannot see: the tenant registry (which e-mail domains security allows a team)
+ * and the stack's own account and region (a topic elsewhere is not the team's to publish to).
+ */
+import type { ConfigProblem } from "./errors.js";
+import { type NotifyConfig, SNS_TOPIC_ARN } from "./schemas.js";
+import { TENANT_REGISTRY_PATH, type TenantRegistry } from "./tenants.js";
+
+/** Problems of a team's e-mail addresses against its `alertEmailDomains` in the registry. */
+export function checkAlertEmails(
+  registry: TenantRegistry,
+  team: string,
+  notify: NotifyConfig | undefined,
+  registryFile = TENANT_REGISTRY_PATH,
+): ConfigProblem[] {
+  if (!notify || notify.emails.length === 0) return [];
+  const tenant = Object.hasOwn(registry.teams, team) ? registry.teams[team] : undefined;
+  const domains = tenant?.alertEmailDomains ?? [];
+  const allowed = (email: string) => {
+    const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+    return domains.includes(domain);
+  };
+  return notify.emails.flatMap((email, i) =>
+    allowed(email)
+      ? []
+      : [
+          {
+            key: `scheduling:notify.emails[${i}]`,
+            message:
+              domains.length === 0
+                ? `team "${team}" may not send alerts by e-mail: ${registryFile} lists no alertEmailDomains for it`
+                : `"${email}" is not in a domain team "${team}" may alert (${domains.join(", ")} in ${registryFile})`,
+          },
+        ],
+  );
+}
+
+/** Why a topic ARN is outside the stack's account and region; undefined when it is inside. */
+export function checkTopicScope(
+  topicArn: string,
+  scope: { accountId: string; region: string },
+): string | undefined {
+  const m = SNS_TOPIC_ARN.exec(topicArn);
+  if (!m) return `"${topicArn}" is not an SNS topic ARN`;
+  const [, , region, , account] = m;
+  if (account !== scope.accountId)
+    return `topic ${topicArn} is in account ${account}, not this stack's account ${scope.accountId}`;
+  if (region !== scope.region)
+    return `topic ${topicArn} is in region ${region}, not this stack's region ${scope.region} (EventBridge targets a topic of the rule's own region)`;
+  return undefined;
+}
