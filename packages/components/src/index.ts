@@ -12,6 +12,7 @@ export {
 } from "./iam/maintenance-window-service-role.js";
 export { TrainingArtifacts, type TrainingArtifactsArgs } from "./iam/training-artifacts.js";
 export { TrainingInstanceRole, type TrainingInstanceRoleArgs } from "./iam/training-instance-role.js";
+export { type MissedRunPlan, planMissedRunAlarm } from "./scheduling/missed-run.js";
 export {
   RetrainingAssociation,
   type RetrainingAssociationArgs,
@@ -21,6 +22,12 @@ export {
   type RetrainingWindowArgs,
   TASK_PRIORITIES,
 } from "./scheduling/retraining-window.js";
+export {
+  type AlertedWindow,
+  type AlertsOutput,
+  TeamAlerts,
+  type TeamAlertsArgs,
+} from "./scheduling/team-alerts.js";
 export {
   DOCUMENT_EXIT_CODES,
   documentParameterList,

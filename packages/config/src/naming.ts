@@ -24,6 +24,11 @@ export const AWS_NAME_LIMITS = {
   launchTemplate: 128,
   logGroup: 512,
   s3Bucket: 63,
+  eventRule: 64,
+  snsTopic: 256,
+  kmsAlias: 256,
+  metricAlarm: 255,
+  logResourcePolicy: 255,
 } as const;
 
 export type AwsNameKind = keyof typeof AWS_NAME_LIMITS;

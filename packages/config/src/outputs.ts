@@ -39,7 +39,26 @@ export const windowOutputSchema = z.object({
 });
 export type WindowOutput = z.infer<typeof windowOutputSchema>;
 
-export const schedulingOutputsSchema = z.object({ windows: z.array(windowOutputSchema) });
+/** Where a team's alerts go and how its missed runs are watched (docs/operations.md). */
+export const alertsOutputSchema = z.object({
+  topicArn: z.string(),
+  /** `sns:<arn>` or `email:<address> (pending until confirmed)`. */
+  destinations: z.array(z.string()),
+  missedRunAlarms: z.array(
+    z.object({
+      window: z.string(),
+      kind: z.enum(["single", "composite", "none"]),
+      periodHours: z.number().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+export type AlertsOutputContract = z.infer<typeof alertsOutputSchema>;
+
+export const schedulingOutputsSchema = z.object({
+  windows: z.array(windowOutputSchema),
+  alerts: alertsOutputSchema,
+});
 export type SchedulingOutputs = z.infer<typeof schedulingOutputsSchema>;
 
 export const OUTPUT_SCHEMAS = {

@@ -167,6 +167,31 @@ const SHAPES: Record<string, Shape> = {
       },
     };
   },
+  "aws:sns/topic:Topic": (r, c) => {
+    const name = autoName(r);
+    const arn = c.arn("sns", c.region, name);
+    return { id: arn, state: { name, arn, owner: c.accountId } };
+  },
+  "aws:sns/topicSubscription:TopicSubscription": (r, c) => ({
+    id: `${str(r.inputs.topic) ?? c.arn("sns", c.region, "topic")}:${hashUuid(r.urn)}`,
+    state: { arn: `${str(r.inputs.topic) ?? ""}:${hashUuid(r.urn)}`, pendingConfirmation: true },
+  }),
+  "aws:cloudwatch/eventRule:EventRule": (r, c) => {
+    const name = autoName(r);
+    return { id: name, state: { name, arn: c.arn("events", c.region, `rule/${name}`) } };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (r, c) => {
+    const name = autoName(r);
+    return { id: name, state: { name, arn: c.arn("cloudwatch", c.region, `alarm:${name}`) } };
+  },
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (r, c) => {
+    const name = str(r.inputs.alarmName) ?? autoName(r);
+    return { id: name, state: { alarmName: name, arn: c.arn("cloudwatch", c.region, `alarm:${name}`) } };
+  },
+  "aws:kms/key:Key": (r, c) => {
+    const id = hashUuid(r.urn);
+    return { id, state: { keyId: id, arn: c.arn("kms", c.region, `key/${id}`) } };
+  },
   "aws:ssm/association:Association": (r, c) => {
     const id = hashUuid(r.urn);
     return { id, state: { associationId: id, arn: c.arn("ssm", c.region, `association/${id}`) } };

@@ -5,16 +5,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  type AlertedWindow,
+  type AlertsOutput,
   fleetNameOf,
   RetrainingAssociation,
   RetrainingWindow,
+  TeamAlerts,
   TrainingCommandDocument,
 } from "@retrain/components";
 import {
+  ConfigError,
+  checkAlertEmails,
   defaultStackRef,
   defaultTags,
+  findTenantRegistry,
   fleetOutputs,
   iamOutputs,
+  loadTenantRegistry,
   readStackConfig,
   resourceName,
   type WindowOutput,
@@ -23,6 +30,8 @@ import { nextRuns } from "@retrain/schedule";
 
 export interface SchedulingStackOutputs {
   windows: pulumi.Output<WindowOutput[]>;
+  /** The team's alert topic, destinations and missed-run alarms (docs/operations.md). */
+  alerts: pulumi.Output<AlertsOutput>;
 }
 
 /** How many upcoming runs each window reports. */
@@ -44,6 +53,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
   });
 
   const now = new Date();
+  const alerted: AlertedWindow[] = [];
   const windows = config.windows.map((w, i) => {
     const poolTag = fleet.pools.apply((pools) => {
       const pool = pools.find((p) => p.name === w.pool);
@@ -74,6 +84,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
         fleetTagValue: fleetName,
         artifactBucket: iam.artifactBucket,
       });
+      alerted.push({ window: w, id: association.associationId });
       return pulumi.output({
         name: w.name,
         id: association.associationId,
@@ -93,8 +104,25 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
       artifactBucket: iam.artifactBucket,
       tags,
     });
+    alerted.push({ window: w, id: window.windowId });
     return pulumi.output({ name: w.name, id: window.windowId, schedule: w.schedule, nextRuns: runs });
   });
 
-  return { windows: pulumi.all(windows) };
+  const registry = findTenantRegistry(process.cwd());
+  if (registry && config.notify) {
+    const problems = checkAlertEmails(loadTenantRegistry(registry).registry, team, config.notify, registry);
+    if (problems.length > 0) throw new ConfigError(`scheduling/${stack}`, problems);
+  }
+  const alerts = new TeamAlerts("alerts", {
+    team,
+    environment,
+    windows: alerted,
+    documentName: document.documentName,
+    logGroupName: iam.logGroupName,
+    artifactBucket: iam.artifactBucket,
+    ...(config.notify ? { notify: config.notify } : {}),
+    tags,
+  });
+
+  return { windows: pulumi.all(windows), alerts: alerts.alerts };
 }

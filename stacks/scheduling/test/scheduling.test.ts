@@ -72,7 +72,7 @@ describe("scheduling stack", () => {
     const result = await runTeam(team);
     expect(result.errors).toEqual([]);
     const outputs = schedulingOutputsSchema.parse(result.outputs);
-    expect(Object.keys(result.outputs)).toEqual(["windows"]);
+    expect(Object.keys(result.outputs)).toEqual(["windows", "alerts"]);
     const config = load("scheduling", "teams", team).config as {
       windows: { name: string; schedule: string }[];
     };

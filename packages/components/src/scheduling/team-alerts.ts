@@ -1,0 +1,413 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { checkTopicScope, type NotifyConfig, resourceName, type WindowConfig } from "@retrain/config";
+import { awsContext } from "../aws-context.js";
+import {
+  associationFailureMessage,
+  associationFailurePattern,
+  commandFailureMessage,
+  commandFailurePattern,
+  runLogPattern,
+  startedFilter,
+  succeededFilter,
+  windowFailureMessage,
+  windowFailurePattern,
+} from "./alert-messages.js";
+import { type MissedRunPlan, planMissedRunAlarm } from "./missed-run.js";
+
+export interface AlertedWindow {
+  /** The window as validated from the team's config (maintenance window or association). */
+  window: WindowConfig;
+  /** Maintenance window id, or association id in association mode. */
+  id: pulumi.Input<string>;
+}
+
+export interface TeamAlertsArgs {
+  team: string;
+  environment: string;
+  windows: AlertedWindow[];
+  /** The team's Command document: its failed invocations carry the instance and the output. */
+  documentName: pulumi.Input<string>;
+  /** Training log group (IAM stack) and artifact bucket, named in the messages. */
+  logGroupName: pulumi.Input<string>;
+  artifactBucket: pulumi.Input<string>;
+  notify?: NotifyConfig;
+  /** Days the team's run log (every state change of its runs) is kept. */
+  runLogRetentionDays?: number;
+  tags?: Record<string, string>;
+}
+
+/** Where a team's alerts go, as the stack exports it and the plan lists it. */
+export interface AlertsOutput {
+  topicArn: string;
+  destinations: string[];
+  missedRunAlarms: { window: string; kind: MissedRunPlan["kind"]; periodHours?: number; reason?: string }[];
+}
+
+/** The actions a CloudWatch alarm or EventBridge needs from the topic's key, and the admin of the key. */
+const KEY_ADMIN_ACTIONS = [
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:PutKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:EnableKeyRotation",
+  "kms:ListResourceTags",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateKeyDescription",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+];
+const KEY_USE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
+
+/**
+ * A team's alerting: an encrypted SNS topic (with the team's e-mail subscriptions), EventBridge rules
+ * that publish every failed, timed-out or cancelled run of its windows, tasks, instances and
+ * associations to it with a message naming team, window, status, instance and where the output is,
+ * and per window a CloudWatch alarm that goes off when a run that was due did not succeed
+ * ({@link planMissedRunAlarm}).
+ *
+ * Encryption: EventBridge cannot publish to a topic encrypted with the AWS managed key alias/aws/sns
+ * (its key policy cannot grant events.amazonaws.com): SNS requires a customer managed key whose policy
+ * allows the publishing service kms:GenerateDataKey and kms:Decrypt, and does not support
+ * aws:SourceArn/aws:SourceAccount conditions there for EventBridge
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-troubleshooting.html#eb-no-messages-published-sns).
+ * CloudWatch alarms (cloudwatch.amazonaws.com) do support them and get them.
+ */
+export class TeamAlerts extends pulumi.ComponentResource {
+  readonly topicArn: pulumi.Output<string>;
+  readonly ruleArns: pulumi.Output<string[]>;
+  readonly alerts: pulumi.Output<AlertsOutput>;
+
+  constructor(name: string, args: TeamAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("retrain:scheduling:TeamAlerts", name, {}, opts);
+    const child = { parent: this };
+    const { team, environment } = args;
+    const ctx = awsContext(this);
+    const prefix = resourceName("metricAlarm", environment, team);
+    const accountRoot = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root`;
+    const alarmArns = pulumi.interpolate`arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${prefix}-*`;
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the alert topic of team ${team} (${environment})`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AccountAdministersTheKey",
+              Effect: "Allow",
+              Principal: { AWS: accountRoot },
+              Action: KEY_ADMIN_ACTIONS,
+              Resource: "*",
+            },
+            {
+              // No aws:SourceArn/aws:SourceAccount: SNS does not support them for EventBridge (see above).
+              Sid: "EventBridgePublishesToTheTopic",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: KEY_USE_ACTIONS,
+              Resource: "*",
+            },
+            {
+              Sid: "TeamAlarmsPublishToTheTopic",
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: KEY_USE_ACTIONS,
+              Resource: "*",
+              Condition: {
+                StringEquals: { "aws:SourceAccount": ctx.accountId },
+                ArnLike: { "aws:SourceArn": alarmArns },
+              },
+            },
+          ],
+        }),
+        tags: args.tags,
+      },
+      child,
+    );
+
+    const topic = new aws.sns.Topic(
+      `${name}-topic`,
+      {
+        name: resourceName("snsTopic", environment, team, "alerts"),
+        displayName: `retrain ${team}`,
+        kmsMasterKeyId: key.arn,
+        tags: args.tags,
+      },
+      child,
+    );
+
+    // The team's own topic: only in this account and region (checked here, where both are known).
+    const teamTopic = args.notify?.topicArn;
+    const teamTopicArn = teamTopic
+      ? pulumi.all([ctx.accountId, ctx.region]).apply(([accountId, region]) => {
+          const problem = checkTopicScope(teamTopic, { accountId, region });
+          if (problem) throw new Error(`scheduling:notify.topicArn: ${problem}`);
+          return teamTopic;
+        })
+      : undefined;
+    const destinations = [topic.arn, ...(teamTopicArn ? [teamTopicArn] : [])];
+
+    for (const [i, email] of (args.notify?.emails ?? []).entries()) {
+      // SNS e-mail subscriptions stay "pending confirmation" until the address clicks the link.
+      new aws.sns.TopicSubscription(
+        `${name}-email-${i}`,
+        { topic: topic.arn, protocol: "email", endpoint: email },
+        child,
+      );
+    }
+
+    const region = ctx.region;
+    const rules: aws.cloudwatch.EventRule[] = [];
+    const alertRule = (
+      id: string,
+      description: string,
+      pattern: unknown,
+      message: pulumi.Input<{ inputPaths: Record<string, string>; inputTemplate: string }>,
+    ) => {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${id}`,
+        {
+          name: resourceName("eventRule", environment, team, id),
+          description: description.slice(0, 512),
+          eventPattern: pulumi.jsonStringify(pattern),
+          tags: args.tags,
+        },
+        child,
+      );
+      rules.push(rule);
+      destinations.forEach((arn, t) => {
+        new aws.cloudwatch.EventTarget(
+          `${name}-${id}-to-${t === 0 ? "topic" : "team-topic"}`,
+          { rule: rule.name, arn, inputTransformer: message },
+          child,
+        );
+      });
+      return rule;
+    };
+
+    const windows = args.windows.filter((w) => w.window.mode === "maintenance-window");
+    const associations = args.windows.filter((w) => w.window.mode === "association");
+    for (const w of windows) {
+      alertRule(
+        `${w.window.name}-failed`,
+        `Failed, timed-out or cancelled runs of window ${team}/${w.window.name}`,
+        pulumi.output(w.id).apply(windowFailurePattern),
+        region.apply((r) => windowFailureMessage({ team, window: w.window.name, region: r })),
+      );
+    }
+    alertRule(
+      "command-failed",
+      `The training document of team ${team} failed, timed out or was cancelled on an instance`,
+      pulumi.output(args.documentName).apply(commandFailurePattern),
+      pulumi
+        .all([region, args.logGroupName, args.artifactBucket])
+        .apply(([r, logGroupName, artifactBucket]) =>
+          commandFailureMessage({ team, region: r, logGroupName, artifactBucket }),
+        ),
+    );
+    if (associations.length > 0) {
+      alertRule(
+        "associations-failed",
+        `Failed runs of the associations of team ${team}`,
+        pulumi.all(associations.map((a) => a.id)).apply(associationFailurePattern),
+        region.apply((r) => associationFailureMessage({ team, region: r })),
+      );
+    }
+
+    // The run log: every state change of the team's runs; the missed-run metrics count in it.
+    const runLog = new aws.cloudwatch.LogGroup(
+      `${name}-runs`,
+      {
+        // EventBridge log targets conventionally live under /aws/events/.
+        name: `/aws/events/${resourceName("logGroup", environment, team, "runs")}`,
+        retentionInDays: args.runLogRetentionDays ?? 90,
+        tags: args.tags,
+      },
+      child,
+    );
+    const patterns = pulumi
+      .all([pulumi.all(windows.map((w) => w.id)), pulumi.all(associations.map((a) => a.id))])
+      .apply(([windowIds, associationIds]) => runLogPattern({ windowIds, associationIds }));
+    for (const [kind, present] of [
+      ["windows", windows.length > 0],
+      ["associations", associations.length > 0],
+    ] as const) {
+      if (!present) continue;
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${kind}-log`,
+        {
+          name: resourceName("eventRule", environment, team, `${kind}-log`),
+          description: `Every state change of the ${kind} of team ${team}, into its run log`,
+          eventPattern: patterns.apply((p) => JSON.stringify(p[kind][0])),
+          tags: args.tags,
+        },
+        child,
+      );
+      new aws.cloudwatch.EventTarget(`${name}-${kind}-log`, { rule: rule.name, arn: runLog.arn }, child);
+    }
+    // EventBridge writes to CloudWatch Logs only through the log group's resource policy
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions).
+    // Quota: 10 such policies per account and region, shared by every team stack (docs/operations.md).
+    // Like the policy the EventBridge console creates, no condition: Logs is not a cross-account
+    // EventBridge target, and the statement names only this team's run log.
+    new aws.cloudwatch.LogResourcePolicy(
+      `${name}-runs`,
+      {
+        policyName: resourceName("logResourcePolicy", environment, team, "runs"),
+        policyDocument: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "TeamRunEventsIntoTheRunLog",
+              Effect: "Allow",
+              Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: pulumi.interpolate`${runLog.arn}:*`,
+            },
+          ],
+        }),
+      },
+      child,
+    );
+
+    // Missed runs.
+    const now = new Date();
+    const alarmActions = destinations;
+    const namespace = `Retrain/${environment}`;
+    const missed: AlertsOutput["missedRunAlarms"] = [];
+    for (const w of args.windows) {
+      const plan = planMissedRunAlarm(w.window, now);
+      const wn = w.window.name;
+      if (plan.kind === "none") {
+        missed.push({ window: wn, kind: "none", reason: plan.reason });
+        continue;
+      }
+      missed.push({ window: wn, kind: plan.kind, periodHours: plan.periodSeconds / 3600 });
+      const metric = (what: string, pattern: pulumi.Input<string>) => {
+        const metricName = `${team}/${wn}/${what}`;
+        new aws.cloudwatch.LogMetricFilter(
+          `${name}-${wn}-${what}`,
+          {
+            name: `${team}-${wn}-${what}`,
+            logGroupName: runLog.name,
+            pattern,
+            metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" },
+          },
+          child,
+        );
+        return metricName;
+      };
+      const succeeded = metric(
+        "succeeded",
+        pulumi.output(w.id).apply((id) => succeededFilter(w.window.mode, id)),
+      );
+      const alarm = (id: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "namespace">) =>
+        new aws.cloudwatch.MetricAlarm(
+          `${name}-${wn}-${id}`,
+          { name: `${prefix}-${wn}-${id}`, namespace, tags: args.tags, ...a },
+          child,
+        );
+      const noSuccess = {
+        metricName: succeeded,
+        statistic: "Sum",
+        period: plan.periodSeconds,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        // No success in the period is a missing data point: the run did not happen.
+        treatMissingData: "breaching",
+      };
+      if (plan.kind === "single") {
+        alarm("missed", {
+          ...noSuccess,
+          alarmDescription: `No successful run of ${team}/${wn} in ${plan.periodSeconds / 3600} h (longest gap between runs + the run + 1 h)`,
+          alarmActions,
+        });
+        continue;
+      }
+      const started = metric(
+        "started",
+        pulumi.output(w.id).apply((id) => startedFilter(id)),
+      );
+      const none = alarm("no-success-7d", {
+        ...noSuccess,
+        alarmDescription: `No successful run of ${team}/${wn} in 7 days (part of ${prefix}-${wn}-missed)`,
+      });
+      const open = alarm("started-recently", {
+        metricName: started,
+        statistic: "Sum",
+        period: plan.startedPeriodSeconds,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmDescription: `Window ${team}/${wn} started in the last ${plan.startedPeriodSeconds / 3600} h (part of ${prefix}-${wn}-missed)`,
+      });
+      new aws.cloudwatch.CompositeAlarm(
+        `${name}-${wn}-missed`,
+        {
+          alarmName: `${prefix}-${wn}-missed`,
+          alarmDescription: `Window ${team}/${wn} was due and no run succeeded (weekly: 7-day look-back, not while the window is running)`,
+          alarmRule: pulumi.interpolate`ALARM("${none.name}") AND NOT ALARM("${open.name}")`,
+          alarmActions,
+          tags: args.tags,
+        },
+        child,
+      );
+    }
+
+    // Only this stack's rules and alarms may publish (aws:SourceArn).
+    new aws.sns.TopicPolicy(
+      `${name}-topic`,
+      {
+        arn: topic.arn,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "TeamAlertRulesPublish",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: topic.arn,
+              Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+            },
+            {
+              Sid: "TeamMissedRunAlarmsPublish",
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: topic.arn,
+              Condition: {
+                StringEquals: { "aws:SourceAccount": ctx.accountId },
+                ArnLike: { "aws:SourceArn": alarmArns },
+              },
+            },
+          ],
+        }),
+      },
+      child,
+    );
+
+    this.topicArn = topic.arn;
+    this.ruleArns = pulumi.all(rules.map((r) => r.arn));
+    this.alerts = pulumi.all([topic.arn, teamTopicArn ?? pulumi.output(undefined)]).apply(([t, own]) => ({
+      topicArn: t,
+      destinations: [
+        `sns:${t}`,
+        ...(args.notify?.emails ?? []).map((e) => `email:${e} (pending until confirmed)`),
+        ...(own ? [`sns:${own}`] : []),
+      ],
+      missedRunAlarms: missed,
+    }));
+    this.registerOutputs({ topicArn: this.topicArn, ruleArns: this.ruleArns, alerts: this.alerts });
+  }
+}
