@@ -1,0 +1,243 @@
+/**
+ * What a team receives: its encrypted topic, the rules that publish failures to it, the run log and
+ * the missed-run alarms, from the example configs run under mocks.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadStackConfig, schedulingOutputsSchema } from "@retrain/config";
+import { resourcesOfType, runStackProgram, type StackRunResult } from "@retrain/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fleetProgram } from "../../fleet/src/program.js";
+import { iamProgram } from "../../iam/src/program.js";
+import { schedulingProgram } from "../src/program.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const stacksDir = path.join(here, "..", "..");
+const load = (kind: string, folder: string, stack: string) =>
+  loadStackConfig(path.join(stacksDir, kind, folder, stack, `Pulumi.${stack}.yaml`));
+
+const upstream: Record<string, Record<string, unknown>> = {};
+const results: Record<string, StackRunResult> = {};
+
+function runTeam(team: string, patch: Record<string, unknown> = {}) {
+  const loaded = load("scheduling", "teams", team);
+  return runStackProgram({
+    project: loaded.project,
+    stack: loaded.stack,
+    program: schedulingProgram,
+    config: { ...loaded.raw, ...patch },
+    upstream,
+  });
+}
+
+beforeAll(async () => {
+  for (const env of ["dev", "prod"]) {
+    const iamConfig = load("iam", "envs", env);
+    const iam = await runStackProgram({
+      project: iamConfig.project,
+      stack: env,
+      program: iamProgram,
+      config: iamConfig.raw,
+    });
+    upstream[`organization/retrain-iam/${env}`] = iam.outputs;
+    const fleetConfig = load("fleet", "envs", env);
+    const fleet = await runStackProgram({
+      project: fleetConfig.project,
+      stack: env,
+      program: fleetProgram,
+      config: fleetConfig.raw,
+      upstream,
+    });
+    upstream[`organization/retrain-fleet/${env}`] = fleet.outputs;
+  }
+  for (const team of ["vision", "nlp", "recsys"]) results[team] = await runTeam(team);
+});
+
+const one = (r: StackRunResult, type: string) => {
+  const all = resourcesOfType(r, type);
+  expect(all).toHaveLength(1);
+  return all[0] as (typeof all)[number];
+};
+const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as Record<string, unknown>;
+type Statement = {
+  Sid: string;
+  Principal: { Service?: string | string[]; AWS?: string };
+  Action: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+};
+const statements = (doc: unknown) => json(doc).Statement as Statement[];
+
+describe("team alerts", () => {
+  it.each(["vision", "nlp", "recsys"])(
+    "team %s gets an encrypted topic only its rules and alarms publish to",
+    (team) => {
+      const r = results[team] as StackRunResult;
+      expect(r.errors).toEqual([]);
+      const key = one(r, "aws:kms/key:Key");
+      const topic = one(r, "aws:sns/topic:Topic");
+      // A customer managed key: EventBridge cannot use alias/aws/sns.
+      expect(topic.inputs.kmsMasterKeyId).toMatch(/^arn:aws:kms:eu-west-1:\d{12}:key\//);
+      expect(topic.inputs.name).toMatch(new RegExp(`^retrain-(prod|dev)-${team}-alerts$`));
+      const keyStatements = statements(key.inputs.policy);
+      const events = keyStatements.find((s) => s.Principal.Service === "events.amazonaws.com");
+      expect(events?.Action).toEqual(["kms:GenerateDataKey", "kms:Decrypt"]);
+      expect(events?.Condition).toBeUndefined();
+      const root = keyStatements.find((s) => s.Principal.AWS !== undefined);
+      expect(root?.Principal.AWS).toMatch(/^arn:aws:iam::\d{12}:root$/);
+      expect(((root?.Action ?? []) as string[]).some((a) => a.includes("*"))).toBe(false);
+
+      const policy = statements(one(r, "aws:sns/topicPolicy:TopicPolicy").inputs.policy);
+      const rules = resourcesOfType(r, "aws:cloudwatch/eventRule:EventRule");
+      const alertRules = rules.filter((x) => !String(x.inputs.name).endsWith("-log"));
+      const byEvents = policy.find((s) => s.Principal.Service === "events.amazonaws.com");
+      expect([...((byEvents?.Condition?.ArnEquals?.["aws:SourceArn"] ?? []) as string[])].sort()).toEqual(
+        alertRules.map((x) => `arn:aws:events:eu-west-1:123456789012:rule/${x.inputs.name}`).sort(),
+      );
+      const byAlarms = policy.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
+      expect(byAlarms?.Condition?.ArnLike?.["aws:SourceArn"]).toMatch(
+        new RegExp(`:cloudwatch:eu-west-1:123456789012:alarm:retrain-(prod|dev)-${team}-\\*$`),
+      );
+      // Every alert rule publishes to the topic with a message.
+      const targets = resourcesOfType(r, "aws:cloudwatch/eventTarget:EventTarget");
+      for (const rule of alertRules) {
+        const t = targets.filter((x) => x.inputs.rule === rule.inputs.name);
+        expect(t.map((x) => x.inputs.arn)).toContain(topic.id);
+        for (const x of t)
+          expect(
+            JSON.parse(String((x.inputs.inputTransformer as { inputTemplate: string }).inputTemplate)),
+          ).toContain(`team ${team}`);
+      }
+      const subs = resourcesOfType(r, "aws:sns/topicSubscription:TopicSubscription");
+      expect(subs.map((s) => [s.inputs.protocol, s.inputs.endpoint])).toEqual([
+        ["email", `ml-oncall@${team}.example.com`],
+      ]);
+      const outputs = schedulingOutputsSchema.parse(r.outputs);
+      expect(outputs.alerts.topicArn).toBe(topic.id);
+      expect(outputs.alerts.destinations).toEqual([
+        `sns:${topic.id}`,
+        `email:ml-oncall@${team}.example.com (pending until confirmed)`,
+      ]);
+    },
+  );
+
+  it("watches each window's failures by its id and the team's document on every instance", () => {
+    const r = results.nlp as StackRunResult;
+    const windows = resourcesOfType(r, "aws:ssm/maintenanceWindow:MaintenanceWindow");
+    const rules = resourcesOfType(r, "aws:cloudwatch/eventRule:EventRule");
+    for (const w of windows) {
+      const rule = rules.find((x) => x.inputs.name === `${w.inputs.name}-failed`);
+      expect(json(rule?.inputs.eventPattern)).toEqual({
+        source: ["aws.ssm"],
+        "detail-type": [
+          "Maintenance Window Execution State-change Notification",
+          "Maintenance Window Task Execution State-change Notification",
+          "Maintenance Window Task Target Invocation State-change Notification",
+        ],
+        detail: { "window-id": [w.id], status: ["FAILED", "TIMED_OUT", "CANCELLED"] },
+      });
+    }
+    const command = rules.find((x) => x.inputs.name === "retrain-prod-nlp-command-failed");
+    const doc = one(r, "aws:ssm/document:Document");
+    expect(json(command?.inputs.eventPattern)).toMatchObject({
+      "detail-type": ["EC2 Command Invocation Status-change Notification"],
+      detail: { "document-name": [doc.inputs.name], status: ["Failed", "TimedOut", "Cancelled"] },
+    });
+    const target = resourcesOfType(r, "aws:cloudwatch/eventTarget:EventTarget").find(
+      (t) => t.inputs.rule === command?.inputs.name,
+    );
+    const message = JSON.parse(
+      String((target?.inputs.inputTransformer as { inputTemplate: string } | undefined)?.inputTemplate),
+    ) as string;
+    expect(message).toContain("run-command/<command>/<instance>?region=eu-west-1");
+    expect(message).toContain("--log-stream-name-prefix <command>/<instance>");
+  });
+
+  it("sizes each missed-run alarm from the schedule: nightly 77 h, weekly a 7-day composite, daily association 26 h", () => {
+    const alarm = (team: string, name: string) =>
+      resourcesOfType(results[team] as StackRunResult, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
+        (a) => a.inputs.name === name,
+      );
+    // MON-FRI 01:00 New York: the longest gap is Friday to Monday over the fall-back weekend
+    // (73 h) + 3 h window + 1 h.
+    const nightly = alarm("nlp", "retrain-prod-nlp-nightly-finetune-missed");
+    expect(nightly?.inputs).toMatchObject({
+      period: 77 * 3600,
+      evaluationPeriods: 1,
+      treatMissingData: "breaching",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+    });
+    expect(nightly?.inputs.alarmActions).toEqual([
+      one(results.nlp as StackRunResult, "aws:sns/topic:Topic").id,
+    ]);
+    // Weekly: CloudWatch looks back 7 days at most, so a composite excludes the window's own run.
+    expect(alarm("vision", "retrain-prod-vision-weekly-retrain-no-success-7d")?.inputs).toMatchObject({
+      period: 604_800,
+      treatMissingData: "breaching",
+    });
+    expect(alarm("vision", "retrain-prod-vision-weekly-retrain-started-recently")?.inputs).toMatchObject({
+      period: 4 * 3600,
+      treatMissingData: "notBreaching",
+    });
+    const composite = one(results.vision as StackRunResult, "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+    expect(composite.inputs.alarmRule).toBe(
+      'ALARM("retrain-prod-vision-weekly-retrain-no-success-7d") AND NOT ALARM("retrain-prod-vision-weekly-retrain-started-recently")',
+    );
+    // Daily association at 02:30 UTC: 24 h + its 1 h timeout + 1 h.
+    expect(alarm("recsys", "retrain-dev-recsys-daily-refresh-missed")?.inputs).toMatchObject({
+      period: 26 * 3600,
+    });
+    for (const a of Object.values(results).flatMap((x) =>
+      resourcesOfType(x, "aws:cloudwatch/metricAlarm:MetricAlarm"),
+    ))
+      expect(Number(a.inputs.period) * Number(a.inputs.evaluationPeriods)).toBeLessThanOrEqual(604_800);
+  });
+
+  it("counts successes from the run log that EventBridge may write to", () => {
+    const r = results.recsys as StackRunResult;
+    const log = one(r, "aws:cloudwatch/logGroup:LogGroup");
+    expect(log.inputs.name).toBe("/aws/events/retrain-dev-recsys-runs");
+    const assoc = one(r, "aws:ssm/association:Association");
+    const filter = one(r, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    expect(filter.inputs.pattern).toBe(
+      `"Instance Association State Change" "Success" "${assoc.inputs.associationId ?? assoc.id}"`,
+    );
+    const policy = statements(
+      one(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy").inputs.policyDocument,
+    );
+    expect(policy[0]?.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+  });
+});
+
+describe("alert destinations a team may not use", () => {
+  const notify = (n: unknown) => ({ "scheduling:notify": n });
+  it.each([
+    [
+      "an e-mail outside the team's registry domains",
+      { emails: ["me@gmail.com"] },
+      /scheduling:notify\.emails\[0\].*"me@gmail\.com" is not in a domain team "vision" may alert \(vision\.example\.com/,
+    ],
+    [
+      "another account's topic",
+      { topicArn: "arn:aws:sns:eu-west-1:999999999999:vision-oncall" },
+      /notify\.topicArn: topic .* is in account 999999999999, not this stack's account 123456789012/,
+    ],
+    [
+      "another region's topic",
+      { topicArn: "arn:aws:sns:us-east-1:123456789012:vision-oncall" },
+      /is in region us-east-1, not this stack's region eu-west-1/,
+    ],
+  ])("rejects %s", async (_title, n, error) => {
+    const r = await runTeam("vision", notify(n));
+    expect(r.errors.map((e) => e.message).join("\n")).toMatch(error);
+  });
+
+  it("publishes to the team's own topic in its account and region", async () => {
+    const own = "arn:aws:sns:eu-west-1:123456789012:vision-oncall";
+    const r = await runTeam("vision", notify({ topicArn: own }));
+    expect(r.errors).toEqual([]);
+    const targets = resourcesOfType(r, "aws:cloudwatch/eventTarget:EventTarget").map((t) => t.inputs.arn);
+    expect(targets).toContain(own);
+    expect(schedulingOutputsSchema.parse(r.outputs).alerts.destinations).toContain(`sns:${own}`);
+  });
+});
