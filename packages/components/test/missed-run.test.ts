@@ -1,0 +1,80 @@
+import { windowSchema } from "@retrain/config";
+import { describe, expect, it } from "vitest";
+import { longestGapSeconds, planMissedRunAlarm } from "../src/scheduling/missed-run.js";
+
+const H = 3600;
+const window = (w: Record<string, unknown>) =>
+  windowSchema.parse({
+    name: "retrain",
+    pool: "a10g",
+    durationHours: 2,
+    tasks: [{ name: "train", command: "true", timeoutSeconds: 3600 }],
+    ...w,
+  });
+const FROM = new Date("2026-12-01T00:00:00Z");
+
+describe("planMissedRunAlarm", () => {
+  it.each([
+    // [title, window, expected]
+    [
+      "daily UTC: 24 h + 2 h run + 1 h",
+      { schedule: "cron(0 2 * * ? *)" },
+      { kind: "single", periodSeconds: 27 * H },
+    ],
+    ["every 6 hours", { schedule: "rate(6 hours)" }, { kind: "single", periodSeconds: 9 * H }],
+    [
+      "weeknights in New York: the fall-back weekend makes Friday→Monday 73 h",
+      { schedule: "cron(0 1 ? * MON-FRI *)", timezone: "America/New_York", durationHours: 3, cutoffHours: 1 },
+      { kind: "single", periodSeconds: 77 * H },
+    ],
+    [
+      "weekly: more than CloudWatch's 7 days, so a composite with a 'started recently' alarm",
+      { schedule: "cron(0 4 ? * SUN *)", timezone: "Europe/Berlin", durationHours: 3, cutoffHours: 1 },
+      { kind: "composite", periodSeconds: 7 * 24 * H, startedPeriodSeconds: 4 * H },
+    ],
+    [
+      "an association's run is its task timeout",
+      { schedule: "cron(30 2 ? * * *)", mode: "association" },
+      { kind: "single", periodSeconds: 26 * H },
+    ],
+    ["once: nothing to miss", { schedule: "at(2027-01-01T00:00:00)" }, { kind: "none" }],
+    ["disabled", { schedule: "cron(0 2 * * ? *)", enabled: false }, { kind: "none" }],
+    [
+      "monthly: runs further apart than any alarm looks back",
+      { schedule: "cron(0 2 1 * ? *)" },
+      {
+        kind: "none",
+        reason: expect.stringMatching(
+          /up to 3\d\.0 days apart; a CloudWatch alarm looks back at most 7 days/,
+        ),
+      },
+    ],
+    [
+      "weekly association: no start event to exclude the run, so no alarm",
+      { schedule: "cron(0 2 ? * SUN *)", mode: "association" },
+      { kind: "none" },
+    ],
+  ])("%s", (_title, w, expected) => {
+    expect(planMissedRunAlarm(window(w), FROM)).toMatchObject(expected);
+  });
+
+  it("never asks CloudWatch for more than 7 days or a period that is not whole minutes", () => {
+    for (const schedule of [
+      "rate(30 minutes)",
+      "rate(1 day)",
+      "rate(3 days)",
+      "cron(0 2 ? * MON,THU *)",
+      "cron(15 3 ? * SAT *)",
+    ]) {
+      const plan = planMissedRunAlarm(window({ schedule }), FROM);
+      if (plan.kind === "none") continue;
+      expect(plan.periodSeconds).toBeLessThanOrEqual(604_800);
+      expect(plan.periodSeconds % 60).toBe(0);
+      if (plan.kind === "single") expect(plan.periodSeconds).toBeGreaterThan(plan.maxGapSeconds);
+    }
+  });
+
+  it("measures the longest gap, not the usual one", () => {
+    expect(longestGapSeconds(window({ schedule: "cron(0 2 ? * MON,THU *)" }), FROM)).toBe(4 * 24 * H);
+  });
+});
