@@ -22,11 +22,13 @@ import {
   noWildcardIam,
   POLICIES,
   requiredTags,
+  windowNotifications,
 } from "../src/policies/index.js";
 import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
 import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
 import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-window-overlap.examples.js";
 import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
+import { windowNotificationsExamples } from "../src/policies/window-notifications.examples.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
 const TABLES: [GuardPolicy, PolicyExample[]][] = [
@@ -39,6 +41,7 @@ const TABLES: [GuardPolicy, PolicyExample[]][] = [
   [noPublicIp, noPublicIpExamples],
   [noOpenIngress, noOpenIngressExamples],
   [requiredTags, requiredTagsExamples],
+  [windowNotifications, windowNotificationsExamples],
 ];
 
 /**

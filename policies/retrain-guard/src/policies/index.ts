@@ -9,6 +9,7 @@ import { noOpenIngress } from "./no-open-ingress.js";
 import { noPublicIp } from "./no-public-ip.js";
 import { noWildcardIam } from "./no-wildcard-iam.js";
 import { requiredTags } from "./required-tags.js";
+import { windowNotifications } from "./window-notifications.js";
 
 export const POLICIES: readonly GuardPolicy[] = [
   noWildcardIam,
@@ -20,6 +21,7 @@ export const POLICIES: readonly GuardPolicy[] = [
   noPublicIp,
   noOpenIngress,
   requiredTags,
+  windowNotifications,
 ];
 
 export {
@@ -32,4 +34,5 @@ export {
   noPublicIp,
   noWildcardIam,
   requiredTags,
+  windowNotifications,
 };
