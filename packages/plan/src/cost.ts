@@ -4,7 +4,7 @@
  * pricing convention). A pool whose instances are not stopped between windows costs around the
  * clock instead, whoever uses it: those pools are listed apart and counted once in the total.
  */
-import type { AlwaysOnPool, CostReport, CostRow } from "./model.js";
+import type { AlertingCost, AlwaysOnPool, CostReport, CostRow, StackPlan } from "./model.js";
 import { hourlyPrice, type PriceTable } from "./prices.js";
 
 export const HOURS_PER_MONTH = 730;
@@ -124,5 +124,55 @@ function pick(p: PoolInfo) {
     region: p.region,
     instanceType: p.instanceType,
     instanceCount: p.instanceCount,
+  };
+}
+
+/**
+ * Alerting prices, us-east-1 and eu-west-1 alike, without the free tier (10 alarms per account):
+ * a standard-resolution alarm $0.10 per alarm metric-month, a composite alarm $0.50 per month
+ * (https://aws.amazon.com/cloudwatch/pricing/); a customer managed KMS key $1 per month, plus $1 per
+ * month for each of its first two automatic rotations (https://aws.amazon.com/kms/pricing/).
+ */
+export const ALERTING_PRICES = {
+  source:
+    "https://aws.amazon.com/cloudwatch/pricing/ (standard alarm $0.10/month, composite alarm $0.50/month), https://aws.amazon.com/kms/pricing/ (key $1/month in its first year)",
+  date: "2026-12-01",
+  standardAlarmUsd: 0.1,
+  compositeAlarmUsd: 0.5,
+  kmsKeyUsd: 1,
+} as const;
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+const KEY = "aws:kms/key:Key";
+
+/** Monthly cost of the alarms and keys each planned team stack creates. */
+export function estimateAlertingCost(stacks: readonly StackPlan[]): AlertingCost {
+  const rows = stacks
+    .filter((s) => s.kind === "scheduling" && s.selected && s.status === "planned")
+    .map((s) => {
+      const count = (type: string) => s.resources.filter((r) => r.type === type).length;
+      const standardAlarms = count(ALARM);
+      const compositeAlarms = count(COMPOSITE);
+      const kmsKeys = count(KEY);
+      return {
+        team: s.stack,
+        stackId: s.id,
+        standardAlarms,
+        compositeAlarms,
+        kmsKeys,
+        monthlyCostUsd: round(
+          standardAlarms * ALERTING_PRICES.standardAlarmUsd +
+            compositeAlarms * ALERTING_PRICES.compositeAlarmUsd +
+            kmsKeys * ALERTING_PRICES.kmsKeyUsd,
+        ),
+      };
+    })
+    .filter((r) => r.standardAlarms + r.compositeAlarms + r.kmsKeys > 0)
+    .sort((a, b) => a.team.localeCompare(b.team));
+  return {
+    prices: { source: ALERTING_PRICES.source, date: ALERTING_PRICES.date },
+    rows,
+    totalMonthlyCostUsd: round(rows.reduce((sum, r) => sum + r.monthlyCostUsd, 0)),
   };
 }

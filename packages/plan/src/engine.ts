@@ -26,8 +26,9 @@ import {
   runStackProgram,
   startPolicyPack,
 } from "@retrain/testing";
+import { alertsOf } from "./alerts.js";
 import { findClashes } from "./clashes.js";
-import { estimateCost } from "./cost.js";
+import { estimateAlertingCost, estimateCost } from "./cost.js";
 import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
@@ -223,7 +224,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     stacks,
     clashes,
     schedule: view.entries.filter((e) => teamShown(e.stackId, e.environment)),
-    cost,
+    cost: { ...cost, alerting: estimateAlertingCost(stacks) },
+    alerts: alertsOf(stacks),
     errors,
     summary: summarize(stacks, clashes.length, errors.length),
   };

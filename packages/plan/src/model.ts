@@ -147,6 +147,41 @@ export interface CostReport {
   totalMonthlyCostUsd: number;
   /** `region/instanceType` pairs without a price: the total excludes them. */
   missingPrices: string[];
+  /** Alarms and keys of the teams' alerting, apart from the GPU total. */
+  alerting?: AlertingCost;
+}
+
+/** Monthly cost of a team's alerting resources (CloudWatch alarms, the topic's KMS key). */
+export interface AlertingCostRow {
+  team: string;
+  /** `scheduling/<team>`. */
+  stackId: string;
+  standardAlarms: number;
+  compositeAlarms: number;
+  kmsKeys: number;
+  monthlyCostUsd: number;
+}
+
+export interface AlertingCost {
+  prices: { source: string; date: string };
+  rows: AlertingCostRow[];
+  totalMonthlyCostUsd: number;
+}
+
+/** Where one team's alerts go (from its scheduling stack's `alerts` output). */
+export interface AlertEntry {
+  team: string;
+  stackId: string;
+  topicArn: string;
+  /** `sns:<arn>`, `email:<address> (pending until confirmed)`. */
+  destinations: string[];
+  /** Per window: how a missed run is watched (`single` / `composite` alarm, or `none` and why). */
+  missedRunAlarms: {
+    window: string;
+    kind: "single" | "composite" | "none";
+    periodHours?: number;
+    reason?: string;
+  }[];
 }
 
 export interface PlanSummary {
@@ -180,6 +215,8 @@ export interface PlanReport {
   clashes: Clash[];
   schedule: ScheduleEntry[];
   cost: CostReport;
+  /** Each shown team's alert destinations. */
+  alerts?: AlertEntry[];
   errors: InputProblem[];
   summary: PlanSummary;
 }

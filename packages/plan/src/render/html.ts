@@ -140,6 +140,24 @@ export function renderHtml(report: PlanReport): string {
       `${usd(p.monthlyCostUsd)}/month around the clock.</li>`,
   );
 
+  const alertRows = (report.alerts ?? []).map(
+    (a) =>
+      `<tr><td><i class="swatch" style="background:${colors.get(a.team) ?? "#888"}"></i>${h(a.team)}</td>` +
+      `<td><ul class="runs">${a.destinations.map((d) => `<li><code>${h(d)}</code></li>`).join("")}</ul></td>` +
+      `<td><ul class="runs">${a.missedRunAlarms
+        .map(
+          (m) =>
+            `<li>${h(m.window)}: ${m.kind === "none" ? `<span class="warn">no alarm: ${h(m.reason ?? "")}</span>` : `${h(m.kind)} alarm, ${m.periodHours} h`}</li>`,
+        )
+        .join("")}</ul></td></tr>`,
+  );
+  const alerting = report.cost.alerting;
+  const alertingRows = (alerting?.rows ?? []).map(
+    (r) =>
+      `<tr><td>${h(r.team)}</td><td class="num">${r.standardAlarms}</td><td class="num">${r.compositeAlarms}</td>` +
+      `<td class="num">${r.kmsKeys}</td><td class="num">${usd(r.monthlyCostUsd)}</td></tr>`,
+  );
+
   const violationItems = report.stacks
     .filter((s) => s.selected)
     .flatMap((s) =>
@@ -182,6 +200,19 @@ ${violationItems.length ? `<section><h2>Policy violations</h2><ul>${violationIte
 ${alwaysOn.length ? `<ul class="warn-list">${alwaysOn.join("")}</ul>` : ""}
 ${report.cost.missingPrices.length ? `<p class="warn">No price for ${h(report.cost.missingPrices.join(", "))}; add it to plan.prices.json.</p>` : ""}
 <p class="muted">Prices: ${h(report.cost.prices.source)}. A month is ${report.cost.hoursPerMonth} hours.</p></section>
+${
+  alertRows.length
+    ? `<section><h2>Alerts</h2><table class="alerts"><thead><tr><th>team</th><th>destinations</th><th>missed-run alarm per window</th></tr></thead><tbody>${alertRows.join("")}</tbody></table>
+<p class="muted">E-mail subscriptions deliver only after the address confirms AWS's message.</p></section>`
+    : ""
+}
+${
+  alertingRows.length
+    ? `<section><h2>Alerting cost per month</h2><table class="cost"><thead><tr><th>team</th><th>alarms</th><th>composite alarms</th><th>KMS keys</th><th>$/month</th></tr></thead><tbody>${alertingRows.join("")}</tbody>
+<tfoot><tr><td colspan="4">Total</td><td class="num">${usd(alerting?.totalMonthlyCostUsd ?? 0)}</td></tr></tfoot></table>
+<p class="muted">Prices: ${h(alerting?.prices.source ?? "")} (${h(alerting?.prices.date ?? "")}).</p></section>`
+    : ""
+}
 <div id="tip" role="tooltip" hidden></div>
 <script>${JS}</script>
 </body></html>

@@ -3,6 +3,7 @@
  * for CI tooling: fields are added, never renamed; `version` changes on any breaking change.
  */
 import type {
+  AlertEntry,
   Clash,
   CostReport,
   InputProblem,
@@ -44,6 +45,8 @@ export interface PlanJson {
   clashes: Clash[];
   schedule: ScheduleEntry[];
   cost: CostReport;
+  /** Each team's alert destinations and missed-run alarms. */
+  alerts: AlertEntry[];
   errors: InputProblem[];
   summary: PlanSummary;
 }
@@ -81,6 +84,7 @@ export function toPlanJson(report: PlanReport): PlanJson {
     clashes: report.clashes,
     schedule: report.schedule,
     cost: report.cost,
+    alerts: report.alerts ?? [],
     errors: report.errors,
     summary: report.summary,
   };

@@ -19,7 +19,7 @@ export function renderTerminal(report: PlanReport, { style, quiet = false }: Ter
   out.push(...inputErrors(report, style));
   out.push(...violations(report, style));
   out.push(...clashes(report, style));
-  if (!quiet) out.push(...cost(report, style));
+  if (!quiet) out.push(...cost(report, style), ...alerts(report, style));
   out.push(summaryLine(report, style));
   return `${out.join("\n")}\n`;
 }
@@ -194,6 +194,33 @@ function cost(report: PlanReport, style: Style): string[] {
     );
   }
   lines.push(style.paint("dim", `  prices: ${report.cost.prices.source}`), "");
+  return lines;
+}
+
+function alerts(report: PlanReport, style: Style): string[] {
+  const entries = report.alerts ?? [];
+  if (entries.length === 0) return [];
+  const lines = [style.paint("bold", "Alerts (failed, timed-out, cancelled and missed runs):")];
+  for (const a of entries) {
+    lines.push(`  ${a.team}: ${a.destinations.join(", ")}`);
+    for (const m of a.missedRunAlarms) {
+      lines.push(
+        m.kind === "none"
+          ? `    ${style.paint("yellow", "!")} ${m.window}: no missed-run alarm (${m.reason ?? ""})`
+          : `    ${m.window}: missed-run ${m.kind} alarm over ${m.periodHours} h`,
+      );
+    }
+  }
+  const alerting = report.cost.alerting;
+  if (alerting && alerting.rows.length > 0) {
+    const parts = alerting.rows.map(
+      (r) =>
+        `${r.team} ${usd(r.monthlyCostUsd)} (${r.standardAlarms} alarm${r.standardAlarms === 1 ? "" : "s"}${r.compositeAlarms ? `, ${r.compositeAlarms} composite` : ""}, ${r.kmsKeys} key${r.kmsKeys === 1 ? "" : "s"})`,
+    );
+    lines.push(`  alerting cost per month: ${parts.join(", ")}; total ${usd(alerting.totalMonthlyCostUsd)}`);
+    lines.push(style.paint("dim", `  prices: ${alerting.prices.source} (${alerting.prices.date})`));
+  }
+  lines.push("");
   return lines;
 }
 
