@@ -7,6 +7,7 @@ import type { CliContext } from "../context.js";
 import { registerCalendar } from "./calendar.js";
 import { registerConfig } from "./config.js";
 import { registerPlan } from "./plan.js";
+import { registerRuns } from "./runs.js";
 import { registerSchedule } from "./schedule.js";
 import { registerTeam } from "./team.js";
 
@@ -18,4 +19,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerCalendar,
   registerConfig,
   registerTeam,
+  registerRuns,
 ];
