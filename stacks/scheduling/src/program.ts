@@ -24,6 +24,7 @@ import {
   loadTenantRegistry,
   readStackConfig,
   resourceName,
+  TENANT_REGISTRY_PATH,
   type WindowOutput,
 } from "@retrain/config";
 import { nextRuns } from "@retrain/schedule";
@@ -108,9 +109,17 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
     return pulumi.output({ name: w.name, id: window.windowId, schedule: w.schedule, nextRuns: runs });
   });
 
-  const registry = findTenantRegistry(process.cwd());
-  if (registry && config.notify) {
-    const problems = checkAlertEmails(loadTenantRegistry(registry).registry, team, config.notify, registry);
+  // Alert e-mails only to domains security granted the team; without the registry, none (fail closed).
+  if (config.notify && config.notify.emails.length > 0) {
+    const registry = findTenantRegistry(process.cwd());
+    const problems = registry
+      ? checkAlertEmails(loadTenantRegistry(registry).registry, team, config.notify)
+      : [
+          {
+            key: "scheduling:notify.emails",
+            message: `no ${TENANT_REGISTRY_PATH} found above ${process.cwd()}: e-mail destinations need the tenant registry`,
+          },
+        ];
     if (problems.length > 0) throw new ConfigError(`scheduling/${stack}`, problems);
   }
   const alerts = new TeamAlerts("alerts", {
