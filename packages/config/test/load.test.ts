@@ -139,7 +139,7 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
       teamYaml("vision", "dev", { extra: "  scheduling:windoes: []\n" }),
       {
         key: "scheduling:windoes",
-        message: /unknown key \(allowed: team, environment, iamStack, fleetStack, windows\)/,
+        message: /unknown key \(allowed: team, environment, iamStack, fleetStack, windows, notify\)/,
         line: 5,
       },
     ],
