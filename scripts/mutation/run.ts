@@ -49,6 +49,7 @@ const POLICY_FILES: Record<string, string[]> = {
   "no-public-ip": ["src/policies/no-public-ip.ts"],
   "no-open-ingress": ["src/policies/no-open-ingress.ts"],
   "required-tags": ["src/policies/required-tags.ts"],
+  "window-notifications": ["src/policies/window-notifications.ts"],
 };
 
 export interface Mutant {
