@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { alertsOf } from "../src/alerts.js";
 import { ALERTING_PRICES, estimateAlertingCost } from "../src/cost.js";
-import type { StackPlan } from "../src/model.js";
+import type { AlertEntry, StackPlan } from "../src/model.js";
+import { renderHtml } from "../src/render/html.js";
+import { toPlanJson } from "../src/render/json.js";
+import { createStyle } from "../src/render/style.js";
+import { renderTerminal } from "../src/render/terminal.js";
+import { sampleReport } from "./support/report.js";
 
 const stack = (s: Partial<StackPlan> & { stack: string }): StackPlan => ({
   id: `scheduling/${s.stack}`,
@@ -78,5 +83,62 @@ describe("alert destinations", () => {
         stack({ stack: "broken", outputs: { alerts: { topicArn: 1 } } }),
       ]),
     ).toEqual([{ team: "vision", stackId: "scheduling/vision", ...alerts }]);
+  });
+});
+
+describe("the reports list alerts and their cost", () => {
+  const alerts: AlertEntry[] = [
+    {
+      team: "vision",
+      stackId: "scheduling/vision",
+      topicArn: "arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts",
+      destinations: [
+        "sns:arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts",
+        "email:a@vision.example.com (pending until confirmed)",
+      ],
+      missedRunAlarms: [
+        { window: "weekly-retrain", kind: "composite", periodHours: 168 },
+        {
+          window: "monthly",
+          kind: "none",
+          reason: "runs are up to 31.0 days apart; a CloudWatch alarm looks back at most 7 days",
+        },
+      ],
+    },
+  ];
+  const report = () => {
+    const r = sampleReport();
+    const alarms = res("aws:cloudwatch/metricAlarm:MetricAlarm", 2);
+    return {
+      ...r,
+      alerts,
+      cost: { ...r.cost, alerting: estimateAlertingCost([stack({ stack: "vision", resources: alarms })]) },
+    };
+  };
+
+  it("JSON: alerts and cost.alerting", () => {
+    const json = toPlanJson(report());
+    expect(json.alerts).toEqual(alerts);
+    expect(json.cost.alerting?.totalMonthlyCostUsd).toBe(0.2);
+    expect(toPlanJson(sampleReport()).alerts).toEqual([]);
+  });
+
+  it("terminal: destinations, each window's alarm or why there is none, the cost", () => {
+    const text = renderTerminal(report(), { style: createStyle(false) });
+    expect(text).toContain(
+      "  vision: sns:arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts, email:a@vision.example.com (pending until confirmed)",
+    );
+    expect(text).toContain("    weekly-retrain: missed-run composite alarm over 168 h");
+    expect(text).toContain("    ! monthly: no missed-run alarm (runs are up to 31.0 days apart;");
+    expect(text).toContain("alerting cost per month: vision $0.20 (2 alarms, 0 keys); total $0.20");
+  });
+
+  it("HTML: an Alerts section and the alerting cost table", () => {
+    const html = renderHtml(report());
+    expect(html).toContain("<h2>Alerts</h2>");
+    expect(html).toContain("<code>email:a@vision.example.com (pending until confirmed)</code>");
+    expect(html).toContain("weekly-retrain: composite alarm, 168 h");
+    expect(html).toContain("<h2>Alerting cost per month</h2>");
+    expect(renderHtml(sampleReport())).not.toContain("<h2>Alerts</h2>");
   });
 });
