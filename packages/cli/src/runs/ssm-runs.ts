@@ -14,6 +14,7 @@ import {
   ListAssociationsCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
+import { resourceName } from "@retrain/config/workspace";
 
 export interface RunsQuery {
   team: string;
@@ -279,7 +280,8 @@ export async function fetchRuns(ssm: SSMClient, q: RunsQuery): Promise<RunsResul
   const runs: RunRecord[] = [];
   const notFound: RunsResult["notFound"] = [];
   for (const w of q.windows) {
-    const name = `retrain-${q.environment}-${q.team}-${w.name}`;
+    // The name the stack gives the window and the association alike (RetrainingWindow/Association).
+    const name = resourceName("maintenanceWindow", q.environment, q.team, w.name);
     const found =
       w.mode === "association"
         ? await associationRuns(ssm, q, w.name, name)
