@@ -48,6 +48,7 @@ const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>>
   "aws:sqs/queue:Queue": single("policy", "resource"),
   "aws:sns/topicPolicy:TopicPolicy": single("policy", "resource"),
   "aws:sns/topic:Topic": single("policy", "resource"),
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": single("policyDocument", "resource"),
   "aws:kms/key:Key": single("policy", "resource-implied"),
   "aws:kms/keyPolicy:KeyPolicy": single("policy", "resource-implied"),
   "aws:kms/replicaKey:ReplicaKey": single("policy", "resource-implied"),

@@ -569,4 +569,104 @@ export const noWildcardIamExamples: PolicyExample[] = [
       /allows ssm:SendCommand on every ssm automation-execution/,
     ],
   },
+  {
+    title:
+      "an alert topic policy: only EventBridge rules and CloudWatch alarms of this account, by aws:SourceArn",
+    resources: [
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "alerts-topic",
+        props: {
+          arn: "arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts",
+          policy: doc(
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts",
+              Condition: {
+                ArnEquals: {
+                  "aws:SourceArn": [
+                    "arn:aws:events:eu-west-1:123456789012:rule/retrain-prod-vision-command-failed",
+                  ],
+                },
+              },
+            },
+            {
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts",
+              Condition: {
+                StringEquals: { "aws:SourceAccount": "123456789012" },
+                ArnLike: {
+                  "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:retrain-prod-vision-*",
+                },
+              },
+            },
+          ),
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "a topic policy open to everyone with sns:*",
+    resources: [
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "open-topic",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:*",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts",
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[wildcard-action\] TopicPolicy "open-topic": statement #0 of policy allows Action "sns:\*"/,
+      /\[open-principal\] TopicPolicy "open-topic": statement #0 of policy grants access to any principal/,
+    ],
+  },
+  {
+    title: "a run log resource policy for EventBridge on one log group",
+    resources: [
+      {
+        type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        name: "alerts-runs",
+        props: {
+          policyDocument: doc({
+            Effect: "Allow",
+            Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/retrain-prod-vision-runs:*",
+          }),
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "a log resource policy with logs:* is read too",
+    resources: [
+      {
+        type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        name: "too-much",
+        props: {
+          policyDocument: doc({
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "logs:*",
+            Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/x:*",
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[wildcard-action\] LogResourcePolicy "too-much": statement #0 of policyDocument allows Action "logs:\*"/,
+    ],
+  },
 ];
