@@ -159,15 +159,22 @@ export const NETWORK_PART_LABEL = {
   "interface-endpoints": "interface endpoint per zone",
 } as const;
 
-const NETWORK_PARTS: { part: NetworkCostRow["part"]; price: keyof NetworkPrices; units: (n: NetworkInfo) => number }[] =
-  [
-    { part: "nat-gateway", price: "natGatewayHour", units: (n) => n.natGateways },
-    { part: "public-ipv4", price: "publicIpv4Hour", units: (n) => n.publicIpv4 },
-    { part: "interface-endpoints", price: "interfaceEndpointAzHour", units: (n) => n.interfaceEndpointAzs },
-  ];
+const NETWORK_PARTS: {
+  part: NetworkCostRow["part"];
+  price: keyof NetworkPrices;
+  units: (n: NetworkInfo) => number;
+}[] = [
+  { part: "nat-gateway", price: "natGatewayHour", units: (n) => n.natGateways },
+  { part: "public-ipv4", price: "publicIpv4Hour", units: (n) => n.publicIpv4 },
+  { part: "interface-endpoints", price: "interfaceEndpointAzHour", units: (n) => n.interfaceEndpointAzs },
+];
 
 /** One row per billed part present; a part without a price is n/a and named in `missing`. */
-function networkCost(networks: readonly NetworkInfo[], prices: PriceTable, missing: Set<string>): NetworkCostRow[] {
+function networkCost(
+  networks: readonly NetworkInfo[],
+  prices: PriceTable,
+  missing: Set<string>,
+): NetworkCostRow[] {
   const rows: NetworkCostRow[] = [];
   for (const n of networks) {
     for (const { part, price, units } of NETWORK_PARTS) {

@@ -207,7 +207,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   const poolsUsed = new Set(usage.map((u) => `${u.environment}/${u.pool}`));
   // Each planned fleet's network, from its outputs (the zones and endpoints the program chose).
   const networks = [...plans.values()].flatMap((p) => {
-    const parsed = p.kind === "fleet" && p.status === "planned" ? fleetOutputsSchema.safeParse(p.outputs) : undefined;
+    const parsed =
+      p.kind === "fleet" && p.status === "planned" ? fleetOutputsSchema.safeParse(p.outputs) : undefined;
     if (!parsed?.success) return [];
     const shown = !selected || selected.has(p.id) || usage.some((u) => u.environment === p.stack);
     return shown ? [networkInfoOf(p.stack, parsed.data.region, parsed.data.network)] : [];

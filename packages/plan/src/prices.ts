@@ -45,7 +45,10 @@ const priceTableSchema = z.strictObject({
   ),
   /** Network prices by region; `*` applies to every region without its own entry. */
   network: z
-    .record(z.string().regex(/^(\*|[a-z]{2}(-gov)?-[a-z]+-\d)$/, "must be an AWS region or *"), networkPricesSchema)
+    .record(
+      z.string().regex(/^(\*|[a-z]{2}(-gov)?-[a-z]+-\d)$/, "must be an AWS region or *"),
+      networkPricesSchema,
+    )
     .optional(),
 });
 export type PriceTableFile = z.infer<typeof priceTableSchema>;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost, HOURS_PER_MONTH, networkInfoOf, type PoolInfo, type WindowUsage } from "../src/cost.js";
+import {
+  estimateCost,
+  HOURS_PER_MONTH,
+  networkInfoOf,
+  type PoolInfo,
+  type WindowUsage,
+} from "../src/cost.js";
 import type { PriceTable } from "../src/prices.js";
 
 const prices: PriceTable = {
@@ -150,7 +156,11 @@ describe("network cost", () => {
       { natGateways: 0, publicIpv4: 0, interfaceEndpointAzs: 0 },
     ],
   ])("%s", (_case, network, expected) => {
-    expect(networkInfoOf("prod", "eu-west-1", network)).toEqual({ environment: "prod", region: "eu-west-1", ...expected });
+    expect(networkInfoOf("prod", "eu-west-1", network)).toEqual({
+      environment: "prod",
+      region: "eu-west-1",
+      ...expected,
+    });
   });
 
   const networkPrices: PriceTable = {
@@ -171,8 +181,22 @@ describe("network cost", () => {
       networks: [{ ...nat, region: "us-east-2", interfaceEndpointAzs: 0 }],
     });
     expect(cost.network).toEqual([
-      { environment: "prod", region: "us-east-2", part: "nat-gateway", units: 1, hourlyPriceUsd: 0.045, monthlyCostUsd: 32.85 },
-      { environment: "prod", region: "us-east-2", part: "public-ipv4", units: 1, hourlyPriceUsd: 0.005, monthlyCostUsd: 3.65 },
+      {
+        environment: "prod",
+        region: "us-east-2",
+        part: "nat-gateway",
+        units: 1,
+        hourlyPriceUsd: 0.045,
+        monthlyCostUsd: 32.85,
+      },
+      {
+        environment: "prod",
+        region: "us-east-2",
+        part: "public-ipv4",
+        units: 1,
+        hourlyPriceUsd: 0.005,
+        monthlyCostUsd: 3.65,
+      },
     ]);
     expect(cost.totalMonthlyCostUsd).toBe(36.5);
     expect(cost.missingPrices).toEqual([]);
