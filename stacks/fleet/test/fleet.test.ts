@@ -392,6 +392,15 @@ describe("the fleet's network", () => {
       expect(egressOf(result, endpoints)).toEqual([]);
     });
 
+    it("describes groups and rules only with the characters EC2 accepts", () => {
+      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (rule descriptions):
+      // a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$* (groups also allow &), at most 255.
+      const allowed = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]{1,255}$/;
+      const described = [SG, INGRESS, EGRESS].flatMap((t) => resourcesOfType(result, t));
+      expect(described.length).toBeGreaterThan(3);
+      for (const r of described) expect(String(r.inputs.description), r.name).toMatch(allowed);
+    });
+
     it("tags every network resource for the pack's required-tags policy", () => {
       const network = result.resources.filter((r) => r.custom && r.parent?.endsWith("FleetNetwork::network"));
       expect(network.length).toBeGreaterThan(10);

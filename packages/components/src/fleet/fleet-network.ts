@@ -331,7 +331,7 @@ export class FleetNetwork extends pulumi.ComponentResource {
     // The S3 gateway endpoint is reached through the region's S3 prefix list, not an address in the VPC.
     const s3 = aws.ec2.getPrefixListOutput({ name: pulumi.interpolate`com.amazonaws.${o.region}.s3` }, child);
     rule("s3", { prefixListId: s3.id }, "HTTPS to S3 (gateway endpoint)");
-    if (o.toCidr) rule("vpc", { cidrIpv4: o.toCidr }, "HTTPS to the VPC's own endpoints");
+    if (o.toCidr) rule("vpc", { cidrIpv4: o.toCidr }, "HTTPS to the declared VPC endpoints");
     if (o.toAnywhere)
       rule("internet", { cidrIpv4: "0.0.0.0/0" }, "HTTPS through the NAT gateway (package mirrors)");
   }
