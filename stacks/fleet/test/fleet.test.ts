@@ -24,6 +24,12 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
+/**
+ * Security group and rule descriptions EC2 accepts (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html):
+ * a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$* (groups also allow &), at most 255 characters.
+ */
+const EC2_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]{1,255}$/;
+
 const set = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 
 /**
@@ -393,12 +399,9 @@ describe("the fleet's network", () => {
     });
 
     it("describes groups and rules only with the characters EC2 accepts", () => {
-      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (rule descriptions):
-      // a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=;{}!$* (groups also allow &), at most 255.
-      const allowed = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]{1,255}$/;
       const described = [SG, INGRESS, EGRESS].flatMap((t) => resourcesOfType(result, t));
       expect(described.length).toBeGreaterThan(3);
-      for (const r of described) expect(String(r.inputs.description), r.name).toMatch(allowed);
+      for (const r of described) expect(String(r.inputs.description), r.name).toMatch(EC2_DESCRIPTION);
     });
 
     it("tags every network resource for the pack's required-tags policy", () => {
@@ -479,6 +482,7 @@ describe("the fleet's network", () => {
         internetEgress: false,
       });
       const egress = egressOf(result, resourceNamed(result, SG, "network-instances"));
+      for (const r of egress) expect(String(r.inputs.description), r.name).toMatch(EC2_DESCRIPTION);
       // HTTPS to the subnets' VPC block (where the declared endpoints live) and to S3, not anywhere.
       expect(egress.map((r) => r.inputs.cidrIpv4 ?? r.inputs.prefixListId).sort()).toEqual([
         "172.31.0.0/16",
