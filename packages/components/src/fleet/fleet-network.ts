@@ -328,7 +328,9 @@ export class FleetNetwork extends pulumi.ComponentResource {
       );
     if (o.toEndpoints)
       rule("endpoints", { referencedSecurityGroupId: o.toEndpoints }, "HTTPS to the VPC endpoints");
-    // The S3 gateway endpoint is reached through the region's S3 prefix list, not an address in the VPC.
+    // The S3 gateway endpoint is reached through the region's S3 prefix list, not an address in the VPC;
+    // AWS names it com.amazonaws.<region>.s3
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html).
     const s3 = aws.ec2.getPrefixListOutput({ name: pulumi.interpolate`com.amazonaws.${o.region}.s3` }, child);
     rule("s3", { prefixListId: s3.id }, "HTTPS to S3 (gateway endpoint)");
     if (o.toCidr) rule("vpc", { cidrIpv4: o.toCidr }, "HTTPS to the declared VPC endpoints");
