@@ -132,7 +132,7 @@ describe("retrain runs against the SSM JSON protocol", () => {
     });
     expect(executions?.body).toEqual({
       WindowId: R.WINDOW_ID,
-      Filters: [{ Key: "ExecutedAfter", Values: ["2026-11-17T12:00:00.000Z"] }],
+      Filters: [{ Key: "ExecutedAfter", Values: ["2026-11-17T12:00:00Z"] }],
     });
     expect(tasks?.body).toEqual({ WindowExecutionId: R.OK_EXECUTION });
     expect(invocations?.body).toEqual({
@@ -200,7 +200,7 @@ describe("retrain runs against the SSM JSON protocol", () => {
         "DescribeAssociationExecutions",
         {
           AssociationId: R.ASSOCIATION_ID,
-          Filters: [{ Key: "CreatedTime", Value: "2026-11-24T12:00:00.000Z", Type: "GREATER_THAN" }],
+          Filters: [{ Key: "CreatedTime", Value: "2026-11-24T12:00:00Z", Type: "GREATER_THAN" }],
         },
       ],
       [

@@ -58,6 +58,8 @@ export interface RunsResult {
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+/** The filter timestamps as the API reference writes them: `2024-11-04T05:00:00Z`, no fraction. */
+const filterTime = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 const seconds = (a: Date | undefined, b: Date | undefined) =>
   a && b ? Math.round((b.getTime() - a.getTime()) / 1000) : null;
 
@@ -130,7 +132,7 @@ async function windowRuns(
     const r = await ssm.send(
       new DescribeMaintenanceWindowExecutionsCommand({
         WindowId: id,
-        Filters: [{ Key: "ExecutedAfter", Values: [q.since.toISOString()] }],
+        Filters: [{ Key: "ExecutedAfter", Values: [filterTime(q.since)] }],
         NextToken,
       }),
     );
@@ -223,7 +225,7 @@ async function associationRuns(
     const r = await ssm.send(
       new DescribeAssociationExecutionsCommand({
         AssociationId: id,
-        Filters: [{ Key: "CreatedTime", Value: q.since.toISOString(), Type: "GREATER_THAN" }],
+        Filters: [{ Key: "CreatedTime", Value: filterTime(q.since), Type: "GREATER_THAN" }],
         NextToken,
       }),
     );
