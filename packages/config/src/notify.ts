@@ -7,6 +7,32 @@ import type { ConfigProblem } from "./errors.js";
 import { type NotifyConfig, SNS_TOPIC_ARN } from "./schemas.js";
 import { TENANT_REGISTRY_PATH, type TenantRegistry } from "./tenants.js";
 
+/**
+ * Problems of a team's alert destinations against the registry: e-mail addresses outside its
+ * `alertEmailDomains`, and a topic named `<team>-...` that is in fact another team's (team `vision`
+ * may not take `vision-x-oncall` when `vision-x` is a registered team).
+ */
+export function checkAlertDestinations(
+  registry: TenantRegistry,
+  team: string,
+  notify: NotifyConfig | undefined,
+  registryFile = TENANT_REGISTRY_PATH,
+): ConfigProblem[] {
+  const problems = checkAlertEmails(registry, team, notify, registryFile);
+  const topic = notify?.topicArn ? SNS_TOPIC_ARN.exec(notify.topicArn)?.[5] : undefined;
+  const owner = topic
+    ? Object.keys(registry.teams)
+        .filter((t) => t !== team && t.startsWith(`${team}-`) && topic.startsWith(`${t}-`))
+        .sort((a, b) => b.length - a.length)[0]
+    : undefined;
+  if (owner)
+    problems.push({
+      key: "scheduling:notify.topicArn",
+      message: `topic "${topic}" is named for team "${owner}" (${registryFile}), not for team "${team}"`,
+    });
+  return problems;
+}
+
 /** Problems of a team's e-mail addresses against its `alertEmailDomains` in the registry. */
 export function checkAlertEmails(
   registry: TenantRegistry,

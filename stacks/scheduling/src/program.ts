@@ -15,7 +15,7 @@ import {
 } from "@retrain/components";
 import {
   ConfigError,
-  checkAlertEmails,
+  checkAlertDestinations,
   defaultStackRef,
   defaultTags,
   findTenantRegistry,
@@ -109,15 +109,15 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
     return pulumi.output({ name: w.name, id: window.windowId, schedule: w.schedule, nextRuns: runs });
   });
 
-  // Alert e-mails only to domains security granted the team; without the registry, none (fail closed).
-  if (config.notify && config.notify.emails.length > 0) {
+  // Alert destinations only as the registry allows them; without the registry, none (fail closed).
+  if (config.notify) {
     const registry = findTenantRegistry(process.cwd());
     const problems = registry
-      ? checkAlertEmails(loadTenantRegistry(registry).registry, team, config.notify)
+      ? checkAlertDestinations(loadTenantRegistry(registry).registry, team, config.notify)
       : [
           {
-            key: "scheduling:notify.emails",
-            message: `no ${TENANT_REGISTRY_PATH} found above ${process.cwd()}: e-mail destinations need the tenant registry`,
+            key: "scheduling:notify",
+            message: `no ${TENANT_REGISTRY_PATH} found above ${process.cwd()}: alert destinations need the tenant registry`,
           },
         ];
     if (problems.length > 0) throw new ConfigError(`scheduling/${stack}`, problems);

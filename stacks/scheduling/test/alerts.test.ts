@@ -94,8 +94,20 @@ describe("team alerts", () => {
         alertRules.map((x) => `arn:aws:events:eu-west-1:123456789012:rule/${x.inputs.name}`).sort(),
       );
       const byAlarms = policy.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
-      expect(byAlarms?.Condition?.ArnLike?.["aws:SourceArn"]).toMatch(
-        new RegExp(`:cloudwatch:eu-west-1:123456789012:alarm:retrain-(prod|dev)-${team}-\\*$`),
+      // Exactly the alarms that publish: one "-missed" alarm per watched window.
+      const missed = [
+        ...resourcesOfType(r, "aws:cloudwatch/metricAlarm:MetricAlarm"),
+        ...resourcesOfType(r, "aws:cloudwatch/compositeAlarm:CompositeAlarm"),
+      ]
+        .map((a) => String(a.inputs.name ?? a.inputs.alarmName))
+        .filter((n) => n.endsWith("-missed"));
+      expect(missed.length).toBeGreaterThan(0);
+      expect(byAlarms?.Condition?.ArnEquals?.["aws:SourceArn"]).toEqual(
+        missed.map((n) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${n}`),
+      );
+      const keyByAlarms = keyStatements.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
+      expect(keyByAlarms?.Condition?.ArnEquals?.["aws:SourceArn"]).toEqual(
+        byAlarms?.Condition?.ArnEquals?.["aws:SourceArn"],
       );
       // Every alert rule publishes to the topic with a message.
       const targets = resourcesOfType(r, "aws:cloudwatch/eventTarget:EventTarget");

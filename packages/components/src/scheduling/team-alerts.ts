@@ -89,7 +89,18 @@ export class TeamAlerts extends pulumi.ComponentResource {
     const ctx = awsContext(this);
     const prefix = resourceName("metricAlarm", environment, team);
     const accountRoot = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root`;
-    const alarmArns = pulumi.interpolate`arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${prefix}-*`;
+    // The alarms that publish (one "-missed" alarm per watched window), planned up front so the key
+    // and topic policies name exactly them, not a prefix another team's names could share.
+    const now = new Date();
+    const plans = args.windows.map((w) => ({ w, plan: planMissedRunAlarm(w.window, now) }));
+    const publishingAlarms = plans
+      .filter((p) => p.plan.kind !== "none")
+      .map((p) => `${prefix}-${p.w.window.name}-missed`);
+    const alarmArns = pulumi
+      .all([ctx.partition, ctx.region, ctx.accountId])
+      .apply(([partition, region, account]) =>
+        publishingAlarms.map((n) => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${n}`),
+      );
 
     const key = new aws.kms.Key(
       `${name}-key`,
@@ -115,17 +126,21 @@ export class TeamAlerts extends pulumi.ComponentResource {
               Action: KEY_USE_ACTIONS,
               Resource: "*",
             },
-            {
-              Sid: "TeamAlarmsPublishToTheTopic",
-              Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
-              Action: KEY_USE_ACTIONS,
-              Resource: "*",
-              Condition: {
-                StringEquals: { "aws:SourceAccount": ctx.accountId },
-                ArnLike: { "aws:SourceArn": alarmArns },
-              },
-            },
+            ...(publishingAlarms.length === 0
+              ? []
+              : [
+                  {
+                    Sid: "TeamAlarmsPublishToTheTopic",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: KEY_USE_ACTIONS,
+                    Resource: "*",
+                    Condition: {
+                      StringEquals: { "aws:SourceAccount": ctx.accountId },
+                      ArnEquals: { "aws:SourceArn": alarmArns },
+                    },
+                  },
+                ]),
           ],
         }),
         tags: args.tags,
@@ -279,12 +294,10 @@ export class TeamAlerts extends pulumi.ComponentResource {
     );
 
     // Missed runs.
-    const now = new Date();
     const alarmActions = destinations;
     const namespace = `Retrain/${environment}`;
     const missed: AlertsOutput["missedRunAlarms"] = [];
-    for (const w of args.windows) {
-      const plan = planMissedRunAlarm(w.window, now);
+    for (const { w, plan } of plans) {
       const wn = w.window.name;
       if (plan.kind === "none") {
         missed.push({ window: wn, kind: "none", reason: plan.reason });
@@ -380,17 +393,21 @@ export class TeamAlerts extends pulumi.ComponentResource {
               Resource: topic.arn,
               Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
             },
-            {
-              Sid: "TeamMissedRunAlarmsPublish",
-              Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
-              Action: "sns:Publish",
-              Resource: topic.arn,
-              Condition: {
-                StringEquals: { "aws:SourceAccount": ctx.accountId },
-                ArnLike: { "aws:SourceArn": alarmArns },
-              },
-            },
+            ...(publishingAlarms.length === 0
+              ? []
+              : [
+                  {
+                    Sid: "TeamMissedRunAlarmsPublish",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: {
+                      StringEquals: { "aws:SourceAccount": ctx.accountId },
+                      ArnEquals: { "aws:SourceArn": alarmArns },
+                    },
+                  },
+                ]),
           ],
         }),
       },
