@@ -244,6 +244,15 @@ describe("alert destinations a team may not use", () => {
     expect(r.errors.map((e) => e.message).join("\n")).toMatch(error);
   });
 
+  it("without notify still creates the topic, rules and alarms, and subscribes nobody", async () => {
+    const r = await runTeam("vision", { "scheduling:notify": undefined });
+    expect(r.errors).toEqual([]);
+    expect(resourcesOfType(r, "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
+    expect(resourcesOfType(r, "aws:cloudwatch/compositeAlarm:CompositeAlarm")).toHaveLength(1);
+    const topic = one(r, "aws:sns/topic:Topic");
+    expect(schedulingOutputsSchema.parse(r.outputs).alerts.destinations).toEqual([`sns:${topic.id}`]);
+  });
+
   it("publishes to the team's own topic in its account and region", async () => {
     const own = "arn:aws:sns:eu-west-1:123456789012:vision-oncall";
     const r = await runTeam("vision", notify({ topicArn: own }));

@@ -30,43 +30,57 @@ const rule = (
   },
   ...extra,
 });
-const target = (
-  name: string,
-  ruleName: string,
-  arn: string,
-  extra: Partial<ExampleResource> = {},
-): ExampleResource => ({
+const target = (name: string, ruleName: string, arn: string): ExampleResource => ({
   type: "aws:cloudwatch/eventTarget:EventTarget",
   name,
   props: { rule: ruleName, arn },
-  ...extra,
 });
 const topic: ExampleResource = {
   type: "aws:sns/topic:Topic",
   name: "alerts-topic",
   props: { arn: TOPIC_ARN },
 };
+const subscription: ExampleResource = {
+  type: "aws:sns/topicSubscription:TopicSubscription",
+  name: "alerts-email-0",
+  props: { topic: TOPIC_ARN, protocol: "email", endpoint: "ml@vision.example.com" },
+};
 
 export const windowNotificationsExamples: PolicyExample[] = [
   {
-    title: "a window whose failures a rule publishes to an SNS topic (found by the id in the pattern)",
-    resources: [window("w"), rule("w-failed", ["mw-w"]), target("t", "w-failed", TOPIC_ARN)],
+    title:
+      "a window whose failures a rule publishes to the stack's topic with a subscriber (id in the pattern)",
+    resources: [
+      window("w"),
+      topic,
+      subscription,
+      rule("w-failed", ["mw-w"]),
+      target("t", "w-failed", TOPIC_ARN),
+    ],
     violations: [],
   },
   {
-    title:
-      "in preview the pattern is unknown: the rule is found through its dependency on the window, the topic through the target's",
+    title: "in preview ids and ARNs are unknown: rule, topic and subscription are found through dependencies",
     resources: [
       window("w", { id: UNKNOWN }),
-      topic,
+      { ...topic, props: { arn: UNKNOWN } },
+      {
+        ...subscription,
+        props: { topic: UNKNOWN, protocol: "email" },
+        propertyDependencies: { topic: ["alerts-topic"] },
+      },
       rule("w-failed", UNKNOWN, { propertyDependencies: { eventPattern: ["w"] } }),
       { ...target("t", "w-failed", UNKNOWN), propertyDependencies: { arn: ["alerts-topic"] } },
     ],
     violations: [],
   },
   {
-    title: "an association watched by the association rule",
-    resources: [association("a"), rule("a-failed", ["assoc-a"]), target("t", "a-failed", TOPIC_ARN)],
+    title: "an association published to the team's own topic outside the stack",
+    resources: [
+      association("a"),
+      rule("a-failed", ["assoc-a"]),
+      target("t", "a-failed", "arn:aws:sns:eu-west-1:123456789012:recsys-oncall"),
+    ],
     violations: [],
   },
   {
@@ -82,14 +96,35 @@ export const windowNotificationsExamples: PolicyExample[] = [
       target("t", "w-log", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/runs"),
     ],
     violations: [
-      /MaintenanceWindow "w" has no notification path: rule\(s\) "w-log" watch its runs but no target publishes to an SNS topic/,
+      /MaintenanceWindow "w" has no notification path: rule\(s\) "w-log" watch its runs but publish to no SNS topic anyone is subscribed to/,
     ],
+  },
+  {
+    title: "the stack's topic with nobody subscribed reaches nobody",
+    resources: [window("w"), topic, rule("w-failed", ["mw-w"]), target("t", "w-failed", TOPIC_ARN)],
+    violations: [
+      /MaintenanceWindow "w" has no notification path: rule\(s\) "w-failed" watch its runs but publish to no SNS topic anyone/,
+    ],
+  },
+  {
+    title: "a subscription to another topic of the stack does not count",
+    resources: [
+      window("w"),
+      topic,
+      { type: "aws:sns/topic:Topic", name: "other-topic", props: { arn: `${TOPIC_ARN}-other` } },
+      { ...subscription, props: { topic: `${TOPIC_ARN}-other`, protocol: "email" } },
+      rule("w-failed", ["mw-w"]),
+      target("t", "w-failed", TOPIC_ARN),
+    ],
+    violations: [/MaintenanceWindow "w" has no notification path/],
   },
   {
     title: "a rule on another window does not cover this one; an association without a rule is found too",
     resources: [
       window("w"),
       window("other"),
+      topic,
+      subscription,
       rule("o-failed", ["mw-other"]),
       target("t", "o-failed", TOPIC_ARN),
       association("a"),
@@ -106,7 +141,14 @@ export const windowNotificationsExamples: PolicyExample[] = [
   },
   {
     title: "a target of another rule does not count",
-    resources: [window("w"), rule("w-failed", ["mw-w"]), rule("x", ["mw-x"]), target("t", "x", TOPIC_ARN)],
+    resources: [
+      window("w"),
+      topic,
+      subscription,
+      rule("w-failed", ["mw-w"]),
+      rule("x", ["mw-x"]),
+      target("t", "x", TOPIC_ARN),
+    ],
     violations: [/MaintenanceWindow "w" has no notification path: rule\(s\) "w-failed"/],
   },
 ];
