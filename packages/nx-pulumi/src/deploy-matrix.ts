@@ -61,6 +61,15 @@ function shareJobs(sizes: readonly number[], total: number): number[] {
   return shares;
 }
 
+export interface DeployMatrixOptions {
+  /** Affected Nx project names (anything that is no stack is ignored). */
+  affected: readonly string[];
+  /** Every discovered stack of the workspace (levels are computed over all of them). */
+  stacks: readonly DiscoveredStack[];
+  /** Jobs per level; larger levels are split into this many batches. */
+  maxJobs?: number;
+}
+
 /**
  * Affected stacks per dependency level. A level is the depth in the whole stack graph, not only among
  * affected stacks, so a stack keeps its level (and its job) whatever else changed. A batch never

@@ -85,9 +85,25 @@ describe("deploy order and commands", () => {
     );
     expect(matrix.status, matrix.stderr).toBe(0);
     expect(readFileSync(outputs, "utf8").split("\n").filter(Boolean)).toEqual([
-      'level0=[{"stack":"iam-dev","projects":"iam-dev"}]',
-      'level1=[{"stack":"fleet-dev","projects":"fleet-dev"}]',
-      'level2=[{"stack":"scheduling-nlp","projects":"scheduling-nlp"}]',
+      'level0=[{"stack":"iam-dev","projects":"iam-dev","environment":"dev"}]',
+      'level1=[{"stack":"fleet-dev","projects":"fleet-dev","environment":"dev"}]',
+      'level2=[{"stack":"scheduling-nlp","projects":"scheduling-nlp","environment":"dev"}]',
+      "any=true",
+    ]);
+    // pr.yml's previews: the same stacks, one job for their one environment.
+    const previewOutputs = path.join(ws.root, "github-output-preview");
+    const preview = spawnSync(
+      process.execPath,
+      [path.join(PACKAGE_DIR, "dist/bin/deploy-matrix.js"), "--preview", `--base=${ws.base}`],
+      {
+        cwd: ws.root,
+        encoding: "utf8",
+        env: { ...process.env, ...NX_ENV, NX_HEAD: "HEAD", GITHUB_OUTPUT: previewOutputs },
+      },
+    );
+    expect(preview.status, preview.stderr).toBe(0);
+    expect(readFileSync(previewOutputs, "utf8").split("\n").filter(Boolean)).toEqual([
+      'environments=[{"environment":"dev","projects":"fleet-dev,iam-dev,scheduling-nlp"}]',
       "any=true",
     ]);
     expect(calls[0]?.args).toEqual([
