@@ -44,7 +44,9 @@ describe("deployMatrix", () => {
     ]);
     expect(level2?.map((e) => e.environment).sort()).toEqual(["dev", "prod"]);
     // One job for two environments cannot be done without mixing their roles: refused.
-    expect(() => deployMatrix({ affected: all, stacks, maxJobs: 1 })).toThrow(/2 environments but at most 1 jobs/);
+    expect(() => deployMatrix({ affected: all, stacks, maxJobs: 1 })).toThrow(
+      /2 environments but at most 1 jobs/,
+    );
   });
 
   it.each([
@@ -80,7 +82,9 @@ describe("deployMatrix", () => {
     }
     expect(jobs).toEqual(expected);
     // Every stack deployed exactly once.
-    expect(level.flatMap((e) => e.projects.split(",")).sort()).toEqual(fake.map((s) => `scheduling-${s.stack}`).sort());
+    expect(level.flatMap((e) => e.projects.split(",")).sort()).toEqual(
+      fake.map((s) => `scheduling-${s.stack}`).sort(),
+    );
   });
 });
 

@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
 import { overridePolicyPack } from "../src/bin/policy-pack-override.js";
 import { PACKAGE_DIR } from "./support/workspace.js";
 
-const BASE = { RETRAIN_POLICY_PACK: "/base/pack", RETRAIN_POLICY_PACK_CONFIG: "/base/pack/policy-config.json" };
+const BASE = {
+  RETRAIN_POLICY_PACK: "/base/pack",
+  RETRAIN_POLICY_PACK_CONFIG: "/base/pack/policy-config.json",
+};
 const PR_PACK = ["--policy-pack", "../../policies/retrain-guard"];
 const PR_CONFIG = ["--policy-pack-config", "../../policies/retrain-guard/policy-config.json"];
 
@@ -19,7 +22,15 @@ describe("overridePolicyPack", () => {
     [
       "replaces the target's pack and config",
       ["preview", "--stack", "vision", ...PR_PACK, ...PR_CONFIG],
-      ["preview", "--stack", "vision", "--policy-pack", "/base/pack", "--policy-pack-config", BASE.RETRAIN_POLICY_PACK_CONFIG],
+      [
+        "preview",
+        "--stack",
+        "vision",
+        "--policy-pack",
+        "/base/pack",
+        "--policy-pack-config",
+        BASE.RETRAIN_POLICY_PACK_CONFIG,
+      ],
     ],
     [
       "replaces the --flag=value form",
@@ -29,14 +40,34 @@ describe("overridePolicyPack", () => {
     [
       "replaces every pack a command names (no second, weaker pack slips through)",
       ["preview", ...PR_PACK, "--policy-pack", "other", ...PR_CONFIG],
-      ["preview", "--policy-pack", "/base/pack", "--policy-pack", "/base/pack", "--policy-pack-config", BASE.RETRAIN_POLICY_PACK_CONFIG],
+      [
+        "preview",
+        "--policy-pack",
+        "/base/pack",
+        "--policy-pack",
+        "/base/pack",
+        "--policy-pack-config",
+        BASE.RETRAIN_POLICY_PACK_CONFIG,
+      ],
     ],
     [
       "adds the pack to a preview that names none",
       ["preview", "--stack", "dev"],
-      ["preview", "--stack", "dev", "--policy-pack", "/base/pack", "--policy-pack-config", BASE.RETRAIN_POLICY_PACK_CONFIG],
+      [
+        "preview",
+        "--stack",
+        "dev",
+        "--policy-pack",
+        "/base/pack",
+        "--policy-pack-config",
+        BASE.RETRAIN_POLICY_PACK_CONFIG,
+      ],
     ],
-    ["leaves commands that run no pack alone", ["refresh", "--yes", "--stack", "dev"], ["refresh", "--yes", "--stack", "dev"]],
+    [
+      "leaves commands that run no pack alone",
+      ["refresh", "--yes", "--stack", "dev"],
+      ["refresh", "--yes", "--stack", "dev"],
+    ],
     [
       "reads the command after the wrapper's own flags",
       ["--confirm-name", "up", "destroy", "--yes"],
