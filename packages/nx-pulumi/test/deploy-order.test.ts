@@ -164,6 +164,24 @@ describe("deploy order and commands", () => {
     ]);
   });
 
+  it("pr.yml's preview command runs the base branch's pack and config, not the workspace's", () => {
+    ws.git("checkout", "-q", "main");
+    run(["run-many", "-t", "preview", "--projects=scheduling-vision,iam-prod", "--parallel=1"], {
+      ...pulumiEnv,
+      RETRAIN_POLICY_PACK: "/runner/temp/base-pack/policies/retrain-guard",
+      RETRAIN_POLICY_PACK_CONFIG: "/runner/temp/base-pack/policies/retrain-guard/policy-config.json",
+    });
+    const calls = ws.takeCalls();
+    expect(calls.map((c) => c.project).sort()).toEqual(["iam-prod", "scheduling-vision"]);
+    for (const call of calls) {
+      const packs = call.args.flatMap((a, i) => (a === "--policy-pack" ? [call.args[i + 1]] : []));
+      expect(packs, call.project).toEqual(["/runner/temp/base-pack/policies/retrain-guard"]);
+      expect(call.args.join(" ")).toContain(
+        "--policy-pack-config /runner/temp/base-pack/policies/retrain-guard/policy-config.json",
+      );
+    }
+  });
+
   it("destroy refuses without confirmation and runs once confirmed with the project name", () => {
     ws.git("checkout", "-q", "main");
     const refused = ws.nx(["run", "fleet-dev:destroy"], pulumiEnv);
