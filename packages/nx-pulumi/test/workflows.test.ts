@@ -5,7 +5,9 @@
  * The security rules live in support/workflow-security.ts; the mutation table below removes each
  * protection in turn and expects its finding, so a rule that stops checking fails here.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { discoverStacks } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
@@ -485,4 +487,33 @@ describe("deploy.yml", () => {
       expect(up?.env).toEqual({ PROJECTS: gh("matrix.projects") });
     },
   );
+});
+
+describe("the shell of every run step", () => {
+  const shellcheck = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
+  const available = shellcheck.status === 0;
+  if (!available)
+    console.log(
+      "skipping shellcheck of the run steps: shellcheck is not installed (apt-get install shellcheck)",
+    );
+  const runs = [
+    ...Object.entries(repo.workflows).flatMap(([file, wf]) =>
+      Object.entries(wf.jobs).flatMap(([name, job]) =>
+        job.steps.filter((s) => s.run).map((s, i) => [`${file}/${name} #${i}`, s.run!] as const),
+      ),
+    ),
+    ...Object.entries(repo.actions).flatMap(([dir, action]) =>
+      action.runs.steps.filter((s) => s.run).map((s, i) => [`actions/${dir} #${i}`, s.run!] as const),
+    ),
+  ];
+
+  // GitHub runs each step as `bash --noprofile --norc -eo pipefail {0}`.
+  it.skipIf(!available).each(runs)("%s is shellcheck-clean", (_where, script) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "retrain-run-"));
+    const file = path.join(dir, "step.sh");
+    writeFileSync(file, `#!/usr/bin/env bash\nset -eo pipefail\n${script}`);
+    const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
+    expect(r.stdout + r.stderr, script).toBe("");
+    expect(r.status).toBe(0);
+  });
 });
