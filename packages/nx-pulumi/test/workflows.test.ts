@@ -517,3 +517,31 @@ describe("the shell of every run step", () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe("the settings the workflows rely on are documented", () => {
+  const security = readFileSync(path.join(REPO_ROOT, "docs/security.md"), "utf8");
+  const delivery = readFileSync(path.join(REPO_ROOT, "docs/delivery.md"), "utf8");
+  const environments = [...new Set(discoverStacks(REPO_ROOT).stacks.map((s) => s.config.config.environment))];
+
+  it.each(environments.flatMap((env) => [`preview-${env}`, `deploy-${env}`]))(
+    "the GitHub environment %s, which the workflows name for this workspace's stacks",
+    (name) => {
+      expect(security).toContain(`\`${name}\``);
+      expect(delivery).toContain(`\`${name}\``);
+    },
+  );
+
+  it("the example trust policy admits one environment's subject, by exact match", () => {
+    const block = /```json\n([\s\S]*?)\n```/.exec(security)?.[1];
+    const statement = JSON.parse(block ?? "null") as {
+      Action: string;
+      Condition: Record<string, Record<string, string>>;
+    };
+    expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
+    expect(statement.Condition.StringEquals).toEqual({
+      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+      "token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:environment:preview-prod",
+    });
+  });
+});
