@@ -5,14 +5,23 @@
  * The security rules live in support/workflow-security.ts; the mutation table below removes each
  * protection in turn and expects its finding, so a rule that stops checking fails here.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { discoverStacks } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { previewMatrix } from "../src/deploy-matrix.js";
+import { findOnPath } from "../src/pulumi-cli.js";
 import { stackProjectName } from "../src/stack-project.js";
 import {
   BASE_PACK_ARTIFACT,
@@ -149,9 +158,8 @@ describe("what a pull request's code can reach", () => {
     });
     const build = stepRunning(basePack, "deploy --prod");
     expect(build?.["working-directory"]).toBe("base");
-    expect(build?.run).toContain(
-      '--filter retrain-guard deploy --prod --legacy "$RUNNER_TEMP/base-pack/policies/retrain-guard"',
-    );
+    expect(build?.run).toContain('pack="$RUNNER_TEMP/base-pack/policies/retrain-guard"');
+    expect(build?.run).toContain('--filter retrain-guard deploy --prod --legacy --ignore-scripts "$pack"');
     expect(build?.run).toContain('cp policies/tenants.yaml "$RUNNER_TEMP/base-pack/policies/"');
     expect(usesOf(basePack, "actions/upload-artifact")?.with).toMatchObject({
       name: BASE_PACK_ARTIFACT,
@@ -544,4 +552,80 @@ describe("the settings the workflows rely on are documented", () => {
       "token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:environment:preview-prod",
     });
   });
+});
+
+/** The pnpm running this test (`pnpm test` sets npm_execpath), or one on PATH; undefined when neither. */
+function findPnpm(): string[] | undefined {
+  const exec = process.env.npm_execpath;
+  if (exec && /pnpm/.test(path.basename(exec))) return [process.execPath, exec];
+  // Absolute, so the shim below never finds itself on PATH.
+  const onPath = findOnPath("pnpm");
+  return onPath ? [onPath] : undefined;
+}
+
+describe("the base pack bundle", () => {
+  const pnpm = findPnpm();
+  const packBuilt = existsSync(path.join(REPO_ROOT, "policies/retrain-guard/dist/index.js"));
+  const reason = !pnpm
+    ? "no pnpm (run it through `pnpm test`, or put pnpm on PATH)"
+    : !packBuilt
+      ? "the pack is not built (tsc -b tsconfig.build.json)"
+      : undefined;
+  if (reason) console.log(`skipping the base pack bundle test: ${reason}`);
+
+  it.skipIf(reason !== undefined)(
+    "base-pack's own script, run on this checkout, makes a pack that starts outside the workspace",
+    { timeout: 120_000 },
+    async () => {
+      const step = stepRunning(pr.jobs["base-pack"]!, "deploy --prod")!;
+      // This checkout is installed already: run the rest of the step as written, with a shim for pnpm.
+      const script = step.run!.replace("pnpm install --frozen-lockfile\n", "");
+      expect(script).not.toBe(step.run);
+      const temp = mkdtempSync(path.join(tmpdir(), "retrain-base-pack-"));
+      const bin = path.join(temp, "bin");
+      mkdirSync(bin);
+      writeFileSync(
+        path.join(bin, "pnpm"),
+        `#!/bin/sh\nexec ${pnpm!.map((a) => `'${a}'`).join(" ")} "$@"\n`,
+        { mode: 0o755 },
+      );
+      const runner = path.join(temp, "runner");
+      mkdirSync(runner);
+      const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+          RUNNER_TEMP: runner,
+        },
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+
+      const pack = path.join(runner, "base-pack/policies/retrain-guard");
+      expect(existsSync(path.join(runner, "base-pack/policies/tenants.yaml"))).toBe(
+        existsSync(path.join(REPO_ROOT, "policies/tenants.yaml")),
+      );
+      expect(readdirSync(pack).filter((f) => f.startsWith("tsconfig"))).toEqual([]);
+      // Start it as Pulumi does (run-policy-pack from the pack's own dependencies, in its folder):
+      // it serves the Analyzer and prints its port, so every import resolved inside the bundle.
+      const runPolicyPack = path.join(pack, "node_modules/@pulumi/pulumi/cmd/run-policy-pack");
+      const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", "."], { cwd: pack });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const firstLine = await new Promise<string>((resolve) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("\n")) resolve(out.split("\n")[0]!);
+        });
+        child.on("exit", () => resolve(out));
+      });
+      child.kill();
+      expect(firstLine, stderr).toMatch(/^\d+$/);
+      rmSync(temp, { recursive: true, force: true });
+    },
+  );
 });
