@@ -182,6 +182,18 @@ describe("deploy order and commands", () => {
     }
   });
 
+  it("deploy.yml's init creates a stack with the environment's KMS secrets provider", () => {
+    ws.git("checkout", "-q", "main");
+    const kms = "awskms://alias/retrain-prod-state?region=eu-west-1";
+    run(["run-many", "-t", "init", "--projects=fleet-prod", "--parallel=1"], {
+      ...pulumiEnv,
+      RETRAIN_SECRETS_PROVIDER: kms,
+    });
+    const [call, ...rest] = ws.takeCalls();
+    expect(rest).toEqual([]);
+    expect(call?.args).toEqual(["stack", "select", "--create", "prod", "--secrets-provider", kms]);
+  });
+
   it("destroy refuses without confirmation and runs once confirmed with the project name", () => {
     ws.git("checkout", "-q", "main");
     const refused = ws.nx(["run", "fleet-dev:destroy"], pulumiEnv);

@@ -486,8 +486,13 @@ describe("deploy.yml", () => {
       expect(job.strategy?.["max-parallel"]).toBeLessThanOrEqual(10);
       expect(job.concurrency).toEqual({ group: `deploy-${gh("matrix.stack")}`, "cancel-in-progress": false });
       expect(job.environment).toBe(`deploy-${gh("matrix.environment")}`);
-      // No passphrase: the environment's KMS key is the secrets provider.
+      // No passphrase: the environment's KMS key is the secrets provider, also of stacks init creates.
       expect(JSON.stringify(job)).not.toContain("PULUMI_CONFIG_PASSPHRASE");
+      expect(job.env).toEqual({
+        PULUMI_BACKEND_URL: gh("vars.PULUMI_BACKEND_URL"),
+        PULUMI_ACCESS_TOKEN: gh("secrets.PULUMI_ACCESS_TOKEN"),
+        RETRAIN_SECRETS_PROVIDER: gh("vars.PULUMI_SECRETS_PROVIDER"),
+      });
       const up = job.steps.find((s) => s.run?.includes(" -t init,up"));
       expect(up?.run).toBe(
         'pnpm exec nx run-many -t init,up --projects="$PROJECTS" --exclude-task-dependencies --parallel=1',
