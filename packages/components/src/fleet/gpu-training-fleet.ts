@@ -109,7 +109,8 @@ export class GpuTrainingFleet extends pulumi.ComponentResource {
               },
             },
           ],
-          vpcSecurityGroupIds: [securityGroup.id],
+          // Security groups only on the instance: with subnetId + associatePublicIpAddress the provider
+          // builds a network interface, and template-level groups would then be rejected by EC2.
           instanceInitiatedShutdownBehavior: "stop",
           userData,
           tagSpecifications: [
