@@ -55,6 +55,27 @@ describe("provider constraints in the plan", () => {
     expect(report.stacks.find((s) => s.id === `iam/${env}`)!.status).toBe("failed");
   });
 
+  it("is invalid input (exit 2) on a URN registered twice, as Pulumi refuses it, naming both registrations", async () => {
+    const ws = copy();
+    const file = "stacks/iam/src/program.ts";
+    const source = ws.read(file);
+    const marker = "\n  return {";
+    const injected = `
+  new aws.cloudwatch.LogGroup("seed-twice", { name: "/retrain/seed-a" });
+  new aws.cloudwatch.LogGroup("seed-twice", { name: "/retrain/seed-b" });
+`;
+    ws.write(file, source.replace(marker, `${injected}${marker}`));
+    const env = envOf(ws);
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${env}`] });
+    expect(report.summary.exitCode).toBe(2);
+    const error = report.errors.find((e) => e.message.includes("Duplicate resource URN"));
+    expect(error, JSON.stringify(report.errors, null, 2)).toBeDefined();
+    expect(error!.file).toBe(`stacks/iam/envs/${env}/Pulumi.${env}.yaml`);
+    expect(error!.message).toContain("aws:cloudwatch/logGroup:LogGroup::seed-twice");
+    expect(error!.message).toContain("name=/retrain/seed-a");
+    expect(error!.message).toContain("name=/retrain/seed-b");
+  });
+
   it("is invalid input (exit 2) on a task named like the window's start task, naming the key", async () => {
     const ws = copy();
     const file = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";

@@ -14,7 +14,7 @@ describe("provider constraints table", () => {
   it("has a source for every constraint", () => {
     for (const { label, c } of rows)
       expect(c.source, label).toMatch(
-        /terraform-provider-aws internal\/service\/|^https:\/\/docs\.aws\.amazon\.com\//,
+        /terraform-provider-aws internal\/(service|verify)\/|^https:\/\/docs\.aws\.amazon\.com\//,
       );
   });
 

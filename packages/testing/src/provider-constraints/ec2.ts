@@ -19,8 +19,11 @@ import {
 
 const INSTANCE = tf("ec2/ec2_instance.go");
 const LAUNCH_TEMPLATE = tf("ec2/ec2_launch_template.go");
+/** ValidLaunchTemplateName: 3-125 characters of `[0-9A-Za-z()./_-]`. */
+const LT_NAME = "terraform-provider-aws internal/verify/validate.go (ValidLaunchTemplateName)";
 const RUN_INSTANCES = api("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html");
 const SG_API = api("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html");
+const SG_RULE_API = api("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html");
 const VPC_API = api("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html");
 const ENDPOINT_API = api("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html");
 const VOLUME_TYPES = ["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
@@ -180,11 +183,11 @@ export const EC2_CONSTRAINTS: Record<string, Constraint[]> = {
   ],
   "aws:ec2/launchTemplate:LaunchTemplate": [
     pattern("name", /^[a-zA-Z0-9().\-/_]+$/, "letters, digits and '().-/_'", {
-      source: LAUNCH_TEMPLATE,
+      source: LT_NAME,
       good: "retrain-prod-a10g",
       bad: "retrain prod",
     }),
-    length("name", 3, 128, { source: LAUNCH_TEMPLATE, good: "retrain-prod-a10g", bad: "lt" }),
+    length("name", 3, 125, { source: LT_NAME, good: "retrain-prod-a10g", bad: "lt" }),
     length("description", 0, 255, { source: LAUNCH_TEMPLATE, good: "pool a10g", bad: "d".repeat(256) }),
     conflicts("name", ["namePrefix"], {
       source: LAUNCH_TEMPLATE,
@@ -257,38 +260,23 @@ export const EC2_CONSTRAINTS: Record<string, Constraint[]> = {
         bad: "GPU instances – SSM only",
       },
     ),
-    pattern(
-      "ingress[].description",
-      /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/,
-      "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
-      {
-        source: tf("ec2/vpc_security_group.go"),
-        phase: "up",
-        good: "from endpoints",
-        bad: "from endpoints →",
-      },
+    // Rule descriptions: validSecurityGroupRuleDescription (ec2/validate.go), checked in preview.
+    ...(["ingress[].description", "egress[].description"] as const).map((path) =>
+      pattern(
+        path,
+        /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/,
+        "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
+        {
+          source: tf("ec2/vpc_security_group.go"),
+          good: "SSM, S3, CloudWatch",
+          bad: "SSM → S3",
+        },
+      ),
     ),
-    pattern(
-      "egress[].description",
-      /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/,
-      "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
-      {
-        source: tf("ec2/vpc_security_group.go"),
-        phase: "up",
-        good: "SSM, S3, CloudWatch",
-        bad: "SSM → S3",
-      },
+    // Ports: the API's IpPermission (-1 = all, for ICMP and protocol -1).
+    ...(["ingress[].fromPort", "ingress[].toPort", "egress[].fromPort", "egress[].toPort"] as const).map(
+      (path) => intRange(path, -1, 65_535, { source: SG_RULE_API, phase: "up", good: 443, bad: 70_000 }),
     ),
-    intRange("ingress[].fromPort", -1, 65_535, {
-      source: tf("ec2/vpc_security_group.go"),
-      good: 443,
-      bad: 70_000,
-    }),
-    intRange("egress[].toPort", -1, 65_535, {
-      source: tf("ec2/vpc_security_group.go"),
-      good: 443,
-      bad: 70_000,
-    }),
   ],
   "aws:ec2/securityGroupRule:SecurityGroupRule": [
     oneOf("type", ["ingress", "egress"], {

@@ -187,9 +187,7 @@ export const S3_LOGS_SNS_CONSTRAINTS: Record<string, Constraint[]> = {
     rule(
       "period",
       (i) =>
-        typeof i.period === "number" &&
-        ![10, 20, 30].includes(i.period) &&
-        (i.period < 60 || i.period % 60 !== 0)
+        typeof i.period === "number" && ![10, 20, 30].includes(i.period) && i.period % 60 !== 0
           ? [
               {
                 path: "period",
