@@ -27,11 +27,12 @@ const pool = (extra: Obj = {}): Obj => ({
   stopWhenIdleMinutes: 0,
   ...extra,
 });
-const fleet = (outputs: Obj, ownSubnets = false): FleetFacts => ({
+const fleet = (outputs: Obj, ownSubnets = false, assumesTeamRoles = false): FleetFacts => ({
   id: "fleet/prod",
   file: FLEET_FILE,
   outputs: { region: "eu-west-1", ...outputs },
   ownSubnets,
+  assumesTeamRoles,
 });
 
 const task = (extra: Obj = {}): Obj => ({
@@ -60,6 +61,7 @@ interface NetworkRow {
   title: string;
   outputs: Obj;
   ownSubnets?: boolean;
+  assumesTeamRoles?: boolean;
   /** Message patterns, one per expected finding; [] = clean. */
   findings: RegExp[];
   key?: string;
@@ -116,11 +118,34 @@ const NETWORK_ROWS: NetworkRow[] = [
     findings: [/unknown network.ssmAccess "peering"/],
   },
   { title: "no network output yet: unknown, no finding", outputs: { pools: [pool()] }, findings: [] },
+  {
+    title: "team roles to assume and an sts endpoint",
+    outputs: { pools: [pool()], network: network() },
+    assumesTeamRoles: true,
+    findings: [],
+  },
+  {
+    title: "team roles to assume but no sts endpoint",
+    outputs: {
+      pools: [pool()],
+      network: network({ endpoints: ["ssm", "ssmmessages", "ec2messages", "logs", "s3"] }),
+    },
+    assumesTeamRoles: true,
+    findings: [/cannot get their team role's credentials: no VPC endpoint for sts/],
+  },
+  {
+    title: "no sts endpoint is fine without team roles",
+    outputs: {
+      pools: [pool()],
+      network: network({ endpoints: ["ssm", "ssmmessages", "ec2messages", "logs", "s3"] }),
+    },
+    findings: [],
+  },
 ];
 
 describe("SSM reachable from the fleet's subnets (table)", () => {
-  it.each(NETWORK_ROWS)("$title", ({ outputs, ownSubnets, findings, key }) => {
-    const problems = checkNetwork(fleet(outputs, ownSubnets));
+  it.each(NETWORK_ROWS)("$title", ({ outputs, ownSubnets, assumesTeamRoles, findings, key }) => {
+    const problems = checkNetwork(fleet(outputs, ownSubnets, assumesTeamRoles));
     expect(problems.map((p) => p.message)).toHaveLength(findings.length);
     findings.forEach((re, i) => {
       expect(problems[i]!.file).toBe(FLEET_FILE);

@@ -46,6 +46,11 @@ export interface FleetFacts {
   outputs: Record<string, unknown>;
   /** True when its config brings its own subnets (`fleet:subnetIds`). */
   ownSubnets?: boolean;
+  /**
+   * True when its IAM stack has team roles (`teamRoleArns`): the instances then fetch each run's
+   * credentials with sts:AssumeRole, so STS must be reachable too.
+   */
+  assumesTeamRoles?: boolean;
 }
 
 export interface TeamFacts {
@@ -82,6 +87,11 @@ export function checkNetwork(f: FleetFacts): InputProblem[] {
         problems.push({
           ...at,
           message: `the SSM agent on ${f.id}'s instances cannot reach Systems Manager: no VPC endpoint for ${agent.join(", ")} and no internet egress, so no window or association ever runs (needs ${SSM_ENDPOINTS.join(", ")}; https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html)`,
+        });
+      if (f.assumesTeamRoles && missing(["sts"]).length > 0)
+        problems.push({
+          ...at,
+          message: `runs on ${f.id}'s instances cannot get their team role's credentials: no VPC endpoint for sts (sts:AssumeRole) and no internet egress`,
         });
       const output = missing(OUTPUT_ENDPOINTS);
       if (output.length > 0)

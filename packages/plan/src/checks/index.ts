@@ -24,11 +24,15 @@ export function planCrossStackChecks(
     const p = planned(s.id);
     if (s.config.kind !== "fleet" || !p) continue;
     const config = (s.config as LoadedStack<"fleet">).config;
+    const iam = planned(s.references.find((r) => r.key === "fleet:iamStack")?.targetId);
+    const teamRoles = iam?.outputs.teamRoleArns;
     fleets.set(s.id, {
       id: s.id,
       file: rel(s.configFile),
       outputs: p.outputs,
       ownSubnets: config.subnetIds !== undefined,
+      assumesTeamRoles:
+        typeof teamRoles === "object" && teamRoles !== null && Object.keys(teamRoles).length > 0,
     });
   }
   const teams: TeamFacts[] = [];

@@ -186,6 +186,19 @@ export const maintenanceTaskTimeoutExamples: PolicyExample[] = [
     ],
   },
   {
+    title: "a start task named by its automation-definition ARN counts as the runbook",
+    resources: [
+      window("w", 2, 0),
+      automation("start", "arn:aws:ssm:eu-west-1::automation-definition/AWS-StartEC2Instance:$DEFAULT", 1),
+      task(
+        "train",
+        { timeoutSeconds: 6301 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+    ],
+    violations: [/start \(priority 1\) 900 s \+ train \(priority 10\) 6301 s = 7201 s/],
+  },
+  {
     title: "tasks of one priority run in parallel: only the longest counts",
     resources: [
       window("w", 3, 1),

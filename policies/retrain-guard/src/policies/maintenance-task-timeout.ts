@@ -6,9 +6,10 @@ import { TASK_TYPE, taskTimeouts, WINDOW_TYPE, windowOf } from "../windows/model
 
 /** Worst-case seconds of one task: its longest known timeout, or the runbook bound of a start/stop task. */
 function taskSeconds(task: StackResource): number | undefined {
-  const arn = str(task.props.taskArn);
-  if (arn && arn in AUTOMATION_TASK_SECONDS)
-    return AUTOMATION_TASK_SECONDS[arn as keyof typeof AUTOMATION_TASK_SECONDS];
+  // A runbook by name, or by ARN (`arn:...:automation-definition/AWS-StartEC2Instance:$DEFAULT`).
+  const runbook = str(task.props.taskArn)?.split("/").pop()?.split(":")[0];
+  if (runbook && runbook in AUTOMATION_TASK_SECONDS)
+    return AUTOMATION_TASK_SECONDS[runbook as keyof typeof AUTOMATION_TASK_SECONDS];
   const timeouts = taskTimeouts(task.props).map((t) => t.seconds);
   return timeouts.length > 0 ? Math.max(...timeouts) : undefined;
 }
