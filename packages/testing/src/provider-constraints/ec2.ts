@@ -407,6 +407,24 @@ export const EC2_CONSTRAINTS: Record<string, Constraint[]> = {
     ),
   ],
   "aws:ec2/internetGateway:InternetGateway": [],
+  // Association resources and the VPC's default group: ids only, nothing to check before the call.
+  "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": [],
+  "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation": [],
+  "aws:ec2/vpcEndpointSecurityGroupAssociation:VpcEndpointSecurityGroupAssociation": [],
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": [],
+  "aws:ec2/flowLog:FlowLog": [
+    oneOf("trafficType", ["ACCEPT", "REJECT", "ALL"], {
+      source: tf("ec2/vpc_flow_log.go"),
+      good: "REJECT",
+      bad: "DENY",
+    }),
+    oneOf("logDestinationType", ["cloud-watch-logs", "s3", "kinesis-data-firehose"], {
+      source: tf("ec2/vpc_flow_log.go"),
+      good: "cloud-watch-logs",
+      bad: "logs",
+    }),
+    oneOf("maxAggregationInterval", [60, 600], { source: tf("ec2/vpc_flow_log.go"), good: 600, bad: 300 }),
+  ],
   "aws:ec2/natGateway:NatGateway": [
     oneOf("connectivityType", ["public", "private"], {
       source: tf("ec2/vpc_nat_gateway.go"),

@@ -111,6 +111,14 @@ export const S3_LOGS_SNS_CONSTRAINTS: Record<string, Constraint[]> = {
       bad: { name: "/a", namePrefix: "/b" },
     }),
   ],
+  "aws:cloudwatch/logStream:LogStream": [
+    pattern("name", /^[^:*]*$/, "any characters but ':' and '*'", {
+      source: tf("logs/stream.go"),
+      good: "train/i-1",
+      bad: "train:1",
+    }),
+    length("name", 1, 512, { source: tf("logs/stream.go"), good: "train", bad: "s".repeat(513) }),
+  ],
   "aws:cloudwatch/eventRule:EventRule": [
     pattern("name", EVENTS_NAME, "letters, digits and '._-'", {
       source: tf("events/rule.go"),

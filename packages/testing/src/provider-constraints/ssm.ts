@@ -199,6 +199,19 @@ export const SSM_CONSTRAINTS: Record<string, Constraint[]> = {
       },
     ),
   ],
+  "aws:ssm/parameter:Parameter": [
+    length("name", 1, 2048, { source: tf("ssm/parameter.go"), good: "/retrain/prod/x", bad: "" }),
+    oneOf("type", ["String", "StringList", "SecureString"], {
+      source: tf("ssm/parameter.go"),
+      good: "String",
+      bad: "Secret",
+    }),
+    oneOf("tier", ["Standard", "Advanced", "Intelligent-Tiering"], {
+      source: tf("ssm/parameter.go"),
+      good: "Standard",
+      bad: "Basic",
+    }),
+  ],
   "aws:ssm/association:Association": [
     pattern("associationName", /^[0-9A-Za-z_.-]{3,128}$/, SSM_NAME_ALLOWED, {
       source: ASSOCIATION,
