@@ -72,6 +72,7 @@ const NETWORK_ROWS: NetworkRow[] = [
   {
     title: "endpoints without ssmmessages and ec2messages: the agent never connects",
     outputs: { pools: [pool()], network: network({ endpoints: ["ssm", "logs", "s3"] }) },
+    key: "fleet:vpcEndpoints",
     findings: [
       /cannot reach Systems Manager: no VPC endpoint for ssmmessages, ec2messages and no internet egress/,
     ],
@@ -79,6 +80,7 @@ const NETWORK_ROWS: NetworkRow[] = [
   {
     title: "endpoints without logs and s3: output is lost",
     outputs: { pools: [pool()], network: network({ endpoints: ["ssm", "ssmmessages", "ec2messages"] }) },
+    key: "fleet:vpcEndpoints",
     findings: [/command output .* cannot be delivered: no VPC endpoint for logs, s3/],
   },
   {
@@ -92,6 +94,7 @@ const NETWORK_ROWS: NetworkRow[] = [
       pools: [pool()],
       network: network({ ssmAccess: "nat-gateway", endpoints: [], internetEgress: false }),
     },
+    key: "fleet:internetEgress",
     findings: [/through a NAT gateway .* but has no internet egress/],
   },
   {
@@ -110,11 +113,13 @@ const NETWORK_ROWS: NetworkRow[] = [
   {
     title: "no subnet at all",
     outputs: { pools: [pool()], network: network({ subnetIds: [] }) },
+    key: "fleet:pools",
     findings: [/no subnet to launch into/],
   },
   {
     title: "an unknown access mode",
     outputs: { pools: [pool()], network: network({ ssmAccess: "peering" }) },
+    key: "fleet:vpcEndpoints",
     findings: [/unknown network.ssmAccess "peering"/],
   },
   { title: "no network output yet: unknown, no finding", outputs: { pools: [pool()] }, findings: [] },
@@ -131,6 +136,7 @@ const NETWORK_ROWS: NetworkRow[] = [
       network: network({ endpoints: ["ssm", "ssmmessages", "ec2messages", "logs", "s3"] }),
     },
     assumesTeamRoles: true,
+    key: "fleet:vpcEndpoints",
     findings: [/cannot get their team role's credentials: no VPC endpoint for sts/],
   },
   {

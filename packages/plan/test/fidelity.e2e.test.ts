@@ -93,46 +93,52 @@ describe("provider constraints in the plan", () => {
 });
 
 describe("cross-stack checks in the plan", () => {
-  /** The fleet program exporting the contract's `network` and per-pool `stopWhenIdleMinutes`. */
-  function fleetExporting(ws: WorkspaceCopy, network: Record<string, unknown>) {
+  /** The fleet program with its `network` output's endpoints replaced (a program bug the config cannot cause). */
+  function fleetWithEndpoints(ws: WorkspaceCopy, endpoints: string[]) {
     const file = "stacks/fleet/src/program.ts";
     const source = ws.read(file);
-    const ret = "return { pools: fleet.pools, region };";
+    const ret = "return { pools: fleet.pools, region, network: network.network };";
     expect(source).toContain(ret);
     ws.write(
       file,
       source.replace(
         ret,
-        `return {
-    pools: fleet.pools.apply((ps) => ps.map((p) => ({ ...p, stopWhenIdleMinutes: config.stopWhenIdleMinutes }))),
-    region,
-    network: ${JSON.stringify(network)},
-  };`,
+        `return { pools: fleet.pools, region, network: network.network.apply((n) => ({ ...n, endpoints: ${JSON.stringify(endpoints)} })) };`,
       ),
     );
   }
 
-  it("names the fleet file when its network cannot reach SSM, and the team key of an association on a pool that stops idle", async () => {
+  it("names the fleet file and key when its network cannot reach SSM", async () => {
     const ws = copy();
-    fleetExporting(ws, {
-      vpcId: "vpc-1",
-      subnetIds: ["subnet-1"],
-      ssmAccess: "vpc-endpoints",
-      endpoints: ["ssm", "logs", "s3"],
-      internetEgress: false,
-    });
+    fleetWithEndpoints(ws, ["ssm", "logs", "s3"]);
     const report = await runPlan({ workspace: ws.root, from: FROM });
     expect(report.summary.exitCode).toBe(2);
     for (const env of ["dev", "prod"])
       expect(report.errors).toContainEqual(
         expect.objectContaining({
           file: `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`,
+          key: "fleet:vpcEndpoints",
           message: expect.stringMatching(
             /cannot reach Systems Manager: no VPC endpoint for ssmmessages, ec2messages/,
           ),
         }),
       );
-    // recsys runs an association on dev, whose fleet stops idle instances (until dev/a10g is always on).
+  });
+
+  it("names the team key of an association on a pool that stops when idle, and of a window that does not start it", async () => {
+    const ws = copy();
+    // dev's a10g pool stops when idle again (the fleet default is 30 minutes).
+    const devFleet = "stacks/fleet/envs/dev/Pulumi.dev.yaml";
+    const fleetText = ws.read(devFleet);
+    expect(fleetText).toContain("stopWhenIdleMinutes: 0");
+    ws.write(devFleet, fleetText.replace("stopWhenIdleMinutes: 0", "stopWhenIdleMinutes: 30"));
+    // nlp's first window no longer starts prod/l4, which stops when idle.
+    const nlp = "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml";
+    const nlpText = ws.read(nlp);
+    expect(nlpText).toContain("startStopInstances: true");
+    ws.write(nlp, nlpText.replace("startStopInstances: true", "startStopInstances: false"));
+    const report = await runPlan({ workspace: ws.root, from: FROM });
+    expect(report.summary.exitCode).toBe(2);
     expect(report.errors).toContainEqual(
       expect.objectContaining({
         file: "stacks/scheduling/teams/recsys/Pulumi.recsys.yaml",
@@ -140,26 +146,13 @@ describe("cross-stack checks in the plan", () => {
         message: expect.stringMatching(/State Manager skips stopped instances/),
       }),
     );
-    // vision and nlp start the pools they use.
-    expect(report.errors.filter((e) => /vision|nlp/.test(e.file))).toEqual([]);
-  });
-
-  it("plans clean when the network reaches SSM and the pools used by associations are always on", async () => {
-    const ws = copy();
-    fleetExporting(ws, {
-      vpcId: "vpc-1",
-      subnetIds: ["subnet-1", "subnet-2"],
-      ssmAccess: "vpc-endpoints",
-      endpoints: ["ssm", "ssmmessages", "ec2messages", "logs", "sts", "s3"],
-      internetEgress: false,
-    });
-    const devFleet = "stacks/fleet/envs/dev/Pulumi.dev.yaml";
-    ws.write(
-      devFleet,
-      ws.read(devFleet).replace(/fleet:stopWhenIdleMinutes: \d+/, "fleet:stopWhenIdleMinutes: 0"),
+    expect(report.errors).toContainEqual(
+      expect.objectContaining({
+        file: nlp,
+        key: "scheduling:windows[0].startStopInstances",
+        message: expect.stringMatching(/would find its instances stopped: pool "l4" of fleet\/prod/),
+      }),
     );
-    const report = await runPlan({ workspace: ws.root, from: FROM });
-    expect(report.errors).toEqual([]);
-    expect(report.summary.exitCode).toBe(0);
+    expect(report.errors.filter((e) => e.file.includes("vision"))).toEqual([]);
   });
 });

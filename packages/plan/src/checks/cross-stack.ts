@@ -70,12 +70,16 @@ function readFleet(f: FleetFacts): FleetFactsOutputs | undefined {
 /** (a) The fleet's network lets the SSM agent reach SSM, and the output reach CloudWatch Logs and S3. */
 export function checkNetwork(f: FleetFacts): InputProblem[] {
   const network = readFleet(f)?.network;
-  // Not exported yet (the fleet outputs contract gains it): unknown, no finding.
+  // The outputs contract requires it (a fleet without it fails its teams' reference check first).
   if (!network) return [];
-  const at = { file: f.file, ...(f.ownSubnets ? { key: "fleet:subnetIds" } : {}) };
+  // The key that decides: bring-your-own subnets, else the own VPC's endpoints or NAT switch.
+  const at = (ownVpcKey: string) => ({ file: f.file, key: f.ownSubnets ? "fleet:subnetIds" : ownVpcKey });
   const problems: InputProblem[] = [];
   if (network.subnetIds !== undefined && network.subnetIds.length === 0)
-    problems.push({ ...at, message: `${f.id} has no subnet to launch into: network.subnetIds is empty` });
+    problems.push({
+      ...at("fleet:pools"),
+      message: `${f.id} has no subnet to launch into: network.subnetIds is empty`,
+    });
   const egress = network.internetEgress === true;
   switch (network.ssmAccess) {
     case "vpc-endpoints": {
@@ -85,18 +89,18 @@ export function checkNetwork(f: FleetFacts): InputProblem[] {
       const agent = missing(SSM_ENDPOINTS);
       if (agent.length > 0)
         problems.push({
-          ...at,
+          ...at("fleet:vpcEndpoints"),
           message: `the SSM agent on ${f.id}'s instances cannot reach Systems Manager: no VPC endpoint for ${agent.join(", ")} and no internet egress, so no window or association ever runs (needs ${SSM_ENDPOINTS.join(", ")}; https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html)`,
         });
       if (f.assumesTeamRoles && missing(["sts"]).length > 0)
         problems.push({
-          ...at,
+          ...at("fleet:vpcEndpoints"),
           message: `runs on ${f.id}'s instances cannot get their team role's credentials: no VPC endpoint for sts (sts:AssumeRole) and no internet egress`,
         });
       const output = missing(OUTPUT_ENDPOINTS);
       if (output.length > 0)
         problems.push({
-          ...at,
+          ...at("fleet:vpcEndpoints"),
           message: `command output from ${f.id}'s instances cannot be delivered: no VPC endpoint for ${output.join(", ")} (windows send output to CloudWatch Logs and S3) and no internet egress`,
         });
       break;
@@ -104,7 +108,7 @@ export function checkNetwork(f: FleetFacts): InputProblem[] {
     case "nat-gateway":
       if (!egress)
         problems.push({
-          ...at,
+          ...at("fleet:internetEgress"),
           message: `${f.id} says it reaches SSM through a NAT gateway (network.ssmAccess = nat-gateway) but has no internet egress (network.internetEgress = false)`,
         });
       break;
@@ -115,7 +119,7 @@ export function checkNetwork(f: FleetFacts): InputProblem[] {
       break;
     default:
       problems.push({
-        ...at,
+        ...at("fleet:vpcEndpoints"),
         message: `${f.id}: unknown network.ssmAccess "${network.ssmAccess}" (allowed: vpc-endpoints, nat-gateway, declared)`,
       });
   }
