@@ -3,15 +3,15 @@
  * each schema describes the keys of its stack's namespace (`iam:`, `fleet:`, `scheduling:`), with
  * `aws:region` read separately. Types are inferred from the schemas: nothing re-declares them.
  */
-import { tryParseSchedule } from "@retrain/schedule";
+import { describeBudget, tryParseSchedule, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 import { SLUG_PATTERN } from "./naming.js";
 
-const slug = (what: string, max = 32) =>
+const slug = (what: string, max = 32, min = 2) =>
   z
     .string()
-    .min(2, `${what} must be 2-${max} characters`)
-    .max(max, `${what} must be 2-${max} characters`)
+    .min(min, `${what} must be ${min}-${max} characters`)
+    .max(max, `${what} must be ${min}-${max} characters`)
     .regex(SLUG_PATTERN, `${what} must be lowercase letters, digits and '-', starting with a letter`);
 
 /** Environments a fleet or IAM stack can be, and that a team's scheduling stack targets. */
@@ -72,59 +72,145 @@ export const poolSchema = z.strictObject({
   count: z.number().int().min(1).max(50).default(1),
   /** Encrypted gp3 root volume size in GiB. */
   rootVolumeGb: z.number().int().min(75).max(16384).default(200),
+  /**
+   * Overrides `fleet:stopWhenIdleMinutes` for this pool; 0 keeps it always on (a pool that an
+   * association uses must be: State Manager skips stopped instances).
+   */
+  stopWhenIdleMinutes: z.number().int().min(0).max(1440).optional(),
 });
 export type PoolConfig = z.infer<typeof poolSchema>;
 
-export const fleetConfigSchema = z.strictObject({
-  environment: environmentSchema,
-  /** StackReference of the IAM stack; default `organization/retrain-iam/<environment>`. */
-  iamStack: stackRefSchema.optional(),
-  /** Public SSM parameter holding the AMI id. */
-  amiParameter: z
-    .string()
-    .startsWith("/aws/service/", "must be a public AWS SSM parameter path")
-    .default(DEFAULT_AMI_PARAMETER),
-  /** Subnets to launch into; default: the default VPC's subnets. */
-  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).optional(),
-  pools: z
-    .array(poolSchema)
-    .min(1, "a fleet needs at least one pool")
-    .superRefine((pools, ctx) => {
-      const seen = new Set<string>();
-      pools.forEach((p, i) => {
-        if (seen.has(p.name))
-          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate pool "${p.name}"` });
-        seen.add(p.name);
-      });
-    }),
-  /** Stop instances after this many idle minutes (no GPU use, no command running); 0 disables. */
-  stopWhenIdleMinutes: z.number().int().min(0).max(1440).default(0),
-});
+/**
+ * How bring-your-own subnets (`fleet:subnetIds`) reach Systems Manager: `declared-endpoints` (their
+ * VPC has interface endpoints for ssm, ssmmessages, ec2messages, logs and sts with private DNS, and
+ * an S3 gateway endpoint on their route tables) or `declared-nat` (a default route to a NAT gateway).
+ */
+export const SSM_ACCESS_DECLARATIONS = ["declared-endpoints", "declared-nat"] as const;
+
+/** A /16 IPv4 block such as 10.64.0.0/16: the fleet's own VPC, cut into /20 subnets. */
+const vpcCidrSchema = z
+  .string()
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/,
+    "must be a /16 IPv4 block such as 10.64.0.0/16",
+  );
+
+export const fleetConfigSchema = z
+  .strictObject({
+    environment: environmentSchema,
+    /** StackReference of the IAM stack; default `organization/retrain-iam/<environment>`. */
+    iamStack: stackRefSchema.optional(),
+    /** Public SSM parameter holding the AMI id. */
+    amiParameter: z
+      .string()
+      .startsWith("/aws/service/", "must be a public AWS SSM parameter path")
+      .default(DEFAULT_AMI_PARAMETER),
+    /**
+     * Bring-your-own subnets to launch into instead of the fleet's own VPC; requires `ssmAccess`.
+     * Every subnet must be in an availability zone that offers every pool's instance type.
+     */
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id"))
+      .min(1, "list at least one subnet, or remove the key to use the fleet's own VPC")
+      .optional(),
+    /** With `subnetIds`: how those subnets reach SSM (see {@link SSM_ACCESS_DECLARATIONS}). */
+    ssmAccess: z
+      .enum(SSM_ACCESS_DECLARATIONS, `must be one of: ${SSM_ACCESS_DECLARATIONS.join(", ")}`)
+      .optional(),
+    /** The fleet's own VPC (when `subnetIds` is not set): its IPv4 block. */
+    vpcCidr: vpcCidrSchema.default("10.64.0.0/16"),
+    /** Private subnets in at most this many availability zones (each AZ adds one ENI per endpoint). */
+    maxAvailabilityZones: z.number().int().min(1).max(6).default(2),
+    /** Interface endpoints for SSM, logs and STS plus an S3 gateway endpoint in the fleet's own VPC. */
+    vpcEndpoints: z.boolean().default(true),
+    /** A NAT gateway (public subnet, internet gateway, route) for package mirrors; costs by the hour. */
+    internetEgress: z.boolean().default(false),
+    pools: z
+      .array(poolSchema)
+      .min(1, "a fleet needs at least one pool")
+      .superRefine((pools, ctx) => {
+        const seen = new Set<string>();
+        pools.forEach((p, i) => {
+          if (seen.has(p.name))
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate pool "${p.name}"` });
+          seen.add(p.name);
+        });
+      }),
+    /** Stop instances after this many idle minutes (no GPU use, no command running); 0 disables. */
+    stopWhenIdleMinutes: z.number().int().min(0).max(1440).default(0),
+  })
+  // The network keys depend on each other: a config that leaves SSM unreachable is an error here.
+  .superRefine((c, ctx) => {
+    const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+    if (c.subnetIds) {
+      if (!c.ssmAccess)
+        issue(
+          "ssmAccess",
+          `required with fleet:subnetIds: say how those subnets reach SSM, one of ${SSM_ACCESS_DECLARATIONS.join(", ")} (declared-endpoints: interface endpoints for ssm, ssmmessages, ec2messages, logs, sts with private DNS and an S3 gateway endpoint; declared-nat: a default route to a NAT gateway)`,
+        );
+      if (c.internetEgress)
+        issue(
+          "internetEgress",
+          "applies to the fleet's own VPC only; with fleet:subnetIds the NAT is yours: set fleet:ssmAccess to declared-nat",
+        );
+    } else {
+      if (c.ssmAccess)
+        issue(
+          "ssmAccess",
+          "only with fleet:subnetIds; the fleet's own VPC reaches SSM through its endpoints (fleet:vpcEndpoints) or NAT (fleet:internetEgress)",
+        );
+      if (!c.vpcEndpoints && !c.internetEgress)
+        issue(
+          "vpcEndpoints",
+          "is false and fleet:internetEgress is false: the SSM agent could reach nothing; keep the endpoints or enable internetEgress",
+        );
+    }
+  });
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
+
+/** Idle minutes after which a pool's instances stop: the pool's own value, else the fleet's; 0 = always on. */
+export const poolStopWhenIdleMinutes = (fleet: Pick<FleetConfig, "stopWhenIdleMinutes">, pool: PoolConfig) =>
+  pool.stopWhenIdleMinutes ?? fleet.stopWhenIdleMinutes;
 
 // ---------------------------------------------------------------- scheduling
 
-/** SSM's MaxConcurrency/MaxErrors: a count or a percentage. */
-const concurrencySchema = z
-  .union([z.string(), z.number().int().min(0)])
-  .transform((v) => String(v))
-  .pipe(
-    z
-      .string()
-      .regex(
-        /^([1-9][0-9]*|[0-9]|[1-9][0-9]?%|100%|0%)$/,
-        'must be a number or a percentage such as "1" or "50%"',
-      ),
-  );
+/**
+ * SSM's MaxConcurrency and MaxErrors as the provider validates them (a count or a percentage, no
+ * leading zeros); MaxConcurrency cannot be 0 (nothing would run), MaxErrors can (stop at the first
+ * error). terraform-provider-aws internal/service/ssm/maintenance_window_task.go and association.go.
+ */
+const countOrPercent = (pattern: RegExp, allowed: string) =>
+  z
+    .union([z.string(), z.number().int().min(0)])
+    .transform((v) => String(v))
+    .pipe(z.string().regex(pattern, allowed));
+const maxConcurrencySchema = countOrPercent(
+  /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/,
+  'must be a count from 1 or a percentage from 1% to 100% such as "1" or "50%" (0 would run nothing)',
+);
+const maxErrorsSchema = countOrPercent(
+  /^([1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%)$/,
+  'must be a count or a percentage from 0% to 100% such as "0", "1" or "10%"',
+);
+
+/**
+ * Task names the window's own start/stop tasks use: `start`/`stop` end their Pulumi names
+ * (`<window>-start`, a duplicate URN), `start-instances`/`stop-instances` their SSM names.
+ */
+export const RESERVED_TASK_NAMES = ["start", "stop", "start-instances", "stop-instances"] as const;
 
 export const taskSchema = z.strictObject({
-  name: slug("task name", 32),
+  /** 3-32 characters: SSM task names are 3-128 (`^[a-zA-Z0-9_\-.]{3,128}$`). */
+  name: slug("task name", 32, 3).refine(
+    (n) => !(RESERVED_TASK_NAMES as readonly string[]).includes(n),
+    `task name is reserved for the window's start/stop tasks (${RESERVED_TASK_NAMES.join(", ")}); choose another`,
+  ),
   /** Shell command run as the unprivileged training user on each target instance. */
   command: z.string().min(1, "command must not be empty").max(4096),
   /** Seconds the command may run; must fit into the window (duration - cutoff). */
   timeoutSeconds: z.number().int().min(30).max(172_800).default(3600),
-  maxConcurrency: concurrencySchema.default("1"),
-  maxErrors: concurrencySchema.default("1"),
+  maxConcurrency: maxConcurrencySchema.default("1"),
+  maxErrors: maxErrorsSchema.default("1"),
 });
 export type TaskConfig = z.infer<typeof taskSchema>;
 
@@ -159,7 +245,12 @@ export const windowSchema = z
     /** Days after the cron date the window runs (1-6, cron only). */
     offsetDays: z.number().int().min(1).max(6).optional(),
     enabled: z.boolean().default(true),
-    description: z.string().max(128).optional(),
+    /** MaintenanceWindow Description: 1-128 characters (CreateMaintenanceWindow API). */
+    description: z
+      .string()
+      .min(1, "description must be 1-128 characters (or leave it out)")
+      .max(128, "description must be 1-128 characters")
+      .optional(),
     /** ISO 8601 instants bounding when the window is active. */
     startDate: z.iso.datetime({ offset: true }).optional(),
     endDate: z.iso.datetime({ offset: true }).optional(),
@@ -213,6 +304,23 @@ export const windowSchema = z
         });
       }
     });
+    // Tasks run one after another (start first, stop last): together they must fit before the cutoff,
+    // or the stop task never starts and the GPUs stay on. One round per task here; the plan also
+    // counts the rounds MaxConcurrency imposes on the pool's instance count.
+    if (w.mode === "maintenance-window" && w.tasks.every((t) => t.timeoutSeconds <= runnable)) {
+      const budget = windowBudget({
+        durationHours: w.durationHours,
+        cutoffHours: w.cutoffHours,
+        startStopInstances: w.startStopInstances,
+        tasks: w.tasks.map((t) => ({ label: t.name, seconds: t.timeoutSeconds })),
+      });
+      if (!budget.fits)
+        ctx.addIssue({
+          code: "custom",
+          path: ["tasks"],
+          message: `the window's tasks in order take up to ${describeBudget(budget)}, more than it can run (${runnable} s = durationHours - cutoffHours); lower timeoutSeconds, lengthen durationHours or lower cutoffHours`,
+        });
+    }
     const names = new Set<string>();
     w.tasks.forEach((t, i) => {
       if (names.has(t.name))
@@ -239,6 +347,22 @@ export const schedulingConfigSchema = z.strictObject({
         if (seen.has(w.name))
           ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate window "${w.name}"` });
         seen.add(w.name);
+      });
+      // Every window's tasks are named `<window>-<task>` in Pulumi: window `a` with task `b-c` and
+      // window `a-b` with task `c` would be one URN.
+      const taskUrns = new Map<string, string>();
+      windows.forEach((w, i) => {
+        w.tasks.forEach((t, j) => {
+          const logical = `${w.name}-${t.name}`;
+          const first = taskUrns.get(logical);
+          if (first)
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "tasks", j, "name"],
+              message: `task "${t.name}" of window "${w.name}" gets the same resource name "${logical}" as ${first}; rename one of them`,
+            });
+          else taskUrns.set(logical, `task "${t.name}" of window "${w.name}"`);
+        });
       });
     }),
 });
