@@ -101,6 +101,10 @@ describe("the example workspace", () => {
     expect(renderJson(b)).toBe(renderJson(a));
     const ids = a.stacks.flatMap((s) => s.resources.map((r) => r.id)).filter(Boolean);
     expect(ids.length).toBeGreaterThan(0);
+    // A team's plan proves the flows of its environment too (its iam stack ran, unselected).
+    const team = exampleTeams()[0]!;
+    expect(a.permissions.checks.some((c) => c.flow === `team-run/${team}`)).toBe(true);
+    expect(a.permissions.findings).toEqual([]);
   });
 });
 

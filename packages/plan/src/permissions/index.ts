@@ -11,7 +11,10 @@ export { flowsOf } from "./flows.js";
 export type { EnvironmentStacks, PermissionCheck, PermissionFinding, PermissionsReport } from "./simulate.js";
 export { provePermissions } from "./simulate.js";
 
-/** Each selected, planned iam stack with the stacks of its environment that planned. */
+/**
+ * Each planned iam stack with the stacks of its environment that planned, when any stack of the
+ * environment is selected (a team's plan proves the flows its windows depend on too).
+ */
 export function environmentsOf(
   plans: readonly StackPlan[],
   discovered: readonly DiscoveredStack[],
@@ -28,9 +31,11 @@ export function environmentsOf(
   const envs: EnvironmentStacks[] = [];
   for (const s of discovered) {
     const iam = planned(s.id);
-    if (s.kind !== "iam" || !iam?.selected) continue;
+    if (s.kind !== "iam" || !iam) continue;
     const environment = environmentOf(s);
-    const fleet = discovered.find((f) => f.kind === "fleet" && environmentOf(f) === environment);
+    const members = discovered.filter((t) => t.kind !== "iam" && environmentOf(t) === environment);
+    if (!iam.selected && !members.some((t) => planOf.get(t.id)?.selected)) continue;
+    const fleet = members.find((f) => f.kind === "fleet");
     const fleetPlan = fleet ? planned(fleet.id) : undefined;
     envs.push({
       environment,
@@ -38,8 +43,8 @@ export function environmentsOf(
       configFile: iam.configFile,
       iam: { resources: iam.resources, outputs: iam.outputs },
       ...(fleetPlan ? { fleet: { outputs: fleetPlan.outputs } } : {}),
-      scheduling: discovered
-        .filter((t) => t.kind === "scheduling" && environmentOf(t) === environment)
+      scheduling: members
+        .filter((t) => t.kind === "scheduling")
         .flatMap((t) => {
           const p = planned(t.id);
           const team = (t.config.config as { team?: unknown }).team;
