@@ -356,6 +356,58 @@ describe("permissions proof of the example stacks", () => {
     );
   });
 
+  it("proves the agent's upload for every task's and association's real output location", async () => {
+    for (const name of ["dev", "prod"]) {
+      const report = await provePermissions([env(name)]);
+      const uploads = report.checks.filter(
+        (c) => c.flow === "agent/command-output" && c.action === "s3:PutObject" && c.expect === "allow",
+      );
+      for (const team of TEAMS[name] ?? []) {
+        expect(
+          uploads.some(
+            (c) => c.why.includes(`of scheduling/${team}`) && c.resource.includes(`/runs/${team}/`),
+          ),
+          team,
+        ).toBe(true);
+      }
+      expect(uploads.every((c) => c.decision === "Allowed")).toBe(true);
+    }
+  });
+
+  it("names the task whose output location leaves its team's runs/ prefix", async () => {
+    const base = env("prod");
+    const scheduling = base.scheduling.map((s) =>
+      s.team !== "vision"
+        ? s
+        : {
+            ...s,
+            resources: s.resources.map((r) => {
+              const p = (
+                r.inputs.taskInvocationParameters as
+                  | { runCommandParameters?: Record<string, unknown> }
+                  | undefined
+              )?.runCommandParameters;
+              if (!p) return r;
+              return {
+                ...r,
+                inputs: {
+                  ...r.inputs,
+                  taskInvocationParameters: {
+                    runCommandParameters: { ...p, outputS3KeyPrefix: "runs/nlp/weekly" },
+                  },
+                },
+              };
+            }),
+          },
+    );
+    const report = await provePermissions([{ ...base, scheduling }]);
+    const finding = report.findings.find((f) => f.flow === "agent/command-output");
+    expect(finding?.file).toBe("stacks/scheduling/teams/vision/Pulumi.vision.yaml");
+    expect(finding?.message).toContain(
+      "s3://retrain-artifacts-prod-eu-west-1/runs/nlp/weekly, outside team vision's own runs/vision/ prefix",
+    );
+  });
+
   it("refuses to prove a role with an attached managed policy (its content is unknown offline)", async () => {
     const base = env("dev");
     const attachment: PlannedResource = {

@@ -24,6 +24,11 @@ export interface EnvironmentFacts {
   pools: Record<string, string>;
   /** The training document name of each team (its scheduling stack, or the naming convention). */
   documents: Record<string, string>;
+  /**
+   * Where each team's tasks and associations have the agent write output (their scheduling stacks'
+   * `outputS3Bucket`/`outputS3KeyPrefix`, `outputLocation`); a stand-in per team when none planned.
+   */
+  outputs: { team: string; where: string; bucket: string; prefix: string }[];
 }
 
 /** Who makes a request. */
@@ -358,13 +363,11 @@ export function flowsOf(f: EnvironmentFacts): Flow[] {
     role: f.instanceRole,
     doc: DOCS.instancePermissions,
     requests: [
-      ...teams.map((team) => ({
+      ...f.outputs.map((o) => ({
         action: "s3:PutObject",
-        resource: object(
-          `runs/${team}/weekly/train/${commandId}/${sampleInstance}/awsrunShellScript/run/stdout`,
-        ),
+        resource: `arn:${f.partition}:s3:::${o.bucket}/${o.prefix}/${commandId}/${sampleInstance}/awsrunShellScript/run/stdout`,
         expect: "allow" as const,
-        why: `output of team ${team}'s task (outputS3KeyPrefix runs/${team}/<window>/<task>)`,
+        why: `output of ${o.where} (prefix ${o.prefix})`,
       })),
       {
         action: "s3:GetEncryptionConfiguration",

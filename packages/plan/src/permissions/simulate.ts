@@ -153,11 +153,17 @@ export function factsOf(env: EnvironmentStacks): EnvironmentFacts | string {
   for (const pool of Object.keys(startStopRoles)) pools[pool] ??= "i-0aaaaaaaaaaaaaaaa";
   const documents: Record<string, string> = {};
   for (const team of Object.keys(teamRoles)) documents[team] = DEFAULT_DOCUMENT(env.environment, team);
+  const bucket = str(o.artifactBucket) ?? "";
+  const outputs: EnvironmentFacts["outputs"] = [];
   for (const s of env.scheduling) {
     const doc = s.resources.find((r) => r.type === "aws:ssm/document:Document");
     const name = doc && str(doc.inputs.name);
     if (name) documents[s.team] = name;
+    outputs.push(...outputLocationsOf(s));
   }
+  for (const team of Object.keys(teamRoles))
+    if (!outputs.some((x) => x.team === team))
+      outputs.push({ team, where: `team ${team}'s tasks`, bucket, prefix: `runs/${team}/weekly/train` });
   return {
     environment: env.environment,
     partition: match[1] ?? "aws",
@@ -167,12 +173,43 @@ export function factsOf(env: EnvironmentStacks): EnvironmentFacts | string {
     instanceRole,
     teamRoles,
     startStopRoles,
-    bucket: str(o.artifactBucket) ?? "",
+    bucket,
     logGroup: str(o.logGroupName) ?? "",
     fleetTag: `retrain-${env.environment}`,
     pools,
     documents,
+    outputs,
   };
+}
+
+/** The S3 output location of each RUN_COMMAND task and association of a team's stack. */
+function outputLocationsOf(s: EnvironmentStacks["scheduling"][number]): EnvironmentFacts["outputs"] {
+  const out: EnvironmentFacts["outputs"] = [];
+  for (const r of s.resources) {
+    let bucket: string | undefined;
+    let prefix: string | undefined;
+    let where = "";
+    if (
+      r.type === "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask" &&
+      r.inputs.taskType === "RUN_COMMAND"
+    ) {
+      const p = record(record(r.inputs.taskInvocationParameters).runCommandParameters);
+      [bucket, prefix, where] = [
+        str(p.outputS3Bucket),
+        str(p.outputS3KeyPrefix),
+        `task "${str(r.inputs.name) ?? r.name}"`,
+      ];
+    } else if (r.type === "aws:ssm/association:Association") {
+      const l = record(r.inputs.outputLocation);
+      [bucket, prefix, where] = [
+        str(l.s3BucketName),
+        str(l.s3KeyPrefix),
+        `association "${str(r.inputs.associationName) ?? r.name}"`,
+      ];
+    }
+    if (bucket && prefix) out.push({ team: s.team, where: `${where} of ${s.id}`, bucket, prefix });
+  }
+  return out;
 }
 
 function sessionOf(roleArn: string): string {
@@ -265,6 +302,20 @@ async function evaluate(
 /** Each AUTOMATION task of a team must run as its pool's start/stop role, every task as the window role. */
 function bindingFindings(env: EnvironmentStacks, facts: EnvironmentFacts): PermissionFinding[] {
   const findings: PermissionFinding[] = [];
+  // The agent writes as the instance role, which may write all of runs/: each team's output must
+  // stay under its own prefix of the environment's bucket, or one team's task overwrites another's.
+  for (const o of facts.outputs) {
+    const file = env.scheduling.find((s) => s.team === o.team)?.configFile ?? env.configFile;
+    if (o.bucket !== facts.bucket || !`${o.prefix}/`.startsWith(`runs/${o.team}/`)) {
+      findings.push({
+        environment: facts.environment,
+        flow: "agent/command-output",
+        role: facts.instanceRole,
+        file,
+        message: `${o.where} has the agent write output to s3://${o.bucket}/${o.prefix}, outside team ${o.team}'s own runs/${o.team}/ prefix of ${facts.bucket}`,
+      });
+    }
+  }
   for (const s of env.scheduling) {
     const poolOfWindow = new Map<string, string>();
     for (const t of s.resources.filter(
