@@ -84,6 +84,14 @@ describe("terminal renderer", () => {
         .split("\n")
         .at(-1),
     ).toContain("1 permission findings");
+    const proven = {
+      ...report,
+      permissions: { checks: report.permissions.checks.map((c) => ({ ...c, ok: true })), findings: [] },
+    };
+    expect(renderTerminal(proven, { style: createStyle(false), quiet: true })).not.toContain(
+      "Permissions proven",
+    );
+    expect(renderTerminal(proven, { style: createStyle(false) })).toContain("✓ prod team-run/vision");
   });
 
   it("names missing prices instead of inventing them", () => {

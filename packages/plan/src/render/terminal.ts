@@ -156,6 +156,8 @@ function clashes(report: PlanReport, style: Style): string[] {
 function permissions(report: PlanReport, style: Style, quiet: boolean): string[] {
   const { checks, findings } = report.permissions;
   if (checks.length === 0 && findings.length === 0) return [];
+  // --quiet shows problems only.
+  if (quiet && findings.length === 0 && checks.every((c) => c.ok)) return [];
   const lines = [
     style.paint("bold", "Permissions proven (iam-simulate, every flow against its role's policies):"),
   ];
