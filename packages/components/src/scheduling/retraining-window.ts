@@ -19,7 +19,10 @@ export interface RetrainingWindowArgs {
   window: WindowConfig;
   /** The team's Command document (TrainingCommandDocument). */
   documentName: pulumi.Input<string>;
-  /** Role SSM assumes for the tasks and the start/stop automations: the IAM stack's export. */
+  /**
+   * Role SSM assumes for every task (IAM stack export): it sends the command and starts the
+   * start/stop automations, passing them the pool's role below.
+   */
   serviceRoleArn: pulumi.Input<string>;
   /**
    * The pool's start/stop automation role (IAM stack `startStopRoleArns[pool]`): the runbooks'
