@@ -408,6 +408,27 @@ describe("permissions proof of the example stacks", () => {
     );
   });
 
+  it("reads a role's inlinePolicies like its RolePolicy resources", async () => {
+    const base = env("prod");
+    const policy = base.iam.resources.find((r) => r.name === "team-vision-permissions");
+    const resources = base.iam.resources
+      .filter((r) => r !== policy)
+      .map((r) =>
+        r.type === "aws:iam/role:Role" && r.inputs.name === "retrain-prod-team-vision"
+          ? {
+              ...r,
+              inputs: { ...r.inputs, inlinePolicies: [{ name: "inline", policy: policy?.inputs.policy }] },
+            }
+          : r,
+      );
+    const moved = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(moved.findings).toEqual([]);
+    const check = moved.checks.find(
+      (c) => c.flow === "team-run/vision" && c.action === "s3:GetObject" && c.expect === "allow",
+    );
+    expect(check?.allowedBy.some((s) => s.endsWith("(inline)"))).toBe(true);
+  });
+
   it("refuses to prove a role with an attached managed policy (its content is unknown offline)", async () => {
     const base = env("dev");
     const attachment: PlannedResource = {
