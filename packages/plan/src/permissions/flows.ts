@@ -151,6 +151,13 @@ export function flowsOf(f: EnvironmentFacts): Flow[] {
         expect: "deny",
         why: "an instance outside this environment's fleet",
       },
+      {
+        // AmazonSSMMaintenanceWindowRole grants it for {{ssm:...}} task parameters; ours are literals.
+        action: "ssm:GetParameters",
+        resource: ssm("parameter/retrain/any-secret"),
+        expect: "deny",
+        why: "the window role reads no Parameter Store: task parameters are literals",
+      },
     ],
   });
 
