@@ -475,5 +475,15 @@ describe("permissions proof of the example stacks", () => {
     expect(report.findings.map((f) => f.message).join("\n")).toContain(
       "role retrain-dev-training-instance has the managed policy arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore attached",
     );
+    // The same through the Role's managedPolicyArns.
+    const resources = base.iam.resources.map((r) =>
+      r.type === "aws:iam/role:Role" && r.inputs.name === "retrain-dev-team-recsys"
+        ? { ...r, inputs: { ...r.inputs, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"] } }
+        : r,
+    );
+    const viaRole = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(viaRole.findings.map((f) => f.message).join("\n")).toContain(
+      "role retrain-dev-team-recsys has the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess attached",
+    );
   });
 });

@@ -111,6 +111,13 @@ export function rolesOf(resources: readonly PlannedResource[], partition: string
       const role = byName(name);
       if (r.inputs.assumeRolePolicy !== undefined)
         role.trust = readDoc(r, "assumeRolePolicy", r.inputs.assumeRolePolicy);
+      const attached = Array.isArray(r.inputs.managedPolicyArns) ? r.inputs.managedPolicyArns : [];
+      for (const arn of attached.map(str)) {
+        if (!arn) continue;
+        const own = customerPolicies.get(arn);
+        if (own) role.policies.push(own);
+        else role.attachments.push(arn);
+      }
       const inline = Array.isArray(r.inputs.inlinePolicies) ? r.inputs.inlinePolicies : [];
       inline.forEach((p, i) => {
         const policy = record(p);
