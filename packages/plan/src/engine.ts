@@ -32,6 +32,7 @@ import { findClashes } from "./clashes.js";
 import { estimateCost, networkInfoOf } from "./cost.js";
 import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
+import { proveStackPermissions } from "./permissions/index.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
 import { loadPrices, type PriceTable } from "./prices.js";
 import { buildScheduleView } from "./schedule-view.js";
@@ -229,6 +230,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   });
 
   const stacks = [...plans.values()];
+  // 5. Permissions proven: every flow's requests simulated against the iam stacks' own policies.
+  const permissions = await proveStackPermissions(stacks, workspace.stacks);
   const report: PlanReport = {
     from: isoUtc(from),
     to: isoUtc(to),
@@ -238,8 +241,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     clashes,
     schedule: view.entries.filter((e) => teamShown(e.stackId, e.environment)),
     cost,
+    permissions,
     errors,
-    summary: summarize(stacks, clashes.length, errors.length),
+    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length),
   };
   progress({ type: "done" });
   return report;
@@ -543,7 +547,12 @@ async function analyse(
   }
 }
 
-function summarize(stacks: readonly StackPlan[], clashes: number, errors: number): PlanSummary {
+function summarize(
+  stacks: readonly StackPlan[],
+  clashes: number,
+  errors: number,
+  permissionFindings: number,
+): PlanSummary {
   const shown = stacks.filter((s) => s.selected);
   const violations = shown.flatMap((s) => s.violations);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
@@ -556,6 +565,7 @@ function summarize(stacks: readonly StackPlan[], clashes: number, errors: number
     mandatory,
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     clashes,
-    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 ? 1 : 0,
+    permissionFindings,
+    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 || permissionFindings > 0 ? 1 : 0,
   };
 }
