@@ -194,17 +194,20 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
   const projectNames = new Map<string, string | undefined>();
   const display = (file: string) => toPosix(path.relative(root, file));
   // The tenant registry, loaded once for every team (each team's load still reports it if broken).
-  let registry: LoadedTenantRegistry | string | undefined;
-  const tenantRegistry = (): LoadedTenantRegistry | string => {
-    if (registry !== undefined) return registry;
-    const file = findTenantRegistry(root) ?? path.join(root, TENANT_REGISTRY_PATH);
-    try {
-      registry = loadTenantRegistry(file, display(file));
-    } catch (e) {
-      registry = file;
-      if (e instanceof ConfigError && existsSync(file)) errors.push(e);
+  let registry: { value: LoadedTenantRegistry | string | undefined } | undefined;
+  const tenantRegistry = (): LoadedTenantRegistry | string | undefined => {
+    if (registry !== undefined) return registry.value;
+    const file = findTenantRegistry(root);
+    registry = { value: file };
+    if (file !== undefined) {
+      try {
+        registry.value = loadTenantRegistry(file, display(file));
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        errors.push(e);
+      }
     }
-    return registry;
+    return registry.value;
   };
   const byId = new Map<string, string>();
 
@@ -234,7 +237,9 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
           kind,
           project,
           displayName: shown,
-          ...(kind === "scheduling" ? { tenantRegistry: tenantRegistry() } : {}),
+          ...(kind === "scheduling" && tenantRegistry() !== undefined
+            ? { tenantRegistry: tenantRegistry() }
+            : {}),
         });
       } catch (e) {
         if (e instanceof ConfigError) errors.push(e);

@@ -290,9 +290,9 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     if (rules.settings.includes(setting)) continue;
     const why = kind === "scheduling" ? TEAM_SETTING_WHY[setting] : undefined;
     problem(
-      setting,
+      "",
       why
-        ? `not allowed in a team's file: ${why}; a team file holds only config: with ${namespace}: keys and aws:region`
+        ? `top-level setting "${setting}" is not allowed in a team's file: ${why}; a team file holds only config: with ${namespace}: keys and aws:region`
         : `unknown top-level setting "${setting}"; allowed: ${rules.settings.join(", ")}`,
       [setting],
     );
@@ -408,9 +408,9 @@ function yamlPathOf(key: string, namespace: string): PropertyKey[] {
 /** How a registry file is named in messages: `policies/tenants.yaml` when found in a workspace. */
 function registryDisplay(file: string): string {
   const posix = file.split(path.sep).join("/");
-  return posix.endsWith(`/${TENANT_REGISTRY_PATH}`)
-    ? TENANT_REGISTRY_PATH
-    : path.relative(process.cwd(), file) || file;
+  if (posix.endsWith(`/${TENANT_REGISTRY_PATH}`)) return TENANT_REGISTRY_PATH;
+  const rel = path.relative(process.cwd(), file);
+  return rel === "" || rel.startsWith("..") ? path.resolve(file) : rel;
 }
 
 /**
