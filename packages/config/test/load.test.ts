@@ -405,7 +405,7 @@ describe("loadStackConfig: a team's file is untrusted input", () => {
     );
     expect(loadStackConfig(file).kind).toBe("scheduling");
     expect(() => loadStackConfig(file, { tenantRegistry: other, displayName: TEAM_FILE })).toThrow(
-      /scheduling:environment \(line 4:3\): team "vision" may not use environment "dev"; it is granted prod \(pool a10g\) in \S*elsewhere\/tenants\.yaml,
+      /scheduling:environment \(line 4:3\): team "vision" may not use environment "dev"; it is granted prod \(pool a10g\) in \S*elsewhere\/tenants\.yaml/,
     );
     const loaded = {
       file: other,
