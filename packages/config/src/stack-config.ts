@@ -3,6 +3,7 @@
  * with the same zod schema the plan and the CLI use, so a bad file fails before any resource is
  * registered, with one error naming the file and listing every problem.
  */
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
@@ -140,10 +141,16 @@ function programTenancy(config: SchedulingConfig, options: ReadStackConfigOption
       ];
     }
     try {
-      loaded = loadTenantRegistry(file, TENANT_REGISTRY_PATH);
+      loaded = loadTenantRegistry(
+        file,
+        file.split(path.sep).join("/").endsWith(`/${TENANT_REGISTRY_PATH}`) ? TENANT_REGISTRY_PATH : file,
+      );
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      return [{ key: "scheduling:team", message: `cannot check the team's grants: ${e.message}` }];
+      return e.problems.map((p) => ({
+        key: "scheduling:team",
+        message: `cannot check the team's grants: the tenant registry ${e.file} is invalid: ${p.key ? `${p.key}${p.line === undefined ? "" : ` (line ${p.line})`}: ` : ""}${p.message}`,
+      }));
     }
   }
   return checkTenancy(loaded.registry, {
