@@ -414,6 +414,16 @@ function registryDisplay(file: string): string {
 }
 
 /**
+ * Where the registry search starts for a config file: above the layout's `stacks/` folder, so a
+ * `policies/tenants.yaml` planted inside a team's own folder can never stand in for security's.
+ */
+function registrySearchStart(configFile: string): string {
+  const parts = path.resolve(configFile).split(path.sep);
+  const at = parts.lastIndexOf("stacks");
+  return at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : path.dirname(configFile);
+}
+
+/**
  * The tenant registry's verdict on a team's config (`input`: its `scheduling:` keys as written), or
  * why it cannot be checked: no registry above the file, or a broken one (naming the registry file).
  * Checks what is there even when other keys are invalid, so one run shows every problem.
@@ -426,12 +436,12 @@ function tenancyProblems(
   let loaded: LoadedTenantRegistry;
   if (typeof given === "object") loaded = given;
   else {
-    const file = given ?? findTenantRegistry(path.dirname(configFile));
+    const file = given ?? findTenantRegistry(registrySearchStart(configFile));
     if (file === undefined) {
       return [
         {
           key: "",
-          message: `no tenant registry (${TENANT_REGISTRY_PATH}) at or above ${path.dirname(configFile)}: a team's stack is checked against the environments and pools security grants it there`,
+          message: `no tenant registry (${TENANT_REGISTRY_PATH}) at or above ${registrySearchStart(configFile)}: a team's stack is checked against the environments and pools security grants it there`,
         },
       ];
     }

@@ -416,11 +416,27 @@ describe("loadStackConfig: a team's file is untrusted input", () => {
     expect(loadStackConfig(file, { tenantRegistry: loaded }).kind).toBe("scheduling");
   });
 
+  it("never reads a registry planted in the team's own folder", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const file = ws.write(TEAM_FILE, teamYaml("vision", "staging"));
+    ws.write(
+      "stacks/scheduling/teams/vision/policies/tenants.yaml",
+      "teams:\n  vision:\n    grants:\n      - environment: staging\n        pools: [a10g]\n",
+    );
+    ws.write(
+      "stacks/policies/tenants.yaml",
+      "teams:\n  vision:\n    grants:\n      - environment: staging\n        pools: [a10g]\n",
+    );
+    expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
+      /team "vision" may not use environment "staging"; it is granted dev \(pool a10g\), prod \(pool a10g\) in policies\/tenants\.yaml/,
+    );
+  });
+
   it("fails closed without a registry, or with a broken one, naming the registry file", () => {
     ws = tempWorkspace({ "stacks/scheduling/Pulumi.yaml": PROGRAMS["stacks/scheduling/Pulumi.yaml"]! });
     const file = ws.write(TEAM_FILE, teamYaml("vision"));
     expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
-      /no tenant registry \(policies\/tenants\.yaml\) at or above .*teams\/vision/,
+      /no tenant registry \(policies\/tenants\.yaml\) at or above \/tmp\/retrain-config-\w+: /,
     );
     ws.write("policies/tenants.yaml", "teams:\n  vision:\n    grants:\n      - environment: dev\n");
     expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
