@@ -9,12 +9,7 @@ import { ConfigError } from "./errors.js";
 import { type LoadedStackConfig, loadStackConfig, readProjectName, stackNameFromFile } from "./load.js";
 import { defaultStackRef, PULUMI_PROJECTS, type StackKind } from "./naming.js";
 import { DEFAULT_ORGANIZATION, workspaceOrganization } from "./settings.js";
-import {
-  findTenantRegistry,
-  type LoadedTenantRegistry,
-  loadTenantRegistry,
-  TENANT_REGISTRY_PATH,
-} from "./tenants.js";
+import { findTenantRegistry, type LoadedTenantRegistry, loadTenantRegistry } from "./tenants.js";
 
 /** Where each kind's stack configs live: `<folder>/<stack>/Pulumi.<stack>.yaml`, workspace-relative. */
 export const STACK_LAYOUT: Record<StackKind, string> = {
