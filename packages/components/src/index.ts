@@ -1,5 +1,16 @@
 export { type AwsContext, awsContext } from "./aws-context.js";
 export {
+  availabilityZonesFor,
+  checkSubnetZones,
+  FleetNetwork,
+  type FleetNetworkArgs,
+  GATEWAY_ENDPOINT_SERVICES,
+  INTERFACE_ENDPOINT_SERVICES,
+  type InstanceTypeOfferings,
+  pickAvailabilityZones,
+  privateSubnetCidr,
+} from "./fleet/fleet-network.js";
+export {
   GpuTrainingFleet,
   type GpuTrainingFleetArgs,
   HOST_LOCK_FILE,

@@ -11,6 +11,7 @@ import {
   ConfigError,
   type DiscoveredStack,
   discoverStacks,
+  fleetOutputsSchema,
   kindOfProject,
   OUTPUT_SCHEMAS,
   orderStacks,
@@ -27,7 +28,7 @@ import {
   startPolicyPack,
 } from "@retrain/testing";
 import { findClashes } from "./clashes.js";
-import { estimateCost } from "./cost.js";
+import { estimateCost, networkInfoOf } from "./cost.js";
 import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
@@ -204,6 +205,14 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   );
   const usage = view.usage.filter((u) => teamShown(`scheduling/${u.team}`, u.environment));
   const poolsUsed = new Set(usage.map((u) => `${u.environment}/${u.pool}`));
+  // Each planned fleet's network, from its outputs (the zones and endpoints the program chose).
+  const networks = [...plans.values()].flatMap((p) => {
+    const parsed =
+      p.kind === "fleet" && p.status === "planned" ? fleetOutputsSchema.safeParse(p.outputs) : undefined;
+    if (!parsed?.success) return [];
+    const shown = !selected || selected.has(p.id) || usage.some((u) => u.environment === p.stack);
+    return shown ? [networkInfoOf(p.stack, parsed.data.region, parsed.data.network)] : [];
+  });
   const cost = estimateCost({
     pools: view.pools.filter(
       (p) =>
@@ -211,6 +220,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     ),
     windows: usage,
     horizonHours: (to.getTime() - from.getTime()) / 3_600_000,
+    networks,
     prices: prices ?? { source: "unavailable (invalid price table)", date: "", files: [], prices: new Map() },
   });
 

@@ -136,6 +136,18 @@ export interface AlwaysOnPool {
   monthlyCostUsd: number | null;
 }
 
+/** A billed part of a fleet's network per month: NAT gateway, its public IPv4, interface endpoints. */
+export interface NetworkCostRow {
+  environment: string;
+  region: string;
+  part: "nat-gateway" | "public-ipv4" | "interface-endpoints";
+  /** NAT gateways, addresses, or interface endpoints × availability zones (each is billed per hour). */
+  units: number;
+  /** USD per unit-hour; null when the price table has none (shown n/a, left out of the total). */
+  hourlyPriceUsd: number | null;
+  monthlyCostUsd: number | null;
+}
+
 export interface CostReport {
   currency: "USD";
   /** Where the prices come from: the table's source, its date and the file it was read from. */
@@ -144,6 +156,8 @@ export interface CostReport {
   hoursPerMonth: number;
   rows: CostRow[];
   alwaysOn: AlwaysOnPool[];
+  /** The fleets' network parts billed by the hour (data processing per GB is not estimated). */
+  network: NetworkCostRow[];
   totalMonthlyCostUsd: number;
   /** `region/instanceType` pairs without a price: the total excludes them. */
   missingPrices: string[];

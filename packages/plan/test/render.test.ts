@@ -74,6 +74,39 @@ describe("terminal renderer", () => {
     const text = renderTerminal(report, { style: createStyle(false) });
     expect(text).toContain("no price for eu-west-1/g6.xlarge");
   });
+
+  it("lists the fleet network's hourly parts, priced or n/a", () => {
+    const withNetwork = {
+      ...report,
+      cost: {
+        ...report.cost,
+        network: [
+          {
+            environment: "prod",
+            region: "us-east-2",
+            part: "nat-gateway" as const,
+            units: 1,
+            hourlyPriceUsd: 0.045,
+            monthlyCostUsd: 32.85,
+          },
+          {
+            environment: "prod",
+            region: "eu-west-1",
+            part: "interface-endpoints" as const,
+            units: 10,
+            hourlyPriceUsd: null,
+            monthlyCostUsd: null,
+          },
+        ],
+      },
+    };
+    const text = renderTerminal(withNetwork, { style: createStyle(false) });
+    expect(text).toContain("prod network: 1 × NAT gateway in us-east-2: $0.0450/h each, $32.85/month");
+    expect(text).toContain("prod network: 10 × interface endpoint per zone in eu-west-1: n/a (no price)");
+    const html = renderHtml(withNetwork);
+    expect(html).toContain("1 × NAT gateway</td><td>us-east-2</td>");
+    expect(html).toContain("$32.85");
+  });
 });
 
 describe("colorEnabled", () => {

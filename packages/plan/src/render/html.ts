@@ -5,6 +5,7 @@
  * is a CI artifact opened from disk.
  */
 import { describeClash } from "../clashes.js";
+import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlanReport, ScheduleEntry } from "../model.js";
 
 const DAY = 86_400_000;
@@ -134,6 +135,12 @@ export function renderHtml(report: PlanReport): string {
       `<td class="num">${r.windowHoursPerMonth.toFixed(1)}</td><td class="num">${r.gpuInstanceHoursPerMonth.toFixed(1)}</td>` +
       `<td class="num">${r.hourlyPriceUsd === null ? "n/a" : r.hourlyPriceUsd.toFixed(4)}</td><td class="num">${usd(r.monthlyCostUsd)}</td></tr>`,
   );
+  const networkRows = report.cost.network.map(
+    (n) =>
+      `<tr><td>${h(n.environment)} network</td><td colspan="2">${n.units} × ${h(NETWORK_PART_LABEL[n.part])}</td><td>${h(n.region)}</td>` +
+      `<td class="num"></td><td class="num"></td><td class="num">${n.hourlyPriceUsd === null ? "n/a" : n.hourlyPriceUsd.toFixed(4)}</td>` +
+      `<td class="num">${usd(n.monthlyCostUsd)}</td></tr>`,
+  );
   const alwaysOn = report.cost.alwaysOn.map(
     (p) =>
       `<li>${h(p.environment)}/${h(p.pool)} (${p.instanceCount} × ${h(p.instanceType)}) is never stopped between windows: ` +
@@ -177,7 +184,7 @@ ${violationItems.length ? `<section><h2>Policy violations</h2><ul>${violationIte
 <section><h2>Windows and next runs</h2><table class="windows"><thead><tr><th>team</th><th>window</th><th>pool</th><th>schedule</th>
 <th>time zone</th><th>holds</th><th>next runs (local, UTC)</th></tr></thead><tbody>${windowRows.join("")}</tbody></table></section>
 <section><h2>GPU hours and on-demand cost per month</h2><table class="cost"><thead><tr><th>team</th><th>pool</th><th>instances</th>
-<th>region</th><th>window h</th><th>GPU instance h</th><th>$/h</th><th>$/month</th></tr></thead><tbody>${costRows.join("")}</tbody>
+<th>region</th><th>window h</th><th>GPU instance h</th><th>$/h</th><th>$/month</th></tr></thead><tbody>${costRows.join("")}${networkRows.join("")}</tbody>
 <tfoot><tr><td colspan="7">Total (pools never stopped counted around the clock, once)</td><td class="num">${usd(report.cost.totalMonthlyCostUsd)}</td></tr></tfoot></table>
 ${alwaysOn.length ? `<ul class="warn-list">${alwaysOn.join("")}</ul>` : ""}
 ${report.cost.missingPrices.length ? `<p class="warn">No price for ${h(report.cost.missingPrices.join(", "))}; add it to plan.prices.json.</p>` : ""}

@@ -3,6 +3,7 @@
  * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
  */
 import { describeClash } from "../clashes.js";
+import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
 import { keyInputs } from "./inputs.js";
 import type { Style } from "./style.js";
@@ -159,7 +160,8 @@ const usd = (n: number | null) =>
 
 function cost(report: PlanReport, style: Style): string[] {
   const { rows, alwaysOn, missingPrices } = report.cost;
-  if (rows.length === 0 && alwaysOn.length === 0) return [];
+  const { network } = report.cost;
+  if (rows.length === 0 && alwaysOn.length === 0 && network.length === 0) return [];
   const table: string[][] = [
     ["team", "env/pool", "instances", "window h/month", "GPU h/month", "$/h", "$/month"],
   ];
@@ -182,6 +184,14 @@ function cost(report: PlanReport, style: Style): string[] {
       .join("  ");
     lines.push(`  ${i === 0 ? style.paint("dim", text) : text}`);
   });
+  for (const n of network) {
+    lines.push(
+      `  ${n.environment} network: ${n.units} × ${NETWORK_PART_LABEL[n.part]} in ${n.region}: ` +
+        (n.hourlyPriceUsd === null
+          ? "n/a (no price)"
+          : `$${n.hourlyPriceUsd.toFixed(4)}/h each, ${usd(n.monthlyCostUsd)}/month`),
+    );
+  }
   for (const p of alwaysOn) {
     lines.push(
       `  ${style.paint("yellow", "!")} ${p.environment}/${p.pool} (${p.instanceCount} × ${p.instanceType}) is never stopped ` +
