@@ -12,7 +12,11 @@ import { ConfigError, problemsFromZod } from "./errors.js";
 /** Workspace-relative path of the settings file. */
 export const WORKSPACE_SETTINGS_FILE = "retrain.json";
 
-/** The organisation of Pulumi's DIY backends (local file, S3): every stack there lives in it. */
+/**
+ * The organisation of Pulumi's DIY backends (local file, S3): every stack there lives in it
+ * (https://www.pulumi.com/docs/iac/operations/stack-management/using-a-diy-backend/); a fully
+ * qualified stack name is `orgName/projectName/stackName` (https://www.pulumi.com/docs/iac/concepts/stacks/).
+ */
 export const DEFAULT_ORGANIZATION = "organization";
 
 export const workspaceSettingsSchema = z.strictObject({
