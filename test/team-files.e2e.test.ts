@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import path from "node:path";
+import { runPlan } from "@retrain/plan";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "../packages/plan/test/support/workspace.js";
 
@@ -93,5 +94,24 @@ describe("pnpm plan and config check on hostile team files", () => {
     expect(plan.out).toContain(file);
     expect(plan.out).toMatch(message);
     expect(plan.stdout.trimEnd().split("\n").at(-1)).toMatch(/^Plan INVALID: .*\(exit 2\)$/);
+  });
+});
+
+describe("the workspace's Pulumi organisation (retrain.json)", () => {
+  it("names every StackReference of the plan, discovery and the programs alike", async () => {
+    const ws = copy();
+    ws.write("retrain.json", `${JSON.stringify({ pulumi: { organization: "acme" } })}\n`);
+    // Platform's explicit override names its own organisation: without it, every name is derived.
+    ws.editYaml("stacks/fleet/envs/dev/Pulumi.dev.yaml", (doc) => doc.deleteIn(["config", "fleet:iamStack"]));
+    // In-process, from this repository's folder: the programs find the copy's retrain.json from
+    // their own folder, as Pulumi (which runs them in it) would.
+    const report = await runPlan({ workspace: ws.root, from: new Date(FROM) });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(0);
+    const refs = report.stacks.flatMap((s) =>
+      s.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name),
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of refs) expect(name).toMatch(/^acme\/retrain-(iam|fleet)\/(dev|prod)$/);
   });
 });
