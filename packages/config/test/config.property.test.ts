@@ -20,7 +20,7 @@ const VALID = `config:
     - name: weekly-retrain
       schedule: cron(0 4 ? * SUN *)
       timezone: Europe/Berlin
-      durationHours: 3
+      durationHours: 4
       cutoffHours: 1
       pool: a10g
       startStopInstances: true

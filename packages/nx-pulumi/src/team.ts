@@ -110,11 +110,16 @@ config:
       durationHours: 3
       cutoffHours: 1
       pool: ${o.pool}
+      # Start the pool's instances first and stop them last (needed on pools that stop when idle);
+      # start, tasks and stop must all begin before durationHours - cutoffHours.
+      startStopInstances: true
       tasks:
         - name: retrain
           # Runs on every instance of the pool as the training user; replace with your job.
           command: /opt/retrain/${o.team}/train.sh
           timeoutSeconds: 5400
+          # On all of the pool's instances at once (with "1" they would run one after another).
+          maxConcurrency: "100%"
 `;
 }
 

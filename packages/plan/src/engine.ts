@@ -27,6 +27,7 @@ import {
   runStackProgram,
   startPolicyPack,
 } from "@retrain/testing";
+import { planCrossStackChecks } from "./checks/index.js";
 import { findClashes } from "./clashes.js";
 import { estimateCost, networkInfoOf } from "./cost.js";
 import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
@@ -195,7 +196,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
       );
   }
 
-  // 4. Windows across teams: clashes, calendar, cost; from the validated configs.
+  // 4. Across stacks: each team's windows against the fleet it runs on (network, idle pools, time).
+  errors.push(...planCrossStackChecks(workspace.stacks, plans, rel, isShown));
+
+  // 5. Windows across teams: clashes, calendar, cost; from the validated configs.
   const view = buildScheduleView(workspace.stacks, root, { from, to });
   errors.push(...view.problems);
   const teamShown = (stackId: string, environment: string) =>

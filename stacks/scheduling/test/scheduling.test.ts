@@ -101,7 +101,7 @@ describe("scheduling stack", () => {
         name: "retrain-prod-vision-weekly-retrain",
         schedule: "cron(0 4 ? * SUN *)",
         scheduleTimezone: "Europe/Berlin",
-        duration: 3,
+        duration: 4,
         cutoff: 1,
         enabled: true,
         allowUnassociatedTargets: false,
@@ -185,14 +185,17 @@ describe("scheduling stack", () => {
     });
   });
 
-  it("runs nlp's tasks in config order, without start/stop", async () => {
+  it("runs nlp's tasks in config order between starting and stopping its pool (prod stops idle instances)", async () => {
     const result = await runTeam("nlp");
-    const finetune = resourcesOfType(result, TASK).filter((t) => t.parent?.endsWith("::nightly-finetune"));
-    expect(finetune.map((t) => [t.inputs.name, t.inputs.priority])).toEqual([
+    const nightly = resourcesOfType(result, TASK).filter((t) => t.parent?.endsWith("::nightly-finetune"));
+    // SSM runs them by priority, whatever order they were registered in.
+    const byPriority = [...nightly].sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority));
+    expect(byPriority.map((t) => [t.inputs.name, t.inputs.priority])).toEqual([
+      ["start-instances", TASK_PRIORITIES.startInstances],
       ["finetune", TASK_PRIORITIES.firstTask],
       ["evaluate", TASK_PRIORITIES.firstTask + 1],
+      ["stop-instances", TASK_PRIORITIES.stopInstancesAtLeast],
     ]);
-    expect(resourcesOfType(result, TASK).some((t) => t.inputs.taskType === "AUTOMATION")).toBe(false);
     const zones = resourcesOfType(result, "aws:ssm/maintenanceWindow:MaintenanceWindow").map(
       (w) => w.inputs.scheduleTimezone,
     );
