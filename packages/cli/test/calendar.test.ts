@@ -204,10 +204,16 @@ describe("retrain calendar on the example workspace", () => {
 
 describe("retrain calendar on edited workspaces", () => {
   const copy = workspaceCopies();
+  /** Security grants vision `pools` of prod in the copy's registry, so the calendar sees the edit. */
+  const grantVision = (ws: ReturnType<typeof copy>, pools: string[]) =>
+    ws.editYaml("policies/tenants.yaml", (doc) =>
+      doc.setIn(["teams", "vision", "grants"], doc.createNode([{ environment: "prod", pools }])),
+    );
 
   it("exits 1 when two teams hold one pool at once, marking the runs and naming both teams and windows", async () => {
     const ws = copy();
     // vision moves to nlp's l4 pool on Saturdays 12:00 Berlin = 10:00 UTC, over nlp/weekly-eval (10:00-13:00 UTC).
+    grantVision(ws, ["a10g", "l4"]);
     ws.editYaml(VISION, (doc) => {
       doc.setIn([...WINDOW0, "pool"], "l4");
       doc.setIn([...WINDOW0, "schedule"], "cron(0 12 ? * SAT *)");
@@ -246,6 +252,7 @@ describe("retrain calendar on edited workspaces", () => {
 
   it("a team filter still reports its clashes with other teams", async () => {
     const ws = copy();
+    grantVision(ws, ["a10g", "l4"]);
     ws.editYaml(VISION, (doc) => {
       doc.setIn([...WINDOW0, "pool"], "l4");
       doc.setIn([...WINDOW0, "schedule"], "cron(0 12 ? * SAT *)");
@@ -278,6 +285,7 @@ describe("retrain calendar on edited workspaces", () => {
 
   it("exits 2 when a window names a pool its fleet does not have", async () => {
     const ws = copy();
+    grantVision(ws, ["a10g", "h100"]);
     ws.editYaml(VISION, (doc) => doc.setIn([...WINDOW0, "pool"], "h100"));
     const r = await retrain(["calendar", "--workspace", ws.root, "--from", FROM]);
     expect(r.code).toBe(2);

@@ -333,11 +333,12 @@ export type WindowConfig = z.infer<typeof windowSchema>;
 export const schedulingConfigSchema = z.strictObject({
   /** The ML team owning this stack; also its Pulumi stack name. */
   team: slug("team", 24),
-  /** Environment (iam/fleet stack name) the team's windows run in. */
+  /**
+   * Environment (iam/fleet stack name) the team's windows run in; it must be granted to the team in
+   * the tenant registry. The stacks read are derived from it (`<org>/retrain-iam/<environment>`,
+   * `<org>/retrain-fleet/<environment>`): a team file names no StackReference.
+   */
   environment: environmentSchema,
-  /** StackReferences; defaults `organization/retrain-iam/<environment>` and `organization/retrain-fleet/<environment>`. */
-  iamStack: stackRefSchema.optional(),
-  fleetStack: stackRefSchema.optional(),
   windows: z
     .array(windowSchema)
     .min(1, "a team needs at least one window")

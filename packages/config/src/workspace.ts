@@ -8,4 +8,5 @@ export * from "./load.js";
 export * from "./naming.js";
 export * from "./order.js";
 export * from "./schemas.js";
+export * from "./settings.js";
 export * from "./tenants.js";

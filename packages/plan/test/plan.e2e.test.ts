@@ -165,10 +165,12 @@ describe("a broken copy of the workspace", () => {
       const config = doc.get("config") as YAMLMap;
       if (!isMap(config)) throw new Error("no config");
       config.set("scheduling:environment", environment);
-      config.delete("scheduling:iamStack");
-      config.delete("scheduling:fleetStack");
       config.set("scheduling:windows", doc.createNode([{ ...window, name: "copycat" }]));
     });
+    // Security grants team B team A's pool too, so the windows may share it (and then clash).
+    ws.editYaml("policies/tenants.yaml", (doc) =>
+      doc.setIn(["teams", teamB, "grants"], doc.createNode([{ environment, pools: [window.pool] }])),
+    );
     const report = await runPlan({ workspace: ws.root, from: FROM, teams: [teamB] });
     expect(report.errors).toEqual([]);
     expect(report.summary.exitCode).toBe(1);

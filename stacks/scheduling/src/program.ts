@@ -3,6 +3,8 @@
  * window (or a State Manager association) on a pool of its environment's fleet. Reads the service
  * role, log group and bucket from the IAM stack and the pools from the fleet stack.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import {
   fleetNameOf,
@@ -18,6 +20,7 @@ import {
   readStackConfig,
   resourceName,
   type WindowOutput,
+  workspaceOrganization,
 } from "@retrain/config";
 import { nextRuns } from "@retrain/schedule";
 
@@ -28,11 +31,28 @@ export interface SchedulingStackOutputs {
 /** How many upcoming runs each window reports. */
 const NEXT_RUNS = 5;
 
-export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
-  const { config, project, stack } = readStackConfig("scheduling");
+/** This program's folder: the workspace (its tenant registry and `retrain.json`) is above it. */
+const PROGRAM_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export interface SchedulingProgramOptions {
+  /** The tenant registry (file); default the nearest `policies/tenants.yaml` above the program or the cwd. */
+  tenantRegistry?: string;
+}
+
+export async function schedulingProgram(
+  options: SchedulingProgramOptions = {},
+): Promise<SchedulingStackOutputs> {
+  // The program's own folder first: the plan runs it in-process from wherever it was started.
+  const searchFrom = [PROGRAM_DIR, process.cwd()];
+  const { config, project, stack } = readStackConfig("scheduling", {
+    searchFrom,
+    ...(options.tenantRegistry !== undefined ? { tenantRegistry: options.tenantRegistry } : {}),
+  });
   const { team, environment } = config;
-  const fleetStack = config.fleetStack ?? defaultStackRef("fleet", environment);
-  const iam = iamOutputs(config.iamStack ?? defaultStackRef("iam", environment));
+  // Derived from the environment and the workspace's organisation only: a team names no stack.
+  const organization = workspaceOrganization(PROGRAM_DIR);
+  const fleetStack = defaultStackRef("fleet", environment, organization);
+  const iam = iamOutputs(defaultStackRef("iam", environment, organization));
   const fleet = fleetOutputs(fleetStack);
   const tags = defaultTags({ stack: `${project}/${stack}`, team });
   const fleetName = fleetNameOf(environment);

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TASK_PRIORITIES, type trainingDocumentContent } from "@retrain/components";
@@ -245,7 +247,19 @@ describe("scheduling stack", () => {
     const raw = load("scheduling", "teams", "vision").raw;
     const windows = structuredClone(raw["scheduling:windows"]) as Record<string, unknown>[];
     Object.assign(windows[0] as object, { pool: "h100" });
-    const result = await runTeam("vision", { ...raw, "scheduling:windows": windows });
+    // Granted, so the check that remains is the fleet's: the pool is not there.
+    const registry = path.join(mkdtempSync(path.join(tmpdir(), "tenants-")), "tenants.yaml");
+    writeFileSync(
+      registry,
+      "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [h100]\n",
+    );
+    const result = await runStackProgram({
+      project: "retrain-scheduling",
+      stack: "vision",
+      program: () => schedulingProgram({ tenantRegistry: registry }),
+      config: { ...raw, "scheduling:windows": windows },
+      upstream,
+    });
     expect(result.errors.map((e) => e.message).join("\n")).toContain(
       'scheduling:windows[0].pool: "h100" is not a pool of fleet stack "organization/retrain-fleet/prod"',
     );
@@ -276,5 +290,90 @@ describe("scheduling stack", () => {
     expect(result.errors.map((e) => e.message).join("\n")).toContain(
       'unknown stack "organization/retrain-fleet/prod"',
     );
+  });
+});
+
+describe("the tenant registry inside the program (pulumi preview without the plan)", () => {
+  /** Runs `team`'s stack with its example config changed by `edit`; the registry found from the program's folder unless given. */
+  async function runEdited(
+    team: string,
+    edit: (config: Record<string, unknown>) => Record<string, unknown>,
+    options: { stack?: string; tenantRegistry?: string } = {},
+  ) {
+    const loaded = load("scheduling", "teams", team);
+    return runStackProgram({
+      project: loaded.project,
+      stack: options.stack ?? loaded.stack,
+      program: () =>
+        schedulingProgram(
+          options.tenantRegistry !== undefined ? { tenantRegistry: options.tenantRegistry } : {},
+        ),
+      config: edit(structuredClone(loaded.raw)),
+      upstream,
+    });
+  }
+
+  const withPool = (config: Record<string, unknown>, pool: string) => {
+    for (const w of config["scheduling:windows"] as Record<string, unknown>[]) w.pool = pool;
+    return config;
+  };
+
+  it.each<
+    [string, string, (c: Record<string, unknown>) => Record<string, unknown>, RegExp, { stack?: string }?]
+  >([
+    [
+      "a dev team moving to prod",
+      "recsys",
+      (c) => ({ ...c, "scheduling:environment": "prod" }),
+      /scheduling:environment: team "recsys" may not use environment "prod"; it is granted dev \(pool a10g\) in policies\/tenants\.yaml/,
+    ],
+    [
+      "a pool granted to another team",
+      "vision",
+      (c) => withPool(c, "l4"),
+      /scheduling:windows\[0\]\.pool: team "vision" may not use pool "l4" of prod; it is granted prod \(pool a10g\)/,
+    ],
+    [
+      "a team the registry does not know",
+      "vision",
+      (c) => ({ ...c, "scheduling:team": "mallory" }),
+      /scheduling:team: team "mallory" is not registered in policies\/tenants\.yaml/,
+      { stack: "mallory" },
+    ],
+  ])(
+    "throws a ConfigError for %s before any resource, naming the team and its grants",
+    async (_n, team, edit, message, opts) => {
+      const result = await runEdited(team, edit, opts ?? {});
+      expect(result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+      expect(result.errors[0]).toBeInstanceOf(ConfigError);
+      expect(result.errors[0]?.message).toMatch(message);
+    },
+  );
+
+  it("fails closed when the registry is missing or broken", async () => {
+    const missing = await runEdited("vision", (c) => c, {
+      tenantRegistry: "/nonexistent/policies/tenants.yaml",
+    });
+    expect(missing.errors[0]).toBeInstanceOf(ConfigError);
+    expect(missing.errors[0]?.message).toMatch(
+      /scheduling:team: cannot check the team's grants: the tenant registry policies\/tenants\.yaml is invalid: cannot read the tenant registry/,
+    );
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), "tenants-")), "tenants.yaml");
+    writeFileSync(broken, "teams:\n  vision:\n    grants: []\n");
+    const result = await runEdited("vision", (c) => c, { tenantRegistry: broken });
+    expect(result.errors[0]?.message).toMatch(
+      /the tenant registry \S+tenants\.yaml is invalid: teams\.vision\.grants \(line 3\): a team needs at least one grant/,
+    );
+    expect(result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
+
+  it("reads no StackReference override a team might still pass as config", async () => {
+    const result = await runEdited("vision", (c) => ({
+      ...c,
+      "scheduling:iamStack": "organization/retrain-iam/dev",
+      "scheduling:fleetStack": "organization/retrain-fleet/dev",
+    }));
+    expect(result.errors[0]?.message).toMatch(/scheduling:iamStack: unknown key/);
+    expect(result.errors[0]?.message).toMatch(/scheduling:fleetStack: unknown key/);
   });
 });

@@ -24,7 +24,7 @@ export function planCrossStackChecks(
     const p = planned(s.id);
     if (s.config.kind !== "fleet" || !p) continue;
     const config = (s.config as LoadedStack<"fleet">).config;
-    const iam = planned(s.references.find((r) => r.key === "fleet:iamStack")?.targetId);
+    const iam = planned(s.references.find((r) => r.kind === "iam")?.targetId);
     const teamRoles = iam?.outputs.teamRoleArns;
     fleets.set(s.id, {
       id: s.id,
@@ -38,7 +38,7 @@ export function planCrossStackChecks(
   const teams: TeamFacts[] = [];
   for (const s of stacks) {
     if (s.config.kind !== "scheduling" || !planned(s.id)) continue;
-    const fleetId = s.references.find((r) => r.key === "scheduling:fleetStack")?.targetId;
+    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
     const fleet = fleetId ? fleets.get(fleetId) : undefined;
     teams.push({
       id: s.id,
