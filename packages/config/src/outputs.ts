@@ -12,6 +12,11 @@ export const iamOutputsSchema = z.object({
   instanceRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
   artifactBucket: z.string().min(3),
   logGroupName: z.string().min(1),
+  /** Training role per team the tenant registry grants this environment (`retrain-<env>-team-<team>`). */
+  teamRoleArns: z.record(
+    z.string(),
+    z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
+  ),
 });
 export type IamOutputs = z.infer<typeof iamOutputsSchema>;
 

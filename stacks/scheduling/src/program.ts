@@ -16,7 +16,6 @@ import {
   fleetOutputs,
   iamOutputs,
   readStackConfig,
-  resourceName,
   type WindowOutput,
 } from "@retrain/config";
 import { nextRuns } from "@retrain/schedule";
@@ -38,8 +37,13 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
   const fleetName = fleetNameOf(environment);
 
   const document = new TrainingCommandDocument("train", {
-    documentName: resourceName("ssmDocument", environment, team, "train"),
-    description: `Retraining command of team ${team} (${environment}): GPU check, host lock, command as the training user`,
+    team,
+    environment,
+    teamRoleArn: iam.teamRoleArns.apply((arns) => {
+      const arn = arns[team];
+      if (!arn) throw new Error(`iam stack of "${environment}" exports no training role for team "${team}"`);
+      return arn;
+    }),
     tags,
   });
 
@@ -70,6 +74,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
         environment,
         window: w,
         documentName: document.documentName,
+        documentVersion: document.documentVersion,
         poolTag,
         fleetTagValue: fleetName,
         artifactBucket: iam.artifactBucket,
@@ -86,6 +91,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
       environment,
       window: w,
       documentName: document.documentName,
+      documentVersion: document.documentVersion,
       serviceRoleArn: iam.maintenanceWindowRoleArn,
       poolTag,
       fleetTagValue: fleetName,
