@@ -1,0 +1,170 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are bash, not JavaScript templates.
+/**
+ * The instance bootstrap as rendered: the metadata-service rule, what survives a failed agent install,
+ * how the agent is detected, the size EC2 accepts, and shellcheck on it and on the scripts it writes.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderUserData, USER_DATA_LIMIT_BYTES } from "../src/fleet/user-data.js";
+import { HOST_LOCK_FILE, IMDS_GUARD_UNIT, TRAINING_USER } from "../src/host.js";
+
+const render = (stopWhenIdleMinutes = 60) =>
+  renderUserData({ trainingUser: TRAINING_USER, stopWhenIdleMinutes, lockFile: HOST_LOCK_FILE });
+
+/** The body of the heredoc `<<'NAME'` … `NAME` inside `script`. */
+function heredoc(script: string, name: string): string {
+  const m = new RegExp(`<<'${name}'\\n([\\s\\S]*?)\\n${name}\\n`).exec(script);
+  if (!m?.[1]) throw new Error(`no heredoc ${name}`);
+  return m[1];
+}
+
+describe("user data", () => {
+  it("rejects every uid but root on the way to the metadata service, IPv4 and IPv6", () => {
+    const guard = heredoc(render(), "GUARD");
+    const rules = guard.split("\n").filter((l) => /-I OUTPUT 1 /.test(l));
+    expect(rules.map((l) => l.trim())).toEqual([
+      "|| iptables -w -I OUTPUT 1 -d 169.254.169.254/32 -m owner ! --uid-owner 0 -j REJECT",
+      "|| ip6tables -w -I OUTPUT 1 -d fd00:ec2::254/128 -m owner ! --uid-owner 0 -j REJECT",
+    ]);
+    // Where only nftables exists, the same rule in its syntax.
+    expect(guard).toContain("ip daddr 169.254.169.254 meta skuid != 0 reject");
+    expect(guard).toContain("ip6 daddr fd00:ec2::254 meta skuid != 0 reject");
+  });
+
+  it("re-applies the rule at every boot before the network, through an enabled unit", () => {
+    const script = render();
+    const unit = heredoc(script, "UNIT");
+    expect(unit).toContain("ExecStart=/usr/local/sbin/retrain-imds-guard");
+    expect(unit).toContain("Before=network-pre.target");
+    expect(unit).toContain("WantedBy=multi-user.target");
+    expect(script).toContain(`systemctl enable --now ${IMDS_GUARD_UNIT}`);
+  });
+
+  it("creates no shared training user; the runs directory only the team group may traverse", () => {
+    const script = render();
+    expect(script).not.toMatch(/useradd/);
+    expect(script).toContain("install -d -m 0710 -o root -g retrain /var/lib/retrain/runs");
+    expect(script).toContain("d /run/retrain 0700 root root -");
+  });
+
+  it("keeps the idle stopper working with the root-only lock", () => {
+    const idle = heredoc(render(45), "IDLE");
+    expect(idle).toContain(
+      `if [ -e ${HOST_LOCK_FILE} ] && ! flock -n ${HOST_LOCK_FILE} true; then return 0; fi`,
+    );
+    expect(idle).toContain("'retrain-run-*'");
+    expect(idle).toContain('if [ "$idle" -ge 45 ]');
+    expect(render(0)).not.toContain("retrain-idle-check");
+  });
+
+  it("fits EC2's 16 KB user data limit", () => {
+    expect(Buffer.byteLength(render(), "utf8")).toBeLessThan(USER_DATA_LIMIT_BYTES);
+  });
+});
+
+/** Stubs that do more than log: no group exists yet, tee swallows the log, grep is the real one. */
+const STUB_BODIES: Record<string, string> = {
+  getent: "exit 2",
+  tee: "cat >/dev/null",
+  grep: 'exec /bin/grep "$@"',
+};
+
+describe("user data on a host without network", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "retrain-ud-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /**
+   * Runs the script with every host command stubbed (logging its call): `installs` lists the package
+   * managers present, `has` how the agent already ships ("snap", "deb", "rpm" or nothing).
+   */
+  function boot(installs: string[], has?: "snap" | "deb" | "rpm") {
+    const bin = path.join(dir, `bin-${installs.join("-")}-${has ?? "none"}`);
+    mkdirSync(bin, { recursive: true });
+    const log = path.join(bin, "calls.log");
+    const stub = (name: string, body = "exit 0") => {
+      writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`);
+      chmodSync(path.join(bin, name), 0o755);
+    };
+    for (const n of [
+      "systemctl",
+      "iptables",
+      "ip6tables",
+      "getent",
+      "groupadd",
+      "install",
+      "systemd-tmpfiles",
+      "logger",
+      "tee",
+      "chmod",
+      "nvidia-smi",
+      "paste",
+      "grep",
+    ])
+      stub(n, STUB_BODIES[n] ?? "exit 0");
+    // No network: every install fails.
+    for (const m of installs) stub(m, 'case "$1" in list) exit 1 ;; install) exit 1 ;; esac');
+    if (has === "snap") stub("snap", 'case "$1" in list) exit 0 ;; *) exit 1 ;; esac');
+    stub("dpkg-query", has === "deb" ? "echo 'install ok installed'" : "exit 1");
+    stub("rpm", has === "rpm" ? "exit 0" : "exit 1");
+    // Files the script writes go to the sandbox, not /etc or /usr.
+    const script = render()
+      .replaceAll("/usr/local/sbin/", `${dir}/`)
+      .replaceAll("/etc/systemd/system/", `${dir}/`)
+      .replaceAll("/etc/tmpfiles.d/", `${dir}/`)
+      .replaceAll("/var/log/", `${dir}/`)
+      .replace("install -d -m 0755 /var/lib/retrain", `mkdir -p ${dir}`);
+    const file = path.join(dir, "user-data.sh");
+    writeFileSync(file, script);
+    const r = spawnSync("bash", [file], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" });
+    const calls = spawnSync("cat", [log], { encoding: "utf8" }).stdout.split("\n");
+    return { status: r.status, calls };
+  }
+
+  it("creates the guard, the group and the directories before a failing agent install, and finishes", () => {
+    const { status, calls } = boot(["snap"]);
+    expect(status).toBe(0);
+    const at = (prefix: string) => calls.findIndex((c) => c.startsWith(prefix));
+    expect(at(`systemctl enable --now ${IMDS_GUARD_UNIT}`)).toBeGreaterThanOrEqual(0);
+    expect(at("groupadd --system retrain")).toBeGreaterThanOrEqual(0);
+    expect(at("snap install amazon-ssm-agent")).toBeGreaterThan(at("groupadd --system retrain"));
+    expect(calls).toContain(
+      "logger -t retrain-bootstrap no SSM agent on this image and none could be installed",
+    );
+  });
+
+  it.each([
+    ["snap", "snap.amazon-ssm-agent.amazon-ssm-agent.service"],
+    ["deb", "amazon-ssm-agent.service"],
+    ["rpm", "amazon-ssm-agent.service"],
+  ] as const)("detects an agent shipped as %s and installs no second one", (has, unit) => {
+    const { status, calls } = boot(["snap", "dnf"], has);
+    expect(status).toBe(0);
+    expect(calls.filter((c) => / install /.test(` ${c} `) && /amazon-ssm-agent/.test(c))).toEqual([]);
+    expect(calls).toContain(`systemctl enable --now ${unit}`);
+  });
+});
+
+const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
+if (!shellcheck)
+  console.log(
+    "skipping shellcheck of the user data: shellcheck is not installed (apt-get install shellcheck)",
+  );
+describe.runIf(shellcheck)("shellcheck", () => {
+  const check = (text: string) =>
+    spawnSync("shellcheck", ["-s", "bash", "-"], { input: text, encoding: "utf8" });
+
+  it.each([0, 60])("finds nothing in the user data (stopWhenIdleMinutes %i)", (minutes) => {
+    const r = check(render(minutes));
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it.each(["GUARD", "IDLE"])("finds nothing in the %s script the user data installs", (name) => {
+    const r = check(heredoc(render(), name));
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
