@@ -87,6 +87,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
       window: w,
       documentName: document.documentName,
       serviceRoleArn: iam.maintenanceWindowRoleArn,
+      startStopRoleArn: iam.startStopRoleArns.apply((roles) => roles[w.pool]),
       poolTag,
       fleetTagValue: fleetName,
       logGroupName: iam.logGroupName,
