@@ -15,8 +15,24 @@ export {
   MaintenanceWindowServiceRole,
   type MaintenanceWindowServiceRoleArgs,
 } from "./iam/maintenance-window-service-role.js";
+export { ssmServiceTrust } from "./iam/ssm-service-trust.js";
+export {
+  START_STOP_RUNBOOKS,
+  StartStopAutomationRole,
+  type StartStopAutomationRoleArgs,
+} from "./iam/start-stop-automation-role.js";
+export {
+  TeamTrainingRole,
+  type TeamTrainingRoleArgs,
+  teamLogStreamPrefix,
+  teamPrefixes,
+} from "./iam/team-training-role.js";
 export { TrainingArtifacts, type TrainingArtifactsArgs } from "./iam/training-artifacts.js";
-export { TrainingInstanceRole, type TrainingInstanceRoleArgs } from "./iam/training-instance-role.js";
+export {
+  AGENT_OUTPUT_PREFIX,
+  TrainingInstanceRole,
+  type TrainingInstanceRoleArgs,
+} from "./iam/training-instance-role.js";
 export {
   RetrainingAssociation,
   type RetrainingAssociationArgs,

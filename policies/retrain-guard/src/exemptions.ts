@@ -18,4 +18,16 @@ export const PROJECT_EXEMPTIONS: readonly AllowlistEntry[] = [
     justification:
       "Read-only status of the start/stop automations the window starts; execution ids are assigned by AWS at start, so automation-execution/* cannot be narrowed by name, and executions carry no tags to condition on.",
   },
+  ...[
+    "ssm:UpdateInstanceInformation",
+    "ssm:ListInstanceAssociations",
+    "ssm:DescribeAssociation",
+    "ssm:UpdateInstanceAssociationStatus",
+    "ssm:PutComplianceItems",
+  ].map((action) => ({
+    urn: "urn:pulumi:*::retrain-iam::retrain:iam:TrainingInstanceRole$aws:iam/rolePolicy:RolePolicy::*",
+    action,
+    justification:
+      'The SSM agent reporting its own managed node and associations: it names only its own instance and the associations SSM hands it, so instance/* and association/* of the account and region (narrower than AmazonSSMManagedInstanceCore\'s "*") cannot be narrowed further by name; a tag condition on these agent calls is not documented by AWS.',
+  })),
 ];

@@ -93,6 +93,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
       documentName: document.documentName,
       documentVersion: document.documentVersion,
       serviceRoleArn: iam.maintenanceWindowRoleArn,
+      startStopRoleArn: iam.startStopRoleArns.apply((roles) => roles[w.pool]),
       poolTag,
       fleetTagValue: fleetName,
       logGroupName: iam.logGroupName,

@@ -134,22 +134,27 @@ describe("scheduling stack", () => {
       expect(param(task, "runAs")).toEqual(["retrain"]);
     });
 
-    it("uses the maintenance window role the IAM stack exported, for tasks and automations", () => {
-      const roleArn = upstream["organization/retrain-iam/prod"]?.maintenanceWindowRoleArn;
+    it("runs tasks as the window role and the start/stop runbooks as the pool's own start/stop role", () => {
+      const iam = upstream["organization/retrain-iam/prod"] as Record<string, unknown>;
+      const roleArn = iam.maintenanceWindowRoleArn;
+      const poolRole = (iam.startStopRoleArns as Record<string, string>).a10g;
       expect(roleArn).toMatch(/^arn:aws:iam::123456789012:role\//);
+      expect(poolRole).toBe("arn:aws:iam::123456789012:role/retrain-prod-startstop-a10g");
       const tasks = resourcesOfType(result, TASK);
       expect(tasks).toHaveLength(3);
       for (const t of tasks) expect(t.inputs.serviceRoleArn).toBe(roleArn);
-      const start = must(tasks.find((t) => t.inputs.taskArn === "AWS-StartEC2Instance"));
-      const auto = (
-        start.inputs.taskInvocationParameters as {
-          automationParameters: { parameters: { name: string; values: string[] }[] };
-        }
-      ).automationParameters.parameters;
-      expect(auto).toEqual([
-        { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
-        { name: "AutomationAssumeRole", values: [roleArn] },
-      ]);
+      for (const runbook of ["AWS-StartEC2Instance", "AWS-StopEC2Instance"]) {
+        const task = must(tasks.find((t) => t.inputs.taskArn === runbook));
+        const auto = (
+          task.inputs.taskInvocationParameters as {
+            automationParameters: { parameters: { name: string; values: string[] }[] };
+          }
+        ).automationParameters.parameters;
+        expect(auto, runbook).toEqual([
+          { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
+          { name: "AutomationAssumeRole", values: [poolRole] },
+        ]);
+      }
     });
 
     it("starts the pool before every task and stops it after", () => {
@@ -240,6 +245,14 @@ describe("scheduling stack", () => {
     const result = await runTeam("vision", { ...raw, "scheduling:windows": windows });
     expect(result.errors.map((e) => e.message).join("\n")).toContain(
       'scheduling:windows[0].pool: "h100" is not a pool of fleet stack "organization/retrain-fleet/prod"',
+    );
+  });
+
+  it("fails naming the pool when a start/stop window's pool has no start/stop role in the IAM stack", async () => {
+    const iam = { ...upstream["organization/retrain-iam/prod"], startStopRoleArns: {} };
+    const result = await runTeam("vision", undefined, { ...upstream, "organization/retrain-iam/prod": iam });
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'window "vision/weekly-retrain" starts and stops pool "a10g", but the IAM stack of prod has no start/stop role for it',
     );
   });
 

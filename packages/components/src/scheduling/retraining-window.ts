@@ -23,6 +23,12 @@ export interface RetrainingWindowArgs {
   documentVersion: pulumi.Input<string>;
   /** Role SSM assumes for the tasks and the start/stop automations: the IAM stack's export. */
   serviceRoleArn: pulumi.Input<string>;
+  /**
+   * The pool's start/stop automation role (IAM stack `startStopRoleArns[pool]`): the runbooks'
+   * `AutomationAssumeRole`, allowed to start/stop this pool's instances only. Required when the
+   * window starts and stops instances.
+   */
+  startStopRoleArn?: pulumi.Input<string | undefined>;
   /** The pool's tag (fleet output `targetTag`), targeted as `tag:<key>`. */
   poolTag: pulumi.Input<{ key: string; value: string }>;
   /** Value of the `retrain:fleet` tag, so a same-named pool of another fleet is never hit. */
@@ -86,6 +92,14 @@ export class RetrainingWindow extends pulumi.ComponentResource {
     );
     const targets = [{ key: "WindowTargetIds", values: [target.id] }];
 
+    const startStopRole = pulumi.output(args.startStopRoleArn).apply((arn) => {
+      if (w.startStopInstances && !arn) {
+        throw new Error(
+          `window "${label}" starts and stops pool "${w.pool}", but the IAM stack of ${args.environment} has no start/stop role for it (startStopRoleArns): allow start/stop there (iam:allowStartStop) and grant the pool in the tenant registry`,
+        );
+      }
+      return arn ?? "";
+    });
     const automation = (document: "AWS-StartEC2Instance" | "AWS-StopEC2Instance", priority: number) =>
       new aws.ssm.MaintenanceWindowTask(
         `${name}-${document === "AWS-StartEC2Instance" ? "start" : "stop"}`,
@@ -106,7 +120,7 @@ export class RetrainingWindow extends pulumi.ComponentResource {
               documentVersion: "$DEFAULT",
               parameters: [
                 { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
-                { name: "AutomationAssumeRole", values: [args.serviceRoleArn] },
+                { name: "AutomationAssumeRole", values: [startStopRole] },
               ],
             },
           },
