@@ -199,6 +199,12 @@ describe("the root side of a run", () => {
     expect(run(encoded("exit 7")).status).toBe(7);
   });
 
+  it("refuses a timeout that would leave the unit without a limit", () => {
+    const r = run({ ...encoded(PAYLOAD), executionTimeout: "00" });
+    expect(r.status).toBe(DOCUMENT_EXIT_CODES.invalidParameters);
+    expect(r.marks).toEqual([]);
+  });
+
   it("refuses a commandBase64 that matches the pattern but does not decode", () => {
     const r = run({ commandBase64: "AAAAA", executionTimeout: "600" });
     expect(r.status).toBe(DOCUMENT_EXIT_CODES.invalidParameters);

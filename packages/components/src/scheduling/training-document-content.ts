@@ -151,6 +151,8 @@ fail() { log "$2"; exit "$1"; }
 [[ $TIMEOUT =~ ^[0-9]{2,6}$ ]] || fail ${E.invalidParameters} "executionTimeout is not a number of seconds"
 [[ $COMMAND_B64 =~ ^[A-Za-z0-9+/]+={0,2}$ ]] || fail ${E.invalidParameters} "commandBase64 is not base64"
 limit=$(( 10#$TIMEOUT > ${2 * REPORT_MARGIN_SECONDS} ? 10#$TIMEOUT - ${REPORT_MARGIN_SECONDS} : 10#$TIMEOUT ))
+# RuntimeMaxSec=0 would mean no limit at all.
+[ "$limit" -ge 10 ] || fail ${E.invalidParameters} "executionTimeout of $TIMEOUT s is too short"
 
 # 1. GPU check: a run without a working driver would fail late or train on the CPU.
 if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi --query-gpu=name,memory.total,utilization.gpu --format=csv,noheader; then
