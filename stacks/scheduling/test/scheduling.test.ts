@@ -187,8 +187,8 @@ describe("scheduling stack", () => {
     it("owns the team's training document, with the team role the IAM stack exported baked in", () => {
       const [doc] = resourcesOfType(result, "aws:ssm/document:Document");
       expect(doc?.inputs).toMatchObject({ name: "retrain-prod-vision-train", documentType: "Command" });
-      const teamRoleArn = (upstream["organization/retrain-iam/prod"]?.teamRoleArns as Record<string, string>)
-        .vision;
+      const roles = must(upstream["organization/retrain-iam/prod"]).teamRoleArns as Record<string, string>;
+      const teamRoleArn = roles.vision;
       expect(teamRoleArn).toMatch(/:role\/retrain-prod-team-vision$/);
       expect(verifyTrainingDocument(String(doc?.inputs.content))).toMatchObject({
         ok: true,
