@@ -143,6 +143,8 @@ describe("the root side of a run", () => {
       "--property=PrivateTmp=yes",
       "--property=ProtectHome=yes",
       "--property=NoNewPrivileges=yes",
+      "--property=TemporaryFileSystem=/dev/shm:mode=1777",
+      "--property=ProtectSystem=strict",
       "--property=IPAddressDeny=169.254.169.254 fd00:ec2::254",
     ])
       expect(unit).toContain(flag);
