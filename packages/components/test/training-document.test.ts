@@ -197,6 +197,22 @@ describe("the root side of a run", () => {
     if (code !== DOCUMENT_EXIT_CODES.timedOut) expect(r.marks).toEqual([]);
   });
 
+  it("stops the whole unit at once when SSM stops the document", () => {
+    const started = Date.now();
+    const r = box.run(
+      (ssmSubstitute(DOC, encoded(`sleep 30; ${PAYLOAD}`)) as { script: string }).script,
+      {},
+      3000,
+    );
+    expect(r.status).toBe(DOCUMENT_EXIT_CODES.cancelled);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.calls.some((c) => /^systemctl ctx=root stop retrain-run-vision-\S+\.service$/.test(c))).toBe(
+      true,
+    );
+    expect(r.marks).toEqual([]);
+    expect(r.leftovers).toEqual([]);
+  });
+
   it("passes the command's own exit code through", () => {
     expect(run(encoded("exit 7")).status).toBe(7);
   });

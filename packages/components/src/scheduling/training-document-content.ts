@@ -190,13 +190,15 @@ secrets="$STATE_DIR/$run_id"
 server_pid=
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
+  trap '' PIPE
   systemctl stop "$unit.service" 2>/dev/null
   systemctl reset-failed "$unit.service" 2>/dev/null
   [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null
   rm -rf -- "$run_dir" "$secrets"
 }
 trap cleanup EXIT
-trap 'log "stopped by SSM: stopping $unit"; exit ${E.cancelled}' TERM INT HUP
+# Whoever stops us may already have closed our output: a write must not kill the cleanup (SIGPIPE).
+trap 'trap "" PIPE; log "stopped by SSM: stopping $unit"; exit ${E.cancelled}' TERM INT HUP
 printf '%s' "$COMMAND_B64" | base64 -d >"$run_dir/command.sh" || fail ${E.invalidParameters} "commandBase64 does not decode"
 if ! chown -R "$uid:$gid" "$run_dir" || ! chmod 0700 "$run_dir"; then
   fail ${E.setupFailed} "cannot hand $run_dir to $TEAM_USER"
@@ -236,7 +238,10 @@ systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
   --property="IPAddressDeny=${IMDS_ADDRESSES.ipv4} ${IMDS_ADDRESSES.ipv6}" \\
   --property=EnvironmentFile="$secrets/env" \\
   --setenv=HOME="$run_dir" --setenv=AWS_REGION="$region" --setenv=RETRAIN_TEAM="$TEAM" \\
-  /bin/bash "$run_dir/command.sh" </dev/null 9>&-
+  /bin/bash "$run_dir/command.sh" </dev/null 9>&- &
+# In the background and waited for: bash runs the TERM trap (which stops the unit) at once during
+# \`wait\`, but only after a foreground command has ended.
+wait "$!"
 rc=$?
 if [ "$(systemctl show --property=Result --value "$unit.service" 2>/dev/null)" = timeout ]; then
   log "command stopped after \${limit}s"

@@ -34,6 +34,8 @@ const STUBS: Record<string, string> = {
   systemctl: [
     'case "$1" in',
     '  show) echo "${STUB_RESULT:-success}" ;;',
+    // Stopping the unit ends its whole process group, as systemd ends its control group.
+    '  stop) [ ! -s "$SANDBOX/unit.pgid" ] || kill -TERM -- -"$(cat "$SANDBOX/unit.pgid")" 2>/dev/null ;;',
     '  list-units) [ -z "${STUB_ACTIVE_UNIT:-}" ] || echo "${STUB_ACTIVE_UNIT} loaded active running" ;;',
     "esac",
     "exit 0",
@@ -56,7 +58,9 @@ const STUBS: Record<string, string> = {
     'cp "$envfile" "$SANDBOX/last-env"',
     'ls /proc/self/fd > "$SANDBOX/team-fds"',
     'cd "$wd" || exit 98',
-    'env -i PATH="$PATH" SANDBOX="$SANDBOX" MARK="$MARK" RETRAIN_STUB_CONTEXT="team:$uid" "${setenv[@]}" $(cat "$envfile") "$@"',
+    'setsid env -i PATH="$PATH" SANDBOX="$SANDBOX" MARK="$MARK" RETRAIN_STUB_CONTEXT="team:$uid" "${setenv[@]}" $(cat "$envfile") "$@" &',
+    'echo "$!" > "$SANDBOX/unit.pgid"',
+    'wait "$!"',
   ].join("\n"),
 };
 
@@ -82,7 +86,8 @@ export interface Sandbox {
   dir: string;
   /** The marker file a payload appends its context to. */
   mark: string;
-  run(script: string, env?: Record<string, string>): SandboxRun;
+  /** Runs the script; with `termAfterMs`, sends it SIGTERM then (as SSM stopping a command). */
+  run(script: string, env?: Record<string, string>, termAfterMs?: number): SandboxRun;
   remove(): void;
 }
 
@@ -99,8 +104,16 @@ export function sandbox(): Sandbox {
   return {
     dir,
     mark,
-    run(script, env = {}) {
-      for (const f of ["calls.log", "payload-ran", "last-command.sh", "last-env", "team-fds", "user-created"])
+    run(script, env = {}, termAfterMs) {
+      for (const f of [
+        "calls.log",
+        "payload-ran",
+        "last-command.sh",
+        "last-env",
+        "team-fds",
+        "user-created",
+        "unit.pgid",
+      ])
         rmSync(path.join(dir, f), { force: true });
       const local = script
         .replace(`readonly STATE_DIR='${HOST_STATE_DIR}'`, `readonly STATE_DIR='${moved(HOST_STATE_DIR)}'`)
@@ -112,7 +125,8 @@ export function sandbox(): Sandbox {
         cwd: dir,
         env: { PATH: `${bin}:/usr/bin:/bin`, SANDBOX: dir, MARK: mark, ...env },
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: termAfterMs ?? 60_000,
+        killSignal: "SIGTERM",
       });
       const read = (f: string) => {
         try {
