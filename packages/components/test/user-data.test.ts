@@ -147,6 +147,69 @@ describe("user data on a host without network", () => {
   });
 });
 
+/**
+ * The guard applied for real, in a network namespace of its own: a server on 169.254.169.254 answers
+ * root and nobody else. Needs root, unshare, iptables and nft, the system python3 and setpriv.
+ */
+const can = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+const netns =
+  process.getuid?.() === 0 &&
+  can("unshare", "-n", "true") &&
+  can("iptables", "--version") &&
+  can("nft", "--version") &&
+  can("/usr/bin/python3", "--version") &&
+  can("setpriv", "--version");
+if (!netns)
+  console.log(
+    "skipping the metadata-guard namespace test: needs root, unshare -n, iptables, nft, /usr/bin/python3, setpriv",
+  );
+describe.runIf(netns)("the metadata-service guard in a network namespace", () => {
+  const probe = `import urllib.request
+try:
+    urllib.request.urlopen("http://169.254.169.254/", timeout=2)
+    print("answered")
+except OSError:
+    print("blocked")`;
+  function guarded(firewall: "iptables" | "nft") {
+    const dir = mkdtempSync(path.join(tmpdir(), "retrain-guard-"));
+    try {
+      writeFileSync(path.join(dir, "guard.sh"), heredoc(render(), "GUARD"));
+      writeFileSync(path.join(dir, "probe.py"), probe);
+      chmodSync(dir, 0o755); // nobody reads the probe too
+      // Without iptables on PATH the guard falls back to nft.
+      mkdirSync(path.join(dir, "bin"));
+      for (const tool of ["nft", "ip"])
+        spawnSync("ln", ["-s", `/usr/sbin/${tool}`, path.join(dir, "bin", tool)]);
+      const pathFor = firewall === "nft" ? `${dir}/bin:/usr/bin:/bin` : "/usr/sbin:/usr/bin:/sbin:/bin";
+      const py = '"$(readlink -f /usr/bin/python3)"';
+      const script = [
+        "set -e",
+        "ip link set lo up",
+        "ip addr add 169.254.169.254/32 dev lo",
+        `${py} -m http.server --bind 169.254.169.254 80 >/dev/null 2>&1 &`,
+        "sleep 1",
+        `PATH=${pathFor} bash guard.sh`,
+        `PATH=${pathFor} bash guard.sh`,
+        `echo "root $(${py} probe.py)"`,
+        `echo "nobody $(setpriv --reuid 65534 --regid 65534 --clear-groups ${py} probe.py)"`,
+        "kill %1",
+      ].join("\n");
+      const r = spawnSync("unshare", ["-n", "bash", "-c", script], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      return r.stdout.trim().split("\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each(["iptables", "nft"] as const)("with %s: root reaches it, another uid does not", (firewall) => {
+    expect(guarded(firewall)).toEqual(["root answered", "nobody blocked"]);
+  });
+});
+
 const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 if (!shellcheck)
   console.log(
