@@ -18,6 +18,9 @@ import { ASSOCIATION_TYPE, TASK_TYPE } from "../windows/model.js";
 
 export const DOCUMENT_TYPE = "aws:ssm/document:Document";
 
+/** The Pulumi project of the per-team scheduling stacks (stack name = team). */
+const SCHEDULING_PROJECT = "retrain-scheduling";
+
 /** AWS-owned runbooks a window may run as AUTOMATION tasks (the pool's start before, stop after). */
 export const ALLOWED_RUNBOOKS: readonly string[] = ["AWS-StartEC2Instance", "AWS-StopEC2Instance"];
 
@@ -65,6 +68,15 @@ export const trainingDocumentOnly = defineStackPolicy({
         out.push({
           urn: doc.urn,
           message: `Document "${doc.name}": named "${name}", but its content is the training document of team ${v.spec.team} (${v.spec.environment}), which must be named "${expected}". Fix: use that name.`,
+        });
+        continue;
+      }
+      // A team's scheduling stack is named after the team: it may hold only that team's document.
+      const [, stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(doc.urn) ?? [];
+      if (project === SCHEDULING_PROJECT && stack !== v.spec.team) {
+        out.push({
+          urn: doc.urn,
+          message: `Document "${doc.name}": the training document of team ${v.spec.team} in the scheduling stack of team ${stack}. Fix: a team's stack holds only its own document.`,
         });
         continue;
       }
