@@ -5,6 +5,7 @@
  * but the team's own unit ever runs the team's text, and what the root side does around it.
  */
 import { spawnSync } from "node:child_process";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DOCUMENT_EXIT_CODES,
@@ -122,6 +123,25 @@ describe("SSM parameter substitution with hostile values", () => {
     expect(ssmSubstitute(DOC, { ...encoded("true"), runAs: "root" }).ok).toBe(false);
     const placeholders = JSON.stringify(DOC).match(/\{\{[^}]*\}\}/g) ?? [];
     expect(new Set(placeholders)).toEqual(new Set(["{{ executionTimeout }}", "{{ commandBase64 }}"]));
+  });
+});
+
+describe("any command, any characters", () => {
+  it("passes SSM's patterns encoded and reaches the script as exactly its bytes, inside the quotes", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 300 }), (command) => {
+        const s = ssmSubstitute(DOC, encoded(command));
+        if (!s.ok) return false;
+        const lines = s.script.split("\n").filter((l) => l.startsWith("COMMAND_B64="));
+        const quoted = /^COMMAND_B64='([A-Za-z0-9+/=]+)'$/.exec(lines[0] ?? "")?.[1];
+        return (
+          lines.length === 1 &&
+          quoted !== undefined &&
+          Buffer.from(quoted, "base64").toString("utf8") === command
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -54,7 +54,7 @@ export const DOCUMENT_PARAMETERS = {
   commandBase64: {
     type: "String",
     description: "The team's command (a bash script, may be multi-line), base64-encoded (RFC 4648 alphabet).",
-    allowedPattern: `^[A-Za-z0-9+/]{4,${MAX_COMMAND_BASE64_CHARS}}={0,2}$`,
+    allowedPattern: `^[A-Za-z0-9+/]{2,${MAX_COMMAND_BASE64_CHARS}}={0,2}$`,
     maxChars: MAX_COMMAND_BASE64_CHARS + 2,
   },
   executionTimeout: {
