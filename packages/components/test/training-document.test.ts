@@ -145,6 +145,41 @@ describe("any command, any characters", () => {
   });
 });
 
+describe("random hostile commands, run", () => {
+  const hostile = fc.constantFrom(
+    "'",
+    '"',
+    "\n",
+    "\r",
+    "\u2028",
+    "\u0000",
+    "$(",
+    ")",
+    "`",
+    "{{",
+    "}}",
+    "\\",
+    ";",
+    "EOF",
+    " ",
+    "#",
+    "RETRAIN_COMMAND_END",
+    "exit 0",
+  );
+  it("never run their payload outside the team's unit", () => {
+    fc.assert(
+      fc.property(
+        fc.array(hostile, { maxLength: 12 }).map((parts) => parts.join("")),
+        (prefix) => {
+          const r = run(encoded(`${prefix}\n${PAYLOAD}`));
+          return r.marks.every((m) => m === TEAM_CONTEXT) && r.calls.every((c) => !c.startsWith("runuser"));
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
 describe("the root side of a run", () => {
   it("runs the command as the team user in a transient unit that ends every process of the run", () => {
     const r = run(encoded(`${PAYLOAD}\nexit 0`, 7200));
