@@ -5,6 +5,9 @@
  * but the team's own unit ever runs the team's text, and what the root side does around it.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -317,6 +320,36 @@ describe("verifyTrainingDocument", () => {
     expect(() => trainingDocumentScript({ ...SPEC, teamRoleArn: `${SPEC.teamRoleArn}'; reboot; '` })).toThrow(
       /teamRoleArn/,
     );
+  });
+});
+
+const analyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
+if (!analyze) console.log("skipping the unit property check: systemd-analyze is not installed");
+describe.runIf(analyze)("the run unit's properties", () => {
+  it("are all keys and values systemd parses (systemd-analyze verify)", () => {
+    const args = run(encoded("true")).systemdRunArgs ?? [];
+    const properties = args
+      .filter((a) => a.startsWith("--property="))
+      .map((a) => a.slice("--property=".length));
+    expect(properties.length).toBeGreaterThan(8);
+    const dir = mkdtempSync(path.join(tmpdir(), "retrain-unit-"));
+    try {
+      const unit = path.join(dir, "retrain-run-check.service");
+      // The run's own paths are gone after the run: point them at the check's directory.
+      writeFileSync(path.join(dir, "env"), "");
+      const local = properties.map((p) =>
+        p.startsWith("EnvironmentFile=")
+          ? `EnvironmentFile=${dir}/env`
+          : p.startsWith("ReadWritePaths=")
+            ? `ReadWritePaths=${dir}`
+            : p,
+      );
+      writeFileSync(unit, ["[Service]", "ExecStart=/bin/true", "User=65534", ...local, ""].join("\n"));
+      const r = spawnSync("systemd-analyze", ["verify", unit], { encoding: "utf8" });
+      expect(r.stderr).not.toMatch(/Unknown key|Failed to parse|Invalid|ignoring/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

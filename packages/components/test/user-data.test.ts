@@ -147,6 +147,31 @@ describe("user data on a host without network", () => {
   });
 });
 
+const analyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
+if (!analyze) console.log("skipping the user data's unit check: systemd-analyze is not installed");
+describe.runIf(analyze)("the systemd units the user data writes", () => {
+  it("are all keys and values systemd parses (systemd-analyze verify)", () => {
+    const units = [
+      ...render(60).matchAll(/cat > \/etc\/systemd\/system\/(\S+) <<'UNIT'\n([\s\S]*?)\nUNIT\n/g),
+    ];
+    expect(units.map((u) => u[1]).sort()).toEqual(
+      [IMDS_GUARD_UNIT, "retrain-idle-check.service", "retrain-idle-check.timer"].sort(),
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), "retrain-units-"));
+    try {
+      const files = units.map(([, name, body]) => {
+        const file = path.join(dir, name as string);
+        writeFileSync(file, `${(body as string).replace(/^ExecStart=.*$/m, "ExecStart=/bin/true")}\n`);
+        return file;
+      });
+      const r = spawnSync("systemd-analyze", ["verify", ...files], { encoding: "utf8" });
+      expect(r.stderr).not.toMatch(/Unknown key|Failed to parse|Invalid|ignoring/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 /**
  * The guard applied for real, in a network namespace of its own: a server on 169.254.169.254 answers
  * root and nobody else. Needs root, unshare, iptables and nft, the system python3 and setpriv.

@@ -41,6 +41,7 @@ const STUBS: Record<string, string> = {
     "exit 0",
   ].join("\n"),
   "systemd-run": [
+    `printf '%s\\0' "$@" > "$SANDBOX/systemd-run.args"`,
     "uid= wd= envfile=",
     "declare -a setenv=()",
     "while [ $# -gt 0 ]; do",
@@ -78,6 +79,8 @@ export interface SandboxRun {
   env?: string;
   /** Descriptors open in the unit's command (from its own /proc/self/fd). */
   teamFds?: string[];
+  /** The arguments the stub systemd-run received, exactly. */
+  systemdRunArgs?: string[];
   /** Entries left in the runs directory after the script ended. */
   leftovers: string[];
 }
@@ -155,6 +158,8 @@ export function sandbox(): Sandbox {
       if (command) out.command = command;
       const envFile = read("last-env");
       if (envFile) out.env = envFile.toString("utf8");
+      const args = read("systemd-run.args");
+      if (args) out.systemdRunArgs = args.toString("utf8").split("\0").slice(0, -1);
       const fds = read("team-fds");
       if (fds) out.teamFds = lines("team-fds");
       return out;
