@@ -21,8 +21,10 @@ export class TrainingCommandDocument extends pulumi.ComponentResource {
   readonly documentName: pulumi.Output<string>;
   readonly documentArn: pulumi.Output<string>;
   /**
-   * The version the provider made the default with the current content (every content change creates a
-   * new version and makes it the default). Tasks and associations pin it instead of `$DEFAULT`.
+   * The version the provider made the default with the current content: a content change is an
+   * UpdateDocument plus UpdateDocumentDefaultVersion, and the plan shows `latestVersion` as unknown
+   * (terraform-provider-aws internal/service/ssm/document.go, which pulumi-aws bridges). Tasks and
+   * associations pin it instead of `$DEFAULT`, so an edit is a visible update of each of them.
    */
   readonly documentVersion: pulumi.Output<string>;
 
