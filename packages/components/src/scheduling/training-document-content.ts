@@ -181,6 +181,8 @@ if [ "$uid" -eq 0 ] || [ "$gid" -eq 0 ]; then fail ${E.setupFailed} "$TEAM_USER 
 
 # 4. The run directory: earlier runs' leftovers go (no run is active), a fresh one is created root-owned,
 #    receives the decoded command, then is handed to the team user; removed when the run ends.
+#    Its parent is made traversable first: under umask 077, install -d would create it 0700.
+install -d -m 0755 -o root -g root "\${RUNS_DIR%/*}" || fail ${E.setupFailed} "cannot create \${RUNS_DIR%/*}"
 install -d -m 0710 -o root -g "$TEAM_GROUP" "$RUNS_DIR" || fail ${E.setupFailed} "cannot create $RUNS_DIR"
 find "$RUNS_DIR" "$STATE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf -- {} + 2>/dev/null
 run_dir=$(mktemp -d "$RUNS_DIR/$TEAM.XXXXXXXX") || fail ${E.setupFailed} "cannot create a run directory"
