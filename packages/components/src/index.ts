@@ -2,6 +2,17 @@ export { type AwsContext, awsContext } from "./aws-context.js";
 export { GpuTrainingFleet, type GpuTrainingFleetArgs } from "./fleet/gpu-training-fleet.js";
 export { renderUserData, USER_DATA_LIMIT_BYTES, type UserDataOptions } from "./fleet/user-data.js";
 export {
+  availabilityZonesFor,
+  checkSubnetZones,
+  FleetNetwork,
+  type FleetNetworkArgs,
+  GATEWAY_ENDPOINT_SERVICES,
+  INTERFACE_ENDPOINT_SERVICES,
+  type InstanceTypeOfferings,
+  pickAvailabilityZones,
+  privateSubnetCidr,
+} from "./fleet/fleet-network.js";
+export {
   HOST_LOCK_FILE,
   HOST_STATE_DIR,
   IMDS_ADDRESSES,

@@ -29,12 +29,28 @@ export const poolOutputSchema = z.object({
   instanceIds: z.array(z.string()),
   /** The tag windows target: `tag:<key>` = value. */
   targetTag: z.object({ key: z.string(), value: z.string() }),
+  /** Idle minutes after which the pool's instances stop themselves; 0 = always on. */
+  stopWhenIdleMinutes: z.number().int().min(0),
 });
 export type PoolOutput = z.infer<typeof poolOutputSchema>;
+
+/** How the fleet's instances reach SSM, as the plan's reachability check reads it. */
+export const networkOutputSchema = z.object({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id"),
+  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).min(1),
+  /** Own VPC: `vpc-endpoints` or `nat-gateway`; bring-your-own subnets: `declared`. */
+  ssmAccess: z.enum(["vpc-endpoints", "nat-gateway", "declared"]),
+  /** Endpoint services the instances reach privately, e.g. ssm, ssmmessages, ec2messages, logs, sts, s3. */
+  endpoints: z.array(z.string()),
+  /** A route to the internet (a NAT gateway) exists. */
+  internetEgress: z.boolean(),
+});
+export type NetworkOutput = z.infer<typeof networkOutputSchema>;
 
 export const fleetOutputsSchema = z.object({
   pools: z.array(poolOutputSchema),
   region: z.string(),
+  network: networkOutputSchema,
 });
 export type FleetOutputs = z.infer<typeof fleetOutputsSchema>;
 

@@ -72,35 +72,105 @@ export const poolSchema = z.strictObject({
   count: z.number().int().min(1).max(50).default(1),
   /** Encrypted gp3 root volume size in GiB. */
   rootVolumeGb: z.number().int().min(75).max(16384).default(200),
+  /**
+   * Overrides `fleet:stopWhenIdleMinutes` for this pool; 0 keeps it always on (a pool that an
+   * association uses must be: State Manager skips stopped instances).
+   */
+  stopWhenIdleMinutes: z.number().int().min(0).max(1440).optional(),
 });
 export type PoolConfig = z.infer<typeof poolSchema>;
 
-export const fleetConfigSchema = z.strictObject({
-  environment: environmentSchema,
-  /** StackReference of the IAM stack; default `organization/retrain-iam/<environment>`. */
-  iamStack: stackRefSchema.optional(),
-  /** Public SSM parameter holding the AMI id. */
-  amiParameter: z
-    .string()
-    .startsWith("/aws/service/", "must be a public AWS SSM parameter path")
-    .default(DEFAULT_AMI_PARAMETER),
-  /** Subnets to launch into; default: the default VPC's subnets. */
-  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).optional(),
-  pools: z
-    .array(poolSchema)
-    .min(1, "a fleet needs at least one pool")
-    .superRefine((pools, ctx) => {
-      const seen = new Set<string>();
-      pools.forEach((p, i) => {
-        if (seen.has(p.name))
-          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate pool "${p.name}"` });
-        seen.add(p.name);
-      });
-    }),
-  /** Stop instances after this many idle minutes (no GPU use, no command running); 0 disables. */
-  stopWhenIdleMinutes: z.number().int().min(0).max(1440).default(0),
-});
+/**
+ * How bring-your-own subnets (`fleet:subnetIds`) reach Systems Manager: `declared-endpoints` (their
+ * VPC has interface endpoints for ssm, ssmmessages, ec2messages, logs and sts with private DNS, and
+ * an S3 gateway endpoint on their route tables) or `declared-nat` (a default route to a NAT gateway).
+ */
+export const SSM_ACCESS_DECLARATIONS = ["declared-endpoints", "declared-nat"] as const;
+
+/** A /16 IPv4 block such as 10.64.0.0/16: the fleet's own VPC, cut into /20 subnets. */
+const vpcCidrSchema = z
+  .string()
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/,
+    "must be a /16 IPv4 block such as 10.64.0.0/16",
+  );
+
+export const fleetConfigSchema = z
+  .strictObject({
+    environment: environmentSchema,
+    /** StackReference of the IAM stack; default `organization/retrain-iam/<environment>`. */
+    iamStack: stackRefSchema.optional(),
+    /** Public SSM parameter holding the AMI id. */
+    amiParameter: z
+      .string()
+      .startsWith("/aws/service/", "must be a public AWS SSM parameter path")
+      .default(DEFAULT_AMI_PARAMETER),
+    /**
+     * Bring-your-own subnets to launch into instead of the fleet's own VPC; requires `ssmAccess`.
+     * Every subnet must be in an availability zone that offers every pool's instance type.
+     */
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id"))
+      .min(1, "list at least one subnet, or remove the key to use the fleet's own VPC")
+      .optional(),
+    /** With `subnetIds`: how those subnets reach SSM (see {@link SSM_ACCESS_DECLARATIONS}). */
+    ssmAccess: z
+      .enum(SSM_ACCESS_DECLARATIONS, `must be one of: ${SSM_ACCESS_DECLARATIONS.join(", ")}`)
+      .optional(),
+    /** The fleet's own VPC (when `subnetIds` is not set): its IPv4 block. */
+    vpcCidr: vpcCidrSchema.default("10.64.0.0/16"),
+    /** Private subnets in at most this many availability zones (each AZ adds one ENI per endpoint). */
+    maxAvailabilityZones: z.number().int().min(1).max(6).default(2),
+    /** Interface endpoints for SSM, logs and STS plus an S3 gateway endpoint in the fleet's own VPC. */
+    vpcEndpoints: z.boolean().default(true),
+    /** A NAT gateway (public subnet, internet gateway, route) for package mirrors; costs by the hour. */
+    internetEgress: z.boolean().default(false),
+    pools: z
+      .array(poolSchema)
+      .min(1, "a fleet needs at least one pool")
+      .superRefine((pools, ctx) => {
+        const seen = new Set<string>();
+        pools.forEach((p, i) => {
+          if (seen.has(p.name))
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate pool "${p.name}"` });
+          seen.add(p.name);
+        });
+      }),
+    /** Stop instances after this many idle minutes (no GPU use, no command running); 0 disables. */
+    stopWhenIdleMinutes: z.number().int().min(0).max(1440).default(0),
+  })
+  // The network keys depend on each other: a config that leaves SSM unreachable is an error here.
+  .superRefine((c, ctx) => {
+    const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+    if (c.subnetIds) {
+      if (!c.ssmAccess)
+        issue(
+          "ssmAccess",
+          `required with fleet:subnetIds: say how those subnets reach SSM, one of ${SSM_ACCESS_DECLARATIONS.join(", ")} (declared-endpoints: interface endpoints for ssm, ssmmessages, ec2messages, logs, sts with private DNS and an S3 gateway endpoint; declared-nat: a default route to a NAT gateway)`,
+        );
+      if (c.internetEgress)
+        issue(
+          "internetEgress",
+          "applies to the fleet's own VPC only; with fleet:subnetIds the NAT is yours: set fleet:ssmAccess to declared-nat",
+        );
+    } else {
+      if (c.ssmAccess)
+        issue(
+          "ssmAccess",
+          "only with fleet:subnetIds; the fleet's own VPC reaches SSM through its endpoints (fleet:vpcEndpoints) or NAT (fleet:internetEgress)",
+        );
+      if (!c.vpcEndpoints && !c.internetEgress)
+        issue(
+          "vpcEndpoints",
+          "is false and fleet:internetEgress is false: the SSM agent could reach nothing; keep the endpoints or enable internetEgress",
+        );
+    }
+  });
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
+
+/** Idle minutes after which a pool's instances stop: the pool's own value, else the fleet's; 0 = always on. */
+export const poolStopWhenIdleMinutes = (fleet: Pick<FleetConfig, "stopWhenIdleMinutes">, pool: PoolConfig) =>
+  pool.stopWhenIdleMinutes ?? fleet.stopWhenIdleMinutes;
 
 // ---------------------------------------------------------------- scheduling
 

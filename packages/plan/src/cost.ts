@@ -4,8 +4,9 @@
  * pricing convention). A pool whose instances are not stopped between windows costs around the
  * clock instead, whoever uses it: those pools are listed apart and counted once in the total.
  */
-import type { AlwaysOnPool, CostReport, CostRow } from "./model.js";
-import { hourlyPrice, type PriceTable } from "./prices.js";
+import type { NetworkOutput } from "@retrain/config";
+import type { AlwaysOnPool, CostReport, CostRow, NetworkCostRow } from "./model.js";
+import { hourlyPrice, type NetworkPrices, networkPrice, type PriceTable } from "./prices.js";
 
 export const HOURS_PER_MONTH = 730;
 
@@ -31,16 +32,46 @@ export interface WindowUsage {
   enabled: boolean;
 }
 
+/** A fleet's network parts billed by the hour, from the fleet stack's `network` output. */
+export interface NetworkInfo {
+  environment: string;
+  region: string;
+  natGateways: number;
+  /** The NAT gateway's Elastic IP. */
+  publicIpv4: number;
+  /** Interface endpoints × the availability zones they have an interface in. */
+  interfaceEndpointAzs: number;
+}
+
+/**
+ * What a fleet network bills by the hour: its own VPC has one NAT gateway (and its address) with
+ * internet egress, and one interface per endpoint per subnet; a declared network bills its owner.
+ */
+export function networkInfoOf(environment: string, region: string, network: NetworkOutput): NetworkInfo {
+  const own = network.ssmAccess !== "declared";
+  const nat = own && network.internetEgress ? 1 : 0;
+  const interfaces = own ? network.endpoints.filter((e) => e !== "s3" && e !== "dynamodb").length : 0;
+  return {
+    environment,
+    region,
+    natGateways: nat,
+    publicIpv4: nat,
+    interfaceEndpointAzs: interfaces * network.subnetIds.length,
+  };
+}
+
 export interface CostInput {
   pools: readonly PoolInfo[];
   windows: readonly WindowUsage[];
   horizonHours: number;
   prices: PriceTable;
+  /** Fleet networks whose hourly parts are costed; none by default. */
+  networks?: readonly NetworkInfo[];
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export function estimateCost({ pools, windows, horizonHours, prices }: CostInput): CostReport {
+export function estimateCost({ pools, windows, horizonHours, prices, networks = [] }: CostInput): CostReport {
   const poolKey = (env: string, pool: string) => `${env}/${pool}`;
   const poolsByKey = new Map(pools.map((p) => [poolKey(p.environment, p.pool), p]));
   const missing = new Set<string>();
@@ -106,15 +137,62 @@ export function estimateCost({ pools, windows, horizonHours, prices }: CostInput
     }
   }
 
+  const network = networkCost(networks, prices, missing);
+  for (const n of network) total += n.monthlyCostUsd ?? 0;
+
   return {
     currency: "USD",
     prices: { source: prices.source, date: prices.date, file: prices.files.join(", ") },
     hoursPerMonth: HOURS_PER_MONTH,
     rows,
     alwaysOn,
+    network,
     totalMonthlyCostUsd: round(total),
     missingPrices: [...missing].sort(),
   };
+}
+
+/** How a billed network part reads in the reports. */
+export const NETWORK_PART_LABEL = {
+  "nat-gateway": "NAT gateway",
+  "public-ipv4": "public IPv4 address (the NAT's)",
+  "interface-endpoints": "interface endpoint per zone",
+} as const;
+
+const NETWORK_PARTS: {
+  part: NetworkCostRow["part"];
+  price: keyof NetworkPrices;
+  units: (n: NetworkInfo) => number;
+}[] = [
+  { part: "nat-gateway", price: "natGatewayHour", units: (n) => n.natGateways },
+  { part: "public-ipv4", price: "publicIpv4Hour", units: (n) => n.publicIpv4 },
+  { part: "interface-endpoints", price: "interfaceEndpointAzHour", units: (n) => n.interfaceEndpointAzs },
+];
+
+/** One row per billed part present; a part without a price is n/a and named in `missing`. */
+function networkCost(
+  networks: readonly NetworkInfo[],
+  prices: PriceTable,
+  missing: Set<string>,
+): NetworkCostRow[] {
+  const rows: NetworkCostRow[] = [];
+  for (const n of networks) {
+    for (const { part, price, units } of NETWORK_PARTS) {
+      const count = units(n);
+      if (count === 0) continue;
+      const hourly = networkPrice(prices, n.region, price);
+      if (hourly === null) missing.add(`${n.region}/${part}`);
+      rows.push({
+        environment: n.environment,
+        region: n.region,
+        part,
+        units: count,
+        hourlyPriceUsd: hourly,
+        monthlyCostUsd: hourly === null ? null : round(HOURS_PER_MONTH * count * hourly),
+      });
+    }
+  }
+  return rows;
 }
 
 function pick(p: PoolInfo) {

@@ -11,6 +11,7 @@ import {
   ConfigError,
   type DiscoveredStack,
   discoverStacks,
+  fleetOutputsSchema,
   kindOfProject,
   OUTPUT_SCHEMAS,
   orderStacks,
@@ -27,9 +28,10 @@ import {
   startPolicyPack,
 } from "@retrain/testing";
 import { findClashes } from "./clashes.js";
-import { estimateCost } from "./cost.js";
+import { estimateCost, networkInfoOf } from "./cost.js";
 import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
+import { proveStackPermissions } from "./permissions/index.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
 import { loadPrices, type PriceTable } from "./prices.js";
 import { buildScheduleView } from "./schedule-view.js";
@@ -204,6 +206,14 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   );
   const usage = view.usage.filter((u) => teamShown(`scheduling/${u.team}`, u.environment));
   const poolsUsed = new Set(usage.map((u) => `${u.environment}/${u.pool}`));
+  // Each planned fleet's network, from its outputs (the zones and endpoints the program chose).
+  const networks = [...plans.values()].flatMap((p) => {
+    const parsed =
+      p.kind === "fleet" && p.status === "planned" ? fleetOutputsSchema.safeParse(p.outputs) : undefined;
+    if (!parsed?.success) return [];
+    const shown = !selected || selected.has(p.id) || usage.some((u) => u.environment === p.stack);
+    return shown ? [networkInfoOf(p.stack, parsed.data.region, parsed.data.network)] : [];
+  });
   const cost = estimateCost({
     pools: view.pools.filter(
       (p) =>
@@ -211,10 +221,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     ),
     windows: usage,
     horizonHours: (to.getTime() - from.getTime()) / 3_600_000,
+    networks,
     prices: prices ?? { source: "unavailable (invalid price table)", date: "", files: [], prices: new Map() },
   });
 
   const stacks = [...plans.values()];
+  // 5. Permissions proven: every flow's requests simulated against the iam stacks' own policies.
+  const permissions = await proveStackPermissions(stacks, workspace.stacks);
   const report: PlanReport = {
     from: isoUtc(from),
     to: isoUtc(to),
@@ -224,8 +237,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     clashes,
     schedule: view.entries.filter((e) => teamShown(e.stackId, e.environment)),
     cost,
+    permissions,
     errors,
-    summary: summarize(stacks, clashes.length, errors.length),
+    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length),
   };
   progress({ type: "done" });
   return report;
@@ -529,7 +543,12 @@ async function analyse(
   }
 }
 
-function summarize(stacks: readonly StackPlan[], clashes: number, errors: number): PlanSummary {
+function summarize(
+  stacks: readonly StackPlan[],
+  clashes: number,
+  errors: number,
+  permissionFindings: number,
+): PlanSummary {
   const shown = stacks.filter((s) => s.selected);
   const violations = shown.flatMap((s) => s.violations);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
@@ -542,6 +561,7 @@ function summarize(stacks: readonly StackPlan[], clashes: number, errors: number
     mandatory,
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     clashes,
-    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 ? 1 : 0,
+    permissionFindings,
+    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 || permissionFindings > 0 ? 1 : 0,
   };
 }

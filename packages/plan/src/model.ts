@@ -3,6 +3,9 @@
  * JSON and HTML renderers all read this model and nothing else, so they can never disagree.
  * Instants are ISO 8601 UTC strings so the report round-trips through JSON unchanged.
  */
+import type { PermissionsReport } from "./permissions/simulate.js";
+
+export type { PermissionCheck, PermissionFinding, PermissionsReport } from "./permissions/simulate.js";
 
 export type EnforcementLevel = "mandatory" | "advisory" | "remediate" | "disabled";
 
@@ -136,6 +139,18 @@ export interface AlwaysOnPool {
   monthlyCostUsd: number | null;
 }
 
+/** A billed part of a fleet's network per month: NAT gateway, its public IPv4, interface endpoints. */
+export interface NetworkCostRow {
+  environment: string;
+  region: string;
+  part: "nat-gateway" | "public-ipv4" | "interface-endpoints";
+  /** NAT gateways, addresses, or interface endpoints × availability zones (each is billed per hour). */
+  units: number;
+  /** USD per unit-hour; null when the price table has none (shown n/a, left out of the total). */
+  hourlyPriceUsd: number | null;
+  monthlyCostUsd: number | null;
+}
+
 export interface CostReport {
   currency: "USD";
   /** Where the prices come from: the table's source, its date and the file it was read from. */
@@ -144,6 +159,8 @@ export interface CostReport {
   hoursPerMonth: number;
   rows: CostRow[];
   alwaysOn: AlwaysOnPool[];
+  /** The fleets' network parts billed by the hour (data processing per GB is not estimated). */
+  network: NetworkCostRow[];
   totalMonthlyCostUsd: number;
   /** `region/instanceType` pairs without a price: the total excludes them. */
   missingPrices: string[];
@@ -158,7 +175,9 @@ export interface PlanSummary {
   mandatory: number;
   advisory: number;
   clashes: number;
-  /** 0 clean, 1 mandatory violations or clashes, 2 invalid input. */
+  /** Permission findings (a flow's needed request denied or a forbidden one allowed): mandatory. */
+  permissionFindings: number;
+  /** 0 clean, 1 mandatory violations, clashes or permission findings, 2 invalid input. */
   exitCode: 0 | 1 | 2;
 }
 
@@ -180,6 +199,8 @@ export interface PlanReport {
   clashes: Clash[];
   schedule: ScheduleEntry[];
   cost: CostReport;
+  /** The permissions proof: every flow's requests simulated against the iam stacks' policies. */
+  permissions: PermissionsReport;
   errors: InputProblem[];
   summary: PlanSummary;
 }

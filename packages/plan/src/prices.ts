@@ -9,11 +9,25 @@ import { ConfigError, type ConfigProblem } from "@retrain/config";
 import { z } from "zod";
 // Imported rather than read at run time so tsc ships it in dist/ and no path juggling is needed.
 import defaultTable from "./prices/ec2-on-demand.json" with { type: "json" };
+import networkTable from "./prices/vpc-network.json" with { type: "json" };
 
 export const WORKSPACE_PRICES_FILE = "plan.prices.json";
 
 /** The checked-in table, as named in reports. */
 export const DEFAULT_PRICES_FILE = "packages/plan/src/prices/ec2-on-demand.json";
+/** The checked-in network prices (NAT gateway, interface endpoints, public IPv4). */
+export const NETWORK_PRICES_FILE = "packages/plan/src/prices/vpc-network.json";
+
+/** USD per hour of the fleet network's billed parts; a part without a price shows n/a. */
+export const networkPricesSchema = z.strictObject({
+  /** Per NAT gateway-hour (data processing per GB is not estimated). */
+  natGatewayHour: z.number().positive().optional(),
+  /** Per interface endpoint per availability zone per hour. */
+  interfaceEndpointAzHour: z.number().positive().optional(),
+  /** Per public IPv4 address per hour (the NAT gateway's Elastic IP). */
+  publicIpv4Hour: z.number().positive().optional(),
+});
+export type NetworkPrices = z.infer<typeof networkPricesSchema>;
 
 const priceTableSchema = z.strictObject({
   /** Where the prices come from (a URL or a description). */
@@ -29,6 +43,13 @@ const priceTableSchema = z.strictObject({
       z.number().positive("must be a price in USD per hour above 0"),
     ),
   ),
+  /** Network prices by region; `*` applies to every region without its own entry. */
+  network: z
+    .record(
+      z.string().regex(/^(\*|[a-z]{2}(-gov)?-[a-z]+-\d)$/, "must be an AWS region or *"),
+      networkPricesSchema,
+    )
+    .optional(),
 });
 export type PriceTableFile = z.infer<typeof priceTableSchema>;
 
@@ -40,6 +61,8 @@ export interface PriceTable {
   files: string[];
   /** USD per hour by `region` then `instanceType`. */
   prices: Map<string, Map<string, number>>;
+  /** Network prices by region (`*`: any region); later layers replace single fields. */
+  network?: Map<string, NetworkPrices>;
 }
 
 /** Validates a price table; errors name the file and key (exit 2). */
@@ -72,12 +95,14 @@ export function readPriceFile(file: string, display = file): PriceTableFile {
 export function loadPrices(workspaceRoot: string, overrideFile?: string): PriceTable {
   const layers: { file: string; table: PriceTableFile }[] = [
     { file: DEFAULT_PRICES_FILE, table: parsePriceTable(defaultTable, DEFAULT_PRICES_FILE) },
+    { file: NETWORK_PRICES_FILE, table: parsePriceTable(networkTable, NETWORK_PRICES_FILE) },
   ];
   const workspaceFile = join(workspaceRoot, WORKSPACE_PRICES_FILE);
   if (existsSync(workspaceFile))
     layers.push({ file: WORKSPACE_PRICES_FILE, table: readPriceFile(workspaceFile, WORKSPACE_PRICES_FILE) });
   if (overrideFile) layers.push({ file: overrideFile, table: readPriceFile(overrideFile) });
   const prices = new Map<string, Map<string, number>>();
+  const network = new Map<string, NetworkPrices>();
   const sources: string[] = [];
   let date = "";
   for (const { table } of layers) {
@@ -88,8 +113,15 @@ export function loadPrices(workspaceRoot: string, overrideFile?: string): PriceT
       prices.set(region, byType);
       for (const [type, price] of Object.entries(types)) byType.set(type, price);
     }
+    for (const [region, parts] of Object.entries(table.network ?? {}))
+      network.set(region, { ...network.get(region), ...parts });
   }
-  return { source: sources.join("; "), date, files: layers.map((l) => l.file), prices };
+  return { source: sources.join("; "), date, files: layers.map((l) => l.file), prices, network };
+}
+
+/** A network part's hourly price in a region (its own entry, else `*`), or null. */
+export function networkPrice(table: PriceTable, region: string, part: keyof NetworkPrices): number | null {
+  return table.network?.get(region)?.[part] ?? table.network?.get("*")?.[part] ?? null;
 }
 
 export function hourlyPrice(table: PriceTable, region: string, instanceType: string): number | null {

@@ -4,7 +4,7 @@
  * hold. Clashes and cost are computed from this; a 500-team workspace costs one pass over configs.
  */
 import path from "node:path";
-import type { DiscoveredStack, LoadedStack } from "@retrain/config";
+import { type DiscoveredStack, type LoadedStack, poolStopWhenIdleMinutes } from "@retrain/config";
 import { describe, nextRuns, windowOccurrences } from "@retrain/schedule";
 import type { WindowRuns } from "./clashes.js";
 import type { PoolInfo, WindowUsage } from "./cost.js";
@@ -45,7 +45,7 @@ export function buildScheduleView(
         region: fleet.config.region,
         instanceType: p.instanceType,
         instanceCount: p.count,
-        stopsWhenIdle: fleet.config.config.stopWhenIdleMinutes > 0,
+        stopsWhenIdle: poolStopWhenIdleMinutes(fleet.config.config, p) > 0,
       });
     }
   }

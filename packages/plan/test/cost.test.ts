@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost, HOURS_PER_MONTH, type PoolInfo, type WindowUsage } from "../src/cost.js";
+import {
+  estimateCost,
+  HOURS_PER_MONTH,
+  networkInfoOf,
+  type PoolInfo,
+  type WindowUsage,
+} from "../src/cost.js";
 import type { PriceTable } from "../src/prices.js";
 
 const prices: PriceTable = {
@@ -119,5 +125,97 @@ describe("estimateCost", () => {
     expect(report.rows[0]!.monthlyCostUsd).toBeNull();
     expect(report.missingPrices).toEqual(["ap-south-1/g5.xlarge"]);
     expect(report.totalMonthlyCostUsd).toBe(0);
+  });
+});
+
+describe("network cost", () => {
+  const own = {
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"],
+    endpoints: ["ssm", "ssmmessages", "ec2messages", "logs", "sts", "s3"],
+  };
+  it.each([
+    [
+      "own VPC, endpoints, no egress: 5 interface endpoints × 2 zones, no NAT",
+      { ...own, ssmAccess: "vpc-endpoints" as const, internetEgress: false },
+      { natGateways: 0, publicIpv4: 0, interfaceEndpointAzs: 10 },
+    ],
+    [
+      "own VPC with NAT egress: one NAT gateway and its address",
+      { ...own, ssmAccess: "vpc-endpoints" as const, internetEgress: true },
+      { natGateways: 1, publicIpv4: 1, interfaceEndpointAzs: 10 },
+    ],
+    [
+      "own VPC, NAT only",
+      { ...own, endpoints: [], ssmAccess: "nat-gateway" as const, internetEgress: true },
+      { natGateways: 1, publicIpv4: 1, interfaceEndpointAzs: 0 },
+    ],
+    [
+      "declared subnets bill their owner",
+      { ...own, ssmAccess: "declared" as const, internetEgress: true },
+      { natGateways: 0, publicIpv4: 0, interfaceEndpointAzs: 0 },
+    ],
+  ])("%s", (_case, network, expected) => {
+    expect(networkInfoOf("prod", "eu-west-1", network)).toEqual({
+      environment: "prod",
+      region: "eu-west-1",
+      ...expected,
+    });
+  });
+
+  const networkPrices: PriceTable = {
+    ...prices,
+    network: new Map([
+      ["*", { publicIpv4Hour: 0.005 }],
+      ["us-east-2", { natGatewayHour: 0.045 }],
+    ]),
+  };
+  const nat = { environment: "prod", natGateways: 1, publicIpv4: 1, interfaceEndpointAzs: 10 };
+
+  it("prices the NAT gateway and its address by the hour and adds them to the total", () => {
+    const cost = estimateCost({
+      pools: [],
+      windows: [],
+      horizonHours,
+      prices: networkPrices,
+      networks: [{ ...nat, region: "us-east-2", interfaceEndpointAzs: 0 }],
+    });
+    expect(cost.network).toEqual([
+      {
+        environment: "prod",
+        region: "us-east-2",
+        part: "nat-gateway",
+        units: 1,
+        hourlyPriceUsd: 0.045,
+        monthlyCostUsd: 32.85,
+      },
+      {
+        environment: "prod",
+        region: "us-east-2",
+        part: "public-ipv4",
+        units: 1,
+        hourlyPriceUsd: 0.005,
+        monthlyCostUsd: 3.65,
+      },
+    ]);
+    expect(cost.totalMonthlyCostUsd).toBe(36.5);
+    expect(cost.missingPrices).toEqual([]);
+  });
+
+  it("shows a part without a price as n/a, names it and leaves it out of the total", () => {
+    const cost = estimateCost({
+      pools: [],
+      windows: [],
+      horizonHours,
+      prices: networkPrices,
+      networks: [{ ...nat, region: "eu-west-1" }],
+    });
+    expect(cost.network.map((n) => [n.part, n.units, n.monthlyCostUsd])).toEqual([
+      ["nat-gateway", 1, null],
+      ["public-ipv4", 1, 3.65],
+      ["interface-endpoints", 10, null],
+    ]);
+    expect(cost.missingPrices).toEqual(["eu-west-1/interface-endpoints", "eu-west-1/nat-gateway"]);
+    expect(cost.totalMonthlyCostUsd).toBe(3.65);
   });
 });

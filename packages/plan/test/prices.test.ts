@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@retrain/config";
 import { afterEach, describe, expect, it } from "vitest";
-import { hourlyPrice, loadPrices, WORKSPACE_PRICES_FILE } from "../src/prices.js";
+import { hourlyPrice, loadPrices, networkPrice, WORKSPACE_PRICES_FILE } from "../src/prices.js";
 
 const dirs: string[] = [];
 const workspace = () => {
@@ -78,5 +78,33 @@ describe("loadPrices", () => {
       expect(err.file).toBe(WORKSPACE_PRICES_FILE);
       expect(err.problems.map((p) => p.key)).toContain(key);
     }
+  });
+});
+
+describe("network prices", () => {
+  it("come from the checked-in table with AWS's page as source; regions without a figure are n/a", () => {
+    const table = loadPrices(workspace());
+    expect(table.source).toContain("https://aws.amazon.com/vpc/pricing/");
+    expect(networkPrice(table, "eu-west-1", "publicIpv4Hour")).toBe(0.005);
+    expect(networkPrice(table, "us-east-2", "natGatewayHour")).toBe(0.045);
+    expect(networkPrice(table, "eu-west-1", "natGatewayHour")).toBeNull();
+    expect(networkPrice(table, "eu-west-1", "interfaceEndpointAzHour")).toBeNull();
+  });
+
+  it("are extended per region and field by plan.prices.json", () => {
+    const ws = workspace();
+    writeFileSync(
+      join(ws, WORKSPACE_PRICES_FILE),
+      JSON.stringify({
+        source: "our bill",
+        date: "2026-12-01",
+        regions: {},
+        network: { "eu-west-1": { natGatewayHour: 0.05, interfaceEndpointAzHour: 0.012 } },
+      }),
+    );
+    const table = loadPrices(ws);
+    expect(networkPrice(table, "eu-west-1", "natGatewayHour")).toBe(0.05);
+    expect(networkPrice(table, "eu-west-1", "interfaceEndpointAzHour")).toBe(0.012);
+    expect(networkPrice(table, "eu-west-1", "publicIpv4Hour")).toBe(0.005);
   });
 });

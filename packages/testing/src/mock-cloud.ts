@@ -5,6 +5,7 @@
  * realistic input.
  */
 import { createHash } from "node:crypto";
+import { NETWORK_INVOKES, NETWORK_SHAPES, networkInvoke } from "./mock-network.js";
 import { buildPolicyDocument, type PolicyDocumentInput } from "./policy-document.js";
 
 export interface MockCloudOptions {
@@ -193,7 +194,7 @@ export class MockCloud {
 
   /** Physical id and state (inputs plus computed attributes) of a new custom resource. */
   newResource(r: ResourceRequest): { id: string; state: Record<string, unknown> } {
-    const shape = SHAPES[r.type];
+    const shape = SHAPES[r.type] ?? NETWORK_SHAPES[r.type];
     if (shape) {
       const { id, state } = shape(r, this);
       return { id, state: { ...r.inputs, ...state } };
@@ -212,6 +213,8 @@ export class MockCloud {
     const custom = this.options.invokes?.[token];
     if (custom) return custom(inputs);
     const region = this.region;
+    const network = networkInvoke(token, inputs, region);
+    if (network) return network;
     switch (token) {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return {
@@ -303,4 +306,5 @@ const KNOWN_INVOKES = [
   "aws:ec2/getVpc:getVpc",
   "aws:ec2/getSubnet:getSubnet",
   "aws:ec2/getSubnets:getSubnets",
+  ...NETWORK_INVOKES,
 ];

@@ -1,9 +1,16 @@
 /**
- * The GPU fleet of one environment: per pool, instances that only SSM reaches, tagged so the teams'
+ * The GPU fleet of one environment: its network (own VPC with SSM endpoints by default, or the
+ * configured subnets) and, per pool, instances that only SSM reaches, tagged so the teams'
  * maintenance windows target them. Reads the instance profile from the IAM stack.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { fleetNameOf, GpuTrainingFleet } from "@retrain/components";
+import {
+  availabilityZonesFor,
+  checkSubnetZones,
+  FleetNetwork,
+  fleetNameOf,
+  GpuTrainingFleet,
+} from "@retrain/components";
 import {
   defaultStackRef,
   defaultTags,
@@ -19,16 +26,45 @@ export type FleetStackOutputs = {
 export async function fleetProgram(): Promise<FleetStackOutputs> {
   const { config, project, stack, region } = readStackConfig("fleet");
   const iam = iamOutputs(config.iamStack ?? defaultStackRef("iam", config.environment));
+  const fleetName = fleetNameOf(config.environment);
+  const tags = defaultTags({ stack: `${project}/${stack}` });
+
+  // Zones are looked up before any resource exists: the subnets follow from them, and a pool whose
+  // type no zone offers fails here, naming it, instead of at RunInstances.
+  let network: FleetNetwork;
+  if (config.subnetIds) {
+    // The schema requires ssmAccess with subnetIds; checked again so no default hides a gap.
+    if (!config.ssmAccess) throw new Error("fleet:ssmAccess is required with fleet:subnetIds");
+    await checkSubnetZones(config.pools, config.subnetIds);
+    network = new FleetNetwork("network", {
+      fleetName,
+      network: { kind: "existing", subnetIds: config.subnetIds, ssmAccess: config.ssmAccess },
+      tags,
+    });
+  } else {
+    network = new FleetNetwork("network", {
+      fleetName,
+      network: {
+        kind: "own",
+        availabilityZones: await availabilityZonesFor(config.pools, config.maxAvailabilityZones),
+        vpcCidr: config.vpcCidr,
+        vpcEndpoints: config.vpcEndpoints,
+        internetEgress: config.internetEgress,
+      },
+      tags,
+    });
+  }
 
   const fleet = new GpuTrainingFleet("gpu", {
-    fleetName: fleetNameOf(config.environment),
+    fleetName,
     pools: config.pools,
     amiParameter: config.amiParameter,
     instanceProfileName: iam.instanceProfileName,
-    ...(config.subnetIds ? { subnetIds: config.subnetIds } : {}),
+    subnetIds: network.subnetIds,
+    securityGroupId: network.instanceSecurityGroupId,
     stopWhenIdleMinutes: config.stopWhenIdleMinutes,
-    tags: defaultTags({ stack: `${project}/${stack}` }),
+    tags,
   });
 
-  return { pools: fleet.pools, region };
+  return { pools: fleet.pools, region, network: network.network };
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type PoolConfig, type PoolOutput, TAG_KEYS } from "@retrain/config";
+import { type PoolConfig, type PoolOutput, poolStopWhenIdleMinutes, TAG_KEYS } from "@retrain/config";
 import { HOST_LOCK_FILE, TRAINING_USER } from "../host.js";
 import { renderUserData } from "./user-data.js";
 
@@ -13,17 +13,27 @@ export interface GpuTrainingFleetArgs {
   amiParameter: string;
   /** Instance profile of the IAM stack. */
   instanceProfileName: pulumi.Input<string>;
-  /** Subnets to spread instances over; default: the default VPC's subnets. */
-  subnetIds?: pulumi.Input<string[]>;
-  /** Stop instances after this many idle minutes; 0 disables. */
+  /** Subnets to spread each pool's instances over (`FleetNetwork.subnetIds`). */
+  subnetIds: pulumi.Input<string[]>;
+  /** The instances' only security group (`FleetNetwork.instanceSecurityGroupId`). */
+  securityGroupId: pulumi.Input<string>;
+  /** Stop instances after this many idle minutes unless a pool sets its own; 0 disables. */
   stopWhenIdleMinutes?: number;
   tags?: Record<string, string>;
 }
 
 /**
  * GPU instances per pool, reachable only through SSM: a launch template per pool (AMI from AWS's
- * public parameter, IMDSv2 required, encrypted gp3 root, bootstrap user data), a security group
- * without ingress, no public IP, and the pool and fleet tags maintenance windows target.
+ * public parameter, IMDSv2 required, encrypted gp3 root, bootstrap user data), the network's security
+ * group without ingress, no public IP, and the pool and fleet tags maintenance windows target.
+ *
+ * Network settings live on the instance only, never in the template: with `subnetId` and
+ * `associatePublicIpAddress` set, the AWS provider sends one network interface carrying the subnet,
+ * the groups and the public-IP flag, and EC2 rejects such a request when the template adds
+ * security groups (`InvalidParameterCombination: Network interfaces and an instance-level security
+ * groups may not be specified on the same request`, pulumi/pulumi-aws#2506,
+ * hashicorp/terraform-provider-aws#32614) or network interfaces of its own (the instance-level subnet
+ * then conflicts, hashicorp/terraform-provider-aws#33536).
  */
 export class GpuTrainingFleet extends pulumi.ComponentResource {
   /** The fleet contract: pools with their instances and target tag. */
@@ -35,47 +45,13 @@ export class GpuTrainingFleet extends pulumi.ComponentResource {
     const child = { parent: this };
     const fleetTags = { ...args.tags, [TAG_KEYS.fleet]: args.fleetName };
 
-    const subnetIds: pulumi.Output<string[]> = args.subnetIds
-      ? pulumi.output(args.subnetIds)
-      : aws.ec2.getSubnetsOutput(
-          { filters: [{ name: "vpc-id", values: [aws.ec2.getVpcOutput({ default: true }, child).id] }] },
-          child,
-        ).ids;
-    const vpcId = subnetIds.apply((ids) => {
-      if (ids.length === 0)
-        throw new Error(`fleet ${args.fleetName}: no subnet to launch into (set fleet:subnetIds)`);
-      return ids[0] as string;
+    const subnetIds = pulumi.output(args.subnetIds).apply((ids) => {
+      if (ids.length === 0) throw new Error(`fleet ${args.fleetName}: no subnet to launch into`);
+      return ids;
     });
-    const vpc = aws.ec2.getSubnetOutput({ id: vpcId }, child).vpcId;
-
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        name: `${args.fleetName}-gpu`,
-        description: "Retraining GPU instances: no ingress (SSM only), HTTPS egress",
-        vpcId: vpc,
-        egress: [
-          {
-            protocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            cidrBlocks: ["0.0.0.0/0"],
-            description: "SSM, S3, CloudWatch, package mirrors",
-          },
-        ],
-        tags: { ...fleetTags, Name: `${args.fleetName}-gpu` },
-      },
-      child,
-    );
+    const securityGroupId = pulumi.output(args.securityGroupId);
 
     const imageId = aws.ssm.getParameterOutput({ name: args.amiParameter }, child).value;
-    const userData = Buffer.from(
-      renderUserData({
-        trainingUser: TRAINING_USER,
-        stopWhenIdleMinutes: args.stopWhenIdleMinutes ?? 0,
-        lockFile: HOST_LOCK_FILE,
-      }),
-    ).toString("base64");
     const metadataOptions = {
       httpEndpoint: "enabled",
       httpTokens: "required",
@@ -85,6 +61,13 @@ export class GpuTrainingFleet extends pulumi.ComponentResource {
 
     const pools = args.pools.map((pool) => {
       const poolTags = { ...fleetTags, [TAG_KEYS.pool]: pool.name };
+      const stopWhenIdleMinutes = poolStopWhenIdleMinutes(
+        { stopWhenIdleMinutes: args.stopWhenIdleMinutes ?? 0 },
+        pool,
+      );
+      const userData = Buffer.from(
+        renderUserData({ trainingUser: TRAINING_USER, stopWhenIdleMinutes, lockFile: HOST_LOCK_FILE }),
+      ).toString("base64");
       const template = new aws.ec2.LaunchTemplate(
         `${name}-${pool.name}`,
         {
@@ -105,7 +88,7 @@ export class GpuTrainingFleet extends pulumi.ComponentResource {
               },
             },
           ],
-          vpcSecurityGroupIds: [securityGroup.id],
+          // No vpcSecurityGroupIds, securityGroupNames or networkInterfaces here: see the class comment.
           instanceInitiatedShutdownBehavior: "stop",
           userData,
           tagSpecifications: [
@@ -125,8 +108,10 @@ export class GpuTrainingFleet extends pulumi.ComponentResource {
           `${name}-${pool.name}-${i + 1}`,
           {
             launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+            // The one place of the network settings (class comment): the provider turns these three into
+            // the primary network interface of the RunInstances request.
             subnetId: subnetIds.apply((ids) => ids[i % ids.length] as string),
-            vpcSecurityGroupIds: [securityGroup.id],
+            vpcSecurityGroupIds: [securityGroupId],
             associatePublicIpAddress: false,
             metadataOptions,
             rootBlockDevice: {
@@ -149,12 +134,13 @@ export class GpuTrainingFleet extends pulumi.ComponentResource {
           instanceType: pool.instanceType,
           instanceIds,
           targetTag: { key: TAG_KEYS.pool, value: pool.name },
+          stopWhenIdleMinutes,
         }),
       );
     });
 
     this.pools = pulumi.all(pools);
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = securityGroupId;
     this.registerOutputs({ pools: this.pools, securityGroupId: this.securityGroupId });
   }
 }

@@ -21,7 +21,10 @@ export interface RetrainingWindowArgs {
   documentName: pulumi.Input<string>;
   /** The document version the tasks run, pinned (TrainingCommandDocument.documentVersion), never `$DEFAULT`. */
   documentVersion: pulumi.Input<string>;
-  /** Role SSM assumes for the tasks and the start/stop automations: the IAM stack's export. */
+  /**
+   * Role SSM assumes for every task (IAM stack export): it sends the command and starts the
+   * start/stop automations, passing them the pool's role below.
+   */
   serviceRoleArn: pulumi.Input<string>;
   /**
    * The pool's start/stop automation role (IAM stack `startStopRoleArns[pool]`): the runbooks'

@@ -5,6 +5,7 @@
  * is a CI artifact opened from disk.
  */
 import { describeClash } from "../clashes.js";
+import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlanReport, ScheduleEntry } from "../model.js";
 
 const DAY = 86_400_000;
@@ -134,6 +135,12 @@ export function renderHtml(report: PlanReport): string {
       `<td class="num">${r.windowHoursPerMonth.toFixed(1)}</td><td class="num">${r.gpuInstanceHoursPerMonth.toFixed(1)}</td>` +
       `<td class="num">${r.hourlyPriceUsd === null ? "n/a" : r.hourlyPriceUsd.toFixed(4)}</td><td class="num">${usd(r.monthlyCostUsd)}</td></tr>`,
   );
+  const networkRows = report.cost.network.map(
+    (n) =>
+      `<tr><td>${h(n.environment)} network</td><td colspan="2">${n.units} × ${h(NETWORK_PART_LABEL[n.part])}</td><td>${h(n.region)}</td>` +
+      `<td class="num"></td><td class="num"></td><td class="num">${n.hourlyPriceUsd === null ? "n/a" : n.hourlyPriceUsd.toFixed(4)}</td>` +
+      `<td class="num">${usd(n.monthlyCostUsd)}</td></tr>`,
+  );
   const alwaysOn = report.cost.alwaysOn.map(
     (p) =>
       `<li>${h(p.environment)}/${h(p.pool)} (${p.instanceCount} × ${h(p.instanceType)}) is never stopped between windows: ` +
@@ -153,6 +160,17 @@ export function renderHtml(report: PlanReport): string {
     (e) => `<li class="bad">${h(e.file)}${e.key ? ` <code>${h(e.key)}</code>` : ""}: ${h(e.message)}</li>`,
   );
 
+  const permissionFindings = report.permissions.findings.map(
+    (f) => `<li class="bad"><strong>${h(f.environment)}</strong> ${h(f.file)}: ${h(f.message)}</li>`,
+  );
+  const permissionRows = report.permissions.checks.map(
+    (c) =>
+      `<tr class="${c.ok ? "" : "bad"}"><td>${c.ok ? "✓" : "✗"}</td><td>${h(c.environment)}</td><td><a href="${h(c.doc)}">${h(c.flow)}</a></td>` +
+      `<td><code>${h(c.role.split("/").pop() ?? c.role)}</code>${c.caller === "its session" ? "" : `<div class="muted">by ${h(c.caller)}</div>`}</td>` +
+      `<td><code>${h(c.action)}</code></td><td><code>${h(c.resource)}</code></td>` +
+      `<td>${c.expect === "allow" ? "needed" : "forbidden"}: ${h(c.why)}</td><td>${h(c.decision)}</td></tr>`,
+  );
+
   const s = report.summary;
   const verdict = s.exitCode === 0 ? "ok" : "bad";
   return `<!doctype html>
@@ -165,7 +183,7 @@ export function renderHtml(report: PlanReport): string {
 <header><h1>retrain plan</h1>
 <p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks} stacks planned, ${s.resources} resources,
 ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clash${s.clashes === 1 ? "" : "es"},
-~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
+${s.permissionFindings} permission finding${s.permissionFindings === 1 ? "" : "s"}, ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
 <p class="muted">Horizon ${h(report.from)} → ${h(report.to)} (${report.weeks} weeks). Calendar times are UTC; hover a run for details.</p>
 </header>
 ${errorItems.length ? `<section><h2>Invalid input</h2><ul>${errorItems.join("")}</ul></section>` : ""}
@@ -174,10 +192,15 @@ ${errorItems.length ? `<section><h2>Invalid input</h2><ul>${errorItems.join("")}
 ${laneHtml.join("\n") || '<p class="muted">No windows.</p>'}</div></section>
 <section><h2>Cross-team clashes</h2>${clashItems.length ? `<ul class="clashes">${clashItems.join("")}</ul>` : '<p class="muted">None.</p>'}</section>
 ${violationItems.length ? `<section><h2>Policy violations</h2><ul>${violationItems.join("")}</ul></section>` : ""}
+<section><h2>Permissions proven</h2><p class="muted">Every request each flow makes (needed) or must never make (forbidden),
+simulated with iam-simulate against the policies of the role that makes it; each flow links the AWS page it comes from.</p>
+${permissionFindings.length ? `<ul>${permissionFindings.join("")}</ul>` : ""}
+<table class="permissions"><thead><tr><th></th><th>env</th><th>flow</th><th>role</th><th>action</th><th>resource</th><th>request</th>
+<th>decision</th></tr></thead><tbody>${permissionRows.join("")}</tbody></table></section>
 <section><h2>Windows and next runs</h2><table class="windows"><thead><tr><th>team</th><th>window</th><th>pool</th><th>schedule</th>
 <th>time zone</th><th>holds</th><th>next runs (local, UTC)</th></tr></thead><tbody>${windowRows.join("")}</tbody></table></section>
 <section><h2>GPU hours and on-demand cost per month</h2><table class="cost"><thead><tr><th>team</th><th>pool</th><th>instances</th>
-<th>region</th><th>window h</th><th>GPU instance h</th><th>$/h</th><th>$/month</th></tr></thead><tbody>${costRows.join("")}</tbody>
+<th>region</th><th>window h</th><th>GPU instance h</th><th>$/h</th><th>$/month</th></tr></thead><tbody>${costRows.join("")}${networkRows.join("")}</tbody>
 <tfoot><tr><td colspan="7">Total (pools never stopped counted around the clock, once)</td><td class="num">${usd(report.cost.totalMonthlyCostUsd)}</td></tr></tfoot></table>
 ${alwaysOn.length ? `<ul class="warn-list">${alwaysOn.join("")}</ul>` : ""}
 ${report.cost.missingPrices.length ? `<p class="warn">No price for ${h(report.cost.missingPrices.join(", "))}; add it to plan.prices.json.</p>` : ""}

@@ -6,6 +6,7 @@ import type {
   Clash,
   CostReport,
   InputProblem,
+  PermissionsReport,
   PlanReport,
   PlanSummary,
   ScheduleEntry,
@@ -44,6 +45,8 @@ export interface PlanJson {
   clashes: Clash[];
   schedule: ScheduleEntry[];
   cost: CostReport;
+  /** Every simulated request (`checks`) and each failed one or binding problem (`findings`). */
+  permissions: PermissionsReport;
   errors: InputProblem[];
   summary: PlanSummary;
 }
@@ -81,6 +84,7 @@ export function toPlanJson(report: PlanReport): PlanJson {
     clashes: report.clashes,
     schedule: report.schedule,
     cost: report.cost,
+    permissions: report.permissions,
     errors: report.errors,
     summary: report.summary,
   };

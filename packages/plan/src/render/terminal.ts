@@ -3,6 +3,7 @@
  * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
  */
 import { describeClash } from "../clashes.js";
+import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
 import { keyInputs } from "./inputs.js";
 import type { Style } from "./style.js";
@@ -19,6 +20,7 @@ export function renderTerminal(report: PlanReport, { style, quiet = false }: Ter
   out.push(...inputErrors(report, style));
   out.push(...violations(report, style));
   out.push(...clashes(report, style));
+  out.push(...permissions(report, style, quiet));
   if (!quiet) out.push(...cost(report, style));
   out.push(summaryLine(report, style));
   return `${out.join("\n")}\n`;
@@ -150,6 +152,34 @@ function clashes(report: PlanReport, style: Style): string[] {
   ];
 }
 
+/** The proof per environment and flow: one line per flow, each failed request under it. */
+function permissions(report: PlanReport, style: Style, quiet: boolean): string[] {
+  const { checks, findings } = report.permissions;
+  if (checks.length === 0 && findings.length === 0) return [];
+  // --quiet shows problems only.
+  if (quiet && findings.length === 0 && checks.every((c) => c.ok)) return [];
+  const lines = [
+    style.paint("bold", "Permissions proven (iam-simulate, every flow against its role's policies):"),
+  ];
+  const flows = new Map<string, typeof checks>();
+  for (const c of checks) {
+    const key = `${c.environment} ${c.flow}`;
+    flows.set(key, [...(flows.get(key) ?? []), c]);
+  }
+  for (const [key, list] of flows) {
+    const failed = list.filter((c) => !c.ok).length;
+    if (quiet && failed === 0) continue;
+    const allowed = list.filter((c) => c.expect === "allow").length;
+    lines.push(
+      `  ${failed ? style.paint("red", "✗") : style.paint("green", "✓")} ${key}: ${allowed} needed allowed, ${list.length - allowed} forbidden denied${failed ? `, ${failed} wrong` : ""}`,
+    );
+  }
+  for (const f of findings)
+    lines.push(`    ${style.paint("red", "✗")} ${f.environment} ${f.file}: ${f.message}`);
+  lines.push("");
+  return lines;
+}
+
 // ------------------------------------------------------------------ cost and summary
 
 const usd = (n: number | null) =>
@@ -159,7 +189,8 @@ const usd = (n: number | null) =>
 
 function cost(report: PlanReport, style: Style): string[] {
   const { rows, alwaysOn, missingPrices } = report.cost;
-  if (rows.length === 0 && alwaysOn.length === 0) return [];
+  const { network } = report.cost;
+  if (rows.length === 0 && alwaysOn.length === 0 && network.length === 0) return [];
   const table: string[][] = [
     ["team", "env/pool", "instances", "window h/month", "GPU h/month", "$/h", "$/month"],
   ];
@@ -182,6 +213,14 @@ function cost(report: PlanReport, style: Style): string[] {
       .join("  ");
     lines.push(`  ${i === 0 ? style.paint("dim", text) : text}`);
   });
+  for (const n of network) {
+    lines.push(
+      `  ${n.environment} network: ${n.units} × ${NETWORK_PART_LABEL[n.part]} in ${n.region}: ` +
+        (n.hourlyPriceUsd === null
+          ? "n/a (no price)"
+          : `$${n.hourlyPriceUsd.toFixed(4)}/h each, ${usd(n.monthlyCostUsd)}/month`),
+    );
+  }
   for (const p of alwaysOn) {
     lines.push(
       `  ${style.paint("yellow", "!")} ${p.environment}/${p.pool} (${p.instanceCount} × ${p.instanceType}) is never stopped ` +
@@ -204,6 +243,7 @@ export function summaryLine(report: PlanReport, style: Style): string {
     `${s.resources} resources`,
     `${s.mandatory} mandatory and ${s.advisory} advisory violations`,
     `${s.clashes} clashes`,
+    `${s.permissionFindings} permission findings`,
     `~${usd(report.cost.totalMonthlyCostUsd)}/month on demand`,
   ];
   const verdict =
