@@ -1,6 +1,4 @@
 export { type AwsContext, awsContext } from "./aws-context.js";
-export { GpuTrainingFleet, type GpuTrainingFleetArgs } from "./fleet/gpu-training-fleet.js";
-export { renderUserData, USER_DATA_LIMIT_BYTES, type UserDataOptions } from "./fleet/user-data.js";
 export {
   availabilityZonesFor,
   checkSubnetZones,
@@ -12,6 +10,8 @@ export {
   pickAvailabilityZones,
   privateSubnetCidr,
 } from "./fleet/fleet-network.js";
+export { GpuTrainingFleet, type GpuTrainingFleetArgs } from "./fleet/gpu-training-fleet.js";
+export { renderUserData, USER_DATA_LIMIT_BYTES, type UserDataOptions } from "./fleet/user-data.js";
 export {
   HOST_LOCK_FILE,
   HOST_STATE_DIR,
