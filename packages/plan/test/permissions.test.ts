@@ -429,6 +429,35 @@ describe("permissions proof of the example stacks", () => {
     expect(check?.allowedBy.some((s) => s.endsWith("(inline)"))).toBe(true);
   });
 
+  it("reads an attached customer managed policy of the stack like an inline one", async () => {
+    const base = env("prod");
+    const policy = base.iam.resources.find((r) => r.name === "team-vision-permissions");
+    const managed: PlannedResource[] = [
+      {
+        urn: "urn:pulumi:prod::retrain-iam::aws:iam/policy:Policy::vision-managed",
+        type: "aws:iam/policy:Policy",
+        name: "vision-managed",
+        inputs: { name: "retrain-prod-vision-managed", policy: policy?.inputs.policy },
+      },
+      {
+        urn: "urn:pulumi:prod::retrain-iam::aws:iam/rolePolicyAttachment:RolePolicyAttachment::vision-managed",
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "vision-managed",
+        inputs: {
+          role: "retrain-prod-team-vision",
+          policyArn: "arn:aws:iam::123456789012:policy/retrain-prod-vision-managed",
+        },
+      },
+    ];
+    const resources = [...base.iam.resources.filter((r) => r !== policy), ...managed];
+    const report = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(report.findings).toEqual([]);
+    const check = report.checks.find(
+      (c) => c.flow === "team-run/vision" && c.action === "s3:PutObject" && c.expect === "allow",
+    );
+    expect(check?.allowedBy.some((s) => s.endsWith("(retrain-prod-vision-managed)"))).toBe(true);
+  });
+
   it("refuses to prove a role with an attached managed policy (its content is unknown offline)", async () => {
     const base = env("dev");
     const attachment: PlannedResource = {
@@ -445,6 +474,16 @@ describe("permissions proof of the example stacks", () => {
     ]);
     expect(report.findings.map((f) => f.message).join("\n")).toContain(
       "role retrain-dev-training-instance has the managed policy arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore attached",
+    );
+    // The same through the Role's managedPolicyArns.
+    const resources = base.iam.resources.map((r) =>
+      r.type === "aws:iam/role:Role" && r.inputs.name === "retrain-dev-team-recsys"
+        ? { ...r, inputs: { ...r.inputs, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"] } }
+        : r,
+    );
+    const viaRole = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(viaRole.findings.map((f) => f.message).join("\n")).toContain(
+      "role retrain-dev-team-recsys has the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess attached",
     );
   });
 });

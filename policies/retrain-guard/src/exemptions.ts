@@ -28,6 +28,6 @@ export const PROJECT_EXEMPTIONS: readonly AllowlistEntry[] = [
     urn: "urn:pulumi:*::retrain-iam::retrain:iam:TrainingInstanceRole$aws:iam/rolePolicy:RolePolicy::*",
     action,
     justification:
-      'The SSM agent reporting its own managed node and associations: it names only its own instance and the associations SSM hands it, so instance/* and association/* of the account and region (narrower than AmazonSSMManagedInstanceCore\'s "*") cannot be narrowed further by name; a tag condition on these agent calls is not documented by AWS.',
+      'The SSM agent reporting its own managed node and associations, in the form AWS grants it (AmazonSSMManagedInstanceCore, Resource "*"): the agent names only its own instance and the associations SSM hands it, and AWS documents no narrower resource or condition for these calls, so a narrower form risks an agent that never registers.',
   })),
 ];

