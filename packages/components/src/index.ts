@@ -10,13 +10,18 @@ export {
   pickAvailabilityZones,
   privateSubnetCidr,
 } from "./fleet/fleet-network.js";
+export { GpuTrainingFleet, type GpuTrainingFleetArgs } from "./fleet/gpu-training-fleet.js";
+export { renderUserData, USER_DATA_LIMIT_BYTES, type UserDataOptions } from "./fleet/user-data.js";
 export {
-  GpuTrainingFleet,
-  type GpuTrainingFleetArgs,
   HOST_LOCK_FILE,
+  HOST_STATE_DIR,
+  IMDS_ADDRESSES,
+  IMDS_GUARD_UNIT,
+  RUN_UNIT_PREFIX,
+  RUNS_DIR,
   TRAINING_USER,
-} from "./fleet/gpu-training-fleet.js";
-export { renderUserData, type UserDataOptions } from "./fleet/user-data.js";
+  teamUser,
+} from "./host.js";
 export {
   MaintenanceWindowServiceRole,
   type MaintenanceWindowServiceRoleArgs,
@@ -49,14 +54,23 @@ export {
   TASK_PRIORITIES,
 } from "./scheduling/retraining-window.js";
 export {
-  DOCUMENT_EXIT_CODES,
-  documentParameterList,
-  documentParameterMap,
   TrainingCommandDocument,
   type TrainingCommandDocumentArgs,
-  type TrainingDocumentParameters,
-  trainingDocumentContent,
 } from "./scheduling/training-document.js";
+export {
+  DOCUMENT_EXIT_CODES,
+  DOCUMENT_PARAMETERS,
+  documentParameterList,
+  documentParameterMap,
+  encodeCommand,
+  renderTrainingDocument,
+  type TrainingDocumentContent,
+  type TrainingDocumentParameters,
+  type TrainingDocumentSpec,
+  trainingDocumentContent,
+  trainingDocumentName,
+  verifyTrainingDocument,
+} from "./scheduling/training-document-content.js";
 
 /** Value of the `retrain:fleet` tag of an environment's instances; the IAM role's conditions use it. */
 export const fleetNameOf = (environment: string): string => `retrain-${environment}`;

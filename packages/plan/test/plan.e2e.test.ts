@@ -154,7 +154,20 @@ describe("a broken copy of the workspace", () => {
 
   it("fails (exit 1) when two teams' windows clash on one pool, naming both", async () => {
     const ws = copy();
-    const [teamA, teamB] = exampleTeams() as [string, string];
+    // Two teams of one environment: each has its training role there (a team moved to an environment
+    // the iam stack made no role for cannot plan at all).
+    const envOf = (team: string) => {
+      let env: unknown;
+      ws.editYaml(teamFile(team), (doc) => {
+        env = doc.getIn(["config", "scheduling:environment"]);
+      });
+      return env;
+    };
+    const teams = exampleTeams();
+    const [teamA, teamB] = teams.filter((t) => teams.some((u) => u !== t && envOf(u) === envOf(t))) as [
+      string,
+      string,
+    ];
     const { window } = firstWindow(ws, teamA);
     let environment: unknown;
     ws.editYaml(teamFile(teamA), (doc) => {

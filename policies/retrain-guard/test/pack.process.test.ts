@@ -270,6 +270,9 @@ describe("retrain-guard over the Analyzer protocol", () => {
     expect(diags.map((d) => [d.policyName, d.enforcementLevel, d.urn]).sort()).toEqual([
       ["maintenance-task-timeout", "mandatory", urn(TASK, "train")],
       ["maintenance-window-overlap", "mandatory", urn(WINDOW, "hourlater")],
+      // "retrain-run" is no training document of the stack, and the task pins no version.
+      ["training-document-only", "mandatory", urn(TASK, "train")],
+      ["training-document-only", "mandatory", urn(TASK, "train")],
     ]);
     const overlap = diags.find((d) => d.policyName === "maintenance-window-overlap");
     expect(overlap?.message).toMatch(/"hourlater" and "weekly" both target tag:retrain:pool=a10g/);

@@ -22,11 +22,15 @@ import {
   noWildcardIam,
   POLICIES,
   requiredTags,
+  taskParametersSafe,
+  trainingDocumentOnly,
 } from "../src/policies/index.js";
 import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
 import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
 import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-window-overlap.examples.js";
 import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
+import { taskParametersSafeExamples } from "../src/policies/task-parameters-safe.examples.js";
+import { trainingDocumentOnlyExamples } from "../src/policies/training-document-only.examples.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
 const TABLES: [GuardPolicy, PolicyExample[]][] = [
@@ -39,6 +43,8 @@ const TABLES: [GuardPolicy, PolicyExample[]][] = [
   [noPublicIp, noPublicIpExamples],
   [noOpenIngress, noOpenIngressExamples],
   [requiredTags, requiredTagsExamples],
+  [trainingDocumentOnly, trainingDocumentOnlyExamples],
+  [taskParametersSafe, taskParametersSafeExamples],
 ];
 
 /**

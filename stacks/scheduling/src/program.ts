@@ -18,7 +18,6 @@ import {
   fleetOutputs,
   iamOutputs,
   readStackConfig,
-  resourceName,
   type WindowOutput,
   workspaceOrganization,
 } from "@retrain/config";
@@ -58,8 +57,13 @@ export async function schedulingProgram(
   const fleetName = fleetNameOf(environment);
 
   const document = new TrainingCommandDocument("train", {
-    documentName: resourceName("ssmDocument", environment, team, "train"),
-    description: `Retraining command of team ${team} (${environment}): GPU check, host lock, command as the training user`,
+    team,
+    environment,
+    teamRoleArn: iam.teamRoleArns.apply((arns) => {
+      const arn = arns[team];
+      if (!arn) throw new Error(`iam stack of "${environment}" exports no training role for team "${team}"`);
+      return arn;
+    }),
     tags,
   });
 
@@ -90,6 +94,7 @@ export async function schedulingProgram(
         environment,
         window: w,
         documentName: document.documentName,
+        documentVersion: document.documentVersion,
         poolTag,
         fleetTagValue: fleetName,
         artifactBucket: iam.artifactBucket,
@@ -106,6 +111,7 @@ export async function schedulingProgram(
       environment,
       window: w,
       documentName: document.documentName,
+      documentVersion: document.documentVersion,
       serviceRoleArn: iam.maintenanceWindowRoleArn,
       startStopRoleArn: iam.startStopRoleArns.apply((roles) => roles[w.pool]),
       poolTag,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { TASK_PRIORITIES, type trainingDocumentContent } from "@retrain/components";
+import { encodeCommand, TASK_PRIORITIES, verifyTrainingDocument } from "@retrain/components";
 import { ConfigError, loadStackConfig, schedulingOutputsSchema } from "@retrain/config";
 import { resourcesOfType, runStackProgram, type StackRunResult } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -132,8 +132,21 @@ describe("scheduling stack", () => {
         cloudwatchConfig: { cloudwatchLogGroupName: "/retrain/prod/runs", cloudwatchOutputEnabled: true },
       });
       expect(param(task, "executionTimeout")).toEqual(["6000"]);
-      expect(param(task, "command")).toEqual(["python /opt/retrain/train.py --model resnet50 --epochs 20"]);
-      expect(param(task, "runAs")).toEqual(["retrain"]);
+      // The command travels encoded, never as shell text; the user is baked into the document.
+      expect(param(task, "commandBase64")).toEqual([
+        encodeCommand("python /opt/retrain/train.py --model resnet50 --epochs 20"),
+      ]);
+      expect(param(task, "runAs")).toBeUndefined();
+    });
+
+    it("pins the document version the provider made the default, in every RUN_COMMAND task", () => {
+      const [doc] = resourcesOfType(result, "aws:ssm/document:Document");
+      expect(doc?.outputs.latestVersion).toBe("1");
+      for (const t of resourcesOfType(result, TASK).filter((t) => t.inputs.taskType === "RUN_COMMAND")) {
+        const rc = (t.inputs.taskInvocationParameters as { runCommandParameters: Record<string, unknown> })
+          .runCommandParameters;
+        expect(rc.documentVersion).toBe(doc?.outputs.latestVersion);
+      }
     });
 
     it("runs tasks as the window role and the start/stop runbooks as the pool's own start/stop role", () => {
@@ -173,20 +186,18 @@ describe("scheduling stack", () => {
         expect(t.inputs.serviceRoleArn).toBeDefined();
     });
 
-    it("owns a Command document that checks the GPU, locks the host and runs as the training user", () => {
+    it("owns the team's training document, with the team role the IAM stack exported baked in", () => {
       const [doc] = resourcesOfType(result, "aws:ssm/document:Document");
       expect(doc?.inputs).toMatchObject({ name: "retrain-prod-vision-train", documentType: "Command" });
-      const content = JSON.parse(String(doc?.inputs.content)) as ReturnType<typeof trainingDocumentContent>;
-      expect(content.schemaVersion).toBe("2.2");
-      expect(Object.keys(content.parameters).sort()).toEqual(["command", "executionTimeout", "runAs"]);
-      const step = content.mainSteps[0];
-      expect(step?.inputs.timeoutSeconds).toBe("{{ executionTimeout }}");
-      const script = step?.inputs.runCommand.join("\n") ?? "";
-      expect(script).toContain("nvidia-smi");
-      expect(script).toMatch(/flock -n 9/);
-      expect(script).toContain("exec 9>/var/lock/retrain.lock");
-      expect(script).toMatch(/runuser -u "\$RUN_AS" -- timeout/);
-      expect(script).toContain('exit "$rc"');
+      const roles = must(upstream["organization/retrain-iam/prod"]).teamRoleArns as Record<string, string>;
+      const teamRoleArn = roles.vision;
+      expect(teamRoleArn).toMatch(/:role\/retrain-prod-team-vision$/);
+      expect(verifyTrainingDocument(String(doc?.inputs.content))).toMatchObject({
+        ok: true,
+        spec: { team: "vision", environment: "prod", teamRoleArn },
+      });
+      const content = JSON.parse(String(doc?.inputs.content)) as { parameters: Record<string, unknown> };
+      expect(Object.keys(content.parameters).sort()).toEqual(["commandBase64", "executionTimeout"]);
     });
   });
 
@@ -223,11 +234,15 @@ describe("scheduling stack", () => {
         { key: "tag:retrain:fleet", values: ["retrain-dev"] },
       ],
       parameters: {
-        command: "python /opt/recsys/refresh_embeddings.py",
+        commandBase64: encodeCommand("python /opt/recsys/refresh_embeddings.py"),
         executionTimeout: "3600",
-        runAs: "retrain",
       },
+      documentVersion: "1",
     });
+    expect(Object.keys(association?.inputs.parameters as object).sort()).toEqual([
+      "commandBase64",
+      "executionTimeout",
+    ]);
   });
 
   it("fails on an invalid team config before any resource is registered, naming file and keys", async () => {
@@ -281,6 +296,18 @@ describe("scheduling stack", () => {
     const result = await runTeam("vision", undefined, { ...upstream, "organization/retrain-iam/prod": iam });
     expect(result.errors.map((e) => e.message).join("\n")).toContain(
       'stack "organization/retrain-iam/prod" has no output "maintenanceWindowRoleArn"',
+    );
+  });
+
+  it("fails naming the team when the IAM stack exports no training role for it", async () => {
+    const iam = upstream["organization/retrain-iam/prod"] as Record<string, unknown>;
+    const { vision: _, ...others } = iam.teamRoleArns as Record<string, string>;
+    const result = await runTeam("vision", undefined, {
+      ...upstream,
+      "organization/retrain-iam/prod": { ...iam, teamRoleArns: others },
+    });
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'iam stack of "prod" exports no training role for team "vision"',
     );
   });
 

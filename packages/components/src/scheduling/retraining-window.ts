@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName, TAG_KEYS, type WindowConfig } from "@retrain/config";
-import { documentParameterList } from "./training-document.js";
+import { documentParameterList } from "./training-document-content.js";
 
 /** Task priorities: lower runs first, equal ones run in parallel. */
 export const TASK_PRIORITIES = {
@@ -19,6 +19,8 @@ export interface RetrainingWindowArgs {
   window: WindowConfig;
   /** The team's Command document (TrainingCommandDocument). */
   documentName: pulumi.Input<string>;
+  /** The document version the tasks run, pinned (TrainingCommandDocument.documentVersion), never `$DEFAULT`. */
+  documentVersion: pulumi.Input<string>;
   /**
    * Role SSM assumes for every task (IAM stack export): it sends the command and starts the
    * start/stop automations, passing them the pool's role below.
@@ -147,7 +149,7 @@ export class RetrainingWindow extends pulumi.ComponentResource {
           targets,
           taskInvocationParameters: {
             runCommandParameters: {
-              documentVersion: "$DEFAULT",
+              documentVersion: args.documentVersion,
               comment: `retrain ${label}/${task.name}`.slice(0, 100),
               timeoutSeconds: task.timeoutSeconds,
               outputS3Bucket: args.artifactBucket,

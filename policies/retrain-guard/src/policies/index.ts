@@ -9,12 +9,16 @@ import { noOpenIngress } from "./no-open-ingress.js";
 import { noPublicIp } from "./no-public-ip.js";
 import { noWildcardIam } from "./no-wildcard-iam.js";
 import { requiredTags } from "./required-tags.js";
+import { taskParametersSafe } from "./task-parameters-safe.js";
+import { trainingDocumentOnly } from "./training-document-only.js";
 
 export const POLICIES: readonly GuardPolicy[] = [
   noWildcardIam,
   maintenanceWindowLimits,
   maintenanceTaskTimeout,
   maintenanceWindowOverlap,
+  trainingDocumentOnly,
+  taskParametersSafe,
   ec2Imdsv2Required,
   ebsEncrypted,
   noPublicIp,
@@ -32,4 +36,6 @@ export {
   noPublicIp,
   noWildcardIam,
   requiredTags,
+  taskParametersSafe,
+  trainingDocumentOnly,
 };
