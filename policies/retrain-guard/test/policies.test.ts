@@ -22,11 +22,15 @@ import {
   noWildcardIam,
   POLICIES,
   requiredTags,
+  startStopOwnPool,
+  tenantGrants,
 } from "../src/policies/index.js";
 import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
 import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
 import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-window-overlap.examples.js";
 import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
+import { startStopOwnPoolExamples } from "../src/policies/start-stop-own-pool.examples.js";
+import { tenantGrantsExamples } from "../src/policies/tenant-grants.examples.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
 const TABLES: [GuardPolicy, PolicyExample[]][] = [
@@ -34,6 +38,8 @@ const TABLES: [GuardPolicy, PolicyExample[]][] = [
   [maintenanceWindowLimits, maintenanceWindowLimitsExamples],
   [maintenanceTaskTimeout, maintenanceTaskTimeoutExamples],
   [maintenanceWindowOverlap, maintenanceWindowOverlapExamples],
+  [tenantGrants, tenantGrantsExamples],
+  [startStopOwnPool, startStopOwnPoolExamples],
   [ec2Imdsv2Required, ec2Imdsv2RequiredExamples],
   [ebsEncrypted, ebsEncryptedExamples],
   [noPublicIp, noPublicIpExamples],

@@ -9,12 +9,16 @@ import { noOpenIngress } from "./no-open-ingress.js";
 import { noPublicIp } from "./no-public-ip.js";
 import { noWildcardIam } from "./no-wildcard-iam.js";
 import { requiredTags } from "./required-tags.js";
+import { startStopOwnPool } from "./start-stop-own-pool.js";
+import { tenantGrants } from "./tenant-grants.js";
 
 export const POLICIES: readonly GuardPolicy[] = [
   noWildcardIam,
   maintenanceWindowLimits,
   maintenanceTaskTimeout,
   maintenanceWindowOverlap,
+  tenantGrants,
+  startStopOwnPool,
   ec2Imdsv2Required,
   ebsEncrypted,
   noPublicIp,
@@ -32,4 +36,6 @@ export {
   noPublicIp,
   noWildcardIam,
   requiredTags,
+  startStopOwnPool,
+  tenantGrants,
 };
