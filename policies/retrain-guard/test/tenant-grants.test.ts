@@ -66,7 +66,7 @@ describe("tenant-grants", () => {
   it("takes the team from the scheduling stack's name: another team's tags are a second team", async () => {
     expect(await messages(tenantGrants, schedulingStack("vision", "prod", "a10g"))).toEqual([]);
     expect(await messages(tenantGrants, schedulingStack("recsys", "dev", "a10g", "vision"))).toEqual([
-      expect.stringMatching(/more than one team: the stack name "recsys" → "recsys"; .* → "vision"/),
+      expect.stringMatching(/name more than one team: the stack name "recsys" → "recsys"; .* → "vision"/),
     ]);
   });
 

@@ -132,7 +132,30 @@ export const tenantGrantsExamples: PolicyExample[] = [
   {
     title: "resources of two teams in one stack",
     resources: teamStack("vision", "prod", "a10g", { windowTags: { "retrain:team": "nlp" } }),
-    violations: [/the stack's resources name more than one team: .*"vision".*"nlp"/],
+    violations: [/the resources of stack "[^"]+" name more than one team: .*"vision".*"nlp"/],
+  },
+  {
+    title: "a task running another team's document names a second team",
+    resources: teamStack("vision", "prod", "a10g").map((r) =>
+      r.type === TASK ? { ...r, props: { ...r.props, taskArn: "retrain-prod-nlp-train" } } : r,
+    ),
+    violations: [
+      /more than one team: .*"vision".*MaintenanceWindowTask "weekly-retrain" taskArn "retrain-prod-nlp-train" → "nlp"/,
+    ],
+  },
+  {
+    title: "an association whose names name no registered team fails closed",
+    resources: [
+      {
+        type: ASSOCIATION,
+        name: "shell",
+        props: { name: "AWS-RunShellScript", targets: poolTargets("dev", "a10g") },
+      },
+    ],
+    violations: [
+      /Association "shell": neither a retrain:team tag nor its names \(associationName null, document "AWS-RunShellScript"\) name a registered team/,
+      /the team of stack "retrain-example\/dev" cannot be determined from its resources/,
+    ],
   },
   {
     title: "pool and fleet values unknown during preview are not judged",

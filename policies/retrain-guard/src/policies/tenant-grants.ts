@@ -115,12 +115,14 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
       else if (team !== undefined) fromName(r, "name", team);
     } else if (r.type === ASSOCIATION_TYPE) {
       const team = fromTag(r);
-      const named =
-        fromName(r, "associationName", team || undefined) || fromName(r, "name", team || undefined);
-      if (!team && !named && str(r.props.associationName) !== undefined && str(r.props.name) !== undefined)
+      // Both names are claims: an association running another team's document names two teams.
+      const byAssociationName = fromName(r, "associationName", team || undefined);
+      const byDocument = fromName(r, "name", team || undefined);
+      const namesUnknown = isUnknown(reveal(r.props.associationName)) || isUnknown(reveal(r.props.name));
+      if (team === false && !byAssociationName && !byDocument && !namesUnknown)
         undetermined(
           r,
-          `neither a ${TAG.team} tag nor its names ("${str(r.props.associationName)}", "${str(r.props.name)}") name a registered team (retrain-<environment>-<team>-…)`,
+          `neither a ${TAG.team} tag nor its names (associationName ${JSON.stringify(str(r.props.associationName) ?? null)}, document ${JSON.stringify(str(r.props.name) ?? null)}) name a registered team (retrain-<environment>-<team>-…)`,
         );
       fromReach(r);
     } else if (r.type === TARGET_TYPE) {
@@ -128,6 +130,8 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
       fromReach(r);
     } else if (r.type === TASK_TYPE) {
       if (!windowOf(r, byUrn, resources)) undetermined(r, "it belongs to no maintenance window of the stack");
+      // A task running a team document (`retrain-<env>-<team>-train`) claims that team.
+      fromName(r, "taskArn");
       for (const entry of list(reveal(r.props.targets))) {
         const key = reveal(at(entry, "key"));
         if (isUnknown(key) || key === "WindowTargetIds") continue;
@@ -142,18 +146,18 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
 }
 
 /** One value all claims agree on; a violation naming the disagreeing ones otherwise. */
-function agreed(claims: Claim[], what: string): { value?: string; problem?: Violation } {
+function agreed(claims: Claim[], what: string, stack: string): { value?: string; problem?: Violation } {
   const values = [...new Set(claims.map((c) => c.value))];
   if (values.length === 1) return { value: values[0] };
   if (values.length === 0)
     return {
       problem: {
-        message: `the stack's ${what} cannot be determined from its resources (no tag, name or target names it), so tenant-grants fails closed. Fix: build the stack with the project's scheduling program.`,
+        message: `the ${what} of stack "${stack}" cannot be determined from its resources (no tag, name or target names it), so tenant-grants fails closed. Fix: build the stack with the project's scheduling program.`,
       },
     };
   const first = claims.find((c) => c.value !== claims[0]?.value);
   const problem: Violation = {
-    message: `the stack's resources name more than one ${what}: ${claims.map((c) => `${c.where} → "${c.value}"`).join("; ")}. Fix: a team stack serves one team in one environment; use the team's own stack for each.`,
+    message: `the resources of stack "${stack}" name more than one ${what}: ${claims.map((c) => `${c.where} → "${c.value}"`).join("; ")}. Fix: a team stack serves one team in one environment; use the team's own stack for each.`,
   };
   if (first?.urn) problem.urn = first.urn;
   return { problem };
@@ -190,8 +194,10 @@ export function tenantGrantsPolicy(
       }
       const ev = gather(resources, loaded);
       const out: Violation[] = [...ev.problems];
-      const team = agreed(ev.teams, "team");
-      const env = agreed(ev.environments, "environment");
+      const id = stackOfUrn(resources[0]?.urn ?? "");
+      const stack = id ? `${id.project}/${id.stack}` : "(unknown)";
+      const team = agreed(ev.teams, "team", stack);
+      const env = agreed(ev.environments, "environment", stack);
       if (team.problem) out.push(team.problem);
       if (env.problem) out.push(env.problem);
       if (team.value === undefined || env.value === undefined) return out;
