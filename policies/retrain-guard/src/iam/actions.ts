@@ -85,10 +85,19 @@ function formatOf(service: string, resourceType: string): Promise<ArnFormat | un
 
 const defined = <T>(xs: (T | undefined)[]): T[] => xs.filter((x): x is T => x !== undefined);
 
+const serviceCache = new Map<string, Promise<ArnFormat[]>>();
+
 /** ARN formats of every resource type of a service (none for a service AWS does not have). */
-export async function arnFormatsOfService(service: string): Promise<ArnFormat[]> {
-  const types = await iamResourceTypesForService(service.toLowerCase()).catch(() => [] as string[]);
-  return defined(await Promise.all(types.map((t) => formatOf(service.toLowerCase(), t))));
+export function arnFormatsOfService(service: string): Promise<ArnFormat[]> {
+  const key = service.toLowerCase();
+  let hit = serviceCache.get(key);
+  if (!hit) {
+    hit = iamResourceTypesForService(key)
+      .catch(() => [] as string[])
+      .then(async (types) => defined(await Promise.all(types.map((t) => formatOf(key, t)))));
+    serviceCache.set(key, hit);
+  }
+  return hit;
 }
 
 /** ARN formats of the resource types `service:Action` acts on (none when AWS does not know it). */

@@ -144,6 +144,13 @@ export const tenantGrantsExamples: PolicyExample[] = [
     ],
   },
   {
+    title: "a document tagged for one team but named for another",
+    resources: teamStack("vision", "prod", "a10g").map((r) =>
+      r.type === DOCUMENT ? { ...r, props: { ...r.props, name: "retrain-prod-nlp-train" } } : r,
+    ),
+    violations: [/name more than one team: .*Document "train" name "retrain-prod-nlp-train" → "nlp"/],
+  },
+  {
     title: "an association whose names name no registered team fails closed",
     resources: [
       {

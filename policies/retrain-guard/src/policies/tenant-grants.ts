@@ -78,12 +78,13 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
   const fromName = (r: StackResource, field: string, team?: string) => {
     const name = str(at(r.props, field));
     if (name === undefined) return false;
-    const teams = team ? [team] : stackTeam ? [stackTeam, ...registeredTeams] : registeredTeams;
+    // The resource's own team first; any other team the name fits is a second team (a conflict).
+    const teams = [...new Set([team, stackTeam, ...registeredTeams].filter((t) => t !== undefined))];
     const parsed = scopedName(name, registeredEnvs, teams);
     if (!parsed) return false;
     const where = `${label(r)} ${field} "${name}"`;
     ev.environments.push({ value: parsed.environment, where, urn: r.urn });
-    if (!team) ev.teams.push({ value: parsed.team, where, urn: r.urn });
+    ev.teams.push({ value: parsed.team, where, urn: r.urn });
     return true;
   };
   /** The `retrain:team` tag as a claim; false when the tag is known to be missing. */
