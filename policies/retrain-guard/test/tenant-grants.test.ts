@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadTenantRegistry } from "@retrain/config/tenants";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { packRegistryFile, tenantGrants, tenantGrantsPolicy } from "../src/policies/tenant-grants.js";
 import type { StackResource } from "../src/policy-kit.js";
@@ -121,5 +123,27 @@ describe("tenant-grants", () => {
     expect(await messages(policy, schedulingStack("vision", "prod", "l4"))).toEqual([
       expect.stringMatching(/team "vision" may not use pool "l4" of prod; it is granted prod \(pool a10g\)/),
     ]);
+  });
+
+  it("passes a stack built like the program's exactly when the registry grants its team, environment and pool", async () => {
+    const file = packRegistryFile();
+    if (!file) throw new Error("policies/tenants.yaml not found from the pack");
+    const { registry } = loadTenantRegistry(file);
+    const granted = (team: string, env: string, pool: string) =>
+      Object.hasOwn(registry.teams, team) &&
+      (registry.teams[team]?.grants ?? []).some((g) => g.environment === env && g.pools.includes(pool));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(registry.teams), "ads"),
+        fc.constantFrom("prod", "dev", "staging"),
+        fc.constantFrom("a10g", "l4", "h100"),
+        async (team, env, pool) => {
+          const out = await messages(tenantGrants, schedulingStack(team, env, pool));
+          if (granted(team, env, pool)) expect(out).toEqual([]);
+          else expect(out).toEqual([expect.stringContaining(`team "${team}"`)]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
