@@ -151,6 +151,66 @@ export const tenantGrantsExamples: PolicyExample[] = [
     violations: [/name more than one team: .*Document "train" name "retrain-prod-nlp-train" → "nlp"/],
   },
   {
+    title: "a task writing its output under another team's prefix names a second team",
+    resources: teamStack("vision", "prod", "a10g").map((r) =>
+      r.type === TASK
+        ? {
+            ...r,
+            props: {
+              ...r.props,
+              taskInvocationParameters: {
+                runCommandParameters: { outputS3KeyPrefix: "runs/nlp/weekly/retrain" },
+              },
+            },
+          }
+        : r,
+    ),
+    violations: [/name more than one team: .*outputS3KeyPrefix "runs\/nlp\/weekly\/retrain" → "nlp"/],
+  },
+  {
+    title: "a dev stack whose task runs with prod's window role names a second environment",
+    resources: teamStack("recsys", "dev", "a10g").map((r) =>
+      r.type === TASK
+        ? {
+            ...r,
+            props: {
+              ...r.props,
+              serviceRoleArn: "arn:aws:iam::123456789012:role/retrain-prod-maintenance-window",
+            },
+          }
+        : r,
+    ),
+    violations: [
+      /name more than one environment: .*serviceRoleArn role "retrain-prod-maintenance-window" → "prod"/,
+    ],
+  },
+  {
+    title: "a start/stop role of a pool the team is not granted",
+    resources: teamStack("vision", "prod", "a10g").map((r) =>
+      r.type === TASK
+        ? {
+            ...r,
+            props: {
+              ...r.props,
+              taskInvocationParameters: {
+                automationParameters: {
+                  parameters: [
+                    {
+                      name: "AutomationAssumeRole",
+                      values: ["arn:aws:iam::123456789012:role/retrain-prod-startstop-l4"],
+                    },
+                  ],
+                },
+              },
+            },
+          }
+        : r,
+    ),
+    violations: [
+      /AutomationAssumeRole role "retrain-prod-startstop-l4": team "vision" may not use pool "l4" of prod/,
+    ],
+  },
+  {
     title: "an association whose names name no registered team fails closed",
     resources: [
       {

@@ -19,6 +19,7 @@ import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violat
 import {
   DOCUMENT_TYPE,
   isTeamStack,
+  knownStrings,
   reachOf,
   SCHEDULING_PROJECT,
   SCHEDULING_TYPES,
@@ -61,9 +62,10 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
   const ev: Evidence = { teams: [], environments: [], pools: [], problems: [] };
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const registeredTeams = Object.keys(loaded.registry.teams);
+  // Longest first, so `retrain-dev-eu-…` reads as dev-eu when both dev and dev-eu exist.
   const registeredEnvs = [
     ...new Set(Object.values(loaded.registry.teams).flatMap((t) => t.grants.map((g) => g.environment))),
-  ];
+  ].sort((a, b) => b.length - a.length);
   const undetermined = (r: StackResource, what: string) =>
     ev.problems.push({
       urn: r.urn,
@@ -95,6 +97,23 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
       ev.teams.push({ value: team, where: `${label(r)} tag ${TAG.team}=${team}`, urn: r.urn });
     return team;
   };
+  /** `…:role/retrain-<env>-…` claims the environment; `retrain-<env>-startstop-<pool>` also the pool. */
+  const fromRole = (r: StackResource, field: string, arn: string | undefined) => {
+    const name = arn === undefined ? undefined : /:role\/(?:[^:]*\/)?([^/:]+)$/.exec(arn)?.[1];
+    if (!name) return;
+    const environment = registeredEnvs.find((e) => name.startsWith(`retrain-${e}-`));
+    if (!environment) return;
+    const where = `${label(r)} ${field} role "${name}"`;
+    ev.environments.push({ value: environment, where, urn: r.urn });
+    const pool = name.slice(`retrain-${environment}-startstop-`.length);
+    if (name.startsWith(`retrain-${environment}-startstop-`) && pool !== "")
+      ev.pools.push({ value: pool, where, urn: r.urn });
+  };
+  /** Output under `runs/<team>/…` claims that team (another team's prefix is a second team). */
+  const fromPrefix = (r: StackResource, field: string, prefix: string | undefined) => {
+    const team = prefix === undefined ? undefined : /^runs\/([^/]+)(?:\/|$)/.exec(prefix)?.[1];
+    if (team) ev.teams.push({ value: team, where: `${label(r)} ${field} "${prefix}"`, urn: r.urn });
+  };
   const fromReach = (r: StackResource) => {
     const reach = reachOf(r.props);
     for (const p of reach.problems) undetermined(r, p);
@@ -125,14 +144,27 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
           r,
           `neither a ${TAG.team} tag nor its names (associationName ${JSON.stringify(str(r.props.associationName) ?? null)}, document ${JSON.stringify(str(r.props.name) ?? null)}) name a registered team (retrain-<environment>-<team>-…)`,
         );
+      fromPrefix(r, "outputLocation.s3KeyPrefix", str(at(r.props, "outputLocation", "s3KeyPrefix")));
       fromReach(r);
     } else if (r.type === TARGET_TYPE) {
       if (!windowOf(r, byUrn, resources)) undetermined(r, "it belongs to no maintenance window of the stack");
       fromReach(r);
     } else if (r.type === TASK_TYPE) {
       if (!windowOf(r, byUrn, resources)) undetermined(r, "it belongs to no maintenance window of the stack");
-      // A task running a team document (`retrain-<env>-<team>-train`) claims that team.
+      // A task running a team document (`retrain-<env>-<team>-train`) claims that team; its roles
+      // claim their environment (and a start/stop role its pool); its output prefix its team.
       fromName(r, "taskArn");
+      fromRole(r, "serviceRoleArn", str(r.props.serviceRoleArn));
+      for (const p of list(
+        reveal(at(r.props, "taskInvocationParameters", "automationParameters", "parameters")),
+      ))
+        if (str(at(p, "name")) === "AutomationAssumeRole")
+          for (const arn of knownStrings(at(p, "values"))) fromRole(r, "AutomationAssumeRole", arn);
+      fromPrefix(
+        r,
+        "outputS3KeyPrefix",
+        str(at(r.props, "taskInvocationParameters", "runCommandParameters", "outputS3KeyPrefix")),
+      );
       for (const entry of list(reveal(r.props.targets))) {
         const key = reveal(at(entry, "key"));
         if (isUnknown(key) || key === "WindowTargetIds") continue;
