@@ -72,7 +72,14 @@ describe("tenant-grants", () => {
     ]);
   });
 
-  it("does not judge the platform's iam and fleet stacks, whatever they hold", async () => {
+  it("does not judge the platform's iam and fleet stacks, whatever they hold, nor an empty team stack", async () => {
+    const stackOnly = resource("vision", "retrain-scheduling", "pulumi:pulumi:StackReference", "iam", {});
+    expect(
+      await messages(
+        tenantGrantsPolicy(() => undefined),
+        [stackOnly],
+      ),
+    ).toEqual([]);
     for (const project of ["retrain-iam", "retrain-fleet"]) {
       const doc = resource("prod", project, "aws:ssm/document:Document", "idle-stop", { name: "idle-stop" });
       expect(await messages(tenantGrants, [doc])).toEqual([]);

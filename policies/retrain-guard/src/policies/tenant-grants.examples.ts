@@ -235,7 +235,7 @@ export const tenantGrantsExamples: PolicyExample[] = [
     violations: [],
   },
   {
-    title: "a stack without schedule resources (an iam stack) is not judged",
+    title: "a stack without schedule resources reaches no pool and is not judged",
     resources: [
       { type: "aws:iam/role:Role", name: "maintenance-window", props: { name: "retrain-prod-mw" } },
     ],

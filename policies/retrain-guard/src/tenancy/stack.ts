@@ -33,13 +33,13 @@ export function stackOfUrn(urn: string): { stack: string; project: string } | un
 }
 
 /**
- * A team stack: the scheduling project's, or any other project's that holds schedule resources.
- * The platform's iam and fleet stacks are not team stacks.
+ * A team stack: any stack holding schedule resources (whatever its project: a team's program need
+ * not be ours), except the platform's iam and fleet stacks. A stack with none reaches no pool.
  */
 export function isTeamStack(resources: readonly StackResource[]): boolean {
   const project = resources.map((r) => stackOfUrn(r.urn)?.project).find((p) => p !== undefined);
   if (project !== undefined && PLATFORM_PROJECTS.has(project)) return false;
-  return project === SCHEDULING_PROJECT || resources.some((r) => SCHEDULING_TYPES.has(r.type));
+  return resources.some((r) => SCHEDULING_TYPES.has(r.type));
 }
 
 /** `retrain-<env>` (the fleet tag's value, fleetNameOf in @retrain/components) → env. */
