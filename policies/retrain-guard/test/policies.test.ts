@@ -24,6 +24,8 @@ import {
   requiredTags,
   taskParametersSafe,
   trainingDocumentOnly,
+  startStopOwnPool,
+  tenantGrants,
 } from "../src/policies/index.js";
 import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
 import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
@@ -31,6 +33,8 @@ import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-wi
 import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
 import { taskParametersSafeExamples } from "../src/policies/task-parameters-safe.examples.js";
 import { trainingDocumentOnlyExamples } from "../src/policies/training-document-only.examples.js";
+import { startStopOwnPoolExamples } from "../src/policies/start-stop-own-pool.examples.js";
+import { tenantGrantsExamples } from "../src/policies/tenant-grants.examples.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
 const TABLES: [GuardPolicy, PolicyExample[]][] = [
@@ -38,6 +42,8 @@ const TABLES: [GuardPolicy, PolicyExample[]][] = [
   [maintenanceWindowLimits, maintenanceWindowLimitsExamples],
   [maintenanceTaskTimeout, maintenanceTaskTimeoutExamples],
   [maintenanceWindowOverlap, maintenanceWindowOverlapExamples],
+  [tenantGrants, tenantGrantsExamples],
+  [startStopOwnPool, startStopOwnPoolExamples],
   [ec2Imdsv2Required, ec2Imdsv2RequiredExamples],
   [ebsEncrypted, ebsEncryptedExamples],
   [noPublicIp, noPublicIpExamples],

@@ -11,6 +11,8 @@ import { noWildcardIam } from "./no-wildcard-iam.js";
 import { requiredTags } from "./required-tags.js";
 import { taskParametersSafe } from "./task-parameters-safe.js";
 import { trainingDocumentOnly } from "./training-document-only.js";
+import { startStopOwnPool } from "./start-stop-own-pool.js";
+import { tenantGrants } from "./tenant-grants.js";
 
 export const POLICIES: readonly GuardPolicy[] = [
   noWildcardIam,
@@ -19,6 +21,8 @@ export const POLICIES: readonly GuardPolicy[] = [
   maintenanceWindowOverlap,
   trainingDocumentOnly,
   taskParametersSafe,
+  tenantGrants,
+  startStopOwnPool,
   ec2Imdsv2Required,
   ebsEncrypted,
   noPublicIp,
@@ -38,4 +42,6 @@ export {
   requiredTags,
   taskParametersSafe,
   trainingDocumentOnly,
+  startStopOwnPool,
+  tenantGrants,
 };
