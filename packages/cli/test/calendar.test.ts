@@ -70,22 +70,22 @@ describe("retrain calendar on the example workspace", () => {
       {
         pool: "prod/a10g",
         day: "Sun 2025-10-19",
-        line: "04:00–07:00 Europe/Berlin  (02:00–05:00 UTC)  vision/weekly-retrain  [maintenance-window]",
+        line: "04:00–08:00 Europe/Berlin  (02:00–06:00 UTC)  vision/weekly-retrain  [maintenance-window]",
       },
       {
         pool: "prod/a10g",
         day: "Sun 2025-10-26",
-        line: "04:00–07:00 Europe/Berlin  (03:00–06:00 UTC)  vision/weekly-retrain  [maintenance-window]",
+        line: "04:00–08:00 Europe/Berlin  (03:00–07:00 UTC)  vision/weekly-retrain  [maintenance-window]",
       },
       {
         pool: "prod/l4",
         day: "Mon 2025-10-13",
-        line: "01:00–04:00 America/New_York  (05:00–08:00 UTC)  nlp/nightly-finetune  [maintenance-window]",
+        line: "01:00–05:00 America/New_York  (05:00–09:00 UTC)  nlp/nightly-finetune  [maintenance-window]",
       },
       {
         pool: "prod/l4",
         day: "Sat 2025-10-25",
-        line: "06:00–08:00 America/New_York  (10:00–12:00 UTC)  nlp/weekly-eval  [maintenance-window]",
+        line: "06:00–09:00 America/New_York  (10:00–13:00 UTC)  nlp/weekly-eval  [maintenance-window]",
       },
       // An association holds the pool for its task's timeout (3600 s).
       {
@@ -150,8 +150,8 @@ describe("retrain calendar on the example workspace", () => {
       enabled: true,
       timezone: "Europe/Berlin",
       start: "2025-10-26T03:00:00Z",
-      end: "2025-10-26T06:00:00Z",
-      local: { zone: "Europe/Berlin", start: "2025-10-26T04:00:00+01:00", end: "2025-10-26T07:00:00+01:00" },
+      end: "2025-10-26T07:00:00Z",
+      local: { zone: "Europe/Berlin", start: "2025-10-26T04:00:00+01:00", end: "2025-10-26T08:00:00+01:00" },
       clashesWith: [],
     });
   });
@@ -162,10 +162,10 @@ describe("retrain calendar on the example workspace", () => {
     const pools = sections(r.stdout);
     // 05:00 UTC Monday is 14:00 Monday in Tokyo; 02:00 UTC Sunday is 11:00 Sunday.
     expect(pools.get("prod/l4")?.get("Mon 2025-10-13")).toContain(
-      "14:00–17:00 Asia/Tokyo  (05:00–08:00 UTC)  nlp/nightly-finetune  [maintenance-window]",
+      "14:00–18:00 Asia/Tokyo  (05:00–09:00 UTC)  nlp/nightly-finetune  [maintenance-window]",
     );
     expect(pools.get("prod/a10g")?.get("Sun 2025-10-19")).toContain(
-      "11:00–14:00 Asia/Tokyo  (02:00–05:00 UTC)  vision/weekly-retrain  [maintenance-window]",
+      "11:00–15:00 Asia/Tokyo  (02:00–06:00 UTC)  vision/weekly-retrain  [maintenance-window]",
     );
     // West of UTC the Sunday 02:00 UTC run is Saturday evening: UTC times on the next day say +1d.
     const west = await retrain([
@@ -178,7 +178,7 @@ describe("retrain calendar on the example workspace", () => {
       "America/Los_Angeles",
     ]);
     expect(sections(west.stdout).get("prod/a10g")?.get("Sat 2025-10-18")).toContain(
-      "19:00–22:00 America/Los_Angeles  (02:00–05:00 UTC +1d)  vision/weekly-retrain  [maintenance-window]",
+      "19:00–23:00 America/Los_Angeles  (02:00–06:00 UTC +1d)  vision/weekly-retrain  [maintenance-window]",
     );
   });
 
@@ -204,10 +204,16 @@ describe("retrain calendar on the example workspace", () => {
 
 describe("retrain calendar on edited workspaces", () => {
   const copy = workspaceCopies();
+  /** Security grants vision `pools` of prod in the copy's registry, so the calendar sees the edit. */
+  const grantVision = (ws: ReturnType<typeof copy>, pools: string[]) =>
+    ws.editYaml("policies/tenants.yaml", (doc) =>
+      doc.setIn(["teams", "vision", "grants"], doc.createNode([{ environment: "prod", pools }])),
+    );
 
   it("exits 1 when two teams hold one pool at once, marking the runs and naming both teams and windows", async () => {
     const ws = copy();
-    // vision moves to nlp's l4 pool on Saturdays 12:00 Berlin = 10:00 UTC, over nlp/weekly-eval (10:00-12:00 UTC).
+    // vision moves to nlp's l4 pool on Saturdays 12:00 Berlin = 10:00 UTC, over nlp/weekly-eval (10:00-13:00 UTC).
+    grantVision(ws, ["a10g", "l4"]);
     ws.editYaml(VISION, (doc) => {
       doc.setIn([...WINDOW0, "pool"], "l4");
       doc.setIn([...WINDOW0, "schedule"], "cron(0 12 ? * SAT *)");
@@ -216,10 +222,10 @@ describe("retrain calendar on edited workspaces", () => {
     expect(r.code).toBe(1);
     const sat = sections(r.stdout).get("prod/l4")?.get("Sat 2025-10-18") ?? [];
     expect(sat).toContain(
-      "06:00–08:00 America/New_York  (10:00–12:00 UTC)  nlp/weekly-eval  [maintenance-window]  CLASH with vision/weekly-retrain",
+      "06:00–09:00 America/New_York  (10:00–13:00 UTC)  nlp/weekly-eval  [maintenance-window]  CLASH with vision/weekly-retrain",
     );
     expect(sat).toContain(
-      "12:00–15:00 Europe/Berlin  (10:00–13:00 UTC)  vision/weekly-retrain  [maintenance-window]  CLASH with nlp/weekly-eval",
+      "12:00–16:00 Europe/Berlin  (10:00–14:00 UTC)  vision/weekly-retrain  [maintenance-window]  CLASH with nlp/weekly-eval",
     );
     const listed = r.stdout.slice(r.stdout.indexOf("Clashes between teams (1):"));
     expect(listed).toMatch(/nlp\/weekly-eval and vision\/weekly-retrain both hold pool l4 in prod/);
@@ -238,7 +244,7 @@ describe("retrain calendar on edited workspaces", () => {
       pool: "l4",
       a: { team: "nlp", window: "weekly-eval" },
       b: { team: "vision", window: "weekly-retrain" },
-      firstOverlap: { start: "2025-10-18T10:00:00Z", end: "2025-10-18T12:00:00Z" },
+      firstOverlap: { start: "2025-10-18T10:00:00Z", end: "2025-10-18T13:00:00Z" },
       overlapCount: 2,
     });
     expect(json.runs.filter((x) => x.clashesWith.length > 0)).toHaveLength(4);
@@ -246,6 +252,7 @@ describe("retrain calendar on edited workspaces", () => {
 
   it("a team filter still reports its clashes with other teams", async () => {
     const ws = copy();
+    grantVision(ws, ["a10g", "l4"]);
     ws.editYaml(VISION, (doc) => {
       doc.setIn([...WINDOW0, "pool"], "l4");
       doc.setIn([...WINDOW0, "schedule"], "cron(0 12 ? * SAT *)");
@@ -278,6 +285,7 @@ describe("retrain calendar on edited workspaces", () => {
 
   it("exits 2 when a window names a pool its fleet does not have", async () => {
     const ws = copy();
+    grantVision(ws, ["a10g", "h100"]);
     ws.editYaml(VISION, (doc) => doc.setIn([...WINDOW0, "pool"], "h100"));
     const r = await retrain(["calendar", "--workspace", ws.root, "--from", FROM]);
     expect(r.code).toBe(2);

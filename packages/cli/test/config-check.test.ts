@@ -54,9 +54,55 @@ describe("retrain config check", () => {
     expect(
       report.references.map((p: { from: string; to: string; key: string }) => [p.from, p.to, p.key]),
     ).toEqual([
-      ["scheduling/vision", "organization/retrain-iam/prod", "scheduling:iamStack"],
-      ["scheduling/vision", "organization/retrain-fleet/prod", "scheduling:fleetStack"],
+      ["scheduling/vision", "organization/retrain-iam/prod", "scheduling:environment"],
+      ["scheduling/vision", "organization/retrain-fleet/prod", "scheduling:environment"],
     ]);
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      "an environment the registry does not grant",
+      teamYaml("vision", "staging"),
+      /scheduling:environment \(line 4:3\): team "vision" may not use environment "staging"; it is granted dev \(pool a10g\), prod \(pool a10g\) in policies\/tenants\.yaml/,
+    ],
+    [
+      "a pool the registry does not grant",
+      teamYaml("vision").replace("pool: a10g", "pool: l4"),
+      /scheduling:windows\[0\]\.pool \(line 11:7\): team "vision" may not use pool "l4" of dev; it is granted/,
+    ],
+    [
+      "an ESC environment import",
+      `${teamYaml("vision")}environment:\n  - platform/secrets\n`,
+      /\(line 16:1\): top-level setting "environment" is not allowed in a team.s file/,
+    ],
+    [
+      "a StackReference override",
+      teamYaml("vision", "dev", { extra: "  scheduling:iamStack: organization/retrain-iam/prod\n" }),
+      /scheduling:iamStack \(line 5:3\): unknown key \(allowed: team, environment, windows\)/,
+    ],
+  ])(
+    "exits 2 on %s, naming the file, key and line, with and without file arguments",
+    async (_n, text, message) => {
+      ws = exampleWorkspace(["vision"]);
+      const file = ws.write("stacks/scheduling/teams/vision/Pulumi.vision.yaml", text);
+      const all = await retrain(["config", "check", "--root", ws.root]);
+      expect(all.code).toBe(2);
+      expect(all.stdout).toMatch(/error {2}stacks\/scheduling\/teams\/vision\/Pulumi\.vision\.yaml\n/);
+      expect(all.stdout).toMatch(message);
+      const one = await retrain(["config", "check", file], { cwd: ws.root });
+      expect(one.code).toBe(2);
+      expect(one.stdout).toMatch(message);
+    },
+  );
+
+  it("exits 2 naming a second config file in a team folder", async () => {
+    ws = exampleWorkspace(["vision"]);
+    ws.write("stacks/scheduling/teams/vision/Pulumi.vision.yml", teamYaml("vision"));
+    const r = await retrain(["config", "check", "--root", ws.root]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /error {2}stacks\/scheduling\/teams\/vision\/Pulumi\.vision\.yml\n {9}a team folder holds exactly one file, Pulumi\.vision\.yaml; remove Pulumi\.vision\.yml/,
+    );
   });
 
   it("does not report references to a stack whose own config is invalid as missing", async () => {

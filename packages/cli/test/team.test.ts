@@ -1,5 +1,5 @@
 /** `retrain team add`: the CLI face of the shared onboarding (`addTeam` in @retrain/nx-pulumi/team). */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,12 +27,31 @@ describe("retrain team add", () => {
     expect(readFileSync(path.join(root, ".github/CODEOWNERS"), "utf8")).toContain(
       "/stacks/scheduling/teams/speech/ @acme/speech\n",
     );
+    expect(r.stdout).toContain("updated  policies/tenants.yaml (speech granted prod: a10g)");
+    expect(readFileSync(path.join(root, "policies/tenants.yaml"), "utf8")).toMatch(
+      /\n {2}speech:\n {4}grants:\n {6}- environment: prod\n {8}pools: \[a10g\]\n$/,
+    );
+  });
+
+  it("grants the pools given with --pools, and the new team passes config check", async () => {
+    const fleet = path.join(root, "stacks/fleet/envs/dev/Pulumi.dev.yaml");
+    writeFileSync(fleet, `${readFileSync(fleet, "utf8")}    - name: l4\n      instanceType: g6.xlarge\n`);
+    const r = await retrain(["team", "add", "speech", "--pools", "l4,a10g", "--root", root]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("(speech granted dev: l4, a10g)");
+    const check = await retrain([
+      "config",
+      "check",
+      path.join(root, "stacks/scheduling/teams/speech/Pulumi.speech.yaml"),
+    ]);
+    expect(check.code, check.stdout).toBe(0);
   });
 
   it.each([
     [["team", "add", "vision"], /team "vision" already exists/],
     [["team", "add", "Bad_Name"], /invalid team name/],
     [["team", "add", "speech", "--pool", "h100"], /pool "h100" is not in the dev fleet/],
+    [["team", "add", "speech", "--pools", "a10g", "h100"], /pool "h100" is not in the dev fleet/],
   ])("exits 2 with the reason for %j", async (argv, message) => {
     const r = await retrain([...argv, "--root", root]);
     expect(r.code).toBe(2);

@@ -10,19 +10,40 @@ export {
   pickAvailabilityZones,
   privateSubnetCidr,
 } from "./fleet/fleet-network.js";
+export { GpuTrainingFleet, type GpuTrainingFleetArgs } from "./fleet/gpu-training-fleet.js";
+export { renderUserData, USER_DATA_LIMIT_BYTES, type UserDataOptions } from "./fleet/user-data.js";
 export {
-  GpuTrainingFleet,
-  type GpuTrainingFleetArgs,
   HOST_LOCK_FILE,
+  HOST_STATE_DIR,
+  IMDS_ADDRESSES,
+  IMDS_GUARD_UNIT,
+  RUN_UNIT_PREFIX,
+  RUNS_DIR,
   TRAINING_USER,
-} from "./fleet/gpu-training-fleet.js";
-export { renderUserData, type UserDataOptions } from "./fleet/user-data.js";
+  teamUser,
+} from "./host.js";
 export {
   MaintenanceWindowServiceRole,
   type MaintenanceWindowServiceRoleArgs,
 } from "./iam/maintenance-window-service-role.js";
+export { ssmServiceTrust } from "./iam/ssm-service-trust.js";
+export {
+  START_STOP_RUNBOOKS,
+  StartStopAutomationRole,
+  type StartStopAutomationRoleArgs,
+} from "./iam/start-stop-automation-role.js";
+export {
+  TeamTrainingRole,
+  type TeamTrainingRoleArgs,
+  teamLogStreamPrefix,
+  teamPrefixes,
+} from "./iam/team-training-role.js";
 export { TrainingArtifacts, type TrainingArtifactsArgs } from "./iam/training-artifacts.js";
-export { TrainingInstanceRole, type TrainingInstanceRoleArgs } from "./iam/training-instance-role.js";
+export {
+  AGENT_OUTPUT_PREFIX,
+  TrainingInstanceRole,
+  type TrainingInstanceRoleArgs,
+} from "./iam/training-instance-role.js";
 export { type MissedRunPlan, planMissedRunAlarm } from "./scheduling/missed-run.js";
 export {
   RetrainingAssociation,
@@ -40,14 +61,23 @@ export {
   type TeamAlertsArgs,
 } from "./scheduling/team-alerts.js";
 export {
-  DOCUMENT_EXIT_CODES,
-  documentParameterList,
-  documentParameterMap,
   TrainingCommandDocument,
   type TrainingCommandDocumentArgs,
-  type TrainingDocumentParameters,
-  trainingDocumentContent,
 } from "./scheduling/training-document.js";
+export {
+  DOCUMENT_EXIT_CODES,
+  DOCUMENT_PARAMETERS,
+  documentParameterList,
+  documentParameterMap,
+  encodeCommand,
+  renderTrainingDocument,
+  type TrainingDocumentContent,
+  type TrainingDocumentParameters,
+  type TrainingDocumentSpec,
+  trainingDocumentContent,
+  trainingDocumentName,
+  verifyTrainingDocument,
+} from "./scheduling/training-document-content.js";
 
 /** Value of the `retrain:fleet` tag of an environment's instances; the IAM role's conditions use it. */
 export const fleetNameOf = (environment: string): string => `retrain-${environment}`;

@@ -8,6 +8,8 @@ import path from "node:path";
 import { ConfigError } from "./errors.js";
 import { type LoadedStackConfig, loadStackConfig, readProjectName, stackNameFromFile } from "./load.js";
 import { defaultStackRef, PULUMI_PROJECTS, type StackKind } from "./naming.js";
+import { DEFAULT_ORGANIZATION, workspaceOrganization } from "./settings.js";
+import { findTenantRegistry, type LoadedTenantRegistry, loadTenantRegistry } from "./tenants.js";
 
 /** Where each kind's stack configs live: `<folder>/<stack>/Pulumi.<stack>.yaml`, workspace-relative. */
 export const STACK_LAYOUT: Record<StackKind, string> = {
@@ -20,8 +22,13 @@ export const STACK_LAYOUT: Record<StackKind, string> = {
 export interface DiscoveredReference {
   /** The StackReference name, e.g. `organization/retrain-iam/dev`. */
   name: string;
-  /** The config key that sets it (`fleet:iamStack`); the default applies when the key is absent. */
+  /**
+   * The config key that sets it: `fleet:iamStack` (platform's override; the default applies when
+   * absent) or `scheduling:environment` (a team's references follow its environment, nothing else).
+   */
   key: string;
+  /** The kind of stack referenced. */
+  kind: StackKind;
   /** Pulumi project and stack the name points to. */
   project: string;
   stack: string;
@@ -63,48 +70,99 @@ export function parseStackRef(name: string): { organization?: string; project: s
   return { project: parts[0] ?? "", stack: parts[1] ?? "" };
 }
 
-/** The StackReferences a stack's program makes, with their config keys; defaults when unset. */
-export function stackReferencesOf(loaded: LoadedStackConfig): { name: string; key: string }[] {
+/**
+ * The StackReferences a stack's program makes, with the config keys they come from. `organization`
+ * is the workspace's (`retrain.json`); default: the one found from the working directory.
+ */
+export function stackReferencesOf(
+  loaded: LoadedStackConfig,
+  organization: string = workspaceOrganization(),
+): { name: string; key: string; kind: StackKind }[] {
   switch (loaded.kind) {
     case "iam":
       return [];
     case "fleet":
       return [
         {
-          name: loaded.config.iamStack ?? defaultStackRef("iam", loaded.config.environment),
+          name: loaded.config.iamStack ?? defaultStackRef("iam", loaded.config.environment, organization),
           key: "fleet:iamStack",
+          kind: "iam",
         },
       ];
     case "scheduling":
-      return [
-        {
-          name: loaded.config.iamStack ?? defaultStackRef("iam", loaded.config.environment),
-          key: "scheduling:iamStack",
-        },
-        {
-          name: loaded.config.fleetStack ?? defaultStackRef("fleet", loaded.config.environment),
-          key: "scheduling:fleetStack",
-        },
-      ];
+      // Derived from the environment only: a team cannot point its stack at other stacks.
+      return (["iam", "fleet"] as const).map((kind) => ({
+        name: defaultStackRef(kind, loaded.config.environment, organization),
+        key: "scheduling:environment",
+        kind,
+      }));
   }
 }
 
 const toPosix = (p: string) => p.split(path.sep).join("/");
 
-/** `Pulumi.*.yaml` files one level below `dir`'s subfolders, sorted. */
-function configFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const files: string[] = [];
+/** What a kind's folder holds: the config files to load, and entries that break the layout. */
+interface LayoutScan {
+  files: string[];
+  /** Absolute path of a misplaced entry, and why. */
+  misplaced: { file: string; message: string }[];
+  /** Config files whose folder holds something else besides them: loaded, never planned. */
+  crowded: Map<string, string[]>;
+}
+
+/**
+ * The config files one level below `dir`'s subfolders. A team folder (`strict`) holds exactly one
+ * entry, `Pulumi.<team>.yaml`: anything else there is misplaced, and makes the folder's stack
+ * invalid (a second config, e.g. `Pulumi.<team>.yml`, would otherwise be a second stack of the same
+ * name). Platform's env folders may hold other files; every file named like a stack config loads.
+ */
+function scanLayout(dir: string, strict: boolean): LayoutScan {
+  const scan: LayoutScan = { files: [], misplaced: [], crowded: new Map() };
+  if (!existsSync(dir)) return scan;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+    if (!entry.isDirectory()) {
+      if (stackNameFromFile(entry.name) !== undefined)
+        scan.misplaced.push({
+          file: path.join(dir, entry.name),
+          message: `a stack config lives in its own folder: move it to ${toPosix(path.basename(dir))}/${stackNameFromFile(entry.name)}/`,
+        });
+      continue;
+    }
     const sub = path.join(dir, entry.name);
-    for (const f of readdirSync(sub, { withFileTypes: true })) {
+    const expected = `Pulumi.${entry.name}.yaml`;
+    const names = readdirSync(sub).sort();
+    if (!strict) {
       // Anything named like a stack config (also a link or a folder): loading it reports what is
       // wrong (a dangling link, a folder), where skipping it would silently drop the stack.
-      if (stackNameFromFile(f.name) !== undefined) files.push(path.join(sub, f.name));
+      for (const f of names) if (stackNameFromFile(f) !== undefined) scan.files.push(path.join(sub, f));
+      continue;
+    }
+    const others = names.filter((f) => f !== expected);
+    for (const f of others) {
+      const other = stackNameFromFile(f);
+      const hint =
+        other === entry.name
+          ? ` (the stack's config is ${expected}; a second spelling of it is not allowed)`
+          : other !== undefined
+            ? ` (stack "${other}" lives in its own folder ${other}/)`
+            : "";
+      scan.misplaced.push({
+        file: path.join(sub, f),
+        message: `a team folder holds exactly one file, ${expected}; remove ${f}${hint}`,
+      });
+    }
+    if (names.includes(expected)) {
+      scan.files.push(path.join(sub, expected));
+      if (others.length > 0) scan.crowded.set(path.join(sub, expected), others);
+    } else if (others.length === 0) {
+      scan.misplaced.push({
+        file: sub,
+        message: `an empty team folder: it must hold ${expected} (or be removed)`,
+      });
     }
   }
-  return files.sort();
+  scan.files.sort();
+  return scan;
 }
 
 /** The nearest folder holding Pulumi.yaml between `from` and the workspace root. */
@@ -129,15 +187,36 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
   const stacks: DiscoveredStack[] = [];
   const errors: ConfigError[] = [];
   const projectNames = new Map<string, string | undefined>();
+  const display = (file: string) => toPosix(path.relative(root, file));
+  // The tenant registry, loaded once for every team (each team's load still reports it if broken).
+  let registry: { value: LoadedTenantRegistry | string | undefined } | undefined;
+  const tenantRegistry = (): LoadedTenantRegistry | string | undefined => {
+    if (registry !== undefined) return registry.value;
+    const file = findTenantRegistry(root);
+    registry = { value: file };
+    if (file !== undefined) {
+      try {
+        registry.value = loadTenantRegistry(file, display(file));
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        errors.push(e);
+      }
+    }
+    return registry.value;
+  };
+  const byId = new Map<string, string>();
 
   for (const kind of Object.keys(STACK_LAYOUT) as StackKind[]) {
-    for (const configFile of configFilesUnder(path.join(root, STACK_LAYOUT[kind]))) {
+    const scan = scanLayout(path.join(root, STACK_LAYOUT[kind]), kind === "scheduling");
+    for (const m of scan.misplaced)
+      errors.push(new ConfigError(display(m.file), [{ key: "", message: m.message }]));
+    for (const configFile of scan.files) {
       const rootRel = toPosix(path.relative(root, path.dirname(configFile)));
-      const display = toPosix(path.relative(root, configFile));
+      const shown = display(configFile);
       const programDir = programDirOf(path.dirname(configFile), root);
       if (!programDir) {
         errors.push(
-          new ConfigError(display, [
+          new ConfigError(shown, [
             { key: "", message: `no Pulumi.yaml above it: the program folder stacks/${kind} needs one` },
           ]),
         );
@@ -149,17 +228,36 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
 
       let config: LoadedStackConfig;
       try {
-        config = loadStackConfig(configFile, { kind, project, displayName: display });
+        config = loadStackConfig(configFile, {
+          kind,
+          project,
+          displayName: shown,
+          ...(kind === "scheduling" && tenantRegistry() !== undefined
+            ? { tenantRegistry: tenantRegistry() }
+            : {}),
+        });
       } catch (e) {
         if (e instanceof ConfigError) errors.push(e);
-        else errors.push(new ConfigError(display, [{ key: "", message: (e as Error).message }]));
+        else errors.push(new ConfigError(shown, [{ key: "", message: (e as Error).message }]));
+        continue;
+      }
+      const crowded = scan.crowded.get(configFile);
+      if (crowded) {
+        errors.push(
+          new ConfigError(shown, [
+            {
+              key: "",
+              message: `its folder ${rootRel}/ holds other entries (${crowded.join(", ")}); a team folder holds exactly this one file`,
+            },
+          ]),
+        );
         continue;
       }
       // One stack per folder: the folder is the stack's Nx project root, and two projects cannot share one.
       const folder = path.basename(path.dirname(configFile));
       if (folder !== config.stack) {
         errors.push(
-          new ConfigError(display, [
+          new ConfigError(shown, [
             {
               key: "",
               message: `stack "${config.stack}" must live in ${STACK_LAYOUT[kind]}/${config.stack}/ (found in ${rootRel}/)`,
@@ -168,8 +266,22 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
         );
         continue;
       }
+      const id = `${kind}/${config.stack}`;
+      const first = byId.get(id);
+      if (first !== undefined) {
+        errors.push(
+          new ConfigError(shown, [
+            {
+              key: "",
+              message: `a second config of stack ${id} (the first is ${first}); a stack has exactly one`,
+            },
+          ]),
+        );
+        continue;
+      }
+      byId.set(id, shown);
       stacks.push({
-        id: `${kind}/${config.stack}`,
+        id,
         kind,
         project,
         stack: config.stack,
@@ -185,11 +297,20 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
   stacks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const byProjectStack = new Map<string, DiscoveredStack>();
   for (const s of stacks) byProjectStack.set(`${s.project}/${s.stack}`, s);
+  let organization = DEFAULT_ORGANIZATION;
+  try {
+    organization = workspaceOrganization(root);
+  } catch (e) {
+    // Reported once; the references keep their order with the default (the programs fail on it too).
+    if (!(e instanceof ConfigError)) throw e;
+    errors.push(new ConfigError(display(path.resolve(root, e.file)), e.problems));
+  }
   for (const s of stacks) {
-    s.references = stackReferencesOf(s.config).map(({ name, key }) => {
+    s.references = stackReferencesOf(s.config, organization).map(({ name, key, kind }) => {
       const { project, stack } = parseStackRef(name);
       const targetId = byProjectStack.get(`${project}/${stack}`)?.id;
-      return targetId === undefined ? { name, key, project, stack } : { name, key, project, stack, targetId };
+      const ref = { name, key, kind, project, stack };
+      return targetId === undefined ? ref : { ...ref, targetId };
     });
   }
   return { root, stacks, errors };

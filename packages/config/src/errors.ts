@@ -75,6 +75,12 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): 
         i++;
         s = def.element as z.core.$ZodType;
         continue;
+      case "record":
+        // A record's key is any name: step over it to the value's schema.
+        if (i >= path.length) return undefined;
+        i++;
+        s = def.valueType as z.core.$ZodType;
+        continue;
       case "object": {
         const shape = def.shape as Record<string, z.core.$ZodType>;
         if (i >= path.length) return Object.keys(shape);
@@ -110,6 +116,8 @@ export function problemsFromZod(
       continue;
     }
     let message = issue.message;
+    // zod's "Invalid key in record" hides why: the key schema's own message says it.
+    if (issue.code === "invalid_key" && issue.issues[0]) message = issue.issues[0].message;
     if (issue.code === "invalid_type" && input !== undefined && valueAt(input, issue.path) === undefined) {
       message = `required: expected ${issue.expected}`;
     }

@@ -7,6 +7,7 @@ export * from "./order.js";
 export * from "./outputs.js";
 export * from "./references.js";
 export * from "./schemas.js";
+export * from "./settings.js";
 export * from "./stack-config.js";
 export * from "./tags.js";
 export * from "./tenants.js";

@@ -9,7 +9,15 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDoc
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
-import { regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+import { checkAlertDestinations } from "./notify.js";
+import { notifySchema, regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+import {
+  checkTenancy,
+  findTenantRegistry,
+  type LoadedTenantRegistry,
+  loadTenantRegistry,
+  TENANT_REGISTRY_PATH,
+} from "./tenants.js";
 
 /** A validated stack config of one kind. */
 export interface LoadedStack<K extends StackKind> {
@@ -42,13 +50,38 @@ export interface LoadStackConfigOptions {
   project?: string;
   /** How errors name the file (e.g. workspace-relative); default: the path as given. */
   displayName?: string;
+  /**
+   * The tenant registry a scheduling stack is checked against: loaded, or its file. Default: the
+   * nearest `policies/tenants.yaml` at or above the config file's folder (`findTenantRegistry`).
+   */
+  tenantRegistry?: LoadedTenantRegistry | string;
 }
 
-/** `aws:` keys a stack config may set; only `aws:region` is required and validated. */
+/** `aws:` keys a platform stack config (iam, fleet) may set; only `aws:region` is required and validated. */
 export const AWS_CONFIG_KEYS = ["region", "profile", "allowedAccountIds", "forbiddenAccountIds"] as const;
 
-/** Top-level settings of a Pulumi stack file besides `config` (secrets provider state, ESC). */
+/** Top-level settings of a platform stack file besides `config` (secrets provider state, ESC). */
 const STACK_FILE_SETTINGS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+/**
+ * What each kind's file may hold. A team's file is untrusted input: only `config:` with its
+ * namespace and `aws:region`. No ESC `environment:` imports (they inject config and credentials), no
+ * secrets-provider state (the stack's secrets belong to platform), no other provider settings
+ * (`aws:profile`, `aws:assumeRole`, `aws:endpoints` would change whose account and API it uses).
+ */
+export const FILE_RULES: Record<StackKind, { settings: readonly string[]; awsKeys: readonly string[] }> = {
+  iam: { settings: STACK_FILE_SETTINGS, awsKeys: AWS_CONFIG_KEYS },
+  fleet: { settings: STACK_FILE_SETTINGS, awsKeys: AWS_CONFIG_KEYS },
+  scheduling: { settings: ["config"], awsKeys: ["region"] },
+};
+
+/** Why a team file may not hold a top-level setting, for the error message. */
+const TEAM_SETTING_WHY: Record<string, string> = {
+  environment: "ESC environment imports are stack-level: platform configures them, not a team's file",
+  secretsprovider: "the secrets provider is stack-level: platform configures it, not a team's file",
+  encryptedkey: "secrets-provider state is stack-level: platform configures it, not a team's file",
+  encryptionsalt: "secrets-provider state is stack-level: platform configures it, not a team's file",
+};
 
 const STACK_FILE_NAME = /^Pulumi\.([^/\\]+)\.ya?ml$/;
 
@@ -223,13 +256,6 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
       },
     ]);
   }
-  for (const setting of Object.keys(top)) {
-    if (!STACK_FILE_SETTINGS.includes(setting)) {
-      problem("", `unknown top-level setting "${setting}"; allowed: ${STACK_FILE_SETTINGS.join(", ")}`, [
-        setting,
-      ]);
-    }
-  }
   const configValue = top.config ?? {};
   if (!isRecord(configValue)) {
     problem("config", "must be a mapping of `<namespace>:<key>` to values", ["config"]);
@@ -259,6 +285,19 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     throw new ConfigError(display, problems);
   }
   const { namespace, schema } = STACK_SCHEMAS[kind];
+  const rules = FILE_RULES[kind];
+
+  for (const setting of Object.keys(top)) {
+    if (rules.settings.includes(setting)) continue;
+    const why = kind === "scheduling" ? TEAM_SETTING_WHY[setting] : undefined;
+    problem(
+      "",
+      why
+        ? `top-level setting "${setting}" is not allowed in a team's file: ${why}; a team file holds only config: with ${namespace}: keys and aws:region`
+        : `unknown top-level setting "${setting}"; allowed: ${rules.settings.join(", ")}`,
+      [setting],
+    );
+  }
 
   for (const ns of byNamespace.keys()) {
     if (ns !== "aws" && ns !== namespace) {
@@ -274,11 +313,15 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
   // aws:region and the few other provider settings allowed.
   const aws = byNamespace.get("aws") ?? {};
   for (const key of Object.keys(aws)) {
-    if (!(AWS_CONFIG_KEYS as readonly string[]).includes(key)) {
-      problem(`aws:${key}`, `unknown key; allowed: ${AWS_CONFIG_KEYS.map((k) => `aws:${k}`).join(", ")}`, [
-        "config",
+    if (!rules.awsKeys.includes(key)) {
+      const allowed = rules.awsKeys.map((k) => `aws:${k}`).join(", ");
+      problem(
         `aws:${key}`,
-      ]);
+        kind === "scheduling"
+          ? `not allowed in a team's file: provider settings are platform's; the only aws: key allowed is ${allowed}`
+          : `unknown key; allowed: ${allowed}`,
+        ["config", `aws:${key}`],
+      );
     }
   }
   let region = "";
@@ -331,6 +374,12 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     }
   }
 
+  if (kind === "scheduling") {
+    for (const p of tenancyProblems(input, absolute, opts.tenantRegistry)) {
+      problems.push({ ...p, ...(p.key ? locate(doc, lines, yamlPathOf(p.key, namespace)) : {}) });
+    }
+  }
+
   if (problems.length > 0 || !parsed.success || stack === undefined) {
     // In file order, whole-file problems first, so the list reads top to bottom like the file.
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
@@ -355,4 +404,72 @@ function yamlPathOf(key: string, namespace: string): PropertyKey[] {
     parts.push(m[2] !== undefined ? Number(m[2]) : (m[1] as string));
   const [first, ...tail] = parts;
   return first === undefined ? ["config"] : ["config", `${namespace}:${String(first)}`, ...tail];
+}
+
+/** How a registry file is named in messages: `policies/tenants.yaml` when found in a workspace. */
+function registryDisplay(file: string): string {
+  const posix = file.split(path.sep).join("/");
+  if (posix.endsWith(`/${TENANT_REGISTRY_PATH}`)) return TENANT_REGISTRY_PATH;
+  const rel = path.relative(process.cwd(), file);
+  return rel === "" || rel.startsWith("..") ? path.resolve(file) : rel;
+}
+
+/**
+ * Where the registry search starts for a config file: above the layout's `stacks/` folder, so a
+ * `policies/tenants.yaml` planted inside a team's own folder can never stand in for security's.
+ */
+function registrySearchStart(configFile: string): string {
+  const parts = path.resolve(configFile).split(path.sep);
+  const at = parts.lastIndexOf("stacks");
+  return at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : path.dirname(configFile);
+}
+
+/**
+ * The tenant registry's verdict on a team's config (`input`: its `scheduling:` keys as written), or
+ * why it cannot be checked: no registry above the file, or a broken one (naming the registry file).
+ * Checks what is there even when other keys are invalid, so one run shows every problem.
+ */
+function tenancyProblems(
+  input: unknown,
+  configFile: string,
+  given: LoadedTenantRegistry | string | undefined,
+): ConfigProblem[] {
+  let loaded: LoadedTenantRegistry;
+  if (typeof given === "object") loaded = given;
+  else {
+    const file = given ?? findTenantRegistry(registrySearchStart(configFile));
+    if (file === undefined) {
+      return [
+        {
+          key: "",
+          message: `no tenant registry (${TENANT_REGISTRY_PATH}) at or above ${registrySearchStart(configFile)}: a team's stack is checked against the environments and pools security grants it there`,
+        },
+      ];
+    }
+    const shown = registryDisplay(file);
+    try {
+      loaded = loadTenantRegistry(file, shown);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return e.problems.map((p) => ({
+        key: "",
+        message: `cannot check the team's grants: the tenant registry ${shown} is invalid: ${p.key ? `${p.key}${p.line === undefined ? "" : ` (line ${p.line})`}: ` : p.line === undefined ? "" : `line ${p.line}: `}${p.message}`,
+      }));
+    }
+  }
+  const config = isRecord(input) ? input : {};
+  const { team, environment } = config;
+  if (typeof team !== "string" || typeof environment !== "string") return [];
+  const windows = Array.isArray(config.windows) ? config.windows : [];
+  const pools = windows.flatMap((w, i) =>
+    isRecord(w) && typeof w.pool === "string" ? [{ pool: w.pool, key: `scheduling:windows[${i}].pool` }] : [],
+  );
+  const problems = checkTenancy(loaded.registry, { team, environment, pools }, registryDisplay(loaded.file));
+  // Alert destinations the registry governs (e-mail domains, other teams' topics): docs/operations.md.
+  const notify = notifySchema.safeParse(config.notify);
+  if (config.notify !== undefined && notify.success)
+    problems.push(
+      ...checkAlertDestinations(loaded.registry, team, notify.data, registryDisplay(loaded.file)),
+    );
+  return problems;
 }

@@ -1,4 +1,5 @@
 /** Naming shared by every stack: `<project>-<team>-<name>` within AWS's name limits. */
+import { workspaceOrganization } from "./settings.js";
 
 export const PROJECT = "retrain";
 
@@ -46,7 +47,16 @@ export function resourceName(kind: AwsNameKind, ...parts: string[]): string {
   return name;
 }
 
-/** The fully qualified StackReference name of a stack on the default (DIY/local) backend. */
-export function defaultStackRef(kind: StackKind, stack: string): string {
-  return `organization/${PULUMI_PROJECTS[kind]}/${stack}`;
+/**
+ * The fully qualified StackReference name `<organization>/<project>/<stack>` of a stack of the
+ * workspace. The organisation is the workspace's one setting (`retrain.json` `pulumi.organization`,
+ * see settings.ts); without `organization`, it is read from the nearest `retrain.json` at or above the
+ * working directory (Pulumi runs a program in its folder, so a program finds the workspace's).
+ */
+export function defaultStackRef(
+  kind: StackKind,
+  stack: string,
+  organization: string = workspaceOrganization(),
+): string {
+  return `${organization}/${PULUMI_PROJECTS[kind]}/${stack}`;
 }

@@ -32,9 +32,11 @@ const byId = (a: DiscoveredStack, b: DiscoveredStack) => (a.id < b.id ? -1 : a.i
 
 /** Where a reference is set, for messages: the file (relative to the cwd) and key. */
 function site(s: DiscoveredStack, key: string): string {
-  const file = path.relative(process.cwd(), s.configFile) || s.configFile;
-  return `${file} (${key})`;
+  return `${shown(s)} (${key})`;
 }
+
+/** The config file, relative to the cwd. */
+const shown = (s: DiscoveredStack) => path.relative(process.cwd(), s.configFile) || s.configFile;
 
 /**
  * Orders stacks so every stack comes after the stacks it references, level by level (Kahn's
@@ -43,7 +45,22 @@ function site(s: DiscoveredStack, key: string): string {
  * references forming a cycle.
  */
 export function orderStacks(stacks: readonly DiscoveredStack[]): StackOrder {
-  const ids = new Map(stacks.map((s) => [s.id, s]));
+  // Two stacks of one id would make every map below keyed by id drop one of them: reject first.
+  const ids = new Map<string, DiscoveredStack>();
+  const duplicates: StackGraphProblem[] = [];
+  for (const s of stacks) {
+    const first = ids.get(s.id);
+    if (first === undefined) ids.set(s.id, s);
+    else
+      duplicates.push({
+        from: s.id,
+        to: s.id,
+        file: s.configFile,
+        key: "",
+        message: `two configs of stack ${s.id}: ${shown(first)} and ${shown(s)}; a stack has exactly one config file`,
+      });
+  }
+  if (duplicates.length > 0) throw new StackGraphError(duplicates);
   const missing: StackGraphProblem[] = [];
   for (const s of stacks) {
     for (const r of s.references) {
@@ -63,7 +80,7 @@ export function orderStacks(stacks: readonly DiscoveredStack[]): StackOrder {
   const upstream = new Map(stacks.map((s) => [s.id, new Set(s.references.map((r) => r.targetId as string))]));
   const levels: DiscoveredStack[][] = [];
   const placed = new Set<string>();
-  while (placed.size < stacks.length) {
+  while (placed.size < ids.size) {
     const level = stacks
       .filter((s) => !placed.has(s.id) && [...(upstream.get(s.id) ?? [])].every((u) => placed.has(u)))
       .sort(byId);
@@ -84,13 +101,16 @@ export function orderStacks(stacks: readonly DiscoveredStack[]): StackOrder {
 function cycleProblems(rest: DiscoveredStack[], ids: Map<string, DiscoveredStack>): StackGraphProblem[] {
   const remaining = new Set(rest.map((s) => s.id));
   // Walk references inside the remainder until a stack repeats: every remaining stack has one.
-  const start = [...rest].sort(byId)[0] as DiscoveredStack;
+  const start = [...rest].sort(byId)[0];
+  if (start === undefined) return [];
   const seen: string[] = [];
   let current = start;
   while (!seen.includes(current.id)) {
     seen.push(current.id);
     const next = current.references.find((r) => r.targetId !== undefined && remaining.has(r.targetId));
-    current = ids.get(next?.targetId as string) as DiscoveredStack;
+    const to = next?.targetId === undefined ? undefined : ids.get(next.targetId);
+    if (to === undefined) break;
+    current = to;
   }
   const cycle = seen.slice(seen.indexOf(current.id));
   const loop = [...cycle, cycle[0]].join(" → ");

@@ -4,14 +4,22 @@
  */
 import { z } from "zod";
 
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN");
+
 export const iamOutputsSchema = z.object({
-  maintenanceWindowRoleArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
+  maintenanceWindowRoleArn: roleArn,
   instanceProfileName: z.string().min(1),
-  instanceRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, "must be an IAM role ARN"),
+  instanceRoleArn: roleArn,
   artifactBucket: z.string().min(3),
   logGroupName: z.string().min(1),
+  /** Training role per team the tenant registry grants this environment (`retrain-<env>-team-<team>`). */
+  teamRoleArns: z.record(z.string(), roleArn),
+  /**
+   * Start/stop automation role per pool granted in this environment (`retrain-<env>-startstop-<pool>`),
+   * the `AutomationAssumeRole` of that pool's AWS-StartEC2Instance/AWS-StopEC2Instance tasks; empty
+   * when the environment does not allow start/stop.
+   */
+  startStopRoleArns: z.record(z.string(), roleArn),
 });
 export type IamOutputs = z.infer<typeof iamOutputsSchema>;
 

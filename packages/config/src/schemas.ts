@@ -3,15 +3,15 @@
  * each schema describes the keys of its stack's namespace (`iam:`, `fleet:`, `scheduling:`), with
  * `aws:region` read separately. Types are inferred from the schemas: nothing re-declares them.
  */
-import { tryParseSchedule } from "@retrain/schedule";
+import { describeBudget, tryParseSchedule, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 import { SLUG_PATTERN } from "./naming.js";
 
-const slug = (what: string, max = 32) =>
+const slug = (what: string, max = 32, min = 2) =>
   z
     .string()
-    .min(2, `${what} must be 2-${max} characters`)
-    .max(max, `${what} must be 2-${max} characters`)
+    .min(min, `${what} must be ${min}-${max} characters`)
+    .max(max, `${what} must be ${min}-${max} characters`)
     .regex(SLUG_PATTERN, `${what} must be lowercase letters, digits and '-', starting with a letter`);
 
 /** Environments a fleet or IAM stack can be, and that a team's scheduling stack targets. */
@@ -174,27 +174,43 @@ export const poolStopWhenIdleMinutes = (fleet: Pick<FleetConfig, "stopWhenIdleMi
 
 // ---------------------------------------------------------------- scheduling
 
-/** SSM's MaxConcurrency/MaxErrors: a count or a percentage. */
-const concurrencySchema = z
-  .union([z.string(), z.number().int().min(0)])
-  .transform((v) => String(v))
-  .pipe(
-    z
-      .string()
-      .regex(
-        /^([1-9][0-9]*|[0-9]|[1-9][0-9]?%|100%|0%)$/,
-        'must be a number or a percentage such as "1" or "50%"',
-      ),
-  );
+/**
+ * SSM's MaxConcurrency and MaxErrors as the provider validates them (a count or a percentage, no
+ * leading zeros); MaxConcurrency cannot be 0 (nothing would run), MaxErrors can (stop at the first
+ * error). terraform-provider-aws internal/service/ssm/maintenance_window_task.go and association.go.
+ */
+const countOrPercent = (pattern: RegExp, allowed: string) =>
+  z
+    .union([z.string(), z.number().int().min(0)])
+    .transform((v) => String(v))
+    .pipe(z.string().regex(pattern, allowed));
+const maxConcurrencySchema = countOrPercent(
+  /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/,
+  'must be a count from 1 or a percentage from 1% to 100% such as "1" or "50%" (0 would run nothing)',
+);
+const maxErrorsSchema = countOrPercent(
+  /^([1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%)$/,
+  'must be a count or a percentage from 0% to 100% such as "0", "1" or "10%"',
+);
+
+/**
+ * Task names the window's own start/stop tasks use: `start`/`stop` end their Pulumi names
+ * (`<window>-start`, a duplicate URN), `start-instances`/`stop-instances` their SSM names.
+ */
+export const RESERVED_TASK_NAMES = ["start", "stop", "start-instances", "stop-instances"] as const;
 
 export const taskSchema = z.strictObject({
-  name: slug("task name", 32),
+  /** 3-32 characters: SSM task names are 3-128 (`^[a-zA-Z0-9_\-.]{3,128}$`). */
+  name: slug("task name", 32, 3).refine(
+    (n) => !(RESERVED_TASK_NAMES as readonly string[]).includes(n),
+    `task name is reserved for the window's start/stop tasks (${RESERVED_TASK_NAMES.join(", ")}); choose another`,
+  ),
   /** Shell command run as the unprivileged training user on each target instance. */
   command: z.string().min(1, "command must not be empty").max(4096),
   /** Seconds the command may run; must fit into the window (duration - cutoff). */
   timeoutSeconds: z.number().int().min(30).max(172_800).default(3600),
-  maxConcurrency: concurrencySchema.default("1"),
-  maxErrors: concurrencySchema.default("1"),
+  maxConcurrency: maxConcurrencySchema.default("1"),
+  maxErrors: maxErrorsSchema.default("1"),
 });
 export type TaskConfig = z.infer<typeof taskSchema>;
 
@@ -229,7 +245,12 @@ export const windowSchema = z
     /** Days after the cron date the window runs (1-6, cron only). */
     offsetDays: z.number().int().min(1).max(6).optional(),
     enabled: z.boolean().default(true),
-    description: z.string().max(128).optional(),
+    /** MaintenanceWindow Description: 1-128 characters (CreateMaintenanceWindow API). */
+    description: z
+      .string()
+      .min(1, "description must be 1-128 characters (or leave it out)")
+      .max(128, "description must be 1-128 characters")
+      .optional(),
     /** ISO 8601 instants bounding when the window is active. */
     startDate: z.iso.datetime({ offset: true }).optional(),
     endDate: z.iso.datetime({ offset: true }).optional(),
@@ -283,6 +304,23 @@ export const windowSchema = z
         });
       }
     });
+    // Tasks run one after another (start first, stop last): together they must fit before the cutoff,
+    // or the stop task never starts and the GPUs stay on. One round per task here; the plan also
+    // counts the rounds MaxConcurrency imposes on the pool's instance count.
+    if (w.mode === "maintenance-window" && w.tasks.every((t) => t.timeoutSeconds <= runnable)) {
+      const budget = windowBudget({
+        durationHours: w.durationHours,
+        cutoffHours: w.cutoffHours,
+        startStopInstances: w.startStopInstances,
+        tasks: w.tasks.map((t) => ({ label: t.name, seconds: t.timeoutSeconds })),
+      });
+      if (!budget.fits)
+        ctx.addIssue({
+          code: "custom",
+          path: ["tasks"],
+          message: `the window's tasks in order take up to ${describeBudget(budget)}, more than it can run (${runnable} s = durationHours - cutoffHours); lower timeoutSeconds, lengthen durationHours or lower cutoffHours`,
+        });
+    }
     const names = new Set<string>();
     w.tasks.forEach((t, i) => {
       if (names.has(t.name))
@@ -343,11 +381,12 @@ export const schedulingConfigSchema = z
   .strictObject({
     /** The ML team owning this stack; also its Pulumi stack name. */
     team: slug("team", 24),
-    /** Environment (iam/fleet stack name) the team's windows run in. */
+    /**
+     * Environment (iam/fleet stack name) the team's windows run in; it must be granted to the team in
+     * the tenant registry. The stacks read are derived from it (`<org>/retrain-iam/<environment>`,
+     * `<org>/retrain-fleet/<environment>`): a team file names no StackReference.
+     */
     environment: environmentSchema,
-    /** StackReferences; defaults `organization/retrain-iam/<environment>` and `organization/retrain-fleet/<environment>`. */
-    iamStack: stackRefSchema.optional(),
-    fleetStack: stackRefSchema.optional(),
     windows: z
       .array(windowSchema)
       .min(1, "a team needs at least one window")
@@ -357,6 +396,22 @@ export const schedulingConfigSchema = z
           if (seen.has(w.name))
             ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate window "${w.name}"` });
           seen.add(w.name);
+        });
+        // Every window's tasks are named `<window>-<task>` in Pulumi: window `a` with task `b-c` and
+        // window `a-b` with task `c` would be one URN.
+        const taskUrns = new Map<string, string>();
+        windows.forEach((w, i) => {
+          w.tasks.forEach((t, j) => {
+            const logical = `${w.name}-${t.name}`;
+            const first = taskUrns.get(logical);
+            if (first)
+              ctx.addIssue({
+                code: "custom",
+                path: [i, "tasks", j, "name"],
+                message: `task "${t.name}" of window "${w.name}" gets the same resource name "${logical}" as ${first}; rename one of them`,
+              });
+            else taskUrns.set(logical, `task "${t.name}" of window "${w.name}"`);
+          });
         });
       }),
     /** Alert destinations of the team (docs/operations.md). */

@@ -3,11 +3,20 @@
  * with the same zod schema the plan and the CLI use, so a bad file fails before any resource is
  * registered, with one error naming the file and listing every problem.
  */
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import type { StackKind } from "./naming.js";
-import { regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+import { checkAlertDestinations } from "./notify.js";
+import { regionSchema, type SchedulingConfig, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+import {
+  checkTenancy,
+  findTenantRegistry,
+  type LoadedTenantRegistry,
+  loadTenantRegistry,
+  TENANT_REGISTRY_PATH,
+} from "./tenants.js";
 
 /** A stack's validated config as its program sees it. */
 export interface StackConfig<K extends StackKind> {
@@ -58,7 +67,20 @@ function decodeValue(raw: string, expected: string | undefined): unknown {
  * `aws:region`). Throws a {@link ConfigError} naming `Pulumi.<stack>.yaml` with every problem; call it
  * before creating any resource.
  */
-export function readStackConfig<K extends StackKind>(kind: K): StackConfig<K> {
+export interface ReadStackConfigOptions {
+  /**
+   * The tenant registry a scheduling stack is checked against: loaded, or its file. Default: the
+   * nearest `policies/tenants.yaml` at or above the first of `searchFrom` that has one.
+   */
+  tenantRegistry?: LoadedTenantRegistry | string;
+  /** Folders the registry is searched from, in order; default the working directory (Pulumi's: the program folder). */
+  searchFrom?: readonly string[];
+}
+
+export function readStackConfig<K extends StackKind>(
+  kind: K,
+  options: ReadStackConfigOptions = {},
+): StackConfig<K> {
   const project = pulumi.getProject();
   const stack = pulumi.getStack();
   const { namespace, schema } = STACK_SCHEMAS[kind];
@@ -93,6 +115,52 @@ export function readStackConfig<K extends StackKind>(kind: K): StackConfig<K> {
       message: `is "${idValue}" but the stack is "${stack}"; they must agree (the stack name is ${idKey})`,
     });
   }
+  if (kind === "scheduling" && parsed.success)
+    problems.push(...programTenancy(parsed.data as SchedulingConfig, options));
   if (problems.length > 0 || !parsed.success || !region.success) throw new ConfigError(file, problems);
   return { kind, project, stack, region: region.data, config: parsed.data as StackConfigOf<K> };
+}
+
+/**
+ * The registry's verdict inside the program: the same check as config validation, so a stack run
+ * without the plan (`pulumi preview` on a file nobody validated) still stops on a team, environment
+ * or pool that is not granted. A missing or broken registry stops it too: the check fails closed.
+ */
+function programTenancy(config: SchedulingConfig, options: ReadStackConfigOptions): ConfigProblem[] {
+  let loaded: LoadedTenantRegistry;
+  if (typeof options.tenantRegistry === "object") loaded = options.tenantRegistry;
+  else {
+    const from = options.searchFrom ?? [process.cwd()];
+    const file =
+      options.tenantRegistry ?? from.map((d) => findTenantRegistry(d)).find((f) => f !== undefined);
+    if (file === undefined) {
+      return [
+        {
+          key: "scheduling:team",
+          message: `no tenant registry (${TENANT_REGISTRY_PATH}) at or above ${from.join(" or ")}: the team's grants cannot be checked`,
+        },
+      ];
+    }
+    try {
+      loaded = loadTenantRegistry(
+        file,
+        file.split(path.sep).join("/").endsWith(`/${TENANT_REGISTRY_PATH}`) ? TENANT_REGISTRY_PATH : file,
+      );
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return e.problems.map((p) => ({
+        key: "scheduling:team",
+        message: `cannot check the team's grants: the tenant registry ${e.file} is invalid: ${p.key ? `${p.key}${p.line === undefined ? "" : ` (line ${p.line})`}: ` : ""}${p.message}`,
+      }));
+    }
+  }
+  return [
+    ...checkTenancy(loaded.registry, {
+      team: config.team,
+      environment: config.environment,
+      pools: config.windows.map((w, i) => ({ pool: w.pool, key: `scheduling:windows[${i}].pool` })),
+    }),
+    // Alert destinations the registry governs (e-mail domains, other teams' topics).
+    ...checkAlertDestinations(loaded.registry, config.team, config.notify),
+  ];
 }

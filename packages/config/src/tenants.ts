@@ -101,6 +101,13 @@ function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, at: r
   return { line: pos.line, column: pos.col };
 }
 
+/** `teams.vision.grants[0].pools` → `["teams", "vision", "grants", 0, "pools"]`. */
+function keyPath(key: string): PropertyKey[] {
+  return [...key.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : (m[1] as string),
+  );
+}
+
 const cache = new Map<string, { text: string; registry: TenantRegistry }>();
 
 /**
@@ -139,12 +146,12 @@ export function loadTenantRegistry(file: string, displayName = file): LoadedTena
   }
   const parsed = tenantRegistrySchema.safeParse(value ?? {});
   if (!parsed.success) {
-    const problems = problemsFromZod("", parsed.error, value, tenantRegistrySchema).map((p, i) => ({
-      ...p,
+    const problems = problemsFromZod("", parsed.error, value, tenantRegistrySchema).map((p) => {
       // problemsFromZod writes Pulumi-style `ns:key`; a registry key has no namespace.
-      key: p.key.replace(/^:/, ""),
-      ...locate(doc, lines, parsed.error.issues[i]?.path ?? []),
-    }));
+      const key = p.key.replace(/^:/, "");
+      // Located by the problem's own key: one zod issue can be several problems (unknown keys).
+      return { ...p, key, ...locate(doc, lines, keyPath(key)) };
+    });
     throw new ConfigError(displayName, problems);
   }
   cache.set(absolute, { text, registry: parsed.data });

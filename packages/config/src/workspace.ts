@@ -9,4 +9,5 @@ export * from "./naming.js";
 export * from "./notify.js";
 export * from "./order.js";
 export * from "./schemas.js";
+export * from "./settings.js";
 export * from "./tenants.js";

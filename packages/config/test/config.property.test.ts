@@ -20,7 +20,7 @@ const VALID = `config:
     - name: weekly-retrain
       schedule: cron(0 4 ? * SUN *)
       timezone: Europe/Berlin
-      durationHours: 3
+      durationHours: 4
       cutoffHours: 1
       pool: a10g
       startStopInstances: true
@@ -38,6 +38,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = path.join(dir, "stacks/scheduling/teams/vision/Pulumi.vision.yaml");
 const DISPLAY = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";
 mkdirSync(path.dirname(file), { recursive: true });
+// The team's grants: the registry a workspace holds at policies/tenants.yaml.
+mkdirSync(path.join(dir, "policies"));
+writeFileSync(
+  path.join(dir, "policies/tenants.yaml"),
+  "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [a10g]\n",
+);
 
 /** Loads `text` as the team's config file: the config, or the ConfigError (anything else is thrown). */
 function load(text: string): { ok: true } | { ok: false; error: ConfigError } {

@@ -139,7 +139,7 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
       teamYaml("vision", "dev", { extra: "  scheduling:windoes: []\n" }),
       {
         key: "scheduling:windoes",
-        message: /unknown key \(allowed: team, environment, iamStack, fleetStack, windows, notify\)/,
+        message: /unknown key \(allowed: team, environment, windows, notify\)/,
         line: 5,
       },
     ],
@@ -157,7 +157,17 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
       "an unknown aws: key",
       TEAM_FILE,
       teamYaml("vision", "dev", { extra: "  aws:regoin: eu-west-1\n" }),
-      { key: "aws:regoin", message: /unknown key; allowed: aws:region/, line: 5 },
+      {
+        key: "aws:regoin",
+        message: /not allowed in a team's file: .*the only aws: key allowed is aws:region$/,
+        line: 5,
+      },
+    ],
+    [
+      "an unknown aws: key of a platform stack",
+      "stacks/iam/envs/dev/Pulumi.dev.yaml",
+      iamYaml("dev", "  aws:regoin: eu-west-1\n"),
+      { key: "aws:regoin", message: /unknown key; allowed: aws:region, aws:profile/, line: 4 },
     ],
     [
       "a key without namespace",
@@ -209,7 +219,13 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
       "an unknown top-level setting",
       TEAM_FILE,
       `${teamYaml("vision")}confg:\n  x: 1\n`,
-      { key: "", message: /unknown top-level setting "confg"; allowed: config, secretsprovider/, line: 16 },
+      { key: "", message: /unknown top-level setting "confg"; allowed: config$/, line: 16 },
+    ],
+    [
+      "an unknown top-level setting of a platform stack",
+      "stacks/iam/envs/dev/Pulumi.dev.yaml",
+      `${iamYaml("dev")}confg:\n  x: 1\n`,
+      { key: "", message: /unknown top-level setting "confg"; allowed: config, secretsprovider/, line: 4 },
     ],
     [
       "a secure: value where a number is required",
@@ -266,6 +282,169 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
       new RegExp(
         `invalid config in ${TEAM_FILE}:\\n  - scheduling:windows\\[0\\]\\.schedule \\(line 7:\\d+\\): `,
       ),
+    );
+  });
+});
+
+describe("loadStackConfig: a team's file is untrusted input", () => {
+  // Each row: what an attacker on the team side adds to an otherwise valid file, and the error.
+  it.each<[string, string, { key: string; message: RegExp; line: number }]>([
+    [
+      "an ESC environment import",
+      `${teamYaml("vision")}environment:\n  - platform/prod-credentials\n`,
+      { key: "", message: /top-level setting "environment" is not allowed in a team's file: ESC/, line: 16 },
+    ],
+    [
+      "a secrets provider",
+      `secretsprovider: awskms://alias/other-team\n${teamYaml("vision")}`,
+      {
+        key: "",
+        message:
+          /top-level setting "secretsprovider" is not allowed.*only config: with scheduling: keys and aws:region/,
+        line: 1,
+      },
+    ],
+    [
+      "an encrypted data key",
+      `encryptedkey: AQICAHh\n${teamYaml("vision")}`,
+      { key: "", message: /top-level setting "encryptedkey" is not allowed/, line: 1 },
+    ],
+    [
+      "an encryption salt",
+      `encryptionsalt: v1:abc:def\n${teamYaml("vision")}`,
+      { key: "", message: /top-level setting "encryptionsalt" is not allowed/, line: 1 },
+    ],
+    [
+      "an unknown top-level key",
+      `imports: [x]\n${teamYaml("vision")}`,
+      { key: "", message: /unknown top-level setting "imports"; allowed: config$/, line: 1 },
+    ],
+    [
+      "another AWS profile",
+      teamYaml("vision", "dev", { extra: "  aws:profile: prod-admin\n" }),
+      { key: "aws:profile", message: /only aws: key allowed is aws:region/, line: 5 },
+    ],
+    [
+      "an assumed role",
+      teamYaml("vision", "dev", {
+        extra: "  aws:assumeRole:\n    roleArn: arn:aws:iam::123456789012:role/admin\n",
+      }),
+      { key: "aws:assumeRole", message: /not allowed in a team's file/, line: 5 },
+    ],
+    [
+      "redirected AWS endpoints",
+      teamYaml("vision", "dev", { extra: "  aws:endpoints:\n    - ssm: https://evil.example\n" }),
+      { key: "aws:endpoints", message: /not allowed in a team's file/, line: 5 },
+    ],
+    [
+      "a StackReference override of the iam stack",
+      teamYaml("vision", "dev", { extra: "  scheduling:iamStack: organization/retrain-iam/prod\n" }),
+      {
+        key: "scheduling:iamStack",
+        message: /unknown key \(allowed: team, environment, windows, notify\)/,
+        line: 5,
+      },
+    ],
+    [
+      "a StackReference override of the fleet stack",
+      teamYaml("vision", "dev", { extra: "  scheduling:fleetStack: organization/retrain-fleet/prod\n" }),
+      { key: "scheduling:fleetStack", message: /unknown key/, line: 5 },
+    ],
+    [
+      "another stack kind's namespace",
+      teamYaml("vision", "dev", { extra: "  iam:environment: prod\n" }),
+      { key: "iam:environment", message: /unknown namespace "iam" in a scheduling stack/, line: 5 },
+    ],
+    [
+      "an environment the team is not granted",
+      teamYaml("vision", "staging"),
+      {
+        key: "scheduling:environment",
+        message:
+          /team "vision" may not use environment "staging"; it is granted dev \(pool a10g\), prod \(pool a10g\) in policies\/tenants\.yaml/,
+        line: 4,
+      },
+    ],
+    [
+      "a pool the team is not granted",
+      teamYaml("vision", "prod").replace("pool: a10g", "pool: h100"),
+      {
+        key: "scheduling:windows[0].pool",
+        message: /team "vision" may not use pool "h100" of prod; it is granted/,
+        line: 11,
+      },
+    ],
+    [
+      "an unregistered team",
+      teamYaml("mallory").replace("dev", "prod"),
+      {
+        key: "scheduling:team",
+        message: /team "mallory" is not registered in policies\/tenants\.yaml/,
+        line: 3,
+      },
+    ],
+  ])("rejects %s, naming the key, line and what is allowed", (_name, text, expected) => {
+    const file = text.includes("mallory") ? "stacks/scheduling/teams/mallory/Pulumi.mallory.yaml" : TEAM_FILE;
+    const problems = problemsOf(text, file);
+    const match = problems.find((p) => p.key === expected.key && expected.message.test(p.message));
+    expect(match, JSON.stringify(problems, null, 2)).toBeDefined();
+    expect(match?.line).toBe(expected.line);
+  });
+
+  it("keeps what platform files allow: secrets-provider state, ESC imports and provider settings", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const file = ws.write(
+      "stacks/iam/envs/dev/Pulumi.dev.yaml",
+      `secretsprovider: passphrase\nencryptionsalt: v1:abc\nenvironment:\n  - platform/dev\n${iamYaml("dev", "  aws:profile: platform\n  aws:allowedAccountIds: ['123456789012']\n")}`,
+    );
+    expect(loadStackConfig(file).kind).toBe("iam");
+  });
+
+  it("checks against the registry it is given instead of searching for one", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const file = ws.write(TEAM_FILE, teamYaml("vision", "dev"));
+    const other = ws.write(
+      "elsewhere/tenants.yaml",
+      "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [a10g]\n",
+    );
+    expect(loadStackConfig(file).kind).toBe("scheduling");
+    expect(() => loadStackConfig(file, { tenantRegistry: other, displayName: TEAM_FILE })).toThrow(
+      /scheduling:environment \(line 4:3\): team "vision" may not use environment "dev"; it is granted prod \(pool a10g\) in \S*elsewhere\/tenants\.yaml/,
+    );
+    const loaded = {
+      file: other,
+      registry: {
+        teams: { vision: { grants: [{ environment: "dev", pools: ["a10g"] }], alertEmailDomains: [] } },
+      },
+    };
+    expect(loadStackConfig(file, { tenantRegistry: loaded }).kind).toBe("scheduling");
+  });
+
+  it("never reads a registry planted in the team's own folder", () => {
+    ws = tempWorkspace(PROGRAMS);
+    const file = ws.write(TEAM_FILE, teamYaml("vision", "staging"));
+    ws.write(
+      "stacks/scheduling/teams/vision/policies/tenants.yaml",
+      "teams:\n  vision:\n    grants:\n      - environment: staging\n        pools: [a10g]\n",
+    );
+    ws.write(
+      "stacks/policies/tenants.yaml",
+      "teams:\n  vision:\n    grants:\n      - environment: staging\n        pools: [a10g]\n",
+    );
+    expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
+      /team "vision" may not use environment "staging"; it is granted dev \(pool a10g\), prod \(pool a10g\) in policies\/tenants\.yaml/,
+    );
+  });
+
+  it("fails closed without a registry, or with a broken one, naming the registry file", () => {
+    ws = tempWorkspace({ "stacks/scheduling/Pulumi.yaml": PROGRAMS["stacks/scheduling/Pulumi.yaml"]! });
+    const file = ws.write(TEAM_FILE, teamYaml("vision"));
+    expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
+      /no tenant registry \(policies\/tenants\.yaml\) at or above \/tmp\/retrain-config-\w+: /,
+    );
+    ws.write("policies/tenants.yaml", "teams:\n  vision:\n    grants:\n      - environment: dev\n");
+    expect(() => loadStackConfig(file, { displayName: TEAM_FILE })).toThrow(
+      /the tenant registry policies\/tenants\.yaml is invalid: teams\.vision\.grants\[0\]\.pools \(line 4\): required/,
     );
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The deploy fan-out: the affected stacks grouped by dependency level (iam, then fleet, then
+ * The CI fan-out. Deploys: the affected stacks grouped by dependency level (iam, then fleet, then
  * scheduling), each level a GitHub Actions matrix. Levels come from the shared discovery's
- * StackReference order, so they match what the plan and Nx's `^up` ordering see.
+ * StackReference order, so they match what the plan and Nx's `^up` ordering see. Previews: the
+ * affected stacks grouped by environment. Every job holds the stacks of one environment only, so it
+ * runs in that environment's GitHub environment with that environment's role (docs/security.md).
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
@@ -16,8 +18,47 @@ export const GITHUB_MATRIX_LIMIT = 256;
 export interface MatrixEntry {
   /** Nx project name, or `level<n>-batch<i>` when a level holds more stacks than a matrix can. */
   stack: string;
-  /** Comma-separated Nx projects this job deploys (`nx run-many -p`). */
+  /** Comma-separated Nx projects this job deploys (`nx run-many -p`), all of one environment. */
   projects: string;
+  /** The stacks' environment (`dev`, `prod`): the job runs in the GitHub environment `deploy-<environment>`. */
+  environment: string;
+}
+
+/** One preview job: every affected stack of one environment. */
+export interface PreviewEntry {
+  /** The job runs in the GitHub environment `preview-<environment>` with that environment's role. */
+  environment: string;
+  /** Comma-separated Nx projects (`nx run-many -p`). */
+  projects: string;
+}
+
+/** The environment a stack deploys to: every stack kind's config names it. */
+export function stackEnvironment(stack: DiscoveredStack): string {
+  return stack.config.config.environment;
+}
+
+/** Group `items` by `key`, groups sorted by key, items keeping their order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * Split `total` jobs over groups of the given sizes (sizes.length <= total): one per group, then each
+ * further job to the group with the most stacks per job, never more jobs than a group has stacks.
+ */
+function shareJobs(sizes: readonly number[], total: number): number[] {
+  const shares = sizes.map(() => 1);
+  for (let left = total - sizes.length; left > 0; left--) {
+    let best = -1;
+    sizes.forEach((n, i) => {
+      if (shares[i]! < n && (best < 0 || n / shares[i]! > sizes[best]! / shares[best]!)) best = i;
+    });
+    if (best < 0) break;
+    shares[best]! += 1;
+  }
+  return shares;
 }
 
 export interface DeployMatrixOptions {
@@ -31,21 +72,54 @@ export interface DeployMatrixOptions {
 
 /**
  * Affected stacks per dependency level. A level is the depth in the whole stack graph, not only among
- * affected stacks, so a stack keeps its level (and its job) whatever else changed.
+ * affected stacks, so a stack keeps its level (and its job) whatever else changed. A batch never
+ * mixes environments: its job holds one environment's deploy role only.
  */
 export function deployMatrix(opts: DeployMatrixOptions): MatrixEntry[][] {
   const maxJobs = opts.maxJobs ?? GITHUB_MATRIX_LIMIT;
   const affected = new Set(opts.affected);
   return orderStacks(opts.stacks).levels.map((level, n) => {
-    const names = level.map(stackProjectName).filter((name) => affected.has(name));
-    if (names.length <= maxJobs) return names.map((name) => ({ stack: name, projects: name }));
-    // Spread evenly over maxJobs batches; each batch deploys its stacks with `nx run-many`.
-    const batches: string[][] = Array.from({ length: maxJobs }, () => []);
-    names.forEach((name, i) => {
-      batches[i % maxJobs]!.push(name);
+    const stacks = level.filter((s) => affected.has(stackProjectName(s)));
+    if (stacks.length <= maxJobs) {
+      return stacks.map((s) => ({
+        stack: stackProjectName(s),
+        projects: stackProjectName(s),
+        environment: stackEnvironment(s),
+      }));
+    }
+    const groups = groupBy(stacks, stackEnvironment);
+    if (groups.length > maxJobs) {
+      throw new Error(
+        `level ${n} has stacks of ${groups.length} environments but at most ${maxJobs} jobs; a job deploys one environment only`,
+      );
+    }
+    // Spread each environment's stacks evenly over its share of the jobs.
+    const shares = shareJobs(
+      groups.map(([, g]) => g.length),
+      maxJobs,
+    );
+    let batch = 0;
+    return groups.flatMap(([environment, group], g) => {
+      const batches: string[][] = Array.from({ length: shares[g]! }, () => []);
+      group.forEach((s, i) => {
+        batches[i % batches.length]!.push(stackProjectName(s));
+      });
+      return batches.map((b) => {
+        batch += 1;
+        return { stack: `level${n}-batch${batch}`, projects: b.join(","), environment };
+      });
     });
-    return batches.map((b, i) => ({ stack: `level${n}-batch${i + 1}`, projects: b.join(",") }));
   });
+}
+
+/** Affected stacks per environment, for the pull request previews (no ordering: a preview changes nothing). */
+export function previewMatrix(opts: Omit<DeployMatrixOptions, "maxJobs">): PreviewEntry[] {
+  const affected = new Set(opts.affected);
+  const stacks = opts.stacks.filter((s) => affected.has(stackProjectName(s)));
+  return groupBy(stacks, stackEnvironment).map(([environment, group]) => ({
+    environment,
+    projects: group.map(stackProjectName).sort().join(","),
+  }));
 }
 
 export interface CliArgs {
@@ -54,6 +128,8 @@ export interface CliArgs {
   levels: number;
   maxJobs: number;
   root: string;
+  /** `--preview`: one entry per environment instead of the deploy levels. */
+  preview: boolean;
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
@@ -75,7 +151,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   if (!Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > GITHUB_MATRIX_LIMIT) {
     throw new Error(`--max-jobs must be 1-${GITHUB_MATRIX_LIMIT}`);
   }
-  return { base, head, levels, maxJobs, root: path.resolve(value("--root") ?? process.cwd()) };
+  return {
+    base,
+    head,
+    levels,
+    maxJobs,
+    root: path.resolve(value("--root") ?? process.cwd()),
+    preview: argv.includes("--preview"),
+  };
 }
 
 /** Affected projects between base and head, from the Nx CLI of the workspace. */
@@ -96,6 +179,8 @@ export function nxAffected(root: string, base: string, head: string): string[] {
 /**
  * `deploy-matrix --base <sha> [--head <sha>] [--levels 3] [--max-jobs 256]`: prints the levels as JSON
  * and, in GitHub Actions, writes `level0`..`level<n-1>` (matrix include lists) and `any` outputs.
+ * `deploy-matrix --preview --base <sha> [--head <sha>]`: prints the affected stacks per environment and
+ * writes the `environments` (matrix include list) and `any` outputs.
  */
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const args = parseArgs(argv, env);
@@ -105,8 +190,20 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     console.error("deploy-matrix: fix the stack configs above before deploying");
     return 2;
   }
+  const affected = nxAffected(args.root, args.base, args.head);
+  if (args.preview) {
+    const environments = previewMatrix({ affected, stacks: discovered.stacks });
+    console.log(JSON.stringify({ environments }, null, 2));
+    if (env.GITHUB_OUTPUT) {
+      appendFileSync(
+        env.GITHUB_OUTPUT,
+        `environments=${JSON.stringify(environments)}\nany=${environments.length > 0}\n`,
+      );
+    }
+    return 0;
+  }
   const levels = deployMatrix({
-    affected: nxAffected(args.root, args.base, args.head),
+    affected,
     stacks: discovered.stacks,
     maxJobs: args.maxJobs,
   });

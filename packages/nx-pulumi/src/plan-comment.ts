@@ -36,6 +36,8 @@ interface PlanReportView {
     firstOverlap: { start: string };
   }[];
   cost?: { totalMonthlyCostUsd: number };
+  /** The permissions proof; absent in reports of plans that predate it. */
+  permissions?: { findings: { environment: string; flow: string; message: string }[] };
   errors: { file: string; key?: string; message: string }[];
 }
 
@@ -47,7 +49,7 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
     s.exitCode === 0
       ? "✅ clean"
       : s.exitCode === 1
-        ? "❌ mandatory violations or clashes"
+        ? "❌ mandatory violations, clashes or permission findings"
         : "⚠️ invalid input";
   const lines = [
     COMMENT_MARKER,
@@ -83,6 +85,14 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   if (failed.length > 0) {
     lines.push("", "**Failed stacks**", "");
     for (const st of failed) lines.push(`- \`${st.id}\`: ${cell(st.error ?? "")}`);
+  }
+  const permissionFindings = report.permissions?.findings ?? [];
+  if (permissionFindings.length > 0) {
+    lines.push("", "**Permission findings**", "");
+    for (const f of permissionFindings.slice(0, 50))
+      lines.push(`- ${f.environment} \`${f.flow}\`: ${cell(f.message)}`);
+    if (permissionFindings.length > 50)
+      lines.push(`- … and ${permissionFindings.length - 50} more (see the artifact)`);
   }
   if (report.clashes.length > 0) {
     lines.push("", "**Window clashes**", "");

@@ -137,6 +137,10 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
         "{workspaceRoot}/packages/cli/src/**/*",
         "{workspaceRoot}/packages/testing/src/**/*",
         "{workspaceRoot}/pnpm-lock.yaml",
+        // What every config is checked against and every StackReference is named by: a change to the
+        // grants or the organisation must re-plan (and, through these inputs, affect) the stacks.
+        "{workspaceRoot}/policies/tenants.yaml",
+        "{workspaceRoot}/retrain.json",
       ],
       outputs: [`{workspaceRoot}/.plan/${name}.json`],
       // The plan runs the compiled CLI and pack: build them (and their dependencies) first.

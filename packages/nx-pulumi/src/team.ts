@@ -1,6 +1,7 @@
 /**
  * Team onboarding: a new scheduling stack config from a template, validated, owned by the team in
- * CODEOWNERS. Shared by `nx g @retrain/nx-pulumi:team` and `retrain team add`.
+ * CODEOWNERS, and the team's grant in the tenant registry (so the onboarding change is one pull request
+ * that security must approve). Shared by `nx g @retrain/nx-pulumi:team` and `retrain team add`.
  */
 import {
   existsSync,
@@ -15,11 +16,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   loadStackConfig,
+  loadTenantRegistry,
   PULUMI_PROJECTS,
   STACK_LAYOUT,
   schedulingConfigSchema,
+  TENANT_REGISTRY_PATH,
 } from "@retrain/config/workspace";
-import { parseDocument } from "yaml";
+import ignore from "ignore";
+import { isMap, isScalar, parseDocument } from "yaml";
 import { stackProjectName } from "./stack-project.js";
 
 /** The few file operations onboarding needs: the real disk for the CLI, Nx's Tree for the generator. */
@@ -35,8 +39,13 @@ export interface AddTeamOptions {
   team: string;
   /** Environment (iam and fleet stack) the team's windows run in; default `dev`. */
   environment?: string;
-  /** Pool of that environment's fleet the starter window targets; default its first pool. */
+  /** Pool of that environment's fleet the starter window targets; default the first granted pool. */
   pool?: string;
+  /**
+   * Pools of that environment the tenant registry grants the team; default `[pool]` (or the fleet's
+   * first pool). Security reviews the grant: it lands in policies/tenants.yaml in the same change.
+   */
+  pools?: string[];
   /** CODEOWNERS owners of the team's folder; default `@<org>/<team>` with the org used in CODEOWNERS. */
   owners?: string[];
   /** AWS region; default the fleet environment's `aws:region`. */
@@ -50,6 +59,10 @@ export interface AddTeamResult {
   configFile: string;
   /** Workspace-relative path of the CODEOWNERS file updated. */
   codeowners: string;
+  /** Workspace-relative path of the tenant registry the team's grant was added to. */
+  registry: string;
+  /** The grant added: the environment and its pools. */
+  grant: { environment: string; pools: string[] };
   owners: string[];
   /** The Nx project of the new stack, e.g. `scheduling-vision`. */
   project: string;
@@ -97,11 +110,16 @@ config:
       durationHours: 3
       cutoffHours: 1
       pool: ${o.pool}
+      # Start the pool's instances first and stop them last (needed on pools that stop when idle);
+      # start, tasks and stop must all begin before durationHours - cutoffHours.
+      startStopInstances: true
       tasks:
         - name: retrain
           # Runs on every instance of the pool as the training user; replace with your job.
           command: /opt/retrain/${o.team}/train.sh
           timeoutSeconds: 5400
+          # On all of the pool's instances at once (with "1" they would run one after another).
+          maxConcurrency: "100%"
 `;
 }
 
@@ -142,18 +160,107 @@ export function codeownersOrg(text: string): string | undefined {
 }
 
 /**
- * Validates the rendered config exactly as the plan and the stack program will read it. The loader
- * reads files, so the text goes to a scratch file first: nothing lands in the workspace until valid.
+ * Validates the rendered config and registry exactly as the plan and the stack program will read
+ * them. The loaders read files, so the texts go to a scratch folder first: nothing lands in the
+ * workspace until both are valid and the config passes the new grant.
  */
-function validate(text: string, team: string, displayName: string): void {
+function validate(config: string, registry: string, team: string, displayName: string): void {
   const dir = mkdtempSync(path.join(tmpdir(), "retrain-team-"));
   try {
+    const registryFile = path.join(dir, TENANT_REGISTRY_PATH);
+    mkdirSync(path.dirname(registryFile), { recursive: true });
+    writeFileSync(registryFile, registry);
+    const tenantRegistry = loadTenantRegistry(registryFile, TENANT_REGISTRY_PATH);
     const file = path.join(dir, `Pulumi.${team}.yaml`);
-    writeFileSync(file, text);
-    loadStackConfig(file, { kind: "scheduling", project: PULUMI_PROJECTS.scheduling, displayName });
+    writeFileSync(file, config);
+    loadStackConfig(file, {
+      kind: "scheduling",
+      project: PULUMI_PROJECTS.scheduling,
+      displayName,
+      tenantRegistry,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const REGISTRY_HEADER = `# The tenant registry: which environments and pools each ML team may schedule on. Owned by security
+# (CODEOWNERS). Onboarding a team (\`pnpm retrain team add\`) adds its entry here.
+`;
+
+/**
+ * The registry with `team`'s grant added, through the yaml Document API so security's comments and
+ * layout stay as they are. A team already registered keeps its entry when it grants what onboarding
+ * asks; any other existing entry is security's to change, not onboarding's.
+ */
+export function registryWithTeam(
+  text: string | undefined,
+  team: string,
+  grant: { environment: string; pools: string[] },
+  registryFile = TENANT_REGISTRY_PATH,
+): string {
+  const doc = parseDocument(text ?? `${REGISTRY_HEADER}teams: {}\n`);
+  if (doc.errors.length > 0) {
+    throw new TeamError(
+      `${registryFile} is not valid YAML (${doc.errors[0]?.message.split("\n")[0]}); fix it first`,
+    );
+  }
+  if (!isMap(doc.contents)) throw new TeamError(`${registryFile} must be a mapping with a teams: key`);
+  let teams = doc.get("teams", true);
+  if (teams === undefined || teams === null || (isScalar(teams) && teams.value === null)) {
+    doc.set("teams", doc.createNode({}));
+    teams = doc.get("teams", true);
+  }
+  if (!isMap(teams)) throw new TeamError(`${registryFile}: teams must be a mapping of team names to grants`);
+  const existing = teams.get(team, true);
+  if (existing !== undefined) {
+    const grants = (isMap(existing) ? existing.toJSON() : {}) as {
+      grants?: { environment?: string; pools?: string[] }[];
+    };
+    const has = grants.grants?.find((g) => g.environment === grant.environment);
+    if (has && grant.pools.every((p) => has.pools?.includes(p))) return text ?? doc.toString();
+    throw new TeamError(
+      `team "${team}" is already in ${registryFile} without the grant ${grant.environment} (${grant.pools.join(", ")}); security changes existing grants there`,
+    );
+  }
+  const pools = doc.createNode(grant.pools);
+  pools.flow = true;
+  const entry = doc.createNode({ grants: [{ environment: grant.environment, pools: [] }] });
+  entry.setIn(["grants", 0, "pools"], pools);
+  if (teams.flow) teams.flow = false;
+  teams.set(doc.createNode(team), entry);
+  // `[a10g]`, as security writes it (yaml pads flow collections by default).
+  return doc.toString({ flowCollectionPadding: false });
+}
+
+/** A comment line that starts the security block of CODEOWNERS: team lines go above it, so it stays last. */
+export const CODEOWNERS_SECURITY_MARKER = "# Security-owned: keep this block last";
+
+/**
+ * The owners GitHub requests for `file` (workspace-relative): those of the LAST line whose pattern
+ * matches (https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners).
+ * Patterns follow gitignore rules, matched with `ignore`; CODEOWNERS has no `!` negation or `[ ]`
+ * ranges, and neither is used here.
+ */
+export function codeownersFor(text: string, file: string): string[] {
+  let owners: string[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const [pattern, ...who] = line.split(/\s+/);
+    if (pattern && ignore().add(pattern).ignores(file)) owners = who;
+  }
+  return owners;
+}
+
+/** CODEOWNERS with the team line added: above the security block when there is one, else at the end. */
+export function codeownersWithTeam(text: string, line: string): string {
+  const lines = text === "" ? [] : text.replace(/\n$/, "").split("\n");
+  let at = lines.findIndex((l) => l.trim() === CODEOWNERS_SECURITY_MARKER);
+  if (at === -1) return `${[...lines, line].join("\n")}\n`;
+  // Keep the blank line that separates the block.
+  while (at > 0 && lines[at - 1]?.trim() === "") at--;
+  return `${[...lines.slice(0, at), line, ...lines.slice(at)].join("\n")}\n`;
 }
 
 export function addTeam(options: AddTeamOptions): AddTeamResult {
@@ -179,10 +286,23 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
         (known.length > 0 ? `environments: ${known.join(", ")}` : "create the fleet stack first"),
     );
   }
-  const pool = options.pool ?? fleet.pools[0];
-  if (pool === undefined || !fleet.pools.includes(pool)) {
+  const pool = options.pool ?? options.pools?.[0] ?? fleet.pools[0];
+  const pools =
+    options.pools !== undefined && options.pools.length > 0
+      ? [...new Set(options.pools)]
+      : pool !== undefined
+        ? [pool]
+        : [];
+  for (const p of [pool, ...pools]) {
+    if (p === undefined || !fleet.pools.includes(p)) {
+      throw new TeamError(
+        `pool "${p ?? ""}" is not in the ${environment} fleet; pools: ${fleet.pools.join(", ") || "(none)"}`,
+      );
+    }
+  }
+  if (pool === undefined || !pools.includes(pool)) {
     throw new TeamError(
-      `pool "${pool ?? ""}" is not in the ${environment} fleet; pools: ${fleet.pools.join(", ") || "(none)"}`,
+      `the starter window's pool "${pool ?? ""}" must be one of the granted pools (${pools.join(", ")})`,
     );
   }
   const region = options.region ?? fleet.region ?? "eu-west-1";
@@ -205,19 +325,38 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
     }
   }
 
+  const grant = { environment, pools };
+  const registry = registryWithTeam(files.read(TENANT_REGISTRY_PATH), team, grant);
   const text = teamConfigTemplate({ team, environment, pool, region });
-  validate(text, team, configFile);
+  validate(text, registry, team, configFile);
+
+  // Last matching pattern wins in CODEOWNERS: after the platform's /stacks/ lines, the team owns its
+  // folder; above the security block, it can never take over the registry.
+  const nextOwners = codeownersWithTeam(existingOwners, `/${folder}/ ${owners.join(" ")}`);
+  const teamOwners = codeownersFor(nextOwners, configFile);
+  if (teamOwners.join(" ") !== owners.join(" ")) {
+    throw new TeamError(
+      `${codeowners}: after adding the team's line, ${configFile} would be owned by ${teamOwners.join(" ") || "nobody"}, not ${owners.join(" ")}; a later line overrides it`,
+    );
+  }
+  for (const guarded of [TENANT_REGISTRY_PATH, codeowners]) {
+    if (codeownersFor(nextOwners, guarded).join(" ") !== codeownersFor(existingOwners, guarded).join(" ")) {
+      throw new TeamError(
+        `${codeowners}: the team's line would change who owns ${guarded}; check the patterns`,
+      );
+    }
+  }
 
   files.write(configFile, text);
-  // Last matching pattern wins in CODEOWNERS: appended after the platform's /stacks/ lines, the team owns its folder.
-  const line = `/${folder}/ ${owners.join(" ")}`;
-  const sep = existingOwners === "" || existingOwners.endsWith("\n") ? "" : "\n";
-  files.write(codeowners, `${existingOwners}${sep}${line}\n`);
+  files.write(TENANT_REGISTRY_PATH, registry);
+  files.write(codeowners, nextOwners);
 
   const project = stackProjectName({ kind: "scheduling", stack: team });
   return {
     configFile,
     codeowners,
+    registry: TENANT_REGISTRY_PATH,
+    grant,
     owners,
     project,
     nextSteps: [
@@ -225,7 +364,7 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
       `Check it offline with the policy pack: pnpm plan (or nx run ${project}:plan).`,
       `Create the stack once per backend: cd stacks/scheduling && pulumi stack init ${team}`,
       `Preview against AWS: npx nx run ${project}:preview`,
-      "Open a pull request: CI previews it; merging to main deploys it.",
+      `Open a pull request: security reviews the grant in ${TENANT_REGISTRY_PATH}, CI previews it; merging to main deploys it.`,
     ],
   };
 }

@@ -42,4 +42,14 @@ describe("nx affected with the Pulumi plugin", () => {
     ws.scenario("iam-dev", { "stacks/iam/envs/dev/Pulumi.dev.yaml": append("  iam:logRetentionDays: 14") });
     expect(stacks(ws.affected())).toEqual(["fleet-dev", "iam-dev", "scheduling-nlp"]);
   });
+
+  it("a change to the tenant registry or retrain.json affects the stacks checked against it", () => {
+    ws.scenario("registry", {
+      "policies/tenants.yaml": append(
+        "  speech:\n    grants:\n      - environment: dev\n        pools: [a10g]",
+      ),
+    });
+    const affected = stacks(ws.affected());
+    expect(affected).toEqual(expect.arrayContaining(["scheduling-nlp", "scheduling-vision"]));
+  });
 });

@@ -58,7 +58,10 @@ describe("codeTargets", () => {
 
 describe("createNodes on this workspace", () => {
   const packageJsons = ["packages", "policies", "stacks"].flatMap((dir) =>
-    readdirSync(path.join(REPO_ROOT, dir)).map((p) => `${dir}/${p}/package.json`),
+    readdirSync(path.join(REPO_ROOT, dir))
+      // Folders with a package.json only: policies/ also holds the tenant registry file.
+      .filter((p) => existsSync(path.join(REPO_ROOT, dir, p, "package.json")))
+      .map((p) => `${dir}/${p}/package.json`),
   );
 
   it("adds targets to every code project's root without naming it (package.json names it)", async () => {

@@ -85,9 +85,25 @@ describe("deploy order and commands", () => {
     );
     expect(matrix.status, matrix.stderr).toBe(0);
     expect(readFileSync(outputs, "utf8").split("\n").filter(Boolean)).toEqual([
-      'level0=[{"stack":"iam-dev","projects":"iam-dev"}]',
-      'level1=[{"stack":"fleet-dev","projects":"fleet-dev"}]',
-      'level2=[{"stack":"scheduling-nlp","projects":"scheduling-nlp"}]',
+      'level0=[{"stack":"iam-dev","projects":"iam-dev","environment":"dev"}]',
+      'level1=[{"stack":"fleet-dev","projects":"fleet-dev","environment":"dev"}]',
+      'level2=[{"stack":"scheduling-nlp","projects":"scheduling-nlp","environment":"dev"}]',
+      "any=true",
+    ]);
+    // pr.yml's previews: the same stacks, one job for their one environment.
+    const previewOutputs = path.join(ws.root, "github-output-preview");
+    const preview = spawnSync(
+      process.execPath,
+      [path.join(PACKAGE_DIR, "dist/bin/deploy-matrix.js"), "--preview", `--base=${ws.base}`],
+      {
+        cwd: ws.root,
+        encoding: "utf8",
+        env: { ...process.env, ...NX_ENV, NX_HEAD: "HEAD", GITHUB_OUTPUT: previewOutputs },
+      },
+    );
+    expect(preview.status, preview.stderr).toBe(0);
+    expect(readFileSync(previewOutputs, "utf8").split("\n").filter(Boolean)).toEqual([
+      'environments=[{"environment":"dev","projects":"fleet-dev,iam-dev,scheduling-nlp"}]',
       "any=true",
     ]);
     expect(calls[0]?.args).toEqual([
@@ -146,6 +162,36 @@ describe("deploy order and commands", () => {
       "--policy-pack",
       "../../policies/retrain-guard",
     ]);
+  });
+
+  it("pr.yml's preview command runs the base branch's pack and config, not the workspace's", () => {
+    ws.git("checkout", "-q", "main");
+    run(["run-many", "-t", "preview", "--projects=scheduling-vision,iam-prod", "--parallel=1"], {
+      ...pulumiEnv,
+      RETRAIN_POLICY_PACK: "/runner/temp/base-pack/policies/retrain-guard",
+      RETRAIN_POLICY_PACK_CONFIG: "/runner/temp/base-pack/policies/retrain-guard/policy-config.json",
+    });
+    const calls = ws.takeCalls();
+    expect(calls.map((c) => c.project).sort()).toEqual(["iam-prod", "scheduling-vision"]);
+    for (const call of calls) {
+      const packs = call.args.flatMap((a, i) => (a === "--policy-pack" ? [call.args[i + 1]] : []));
+      expect(packs, call.project).toEqual(["/runner/temp/base-pack/policies/retrain-guard"]);
+      expect(call.args.join(" ")).toContain(
+        "--policy-pack-config /runner/temp/base-pack/policies/retrain-guard/policy-config.json",
+      );
+    }
+  });
+
+  it("deploy.yml's init creates a stack with the environment's KMS secrets provider", () => {
+    ws.git("checkout", "-q", "main");
+    const kms = "awskms://alias/retrain-prod-state?region=eu-west-1";
+    run(["run-many", "-t", "init", "--projects=fleet-prod", "--parallel=1"], {
+      ...pulumiEnv,
+      RETRAIN_SECRETS_PROVIDER: kms,
+    });
+    const [call, ...rest] = ws.takeCalls();
+    expect(rest).toEqual([]);
+    expect(call?.args).toEqual(["stack", "select", "--create", "prod", "--secrets-provider", kms]);
   });
 
   it("destroy refuses without confirmation and runs once confirmed with the project name", () => {

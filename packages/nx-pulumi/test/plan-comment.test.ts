@@ -57,12 +57,29 @@ describe("planComment", () => {
       },
       "https://github.com/o/r/actions/runs/1",
     );
-    expect(body).toContain("❌ mandatory violations or clashes");
+    expect(body).toContain("❌ mandatory violations, clashes or permission findings");
     expect(body).toContain("- `scheduling/vision` no-wildcard-iam: Action `*` \\| allowed");
     expect(body).not.toContain("`iam/dev`");
     expect(body).toContain("- prod/a10g: vision/weekly and nlp/nightly, first at 2025-06-01T04:00:00Z");
     expect(body).toContain("- `stacks/scheduling/teams/x/Pulumi.x.yaml` `scheduling:team`: required");
     expect(body).toContain("about $123/month");
     expect(body).toContain("[this run](https://github.com/o/r/actions/runs/1)");
+    expect(body).not.toContain("Permission findings");
+  });
+
+  it("lists the permission findings of the proof", () => {
+    const body = planComment({
+      summary: { ...summary, exitCode: 1 },
+      stacks: [stack("iam/prod")],
+      clashes: [],
+      errors: [],
+      permissions: {
+        findings: [
+          { environment: "prod", flow: "team-run/vision", message: "allowed s3:PutObject | runs/nlp" },
+        ],
+      },
+    });
+    expect(body).toContain("**Permission findings**");
+    expect(body).toContain("- prod `team-run/vision`: allowed s3:PutObject \\| runs/nlp");
   });
 });

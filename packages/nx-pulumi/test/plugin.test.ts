@@ -1,10 +1,10 @@
 /** createNodes / createDependencies on the fixture workspace, without spawning Nx. */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { CreateNodesContext, ProjectConfiguration } from "nx/src/devkit-exports.js";
 import { describe, expect, it } from "vitest";
-import { createDependencies, createNodes, STACK_CONFIG_GLOB } from "../src/plugin.js";
+import { createDependencies, createNodes, createNodesV2, STACK_CONFIG_GLOB } from "../src/plugin.js";
 import { FIXTURE } from "./support/workspace.js";
 
 const CONFIG_FILES = [
@@ -108,6 +108,67 @@ describe("createNodes", () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+  it.each<[string, string, string, RegExp]>([
+    [
+      "an environment the registry does not grant",
+      "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
+      "scheduling:environment: prod",
+      /invalid config in stacks\/scheduling\/teams\/nlp\/Pulumi\.nlp\.yaml:\n {2}- scheduling:environment \(line 4:3\): team "nlp" may not use environment "prod"; it is granted dev \(pool a10g\) in policies\/tenants\.yaml/,
+    ],
+    [
+      "a StackReference override",
+      "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
+      "scheduling:environment: dev\n  scheduling:fleetStack: organization/retrain-fleet/prod",
+      /- scheduling:fleetStack \(line 5:3\): unknown key \(allowed: team, environment, windows\)/,
+    ],
+  ])(
+    "puts the config error of %s in the project's metadata, naming file, key and line",
+    async (_n, file, replacement, message) => {
+      const root = mkdtempSync(path.join(tmpdir(), "nx-pulumi-unit-"));
+      try {
+        cpSync(FIXTURE, root, { recursive: true });
+        const abs = path.join(root, file);
+        writeFileSync(abs, readFileSync(abs, "utf8").replace("scheduling:environment: dev", replacement));
+        const results = await createNodesV2[1]([file], undefined, context(root));
+        const nlp = results[0]?.[1].projects?.["stacks/scheduling/teams/nlp"];
+        expect(nlp?.name).toBe("scheduling-nlp");
+        expect((nlp!.metadata as { retrainStack: { configError: string } }).retrainStack.configError).toMatch(
+          message,
+        );
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("reports a second config file in a team folder by its name", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "nx-pulumi-unit-"));
+    try {
+      cpSync(FIXTURE, root, { recursive: true });
+      const yml = "stacks/scheduling/teams/nlp/Pulumi.nlp.yml";
+      cpSync(path.join(root, "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml"), path.join(root, yml));
+      const results = await createNodesV2[1]([...CONFIG_FILES, yml], undefined, context(root));
+      const errors = results.flatMap(([file, r]) =>
+        Object.values(r.projects ?? {}).map((p) => [
+          file,
+          (p.metadata as { retrainStack: { configError?: string } }).retrainStack.configError,
+        ]),
+      );
+      expect(errors).toContainEqual([
+        yml,
+        expect.stringMatching(
+          /Pulumi\.nlp\.yml:\n {2}- a team folder holds exactly one file, Pulumi\.nlp\.yaml; remove Pulumi\.nlp\.yml/,
+        ),
+      ]);
+      expect(errors).toContainEqual([
+        "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
+        expect.stringMatching(/holds other entries \(Pulumi\.nlp\.yml\)/),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("passes the workspace's pack config to preview and up when it exists, the file pnpm plan reads", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "nx-pulumi-unit-"));
     try {

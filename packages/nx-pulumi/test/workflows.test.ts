@@ -1,57 +1,71 @@
 /**
- * The GitHub workflows, checked as data: jobs and their order, least-privilege permissions, pinned
- * actions, and the commands that make previews and deploys follow `nx affected`.
+ * The GitHub workflows, checked as data: what a pull request's code can reach (no secret, no role
+ * but one environment's read-only preview role, the base branch's pack), least-privilege
+ * permissions, pinned actions, and the commands that make previews and deploys follow `nx affected`.
+ * The security rules live in support/workflow-security.ts; the mutation table below removes each
+ * protection in turn and expects its finding, so a rule that stops checking fails here.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { discoverStacks } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { previewMatrix } from "../src/deploy-matrix.js";
+import { findOnPath } from "../src/pulumi-cli.js";
+import { stackProjectName } from "../src/stack-project.js";
+import {
+  BASE_PACK_ARTIFACT,
+  BASE_PACK_DIR,
+  BASE_SHA,
+  type CompositeAction,
+  expandedSteps,
+  gh,
+  type Job,
+  PREVIEW_ROLE,
+  type Repo,
+  runsPullRequestCode,
+  type Step,
+  securityFindings,
+  type Workflow,
+} from "./support/workflow-security.js";
 import { REPO_ROOT } from "./support/workspace.js";
-
-interface Step {
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  if?: string;
-}
-interface Job {
-  needs?: string | string[];
-  if?: string;
-  permissions?: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  strategy?: { "fail-fast"?: boolean; "max-parallel"?: number; matrix?: { include?: string } };
-  outputs?: Record<string, string>;
-  steps: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, Job>;
-}
 
 const GITHUB = path.join(REPO_ROOT, ".github");
 const text = (file: string) => readFileSync(path.join(GITHUB, file), "utf8");
-const workflow = (name: string) => parse(text(`workflows/${name}.yml`)) as Workflow;
-const composite = (name: string) => parse(text(`actions/${name}/action.yml`)) as { runs: { steps: Step[] } };
+const workflowFiles = readdirSync(path.join(GITHUB, "workflows")).filter((f) => /\.ya?ml$/.test(f));
+const actionDirs = readdirSync(path.join(GITHUB, "actions"));
 
-const pr = workflow("pr");
-const deploy = workflow("deploy");
+function loadRepo(): Repo {
+  return {
+    workflows: Object.fromEntries(workflowFiles.map((f) => [f, parse(text(`workflows/${f}`)) as Workflow])),
+    actions: Object.fromEntries(
+      actionDirs.map((d) => [d, parse(text(`actions/${d}/action.yml`)) as CompositeAction]),
+    ),
+  };
+}
+const repo = loadRepo();
+const pr = repo.workflows["pr.yml"]!;
+const deploy = repo.workflows["deploy.yml"]!;
 
 /** Every command a job runs, composite actions expanded. */
-function commands(job: Job): string[] {
-  return job.steps.flatMap((s) => {
-    if (s.uses?.startsWith("./.github/actions/"))
-      return composite(path.basename(s.uses)).runs.steps.map((c) => c.run ?? c.uses ?? "");
-    return [s.run ?? s.uses ?? ""];
-  });
-}
+const commands = (job: Job): string[] => expandedSteps(repo, job).map((s) => s.run ?? s.uses ?? "");
 const usesOf = (job: Job, action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`));
+const stepRunning = (job: Job, fragment: string) => job.steps.find((s) => s.run?.includes(fragment));
 
 describe("every workflow and composite action", () => {
   const files = [
-    ...readdirSync(path.join(GITHUB, "workflows")).map((f) => `workflows/${f}`),
-    ...readdirSync(path.join(GITHUB, "actions")).map((d) => `actions/${d}/action.yml`),
+    ...workflowFiles.map((f) => `workflows/${f}`),
+    ...actionDirs.map((d) => `actions/${d}/action.yml`),
   ];
   /** Pinned to an exact release tag because their commit SHAs could not be verified offline. */
   const TAG_PINNED = new Set(["nrwl/nx-set-shas", "pulumi/actions"]);
@@ -73,30 +87,307 @@ describe("every workflow and composite action", () => {
     }
   });
 
-  it("grants nothing at the top level; id-token: write only to the jobs that assume an AWS role", () => {
-    expect(pr.permissions).toEqual({});
-    expect(deploy.permissions).toEqual({});
-    const withToken = Object.entries({ ...prefixed("pr", pr), ...prefixed("deploy", deploy) })
-      .filter(([, job]) => job.permissions?.["id-token"] === "write")
-      .map(([name]) => name);
-    expect(withToken.sort()).toEqual(["deploy/level0", "deploy/level1", "deploy/level2", "pr/preview"]);
-    for (const [name, job] of Object.entries({ ...prefixed("pr", pr), ...prefixed("deploy", deploy) })) {
-      const assumesRole = commands(job).some((c) => c.startsWith("aws-actions/configure-aws-credentials@"));
-      expect(assumesRole, name).toBe(job.permissions?.["id-token"] === "write");
-      // Nothing may write repository contents.
-      expect(job.permissions?.contents ?? "none", name).not.toBe("write");
-    }
+  it("break none of the CI security rules (docs/security.md#ci)", () => {
+    expect(securityFindings(repo)).toEqual([]);
+  });
+
+  it("grant each job exactly the permissions it needs", () => {
+    const permissions = Object.fromEntries(
+      Object.entries(repo.workflows).flatMap(([file, wf]) =>
+        Object.entries(wf.jobs).map(([name, job]) => [`${file}/${name}`, job.permissions]),
+      ),
+    );
+    expect(permissions).toEqual({
+      "pr.yml/verify": { contents: "read" },
+      "pr.yml/affected": { contents: "read", actions: "read" },
+      "pr.yml/base-pack": { contents: "read" },
+      "pr.yml/preview": { contents: "read", "id-token": "write" },
+      "pr.yml/comment": { "pull-requests": "write" },
+      "deploy.yml/affected": { contents: "read", actions: "read" },
+      "deploy.yml/level0": { contents: "read", "id-token": "write" },
+      "deploy.yml/level1": { contents: "read", "id-token": "write" },
+      "deploy.yml/level2": { contents: "read", "id-token": "write" },
+    });
   });
 });
 
-function prefixed(prefix: string, wf: Workflow): Record<string, Job> {
-  return Object.fromEntries(Object.entries(wf.jobs).map(([k, v]) => [`${prefix}/${k}`, v]));
+describe("what a pull request's code can reach", () => {
+  it("runs in verify, affected and preview; base-pack and comment run none of it", () => {
+    const running = Object.entries(pr.jobs)
+      .filter(([, job]) => runsPullRequestCode(pr, job))
+      .map(([name]) => name);
+    expect(running).toEqual(["verify", "affected", "preview"]);
+  });
+
+  it("the only credential in reach is the preview role, per environment, in preview-<env>", () => {
+    const preview = pr.jobs.preview!;
+    expect(preview.environment).toBe(`preview-${gh("matrix.environment")}`);
+    expect(preview.strategy?.matrix?.include).toBe(gh("fromJSON(needs.affected.outputs.environments)"));
+    const roles = expandedSteps(repo, preview)
+      .filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))
+      .map((s) => s.with?.["role-to-assume"]);
+    expect(roles).toEqual([PREVIEW_ROLE]);
+    expect(JSON.stringify(pr)).not.toMatch(/secrets\./);
+  });
+
+  it("prod stacks are previewed only in the preview-prod environment, never batched with dev", () => {
+    const { stacks } = discoverStacks(REPO_ROOT);
+    const all = stacks.map(stackProjectName);
+    const entries = previewMatrix({ affected: all, stacks });
+    const prod = entries.find((e) => e.environment === "prod");
+    expect(prod?.projects.split(",").sort()).toEqual(
+      stacks
+        .filter((s) => s.config.config.environment === "prod")
+        .map(stackProjectName)
+        .sort(),
+    );
+    for (const e of entries) {
+      const envs = e.projects
+        .split(",")
+        .map((p) => stacks.find((s) => stackProjectName(s) === p)?.config.config.environment);
+      expect(new Set(envs)).toEqual(new Set([e.environment]));
+    }
+  });
+
+  it("previews with the pack built from the base commit in its own job", () => {
+    const basePack = pr.jobs["base-pack"]!;
+    expect(usesOf(basePack, "actions/checkout")?.with).toEqual({
+      ref: BASE_SHA,
+      path: "base",
+      "persist-credentials": false,
+    });
+    const build = stepRunning(basePack, "deploy --prod");
+    expect(build?.["working-directory"]).toBe("base");
+    expect(build?.run).toContain('pack="$RUNNER_TEMP/base-pack/policies/retrain-guard"');
+    expect(build?.run).toContain('--filter retrain-guard deploy --prod --legacy --ignore-scripts "$pack"');
+    expect(build?.run).toContain('cp policies/tenants.yaml "$RUNNER_TEMP/base-pack/policies/"');
+    expect(usesOf(basePack, "actions/upload-artifact")?.with).toMatchObject({
+      name: BASE_PACK_ARTIFACT,
+      path: `${gh("runner.temp")}/base-pack.tgz`,
+    });
+
+    const preview = pr.jobs.preview!;
+    expect(preview.needs).toEqual(["verify", "affected", "base-pack"]);
+    const steps = preview.steps;
+    const at = (p: (s: Step) => boolean) => steps.findIndex(p);
+    const download = at((s) => s.uses?.startsWith("actions/download-artifact@") === true);
+    const unpack = at(
+      (s) => s.run?.includes('tar -C "$RUNNER_TEMP" -xzf "$RUNNER_TEMP/base-pack.tgz"') === true,
+    );
+    const run = at((s) => s.run?.includes("nx run-many -t preview") === true);
+    expect(steps[download]?.with).toEqual({ name: BASE_PACK_ARTIFACT, path: gh("runner.temp") });
+    expect(download).toBeLessThan(unpack);
+    expect(unpack).toBeLessThan(run);
+    expect(steps[run]?.env).toEqual({
+      PROJECTS: gh("matrix.projects"),
+      RETRAIN_POLICY_PACK: BASE_PACK_DIR,
+      RETRAIN_POLICY_PACK_CONFIG: `${BASE_PACK_DIR}/policy-config.json`,
+    });
+    expect(steps[run]?.run).toBe('pnpm exec nx run-many -t preview --projects="$PROJECTS" --parallel=3');
+  });
+
+  it("forks get the offline plan only: every job that could use a token or role is skipped for them", () => {
+    const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
+    for (const name of ["affected", "base-pack", "preview", "comment"]) {
+      expect(pr.jobs[name]?.if, name).toContain(sameRepo);
+    }
+    expect(pr.jobs.verify?.if).toBeUndefined();
+  });
+});
+
+/** A deep copy of the real workflows with one change, for the mutation table. */
+function mutated(change: (r: Repo) => void): Repo {
+  const copy = structuredClone(repo);
+  change(copy);
+  return copy;
 }
+const prJob = (r: Repo, name: string) => r.workflows["pr.yml"]!.jobs[name]!;
+const previewStep = (r: Repo) => prJob(r, "preview").steps.find((s) => s.run?.includes("-t preview"))!;
+
+describe("each protection, removed, is a finding", () => {
+  it.each<[string, (r: Repo) => void, RegExp]>([
+    [
+      "the passphrase handed to the preview",
+      (r) => {
+        prJob(r, "preview").env!.PULUMI_CONFIG_PASSPHRASE = gh("secrets.PULUMI_CONFIG_PASSPHRASE");
+      },
+      /pr\.yml\/preview: runs pull request code and can read secrets\.PULUMI_CONFIG_PASSPHRASE/,
+    ],
+    [
+      "a Pulumi Cloud token in the verify job",
+      (r) => {
+        prJob(r, "verify").steps[1]!.env = { PULUMI_ACCESS_TOKEN: gh("secrets.PULUMI_ACCESS_TOKEN") };
+      },
+      /pr\.yml\/verify: runs pull request code and can read secrets\.PULUMI_ACCESS_TOKEN/,
+    ],
+    [
+      "a secret in the workflow's top-level env",
+      (r) => {
+        r.workflows["pr.yml"]!.env!.TOKEN = gh("secrets.ANY");
+      },
+      /pr\.yml: top-level env TOKEN hands a secret to every job/,
+    ],
+    [
+      "the preview outside its environment",
+      (r) => {
+        delete prJob(r, "preview").environment;
+      },
+      /pr\.yml\/preview: holds id-token: write outside a GitHub environment/,
+    ],
+    [
+      "the preview in a fixed environment instead of the stacks' (prod stacks without reviewers)",
+      (r) => {
+        prJob(r, "preview").environment = "preview-dev";
+      },
+      /a preview job must run in preview-<the stacks' environment>/,
+    ],
+    [
+      "the deploy role in a pull request job",
+      (r) => {
+        prJob(r, "preview").steps.find((s) => s.uses === "./.github/actions/pulumi-aws")!.with![
+          "role-to-assume"
+        ] = gh("vars.AWS_DEPLOY_ROLE_ARN");
+      },
+      /pr\.yml\/preview: runs pull request code with role \$\{\{ vars\.AWS_DEPLOY_ROLE_ARN \}\}/,
+    ],
+    [
+      "OIDC for the verify job",
+      (r) => {
+        (prJob(r, "verify").permissions as Record<string, string>)["id-token"] = "write";
+      },
+      /pr\.yml\/verify: id-token: write exactly when the job assumes an AWS role/,
+    ],
+    [
+      "the pull request's own pack in the preview",
+      (r) => {
+        delete previewStep(r).env!.RETRAIN_POLICY_PACK;
+        delete previewStep(r).env!.RETRAIN_POLICY_PACK_CONFIG;
+      },
+      /pr\.yml\/preview: a preview does not run the base branch's pack and pack config/,
+    ],
+    [
+      "the base pack with the pull request's pack config",
+      (r) => {
+        previewStep(r).env!.RETRAIN_POLICY_PACK_CONFIG = "policies/retrain-guard/policy-config.json";
+      },
+      /a preview does not run the base branch's pack and pack config/,
+    ],
+    [
+      "the base pack built from the pull request's commit",
+      (r) => {
+        delete prJob(r, "base-pack").steps[0]!.with!.ref;
+      },
+      /pr\.yml\/base-pack: builds the base pack from something but the base commit/,
+    ],
+    [
+      "the base pack installed from the pull request's cache",
+      (r) => {
+        prJob(r, "base-pack").steps.find((s) => s.uses?.startsWith("actions/setup-node@"))!.with!.cache =
+          "pnpm";
+      },
+      /builds the base pack from a cache pull request code can write/,
+    ],
+    [
+      "pull_request_target",
+      (r) => {
+        const wf = r.workflows["pr.yml"]!;
+        wf.on = { pull_request_target: wf.on.pull_request };
+      },
+      /pr\.yml: pull_request_target \/ workflow_run run with the base branch's secrets/,
+    ],
+    [
+      "a checkout that keeps its token",
+      (r) => {
+        delete prJob(r, "affected").steps[0]!.with!["persist-credentials"];
+      },
+      /pr\.yml\/affected: a checkout keeps the token in \.git/,
+    ],
+    [
+      "a pull request title pasted into a shell",
+      (r) => {
+        prJob(r, "verify").steps.push({ run: `echo "${gh("github.event.pull_request.title")}"` });
+      },
+      /pr\.yml\/verify: a run step pastes an expression into the shell/,
+    ],
+    [
+      "an up from a pull request",
+      (r) => {
+        previewStep(r).run = 'pnpm exec nx run-many -t up --projects="$PROJECTS"';
+      },
+      /pr\.yml\/preview: a pull request workflow changes state/,
+    ],
+    [
+      "the comment job checking out and running the pull request's code",
+      (r) => {
+        prJob(r, "comment").steps.unshift(
+          {
+            uses: "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+            with: { "persist-credentials": false },
+          },
+          { run: "node scripts/anything.js" },
+        );
+      },
+      /pr\.yml\/comment: runs pull request code with pull-requests: write/,
+    ],
+    [
+      "write-all on a job",
+      (r) => {
+        prJob(r, "affected").permissions = "write-all";
+      },
+      /pr\.yml\/affected: permissions must be an explicit map/,
+    ],
+    [
+      "contents: write",
+      (r) => {
+        (prJob(r, "verify").permissions as Record<string, string>).contents = "write";
+      },
+      /pr\.yml\/verify: permission contents: write is not allowed/,
+    ],
+    [
+      "a deploy outside its environment",
+      (r) => {
+        r.workflows["deploy.yml"]!.jobs.level2!.environment = "production";
+      },
+      /deploy\.yml\/level2: a deploy job must run in deploy-<the stacks' environment>/,
+    ],
+    [
+      "a deploy on every branch",
+      (r) => {
+        r.workflows["deploy.yml"]!.on.push = { branches: ["**"] };
+      },
+      /deploy\.yml: deploys on pushes to branches other than main/,
+    ],
+    [
+      "a deploy dispatched from another branch",
+      (r) => {
+        delete r.workflows["deploy.yml"]!.jobs.affected!.if;
+      },
+      /deploy\.yml\/level0: nothing stops a workflow_dispatch on another branch/,
+    ],
+    [
+      "a deploy with an overridden pack",
+      (r) => {
+        r.workflows["deploy.yml"]!.jobs.level1!.env!.RETRAIN_POLICY_PACK = "/tmp/pack";
+      },
+      /deploy\.yml\/level1: a deploy must run the pack of the commit it deploys/,
+    ],
+    [
+      "the deploy role from a pull request workflow",
+      (r) => {
+        r.workflows["deploy.yml"]!.on = { pull_request: {} };
+      },
+      /deploy\.yml\/level0: a pull request workflow assumes the deploy role/,
+    ],
+  ])("%s", (_label, change, finding) => {
+    const findings = securityFindings(mutated(change));
+    expect(findings.join("\n")).toMatch(finding);
+  });
+});
 
 describe("pr.yml", () => {
-  it("runs on pull requests to main with verify, preview and comment jobs", () => {
-    expect(pr.on).toHaveProperty("pull_request");
-    expect(Object.keys(pr.jobs)).toEqual(["verify", "preview", "comment"]);
+  it("runs on pull requests to main: verify, affected, base-pack, preview, comment", () => {
+    expect(pr.on).toEqual({ pull_request: { branches: ["main"] } });
+    expect(Object.keys(pr.jobs)).toEqual(["verify", "affected", "base-pack", "preview", "comment"]);
   });
 
   it("verifies: full history, frozen install, lint, typecheck, test, the plan uploaded as an artifact", () => {
@@ -110,34 +401,51 @@ describe("pr.yml", () => {
     const upload = usesOf(verify, "actions/upload-artifact");
     expect(upload?.if).toBe("always()");
     expect(String(upload?.with?.path)).toMatch(/plan\.html[\s\S]*plan\.json/);
-    expect(verify.permissions).toEqual({ contents: "read" });
+    // The plan's exit code, written by pull request code, reaches the shell through env only.
+    expect(stepRunning(verify, "::error::")?.env).toEqual({
+      PLAN_EXIT: gh("steps.plan.outputs.exit-code"),
+    });
   });
 
-  it("previews the affected stacks with OIDC credentials, nx-set-shas and the Pulumi CLI", () => {
+  it("finds the affected stacks per environment from nx-set-shas's base and head", () => {
+    const affected = pr.jobs.affected!;
+    const run = commands(affected);
+    expect(run.findIndex((c) => c.startsWith("nrwl/nx-set-shas@"))).toBeLessThan(
+      run.findIndex((c) => c.includes("deploy-matrix.js --preview")),
+    );
+    expect(run.join("\n")).toContain('deploy-matrix.js --preview --base "$NX_BASE" --head "$NX_HEAD"');
+    expect(affected.outputs).toEqual({
+      environments: gh("steps.matrix.outputs.environments"),
+      any: gh("steps.matrix.outputs.any"),
+    });
+    expect(pr.jobs.preview?.if).toContain("needs.affected.outputs.any == 'true'");
+  });
+
+  it("previews with OIDC credentials and the Pulumi CLI, logged in to the environment's backend", () => {
     const preview = pr.jobs.preview!;
-    expect(preview.needs).toBe("verify");
-    expect(usesOf(preview, "actions/checkout")?.with).toMatchObject({ "fetch-depth": 0 });
     const run = commands(preview);
     const order = [
-      "nrwl/nx-set-shas@",
       "aws-actions/configure-aws-credentials@",
       "pulumi/actions@",
-      "pnpm exec nx affected -t preview",
+      "pnpm exec nx run-many -t preview",
     ].map((prefix) => run.findIndex((c) => c.startsWith(prefix)));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(run.join("\n")).toContain("pulumi login");
-    expect(preview.permissions).toEqual({ contents: "read", actions: "read", "id-token": "write" });
+    expect(run.join("\n")).toContain('pulumi login "$PULUMI_BACKEND_URL"');
+    expect(preview.env).toEqual({ PULUMI_BACKEND_URL: gh("vars.PULUMI_BACKEND_URL") });
+    expect(preview.strategy?.["fail-fast"]).toBe(false);
   });
 
-  it("comments the plan summary with pull-requests: write in that job only", () => {
+  it("comments the plan summary, bounded, with pull-requests: write in that job only", () => {
     const comment = pr.jobs.comment!;
-    expect(comment.permissions).toEqual({ "pull-requests": "write" });
     for (const [name, job] of Object.entries(pr.jobs)) {
-      if (name !== "comment") expect(job.permissions?.["pull-requests"], name).toBeUndefined();
+      if (name !== "comment")
+        expect((job.permissions as Record<string, string>)["pull-requests"], name).toBeUndefined();
     }
     expect(usesOf(comment, "actions/download-artifact")?.with).toMatchObject({ name: "plan-report" });
-    expect(String(usesOf(comment, "actions/github-script")?.with?.script)).toContain("<!-- retrain-plan -->");
+    const script = String(usesOf(comment, "actions/github-script")?.with?.script);
+    expect(script).toContain("<!-- retrain-plan -->");
+    expect(script).toMatch(/body\.length > 60000/);
   });
 });
 
@@ -148,6 +456,7 @@ describe("deploy.yml", () => {
     expect(deploy.on).toMatchObject({ push: { branches: ["main"] } });
     expect(deploy.concurrency).toEqual({ group: "deploy-main", "cancel-in-progress": false });
     expect(Object.keys(deploy.jobs)).toEqual(["affected", ...levels]);
+    expect(deploy.jobs.affected?.if).toBe("github.ref == 'refs/heads/main'");
   });
 
   it("computes the affected stacks per level from nx-set-shas's base and head", () => {
@@ -164,23 +473,164 @@ describe("deploy.yml", () => {
   });
 
   it.each(levels.map((l, i) => [l, i] as const))(
-    "%s: a bounded matrix after the levels before it, stopping on failure",
+    "%s: a bounded matrix after the levels before it, stopping on failure, in the stacks' environment",
     (name, i) => {
       const job = deploy.jobs[name]!;
       expect(job.needs).toEqual(["affected", ...levels.slice(0, i)]);
       expect(job.if).toContain(`needs.affected.outputs.${name} != '[]'`);
+      expect(job.if).toContain("needs.affected.result == 'success'");
       if (i > 0) expect(job.if).toContain("!failure()");
-      expect(job.strategy?.matrix?.include).toBe(`\${{ fromJSON(needs.affected.outputs.${name}) }}`);
+      expect(job.strategy?.matrix?.include).toBe(gh(`fromJSON(needs.affected.outputs.${name})`));
       expect(job.strategy?.["fail-fast"]).toBe(true);
       expect(job.strategy?.["max-parallel"]).toBeGreaterThanOrEqual(1);
       expect(job.strategy?.["max-parallel"]).toBeLessThanOrEqual(10);
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not JS
-      expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
-      const up = commands(job).find((c) => c.includes(" -t init,up"));
-      expect(up).toBe(
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not JS
-        'pnpm exec nx run-many -t init,up --projects="${{ matrix.projects }}" --exclude-task-dependencies --parallel=1',
+      expect(job.concurrency).toEqual({ group: `deploy-${gh("matrix.stack")}`, "cancel-in-progress": false });
+      expect(job.environment).toBe(`deploy-${gh("matrix.environment")}`);
+      // No passphrase: the environment's KMS key is the secrets provider, also of stacks init creates.
+      expect(JSON.stringify(job)).not.toContain("PULUMI_CONFIG_PASSPHRASE");
+      expect(job.env).toEqual({
+        PULUMI_BACKEND_URL: gh("vars.PULUMI_BACKEND_URL"),
+        PULUMI_ACCESS_TOKEN: gh("secrets.PULUMI_ACCESS_TOKEN"),
+        RETRAIN_SECRETS_PROVIDER: gh("vars.PULUMI_SECRETS_PROVIDER"),
+      });
+      const up = job.steps.find((s) => s.run?.includes(" -t init,up"));
+      expect(up?.run).toBe(
+        'pnpm exec nx run-many -t init,up --projects="$PROJECTS" --exclude-task-dependencies --parallel=1',
       );
+      expect(up?.env).toEqual({ PROJECTS: gh("matrix.projects") });
+    },
+  );
+});
+
+describe("the shell of every run step", () => {
+  const shellcheck = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
+  const available = shellcheck.status === 0;
+  if (!available)
+    console.log(
+      "skipping shellcheck of the run steps: shellcheck is not installed (apt-get install shellcheck)",
+    );
+  const runs = [
+    ...Object.entries(repo.workflows).flatMap(([file, wf]) =>
+      Object.entries(wf.jobs).flatMap(([name, job]) =>
+        job.steps.filter((s) => s.run).map((s, i) => [`${file}/${name} #${i}`, s.run!] as const),
+      ),
+    ),
+    ...Object.entries(repo.actions).flatMap(([dir, action]) =>
+      action.runs.steps.filter((s) => s.run).map((s, i) => [`actions/${dir} #${i}`, s.run!] as const),
+    ),
+  ];
+
+  // GitHub runs each step as `bash --noprofile --norc -eo pipefail {0}`.
+  it.skipIf(!available).each(runs)("%s is shellcheck-clean", (_where, script) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "retrain-run-"));
+    const file = path.join(dir, "step.sh");
+    writeFileSync(file, `#!/usr/bin/env bash\nset -eo pipefail\n${script}`);
+    const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
+    expect(r.stdout + r.stderr, script).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe("the settings the workflows rely on are documented", () => {
+  const security = readFileSync(path.join(REPO_ROOT, "docs/security.md"), "utf8");
+  const delivery = readFileSync(path.join(REPO_ROOT, "docs/delivery.md"), "utf8");
+  const environments = [...new Set(discoverStacks(REPO_ROOT).stacks.map((s) => s.config.config.environment))];
+
+  it.each(environments.flatMap((env) => [`preview-${env}`, `deploy-${env}`]))(
+    "the GitHub environment %s, which the workflows name for this workspace's stacks",
+    (name) => {
+      expect(security).toContain(`\`${name}\``);
+      expect(delivery).toContain(`\`${name}\``);
+    },
+  );
+
+  it("the example trust policy admits one environment's subject, by exact match", () => {
+    const block = /```json\n([\s\S]*?)\n```/.exec(security)?.[1];
+    const statement = JSON.parse(block ?? "null") as {
+      Action: string;
+      Condition: Record<string, Record<string, string>>;
+    };
+    expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
+    expect(statement.Condition.StringEquals).toEqual({
+      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+      "token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:environment:preview-prod",
+    });
+  });
+});
+
+/** The pnpm running this test (`pnpm test` sets npm_execpath), or one on PATH; undefined when neither. */
+function findPnpm(): string[] | undefined {
+  const exec = process.env.npm_execpath;
+  if (exec && /pnpm/.test(path.basename(exec))) return [process.execPath, exec];
+  // Absolute, so the shim below never finds itself on PATH.
+  const onPath = findOnPath("pnpm");
+  return onPath ? [onPath] : undefined;
+}
+
+describe("the base pack bundle", () => {
+  const pnpm = findPnpm();
+  const packBuilt = existsSync(path.join(REPO_ROOT, "policies/retrain-guard/dist/index.js"));
+  const reason = !pnpm
+    ? "no pnpm (run it through `pnpm test`, or put pnpm on PATH)"
+    : !packBuilt
+      ? "the pack is not built (tsc -b tsconfig.build.json)"
+      : undefined;
+  if (reason) console.log(`skipping the base pack bundle test: ${reason}`);
+
+  it.skipIf(reason !== undefined)(
+    "base-pack's own script, run on this checkout, makes a pack that starts outside the workspace",
+    { timeout: 120_000 },
+    async () => {
+      const step = stepRunning(pr.jobs["base-pack"]!, "deploy --prod")!;
+      // This checkout is installed already: run the rest of the step as written, with a shim for pnpm.
+      const script = step.run!.replace("pnpm install --frozen-lockfile\n", "");
+      expect(script).not.toBe(step.run);
+      const temp = mkdtempSync(path.join(tmpdir(), "retrain-base-pack-"));
+      const bin = path.join(temp, "bin");
+      mkdirSync(bin);
+      writeFileSync(
+        path.join(bin, "pnpm"),
+        `#!/bin/sh\nexec ${pnpm!.map((a) => `'${a}'`).join(" ")} "$@"\n`,
+        { mode: 0o755 },
+      );
+      const runner = path.join(temp, "runner");
+      mkdirSync(runner);
+      const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+          RUNNER_TEMP: runner,
+        },
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+
+      const pack = path.join(runner, "base-pack/policies/retrain-guard");
+      expect(existsSync(path.join(runner, "base-pack/policies/tenants.yaml"))).toBe(
+        existsSync(path.join(REPO_ROOT, "policies/tenants.yaml")),
+      );
+      expect(readdirSync(pack).filter((f) => f.startsWith("tsconfig"))).toEqual([]);
+      // Start it as Pulumi does (run-policy-pack from the pack's own dependencies, in its folder):
+      // it serves the Analyzer and prints its port, so every import resolved inside the bundle.
+      const runPolicyPack = path.join(pack, "node_modules/@pulumi/pulumi/cmd/run-policy-pack");
+      const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", "."], { cwd: pack });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const firstLine = await new Promise<string>((resolve) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("\n")) resolve(out.split("\n")[0]!);
+        });
+        child.on("exit", () => resolve(out));
+      });
+      child.kill();
+      expect(firstLine, stderr).toMatch(/^\d+$/);
+      rmSync(temp, { recursive: true, force: true });
     },
   );
 });

@@ -28,10 +28,12 @@ import {
   startPolicyPack,
 } from "@retrain/testing";
 import { alertsOf } from "./alerts.js";
+import { planCrossStackChecks } from "./checks/index.js";
 import { findClashes } from "./clashes.js";
 import { estimateAlertingCost, estimateCost, networkInfoOf } from "./cost.js";
 import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
+import { proveStackPermissions } from "./permissions/index.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
 import { loadPrices, type PriceTable } from "./prices.js";
 import { buildScheduleView } from "./schedule-view.js";
@@ -196,7 +198,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
       );
   }
 
-  // 4. Windows across teams: clashes, calendar, cost; from the validated configs.
+  // 4. Across stacks: each team's windows against the fleet it runs on (network, idle pools, time).
+  errors.push(...planCrossStackChecks(workspace.stacks, plans, rel, isShown));
+
+  // 5. Windows across teams: clashes, calendar, cost; from the validated configs.
   const view = buildScheduleView(workspace.stacks, root, { from, to });
   errors.push(...view.problems);
   const teamShown = (stackId: string, environment: string) =>
@@ -226,6 +231,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   });
 
   const stacks = [...plans.values()];
+  // 5. Permissions proven: every flow's requests simulated against the iam stacks' own policies.
+  const permissions = await proveStackPermissions(stacks, workspace.stacks);
   const report: PlanReport = {
     from: isoUtc(from),
     to: isoUtc(to),
@@ -236,8 +243,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
     schedule: view.entries.filter((e) => teamShown(e.stackId, e.environment)),
     cost: { ...cost, alerting: estimateAlertingCost(stacks) },
     alerts: alertsOf(stacks),
+    permissions,
     errors,
-    summary: summarize(stacks, clashes.length, errors.length),
+    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length),
   };
   progress({ type: "done" });
   return report;
@@ -541,7 +549,12 @@ async function analyse(
   }
 }
 
-function summarize(stacks: readonly StackPlan[], clashes: number, errors: number): PlanSummary {
+function summarize(
+  stacks: readonly StackPlan[],
+  clashes: number,
+  errors: number,
+  permissionFindings: number,
+): PlanSummary {
   const shown = stacks.filter((s) => s.selected);
   const violations = shown.flatMap((s) => s.violations);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
@@ -554,6 +567,7 @@ function summarize(stacks: readonly StackPlan[], clashes: number, errors: number
     mandatory,
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     clashes,
-    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 ? 1 : 0,
+    permissionFindings,
+    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 || permissionFindings > 0 ? 1 : 0,
   };
 }

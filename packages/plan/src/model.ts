@@ -3,6 +3,9 @@
  * JSON and HTML renderers all read this model and nothing else, so they can never disagree.
  * Instants are ISO 8601 UTC strings so the report round-trips through JSON unchanged.
  */
+import type { PermissionsReport } from "./permissions/simulate.js";
+
+export type { PermissionCheck, PermissionFinding, PermissionsReport } from "./permissions/simulate.js";
 
 export type EnforcementLevel = "mandatory" | "advisory" | "remediate" | "disabled";
 
@@ -207,7 +210,9 @@ export interface PlanSummary {
   mandatory: number;
   advisory: number;
   clashes: number;
-  /** 0 clean, 1 mandatory violations or clashes, 2 invalid input. */
+  /** Permission findings (a flow's needed request denied or a forbidden one allowed): mandatory. */
+  permissionFindings: number;
+  /** 0 clean, 1 mandatory violations, clashes or permission findings, 2 invalid input. */
   exitCode: 0 | 1 | 2;
 }
 
@@ -231,6 +236,8 @@ export interface PlanReport {
   cost: CostReport;
   /** Each shown team's alert destinations. */
   alerts?: AlertEntry[];
+  /** The permissions proof: every flow's requests simulated against the iam stacks' policies. */
+  permissions: PermissionsReport;
   errors: InputProblem[];
   summary: PlanSummary;
 }

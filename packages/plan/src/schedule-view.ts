@@ -56,7 +56,7 @@ export function buildScheduleView(
     const { config } = team.config;
     const file = rel(team.configFile);
     // The fleet the team's windows run on: the stack its fleet reference resolves to.
-    const fleetRef = team.references.find((r) => r.key === "scheduling:fleetStack");
+    const fleetRef = team.references.find((r) => r.kind === "fleet");
     const fleet = fleetRef?.targetId ? (byId.get(fleetRef.targetId) as FleetStack | undefined) : undefined;
     const environment = fleet?.stack ?? config.environment;
     const poolNames = fleet ? new Set(fleet.config.config.pools.map((p) => p.name)) : undefined;

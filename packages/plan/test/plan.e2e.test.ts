@@ -85,6 +85,14 @@ describe("the example workspace", () => {
     expect(report.cost.rows.length).toBeGreaterThan(0);
     const page = readFileSync(html, "utf8");
     expect(page).toContain('class="lane" data-pool=');
+    // The permissions proof ran over every environment and proved every flow.
+    expect(report.permissions.findings).toEqual([]);
+    expect(report.permissions.checks.length).toBeGreaterThan(0);
+    expect(report.permissions.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+    expect(new Set(report.permissions.checks.map((c: { environment: string }) => c.environment)).size).toBe(
+      readdirSync(path.join(REPO_ROOT, "stacks/iam/envs")).length,
+    );
+    expect(page).toContain("Permissions proven");
   });
 
   it("is deterministic: the same input gives the same plan", async () => {
@@ -93,6 +101,10 @@ describe("the example workspace", () => {
     expect(renderJson(b)).toBe(renderJson(a));
     const ids = a.stacks.flatMap((s) => s.resources.map((r) => r.id)).filter(Boolean);
     expect(ids.length).toBeGreaterThan(0);
+    // A team's plan proves the flows of its environment too (its iam stack ran, unselected).
+    const team = exampleTeams()[0]!;
+    expect(a.permissions.checks.some((c) => c.flow === `team-run/${team}`)).toBe(true);
+    expect(a.permissions.findings).toEqual([]);
   });
 });
 
@@ -142,7 +154,20 @@ describe("a broken copy of the workspace", () => {
 
   it("fails (exit 1) when two teams' windows clash on one pool, naming both", async () => {
     const ws = copy();
-    const [teamA, teamB] = exampleTeams() as [string, string];
+    // Two teams of one environment: each has its training role there (a team moved to an environment
+    // the iam stack made no role for cannot plan at all).
+    const envOf = (team: string) => {
+      let env: unknown;
+      ws.editYaml(teamFile(team), (doc) => {
+        env = doc.getIn(["config", "scheduling:environment"]);
+      });
+      return env;
+    };
+    const teams = exampleTeams();
+    const [teamA, teamB] = teams.filter((t) => teams.some((u) => u !== t && envOf(u) === envOf(t))) as [
+      string,
+      string,
+    ];
     const { window } = firstWindow(ws, teamA);
     let environment: unknown;
     ws.editYaml(teamFile(teamA), (doc) => {
@@ -153,10 +178,12 @@ describe("a broken copy of the workspace", () => {
       const config = doc.get("config") as YAMLMap;
       if (!isMap(config)) throw new Error("no config");
       config.set("scheduling:environment", environment);
-      config.delete("scheduling:iamStack");
-      config.delete("scheduling:fleetStack");
       config.set("scheduling:windows", doc.createNode([{ ...window, name: "copycat" }]));
     });
+    // Security grants team B team A's pool too, so the windows may share it (and then clash).
+    ws.editYaml("policies/tenants.yaml", (doc) =>
+      doc.setIn(["teams", teamB, "grants"], doc.createNode([{ environment, pools: [window.pool] }])),
+    );
     const report = await runPlan({ workspace: ws.root, from: FROM, teams: [teamB] });
     expect(report.errors).toEqual([]);
     expect(report.summary.exitCode).toBe(1);
@@ -203,6 +230,36 @@ describe("a broken copy of the workspace", () => {
       }),
     );
     expect(text(report)).toContain("no-wildcard-iam");
+  });
+
+  it("fails (exit 1) when a team role is widened to every team's runs, naming the flow, role and request", async () => {
+    const ws = copy();
+    const file = "stacks/iam/src/program.ts";
+    const source = ws.read(file);
+    const marker = "\n  return {";
+    expect(source).toContain(marker);
+    // Narrow enough for the pack (a bucket prefix), wrong for tenancy: every team's runs.
+    const injected = `
+  new aws.iam.RolePolicy("seed-cross-team", {
+    role: teamRoles[0]![1].role.name,
+    policy: artifacts.bucketArn.apply((b) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "SeedCrossTeam", Effect: "Allow", Action: "s3:PutObject", Resource: \`\${b}/runs/*\` }] }),
+    ),
+  });
+`;
+    ws.write(file, source.replace(marker, `${injected}${marker}`));
+    const env = readdirEnv(ws);
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${env}`] });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(1);
+    expect(report.summary.permissionFindings).toBeGreaterThan(0);
+    const finding = report.permissions.findings.find((f) => f.message.includes("SeedCrossTeam"));
+    expect(finding, JSON.stringify(report.permissions.findings, null, 2)).toBeDefined();
+    expect(finding!.flow).toMatch(/^team-run\//);
+    expect(finding!.role).toMatch(new RegExp(`:role/retrain-${env}-team-`));
+    expect(finding!.file).toBe(`stacks/iam/envs/${env}/Pulumi.${env}.yaml`);
+    expect(finding!.message).toContain("must be denied");
+    expect(text(report)).toContain("SeedCrossTeam");
   });
 
   it("is invalid input (exit 2) on a renamed upstream output, naming the reference", async () => {

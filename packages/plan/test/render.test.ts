@@ -70,6 +70,30 @@ describe("terminal renderer", () => {
     expect(text.trimEnd().split("\n").at(-1)).toMatch(/^Plan FAILED: .*\(exit 1\)$/);
   });
 
+  it("lists the permissions proof per flow and each finding, also with --quiet", () => {
+    for (const quiet of [false, true]) {
+      const text = renderTerminal(report, { style: createStyle(false), quiet });
+      expect(text).toContain("✗ prod team-run/vision: 0 needed allowed, 1 forbidden denied, 1 wrong");
+      expect(text).toContain(
+        `stacks/iam/envs/prod/Pulumi.prod.yaml: ${report.permissions.findings[0]!.message}`,
+      );
+    }
+    expect(
+      renderTerminal(report, { style: createStyle(false) })
+        .trimEnd()
+        .split("\n")
+        .at(-1),
+    ).toContain("1 permission findings");
+    const proven = {
+      ...report,
+      permissions: { checks: report.permissions.checks.map((c) => ({ ...c, ok: true })), findings: [] },
+    };
+    expect(renderTerminal(proven, { style: createStyle(false), quiet: true })).not.toContain(
+      "Permissions proven",
+    );
+    expect(renderTerminal(proven, { style: createStyle(false) })).toContain("✓ prod team-run/vision");
+  });
+
   it("names missing prices instead of inventing them", () => {
     const text = renderTerminal(report, { style: createStyle(false) });
     expect(text).toContain("no price for eu-west-1/g6.xlarge");
@@ -135,8 +159,13 @@ describe("JSON writer", () => {
         "summary",
         "errors",
         "horizon",
+        "permissions",
       ]),
     );
+    expect(json.permissions.checks[0]).toEqual(
+      expect.objectContaining({ flow: "team-run/vision", expect: "deny", decision: "Allowed", ok: false }),
+    );
+    expect(json.summary.permissionFindings).toBe(1);
     expect(json.stacks.map((s: { id: string }) => s.id)).toEqual(["scheduling/vision"]);
     const [stack] = json.stacks;
     expect(Object.keys(stack)).toEqual(
@@ -167,6 +196,16 @@ describe("HTML renderer", () => {
     const html = renderHtml(sampleReport('x"><script>alert(1)</script>'));
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
+  });
+
+  it("lists every simulated request with its flow's AWS page and the findings", () => {
+    const page = renderHtml(sampleReport());
+    expect(page).toContain("<h2>Permissions proven</h2>");
+    expect(page).toContain(
+      '<a href="https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html">team-run/vision</a>',
+    );
+    expect(page).toContain("forbidden: team nlp&#39;s runs");
+    expect(page).toContain("must be denied");
   });
 
   it("is self-contained: no external scripts, styles, images or fonts", () => {

@@ -9,4 +9,14 @@ export {
 } from "./parse.js";
 export { nextRuns } from "./runs.js";
 export type * from "./types.js";
+export {
+  AUTOMATION_TASK_SECONDS,
+  type AutomationRunbook,
+  type BudgetPart,
+  batchesOf,
+  describeBudget,
+  type WindowBudget,
+  type WindowBudgetInput,
+  windowBudget,
+} from "./window-budget.js";
 export { overlaps, type TimeRange, windowOccurrences } from "./windows.js";

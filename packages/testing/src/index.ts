@@ -7,10 +7,24 @@ export {
   resourcesOfType,
   statementsOf,
 } from "./inspect.js";
-export { DEFAULT_ACCOUNT_ID, hashHex, MockCloud, type MockCloudOptions, partitionOf } from "./mock-cloud.js";
+export {
+  DEFAULT_ACCOUNT_ID,
+  hashHex,
+  MockCloud,
+  type MockCloudOptions,
+  ProviderConstraintError,
+  partitionOf,
+} from "./mock-cloud.js";
 export type { RecordedResource } from "./monitor.js";
 export {
   buildPolicyDocument,
   type PolicyDocumentInput,
   type PolicyDocumentResult,
 } from "./policy-document.js";
+export {
+  type Constraint,
+  checkProviderConstraints,
+  describeViolations,
+  PROVIDER_CONSTRAINTS,
+  type ProviderViolation,
+} from "./provider-constraints/index.js";

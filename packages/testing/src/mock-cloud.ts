@@ -7,6 +7,11 @@
 import { createHash } from "node:crypto";
 import { NETWORK_INVOKES, NETWORK_SHAPES, networkInvoke } from "./mock-network.js";
 import { buildPolicyDocument, type PolicyDocumentInput } from "./policy-document.js";
+import {
+  checkProviderConstraints,
+  describeViolations,
+  type RegisteredResource,
+} from "./provider-constraints/index.js";
 
 export interface MockCloudOptions {
   /** Account id in ARNs and getCallerIdentity; default 123456789012. */
@@ -17,6 +22,16 @@ export interface MockCloudOptions {
   parameters?: Record<string, string>;
   /** Extra or replacement invoke handlers by token (e.g. `aws:ec2/getSubnets:getSubnets`). */
   invokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+  /**
+   * Check every resource's inputs against what the AWS provider and API reject before creating
+   * anything (./provider-constraints); default true. A violation fails the registration.
+   */
+  providerConstraints?: boolean;
+}
+
+/** Inputs the AWS provider or API would reject: the resource's registration fails with this. */
+export class ProviderConstraintError extends Error {
+  override readonly name = "ProviderConstraintError";
 }
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
@@ -205,6 +220,8 @@ export class MockCloud {
   readonly region: string;
   readonly partition: string;
   private readonly options: MockCloudOptions;
+  /** Resources created so far by physical id, for constraints that look across resources. */
+  private readonly created = new Map<string, RegisteredResource>();
 
   constructor(options: MockCloudOptions & { region: string }) {
     this.options = options;
@@ -219,6 +236,19 @@ export class MockCloud {
 
   /** Physical id and state (inputs plus computed attributes) of a new custom resource. */
   newResource(r: ResourceRequest): { id: string; state: Record<string, unknown> } {
+    if (this.options.providerConstraints !== false) {
+      const violations = checkProviderConstraints(r.type, r.inputs, { byId: (id) => this.created.get(id) });
+      if (violations.length > 0)
+        throw new ProviderConstraintError(
+          `${r.type} "${r.name}" (${r.urn}): ${describeViolations(violations)}`,
+        );
+    }
+    const made = this.shapeOf(r);
+    this.created.set(made.id, { type: r.type, name: r.name, urn: r.urn, inputs: r.inputs });
+    return made;
+  }
+
+  private shapeOf(r: ResourceRequest): { id: string; state: Record<string, unknown> } {
     const shape = SHAPES[r.type] ?? NETWORK_SHAPES[r.type];
     if (shape) {
       const { id, state } = shape(r, this);

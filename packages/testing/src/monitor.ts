@@ -184,11 +184,34 @@ export class RecordingMonitor {
     return this.cloud.newResource({ type, name, urn, inputs });
   }
 
+  /**
+   * Pulumi refuses a second registration of a URN ("Duplicate resource URN"): two resources of one
+   * type and name under parents of one type would be one resource in the state.
+   */
+  private refuseDuplicate(urn: string, req: ResourceRequest): void {
+    const first = this.byUrn.get(urn);
+    if (!first) return;
+    const describe = (parent: string | undefined, inputs: Record<string, unknown>) => {
+      const hint = ["name", "taskArn", "taskType"]
+        .filter((k) => typeof inputs[k] === "string")
+        .map((k) => `${k}=${String(inputs[k])}`)
+        .join(", ");
+      return `parent ${parent || "(stack)"}${hint ? `, ${hint}` : ""}`;
+    };
+    const object = req.getObject?.();
+    const inputs = (object ? pulumi.runtime.deserializeProperties(object) : {}) as Record<string, unknown>;
+    throw new Error(
+      `Duplicate resource URN '${urn}': resource "${req.getName()}" is registered twice ` +
+        `(first: ${describe(first.parent, first.inputs)}; second: ${describe(req.getParent(), inputs)}); give one of them a unique name`,
+    );
+  }
+
   async registerResource(req: ResourceRequest, callback: Callback): Promise<void> {
     try {
       const type = req.getType();
       const name = req.getName();
       const urn = this.newUrn(req.getParent(), type, name);
+      this.refuseDuplicate(urn, req);
       const object = req.getObject?.();
       const inputs = (object ? pulumi.runtime.deserializeProperties(object) : {}) as Record<string, unknown>;
       const custom = req.getCustom?.() === true;

@@ -96,7 +96,7 @@ describe("runStackProgram", () => {
     const program = async () => {
       const i = new Res("aws:ec2/instance:Instance", "gpu-1", {});
       const sg = new Res("aws:ec2/securityGroup:SecurityGroup", "sg", {});
-      const mw = new Res("aws:ssm/maintenanceWindow:MaintenanceWindow", "w", { name: "w" });
+      const mw = new Res("aws:ssm/maintenanceWindow:MaintenanceWindow", "w", { name: "weekly" });
       const lg = new Res("aws:cloudwatch/logGroup:LogGroup", "lg", { name: "/retrain/dev/runs" });
       return { i: i.id, iArn: i.arn, sg: sg.id, mw: mw.id, lgArn: lg.arn };
     };
@@ -155,6 +155,81 @@ describe("runStackProgram", () => {
     expect(invoke.errors.map((e) => e.message).join("\n")).toContain(
       'no mock answer for invoke "aws:ec2/getAmi:getAmi"',
     );
+  });
+
+  it("fails a registration the AWS provider would reject, naming the resource, the input and the rule", async () => {
+    const run = await runStackProgram({
+      ...base,
+      stack: "dev",
+      program: async () => {
+        new Res("aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "weekly-ab", {
+          name: "ab",
+          maxConcurrency: "0",
+        });
+        return {};
+      },
+    });
+    const message = run.errors.map((e) => e.message).join("\n");
+    expect(message).toContain('aws:ssm/maintenanceWindowTask:MaintenanceWindowTask "weekly-ab"');
+    expect(message).toContain("urn:pulumi:dev::proj::");
+    expect(message).toContain('name = "ab"');
+    expect(message).toContain('maxConcurrency = "0"');
+    expect(message).toContain("ssm/maintenance_window_task.go");
+    const off = await runStackProgram({
+      ...base,
+      stack: "dev",
+      mocks: { providerConstraints: false },
+      program: async () => {
+        new Res("aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "weekly-ab", { name: "ab" });
+        return {};
+      },
+    });
+    expect(off.errors).toEqual([]);
+  });
+
+  it("refuses a duplicate URN as Pulumi does, naming both registrations", async () => {
+    const run = await runStackProgram({
+      ...base,
+      stack: "dev",
+      program: async () => {
+        const g = new Group("g");
+        new Res(
+          "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+          "w-start",
+          { name: "start-instances", taskType: "AUTOMATION" },
+          { parent: g },
+        );
+        new Res(
+          "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+          "w-start",
+          { name: "start", taskType: "RUN_COMMAND" },
+          { parent: g },
+        );
+        return {};
+      },
+    });
+    const message = run.errors.map((e) => e.message).join("\n");
+    expect(message).toContain(
+      "Duplicate resource URN 'urn:pulumi:dev::proj::test:index:Group$aws:ssm/maintenanceWindowTask:MaintenanceWindowTask::w-start'",
+    );
+    expect(message).toContain("name=start-instances, taskType=AUTOMATION");
+    expect(message).toContain("name=start, taskType=RUN_COMMAND");
+    // The same name under a parent of another type is another URN.
+    const ok = await runStackProgram({
+      ...base,
+      stack: "dev",
+      program: async () => {
+        new Res(
+          "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+          "w-start",
+          { name: "start" },
+          { parent: new Group("g") },
+        );
+        new Res("aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "w-start", { name: "start" });
+        return {};
+      },
+    });
+    expect(ok.errors).toEqual([]);
   });
 
   it("uses custom invoke answers and SSM parameter values", async () => {

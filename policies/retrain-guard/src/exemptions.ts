@@ -18,4 +18,16 @@ export const PROJECT_EXEMPTIONS: readonly AllowlistEntry[] = [
     justification:
       "Read-only status of the start/stop automations the window starts; execution ids are assigned by AWS at start, so automation-execution/* cannot be narrowed by name, and executions carry no tags to condition on.",
   },
+  ...[
+    "ssm:UpdateInstanceInformation",
+    "ssm:ListInstanceAssociations",
+    "ssm:DescribeAssociation",
+    "ssm:UpdateInstanceAssociationStatus",
+    "ssm:PutComplianceItems",
+  ].map((action) => ({
+    urn: "urn:pulumi:*::retrain-iam::retrain:iam:TrainingInstanceRole$aws:iam/rolePolicy:RolePolicy::*",
+    action,
+    justification:
+      'The SSM agent reporting its own managed node and associations, in the form AWS grants it (AmazonSSMManagedInstanceCore, Resource "*"): the agent names only its own instance and the associations SSM hands it, and AWS documents no narrower resource or condition for these calls, so a narrower form risks an agent that never registers.',
+  })),
 ];

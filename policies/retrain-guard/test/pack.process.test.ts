@@ -54,7 +54,7 @@ const window = (name: string, props: Record<string, unknown> = {}): AnalyzerReso
     scheduleTimezone: "Europe/Berlin",
     duration: 3,
     cutoff: 1,
-    tags: { "managed-by": "pulumi", "retrain:stack": "s" },
+    tags: { "managed-by": "pulumi", "retrain:stack": "s", "retrain:team": "vision" },
     ...props,
   },
 });
@@ -233,14 +233,18 @@ describe("retrain-guard over the Analyzer protocol", () => {
 
   it("finds overlapping windows on one pool and a task longer than its window with analyzeStack", async () => {
     const component = `${STACK}::retrain:scheduling:RetrainingWindow::weekly`;
-    const target = (name: string, win: string, pool: string): AnalyzerResource => ({
+    // other-l4 names no fleet: maintenance-window-overlap reads a shared fleet tag as the same instances.
+    const target = (name: string, win: string, pool: string, fleet = true): AnalyzerResource => ({
       urn: urn(TARGET, name),
       type: TARGET,
       name,
       properties: {
         windowId: UNKNOWN,
         resourceType: "INSTANCE",
-        targets: [{ key: "tag:retrain:pool", values: [pool] }],
+        targets: [
+          { key: "tag:retrain:pool", values: [pool] },
+          ...(fleet ? [{ key: "tag:retrain:fleet", values: ["retrain-prod"] }] : []),
+        ],
       },
       propertyDependencies: { windowId: [urn(WINDOW, win)] },
       dependencies: [urn(WINDOW, win)],
@@ -251,7 +255,7 @@ describe("retrain-guard over the Analyzer protocol", () => {
       window("other-pool"),
       target("weekly-a10g", "weekly", "a10g"),
       target("hourlater-a10g", "hourlater", "a10g"),
-      target("other-l4", "other-pool", "l4"),
+      target("other-l4", "other-pool", "l4", false),
       {
         urn: urn(TASK, "train"),
         type: TASK,
@@ -272,6 +276,13 @@ describe("retrain-guard over the Analyzer protocol", () => {
     expect(mandatory.map((d) => [d.policyName, d.enforcementLevel, d.urn]).sort()).toEqual([
       ["maintenance-task-timeout", "mandatory", urn(TASK, "train")],
       ["maintenance-window-overlap", "mandatory", urn(WINDOW, "hourlater")],
+      // "retrain-run" is no training document of the stack, and the task pins no version.
+      ["training-document-only", "mandatory", urn(TASK, "train")],
+      ["training-document-only", "mandatory", urn(TASK, "train")],
+      // A target without a fleet fails closed; vision (stack "vision") is granted prod/a10g only: the
+      // pack found policies/tenants.yaml from its dist/.
+      ["tenant-grants", "mandatory", urn(TARGET, "other-l4")],
+      ["tenant-grants", "mandatory", urn(TARGET, "other-l4")],
     ]);
     expect(
       diags
@@ -285,6 +296,64 @@ describe("retrain-guard over the Analyzer protocol", () => {
     ]);
     const overlap = diags.find((d) => d.policyName === "maintenance-window-overlap");
     expect(overlap?.message).toMatch(/"hourlater" and "weekly" both target tag:retrain:pool=a10g/);
+    const grants = diags.filter((d) => d.policyName === "tenant-grants").map((d) => d.message);
+    expect(grants).toEqual([
+      expect.stringMatching(/"other-l4": has no tag:retrain:fleet target/),
+      expect.stringMatching(
+        /team "vision" may not use pool "l4" of prod; it is granted prod \(pool a10g\) in policies\/tenants\.yaml/,
+      ),
+    ]);
+  });
+
+  it("rejects start/stop automations that run with another role than their pool's", async () => {
+    const target: AnalyzerResource = {
+      urn: urn(TARGET, "weekly-pool"),
+      type: TARGET,
+      name: "weekly-pool",
+      properties: {
+        windowId: UNKNOWN,
+        resourceType: "INSTANCE",
+        targets: [
+          { key: "tag:retrain:pool", values: ["a10g"] },
+          { key: "tag:retrain:fleet", values: ["retrain-prod"] },
+        ],
+      },
+      propertyDependencies: { windowId: [urn(WINDOW, "weekly")] },
+    };
+    const start = (role: string): AnalyzerResource => ({
+      urn: urn(TASK, "start"),
+      type: TASK,
+      name: "start",
+      properties: {
+        windowId: UNKNOWN,
+        taskType: "AUTOMATION",
+        taskArn: "AWS-StartEC2Instance",
+        targets: [{ key: "WindowTargetIds", values: [UNKNOWN] }],
+        taskInvocationParameters: {
+          automationParameters: {
+            parameters: [
+              { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
+              { name: "AutomationAssumeRole", values: [role] },
+            ],
+          },
+        },
+      },
+      propertyDependencies: { windowId: [urn(WINDOW, "weekly")], targets: [target.urn] },
+    });
+    const own = await host.analyzeStack([
+      window("weekly"),
+      target,
+      start("arn:aws:iam::123456789012:role/retrain-prod-startstop-a10g"),
+    ]);
+    expect(own).toEqual([]);
+    const windowRole = await host.analyzeStack([
+      window("weekly"),
+      target,
+      start("arn:aws:iam::123456789012:role/retrain-prod-maintenance-window"),
+    ]);
+    expect(windowRole.map((d) => [d.policyName, d.enforcementLevel, d.urn])).toEqual([
+      ["start-stop-own-pool", "mandatory", urn(TASK, "start")],
+    ]);
   });
 
   it("rejects pending and later calls with a clear error when the pack process dies", async () => {

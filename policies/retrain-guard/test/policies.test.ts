@@ -22,12 +22,20 @@ import {
   noWildcardIam,
   POLICIES,
   requiredTags,
+  startStopOwnPool,
+  taskParametersSafe,
+  tenantGrants,
+  trainingDocumentOnly,
   windowNotifications,
 } from "../src/policies/index.js";
 import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
 import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
 import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-window-overlap.examples.js";
 import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
+import { startStopOwnPoolExamples } from "../src/policies/start-stop-own-pool.examples.js";
+import { taskParametersSafeExamples } from "../src/policies/task-parameters-safe.examples.js";
+import { tenantGrantsExamples } from "../src/policies/tenant-grants.examples.js";
+import { trainingDocumentOnlyExamples } from "../src/policies/training-document-only.examples.js";
 import { windowNotificationsExamples } from "../src/policies/window-notifications.examples.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
@@ -36,11 +44,15 @@ const TABLES: [GuardPolicy, PolicyExample[]][] = [
   [maintenanceWindowLimits, maintenanceWindowLimitsExamples],
   [maintenanceTaskTimeout, maintenanceTaskTimeoutExamples],
   [maintenanceWindowOverlap, maintenanceWindowOverlapExamples],
+  [tenantGrants, tenantGrantsExamples],
+  [startStopOwnPool, startStopOwnPoolExamples],
   [ec2Imdsv2Required, ec2Imdsv2RequiredExamples],
   [ebsEncrypted, ebsEncryptedExamples],
   [noPublicIp, noPublicIpExamples],
   [noOpenIngress, noOpenIngressExamples],
   [requiredTags, requiredTagsExamples],
+  [trainingDocumentOnly, trainingDocumentOnlyExamples],
+  [taskParametersSafe, taskParametersSafeExamples],
   [windowNotifications, windowNotificationsExamples],
 ];
 

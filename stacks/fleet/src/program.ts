@@ -3,6 +3,8 @@
  * configured subnets) and, per pool, instances that only SSM reaches, tagged so the teams'
  * maintenance windows target them. Reads the instance profile from the IAM stack.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   availabilityZonesFor,
@@ -17,15 +19,22 @@ import {
   type FleetOutputs,
   iamOutputs,
   readStackConfig,
+  workspaceOrganization,
 } from "@retrain/config";
 
 export type FleetStackOutputs = {
   [K in keyof FleetOutputs]: pulumi.Output<FleetOutputs[K]> | FleetOutputs[K];
 };
 
+/** This program's folder: the workspace (its `retrain.json`) is above it. */
+const PROGRAM_DIR = path.dirname(fileURLToPath(import.meta.url));
+
 export async function fleetProgram(): Promise<FleetStackOutputs> {
   const { config, project, stack, region } = readStackConfig("fleet");
-  const iam = iamOutputs(config.iamStack ?? defaultStackRef("iam", config.environment));
+  // The organisation from the workspace's retrain.json above this program (not the cwd: the plan runs it in-process).
+  const iam = iamOutputs(
+    config.iamStack ?? defaultStackRef("iam", config.environment, workspaceOrganization(PROGRAM_DIR)),
+  );
   const fleetName = fleetNameOf(config.environment);
   const tags = defaultTags({ stack: `${project}/${stack}` });
 

@@ -234,13 +234,15 @@ describe("fleet stack", () => {
         expect((i.inputs.tags as Record<string, string>)["retrain:fleet"]).toBe("retrain-prod");
     });
 
-    it("bootstrap the SSM agent, the training user, the GPU check and the idle stopper", () => {
+    it("bootstrap the metadata-service guard, the SSM agent, the team group, the GPU check and the idle stopper", () => {
       const [lt] = resourcesOfType(result, "aws:ec2/launchTemplate:LaunchTemplate");
       const script = Buffer.from(String(lt?.inputs.userData), "base64").toString("utf8");
       expect(script.startsWith("#!/bin/bash\n")).toBe(true);
+      expect(script).toContain("-d 169.254.169.254/32 -m owner ! --uid-owner 0 -j REJECT");
       expect(script).toContain("snap install amazon-ssm-agent --classic");
-      expect(script).toContain("systemctl enable --now snap.amazon-ssm-agent.amazon-ssm-agent.service");
-      expect(script).toContain("useradd --create-home --shell /bin/bash retrain");
+      expect(script).toContain('systemctl enable --now "$agent_unit"');
+      expect(script).toContain("groupadd --system retrain");
+      expect(script).not.toContain("useradd");
       expect(script).toContain("nvidia-smi");
       expect(script).toContain('if [ "$idle" -ge 60 ]');
       expect(script).toContain("systemctl enable --now retrain-idle-check.timer");

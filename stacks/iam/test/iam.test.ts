@@ -1,3 +1,5 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, iamOutputsSchema, loadStackConfig } from "@retrain/config";
@@ -13,6 +15,8 @@ import { iamProgram } from "../src/program.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const envFile = (env: string) => path.join(here, "..", "envs", env, `Pulumi.${env}.yaml`);
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 async function runEnv(env: string, overrides: Record<string, unknown> = {}) {
   const loaded = loadStackConfig(envFile(env));
@@ -23,13 +27,24 @@ async function runEnv(env: string, overrides: Record<string, unknown> = {}) {
     config: { ...loaded.raw, ...overrides },
   });
 }
+type Run = Awaited<ReturnType<typeof runEnv>>;
 
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const policyOf = (result: Run, name: string) =>
+  statementsOf(JSON.parse(String(resourceNamed(result, ROLE_POLICY, name).inputs.policy)));
+const bySid = (statements: Record<string, unknown>[]) =>
+  Object.fromEntries(statements.map((s) => [String(s.Sid), s]));
+const trustOf = (result: Run, name: string) =>
+  statementsOf(JSON.parse(String(resourceNamed(result, ROLE, name).inputs.assumeRolePolicy)));
+const actionsOf = (statements: Record<string, unknown>[]) => statements.flatMap((s) => asList(s.Action));
 
 describe("iam stack", () => {
-  it.each(["dev", "prod"])(
-    "runs with the %s example config and exports exactly the contract",
-    async (env) => {
+  it.each([
+    ["dev", ["recsys"], ["a10g"]],
+    ["prod", ["nlp", "vision"], ["a10g", "l4"]],
+  ])(
+    "runs with the %s example config: a role per granted team and pool, exactly the contract",
+    async (env, teams, pools) => {
       const result = await runEnv(env);
       expect(result.errors).toEqual([]);
       expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(iamOutputsSchema.shape).sort());
@@ -37,14 +52,22 @@ describe("iam stack", () => {
       expect(result.outputs.maintenanceWindowRoleArn).toBe(
         `arn:aws:iam::123456789012:role/retrain-${env}-maintenance-window`,
       );
+      expect(result.outputs.teamRoleArns).toEqual(
+        Object.fromEntries(teams.map((t) => [t, `arn:aws:iam::123456789012:role/retrain-${env}-team-${t}`])),
+      );
+      expect(result.outputs.startStopRoleArns).toEqual(
+        Object.fromEntries(
+          pools.map((p) => [p, `arn:aws:iam::123456789012:role/retrain-${env}-startstop-${p}`]),
+        ),
+      );
       expect(result.outputs.logGroupName).toBe(`/retrain/${env}/runs`);
     },
   );
 
-  it("never allows a wildcard action, NotAction/NotResource, or Resource * outside describe/list actions", async () => {
+  it("never allows a wildcard action, NotAction/NotResource, or Resource * outside resource-less actions", async () => {
     const result = await runEnv("prod");
     const docs = policyDocumentsOf(result);
-    expect(docs.length).toBeGreaterThanOrEqual(4);
+    expect(docs.length).toBeGreaterThanOrEqual(10);
     // Actions AWS defines without a resource type: the only ones allowed on "*".
     const resourceless = new Set([
       "ssm:CancelCommand",
@@ -55,6 +78,25 @@ describe("iam stack", () => {
       "ec2:DescribeInstanceStatus",
       "ec2:DescribeInstances",
       "logs:DescribeLogGroups",
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+      "ec2messages:AcknowledgeMessage",
+      "ec2messages:DeleteMessage",
+      "ec2messages:FailMessage",
+      "ec2messages:GetEndpoint",
+      "ec2messages:GetMessages",
+      "ec2messages:SendReply",
+    ]);
+    // The agent's own managed-node calls, in AWS's own form (AmazonSSMManagedInstanceCore), exempted
+    // by the pack's reviewed project exemptions; only on the instance role's policy.
+    const agentNode = new Set([
+      "ssm:UpdateInstanceInformation",
+      "ssm:ListInstanceAssociations",
+      "ssm:DescribeAssociation",
+      "ssm:UpdateInstanceAssociationStatus",
+      "ssm:PutComplianceItems",
     ]);
     for (const { resource, property, document } of docs) {
       for (const [i, s] of statementsOf(document).entries()) {
@@ -62,103 +104,191 @@ describe("iam stack", () => {
         expect(s.NotAction, where).toBeUndefined();
         expect(s.NotResource, where).toBeUndefined();
         expect(s.NotPrincipal, where).toBeUndefined();
+        expect(s.Principal, where).not.toBe("*");
         for (const action of asList(s.Action)) expect(String(action), where).not.toMatch(/[*?]/);
         const resources = asList(s.Resource).map(String);
         if (resources.includes("*")) {
-          for (const action of asList(s.Action))
-            expect(resourceless.has(String(action)), `${where}: ${String(action)} on *`).toBe(true);
+          for (const action of asList(s.Action)) {
+            const allowed =
+              resourceless.has(String(action)) ||
+              (resource.name === "training-instance-agent" && agentNode.has(String(action)));
+            expect(allowed, `${where}: ${String(action)} on *`).toBe(true);
+          }
         }
         for (const r of resources)
           expect(r, where).not.toMatch(/^arn:[^:]+:[^:]+:[^:]*:[^:]*:\*$|^arn:[^:]+:s3:::\*$/);
       }
     }
+    expect(resourcesOfType(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
   });
 
-  it("limits the maintenance window role's trust to this account's windows and automations", async () => {
+  it("trusts SSM for the window and start/stop roles only in the documented confused-deputy form", async () => {
     const result = await runEnv("dev");
-    const role = resourceNamed(result, "aws:iam/role:Role", "maintenance-window");
-    const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
-    const [statement, ...rest] = statementsOf(trust);
-    expect(rest).toEqual([]);
-    expect(statement).toMatchObject({
-      Effect: "Allow",
-      Action: "sts:AssumeRole",
-      Principal: { Service: "ssm.amazonaws.com" },
-      Condition: {
-        StringEquals: { "aws:SourceAccount": "123456789012" },
-        ArnLike: {
-          "aws:SourceArn": [
-            "arn:aws:ssm:eu-west-1:123456789012:maintenancewindow/*",
-            "arn:aws:ssm:eu-west-1:123456789012:automation-execution/*",
-          ],
+    for (const role of ["maintenance-window", "startstop-a10g"]) {
+      const [statement, ...rest] = trustOf(result, role);
+      expect(rest, role).toEqual([]);
+      expect(statement, role).toEqual({
+        Sid: "SsmServiceOfThisAccount",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ssm.amazonaws.com" },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          ArnLike: { "aws:SourceArn": "arn:aws:ssm:eu-west-1:123456789012:*" },
         },
-      },
-    });
+      });
+    }
   });
 
-  it("scopes SendCommand, start/stop and PassRole with the conditions that keep them least-privilege", async () => {
+  it("lets the window role send project documents to fleet instances and start runbooks, never start/stop itself", async () => {
     const result = await runEnv("dev");
-    const policy = resourceNamed(result, "aws:iam/rolePolicy:RolePolicy", "maintenance-window-permissions");
-    const statements = statementsOf(JSON.parse(String(policy.inputs.policy)));
-    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.RunProjectDocuments?.Resource).toContain(
+    const statements = policyOf(result, "maintenance-window-permissions");
+    const s = bySid(statements);
+    expect(s.RunProjectDocuments?.Resource).toContain(
       "arn:aws:ssm:eu-west-1:123456789012:document/retrain-dev-*",
     );
-    expect(bySid.RunOnFleetInstancesOnly).toMatchObject({
+    expect(s.RunOnFleetInstancesOnly).toMatchObject({
       Action: "ssm:SendCommand",
-      Resource: "arn:aws:ssm:eu-west-1:123456789012:instance/*".replace(":ssm:", ":ec2:"),
+      Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
       Condition: { StringEquals: { "ssm:resourceTag/retrain:fleet": "retrain-dev" } },
     });
-    expect(bySid.StartStopFleetInstancesOnly).toMatchObject({
-      Condition: { StringEquals: { "aws:ResourceTag/retrain:fleet": "retrain-dev" } },
-    });
-    expect(bySid.PassOnlyItselfToSsm).toMatchObject({
+    expect(asList(s.StartStopAutomations?.Resource).sort()).toEqual([
+      "arn:aws:ssm:eu-west-1:123456789012:automation-execution/*",
+      "arn:aws:ssm:eu-west-1::automation-definition/AWS-StartEC2Instance:*",
+      "arn:aws:ssm:eu-west-1::automation-definition/AWS-StopEC2Instance:*",
+      "arn:aws:ssm:eu-west-1::document/AWS-StartEC2Instance",
+      "arn:aws:ssm:eu-west-1::document/AWS-StopEC2Instance",
+    ]);
+    expect(s.PassPoolStartStopRolesToSsm).toMatchObject({
       Action: "iam:PassRole",
+      Resource: "arn:aws:iam::123456789012:role/retrain-dev-startstop-a10g",
+      Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+    });
+    expect(s.PassOnlyItselfToSsm).toMatchObject({
       Resource: "arn:aws:iam::123456789012:role/retrain-dev-maintenance-window",
       Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
     });
+    const actions = actionsOf(statements);
+    for (const denied of ["ec2:StartInstances", "ec2:StopInstances", "tag:GetResources", "ssm:GetParameters"])
+      expect(actions, denied).not.toContain(denied);
   });
 
-  it("drops the automation permissions and trust when start/stop is disabled", async () => {
-    const result = await runEnv("dev", { "iam:allowStartStop": false });
-    const policy = resourceNamed(result, "aws:iam/rolePolicy:RolePolicy", "maintenance-window-permissions");
-    const actions = statementsOf(JSON.parse(String(policy.inputs.policy))).flatMap((s) => asList(s.Action));
-    expect(actions).not.toContain("ssm:StartAutomationExecution");
-    expect(actions).not.toContain("ec2:StartInstances");
-    const role = resourceNamed(result, "aws:iam/role:Role", "maintenance-window");
-    expect(String(role.inputs.assumeRolePolicy)).not.toContain("automation-execution");
-  });
-
-  it("gives the instance role SSM core, its bucket prefixes and its log group only", async () => {
+  it("scopes each start/stop role to its own pool of this fleet", async () => {
     const result = await runEnv("prod");
-    const attachment = resourceNamed(
-      result,
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-      "training-instance-ssm-core",
+    for (const pool of ["a10g", "l4"]) {
+      const s = bySid(policyOf(result, `startstop-${pool}-permissions`));
+      expect(s.StartStopPoolInstancesOnly).toEqual({
+        Sid: "StartStopPoolInstancesOnly",
+        Effect: "Allow",
+        Action: ["ec2:StopInstances", "ec2:StartInstances"],
+        Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+        Condition: {
+          StringEquals: {
+            "aws:ResourceTag/retrain:fleet": "retrain-prod",
+            "aws:ResourceTag/retrain:pool": pool,
+          },
+        },
+      });
+      expect(resourceNamed(result, ROLE, `startstop-${pool}`).inputs.tags).toMatchObject({
+        "retrain:pool": pool,
+      });
+    }
+  });
+
+  it("drops the start/stop roles and automation permissions when start/stop is disabled", async () => {
+    const result = await runEnv("dev", { "iam:allowStartStop": false });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.startStopRoleArns).toEqual({});
+    const actions = actionsOf(policyOf(result, "maintenance-window-permissions"));
+    expect(actions).not.toContain("ssm:StartAutomationExecution");
+    expect(resourcesOfType(result, ROLE).map((r) => r.name)).not.toContain("startstop-a10g");
+  });
+
+  it("keeps the instance role to the agent's needs and the team hand-off: no Parameter Store, no team data", async () => {
+    const result = await runEnv("prod");
+    const statements = policyOf(result, "training-instance-agent");
+    const actions = actionsOf(statements);
+    expect(actions).toContain("ssm:UpdateInstanceInformation");
+    expect(actions).toContain("ec2messages:GetMessages");
+    for (const denied of [
+      "ssm:GetParameter",
+      "ssm:GetParameters",
+      "ssm:PutInventory",
+      "s3:GetObject",
+      "s3:ListBucket",
+    ])
+      expect(actions, denied).not.toContain(denied);
+    const s = bySid(statements);
+    expect(s.AgentOutputToS3?.Resource).toBe("arn:aws:s3:::retrain-artifacts-prod-eu-west-1/runs/*");
+    expect(s.AssumeTeamRolesOnly).toMatchObject({
+      Action: "sts:AssumeRole",
+      Resource: "arn:aws:iam::123456789012:role/retrain-prod-team-*",
+    });
+    expect(s.ProjectDocumentsOnly?.Resource).toBe(
+      "arn:aws:ssm:eu-west-1:123456789012:document/retrain-prod-*",
     );
-    expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-    const policy = resourceNamed(result, "aws:iam/rolePolicy:RolePolicy", "training-instance-artifacts");
-    const bySid = Object.fromEntries(
-      statementsOf(JSON.parse(String(policy.inputs.policy))).map((s) => [s.Sid, s]),
-    );
-    expect(asList(bySid.WriteArtifacts?.Resource).sort()).toEqual([
-      "arn:aws:s3:::retrain-artifacts-prod-eu-west-1/models/*",
-      "arn:aws:s3:::retrain-artifacts-prod-eu-west-1/runs/*",
+  });
+
+  it("gives each team a role tagged with the team, trusted by the instance role only, on its own prefixes", async () => {
+    const result = await runEnv("prod");
+    const role = resourceNamed(result, ROLE, "team-vision");
+    expect(role.inputs.name).toBe("retrain-prod-team-vision");
+    expect(role.inputs.tags).toMatchObject({ "retrain:team": "vision" });
+    expect(trustOf(result, "team-vision")).toEqual([
+      {
+        Sid: "OnlyTheInstanceRole",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/retrain-prod-training-instance" },
+        },
+      },
     ]);
-    for (const r of asList(bySid.StreamCommandOutput?.Resource)) {
-      expect(String(r)).toMatch(/^arn:aws:logs:eu-west-1:123456789012:log-group:\/retrain\/prod\/runs:/);
+    const s = bySid(policyOf(result, "team-vision-permissions"));
+    const bucket = "arn:aws:s3:::retrain-artifacts-prod-eu-west-1";
+    expect(asList(s.ReadWriteOwnRunsAndModels?.Resource).sort()).toEqual([
+      `${bucket}/models/vision/*`,
+      `${bucket}/runs/vision/*`,
+    ]);
+    expect(s.ReadOwnDatasets).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: `${bucket}/datasets/vision/*`,
+    });
+    expect(s.ListOwnPrefixesOnly).toMatchObject({
+      Resource: bucket,
+      Condition: { StringLike: { "s3:prefix": ["runs/vision/*", "models/vision/*", "datasets/vision/*"] } },
+    });
+    expect(s.WriteOwnLogStreams?.Resource).toBe(
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/retrain/prod/runs:log-stream:teams/vision/*",
+    );
+    // A team not granted prod gets no role there.
+    expect(resourcesOfType(result, ROLE).map((r) => r.name)).not.toContain("team-recsys");
+  });
+
+  it("fails closed naming the registry when no tenant registry is found", async () => {
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(path.join(tmpdir(), "no-registry-")));
+    try {
+      const result = await runEnv("dev");
+      const [error] = result.errors;
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error?.message).toContain("policies/tenants.yaml");
+      expect(resourcesOfType(result, ROLE)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
     }
   });
 
   it("uses partition-aware ARNs", async () => {
     const result = await runEnv("dev", { "aws:region": "cn-north-1" });
     expect(result.errors).toEqual([]);
-    const attachment = resourceNamed(
-      result,
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-      "training-instance-ssm-core",
-    );
-    expect(attachment.inputs.policyArn).toBe("arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    for (const { document } of policyDocumentsOf(result))
+      for (const s of statementsOf(document))
+        for (const r of asList(s.Resource)) if (String(r) !== "*") expect(String(r)).toMatch(/^arn:aws-cn:/);
+    expect(result.outputs.teamRoleArns).toEqual({
+      recsys: "arn:aws-cn:iam::123456789012:role/retrain-dev-team-recsys",
+    });
   });
 
   it("keeps the artifact bucket private, encrypted and versioned", async () => {

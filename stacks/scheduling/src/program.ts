@@ -3,6 +3,8 @@
  * window (or a State Manager association) on a pool of its environment's fleet. Reads the service
  * role, log group and bucket from the IAM stack and the pools from the fleet stack.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import {
   type AlertedWindow,
@@ -14,18 +16,13 @@ import {
   TrainingCommandDocument,
 } from "@retrain/components";
 import {
-  ConfigError,
-  checkAlertDestinations,
   defaultStackRef,
   defaultTags,
-  findTenantRegistry,
   fleetOutputs,
   iamOutputs,
-  loadTenantRegistry,
   readStackConfig,
-  resourceName,
-  TENANT_REGISTRY_PATH,
   type WindowOutput,
+  workspaceOrganization,
 } from "@retrain/config";
 import { nextRuns } from "@retrain/schedule";
 
@@ -38,18 +35,40 @@ export interface SchedulingStackOutputs {
 /** How many upcoming runs each window reports. */
 const NEXT_RUNS = 5;
 
-export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
-  const { config, project, stack } = readStackConfig("scheduling");
+/** This program's folder: the workspace (its tenant registry and `retrain.json`) is above it. */
+const PROGRAM_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export interface SchedulingProgramOptions {
+  /** The tenant registry (file); default the nearest `policies/tenants.yaml` above the program or the cwd. */
+  tenantRegistry?: string;
+}
+
+export async function schedulingProgram(
+  options: SchedulingProgramOptions = {},
+): Promise<SchedulingStackOutputs> {
+  // The program's own folder first: the plan runs it in-process from wherever it was started.
+  const searchFrom = [PROGRAM_DIR, process.cwd()];
+  const { config, project, stack } = readStackConfig("scheduling", {
+    searchFrom,
+    ...(options.tenantRegistry !== undefined ? { tenantRegistry: options.tenantRegistry } : {}),
+  });
   const { team, environment } = config;
-  const fleetStack = config.fleetStack ?? defaultStackRef("fleet", environment);
-  const iam = iamOutputs(config.iamStack ?? defaultStackRef("iam", environment));
+  // Derived from the environment and the workspace's organisation only: a team names no stack.
+  const organization = workspaceOrganization(PROGRAM_DIR);
+  const fleetStack = defaultStackRef("fleet", environment, organization);
+  const iam = iamOutputs(defaultStackRef("iam", environment, organization));
   const fleet = fleetOutputs(fleetStack);
   const tags = defaultTags({ stack: `${project}/${stack}`, team });
   const fleetName = fleetNameOf(environment);
 
   const document = new TrainingCommandDocument("train", {
-    documentName: resourceName("ssmDocument", environment, team, "train"),
-    description: `Retraining command of team ${team} (${environment}): GPU check, host lock, command as the training user`,
+    team,
+    environment,
+    teamRoleArn: iam.teamRoleArns.apply((arns) => {
+      const arn = arns[team];
+      if (!arn) throw new Error(`iam stack of "${environment}" exports no training role for team "${team}"`);
+      return arn;
+    }),
     tags,
   });
 
@@ -81,6 +100,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
         environment,
         window: w,
         documentName: document.documentName,
+        documentVersion: document.documentVersion,
         poolTag,
         fleetTagValue: fleetName,
         artifactBucket: iam.artifactBucket,
@@ -98,7 +118,9 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
       environment,
       window: w,
       documentName: document.documentName,
+      documentVersion: document.documentVersion,
       serviceRoleArn: iam.maintenanceWindowRoleArn,
+      startStopRoleArn: iam.startStopRoleArns.apply((roles) => roles[w.pool]),
       poolTag,
       fleetTagValue: fleetName,
       logGroupName: iam.logGroupName,
@@ -109,19 +131,7 @@ export async function schedulingProgram(): Promise<SchedulingStackOutputs> {
     return pulumi.output({ name: w.name, id: window.windowId, schedule: w.schedule, nextRuns: runs });
   });
 
-  // Alert destinations only as the registry allows them; without the registry, none (fail closed).
-  if (config.notify) {
-    const registry = findTenantRegistry(process.cwd());
-    const problems = registry
-      ? checkAlertDestinations(loadTenantRegistry(registry).registry, team, config.notify)
-      : [
-          {
-            key: "scheduling:notify",
-            message: `no ${TENANT_REGISTRY_PATH} found above ${process.cwd()}: alert destinations need the tenant registry`,
-          },
-        ];
-    if (problems.length > 0) throw new ConfigError(`scheduling/${stack}`, problems);
-  }
+  // Alert destinations were checked against the tenant registry with the rest of the config.
   const alerts = new TeamAlerts("alerts", {
     team,
     environment,

@@ -1,6 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { TASK_PRIORITIES, type trainingDocumentContent } from "@retrain/components";
+import { encodeCommand, TASK_PRIORITIES, verifyTrainingDocument } from "@retrain/components";
 import { ConfigError, loadStackConfig, schedulingOutputsSchema } from "@retrain/config";
 import { resourcesOfType, runStackProgram, type StackRunResult } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -99,7 +101,7 @@ describe("scheduling stack", () => {
         name: "retrain-prod-vision-weekly-retrain",
         schedule: "cron(0 4 ? * SUN *)",
         scheduleTimezone: "Europe/Berlin",
-        duration: 3,
+        duration: 4,
         cutoff: 1,
         enabled: true,
         allowUnassociatedTargets: false,
@@ -130,26 +132,44 @@ describe("scheduling stack", () => {
         cloudwatchConfig: { cloudwatchLogGroupName: "/retrain/prod/runs", cloudwatchOutputEnabled: true },
       });
       expect(param(task, "executionTimeout")).toEqual(["6000"]);
-      expect(param(task, "command")).toEqual(["python /opt/retrain/train.py --model resnet50 --epochs 20"]);
-      expect(param(task, "runAs")).toEqual(["retrain"]);
+      // The command travels encoded, never as shell text; the user is baked into the document.
+      expect(param(task, "commandBase64")).toEqual([
+        encodeCommand("python /opt/retrain/train.py --model resnet50 --epochs 20"),
+      ]);
+      expect(param(task, "runAs")).toBeUndefined();
     });
 
-    it("uses the maintenance window role the IAM stack exported, for tasks and automations", () => {
-      const roleArn = upstream["organization/retrain-iam/prod"]?.maintenanceWindowRoleArn;
+    it("pins the document version the provider made the default, in every RUN_COMMAND task", () => {
+      const [doc] = resourcesOfType(result, "aws:ssm/document:Document");
+      expect(doc?.outputs.latestVersion).toBe("1");
+      for (const t of resourcesOfType(result, TASK).filter((t) => t.inputs.taskType === "RUN_COMMAND")) {
+        const rc = (t.inputs.taskInvocationParameters as { runCommandParameters: Record<string, unknown> })
+          .runCommandParameters;
+        expect(rc.documentVersion).toBe(doc?.outputs.latestVersion);
+      }
+    });
+
+    it("runs tasks as the window role and the start/stop runbooks as the pool's own start/stop role", () => {
+      const iam = upstream["organization/retrain-iam/prod"] as Record<string, unknown>;
+      const roleArn = iam.maintenanceWindowRoleArn;
+      const poolRole = (iam.startStopRoleArns as Record<string, string>).a10g;
       expect(roleArn).toMatch(/^arn:aws:iam::123456789012:role\//);
+      expect(poolRole).toBe("arn:aws:iam::123456789012:role/retrain-prod-startstop-a10g");
       const tasks = resourcesOfType(result, TASK);
       expect(tasks).toHaveLength(3);
       for (const t of tasks) expect(t.inputs.serviceRoleArn).toBe(roleArn);
-      const start = must(tasks.find((t) => t.inputs.taskArn === "AWS-StartEC2Instance"));
-      const auto = (
-        start.inputs.taskInvocationParameters as {
-          automationParameters: { parameters: { name: string; values: string[] }[] };
-        }
-      ).automationParameters.parameters;
-      expect(auto).toEqual([
-        { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
-        { name: "AutomationAssumeRole", values: [roleArn] },
-      ]);
+      for (const runbook of ["AWS-StartEC2Instance", "AWS-StopEC2Instance"]) {
+        const task = must(tasks.find((t) => t.inputs.taskArn === runbook));
+        const auto = (
+          task.inputs.taskInvocationParameters as {
+            automationParameters: { parameters: { name: string; values: string[] }[] };
+          }
+        ).automationParameters.parameters;
+        expect(auto, runbook).toEqual([
+          { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
+          { name: "AutomationAssumeRole", values: [poolRole] },
+        ]);
+      }
     });
 
     it("starts the pool before every task and stops it after", () => {
@@ -166,31 +186,32 @@ describe("scheduling stack", () => {
         expect(t.inputs.serviceRoleArn).toBeDefined();
     });
 
-    it("owns a Command document that checks the GPU, locks the host and runs as the training user", () => {
+    it("owns the team's training document, with the team role the IAM stack exported baked in", () => {
       const [doc] = resourcesOfType(result, "aws:ssm/document:Document");
       expect(doc?.inputs).toMatchObject({ name: "retrain-prod-vision-train", documentType: "Command" });
-      const content = JSON.parse(String(doc?.inputs.content)) as ReturnType<typeof trainingDocumentContent>;
-      expect(content.schemaVersion).toBe("2.2");
-      expect(Object.keys(content.parameters).sort()).toEqual(["command", "executionTimeout", "runAs"]);
-      const step = content.mainSteps[0];
-      expect(step?.inputs.timeoutSeconds).toBe("{{ executionTimeout }}");
-      const script = step?.inputs.runCommand.join("\n") ?? "";
-      expect(script).toContain("nvidia-smi");
-      expect(script).toMatch(/flock -n 9/);
-      expect(script).toContain("exec 9>/var/lock/retrain.lock");
-      expect(script).toMatch(/runuser -u "\$RUN_AS" -- timeout/);
-      expect(script).toContain('exit "$rc"');
+      const roles = must(upstream["organization/retrain-iam/prod"]).teamRoleArns as Record<string, string>;
+      const teamRoleArn = roles.vision;
+      expect(teamRoleArn).toMatch(/:role\/retrain-prod-team-vision$/);
+      expect(verifyTrainingDocument(String(doc?.inputs.content))).toMatchObject({
+        ok: true,
+        spec: { team: "vision", environment: "prod", teamRoleArn },
+      });
+      const content = JSON.parse(String(doc?.inputs.content)) as { parameters: Record<string, unknown> };
+      expect(Object.keys(content.parameters).sort()).toEqual(["commandBase64", "executionTimeout"]);
     });
   });
 
-  it("runs nlp's tasks in config order, without start/stop", async () => {
+  it("runs nlp's tasks in config order between starting and stopping its pool (prod stops idle instances)", async () => {
     const result = await runTeam("nlp");
-    const finetune = resourcesOfType(result, TASK).filter((t) => t.parent?.endsWith("::nightly-finetune"));
-    expect(finetune.map((t) => [t.inputs.name, t.inputs.priority])).toEqual([
+    const nightly = resourcesOfType(result, TASK).filter((t) => t.parent?.endsWith("::nightly-finetune"));
+    // SSM runs them by priority, whatever order they were registered in.
+    const byPriority = [...nightly].sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority));
+    expect(byPriority.map((t) => [t.inputs.name, t.inputs.priority])).toEqual([
+      ["start-instances", TASK_PRIORITIES.startInstances],
       ["finetune", TASK_PRIORITIES.firstTask],
       ["evaluate", TASK_PRIORITIES.firstTask + 1],
+      ["stop-instances", TASK_PRIORITIES.stopInstancesAtLeast],
     ]);
-    expect(resourcesOfType(result, TASK).some((t) => t.inputs.taskType === "AUTOMATION")).toBe(false);
     const zones = resourcesOfType(result, "aws:ssm/maintenanceWindow:MaintenanceWindow").map(
       (w) => w.inputs.scheduleTimezone,
     );
@@ -213,11 +234,15 @@ describe("scheduling stack", () => {
         { key: "tag:retrain:fleet", values: ["retrain-dev"] },
       ],
       parameters: {
-        command: "python /opt/recsys/refresh_embeddings.py",
+        commandBase64: encodeCommand("python /opt/recsys/refresh_embeddings.py"),
         executionTimeout: "3600",
-        runAs: "retrain",
       },
+      documentVersion: "1",
     });
+    expect(Object.keys(association?.inputs.parameters as object).sort()).toEqual([
+      "commandBase64",
+      "executionTimeout",
+    ]);
   });
 
   it("fails on an invalid team config before any resource is registered, naming file and keys", async () => {
@@ -237,9 +262,29 @@ describe("scheduling stack", () => {
     const raw = load("scheduling", "teams", "vision").raw;
     const windows = structuredClone(raw["scheduling:windows"]) as Record<string, unknown>[];
     Object.assign(windows[0] as object, { pool: "h100" });
-    const result = await runTeam("vision", { ...raw, "scheduling:windows": windows });
+    // Granted, so the check that remains is the fleet's: the pool is not there.
+    const registry = path.join(mkdtempSync(path.join(tmpdir(), "tenants-")), "tenants.yaml");
+    writeFileSync(
+      registry,
+      "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [h100]\n",
+    );
+    const result = await runStackProgram({
+      project: "retrain-scheduling",
+      stack: "vision",
+      program: () => schedulingProgram({ tenantRegistry: registry }),
+      config: { ...raw, "scheduling:windows": windows },
+      upstream,
+    });
     expect(result.errors.map((e) => e.message).join("\n")).toContain(
       'scheduling:windows[0].pool: "h100" is not a pool of fleet stack "organization/retrain-fleet/prod"',
+    );
+  });
+
+  it("fails naming the pool when a start/stop window's pool has no start/stop role in the IAM stack", async () => {
+    const iam = { ...upstream["organization/retrain-iam/prod"], startStopRoleArns: {} };
+    const result = await runTeam("vision", undefined, { ...upstream, "organization/retrain-iam/prod": iam });
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'window "vision/weekly-retrain" starts and stops pool "a10g", but the IAM stack of prod has no start/stop role for it',
     );
   });
 
@@ -254,11 +299,108 @@ describe("scheduling stack", () => {
     );
   });
 
+  it("fails naming the team when the IAM stack exports no training role for it", async () => {
+    const iam = upstream["organization/retrain-iam/prod"] as Record<string, unknown>;
+    const { vision: _, ...others } = iam.teamRoleArns as Record<string, string>;
+    const result = await runTeam("vision", undefined, {
+      ...upstream,
+      "organization/retrain-iam/prod": { ...iam, teamRoleArns: others },
+    });
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      'iam stack of "prod" exports no training role for team "vision"',
+    );
+  });
+
   it("fails naming the stack when an upstream stack is unknown", async () => {
     const { "organization/retrain-fleet/prod": _, ...rest } = upstream;
     const result = await runTeam("vision", undefined, rest);
     expect(result.errors.map((e) => e.message).join("\n")).toContain(
       'unknown stack "organization/retrain-fleet/prod"',
     );
+  });
+});
+
+describe("the tenant registry inside the program (pulumi preview without the plan)", () => {
+  /** Runs `team`'s stack with its example config changed by `edit`; the registry found from the program's folder unless given. */
+  async function runEdited(
+    team: string,
+    edit: (config: Record<string, unknown>) => Record<string, unknown>,
+    options: { stack?: string; tenantRegistry?: string } = {},
+  ) {
+    const loaded = load("scheduling", "teams", team);
+    return runStackProgram({
+      project: loaded.project,
+      stack: options.stack ?? loaded.stack,
+      program: () =>
+        schedulingProgram(
+          options.tenantRegistry !== undefined ? { tenantRegistry: options.tenantRegistry } : {},
+        ),
+      config: edit(structuredClone(loaded.raw)),
+      upstream,
+    });
+  }
+
+  const withPool = (config: Record<string, unknown>, pool: string) => {
+    for (const w of config["scheduling:windows"] as Record<string, unknown>[]) w.pool = pool;
+    return config;
+  };
+
+  it.each<
+    [string, string, (c: Record<string, unknown>) => Record<string, unknown>, RegExp, { stack?: string }?]
+  >([
+    [
+      "a dev team moving to prod",
+      "recsys",
+      (c) => ({ ...c, "scheduling:environment": "prod" }),
+      /scheduling:environment: team "recsys" may not use environment "prod"; it is granted dev \(pool a10g\) in policies\/tenants\.yaml/,
+    ],
+    [
+      "a pool granted to another team",
+      "vision",
+      (c) => withPool(c, "l4"),
+      /scheduling:windows\[0\]\.pool: team "vision" may not use pool "l4" of prod; it is granted prod \(pool a10g\)/,
+    ],
+    [
+      "a team the registry does not know",
+      "vision",
+      (c) => ({ ...c, "scheduling:team": "mallory" }),
+      /scheduling:team: team "mallory" is not registered in policies\/tenants\.yaml/,
+      { stack: "mallory" },
+    ],
+  ])(
+    "throws a ConfigError for %s before any resource, naming the team and its grants",
+    async (_n, team, edit, message, opts) => {
+      const result = await runEdited(team, edit, opts ?? {});
+      expect(result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+      expect(result.errors[0]).toBeInstanceOf(ConfigError);
+      expect(result.errors[0]?.message).toMatch(message);
+    },
+  );
+
+  it("fails closed when the registry is missing or broken", async () => {
+    const missing = await runEdited("vision", (c) => c, {
+      tenantRegistry: "/nonexistent/policies/tenants.yaml",
+    });
+    expect(missing.errors[0]).toBeInstanceOf(ConfigError);
+    expect(missing.errors[0]?.message).toMatch(
+      /scheduling:team: cannot check the team's grants: the tenant registry policies\/tenants\.yaml is invalid: cannot read the tenant registry/,
+    );
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), "tenants-")), "tenants.yaml");
+    writeFileSync(broken, "teams:\n  vision:\n    grants: []\n");
+    const result = await runEdited("vision", (c) => c, { tenantRegistry: broken });
+    expect(result.errors[0]?.message).toMatch(
+      /the tenant registry \S+tenants\.yaml is invalid: teams\.vision\.grants \(line 3\): a team needs at least one grant/,
+    );
+    expect(result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
+
+  it("reads no StackReference override a team might still pass as config", async () => {
+    const result = await runEdited("vision", (c) => ({
+      ...c,
+      "scheduling:iamStack": "organization/retrain-iam/dev",
+      "scheduling:fleetStack": "organization/retrain-fleet/dev",
+    }));
+    expect(result.errors[0]?.message).toMatch(/scheduling:iamStack: unknown key/);
+    expect(result.errors[0]?.message).toMatch(/scheduling:fleetStack: unknown key/);
   });
 });

@@ -1,12 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type PoolConfig, type PoolOutput, poolStopWhenIdleMinutes, TAG_KEYS } from "@retrain/config";
+import { HOST_LOCK_FILE, TRAINING_USER } from "../host.js";
 import { renderUserData } from "./user-data.js";
-
-/** Unprivileged user commands run as; the retraining document relies on it. */
-export const TRAINING_USER = "retrain";
-/** Host lock the retraining document takes; the idle stopper treats a held lock as busy. */
-export const HOST_LOCK_FILE = "/var/lock/retrain.lock";
 
 export interface GpuTrainingFleetArgs {
   /** Value of the `retrain:fleet` tag on every instance, e.g. `retrain-prod`; names resources too. */

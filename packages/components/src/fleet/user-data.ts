@@ -1,30 +1,90 @@
 /**
  * Cloud-init user data of the GPU instances (a shell script, run once as root at first boot). Kept as
- * a function of its few inputs so tests read exactly what an instance will run.
+ * a function of its few inputs so tests read, shellcheck and measure exactly what an instance runs
+ * (EC2 takes at most 16 KB of user data before base64:
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html).
+ *
+ * Order matters under `set -e`: what protects tenants from each other (the metadata-service guard, the
+ * root-only state directory, the runs directory) comes first; the SSM agent install, which needs a
+ * network, comes last and cannot abort the script.
  */
+import { HOST_STATE_DIR, IMDS_ADDRESSES, IMDS_GUARD_UNIT, RUN_UNIT_PREFIX, RUNS_DIR } from "../host.js";
 
 export interface UserDataOptions {
-  /** Unprivileged user the training commands run as. */
+  /** Group of the per-team users (`<group>-<team>`, created on demand by the training document). */
   trainingUser: string;
   /** Stop the instance after this many idle minutes (no GPU use, no command running); 0 = never. */
   stopWhenIdleMinutes: number;
-  /** Host lock the retraining document holds while a command runs. */
+  /** Host lock the training document holds while a run is active. */
   lockFile: string;
+}
+
+/** Size EC2 accepts for user data, before base64. */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+/**
+ * The rules that keep the instance metadata service (and so the instance role's credentials) root's
+ * only: every other uid's packets to it are rejected. iptables' owner match, with nftables' `meta skuid`
+ * where only nft exists; IPv6 only where the kernel has it.
+ */
+function imdsGuard(): string {
+  const { ipv4, ipv6 } = IMDS_ADDRESSES;
+  return `# --- the metadata service answers root only: a team process must not reach the instance role.
+cat > /usr/local/sbin/retrain-imds-guard <<'GUARD'
+#!/bin/bash
+set -eu
+if command -v iptables >/dev/null 2>&1; then
+  iptables -w -C OUTPUT -d ${ipv4}/32 -m owner ! --uid-owner 0 -j REJECT 2>/dev/null \\
+    || iptables -w -I OUTPUT 1 -d ${ipv4}/32 -m owner ! --uid-owner 0 -j REJECT
+  if [ -e /proc/net/if_inet6 ] && command -v ip6tables >/dev/null 2>&1; then
+    ip6tables -w -C OUTPUT -d ${ipv6}/128 -m owner ! --uid-owner 0 -j REJECT 2>/dev/null \\
+      || ip6tables -w -I OUTPUT 1 -d ${ipv6}/128 -m owner ! --uid-owner 0 -j REJECT
+  fi
+else
+  nft -f - <<'NFT'
+table inet retrain_imds {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    ip daddr ${ipv4} meta skuid != 0 reject
+    ip6 daddr ${ipv6} meta skuid != 0 reject
+  }
+}
+NFT
+fi
+GUARD
+chmod 0755 /usr/local/sbin/retrain-imds-guard
+cat > /etc/systemd/system/${IMDS_GUARD_UNIT} <<'UNIT'
+[Unit]
+Description=Keep the instance metadata service root-only
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/retrain-imds-guard
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now ${IMDS_GUARD_UNIT}
+`;
 }
 
 /** The systemd units and check script that stop an idle instance (written only when enabled). */
 function idleStopper(minutes: number, lockFile: string): string {
   return `
-# --- stop when idle: every minute, a timer checks GPU use and running SSM commands; after
-# ${minutes} idle minutes in a row the instance powers off (shutdown behaviour "stop": EBS stays).
+# --- stop when idle: every minute, a timer checks GPU use, runs and SSM commands; after ${minutes} idle
+# minutes in a row the instance powers off (shutdown behaviour "stop": EBS stays).
 install -d -m 0755 /var/lib/retrain
 cat > /usr/local/sbin/retrain-idle-check <<'IDLE'
 #!/bin/bash
 set -u
 state=/var/lib/retrain/idle-minutes
 busy() {
-  # A command holds the host lock while it runs.
-  if ! flock -n ${lockFile} true; then return 0; fi
+  # A run holds the host lock while it is active (the lock file exists once a run has started).
+  if [ -e ${lockFile} ] && ! flock -n ${lockFile} true; then return 0; fi
+  if [ -n "$(systemctl list-units --no-legend --state=active '${RUN_UNIT_PREFIX}*')" ]; then return 0; fi
   # Any SSM document worker means a command or session is being handled.
   if pgrep -f ssm-document-worker >/dev/null; then return 0; fi
   # Any GPU above 5 % utilisation.
@@ -61,27 +121,51 @@ systemctl enable --now retrain-idle-check.timer
 `;
 }
 
+/**
+ * The SSM agent, whichever way the image ships it (snap on Ubuntu's Deep Learning AMI, a .deb or an
+ * rpm elsewhere): installed only when none exists, then enabled. Without a network the install fails;
+ * the script logs it and goes on.
+ */
+function ssmAgent(): string {
+  return `
+# --- SSM agent: every task reaches the instance through it.
+agent_unit=
+if command -v snap >/dev/null 2>&1 && snap list amazon-ssm-agent >/dev/null 2>&1; then
+  agent_unit=snap.amazon-ssm-agent.amazon-ssm-agent.service
+elif dpkg-query -W -f='\${Status}' amazon-ssm-agent 2>/dev/null | grep -q 'install ok installed' \\
+  || rpm -q amazon-ssm-agent >/dev/null 2>&1; then
+  agent_unit=amazon-ssm-agent.service
+elif command -v snap >/dev/null 2>&1; then
+  if snap install amazon-ssm-agent --classic; then agent_unit=snap.amazon-ssm-agent.amazon-ssm-agent.service; fi
+elif command -v dnf >/dev/null 2>&1; then
+  if dnf install -y amazon-ssm-agent; then agent_unit=amazon-ssm-agent.service; fi
+elif command -v yum >/dev/null 2>&1; then
+  if yum install -y amazon-ssm-agent; then agent_unit=amazon-ssm-agent.service; fi
+fi
+if [ -n "$agent_unit" ]; then
+  systemctl enable --now "$agent_unit" || logger -t retrain-bootstrap "could not start $agent_unit"
+else
+  logger -t retrain-bootstrap "no SSM agent on this image and none could be installed"
+fi
+`;
+}
+
 /** The user data script (plain text; the launch template takes it base64-encoded). */
 export function renderUserData(o: UserDataOptions): string {
+  const group = o.trainingUser;
   return `#!/bin/bash
 # retrain GPU instance bootstrap (cloud-init, first boot, as root).
-set -euxo pipefail
+set -euo pipefail
 exec > >(tee -a /var/log/retrain-bootstrap.log) 2>&1
 
-# --- SSM agent: every task reaches the instance through it. The Deep Learning AMI (Ubuntu) ships it
-# as a snap; install it when missing, then make sure it runs now and after every boot.
-if command -v snap >/dev/null 2>&1; then
-  snap list amazon-ssm-agent >/dev/null 2>&1 || snap install amazon-ssm-agent --classic
-  systemctl enable --now snap.amazon-ssm-agent.amazon-ssm-agent.service
-elif command -v dnf >/dev/null 2>&1 || command -v yum >/dev/null 2>&1; then
-  rpm -q amazon-ssm-agent >/dev/null 2>&1 || "$(command -v dnf || command -v yum)" install -y amazon-ssm-agent
-  systemctl enable --now amazon-ssm-agent
-fi
-
-# --- the unprivileged user training commands run as (no sudo, no login shell password).
-id -u ${o.trainingUser} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${o.trainingUser}
-getent group video >/dev/null && usermod -aG video ${o.trainingUser}
-install -d -o ${o.trainingUser} -g ${o.trainingUser} -m 0750 /opt/retrain /var/lib/retrain-runs
+${imdsGuard()}
+# --- tenants: each team's user (${group}-<team>) is created on demand by the training document; they
+# share the group ${group}, which may only traverse the runs directory. The state directory holding the
+# host lock is root's and recreated at every boot (it lives on tmpfs).
+getent group ${group} >/dev/null || groupadd --system ${group}
+install -d -m 0710 -o root -g ${group} ${RUNS_DIR}
+echo 'd ${HOST_STATE_DIR} 0700 root root -' > /etc/tmpfiles.d/retrain.conf
+systemd-tmpfiles --create /etc/tmpfiles.d/retrain.conf
 
 # --- GPU check: the driver must answer; the result lands in the bootstrap log and the console.
 if nvidia-smi; then
@@ -89,5 +173,5 @@ if nvidia-smi; then
 else
   logger -t retrain-bootstrap "nvidia-smi failed: GPU driver not working"
 fi
-${o.stopWhenIdleMinutes > 0 ? idleStopper(o.stopWhenIdleMinutes, o.lockFile) : ""}`;
+${o.stopWhenIdleMinutes > 0 ? idleStopper(o.stopWhenIdleMinutes, o.lockFile) : ""}${ssmAgent()}`;
 }

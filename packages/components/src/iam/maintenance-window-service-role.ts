@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TAG_KEYS } from "@retrain/config";
 import { awsContext } from "../aws-context.js";
+import { ssmServiceTrust } from "./ssm-service-trust.js";
+import { START_STOP_RUNBOOKS } from "./start-stop-automation-role.js";
 
 export interface MaintenanceWindowServiceRoleArgs {
   /** IAM role name, e.g. `retrain-prod-maintenance-window`. */
@@ -11,23 +13,29 @@ export interface MaintenanceWindowServiceRoleArgs {
    * role gets `ssm:SendCommand` on `document/<prefix>*` of its account and region only.
    */
   documentNamePrefix: string;
-  /** Value of the `retrain:fleet` tag; commands and start/stop reach only instances carrying it. */
+  /** Value of the `retrain:fleet` tag; commands reach only instances carrying it. */
   fleetTagValue: pulumi.Input<string>;
   /** Artifact bucket the commands write their output to (SendCommand authorizes the output bucket). */
   artifactBucket: pulumi.Input<string>;
   /**
-   * Allow the AWS-StartEC2Instance / AWS-StopEC2Instance automations (run as this role) to start and
-   * stop the fleet's instances before and after a window.
+   * The per-pool start/stop automation roles (StartStopAutomationRole) the window passes as
+   * `AutomationAssumeRole` of AWS-StartEC2Instance / AWS-StopEC2Instance; none: no start/stop.
    */
-  allowStartStop: boolean;
+  startStopRoleArns: pulumi.Input<string>[];
   tags?: pulumi.Input<Record<string, string>>;
 }
 
 /**
- * The role `ssm.amazonaws.com` assumes to run maintenance window tasks. Trust is limited to this
- * account's maintenance windows (and automation executions when start/stop is on) through
- * `aws:SourceAccount` and `aws:SourceArn`; permissions cover only the project's command documents,
- * instances tagged with the fleet, and passing itself to SSM.
+ * The role `ssm.amazonaws.com` assumes to run maintenance window tasks (trust: this account's
+ * Systems Manager, `ssmServiceTrust`). It may send the project's command documents to the fleet's
+ * instances, start the two AWS-owned start/stop runbooks and pass them the pool's automation role;
+ * it cannot start or stop an instance itself.
+ *
+ * Not granted, on purpose: `tag:GetResources` and `resource-groups:*` of AWS's baseline policy
+ * (AmazonSSMMaintenanceWindowRole) serve RESOURCE_GROUP targets, and `ssm:GetParameters` serves
+ * task parameters that reference Parameter Store (`{{ssm:name}}`); the project's targets are
+ * instances by tag and its parameters are literals
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/configuring-maintenance-window-permissions-console.html).
  */
 export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
@@ -36,52 +44,34 @@ export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: MaintenanceWindowServiceRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("retrain:iam:MaintenanceWindowServiceRole", name, {}, opts);
-    const { accountId, partition, region } = awsContext(this);
+    const context = awsContext(this);
+    const { accountId, partition, region } = context;
     const ssmArn = (resource: string) =>
       pulumi.interpolate`arn:${partition}:ssm:${region}:${accountId}:${resource}`;
+    // AWS-owned documents are authorized on ARNs without an account:
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-identity-based-policies.html
+    const awsOwned = (resource: string) => pulumi.interpolate`arn:${partition}:ssm:${region}::${resource}`;
     const instancesArn = pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:instance/*`;
-
-    const sourceArns = [
-      ssmArn("maintenancewindow/*"),
-      ...(args.allowStartStop ? [ssmArn("automation-execution/*")] : []),
-    ];
-    const trust = aws.iam.getPolicyDocumentOutput(
-      {
-        statements: [
-          {
-            sid: "SsmServiceOfThisAccount",
-            actions: ["sts:AssumeRole"],
-            principals: [{ type: "Service", identifiers: ["ssm.amazonaws.com"] }],
-            conditions: [
-              { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-              { test: "ArnLike", variable: "aws:SourceArn", values: sourceArns },
-            ],
-          },
-        ],
-      },
-      { parent: this },
-    );
 
     this.role = new aws.iam.Role(
       name,
       {
         name: args.roleName,
         description: "Assumed by SSM to run retraining maintenance window tasks",
-        assumeRolePolicy: trust.json,
+        assumeRolePolicy: ssmServiceTrust(context, this),
         maxSessionDuration: 3600,
         tags: args.tags,
       },
       { parent: this },
     );
 
-    const fleetTag = [
-      { test: "StringEquals", variable: `ssm:resourceTag/${TAG_KEYS.fleet}`, values: [args.fleetTagValue] },
-    ];
-    const ec2FleetTag = [
-      { test: "StringEquals", variable: `aws:ResourceTag/${TAG_KEYS.fleet}`, values: [args.fleetTagValue] },
+    const passedToSsm = [
+      { test: "StringEquals", variable: "iam:PassedToService", values: ["ssm.amazonaws.com"] },
     ];
     const statements: aws.types.input.iam.GetPolicyDocumentStatementArgs[] = [
       {
+        // SendCommand authorizes the document, each instance and the output bucket:
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
         sid: "RunProjectDocuments",
         actions: ["ssm:SendCommand"],
         resources: [
@@ -93,7 +83,13 @@ export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
         sid: "RunOnFleetInstancesOnly",
         actions: ["ssm:SendCommand"],
         resources: [instancesArn],
-        conditions: fleetTag,
+        conditions: [
+          {
+            test: "StringEquals",
+            variable: `ssm:resourceTag/${TAG_KEYS.fleet}`,
+            values: [args.fleetTagValue],
+          },
+        ],
       },
       {
         // These actions have no resource type in AWS's authorization reference: "*" is the only form.
@@ -113,19 +109,21 @@ export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
         sid: "PassOnlyItselfToSsm",
         actions: ["iam:PassRole"],
         resources: [this.role.arn],
-        conditions: [
-          { test: "StringEquals", variable: "iam:PassedToService", values: ["ssm.amazonaws.com"] },
-        ],
+        conditions: passedToSsm,
       },
     ];
-    if (args.allowStartStop) {
+    if (args.startStopRoleArns.length > 0) {
       statements.push(
         {
+          // StartAutomationExecution authorizes the definition, the document and the execution it
+          // creates (its id is assigned at start, hence automation-execution/*).
           sid: "StartStopAutomations",
           actions: ["ssm:StartAutomationExecution"],
           resources: [
-            ssmArn("automation-definition/AWS-StartEC2Instance:*"),
-            ssmArn("automation-definition/AWS-StopEC2Instance:*"),
+            ...START_STOP_RUNBOOKS.flatMap((runbook) => [
+              awsOwned(`automation-definition/${runbook}:*`),
+              awsOwned(`document/${runbook}`),
+            ]),
             ssmArn("automation-execution/*"),
           ],
         },
@@ -135,10 +133,11 @@ export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
           resources: [ssmArn("automation-execution/*")],
         },
         {
-          sid: "StartStopFleetInstancesOnly",
-          actions: ["ec2:StartInstances", "ec2:StopInstances"],
-          resources: [instancesArn],
-          conditions: ec2FleetTag,
+          // The runbooks act as the pool's role (AutomationAssumeRole), which the caller must pass.
+          sid: "PassPoolStartStopRolesToSsm",
+          actions: ["iam:PassRole"],
+          resources: args.startStopRoleArns,
+          conditions: passedToSsm,
         },
       );
     }

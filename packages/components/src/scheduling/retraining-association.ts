@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName, TAG_KEYS, type WindowConfig } from "@retrain/config";
-import { documentParameterMap } from "./training-document.js";
+import { documentParameterMap } from "./training-document-content.js";
 
 export interface RetrainingAssociationArgs {
   team: string;
@@ -10,6 +10,8 @@ export interface RetrainingAssociationArgs {
   window: WindowConfig;
   /** The team's Command document (TrainingCommandDocument). */
   documentName: pulumi.Input<string>;
+  /** The document version the association runs, pinned (TrainingCommandDocument.documentVersion), never `$DEFAULT`. */
+  documentVersion: pulumi.Input<string>;
   /** The pool's tag (fleet output `targetTag`). */
   poolTag: pulumi.Input<{ key: string; value: string }>;
   fleetTagValue: string;
@@ -37,7 +39,7 @@ export class RetrainingAssociation extends pulumi.ComponentResource {
       {
         name: args.documentName,
         associationName: resourceName("maintenanceWindow", args.environment, args.team, w.name),
-        documentVersion: "$DEFAULT",
+        documentVersion: args.documentVersion,
         scheduleExpression: w.schedule,
         // A cron association waits for its first time instead of running at creation.
         ...(w.schedule.startsWith("cron(") ? { applyOnlyAtCronInterval: true } : {}),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName, TAG_KEYS, type WindowConfig } from "@retrain/config";
-import { documentParameterList } from "./training-document.js";
+import { documentParameterList } from "./training-document-content.js";
 
 /** Task priorities: lower runs first, equal ones run in parallel. */
 export const TASK_PRIORITIES = {
@@ -19,8 +19,19 @@ export interface RetrainingWindowArgs {
   window: WindowConfig;
   /** The team's Command document (TrainingCommandDocument). */
   documentName: pulumi.Input<string>;
-  /** Role SSM assumes for the tasks and the start/stop automations: the IAM stack's export. */
+  /** The document version the tasks run, pinned (TrainingCommandDocument.documentVersion), never `$DEFAULT`. */
+  documentVersion: pulumi.Input<string>;
+  /**
+   * Role SSM assumes for every task (IAM stack export): it sends the command and starts the
+   * start/stop automations, passing them the pool's role below.
+   */
   serviceRoleArn: pulumi.Input<string>;
+  /**
+   * The pool's start/stop automation role (IAM stack `startStopRoleArns[pool]`): the runbooks'
+   * `AutomationAssumeRole`, allowed to start/stop this pool's instances only. Required when the
+   * window starts and stops instances.
+   */
+  startStopRoleArn?: pulumi.Input<string | undefined>;
   /** The pool's tag (fleet output `targetTag`), targeted as `tag:<key>`. */
   poolTag: pulumi.Input<{ key: string; value: string }>;
   /** Value of the `retrain:fleet` tag, so a same-named pool of another fleet is never hit. */
@@ -84,6 +95,14 @@ export class RetrainingWindow extends pulumi.ComponentResource {
     );
     const targets = [{ key: "WindowTargetIds", values: [target.id] }];
 
+    const startStopRole = pulumi.output(args.startStopRoleArn).apply((arn) => {
+      if (w.startStopInstances && !arn) {
+        throw new Error(
+          `window "${label}" starts and stops pool "${w.pool}", but the IAM stack of ${args.environment} has no start/stop role for it (startStopRoleArns): allow start/stop there (iam:allowStartStop) and grant the pool in the tenant registry`,
+        );
+      }
+      return arn ?? "";
+    });
     const automation = (document: "AWS-StartEC2Instance" | "AWS-StopEC2Instance", priority: number) =>
       new aws.ssm.MaintenanceWindowTask(
         `${name}-${document === "AWS-StartEC2Instance" ? "start" : "stop"}`,
@@ -104,7 +123,7 @@ export class RetrainingWindow extends pulumi.ComponentResource {
               documentVersion: "$DEFAULT",
               parameters: [
                 { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
-                { name: "AutomationAssumeRole", values: [args.serviceRoleArn] },
+                { name: "AutomationAssumeRole", values: [startStopRole] },
               ],
             },
           },
@@ -130,7 +149,7 @@ export class RetrainingWindow extends pulumi.ComponentResource {
           targets,
           taskInvocationParameters: {
             runCommandParameters: {
-              documentVersion: "$DEFAULT",
+              documentVersion: args.documentVersion,
               comment: `retrain ${label}/${task.name}`.slice(0, 100),
               timeoutSeconds: task.timeoutSeconds,
               outputS3Bucket: args.artifactBucket,

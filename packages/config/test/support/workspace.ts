@@ -22,10 +22,23 @@ export function tempWorkspace(files: Record<string, string> = {}): TempWorkspace
   return { root, write, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+/** A tenant registry granting `teams` the dev and prod a10g pools (the pool teamYaml uses). */
+export const registryYaml = (teams: readonly string[]) =>
+  `# test registry\nteams:\n${teams
+    .map(
+      (t) =>
+        `  ${t}:\n    grants:\n      - environment: dev\n        pools: [a10g]\n      - environment: prod\n        pools: [a10g]\n`,
+    )
+    .join("")}`;
+
+/** Teams the test workspaces' registry grants. */
+export const REGISTERED_TEAMS = ["vision", "nlp", "audio", "recsys"];
+
 export const PROGRAMS: Record<string, string> = {
   "stacks/iam/Pulumi.yaml": "name: retrain-iam\nruntime: nodejs\n",
   "stacks/fleet/Pulumi.yaml": "name: retrain-fleet\nruntime: nodejs\n",
   "stacks/scheduling/Pulumi.yaml": "name: retrain-scheduling\nruntime: nodejs\n",
+  "policies/tenants.yaml": registryYaml(REGISTERED_TEAMS),
 };
 
 export const iamYaml = (env: string, extra = "") =>

@@ -178,6 +178,17 @@ export function renderHtml(report: PlanReport): string {
     (e) => `<li class="bad">${h(e.file)}${e.key ? ` <code>${h(e.key)}</code>` : ""}: ${h(e.message)}</li>`,
   );
 
+  const permissionFindings = report.permissions.findings.map(
+    (f) => `<li class="bad"><strong>${h(f.environment)}</strong> ${h(f.file)}: ${h(f.message)}</li>`,
+  );
+  const permissionRows = report.permissions.checks.map(
+    (c) =>
+      `<tr class="${c.ok ? "" : "bad"}"><td>${c.ok ? "✓" : "✗"}</td><td>${h(c.environment)}</td><td><a href="${h(c.doc)}">${h(c.flow)}</a></td>` +
+      `<td><code>${h(c.role.split("/").pop() ?? c.role)}</code>${c.caller === "its session" ? "" : `<div class="muted">by ${h(c.caller)}</div>`}</td>` +
+      `<td><code>${h(c.action)}</code></td><td><code>${h(c.resource)}</code></td>` +
+      `<td>${c.expect === "allow" ? "needed" : "forbidden"}: ${h(c.why)}</td><td>${h(c.decision)}</td></tr>`,
+  );
+
   const s = report.summary;
   const verdict = s.exitCode === 0 ? "ok" : "bad";
   return `<!doctype html>
@@ -190,7 +201,7 @@ export function renderHtml(report: PlanReport): string {
 <header><h1>retrain plan</h1>
 <p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks} stacks planned, ${s.resources} resources,
 ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clash${s.clashes === 1 ? "" : "es"},
-~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
+${s.permissionFindings} permission finding${s.permissionFindings === 1 ? "" : "s"}, ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
 <p class="muted">Horizon ${h(report.from)} → ${h(report.to)} (${report.weeks} weeks). Calendar times are UTC; hover a run for details.</p>
 </header>
 ${errorItems.length ? `<section><h2>Invalid input</h2><ul>${errorItems.join("")}</ul></section>` : ""}
@@ -199,6 +210,11 @@ ${errorItems.length ? `<section><h2>Invalid input</h2><ul>${errorItems.join("")}
 ${laneHtml.join("\n") || '<p class="muted">No windows.</p>'}</div></section>
 <section><h2>Cross-team clashes</h2>${clashItems.length ? `<ul class="clashes">${clashItems.join("")}</ul>` : '<p class="muted">None.</p>'}</section>
 ${violationItems.length ? `<section><h2>Policy violations</h2><ul>${violationItems.join("")}</ul></section>` : ""}
+<section><h2>Permissions proven</h2><p class="muted">Every request each flow makes (needed) or must never make (forbidden),
+simulated with iam-simulate against the policies of the role that makes it; each flow links the AWS page it comes from.</p>
+${permissionFindings.length ? `<ul>${permissionFindings.join("")}</ul>` : ""}
+<table class="permissions"><thead><tr><th></th><th>env</th><th>flow</th><th>role</th><th>action</th><th>resource</th><th>request</th>
+<th>decision</th></tr></thead><tbody>${permissionRows.join("")}</tbody></table></section>
 <section><h2>Windows and next runs</h2><table class="windows"><thead><tr><th>team</th><th>window</th><th>pool</th><th>schedule</th>
 <th>time zone</th><th>holds</th><th>next runs (local, UTC)</th></tr></thead><tbody>${windowRows.join("")}</tbody></table></section>
 <section><h2>GPU hours and on-demand cost per month</h2><table class="cost"><thead><tr><th>team</th><th>pool</th><th>instances</th>

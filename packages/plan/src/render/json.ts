@@ -7,6 +7,7 @@ import type {
   Clash,
   CostReport,
   InputProblem,
+  PermissionsReport,
   PlanReport,
   PlanSummary,
   ScheduleEntry,
@@ -47,6 +48,8 @@ export interface PlanJson {
   cost: CostReport;
   /** Each team's alert destinations and missed-run alarms. */
   alerts: AlertEntry[];
+  /** Every simulated request (`checks`) and each failed one or binding problem (`findings`). */
+  permissions: PermissionsReport;
   errors: InputProblem[];
   summary: PlanSummary;
 }
@@ -85,6 +88,7 @@ export function toPlanJson(report: PlanReport): PlanJson {
     schedule: report.schedule,
     cost: report.cost,
     alerts: report.alerts ?? [],
+    permissions: report.permissions,
     errors: report.errors,
     summary: report.summary,
   };

@@ -20,6 +20,7 @@ export function renderTerminal(report: PlanReport, { style, quiet = false }: Ter
   out.push(...inputErrors(report, style));
   out.push(...violations(report, style));
   out.push(...clashes(report, style));
+  out.push(...permissions(report, style, quiet));
   if (!quiet) out.push(...cost(report, style), ...alerts(report, style));
   out.push(summaryLine(report, style));
   return `${out.join("\n")}\n`;
@@ -151,6 +152,34 @@ function clashes(report: PlanReport, style: Style): string[] {
   ];
 }
 
+/** The proof per environment and flow: one line per flow, each failed request under it. */
+function permissions(report: PlanReport, style: Style, quiet: boolean): string[] {
+  const { checks, findings } = report.permissions;
+  if (checks.length === 0 && findings.length === 0) return [];
+  // --quiet shows problems only.
+  if (quiet && findings.length === 0 && checks.every((c) => c.ok)) return [];
+  const lines = [
+    style.paint("bold", "Permissions proven (iam-simulate, every flow against its role's policies):"),
+  ];
+  const flows = new Map<string, typeof checks>();
+  for (const c of checks) {
+    const key = `${c.environment} ${c.flow}`;
+    flows.set(key, [...(flows.get(key) ?? []), c]);
+  }
+  for (const [key, list] of flows) {
+    const failed = list.filter((c) => !c.ok).length;
+    if (quiet && failed === 0) continue;
+    const allowed = list.filter((c) => c.expect === "allow").length;
+    lines.push(
+      `  ${failed ? style.paint("red", "✗") : style.paint("green", "✓")} ${key}: ${allowed} needed allowed, ${list.length - allowed} forbidden denied${failed ? `, ${failed} wrong` : ""}`,
+    );
+  }
+  for (const f of findings)
+    lines.push(`    ${style.paint("red", "✗")} ${f.environment} ${f.file}: ${f.message}`);
+  lines.push("");
+  return lines;
+}
+
 // ------------------------------------------------------------------ cost and summary
 
 const usd = (n: number | null) =>
@@ -241,6 +270,7 @@ export function summaryLine(report: PlanReport, style: Style): string {
     `${s.resources} resources`,
     `${s.mandatory} mandatory and ${s.advisory} advisory violations`,
     `${s.clashes} clashes`,
+    `${s.permissionFindings} permission findings`,
     `~${usd(report.cost.totalMonthlyCostUsd)}/month on demand`,
   ];
   const verdict =

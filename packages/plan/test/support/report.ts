@@ -175,6 +175,36 @@ export function sampleReport(teamName = "vision"): PlanReport {
     clashes,
     schedule,
     cost,
+    permissions: {
+      checks: [
+        {
+          environment: "prod",
+          flow: "team-run/vision",
+          title: "Team vision's run works with its session of retrain-prod-team-vision",
+          doc: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html",
+          role: "arn:aws:iam::123456789012:role/retrain-prod-team-vision",
+          caller: "its session",
+          action: "s3:PutObject",
+          resource: "arn:aws:s3:::retrain-artifacts-prod/runs/nlp/x",
+          context: {},
+          expect: "deny",
+          decision: "Allowed",
+          ok: false,
+          why: "team nlp's runs",
+          allowedBy: ["ReadWriteOwnRunsAndModels"],
+        },
+      ],
+      findings: [
+        {
+          environment: "prod",
+          flow: "team-run/vision",
+          role: "arn:aws:iam::123456789012:role/retrain-prod-team-vision",
+          file: "stacks/iam/envs/prod/Pulumi.prod.yaml",
+          message:
+            'flow "team-run/vision": role retrain-prod-team-vision is allowed s3:PutObject on <team nlp>, which must be denied',
+        },
+      ],
+    },
     errors: [],
     summary: {
       stacks: 2,
@@ -185,6 +215,7 @@ export function sampleReport(teamName = "vision"): PlanReport {
       mandatory: 1,
       advisory: 1,
       clashes: clashes.length,
+      permissionFindings: 1,
       exitCode: 1,
     },
   };

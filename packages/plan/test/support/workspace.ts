@@ -30,7 +30,13 @@ export interface WorkspaceCopy {
   cleanup(): void;
 }
 
-const COPIED_FILES = ["pnpm-workspace.yaml", "plan.prices.json", "policies/retrain-guard/policy-config.json"];
+const COPIED_FILES = [
+  "pnpm-workspace.yaml",
+  "plan.prices.json",
+  "retrain.json",
+  "policies/tenants.yaml",
+  "policies/retrain-guard/policy-config.json",
+];
 
 export function copyWorkspace(): WorkspaceCopy {
   const root = mkdtempSync(path.join(tmpdir(), "plan-ws-"));

@@ -45,29 +45,65 @@ async function lookUp(action: string): Promise<ResourceLevel> {
   return { kind: "resource-level", resourceTypes: details.resourceTypes.map((r) => r.name) };
 }
 
-/** Literal resource-part prefixes of a service's ARN formats, e.g. ec2 → { instance: "instance/" }. */
-const prefixCache = new Map<string, Promise<Map<string, string>>>();
+/** A resource type's ARN format, e.g. ec2 instance: `instance/${InstanceId}` on service ec2. */
+export interface ArnFormat {
+  /** The service segment of the format (ssm's `instance` type has an ec2 ARN). */
+  service: string;
+  resourceType: string;
+  /** The region and account segments: "" (none, e.g. S3 buckets), a `${Variable}` or a literal. */
+  region: string;
+  account: string;
+  /** Everything after the account segment, with `${Variable}` placeholders. */
+  resourcePart: string;
+}
 
-export function resourceTypePrefixes(service: string): Promise<Map<string, string>> {
-  const key = service.toLowerCase();
-  let hit = prefixCache.get(key);
+const formatCache = new Map<string, Promise<ArnFormat | undefined>>();
+
+function formatOf(service: string, resourceType: string): Promise<ArnFormat | undefined> {
+  const key = `${service}:${resourceType}`.toLowerCase();
+  let hit = formatCache.get(key);
   if (!hit) {
-    hit = loadPrefixes(key);
-    prefixCache.set(key, hit);
+    hit = iamResourceTypeDetails(service, resourceType).then(
+      (details) => {
+        // arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}
+        const parts = details.arn.split(":");
+        if (parts.length < 6) return undefined;
+        return {
+          service: parts[2] ?? "",
+          resourceType,
+          region: parts[3] ?? "",
+          account: parts[4] ?? "",
+          resourcePart: parts.slice(5).join(":"),
+        };
+      },
+      () => undefined,
+    );
+    formatCache.set(key, hit);
   }
   return hit;
 }
 
-async function loadPrefixes(service: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const types = await iamResourceTypesForService(service).catch(() => [] as string[]);
-  for (const t of types) {
-    const details = await iamResourceTypeDetails(service, t).catch(() => undefined);
-    if (!details) continue;
-    // arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId} → "instance/"
-    const resourcePart = details.arn.split(":").slice(5).join(":");
-    const literal = resourcePart.split("${")[0] ?? "";
-    if (literal !== "") out.set(t, literal);
+const defined = <T>(xs: (T | undefined)[]): T[] => xs.filter((x): x is T => x !== undefined);
+
+const serviceCache = new Map<string, Promise<ArnFormat[]>>();
+
+/** ARN formats of every resource type of a service (none for a service AWS does not have). */
+export function arnFormatsOfService(service: string): Promise<ArnFormat[]> {
+  const key = service.toLowerCase();
+  let hit = serviceCache.get(key);
+  if (!hit) {
+    hit = iamResourceTypesForService(key)
+      .catch(() => [] as string[])
+      .then(async (types) => defined(await Promise.all(types.map((t) => formatOf(key, t)))));
+    serviceCache.set(key, hit);
   }
-  return out;
+  return hit;
+}
+
+/** ARN formats of the resource types `service:Action` acts on (none when AWS does not know it). */
+export async function arnFormatsOf(action: string): Promise<ArnFormat[]> {
+  const level = await resourceLevel(action);
+  if (level.kind !== "resource-level") return [];
+  const service = action.split(":")[0]?.toLowerCase() ?? "";
+  return defined(await Promise.all(level.resourceTypes.map((t) => formatOf(service, t))));
 }

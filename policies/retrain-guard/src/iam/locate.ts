@@ -18,6 +18,13 @@ export interface LocatedDocument {
   field: string;
   kind: DocumentKind;
   value: unknown;
+  /**
+   * The provider requires a document here: an empty or missing one is malformed. Optional ones
+   * (`policy` of Bucket, Queue, Topic, Key) read back as "" when the resource has no policy.
+   */
+  required: boolean;
+  /** Why the document is malformed whatever it says (e.g. an inline policy the provider drops). */
+  problem?: string;
 }
 
 export interface LocatedPolicyArn {
@@ -26,8 +33,35 @@ export interface LocatedPolicyArn {
 }
 
 const single =
-  (field: string, kind: DocumentKind) =>
-  (props: unknown): LocatedDocument[] => [{ field, kind, value: at(props, field) }];
+  (field: string, kind: DocumentKind, required = true) =>
+  (props: unknown): LocatedDocument[] => [{ field, kind, value: at(props, field), required }];
+
+const blank = (v: unknown) => v === undefined || v === null || v === "";
+
+/**
+ * Inline policy blocks of a Role. One block with neither name nor policy (`inlinePolicies: [{}]`) is
+ * the provider's documented way to remove every inline policy, and the state reads it back as
+ * `{ name: "", policy: "" }`: no document. Any other block must carry both: the provider silently
+ * skips a block whose name or policy is empty (addRoleInlinePolicies in
+ * https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/iam/role.go), so it
+ * would grant nothing without a word. https://www.pulumi.com/registry/packages/aws/api-docs/iam/role/
+ */
+function inlinePolicies(props: unknown): LocatedDocument[] {
+  return list(at(props, "inlinePolicies")).flatMap((p, i) => {
+    const name = at(p, "name");
+    const policy = at(p, "policy");
+    if (blank(name) && blank(policy)) return [];
+    const doc: LocatedDocument = {
+      field: `inlinePolicies[${i}].policy`,
+      kind: "identity",
+      value: policy,
+      required: true,
+    };
+    if (blank(name))
+      doc.problem = "the inline policy has no name, so the provider skips it and the role gets nothing";
+    return [doc];
+  });
+}
 
 const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>> = {
   "aws:iam/policy:Policy": single("policy", "identity"),
@@ -35,23 +69,19 @@ const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>>
   "aws:iam/userPolicy:UserPolicy": single("policy", "identity"),
   "aws:iam/groupPolicy:GroupPolicy": single("policy", "identity"),
   "aws:iam/role:Role": (props) => [
-    { field: "assumeRolePolicy", kind: "trust", value: at(props, "assumeRolePolicy") },
-    ...list(at(props, "inlinePolicies")).map((p, i) => ({
-      field: `inlinePolicies[${i}].policy`,
-      kind: "identity" as const,
-      value: at(p, "policy"),
-    })),
+    { field: "assumeRolePolicy", kind: "trust", value: at(props, "assumeRolePolicy"), required: true },
+    ...inlinePolicies(props),
   ],
   "aws:s3/bucketPolicy:BucketPolicy": single("policy", "resource"),
-  "aws:s3/bucket:Bucket": single("policy", "resource"),
+  "aws:s3/bucket:Bucket": single("policy", "resource", false),
   "aws:sqs/queuePolicy:QueuePolicy": single("policy", "resource"),
-  "aws:sqs/queue:Queue": single("policy", "resource"),
+  "aws:sqs/queue:Queue": single("policy", "resource", false),
   "aws:sns/topicPolicy:TopicPolicy": single("policy", "resource"),
-  "aws:sns/topic:Topic": single("policy", "resource"),
+  "aws:sns/topic:Topic": single("policy", "resource", false),
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": single("policyDocument", "resource"),
-  "aws:kms/key:Key": single("policy", "resource-implied"),
+  "aws:kms/key:Key": single("policy", "resource-implied", false),
   "aws:kms/keyPolicy:KeyPolicy": single("policy", "resource-implied"),
-  "aws:kms/replicaKey:ReplicaKey": single("policy", "resource-implied"),
+  "aws:kms/replicaKey:ReplicaKey": single("policy", "resource-implied", false),
   "aws:ecr/repositoryPolicy:RepositoryPolicy": single("policy", "resource-implied"),
   "aws:ecr/registryPolicy:RegistryPolicy": single("policy", "resource-implied"),
   "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": single("policy", "resource-implied"),

@@ -32,17 +32,25 @@ export interface IamFinding {
 }
 
 export async function checkDocument(doc: LocatedDocument): Promise<IamFinding[]> {
+  const malformed = (reason: string): IamFinding[] => [
+    {
+      rule: "unparseable-document",
+      field: doc.field,
+      message: `the policy document in ${doc.field} cannot be read: ${reason}. Fix: pass a valid IAM policy document (JSON string or object with a non-empty "Statement" array).`,
+    },
+  ];
+  if (doc.problem) return malformed(doc.problem);
   const parsed = parsePolicyDocument(doc.value);
-  if (parsed.kind === "unknown" || parsed.kind === "absent") return [];
-  if (parsed.kind === "invalid") {
-    return [
-      {
-        rule: "unparseable-document",
-        field: doc.field,
-        message: `the policy document in ${doc.field} cannot be read: ${parsed.reason}. Fix: pass a valid IAM policy document (JSON string or object with a "Statement" array).`,
-      },
-    ];
+  if (parsed.kind === "unknown") return [];
+  if (parsed.kind === "absent" || parsed.kind === "empty") {
+    if (!doc.required) return [];
+    return malformed(
+      parsed.kind === "empty"
+        ? "it is an empty string, which grants nothing (AWS rejects it or the provider drops it)"
+        : "it is missing, and the resource needs one",
+    );
   }
+  if (parsed.kind === "invalid") return malformed(parsed.reason);
   const findings: IamFinding[] = [];
   for (const st of parsed.statements) {
     if (st.effect !== "Allow") continue;
@@ -88,12 +96,12 @@ async function checkResources(
   const actions = (st.action ?? []).filter((a) => !isWildcardAction(a));
   if (actions.length === 0) return findings;
   for (const resource of st.resource ?? []) {
-    const scope = await resourceScope(resource);
-    if (scope.kind === "scoped") continue;
-    if (scope.kind === "whole-type" && hasNarrowingCondition(st)) continue;
     for (const action of actions) {
       const level = await resourceLevel(action);
       if (level.kind === "wildcard-only") continue;
+      const scope = await resourceScope(resource, action);
+      if (scope.kind === "scoped") continue;
+      if (scope.kind === "whole-type" && hasNarrowingCondition(st)) continue;
       const covers =
         scope.kind === "everything"
           ? `every resource ("${resource}")`

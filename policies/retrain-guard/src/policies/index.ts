@@ -9,6 +9,10 @@ import { noOpenIngress } from "./no-open-ingress.js";
 import { noPublicIp } from "./no-public-ip.js";
 import { noWildcardIam } from "./no-wildcard-iam.js";
 import { requiredTags } from "./required-tags.js";
+import { startStopOwnPool } from "./start-stop-own-pool.js";
+import { taskParametersSafe } from "./task-parameters-safe.js";
+import { tenantGrants } from "./tenant-grants.js";
+import { trainingDocumentOnly } from "./training-document-only.js";
 import { windowNotifications } from "./window-notifications.js";
 
 export const POLICIES: readonly GuardPolicy[] = [
@@ -16,6 +20,10 @@ export const POLICIES: readonly GuardPolicy[] = [
   maintenanceWindowLimits,
   maintenanceTaskTimeout,
   maintenanceWindowOverlap,
+  trainingDocumentOnly,
+  taskParametersSafe,
+  tenantGrants,
+  startStopOwnPool,
   ec2Imdsv2Required,
   ebsEncrypted,
   noPublicIp,
@@ -34,5 +42,9 @@ export {
   noPublicIp,
   noWildcardIam,
   requiredTags,
+  startStopOwnPool,
+  taskParametersSafe,
+  tenantGrants,
+  trainingDocumentOnly,
   windowNotifications,
 };

@@ -14,7 +14,7 @@ const window = (
 const task = (
   name: string,
   runCommandParameters: Record<string, unknown>,
-  extra: Partial<ExampleResource> = {},
+  { props, ...extra }: Partial<ExampleResource> = {},
 ): ExampleResource => ({
   type: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
   name,
@@ -23,8 +23,18 @@ const task = (
     taskType: "RUN_COMMAND",
     taskArn: "retrain-run",
     taskInvocationParameters: { runCommandParameters },
+    ...props,
   },
   ...extra,
+});
+
+/** Extra task props: a priority. */
+const withPriority = (priority: number): Record<string, unknown> => ({ priority });
+const automation = (name: string, runbook: string, priority: number): ExampleResource => ({
+  type: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+  name,
+  props: { windowId: UNKNOWN, taskType: "AUTOMATION", taskArn: runbook, priority },
+  propertyDependencies: { windowId: ["w"] },
 });
 
 export const maintenanceTaskTimeoutExamples: PolicyExample[] = [
@@ -134,5 +144,97 @@ export const maintenanceTaskTimeoutExamples: PolicyExample[] = [
     title: "window found as the only window among the task's dependencies",
     resources: [window("other"), window("w"), task("t", { timeoutSeconds: 9000 }, { dependencies: ["w"] })],
     violations: [/9000 s, longer than its window "w"/],
+  },
+  {
+    title: "tasks in priority order (start, train, evaluate, stop) that fit the window",
+    resources: [
+      window("w", 4, 1),
+      automation("start", "AWS-StartEC2Instance", 1),
+      task(
+        "train",
+        { timeoutSeconds: 6000 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+      task(
+        "eval",
+        { timeoutSeconds: 1200 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
+      ),
+      automation("stop", "AWS-StopEC2Instance", 100),
+    ],
+    violations: [],
+  },
+  {
+    title: "each task fits alone, but start + tasks + stop run past the cutoff: the stop task never starts",
+    resources: [
+      window("w", 3, 1),
+      automation("start", "AWS-StartEC2Instance", 1),
+      task(
+        "train",
+        { timeoutSeconds: 5400 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+      task(
+        "eval",
+        { timeoutSeconds: 1200 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
+      ),
+      automation("stop", "AWS-StopEC2Instance", 100),
+    ],
+    violations: [
+      /MaintenanceWindow "w": its tasks in priority order take up to start \(priority 1\) 900 s \+ train \(priority 10\) 5400 s \+ eval \(priority 11\) 1200 s \+ stop \(priority 100\) 600 s = 8100 s, more than the window can run \(duration 3 h − cutoff 1 h = 7200 s\)/,
+    ],
+  },
+  {
+    title: "a start task named by its automation-definition ARN counts as the runbook",
+    resources: [
+      window("w", 2, 0),
+      automation("start", "arn:aws:ssm:eu-west-1::automation-definition/AWS-StartEC2Instance:$DEFAULT", 1),
+      task(
+        "train",
+        { timeoutSeconds: 6301 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+    ],
+    violations: [/start \(priority 1\) 900 s \+ train \(priority 10\) 6301 s = 7201 s/],
+  },
+  {
+    title: "tasks of one priority run in parallel: only the longest counts",
+    resources: [
+      window("w", 3, 1),
+      task(
+        "a",
+        { timeoutSeconds: 5000 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+      task(
+        "b",
+        { timeoutSeconds: 5000 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+      task(
+        "c",
+        { timeoutSeconds: 2200 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
+      ),
+    ],
+    violations: [],
+  },
+  {
+    title: "tasks of different priorities add up, one second over",
+    resources: [
+      window("w", 3, 1),
+      task(
+        "a",
+        { timeoutSeconds: 5000 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
+      ),
+      task(
+        "c",
+        { timeoutSeconds: 2201 },
+        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
+      ),
+    ],
+    violations: [/MaintenanceWindow "w": .* = 7201 s, more than the window can run/],
   },
 ];

@@ -186,6 +186,103 @@ export const noWildcardIamExamples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "every object of every bucket: arn:aws:s3:::*/* is no narrower than *",
+    resources: [
+      policy("all-objects", doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" })),
+    ],
+    violations: [/s3:GetObject on every s3 object \("arn:aws:s3:::\*\/\*"\) with no narrowing Condition/],
+  },
+  {
+    title: "? in place of * hides no bucket: arn:aws:s3:::?*/?*",
+    resources: [
+      policy("all-objects", doc({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::?*/?*" })),
+    ],
+    violations: [/s3:PutObject on every s3 object/],
+  },
+  {
+    title: "every instance in every region and account: arn:aws:ec2:*:*:*/*",
+    resources: [
+      policy(
+        "all-instances",
+        doc({ Effect: "Allow", Action: "ec2:StartInstances", Resource: "arn:aws:ec2:*:*:*/*" }),
+      ),
+    ],
+    violations: [/ec2:StartInstances on every ec2 instance \("arn:aws:ec2:\*:\*:\*\/\*"\)/],
+  },
+  {
+    title: "every log stream of every log group: arn:aws:logs:*:*:log-group:*:*",
+    resources: [
+      policy(
+        "all-streams",
+        doc({ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "arn:aws:logs:*:*:log-group:*:*" }),
+      ),
+    ],
+    violations: [/logs:PutLogEvents on every logs log-stream \("arn:aws:logs:\*:\*:log-group:\*:\*"\)/],
+  },
+  {
+    title: "every role, every document: wildcards in the identifying part of the type's ARN format",
+    resources: [
+      policy(
+        "any-role",
+        doc(
+          { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/*" },
+          { Effect: "Allow", Action: "ssm:SendCommand", Resource: "arn:aws:ssm:eu-west-1:*:document/*" },
+        ),
+      ),
+    ],
+    violations: [/iam:PassRole on every iam role/, /ssm:SendCommand on every ssm document/],
+  },
+  {
+    title:
+      "the narrow forms our stacks use: a bucket prefix, one log group's streams, named runbooks, a document prefix",
+    resources: [
+      policy(
+        "narrow",
+        doc(
+          {
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject"],
+            Resource: "arn:aws:s3:::retrain-artifacts-prod/runs/vision/*",
+          },
+          {
+            Effect: "Allow",
+            Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
+            Resource: [
+              "arn:aws:logs:eu-west-1:123456789012:log-group:/retrain/prod/runs:log-stream:*",
+              "arn:aws:logs:eu-west-1:123456789012:log-group:/retrain/prod/runs:*",
+            ],
+          },
+          {
+            Effect: "Allow",
+            Action: "ssm:StartAutomationExecution",
+            Resource: "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWS-StartEC2Instance:*",
+          },
+          {
+            Effect: "Allow",
+            Action: "ssm:SendCommand",
+            Resource: "arn:aws:ssm:eu-west-1:123456789012:document/retrain-prod-*",
+          },
+        ),
+      ),
+    ],
+    violations: [],
+  },
+  {
+    title: "a whole type with a narrowing tag condition stays allowed, whatever wildcards name it",
+    resources: [
+      policy(
+        "tagged",
+        doc({
+          Effect: "Allow",
+          Action: ["ec2:StartInstances", "ec2:StopInstances"],
+          Resource: "arn:aws:ec2:*:*:*/*",
+          Condition: { StringEquals: { "aws:ResourceTag/retrain:pool": "a10g" } },
+        }),
+      ),
+    ],
+    violations: [],
+  },
+  {
     title: "a whole resource type without a narrowing condition",
     resources: [
       policy(
@@ -375,6 +472,75 @@ export const noWildcardIamExamples: PolicyExample[] = [
     title: "a document without Statement fails closed",
     resources: [policy("empty", { Version: "2012-10-17" })],
     violations: [/has no "Statement"/],
+  },
+  {
+    title: "an empty Statement array fails closed (as a JSON string and as an object)",
+    resources: [policy("nothing", doc()), policy("nothing-object", { Version: "2012-10-17", Statement: [] })],
+    violations: [
+      /\[unparseable-document\] Policy "nothing": .*"Statement" is an empty array: the document grants nothing/,
+      /\[unparseable-document\] Policy "nothing-object": .*"Statement" is an empty array/,
+    ],
+  },
+  {
+    title: "an empty string where a document belongs fails closed",
+    resources: [
+      { type: ROLE, name: "no-trust", props: { assumeRolePolicy: "" } },
+      {
+        type: ROLE,
+        name: "empty-inline",
+        props: { assumeRolePolicy: ssmTrust, inlinePolicies: [{ name: "run", policy: "" }] },
+      },
+      { type: "aws:iam/rolePolicy:RolePolicy", name: "empty-role-policy", props: { role: "r", policy: "" } },
+      policy("empty-policy", ""),
+      policy("empty-bucket-policy", "", "aws:s3/bucketPolicy:BucketPolicy"),
+    ],
+    violations: [
+      /\[unparseable-document\] Role "no-trust": the policy document in assumeRolePolicy cannot be read: it is an empty string/,
+      /\[unparseable-document\] Role "empty-inline": the policy document in inlinePolicies\[0\]\.policy cannot be read: it is an empty string/,
+      /\[unparseable-document\] RolePolicy "empty-role-policy": .*empty string/,
+      /\[unparseable-document\] Policy "empty-policy": .*empty string/,
+      /\[unparseable-document\] BucketPolicy "empty-bucket-policy": .*empty string/,
+    ],
+  },
+  {
+    title: "a required document that is missing fails closed",
+    resources: [
+      { type: ROLE, name: "no-trust", props: {} },
+      { type: "aws:iam/rolePolicy:RolePolicy", name: "no-policy", props: { role: "r", policy: null } },
+    ],
+    violations: [
+      /Role "no-trust": the policy document in assumeRolePolicy cannot be read: it is missing/,
+      /RolePolicy "no-policy": .*it is missing/,
+    ],
+  },
+  {
+    title: "an inline policy without a name fails closed (the provider drops it)",
+    resources: [
+      {
+        type: ROLE,
+        name: "nameless",
+        props: {
+          assumeRolePolicy: ssmTrust,
+          inlinePolicies: [
+            { policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::a/b" }) },
+          ],
+        },
+      },
+    ],
+    violations: [
+      /Role "nameless": .*inlinePolicies\[0\]\.policy cannot be read: the inline policy has no name/,
+    ],
+  },
+  {
+    // The provider reads "no policy" back as "" on these optional fields (AnalyzeStack sees outputs).
+    title: "an empty optional policy (Bucket, Queue, Key) is no document",
+    resources: [
+      policy("bucket", "", "aws:s3/bucket:Bucket"),
+      policy("queue", "", "aws:sqs/queue:Queue"),
+      policy("key", "", "aws:kms/key:Key"),
+      { type: "aws:sns/topic:Topic", name: "topic", props: {} },
+    ],
+    violations: [],
   },
   {
     title: "an unknown Effect fails closed",

@@ -6,6 +6,8 @@ export interface TeamGeneratorSchema {
   name: string;
   environment?: string;
   pool?: string;
+  /** Pools the registry grants the team, space- or comma-separated; default the starter pool. */
+  pools?: string;
   /** Space- or comma-separated, as typed on the command line. */
   owners?: string;
   region?: string;
@@ -21,12 +23,14 @@ function treeFiles(tree: Tree): WorkspaceFiles {
 
 export async function teamGenerator(tree: Tree, schema: TeamGeneratorSchema): Promise<GeneratorCallback> {
   const owners = schema.owners?.split(/[\s,]+/).filter(Boolean);
+  const pools = schema.pools?.split(/[\s,]+/).filter(Boolean);
   const result = addTeam({
     workspaceRoot: tree.root,
     team: schema.name,
     files: treeFiles(tree),
     ...(schema.environment !== undefined ? { environment: schema.environment } : {}),
     ...(schema.pool !== undefined ? { pool: schema.pool } : {}),
+    ...(pools !== undefined && pools.length > 0 ? { pools } : {}),
     ...(owners !== undefined && owners.length > 0 ? { owners } : {}),
     ...(schema.region !== undefined ? { region: schema.region } : {}),
   });

@@ -1,0 +1,183 @@
+/**
+ * Window and task rules of a team's config, table-driven: what the AWS provider and API reject, the
+ * names the window's own start/stop tasks use, and the time a window's tasks take in order. Every bad
+ * row names the key and what is allowed, through the same loader `pnpm plan` uses.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, loadStackConfig } from "../src/index.js";
+import { PROGRAMS, type TempWorkspace, tempWorkspace } from "./support/workspace.js";
+
+let ws: TempWorkspace | undefined;
+afterEach(() => ws?.remove());
+
+const FILE = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";
+
+type Obj = Record<string, unknown>;
+const task = (extra: Obj = {}): Obj => ({
+  name: "retrain",
+  command: "python train.py",
+  timeoutSeconds: 3600,
+  ...extra,
+});
+const window = (extra: Obj = {}, tasks: Obj[] = [task()]): Obj => ({
+  name: "weekly",
+  schedule: "cron(0 4 ? * SUN *)",
+  durationHours: 3,
+  cutoffHours: 1,
+  pool: "a10g",
+  tasks,
+  ...extra,
+});
+
+/** The team file with these windows (JSON is YAML). */
+const file = (windows: Obj[]) =>
+  `config:\n  aws:region: eu-west-1\n  scheduling:team: vision\n  scheduling:environment: prod\n  scheduling:windows: ${JSON.stringify(windows)}\n`;
+
+function load(windows: Obj[]) {
+  ws = tempWorkspace(PROGRAMS);
+  const abs = ws.write(FILE, file(windows));
+  try {
+    loadStackConfig(abs, { displayName: FILE });
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    expect(e.file).toBe(FILE);
+    return e.problems;
+  }
+}
+
+interface Row {
+  title: string;
+  windows: Obj[];
+  /** undefined: valid; else the key and a pattern of the message. */
+  error?: [string, RegExp];
+}
+
+const ROWS: Row[] = [
+  { title: "a 3-character task name", windows: [window({}, [task({ name: "abc" })])] },
+  {
+    title: "a 2-character task name (SSM task names are 3-128)",
+    windows: [window({}, [task({ name: "ab" })])],
+    error: ["scheduling:windows[0].tasks[0].name", /task name must be 3-32 characters/],
+  },
+  {
+    title: "a task named start (its resource would be the start automation's URN)",
+    windows: [window({ startStopInstances: true }, [task({ name: "start" })])],
+    error: [
+      "scheduling:windows[0].tasks[0].name",
+      /reserved for the window's start\/stop tasks \(start, stop, start-instances, stop-instances\)/,
+    ],
+  },
+  {
+    title: "a task named stop-instances (the stop automation's SSM name)",
+    windows: [window({}, [task({ name: "stop-instances" })])],
+    error: ["scheduling:windows[0].tasks[0].name", /reserved/],
+  },
+  { title: "a task named starter", windows: [window({}, [task({ name: "starter" })])] },
+  {
+    title: "two windows whose tasks get one resource name (a + b-c, a-b + c)",
+    windows: [
+      window({ name: "aa" }, [task({ name: "bb-cc" })]),
+      window({ name: "aa-bb", schedule: "cron(0 4 ? * SAT *)" }, [task({ name: "cc" })]),
+    ],
+    error: [
+      "scheduling:windows[1].tasks[0].name",
+      /same resource name "aa-bb-cc" as task "bb-cc" of window "aa"/,
+    ],
+  },
+  {
+    title: 'maxConcurrency "0" (provider: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$)',
+    windows: [window({}, [task({ maxConcurrency: "0" })])],
+    error: ["scheduling:windows[0].tasks[0].maxConcurrency", /count from 1 or a percentage from 1% to 100%/],
+  },
+  {
+    title: 'maxConcurrency "0%"',
+    windows: [window({}, [task({ maxConcurrency: "0%" })])],
+    error: ["scheduling:windows[0].tasks[0].maxConcurrency", /0 would run nothing/],
+  },
+  {
+    title: "maxConcurrency 0 as a number",
+    windows: [window({}, [task({ maxConcurrency: 0 })])],
+    error: ["scheduling:windows[0].tasks[0].maxConcurrency", /count from 1/],
+  },
+  {
+    title: 'maxConcurrency "100%" and maxErrors "0"',
+    windows: [window({}, [task({ maxConcurrency: "100%", maxErrors: "0" })])],
+  },
+  { title: 'maxErrors "0%"', windows: [window({}, [task({ maxErrors: "0%" })])] },
+  {
+    title: 'maxErrors "01" (leading zero)',
+    windows: [window({}, [task({ maxErrors: "01" })])],
+    error: ["scheduling:windows[0].tasks[0].maxErrors", /count or a percentage from 0% to 100%/],
+  },
+  {
+    title: 'maxErrors "101%"',
+    windows: [window({}, [task({ maxErrors: "101%" })])],
+    error: ["scheduling:windows[0].tasks[0].maxErrors", /from 0% to 100%/],
+  },
+  { title: "a description of 128 characters", windows: [window({ description: "d".repeat(128) })] },
+  {
+    title: "a description of 129 characters (CreateMaintenanceWindow: 1-128)",
+    windows: [window({ description: "d".repeat(129) })],
+    error: ["scheduling:windows[0].description", /1-128 characters/],
+  },
+  {
+    title: "an empty description",
+    windows: [window({ description: "" })],
+    error: ["scheduling:windows[0].description", /1-128 characters/],
+  },
+  {
+    title: "start + tasks + stop that fit (900 + 3600 + 1800 + 600 = 6900 <= 7200 s)",
+    windows: [
+      window({ startStopInstances: true }, [task(), task({ name: "evaluate", timeoutSeconds: 1800 })]),
+    ],
+  },
+  {
+    title: "each task fits, but start + tasks + stop do not (900 + 5400 + 1200 + 600 = 8100 > 7200 s)",
+    windows: [
+      window({ startStopInstances: true }, [
+        task({ timeoutSeconds: 5400 }),
+        task({ name: "evaluate", timeoutSeconds: 1200 }),
+      ]),
+    ],
+    error: [
+      "scheduling:windows[0].tasks",
+      /AWS-StartEC2Instance 900 s \+ retrain 5400 s \+ evaluate 1200 s \+ AWS-StopEC2Instance 600 s = 8100 s, more than it can run \(7200 s = durationHours - cutoffHours\)/,
+    ],
+  },
+  {
+    title: "without start/stop, the tasks alone count (5400 + 1800 = 7200 s fits exactly)",
+    windows: [window({}, [task({ timeoutSeconds: 5400 }), task({ name: "evaluate", timeoutSeconds: 1800 })])],
+  },
+  {
+    title: "without start/stop, one second over",
+    windows: [window({}, [task({ timeoutSeconds: 5400 }), task({ name: "evaluate", timeoutSeconds: 1801 })])],
+    error: ["scheduling:windows[0].tasks", /retrain 5400 s \+ evaluate 1801 s = 7201 s/],
+  },
+  {
+    title: "an association has no window to fit into",
+    windows: [
+      {
+        name: "daily",
+        mode: "association",
+        schedule: "cron(30 2 ? * * *)",
+        pool: "a10g",
+        tasks: [task({ timeoutSeconds: 172800 })],
+      },
+    ],
+  },
+];
+
+describe("window and task rules (table)", () => {
+  it.each(ROWS)("$title", ({ windows, error }) => {
+    const problems = load(windows);
+    if (!error) {
+      expect(problems).toEqual([]);
+      return;
+    }
+    const [key, message] = error;
+    expect(problems, JSON.stringify(problems, null, 2)).toContainEqual(
+      expect.objectContaining({ key, message: expect.stringMatching(message) }),
+    );
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * Checks that need two stacks at once: a team's windows (its validated config) against the fleet
+ * they run on (the fleet's outputs in this plan). Each finding is an input problem (exit 2) naming
+ * the file and key to change:
+ *   - SSM reachable from the fleet's subnets (fleet output `network`);
+ *   - a pool that stops when idle is started by every window on it, and runs no association;
+ *   - start + tasks + stop fit before the cutoff, counting the rounds MaxConcurrency imposes on the
+ *     pool's instance count (the config alone can count only one round).
+ * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
+ */
+import type { SchedulingConfig } from "@retrain/config";
+import { batchesOf, describeBudget, windowBudget } from "@retrain/schedule";
+import { z } from "zod";
+import type { InputProblem } from "../model.js";
+
+/** The endpoints the SSM agent needs (Run Command, Session channel, messages) and those output needs. */
+export const SSM_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
+export const OUTPUT_ENDPOINTS = ["logs", "s3"] as const;
+
+/** What the checks read of a fleet's outputs (the fleet outputs contract, leniently). */
+const fleetFactsSchema = z.object({
+  pools: z.array(
+    z.object({
+      name: z.string(),
+      instanceIds: z.array(z.string()).optional(),
+      stopWhenIdleMinutes: z.number().optional(),
+    }),
+  ),
+  network: z
+    .object({
+      subnetIds: z.array(z.string()).optional(),
+      ssmAccess: z.string().optional(),
+      endpoints: z.array(z.string()).optional(),
+      internetEgress: z.boolean().optional(),
+    })
+    .optional(),
+});
+type FleetFactsOutputs = z.infer<typeof fleetFactsSchema>;
+
+export interface FleetFacts {
+  /** `fleet/<env>`. */
+  id: string;
+  /** Its config file, workspace-relative. */
+  file: string;
+  /** Its outputs in this plan. */
+  outputs: Record<string, unknown>;
+  /** True when its config brings its own subnets (`fleet:subnetIds`). */
+  ownSubnets?: boolean;
+  /**
+   * True when its IAM stack has team roles (`teamRoleArns`): the instances then fetch each run's
+   * credentials with sts:AssumeRole, so STS must be reachable too.
+   */
+  assumesTeamRoles?: boolean;
+}
+
+export interface TeamFacts {
+  /** `scheduling/<team>`. */
+  id: string;
+  file: string;
+  config: SchedulingConfig;
+  /** The fleet its windows run on (its fleet StackReference), when it planned. */
+  fleet?: FleetFacts;
+}
+
+function readFleet(f: FleetFacts): FleetFactsOutputs | undefined {
+  const parsed = fleetFactsSchema.safeParse(f.outputs);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** (a) The fleet's network lets the SSM agent reach SSM, and the output reach CloudWatch Logs and S3. */
+export function checkNetwork(f: FleetFacts): InputProblem[] {
+  const network = readFleet(f)?.network;
+  // The outputs contract requires it (a fleet without it fails its teams' reference check first).
+  if (!network) return [];
+  // The key that decides: bring-your-own subnets, else the own VPC's endpoints or NAT switch.
+  const at = (ownVpcKey: string) => ({ file: f.file, key: f.ownSubnets ? "fleet:subnetIds" : ownVpcKey });
+  const problems: InputProblem[] = [];
+  if (network.subnetIds !== undefined && network.subnetIds.length === 0)
+    problems.push({
+      ...at("fleet:pools"),
+      message: `${f.id} has no subnet to launch into: network.subnetIds is empty`,
+    });
+  const egress = network.internetEgress === true;
+  switch (network.ssmAccess) {
+    case "vpc-endpoints": {
+      const have = new Set(network.endpoints ?? []);
+      // With NAT egress the public endpoints are reachable too.
+      const missing = (names: readonly string[]) => (egress ? [] : names.filter((n) => !have.has(n)));
+      const agent = missing(SSM_ENDPOINTS);
+      if (agent.length > 0)
+        problems.push({
+          ...at("fleet:vpcEndpoints"),
+          message: `the SSM agent on ${f.id}'s instances cannot reach Systems Manager: no VPC endpoint for ${agent.join(", ")} and no internet egress, so no window or association ever runs (needs ${SSM_ENDPOINTS.join(", ")}; https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html)`,
+        });
+      if (f.assumesTeamRoles && missing(["sts"]).length > 0)
+        problems.push({
+          ...at("fleet:vpcEndpoints"),
+          message: `runs on ${f.id}'s instances cannot get their team role's credentials: no VPC endpoint for sts (sts:AssumeRole) and no internet egress`,
+        });
+      const output = missing(OUTPUT_ENDPOINTS);
+      if (output.length > 0)
+        problems.push({
+          ...at("fleet:vpcEndpoints"),
+          message: `command output from ${f.id}'s instances cannot be delivered: no VPC endpoint for ${output.join(", ")} (windows send output to CloudWatch Logs and S3) and no internet egress`,
+        });
+      break;
+    }
+    case "nat-gateway":
+      if (!egress)
+        problems.push({
+          ...at("fleet:internetEgress"),
+          message: `${f.id} says it reaches SSM through a NAT gateway (network.ssmAccess = nat-gateway) but has no internet egress (network.internetEgress = false)`,
+        });
+      break;
+    case "declared":
+      // Bring-your-own subnets whose config says how they reach SSM: taken as declared.
+      break;
+    case undefined:
+      break;
+    default:
+      problems.push({
+        ...at("fleet:vpcEndpoints"),
+        message: `${f.id}: unknown network.ssmAccess "${network.ssmAccess}" (allowed: vpc-endpoints, nat-gateway, declared)`,
+      });
+  }
+  return problems;
+}
+
+/**
+ * (b) and (c) for one team: windows on pools that stop when idle must start them (State Manager
+ * skips stopped instances, so an association there never runs); the tasks in order, each as many
+ * rounds as MaxConcurrency needs over the pool's instances, must fit before the cutoff.
+ */
+export function checkTeam(t: TeamFacts): InputProblem[] {
+  const fleet = t.fleet ? readFleet(t.fleet) : undefined;
+  if (!t.fleet || !fleet) return [];
+  const problems: InputProblem[] = [];
+  t.config.windows.forEach((w, i) => {
+    const key = `scheduling:windows[${i}]`;
+    const pool = fleet.pools.find((p) => p.name === w.pool);
+    if (!pool) return; // a missing pool is reported by the schedule view and the program
+    const idle = pool.stopWhenIdleMinutes;
+    const where = `pool "${w.pool}" of ${t.fleet!.id} (${t.fleet!.file}) stops its instances after ${idle} idle minutes`;
+    if (idle !== undefined && idle > 0) {
+      if (w.mode === "association")
+        problems.push({
+          file: t.file,
+          key: `${key}.mode`,
+          message: `association "${w.name}" can never run: ${where}, and State Manager skips stopped instances. Use mode: maintenance-window with startStopInstances: true, or a pool that is always on (stopWhenIdleMinutes: 0)`,
+        });
+      else if (!w.startStopInstances)
+        problems.push({
+          file: t.file,
+          key: `${key}.startStopInstances`,
+          message: `window "${w.name}" would find its instances stopped: ${where}. Set startStopInstances: true`,
+        });
+    }
+    const instances = pool.instanceIds?.length;
+    if (w.mode === "maintenance-window" && instances !== undefined && instances > 0) {
+      const budget = windowBudget({
+        durationHours: w.durationHours,
+        cutoffHours: w.cutoffHours,
+        startStopInstances: w.startStopInstances,
+        tasks: w.tasks.map((task) => {
+          const rounds = batchesOf(task.maxConcurrency, instances);
+          return {
+            label: rounds > 1 ? `${task.name} ${rounds}×${task.timeoutSeconds}` : task.name,
+            seconds: rounds * task.timeoutSeconds,
+          };
+        }),
+      });
+      if (!budget.fits)
+        problems.push({
+          file: t.file,
+          key: `${key}.tasks`,
+          message: `window "${w.name}" on ${instances} instance(s) of pool "${w.pool}" needs up to ${describeBudget(budget)}, more than it can run (${budget.availableSeconds} s = durationHours - cutoffHours): a task runs in rounds of maxConcurrency instances, and the stop task would never start. Raise maxConcurrency (e.g. "100%"), lower timeoutSeconds or lengthen the window`,
+        });
+    }
+  });
+  return problems;
+}
+
+/** Every cross-stack finding of the planned teams and fleets. */
+export function crossStackChecks(input: {
+  fleets: readonly FleetFacts[];
+  teams: readonly TeamFacts[];
+}): InputProblem[] {
+  return [...input.fleets.flatMap(checkNetwork), ...input.teams.flatMap(checkTeam)];
+}

@@ -1,0 +1,55 @@
+/** Cross-stack checks on a finished run: which facts each stack contributes, then the checks. */
+import type { DiscoveredStack, LoadedStack } from "@retrain/config";
+import type { InputProblem, StackPlan } from "../model.js";
+import { crossStackChecks, type FleetFacts, type TeamFacts } from "./cross-stack.js";
+
+export * from "./cross-stack.js";
+
+/**
+ * The findings for the stacks that planned; a finding is kept when the stack it names, or the other
+ * stack of the pair, is selected.
+ */
+export function planCrossStackChecks(
+  stacks: readonly DiscoveredStack[],
+  plans: ReadonlyMap<string, StackPlan>,
+  rel: (file: string) => string,
+  isShown: (id: string) => boolean,
+): InputProblem[] {
+  const planned = (id: string | undefined) => {
+    const p = id ? plans.get(id) : undefined;
+    return p?.status === "planned" ? p : undefined;
+  };
+  const fleets = new Map<string, FleetFacts>();
+  for (const s of stacks) {
+    const p = planned(s.id);
+    if (s.config.kind !== "fleet" || !p) continue;
+    const config = (s.config as LoadedStack<"fleet">).config;
+    const iam = planned(s.references.find((r) => r.kind === "iam")?.targetId);
+    const teamRoles = iam?.outputs.teamRoleArns;
+    fleets.set(s.id, {
+      id: s.id,
+      file: rel(s.configFile),
+      outputs: p.outputs,
+      ownSubnets: config.subnetIds !== undefined,
+      assumesTeamRoles:
+        typeof teamRoles === "object" && teamRoles !== null && Object.keys(teamRoles).length > 0,
+    });
+  }
+  const teams: TeamFacts[] = [];
+  for (const s of stacks) {
+    if (s.config.kind !== "scheduling" || !planned(s.id)) continue;
+    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
+    const fleet = fleetId ? fleets.get(fleetId) : undefined;
+    teams.push({
+      id: s.id,
+      file: rel(s.configFile),
+      config: (s.config as LoadedStack<"scheduling">).config,
+      ...(fleet ? { fleet } : {}),
+    });
+  }
+  const users = (fleetId: string) => teams.filter((t) => t.fleet?.id === fleetId).map((t) => t.id);
+  return crossStackChecks({
+    fleets: [...fleets.values()].filter((f) => isShown(f.id) || users(f.id).some(isShown)),
+    teams: teams.filter((t) => isShown(t.id) || (t.fleet !== undefined && isShown(t.fleet.id))),
+  });
+}

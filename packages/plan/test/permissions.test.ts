@@ -1,0 +1,489 @@
+/**
+ * The permissions proof against the example stacks (the real iam, fleet and scheduling programs
+ * under the harness): every flow passes as written, and each mutation of a policy (a statement
+ * removed, a resource or trust widened) or of a task's role is a finding naming flow, role and
+ * permission.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadStackConfig } from "@retrain/config";
+import { runStackProgram } from "@retrain/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fleetProgram } from "../../../stacks/fleet/src/program.js";
+import { iamProgram } from "../../../stacks/iam/src/program.js";
+import { schedulingProgram } from "../../../stacks/scheduling/src/program.js";
+import type { PlannedResource } from "../src/model.js";
+import { type EnvironmentStacks, provePermissions } from "../src/permissions/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const stacksDir = path.join(here, "..", "..", "..", "stacks");
+const load = (kind: string, folder: string, stack: string) =>
+  loadStackConfig(path.join(stacksDir, kind, folder, stack, `Pulumi.${stack}.yaml`));
+const TEAMS: Record<string, string[]> = { dev: ["recsys"], prod: ["nlp", "vision"] };
+
+const envs: Record<string, EnvironmentStacks> = {};
+beforeAll(async () => {
+  for (const env of ["dev", "prod"]) {
+    const upstream: Record<string, Record<string, unknown>> = {};
+    const iamConfig = load("iam", "envs", env);
+    const iam = await runStackProgram({
+      project: iamConfig.project,
+      stack: env,
+      program: iamProgram,
+      config: iamConfig.raw,
+    });
+    expect(iam.errors).toEqual([]);
+    upstream[`organization/retrain-iam/${env}`] = iam.outputs;
+    const fleetConfig = load("fleet", "envs", env);
+    const fleet = await runStackProgram({
+      project: fleetConfig.project,
+      stack: env,
+      program: fleetProgram,
+      config: fleetConfig.raw,
+      upstream,
+    });
+    expect(fleet.errors).toEqual([]);
+    upstream[`organization/retrain-fleet/${env}`] = fleet.outputs;
+    const scheduling = [];
+    for (const team of TEAMS[env] ?? []) {
+      const c = load("scheduling", "teams", team);
+      const run = await runStackProgram({
+        project: c.project,
+        stack: team,
+        program: schedulingProgram,
+        config: c.raw,
+        upstream,
+      });
+      expect(run.errors).toEqual([]);
+      scheduling.push({
+        id: `scheduling/${team}`,
+        team,
+        configFile: `stacks/scheduling/teams/${team}/Pulumi.${team}.yaml`,
+        resources: run.resources,
+      });
+    }
+    envs[env] = {
+      environment: env,
+      region: iamConfig.region,
+      configFile: `stacks/iam/envs/${env}/Pulumi.${env}.yaml`,
+      iam: { resources: iam.resources, outputs: iam.outputs },
+      fleet: { outputs: fleet.outputs },
+      scheduling,
+    };
+  }
+});
+
+const env = (name: string) => {
+  const e = envs[name];
+  if (!e) throw new Error(`no environment ${name}`);
+  return e;
+};
+
+type Statement = Record<string, unknown>;
+/** A copy of an environment with one resource's policy document (policy or assumeRolePolicy) edited. */
+function mutate(
+  name: string,
+  resourceName: string,
+  field: "policy" | "assumeRolePolicy",
+  edit: (statements: Statement[]) => Statement[],
+): EnvironmentStacks {
+  const base = env(name);
+  const resources: PlannedResource[] = base.iam.resources.map((r) => {
+    if (r.name !== resourceName || r.inputs[field] === undefined) return r;
+    const doc = JSON.parse(String(r.inputs[field])) as { Statement: Statement[] };
+    return {
+      ...r,
+      inputs: {
+        ...r.inputs,
+        [field]: JSON.stringify({ ...doc, Statement: edit(structuredClone(doc.Statement)) }),
+      },
+    };
+  });
+  if (!base.iam.resources.some((r) => r.name === resourceName && r.inputs[field] !== undefined))
+    throw new Error(`no resource ${resourceName} with ${field}`);
+  return { ...base, iam: { ...base.iam, resources } };
+}
+const without = (sid: string) => (ss: Statement[]) => {
+  if (!ss.some((s) => s.Sid === sid)) throw new Error(`no statement ${sid}`);
+  return ss.filter((s) => s.Sid !== sid);
+};
+const editing = (sid: string, change: (s: Statement) => void) => (ss: Statement[]) => {
+  const s = ss.find((x) => x.Sid === sid);
+  if (!s) throw new Error(`no statement ${sid}`);
+  change(s);
+  return ss;
+};
+
+describe("permissions proof of the example stacks", () => {
+  it.each(["dev", "prod"])(
+    "proves every flow of %s: needed requests allowed, forbidden ones denied",
+    async (name) => {
+      const report = await provePermissions([env(name)]);
+      expect(report.findings).toEqual([]);
+      expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+      const flows = new Set(report.checks.map((c) => c.flow));
+      for (const team of TEAMS[name] ?? []) expect(flows).toContain(`team-run/${team}`);
+      for (const flow of flows) {
+        const checks = report.checks.filter((c) => c.flow === flow);
+        expect(
+          checks.some((c) => c.expect === "allow"),
+          `${flow} proves something needed`,
+        ).toBe(true);
+        expect(
+          checks.every((c) => c.doc.startsWith("https://docs.aws.amazon.com/")),
+          flow,
+        ).toBe(true);
+      }
+    },
+  );
+
+  // The requests the issue names, each with the decision the stacks must get.
+  it.each([
+    ["window/send-command", "ssm:SendCommand", "document/retrain-prod-vision-train", "allow", "Allowed"],
+    ["window/send-command", "ssm:SendCommand", "::document/AWS-RunShellScript", "deny", "ImplicitlyDenied"],
+    ["window/send-command", "ssm:SendCommand", "instance/i-0ffffffffffffffff", "deny", "ImplicitlyDenied"],
+    [
+      "window/start-stop-runbooks",
+      "ssm:StartAutomationExecution",
+      "::automation-definition/AWS-StopEC2Instance:$DEFAULT",
+      "allow",
+      "Allowed",
+    ],
+    [
+      "window/start-stop-runbooks",
+      "ssm:StartAutomationExecution",
+      "::document/AWS-StartEC2Instance",
+      "allow",
+      "Allowed",
+    ],
+    ["window/start-stop-runbooks", "ec2:StopInstances", "instance/", "deny", "ImplicitlyDenied"],
+    ["window/pass-role", "iam:PassRole", "role/retrain-prod-startstop-l4", "allow", "Allowed"],
+    [
+      "automation/start-stop/a10g",
+      "ec2:StopInstances",
+      "instance/i-0bbbbbbbbbbbbbbbb",
+      "deny",
+      "ImplicitlyDenied",
+    ],
+    ["agent/core", "ssm:GetParameters", "parameter/retrain/any-secret", "deny", "ImplicitlyDenied"],
+    ["agent/command-output", "s3:PutObject", "/runs/nlp/", "allow", "Allowed"],
+    ["agent/team-handoff", "sts:AssumeRole", "role/retrain-prod-team-vision", "allow", "Allowed"],
+    ["team-run/vision", "s3:PutObject", "/runs/nlp/", "deny", "ImplicitlyDenied"],
+    ["team-run/vision", "s3:GetObject", "/datasets/vision/", "allow", "Allowed"],
+    ["team-run/nlp", "s3:GetObject", "/datasets/vision/", "deny", "ImplicitlyDenied"],
+  ])("%s: %s on …%s is %s (%s)", async (flow, action, resource, expectation, decision) => {
+    const report = await provePermissions([env("prod")]);
+    const matching = report.checks.filter(
+      (c) => c.flow === flow && c.action === action && c.resource.includes(resource),
+    );
+    expect(
+      matching.length,
+      JSON.stringify(report.checks.filter((c) => c.flow === flow).map((c) => [c.action, c.resource])),
+    ).toBeGreaterThan(0);
+    for (const c of matching) {
+      expect(c.expect).toBe(expectation);
+      expect(c.decision).toBe(decision);
+    }
+  });
+
+  it.each([
+    [
+      "maintenance-window-permissions",
+      "retrain-prod-maintenance-window",
+      "RunProjectDocuments",
+      "window/send-command",
+      "ssm:SendCommand on arn:aws:ssm:eu-west-1:123456789012:document/retrain-prod-nlp-train",
+    ],
+    [
+      "maintenance-window-permissions",
+      "retrain-prod-maintenance-window",
+      "StartStopAutomations",
+      "window/start-stop-runbooks",
+      "ssm:StartAutomationExecution on arn:aws:ssm:eu-west-1::automation-definition/AWS-StartEC2Instance:$DEFAULT",
+    ],
+    [
+      "maintenance-window-permissions",
+      "retrain-prod-maintenance-window",
+      "PassPoolStartStopRolesToSsm",
+      "window/pass-role",
+      "iam:PassRole on arn:aws:iam::123456789012:role/retrain-prod-startstop-a10g",
+    ],
+    [
+      "startstop-l4-permissions",
+      "retrain-prod-startstop-l4",
+      "StartStopPoolInstancesOnly",
+      "automation/start-stop/l4",
+      "ec2:StartInstances on arn:aws:ec2:eu-west-1:123456789012:instance/",
+    ],
+    [
+      "training-instance-agent",
+      "retrain-prod-training-instance",
+      "AgentOutputToS3",
+      "agent/command-output",
+      "s3:PutObject on arn:aws:s3:::retrain-artifacts-prod-eu-west-1/runs/vision/",
+    ],
+    [
+      "training-instance-agent",
+      "retrain-prod-training-instance",
+      "AssumeTeamRolesOnly",
+      "agent/team-handoff",
+      "sts:AssumeRole on arn:aws:iam::123456789012:role/retrain-prod-team-nlp",
+    ],
+    [
+      "team-vision-permissions",
+      "retrain-prod-team-vision",
+      "ReadOwnDatasets",
+      "team-run/vision",
+      "s3:GetObject on arn:aws:s3:::retrain-artifacts-prod-eu-west-1/datasets/vision/",
+    ],
+  ])(
+    "removing %s's (role %s) statement %s is a finding of flow %s naming the missing %s",
+    async (resource, role, sid, flow, missing) => {
+      const report = await provePermissions([mutate("prod", resource, "policy", without(sid))]);
+      const finding = report.findings.find(
+        (f) => f.flow === flow && f.message.includes(`missing permission: ${missing}`),
+      );
+      expect(finding, JSON.stringify(report.findings, null, 2)).toBeDefined();
+      expect(finding?.file).toBe("stacks/iam/envs/prod/Pulumi.prod.yaml");
+      expect(finding?.message).toContain(`role ${role} is denied`);
+      expect(finding?.role).toBe(`arn:aws:iam::123456789012:role/${role}`);
+    },
+  );
+
+  it.each([
+    [
+      "a team's write prefix widened to runs/*",
+      "team-vision-permissions",
+      "policy" as const,
+      editing("ReadWriteOwnRunsAndModels", (s) => {
+        s.Resource = "arn:aws:s3:::retrain-artifacts-prod-eu-west-1/runs/*";
+      }),
+      "team-run/vision",
+      "is allowed s3:PutObject on arn:aws:s3:::retrain-artifacts-prod-eu-west-1/runs/nlp/",
+    ],
+    [
+      "the pool condition dropped from a start/stop role",
+      "startstop-a10g-permissions",
+      "policy" as const,
+      editing("StartStopPoolInstancesOnly", (s) => {
+        s.Condition = { StringEquals: { "aws:ResourceTag/retrain:fleet": "retrain-prod" } };
+      }),
+      "automation/start-stop/a10g",
+      'aws:ResourceTag/retrain:pool="l4"',
+    ],
+    [
+      "SendCommand widened to every document of the region",
+      "maintenance-window-permissions",
+      "policy" as const,
+      editing("RunProjectDocuments", (s) => {
+        s.Resource = ["arn:aws:ssm:eu-west-1::document/*", ...(s.Resource as string[])];
+      }),
+      "window/send-command",
+      "is allowed ssm:SendCommand on arn:aws:ssm:eu-west-1::document/AWS-RunShellScript",
+    ],
+    [
+      "Parameter Store granted to the instance role",
+      "training-instance-agent",
+      "policy" as const,
+      (ss: Statement[]) => [
+        ...ss,
+        {
+          Sid: "Params",
+          Effect: "Allow",
+          Action: "ssm:GetParameters",
+          Resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/*",
+        },
+      ],
+      "agent/core",
+      "is allowed ssm:GetParameters on arn:aws:ssm:eu-west-1:123456789012:parameter/retrain/any-secret by statement Params",
+    ],
+    [
+      "a team role trusting the whole account",
+      "team-nlp",
+      "assumeRolePolicy" as const,
+      editing("OnlyTheInstanceRole", (s) => {
+        delete s.Condition;
+      }),
+      "agent/team-handoff",
+      "arn:aws:iam::123456789012:role/retrain-prod-someone-else",
+    ],
+    [
+      "the window role's trust without the confused-deputy conditions",
+      "maintenance-window",
+      "assumeRolePolicy" as const,
+      editing("SsmServiceOfThisAccount", (s) => {
+        delete s.Condition;
+      }),
+      "ssm-trust/retrain-prod-maintenance-window",
+      "on behalf of another account",
+    ],
+  ])("%s is a must-deny finding", async (_what, resource, field, edit, flow, text) => {
+    const report = await provePermissions([mutate("prod", resource, field, edit)]);
+    const finding = report.findings.find((f) => f.flow === flow && f.message.includes(text));
+    expect(finding, JSON.stringify(report.findings, null, 2)).toBeDefined();
+    expect(finding?.message).toMatch(/must be denied/);
+  });
+
+  it("names the task when a start/stop task runs as another role than its pool's", async () => {
+    const base = env("prod");
+    const windowRole = String(base.iam.outputs.maintenanceWindowRoleArn);
+    const scheduling = base.scheduling.map((s) => ({
+      ...s,
+      resources: s.resources.map((r) => {
+        if (r.inputs.taskType !== "AUTOMATION") return r;
+        return {
+          ...r,
+          inputs: {
+            ...r.inputs,
+            taskInvocationParameters: {
+              automationParameters: {
+                documentVersion: "$DEFAULT",
+                parameters: [
+                  { name: "InstanceId", values: ["{{RESOURCE_ID}}"] },
+                  { name: "AutomationAssumeRole", values: [windowRole] },
+                ],
+              },
+            },
+          },
+        };
+      }),
+    }));
+    const report = await provePermissions([{ ...base, scheduling }]);
+    const finding = report.findings.find((f) => f.flow === "automation/start-stop/a10g");
+    expect(finding?.file).toBe("stacks/scheduling/teams/vision/Pulumi.vision.yaml");
+    expect(finding?.message).toContain(
+      `with AutomationAssumeRole ${windowRole}, but pool a10g's start/stop role is`,
+    );
+  });
+
+  it("proves the agent's upload for every task's and association's real output location", async () => {
+    for (const name of ["dev", "prod"]) {
+      const report = await provePermissions([env(name)]);
+      const uploads = report.checks.filter(
+        (c) => c.flow === "agent/command-output" && c.action === "s3:PutObject" && c.expect === "allow",
+      );
+      for (const team of TEAMS[name] ?? []) {
+        expect(
+          uploads.some(
+            (c) => c.why.includes(`of scheduling/${team}`) && c.resource.includes(`/runs/${team}/`),
+          ),
+          team,
+        ).toBe(true);
+      }
+      expect(uploads.every((c) => c.decision === "Allowed")).toBe(true);
+    }
+  });
+
+  it("names the task whose output location leaves its team's runs/ prefix", async () => {
+    const base = env("prod");
+    const scheduling = base.scheduling.map((s) =>
+      s.team !== "vision"
+        ? s
+        : {
+            ...s,
+            resources: s.resources.map((r) => {
+              const p = (
+                r.inputs.taskInvocationParameters as
+                  | { runCommandParameters?: Record<string, unknown> }
+                  | undefined
+              )?.runCommandParameters;
+              if (!p) return r;
+              return {
+                ...r,
+                inputs: {
+                  ...r.inputs,
+                  taskInvocationParameters: {
+                    runCommandParameters: { ...p, outputS3KeyPrefix: "runs/nlp/weekly" },
+                  },
+                },
+              };
+            }),
+          },
+    );
+    const report = await provePermissions([{ ...base, scheduling }]);
+    const finding = report.findings.find((f) => f.flow === "agent/command-output");
+    expect(finding?.file).toBe("stacks/scheduling/teams/vision/Pulumi.vision.yaml");
+    expect(finding?.message).toContain(
+      "s3://retrain-artifacts-prod-eu-west-1/runs/nlp/weekly, outside team vision's own runs/vision/ prefix",
+    );
+  });
+
+  it("reads a role's inlinePolicies like its RolePolicy resources", async () => {
+    const base = env("prod");
+    const policy = base.iam.resources.find((r) => r.name === "team-vision-permissions");
+    const resources = base.iam.resources
+      .filter((r) => r !== policy)
+      .map((r) =>
+        r.type === "aws:iam/role:Role" && r.inputs.name === "retrain-prod-team-vision"
+          ? {
+              ...r,
+              inputs: { ...r.inputs, inlinePolicies: [{ name: "inline", policy: policy?.inputs.policy }] },
+            }
+          : r,
+      );
+    const moved = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(moved.findings).toEqual([]);
+    const check = moved.checks.find(
+      (c) => c.flow === "team-run/vision" && c.action === "s3:GetObject" && c.expect === "allow",
+    );
+    expect(check?.allowedBy.some((s) => s.endsWith("(inline)"))).toBe(true);
+  });
+
+  it("reads an attached customer managed policy of the stack like an inline one", async () => {
+    const base = env("prod");
+    const policy = base.iam.resources.find((r) => r.name === "team-vision-permissions");
+    const managed: PlannedResource[] = [
+      {
+        urn: "urn:pulumi:prod::retrain-iam::aws:iam/policy:Policy::vision-managed",
+        type: "aws:iam/policy:Policy",
+        name: "vision-managed",
+        inputs: { name: "retrain-prod-vision-managed", policy: policy?.inputs.policy },
+      },
+      {
+        urn: "urn:pulumi:prod::retrain-iam::aws:iam/rolePolicyAttachment:RolePolicyAttachment::vision-managed",
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "vision-managed",
+        inputs: {
+          role: "retrain-prod-team-vision",
+          policyArn: "arn:aws:iam::123456789012:policy/retrain-prod-vision-managed",
+        },
+      },
+    ];
+    const resources = [...base.iam.resources.filter((r) => r !== policy), ...managed];
+    const report = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(report.findings).toEqual([]);
+    const check = report.checks.find(
+      (c) => c.flow === "team-run/vision" && c.action === "s3:PutObject" && c.expect === "allow",
+    );
+    expect(check?.allowedBy.some((s) => s.endsWith("(retrain-prod-vision-managed)"))).toBe(true);
+  });
+
+  it("refuses to prove a role with an attached managed policy (its content is unknown offline)", async () => {
+    const base = env("dev");
+    const attachment: PlannedResource = {
+      urn: "urn:pulumi:dev::retrain-iam::aws:iam/rolePolicyAttachment:RolePolicyAttachment::core",
+      type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      name: "core",
+      inputs: {
+        role: "retrain-dev-training-instance",
+        policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+      },
+    };
+    const report = await provePermissions([
+      { ...base, iam: { ...base.iam, resources: [...base.iam.resources, attachment] } },
+    ]);
+    expect(report.findings.map((f) => f.message).join("\n")).toContain(
+      "role retrain-dev-training-instance has the managed policy arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore attached",
+    );
+    // The same through the Role's managedPolicyArns.
+    const resources = base.iam.resources.map((r) =>
+      r.type === "aws:iam/role:Role" && r.inputs.name === "retrain-dev-team-recsys"
+        ? { ...r, inputs: { ...r.inputs, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"] } }
+        : r,
+    );
+    const viaRole = await provePermissions([{ ...base, iam: { ...base.iam, resources } }]);
+    expect(viaRole.findings.map((f) => f.message).join("\n")).toContain(
+      "role retrain-dev-team-recsys has the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess attached",
+    );
+  });
+});

@@ -1,0 +1,172 @@
+import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+
+const WINDOW = "aws:ssm/maintenanceWindow:MaintenanceWindow";
+const TARGET = "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget";
+const TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
+const ACCOUNT = "123456789012";
+const role = (name: string, account = ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
+const WINDOW_ROLE = role("retrain-prod-maintenance-window");
+
+const window = (name: string): ExampleResource => ({
+  type: WINDOW,
+  name,
+  props: { name: `retrain-prod-vision-${name}` },
+});
+const target = (name: string, windowName: string, pool: string | string[] = "a10g"): ExampleResource => ({
+  type: TARGET,
+  name,
+  props: {
+    windowId: UNKNOWN,
+    resourceType: "INSTANCE",
+    targets: [
+      { key: "tag:retrain:pool", values: Array.isArray(pool) ? pool : [pool] },
+      { key: "tag:retrain:fleet", values: ["retrain-prod"] },
+    ],
+  },
+  propertyDependencies: { windowId: [windowName] },
+});
+
+interface TaskShape {
+  runbook?: string;
+  targets?: unknown;
+  targetDeps?: string[];
+  instanceId?: unknown;
+  assumeRole?: unknown;
+  windowName?: string;
+}
+/** A start/stop automation task as the RetrainingWindow component registers it. */
+function automation(name: string, t: TaskShape = {}): ExampleResource {
+  const parameters: { name: string; values: unknown }[] = [];
+  if (t.instanceId !== null)
+    parameters.push({ name: "InstanceId", values: t.instanceId ?? ["{{RESOURCE_ID}}"] });
+  if (t.assumeRole !== null)
+    parameters.push({
+      name: "AutomationAssumeRole",
+      values: t.assumeRole ?? [role("retrain-prod-startstop-a10g")],
+    });
+  return {
+    type: TASK,
+    name,
+    props: {
+      windowId: UNKNOWN,
+      taskType: "AUTOMATION",
+      taskArn: t.runbook ?? "AWS-StartEC2Instance",
+      serviceRoleArn: WINDOW_ROLE,
+      targets: t.targets ?? [{ key: "WindowTargetIds", values: [UNKNOWN] }],
+      taskInvocationParameters: { automationParameters: { documentVersion: "$DEFAULT", parameters } },
+    },
+    propertyDependencies: { windowId: [t.windowName ?? "weekly"], targets: t.targetDeps ?? ["weekly-pool"] },
+  };
+}
+const stack = (...tasks: ExampleResource[]) => [window("weekly"), target("weekly-pool", "weekly"), ...tasks];
+
+export const startStopOwnPoolExamples: PolicyExample[] = [
+  {
+    title: "start and stop on the window's own pool target with the pool's start/stop role",
+    resources: stack(automation("start"), automation("stop", { runbook: "AWS-StopEC2Instance" })),
+    violations: [],
+  },
+  {
+    title: "the role and target unknown during preview are not judged",
+    resources: stack(automation("start", { assumeRole: [UNKNOWN], targetDeps: [] })),
+    violations: [],
+  },
+  {
+    title: "an automation task running another runbook",
+    resources: stack(automation("shell", { runbook: "AWS-RunShellScript" })),
+    violations: [
+      /MaintenanceWindowTask "shell" runs the automation runbook "AWS-RunShellScript"; a window may automate only AWS-StartEC2Instance and AWS-StopEC2Instance/,
+    ],
+  },
+  {
+    title: "a look-alike runbook shared from another account, by ARN",
+    resources: stack(
+      automation("arn", { runbook: "arn:aws:ssm:eu-west-1:999999999999:document/AWS-StartEC2Instance" }),
+    ),
+    violations: [
+      /runs the automation runbook "arn:aws:ssm:eu-west-1:999999999999:document\/AWS-StartEC2Instance"/,
+    ],
+  },
+  {
+    title: "the window's service role instead of the pool's start/stop role",
+    resources: stack(automation("start", { assumeRole: [WINDOW_ROLE] })),
+    violations: [
+      /runs with AutomationAssumeRole "arn:aws:iam::123456789012:role\/retrain-prod-maintenance-window", not the start\/stop role of its pool \(retrain-prod-startstop-a10g\)/,
+    ],
+  },
+  {
+    title: "another pool's start/stop role",
+    resources: stack(automation("start", { assumeRole: [role("retrain-prod-startstop-l4")] })),
+    violations: [/not the start\/stop role of its pool \(retrain-prod-startstop-a10g\)/],
+  },
+  {
+    title: "no AutomationAssumeRole: the runbook would run as the window's service role",
+    resources: stack(automation("start", { assumeRole: null })),
+    violations: [
+      /passes no AutomationAssumeRole.*Fix: pass the pool's start\/stop role \(retrain-prod-startstop-a10g\)/,
+    ],
+  },
+  {
+    title: "the pool's role name in another account",
+    resources: stack(
+      automation("start", { assumeRole: [role("retrain-prod-startstop-a10g", "999999999999")] }),
+    ),
+    violations: [
+      /start\/stop role of account 999999999999 while its window's service role is in 123456789012/,
+    ],
+  },
+  {
+    title: "another window's target",
+    resources: [
+      ...stack(automation("start", { targetDeps: ["other-pool"] })),
+      window("other"),
+      target("other-pool", "other"),
+    ],
+    violations: [
+      /MaintenanceWindowTask "start" targets MaintenanceWindowTarget "other-pool" of MaintenanceWindow "other", not a target of its own window/,
+    ],
+  },
+  {
+    title: "instances named directly instead of the window's target",
+    resources: stack(
+      automation("start", {
+        targets: [{ key: "InstanceIds", values: ["i-0123456789abcdef0"] }],
+        targetDeps: [],
+      }),
+    ),
+    violations: [/targets key "InstanceIds" instead of the window's own target/],
+  },
+  {
+    title: "no targets and an explicit instance id",
+    resources: stack(
+      automation("start", { targets: [], targetDeps: [], instanceId: ["i-0123456789abcdef0"] }),
+    ),
+    violations: [
+      /has no targets/,
+      /passes InstanceId \["i-0123456789abcdef0"\] instead of \{\{RESOURCE_ID\}\}/,
+    ],
+  },
+  {
+    title: "a target spanning two pools cannot have one start/stop role",
+    resources: [window("weekly"), target("weekly-pool", "weekly", ["a10g", "l4"]), automation("start")],
+    violations: [/targets several pools \(a10g, l4\)/],
+  },
+  {
+    title: "RUN_COMMAND tasks are not this policy's concern",
+    resources: [
+      ...stack(),
+      {
+        type: TASK,
+        name: "retrain",
+        props: {
+          windowId: UNKNOWN,
+          taskType: "RUN_COMMAND",
+          taskArn: "retrain-prod-vision-train",
+          targets: [],
+        },
+        propertyDependencies: { windowId: ["weekly"] },
+      },
+    ],
+    violations: [],
+  },
+];

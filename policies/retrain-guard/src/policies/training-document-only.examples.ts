@@ -1,0 +1,146 @@
+import { renderTrainingDocument } from "@retrain/components/training-document";
+import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+
+const ROLE = "arn:aws:iam::123456789012:role/retrain-prod-team-vision";
+const CONTENT = renderTrainingDocument({ team: "vision", environment: "prod", teamRoleArn: ROLE });
+
+const doc = (name = "retrain-prod-vision-train", content: unknown = CONTENT): ExampleResource => ({
+  type: "aws:ssm/document:Document",
+  name: "train",
+  props: { name, documentType: "Command", content },
+});
+const runCommand = (
+  taskArn: unknown,
+  documentVersion: unknown = "1",
+  extra: Partial<ExampleResource> = {},
+) => ({
+  type: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+  name: "retrain",
+  props: {
+    taskType: "RUN_COMMAND",
+    taskArn,
+    taskInvocationParameters: {
+      runCommandParameters: documentVersion === undefined ? {} : { documentVersion },
+    },
+  },
+  ...extra,
+});
+const automation = (taskArn: string): ExampleResource => ({
+  type: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+  name: "start",
+  props: { taskType: "AUTOMATION", taskArn, taskInvocationParameters: { automationParameters: {} } },
+});
+/** `documentVersion: null` leaves the property out. */
+const association = (name: unknown, documentVersion: unknown = "1"): ExampleResource => ({
+  type: "aws:ssm/association:Association",
+  name: "nightly",
+  props: documentVersion === null ? { name } : { name, documentVersion },
+});
+
+export const trainingDocumentOnlyExamples: PolicyExample[] = [
+  {
+    title: "the team's verified document, run by a task and an association at a pinned version",
+    resources: [
+      doc(),
+      runCommand("retrain-prod-vision-train"),
+      association("retrain-prod-vision-train", "3"),
+      automation("AWS-StartEC2Instance"),
+      automation("AWS-StopEC2Instance"),
+    ],
+    violations: [],
+  },
+  {
+    title: "preview: name and version unknown, taken from the verified document",
+    resources: [
+      doc(),
+      runCommand(UNKNOWN, UNKNOWN, { propertyDependencies: { taskArn: ["train"] } }),
+      { ...association(UNKNOWN, UNKNOWN), propertyDependencies: { name: ["train"] } },
+    ],
+    violations: [],
+  },
+  {
+    title: "the document given by ARN",
+    resources: [doc(), runCommand("arn:aws:ssm:eu-west-1:123456789012:document/retrain-prod-vision-train")],
+    violations: [],
+  },
+  {
+    title: "a task running AWS-RunShellScript",
+    resources: [doc(), runCommand("AWS-RunShellScript")],
+    violations: [
+      /MaintenanceWindowTask "retrain": taskArn runs "AWS-RunShellScript", which is not a verified training document of this stack \(expected "retrain-prod-vision-train"\)/,
+    ],
+  },
+  {
+    title: "an edited script: the document and the task running it",
+    resources: [
+      doc(undefined, CONTENT.replace("flock -n 9", "true")),
+      runCommand("retrain-prod-vision-train"),
+    ],
+    violations: [
+      /Document "train": content differs from the training document of team vision \(prod\)/,
+      /taskArn runs "retrain-prod-vision-train", which is not a verified training document/,
+    ],
+  },
+  {
+    title: "a document that is not a training document at all",
+    resources: [
+      doc("retrain-prod-vision-shell", JSON.stringify({ schemaVersion: "2.2", mainSteps: [] })),
+      association("retrain-prod-vision-shell"),
+    ],
+    violations: [
+      /Document "train": content has no aws:runShellScript step/,
+      /Association "nightly": name runs/,
+    ],
+  },
+  {
+    title: "another team's document name",
+    resources: [doc(), association("retrain-prod-nlp-train")],
+    violations: [/name runs "retrain-prod-nlp-train", which is not a verified training document/],
+  },
+  {
+    title: "a training document under another name",
+    resources: [doc("retrain-prod-vision-other")],
+    violations: [
+      /named "retrain-prod-vision-other", but its content is the training document of team vision \(prod\), which must be named "retrain-prod-vision-train"/,
+    ],
+  },
+  {
+    title: "$DEFAULT, $LATEST and no version",
+    resources: [
+      doc(),
+      runCommand("retrain-prod-vision-train", "$DEFAULT"),
+      association("retrain-prod-vision-train", "$LATEST"),
+      association("retrain-prod-vision-train", null),
+    ],
+    violations: [
+      /documentVersion is "\$DEFAULT", not a version number/,
+      /documentVersion is "\$LATEST", not a version number; State Manager would run every document edit at once/,
+      /documentVersion is not set, so it runs the default version/,
+    ],
+  },
+  {
+    title: "an unknown document name that does not come from the verified document fails closed",
+    resources: [doc(), runCommand(UNKNOWN)],
+    violations: [/taskArn is unknown and does not come from a verified training document/],
+  },
+  {
+    title: "an automation task running another runbook, and a Lambda task",
+    resources: [
+      doc(),
+      automation("AWS-RunShellScript"),
+      {
+        ...automation("arn:aws:lambda:eu-west-1:123456789012:function:x"),
+        props: { taskType: "LAMBDA", taskArn: "x" },
+      },
+    ],
+    violations: [
+      /AUTOMATION task runs "AWS-RunShellScript"; only AWS-StartEC2Instance and AWS-StopEC2Instance are allowed/,
+      /taskType is "LAMBDA"/,
+    ],
+  },
+  {
+    title: "no training document in the stack",
+    resources: [runCommand("retrain-prod-vision-train")],
+    violations: [/expected a TrainingCommandDocument of this stack, named retrain-<env>-<team>-train/],
+  },
+];

@@ -1,0 +1,117 @@
+/**
+ * A team's file as an attacker writes it, end to end through the compiled CLI (`pnpm plan` and
+ * `retrain config check` as CI runs them) on temporary copies of the example workspace: each attack
+ * is invalid input, exit 2, naming the file and the key; none crashes the plan.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync } from "node:fs";
+import path from "node:path";
+import { runPlan } from "@retrain/plan";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "../packages/plan/test/support/workspace.js";
+
+const CLI = path.join(REPO_ROOT, "packages/cli/dist/bin.js");
+const FROM = "2026-11-30T00:00:00Z";
+const team = (name: string) => `stacks/scheduling/teams/${name}/Pulumi.${name}.yaml`;
+
+const copy = workspaceCopies();
+const PLANNED = [
+  "a second config file",
+  "a dev team targeting prod",
+  "an unregistered team",
+  "a StackReference override",
+];
+
+function retrain(ws: WorkspaceCopy, args: string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ws.root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: run.status, stdout: run.stdout, out: `${run.stdout}\n${run.stderr}` };
+}
+
+describe("pnpm plan and config check on hostile team files", () => {
+  it.each<[string, (ws: WorkspaceCopy) => void, string, RegExp]>([
+    [
+      "a second config file beside the team's (the old `reading 'id'` crash)",
+      (ws) =>
+        cpSync(
+          path.join(ws.root, team("vision")),
+          path.join(ws.root, "stacks/scheduling/teams/vision/Pulumi.vision.yml"),
+        ),
+      "stacks/scheduling/teams/vision/Pulumi.vision.yml",
+      /a team folder holds exactly one file, Pulumi\.vision\.yaml; remove Pulumi\.vision\.yml/,
+    ],
+    [
+      "a dev team targeting prod",
+      (ws) => ws.editYaml(team("recsys"), (doc) => doc.setIn(["config", "scheduling:environment"], "prod")),
+      team("recsys"),
+      /scheduling:environment.*team "recsys" may not use environment "prod"; it is granted dev \(pool a10g\) in policies\/tenants\.yaml/,
+    ],
+    [
+      "a pool granted to another team",
+      (ws) =>
+        ws.editYaml(team("vision"), (doc) => doc.setIn(["config", "scheduling:windows", 0, "pool"], "l4")),
+      team("vision"),
+      /scheduling:windows\[0\]\.pool.*team "vision" may not use pool "l4" of prod; it is granted prod \(pool a10g\)/,
+    ],
+    [
+      "a StackReference override",
+      (ws) =>
+        ws.editYaml(team("recsys"), (doc) =>
+          doc.setIn(["config", "scheduling:fleetStack"], "organization/retrain-fleet/prod"),
+        ),
+      team("recsys"),
+      /scheduling:fleetStack.*unknown key \(allowed: team, environment, windows\)/,
+    ],
+    [
+      "an ESC environment import",
+      (ws) => ws.editYaml(team("nlp"), (doc) => doc.set("environment", doc.createNode(["platform/prod"]))),
+      team("nlp"),
+      /top-level setting "environment" is not allowed in a team's file/,
+    ],
+    [
+      "an unregistered team",
+      (ws) => {
+        ws.editYaml("policies/tenants.yaml", (doc) => doc.deleteIn(["teams", "nlp"]));
+      },
+      team("nlp"),
+      /team "nlp" is not registered in policies\/tenants\.yaml/,
+    ],
+  ])("%s: exit 2 naming the file and the key", (name, attack, file, message) => {
+    const ws = copy();
+    attack(ws);
+    const check = retrain(ws, ["config", "check"]);
+    expect(check.code, check.out).toBe(2);
+    expect(check.out).toContain(`error  ${file}`);
+    expect(check.out).toMatch(message);
+    // A full plan takes seconds: the rows that differ in kind (layout, grant, registry) run it.
+    if (!PLANNED.some((p) => name.startsWith(p))) return;
+    const plan = retrain(ws, ["plan", "--no-color", "--from", FROM]);
+    expect(plan.out).not.toMatch(/unexpected error|TypeError/);
+    expect(plan.code, plan.out).toBe(2);
+    expect(plan.out).toContain(file);
+    expect(plan.out).toMatch(message);
+    expect(plan.stdout.trimEnd().split("\n").at(-1)).toMatch(/^Plan INVALID: .*\(exit 2\)$/);
+  });
+});
+
+describe("the workspace's Pulumi organisation (retrain.json)", () => {
+  it("names every StackReference of the plan, discovery and the programs alike", async () => {
+    const ws = copy();
+    ws.write("retrain.json", `${JSON.stringify({ pulumi: { organization: "acme" } })}\n`);
+    // Platform's explicit override names its own organisation: without it, every name is derived.
+    ws.editYaml("stacks/fleet/envs/dev/Pulumi.dev.yaml", (doc) => doc.deleteIn(["config", "fleet:iamStack"]));
+    // In-process, from this repository's folder: the programs find the copy's retrain.json from
+    // their own folder, as Pulumi (which runs them in it) would.
+    const report = await runPlan({ workspace: ws.root, from: new Date(FROM) });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(0);
+    const refs = report.stacks.flatMap((s) =>
+      s.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name),
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of refs) expect(name).toMatch(/^acme\/retrain-(iam|fleet)\/(dev|prod)$/);
+  });
+});
