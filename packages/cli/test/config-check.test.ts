@@ -78,7 +78,7 @@ describe("retrain config check", () => {
     [
       "a StackReference override",
       teamYaml("vision", "dev", { extra: "  scheduling:iamStack: organization/retrain-iam/prod\n" }),
-      /scheduling:iamStack \(line 5:3\): unknown key \(allowed: team, environment, windows\)/,
+      /scheduling:iamStack \(line 5:3\): unknown key \(allowed: team, environment, windows, notify\)/,
     ],
   ])(
     "exits 2 on %s, naming the file, key and line, with and without file arguments",

@@ -164,16 +164,16 @@ describe("team alerts", () => {
     expect(message).toContain("--log-stream-name-prefix <command>/<instance>");
   });
 
-  it("sizes each missed-run alarm from the schedule: nightly 77 h, weekly a 7-day composite, daily association 26 h", () => {
+  it("sizes each missed-run alarm from the schedule: nightly 78 h, weekly a 7-day composite, daily association 26 h", () => {
     const alarm = (team: string, name: string) =>
       resourcesOfType(results[team] as StackRunResult, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
         (a) => a.inputs.name === name,
       );
     // MON-FRI 01:00 New York: the longest gap is Friday to Monday over the fall-back weekend
-    // (73 h) + 3 h window + 1 h.
+    // (73 h) + 4 h window + 1 h.
     const nightly = alarm("nlp", "retrain-prod-nlp-nightly-finetune-missed");
     expect(nightly?.inputs).toMatchObject({
-      period: 77 * 3600,
+      period: 78 * 3600,
       evaluationPeriods: 1,
       treatMissingData: "breaching",
       comparisonOperator: "LessThanThreshold",

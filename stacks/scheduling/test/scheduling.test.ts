@@ -266,7 +266,7 @@ describe("scheduling stack", () => {
     const registry = path.join(mkdtempSync(path.join(tmpdir(), "tenants-")), "tenants.yaml");
     writeFileSync(
       registry,
-      "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [h100]\n",
+      "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [h100]\n    alertEmailDomains: [vision.example.com]\n",
     );
     const result = await runStackProgram({
       project: "retrain-scheduling",

@@ -247,6 +247,74 @@ export const S3_LOGS_SNS_CONSTRAINTS: Record<string, Constraint[]> = {
     length("displayName", 0, 100, { source: tf("sns/topic.go"), good: "Retrain", bad: "d".repeat(101) }),
     json("policy", { source: tf("sns/topic.go"), good: '{"Version":"2012-10-17","Statement":[]}', bad: "{" }),
   ],
+  // Alerting (docs/operations.md): the missed-run metric filters, composite alarms, the run log's
+  // resource policy and the alert topic's key.
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": [
+    length("name", 1, 512, {
+      source: tf("logs/validate.go"),
+      good: "vision-weekly-succeeded",
+      bad: "n".repeat(513),
+    }),
+    pattern("name", /^[^:*]+$/, "no ':' or '*'", {
+      source: tf("logs/validate.go"),
+      good: "vision-weekly-succeeded",
+      bad: "vision:weekly",
+    }),
+    length("pattern", 0, 1024, {
+      source: tf("logs/metric_filter.go"),
+      good: '"SUCCESS"',
+      bad: "p".repeat(1025),
+    }),
+    length("metricTransformation.name", 1, 255, {
+      source: tf("logs/validate.go"),
+      good: "vision/weekly/succeeded",
+      bad: "m".repeat(256),
+    }),
+    pattern("metricTransformation.name", /^[^:*$]*$/, "no ':', '*' or '$'", {
+      source: tf("logs/validate.go"),
+      good: "vision/weekly/succeeded",
+      bad: "vision:weekly",
+    }),
+    pattern("metricTransformation.namespace", /^[^:*$]*$/, "no ':', '*' or '$'", {
+      source: tf("logs/validate.go"),
+      good: "Retrain/prod",
+      bad: "Retrain:prod",
+    }),
+  ],
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": [
+    length("alarmName", 1, 255, {
+      source: tf("cloudwatch/composite_alarm.go"),
+      good: "retrain-missed",
+      bad: "a".repeat(256),
+    }),
+    length("alarmRule", 1, 10240, {
+      source: tf("cloudwatch/composite_alarm.go"),
+      good: 'ALARM("a") AND NOT ALARM("b")',
+      bad: "r".repeat(10241),
+    }),
+    length("alarmDescription", 0, 1024, {
+      source: tf("cloudwatch/composite_alarm.go"),
+      good: "missed run",
+      bad: "d".repeat(1025),
+    }),
+  ],
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": [
+    length("policyName", 1, 255, {
+      source: tf("logs/resource_policy.go"),
+      good: "retrain-prod-vision-runs",
+      bad: "",
+    }),
+    json("policyDocument", {
+      source: tf("logs/resource_policy.go"),
+      good: '{"Version":"2012-10-17","Statement":[]}',
+      bad: "{",
+    }),
+  ],
+  "aws:kms/key:Key": [
+    length("description", 0, 8192, { source: tf("kms/key.go"), good: "alerts", bad: "d".repeat(8193) }),
+    intRange("deletionWindowInDays", 7, 30, { source: tf("kms/key.go"), good: 30, bad: 31 }),
+    json("policy", { source: tf("kms/key.go"), good: '{"Version":"2012-10-17","Statement":[]}', bad: "{" }),
+  ],
   "aws:sns/topicPolicy:TopicPolicy": [
     json("policy", {
       source: tf("sns/topic_policy.go"),
