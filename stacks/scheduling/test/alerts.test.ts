@@ -53,6 +53,14 @@ beforeAll(async () => {
   for (const team of ["vision", "nlp", "recsys"]) results[team] = await runTeam(team);
 });
 
+/** A window's durationHours as the team's example config sets it. */
+const hours = (team: string, window: string) => {
+  const config = load("scheduling", "teams", team).config as {
+    windows: { name: string; durationHours: number }[];
+  };
+  return config.windows.find((w) => w.name === window)?.durationHours ?? Number.NaN;
+};
+
 const one = (r: StackRunResult, type: string) => {
   const all = resourcesOfType(r, type);
   expect(all).toHaveLength(1);
@@ -164,16 +172,16 @@ describe("team alerts", () => {
     expect(message).toContain("--log-stream-name-prefix <command>/<instance>");
   });
 
-  it("sizes each missed-run alarm from the schedule: nightly 78 h, weekly a 7-day composite, daily association 26 h", () => {
+  it("sizes each missed-run alarm from the schedule: weeknights by the longest gap, weekly a 7-day composite, daily association 26 h", () => {
     const alarm = (team: string, name: string) =>
       resourcesOfType(results[team] as StackRunResult, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
         (a) => a.inputs.name === name,
       );
     // MON-FRI 01:00 New York: the longest gap is Friday to Monday over the fall-back weekend
-    // (73 h) + 4 h window + 1 h.
+    // (73 h) + the window's duration + 1 h.
     const nightly = alarm("nlp", "retrain-prod-nlp-nightly-finetune-missed");
     expect(nightly?.inputs).toMatchObject({
-      period: 78 * 3600,
+      period: (73 + hours("nlp", "nightly-finetune") + 1) * 3600,
       evaluationPeriods: 1,
       treatMissingData: "breaching",
       comparisonOperator: "LessThanThreshold",
@@ -188,7 +196,7 @@ describe("team alerts", () => {
       treatMissingData: "breaching",
     });
     expect(alarm("vision", "retrain-prod-vision-weekly-retrain-started-recently")?.inputs).toMatchObject({
-      period: 4 * 3600,
+      period: (hours("vision", "weekly-retrain") + 1) * 3600,
       treatMissingData: "notBreaching",
     });
     const composite = one(results.vision as StackRunResult, "aws:cloudwatch/compositeAlarm:CompositeAlarm");
