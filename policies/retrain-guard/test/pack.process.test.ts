@@ -274,13 +274,13 @@ describe("retrain-guard over the Analyzer protocol", () => {
     expect(diags.map((d) => [d.policyName, d.enforcementLevel, d.urn]).sort()).toEqual([
       ["maintenance-task-timeout", "mandatory", urn(TASK, "train")],
       ["maintenance-window-overlap", "mandatory", urn(WINDOW, "hourlater")],
-      // "retrain-run" is no training document of the stack, and the task pins no version.
-      ["training-document-only", "mandatory", urn(TASK, "train")],
-      ["training-document-only", "mandatory", urn(TASK, "train")],
       // A target without a fleet fails closed; vision (stack "vision") is granted prod/a10g only: the
       // pack found policies/tenants.yaml from its dist/.
       ["tenant-grants", "mandatory", urn(TARGET, "other-l4")],
       ["tenant-grants", "mandatory", urn(TARGET, "other-l4")],
+      // "retrain-run" is no training document of the stack, and the task pins no version.
+      ["training-document-only", "mandatory", urn(TASK, "train")],
+      ["training-document-only", "mandatory", urn(TASK, "train")],
     ]);
     const overlap = diags.find((d) => d.policyName === "maintenance-window-overlap");
     expect(overlap?.message).toMatch(/"hourlater" and "weekly" both target tag:retrain:pool=a10g/);
