@@ -22,19 +22,19 @@ import {
   noWildcardIam,
   POLICIES,
   requiredTags,
-  taskParametersSafe,
-  trainingDocumentOnly,
   startStopOwnPool,
+  taskParametersSafe,
   tenantGrants,
+  trainingDocumentOnly,
 } from "../src/policies/index.js";
 import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
 import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
 import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-window-overlap.examples.js";
 import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
-import { taskParametersSafeExamples } from "../src/policies/task-parameters-safe.examples.js";
-import { trainingDocumentOnlyExamples } from "../src/policies/training-document-only.examples.js";
 import { startStopOwnPoolExamples } from "../src/policies/start-stop-own-pool.examples.js";
+import { taskParametersSafeExamples } from "../src/policies/task-parameters-safe.examples.js";
 import { tenantGrantsExamples } from "../src/policies/tenant-grants.examples.js";
+import { trainingDocumentOnlyExamples } from "../src/policies/training-document-only.examples.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
 const TABLES: [GuardPolicy, PolicyExample[]][] = [

@@ -9,10 +9,10 @@ import { noOpenIngress } from "./no-open-ingress.js";
 import { noPublicIp } from "./no-public-ip.js";
 import { noWildcardIam } from "./no-wildcard-iam.js";
 import { requiredTags } from "./required-tags.js";
-import { taskParametersSafe } from "./task-parameters-safe.js";
-import { trainingDocumentOnly } from "./training-document-only.js";
 import { startStopOwnPool } from "./start-stop-own-pool.js";
+import { taskParametersSafe } from "./task-parameters-safe.js";
 import { tenantGrants } from "./tenant-grants.js";
+import { trainingDocumentOnly } from "./training-document-only.js";
 
 export const POLICIES: readonly GuardPolicy[] = [
   noWildcardIam,
@@ -40,8 +40,8 @@ export {
   noPublicIp,
   noWildcardIam,
   requiredTags,
-  taskParametersSafe,
-  trainingDocumentOnly,
   startStopOwnPool,
+  taskParametersSafe,
   tenantGrants,
+  trainingDocumentOnly,
 };
