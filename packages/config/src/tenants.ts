@@ -54,8 +54,43 @@ export const tenantSchema = z.strictObject({
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 
+/**
+ * AWS names of a team's resources are `retrain-<environment>-<team>-<its own name>`, and alarm and
+ * rule names are unique per account (PutMetricAlarm and PutRule overwrite): if one team's scope were
+ * a prefix of another's (`ml` and `ml-ops`: window `ops-nightly` of `ml` is named like window
+ * `nightly` of `ml-ops`), a team could take over another's resources. Team topics (`<team>-…`) need
+ * the same of team names alone.
+ */
+function scopesUnambiguous(teams: Record<string, Tenant>, ctx: z.RefinementCtx): void {
+  const names = Object.keys(teams);
+  for (const team of names) {
+    const owner = names.find((other) => other !== team && team.startsWith(`${other}-`));
+    if (owner)
+      ctx.addIssue({
+        code: "custom",
+        path: [team],
+        message: `team "${team}" starts with "${owner}-", the name prefix of team "${owner}", so the names of one team's resources could be another's; choose a team name that does not start with another team's name and "-"`,
+      });
+  }
+  const scopes: { scope: string; team: string; environment: string }[] = [];
+  for (const [team, t] of Object.entries(teams))
+    t.grants.forEach((g, i) => {
+      const scope = `retrain-${g.environment}-${team}-`;
+      const clash = scopes.find(
+        (s) => s.team !== team && (s.scope.startsWith(scope) || scope.startsWith(s.scope)),
+      );
+      if (clash)
+        ctx.addIssue({
+          code: "custom",
+          path: [team, "grants", i, "environment"],
+          message: `the resource names of team ${team} in ${g.environment} start "${scope}", like those of team ${clash.team} in ${clash.environment} ("${clash.scope}"), so one team's names could be the other's; rename a team or an environment`,
+        });
+      scopes.push({ scope, team, environment: g.environment });
+    });
+}
+
 export const tenantRegistrySchema = z.strictObject({
-  teams: z.record(slug("team", 24), tenantSchema),
+  teams: z.record(slug("team", 24), tenantSchema).superRefine(scopesUnambiguous),
 });
 export type TenantRegistry = z.infer<typeof tenantRegistrySchema>;
 

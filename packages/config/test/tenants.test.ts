@@ -112,6 +112,23 @@ describe("loadTenantRegistry", () => {
       "teams:\n  vision:\n    grants:\n      - environment: prod\n        pools: [a10g]\n    alertEmailDomains: ['@evil']\n",
       { key: "teams.vision.alertEmailDomains[0]", line: 6, message: /domain such as example\.com/ },
     ],
+    [
+      // Attack: team `ml`'s window `ops-nightly` would be named like team `ml-ops`'s window `nightly`
+      // (alarms and rules are unique per account: the later deploy takes over the other's).
+      "a team name that starts with another team's name and '-'",
+      "teams:\n  ml:\n    grants:\n      - environment: prod\n        pools: [a10g]\n  ml-ops:\n    grants:\n      - environment: dev\n        pools: [a10g]\n",
+      { key: "teams.ml-ops", line: 6, message: /"ml-ops" starts with "ml-", the name prefix of team "ml"/ },
+    ],
+    [
+      // Attack: `retrain-dev-eu-xy-…` is both team `eu-xy` in dev and team `xy` in dev-eu.
+      "two grants whose name scopes `<environment>-<team>-` overlap",
+      "teams:\n  eu-xy:\n    grants:\n      - environment: dev\n        pools: [a10g]\n  xy:\n    grants:\n      - environment: dev-eu\n        pools: [a10g]\n",
+      {
+        key: "teams.xy.grants[0].environment",
+        line: 8,
+        message: /names of team xy in dev-eu start "retrain-dev-eu-xy-", like those of team eu-xy in dev/,
+      },
+    ],
     ["a YAML syntax error", "teams:\n  vision: [\n", { key: "", line: 3, message: /YAML syntax error/ }],
     [
       "a duplicate team",
