@@ -230,9 +230,19 @@ export const timezoneSchema = z.string().refine((tz) => {
   return ok;
 }, "must be an IANA time zone such as Europe/Berlin or UTC");
 
+/**
+ * Window names the team's own alert rules use: window `<w>`'s failure rule is `<w>-failed`, so a
+ * window `command` or `associations` would be the `command-failed` / `associations-failed` rule
+ * (one URN, one EventBridge rule name).
+ */
+export const RESERVED_WINDOW_NAMES = ["command", "associations"] as const;
+
 export const windowSchema = z
   .strictObject({
-    name: slug("window name", 40),
+    name: slug("window name", 40).refine(
+      (n) => !(RESERVED_WINDOW_NAMES as readonly string[]).includes(n),
+      `window name is reserved for the team's alert rules (${RESERVED_WINDOW_NAMES.join(", ")}); choose another`,
+    ),
     /** `maintenance-window` (default) or `association` (an SSM State Manager association). */
     mode: z.enum(["maintenance-window", "association"]).default("maintenance-window"),
     /** cron(...), rate(...) or at(...), AWS SSM syntax. */

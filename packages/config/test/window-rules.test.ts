@@ -75,6 +75,21 @@ const ROWS: Row[] = [
   },
   { title: "a task named starter", windows: [window({}, [task({ name: "starter" })])] },
   {
+    // Its failure rule `<window>-failed` would be the team's `command-failed` rule (one URN, one name).
+    title: "a window named command (the team's command-failed alert rule)",
+    windows: [window({ name: "command" })],
+    error: [
+      "scheduling:windows[0].name",
+      /reserved for the team's alert rules \(command, associations\); choose another/,
+    ],
+  },
+  {
+    title: "a window named associations (the team's associations-failed alert rule)",
+    windows: [window({ name: "associations" })],
+    error: ["scheduling:windows[0].name", /reserved/],
+  },
+  { title: "a window named commands", windows: [window({ name: "commands" })] },
+  {
     title: "two windows whose tasks get one resource name (a + b-c, a-b + c)",
     windows: [
       window({ name: "aa" }, [task({ name: "bb-cc" })]),
