@@ -209,6 +209,16 @@ describe("the root side of a run", () => {
     expect(unit).toMatch(/--unit=retrain-run-vision-\S+/);
   });
 
+  it("leaves no IPC objects behind for the next team's run on the host", () => {
+    // Attack: a run creates a System V shared memory segment or a POSIX message queue (/dev/mqueue is
+    // writable under ProtectSystem=strict) with mode 0666; it outlives the unit and the next run on the
+    // host, another team's, reads it or finds the IPC limits exhausted. The team users are system
+    // users, which logind's own RemoveIPC never cleans; the unit's RemoveIPC= does when it stops.
+    const r = run(encoded("true"));
+    const [unit] = r.calls.filter((c) => c.startsWith("systemd-run "));
+    expect(unit).toContain("--property=RemoveIPC=yes");
+  });
+
   it("creates the team's own user without a home or login shell", () => {
     const r = run(encoded("true"));
     const [useradd] = r.calls.filter((c) => c.startsWith("useradd "));

@@ -229,14 +229,15 @@ printf 'AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%s/credentials\\nAWS
 
 # 6. The command, as the team user, in a transient unit: every process of the run (setsid children
 #    included) ends with it, at the latest after the time limit; private /tmp and /dev/shm, no home
-#    directories, the file system read-only but the run directory, no privilege gain, no metadata service.
+#    directories, the file system read-only but the run directory, no privilege gain, no metadata service,
+#    and no IPC object left for the next run (team users are system users, which logind never cleans).
 log "team $TEAM ($ENVIRONMENT): running as $TEAM_USER in $unit ($run_dir), limit \${limit}s"
 systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
   --working-directory="$run_dir" \\
   --property=KillMode=control-group --property=RuntimeMaxSec="$limit" \\
   --property=PrivateTmp=yes --property=ProtectHome=yes --property=ProtectSystem=strict \\
   --property=ReadWritePaths="$run_dir" --property=NoNewPrivileges=yes \\
-  --property=TemporaryFileSystem=/dev/shm:mode=1777 \\
+  --property=TemporaryFileSystem=/dev/shm:mode=1777 --property=RemoveIPC=yes \\
   --property="IPAddressDeny=${IMDS_ADDRESSES.ipv4} ${IMDS_ADDRESSES.ipv6}" \\
   --property=EnvironmentFile="$secrets/env" \\
   --setenv=HOME="$run_dir" --setenv=AWS_REGION="$region" --setenv=RETRAIN_TEAM="$TEAM" \\
