@@ -188,6 +188,13 @@ function openSecrets(value: unknown, at: PropertyKey[], found: PropertyKey[][]):
   return value;
 }
 
+/** Paths of a team's `scheduling:` keys the tenant registry judges: team, environment, pools, alerts. */
+const isTenancyPath = (p: readonly PropertyKey[]) =>
+  p[0] === "team" ||
+  p[0] === "environment" ||
+  p[0] === "notify" ||
+  (p[0] === "windows" && p[2] === "pool" && p.length === 3);
+
 const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
   a.length === b.length && a.every((p, i) => p === b[i]);
 
@@ -336,6 +343,21 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
   // The kind's namespace, with secrets opened to opaque strings.
   const secretPaths: PropertyKey[][] = [];
   const input = openSecrets(byNamespace.get(namespace) ?? {}, [], secretPaths);
+  if (kind === "scheduling") {
+    // What the tenant registry decides on must be plain: here the ciphertext would be judged (a
+    // `secure: dev` passes as "dev") while Pulumi deploys the plaintext.
+    for (const at of secretPaths.filter(isTenancyPath)) {
+      const key = `${namespace}:${String(at[0])}${at
+        .slice(1)
+        .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+        .join("")}`;
+      problem(
+        key,
+        "may not be a secret: the tenant registry checks it, and a secure: value cannot be read here; write it in plain text",
+        ["config", `${namespace}:${String(at[0])}`, ...at.slice(1)],
+      );
+    }
+  }
   const parsed = (schema as z.ZodType).safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.filter(

@@ -236,6 +236,38 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
         message: /expected number.*secure: value is an encrypted string/,
       },
     ],
+    // Attack: the plan would judge the ciphertext (`secure: dev` passes as "dev") while Pulumi deploys
+    // the plaintext; what the tenant registry decides on must be readable here.
+    [
+      "a secure: value as the environment",
+      TEAM_FILE,
+      teamYaml("vision").replace("scheduling:environment: dev", "scheduling:environment:\n    secure: dev"),
+      {
+        key: "scheduling:environment",
+        message:
+          /may not be a secret: the tenant registry checks it, and a secure: value cannot be read here/,
+      },
+    ],
+    [
+      "a secure: value as the team",
+      TEAM_FILE,
+      teamYaml("vision").replace("scheduling:team: vision", "scheduling:team:\n    secure: vision"),
+      { key: "scheduling:team", message: /may not be a secret/ },
+    ],
+    [
+      "a secure: value as a pool",
+      TEAM_FILE,
+      teamYaml("vision").replace("pool: a10g", "pool:\n        secure: a10g"),
+      { key: "scheduling:windows[0].pool", message: /may not be a secret/ },
+    ],
+    [
+      "a secure: value as an alert address",
+      TEAM_FILE,
+      teamYaml("vision", "dev", {
+        extra: "  scheduling:notify:\n    emails:\n      - secure: a@vision.example.com\n",
+      }),
+      { key: "scheduling:notify.emails[0]", message: /may not be a secret/ },
+    ],
     [
       "a log retention CloudWatch does not offer",
       "stacks/iam/envs/dev/Pulumi.dev.yaml",
