@@ -56,8 +56,12 @@ export type Tenant = z.infer<typeof tenantSchema>;
 
 /**
  * AWS names of a team's resources are `retrain-<environment>-<team>-<its own name>`, and alarm and
- * rule names are unique per account (PutMetricAlarm and PutRule overwrite): if one team's scope were
- * a prefix of another's (`ml` and `ml-ops`: window `ops-nightly` of `ml` is named like window
+ * rule names are unique per account and region, where PutMetricAlarm "completely overwrites the
+ * previous configuration of the alarm"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html) and
+ * PutRule replaces an existing rule
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html): if one team's
+ * scope were a prefix of another's (`ml` and `ml-ops`: window `ops-nightly` of `ml` is named like window
  * `nightly` of `ml-ops`), a team could take over another's resources. Team topics (`<team>-…`) need
  * the same of team names alone.
  */
