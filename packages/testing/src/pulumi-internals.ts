@@ -11,6 +11,8 @@ import { createRequire } from "node:module";
 import type * as AnalyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb.js";
 import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb.js";
 
+export type { AnalyzerPb };
+
 const require = createRequire(import.meta.url);
 
 /** The part of Pulumi's per-run `LocalStore` the harness sets: the engine its logs go to. */

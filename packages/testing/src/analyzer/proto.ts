@@ -2,8 +2,7 @@
  * The Analyzer protocol's generated stubs (loaded by ../pulumi-internals.ts from the @pulumi/pulumi
  * that ships them) and conversions between plain values and protobuf messages.
  */
-import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb.js";
-import { analyzerPb, Empty, Struct, type StructMessage } from "../pulumi-internals.js";
+import { type AnalyzerPb, analyzerPb, Empty, Struct, type StructMessage } from "../pulumi-internals.js";
 import type { EnforcementLevel } from "./types.js";
 
 export { analyzerGrpc, analyzerPb } from "../pulumi-internals.js";
