@@ -7,7 +7,7 @@
  * library authors (https://zod.dev/library-authors, "inspect internals"); the classic `.def` is the
  * same object but typed only on classic classes, while the schemas a def holds are typed as core
  * ones. `z.toJSONSchema` would answer "which keys" too, but it changes what counts as a string
- * (enums become `type: string`) and throws on transforms: not the same behaviour.
+ * (an enum becomes `type: string`), so config values would be decoded differently.
  * test/zod-internals.canary.test.ts checks every field below against the installed zod.
  */
 import type { z } from "zod";
