@@ -27,7 +27,7 @@ const CASES: [string, z.core.$ZodType, SchemaDef][] = [
   [".prefault()", str.prefault("x"), { type: "prefault", innerType: str }],
   [".nullable()", str.nullable(), { type: "nullable", innerType: str }],
   [".readonly()", str.readonly(), { type: "readonly", innerType: str }],
-  [".pipe()", str.pipe(num), { type: "pipe", in: str }],
+  [".pipe()", str.pipe(z.string().min(1)), { type: "pipe", in: str }],
   [".transform() is a pipe from the input", str.transform((s) => s.length), { type: "pipe", in: str }],
   ["z.array()", z.array(num), { type: "array", element: num }],
   ["z.record()", z.record(str, num), { type: "record", valueType: num }],
