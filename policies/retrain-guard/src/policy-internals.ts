@@ -7,6 +7,7 @@
  * test/policy-internals.canary.test.ts checks each one against the installed @pulumi/policy and
  * @pulumi/pulumi.
  */
+import { UNKNOWN } from "@retrain/config/unknown";
 
 /** Key @pulumi/policy's proxies answer with the object they wrap (`proxy.ts#getSpecialProxyTarget`). */
 const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
@@ -26,7 +27,7 @@ export function isSignedEnvelope(value: Record<string, unknown>): boolean {
 
 /** @pulumi/policy's `unknown*Value` sentinels (the Go engine sends the string one for every kind). */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the engine's UnknownStringValue)
+  UNKNOWN, // string (the engine's UnknownStringValue)
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
   "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
   "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array

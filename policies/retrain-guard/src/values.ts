@@ -7,9 +7,6 @@
  */
 import { isSignedEnvelope, proxyTarget, UNKNOWN_SENTINELS } from "./policy-internals.js";
 
-/** The sentinel the Pulumi CLI uses for every unknown value it sends to an analyzer. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 export function isUnknown(value: unknown): boolean {
   return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }

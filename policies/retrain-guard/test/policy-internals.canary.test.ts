@@ -5,9 +5,10 @@
  * quietly reading an empty property map or a secret envelope instead of its value.
  */
 import { createRequire } from "node:module";
+import { UNKNOWN } from "@retrain/config/unknown";
 import { describe, expect, it } from "vitest";
 import { isSignedEnvelope, proxyTarget, UNKNOWN_SENTINELS } from "../src/policy-internals.js";
-import { rawProps, reveal, UNKNOWN } from "../src/values.js";
+import { rawProps, reveal } from "../src/values.js";
 
 const require = createRequire(import.meta.url);
 const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
