@@ -5,21 +5,20 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type DiscoveredStack,
-  discoverStacks,
-  STACK_LAYOUT,
-  stackNameFromFile,
-} from "@retrain/config/workspace";
-// The enum alone: nx/src/devkit-exports costs about a second to load in every plugin worker.
-import { DependencyType } from "nx/src/config/project-graph.js";
 import type {
   CreateDependencies,
   CreateNodes,
   CreateNodesResult,
   ProjectConfiguration,
   RawProjectGraphDependency,
-} from "nx/src/devkit-exports.js";
+} from "@nx/devkit";
+import {
+  type DiscoveredStack,
+  discoverStacks,
+  STACK_LAYOUT,
+  stackNameFromFile,
+} from "@retrain/config/workspace";
+import { DependencyType } from "./nx-internals.js";
 import {
   type StackLike,
   type StackMetadata,
