@@ -193,6 +193,20 @@ const TEAM_ROWS: TeamRow[] = [
     findings: [],
   },
   {
+    // Attack: a second team granted the always-on pool of another team's association adds a window
+    // with startStopInstances; its stop task leaves the pool stopped, and the association (State
+    // Manager skips stopped instances) never runs again. The plan said OK.
+    title: "a window that stops an always-on pool",
+    windows: [window({ startStopInstances: true }, [task({ maxConcurrency: "100%" })])],
+    pools: [pool({ stopWhenIdleMinutes: 0 })],
+    findings: [
+      [
+        "scheduling:windows[0].startStopInstances",
+        /window "nightly" would stop pool "l4" of fleet\/prod .* which is always on \(stopWhenIdleMinutes: 0\): every association and window that relies on its instances running would find them stopped/,
+      ],
+    ],
+  },
+  {
     title: "an association on a pool that stops when idle",
     windows: [
       { name: "daily", mode: "association", schedule: "cron(30 2 ? * * *)", pool: "l4", tasks: [task()] },

@@ -141,6 +141,14 @@ export function checkTeam(t: TeamFacts): InputProblem[] {
     if (!pool) return; // a missing pool is reported by the schedule view and the program
     const idle = pool.stopWhenIdleMinutes;
     const where = `pool "${w.pool}" of ${t.fleet!.id} (${t.fleet!.file}) stops its instances after ${idle} idle minutes`;
+    // A stop task on an always-on pool leaves it stopped for everyone else (another team's
+    // association or windows that do not start it): only pools that stop when idle are started/stopped.
+    if (idle === 0 && w.mode === "maintenance-window" && w.startStopInstances)
+      problems.push({
+        file: t.file,
+        key: `${key}.startStopInstances`,
+        message: `window "${w.name}" would stop pool "${w.pool}" of ${t.fleet!.id} (${t.fleet!.file}), which is always on (stopWhenIdleMinutes: 0): every association and window that relies on its instances running would find them stopped. Remove startStopInstances, or ask platform to make the pool stop when idle`,
+      });
     if (idle !== undefined && idle > 0) {
       if (w.mode === "association")
         problems.push({
