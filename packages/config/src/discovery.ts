@@ -58,8 +58,6 @@ interface StackEntryBase {
   configFile: string;
   /** Its folder: the stack's Nx project root. */
   root: string;
-  /** The program folder (holding Pulumi.yaml), when there is one. */
-  programDir?: string;
 }
 
 /**
@@ -69,7 +67,13 @@ interface StackEntryBase {
  * misplaced or duplicated (each such file is invalid).
  */
 export type StackEntry =
-  | (StackEntryBase & { status: "valid"; project: string; config: LoadedStackConfig })
+  | (StackEntryBase & {
+      status: "valid";
+      project: string;
+      /** The program folder (holding Pulumi.yaml). */
+      programDir: string;
+      config: LoadedStackConfig;
+    })
   | (StackEntryBase & {
       status: "invalid";
       /** What is wrong with it, as reported. */
@@ -77,6 +81,14 @@ export type StackEntry =
       /** The whole error as one text (the Nx project's `configError`). */
       message: string;
     });
+
+/**
+ * The program folder of a kind, `stacks/<kind>`. An invalid entry's tools run there, never at a
+ * Pulumi.yaml found near the broken file (a team folder holding one is itself the error).
+ */
+export function programDirOfKind(kind: StackKind): string {
+  return path.posix.dirname(STACK_LAYOUT[kind]);
+}
 
 export interface DiscoveredStack {
   /** `<kind>/<stack>`, e.g. `iam/dev`, `scheduling/vision`. */
@@ -243,7 +255,7 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
   const projectNames = new Map<string, string | undefined>();
   const display = (file: string) => workspaceRelative(root, file);
   /** Records a config file's error, and the file as an invalid entry when it names a stack. */
-  const invalid = (kind: StackKind, file: string, e: ConfigError, programDir?: string) => {
+  const invalid = (kind: StackKind, file: string, e: ConfigError) => {
     errors.push(e);
     const stack = stackNameFromFile(file);
     if (stack === undefined) return;
@@ -253,7 +265,6 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
       stack,
       configFile: display(file),
       root: display(path.dirname(file)),
-      ...(programDir ? { programDir: display(programDir) } : {}),
       status: "invalid",
       problems: problemsOfError(e, (f) => workspaceRelative(root, f)),
       message: e.message,
@@ -314,7 +325,6 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
           kind,
           configFile,
           e instanceof ConfigError ? e : new ConfigError(shown, [{ key: "", message: (e as Error).message }]),
-          programDir,
         );
         continue;
       }
@@ -329,7 +339,6 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
               message: `its folder ${rootRel}/ holds other entries (${crowded.join(", ")}); a team folder holds exactly this one file`,
             },
           ]),
-          programDir,
         );
         continue;
       }
@@ -345,7 +354,6 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
               message: `stack "${config.stack}" must live in ${STACK_LAYOUT[kind]}/${config.stack}/ (found in ${rootRel}/)`,
             },
           ]),
-          programDir,
         );
         continue;
       }
@@ -361,7 +369,6 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
               message: `a second config of stack ${id} (the first is ${first}); a stack has exactly one`,
             },
           ]),
-          programDir,
         );
         continue;
       }

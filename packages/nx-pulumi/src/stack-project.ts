@@ -3,6 +3,7 @@
  * discovered stack, so createNodes stays a thin loop and the targets are unit-testable.
  */
 import { posix } from "node:path";
+import { toPosix } from "@retrain/config/workspace";
 import type { TargetConfiguration } from "nx/src/devkit-exports.js";
 
 /** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
@@ -54,8 +55,6 @@ export function stackProjectName(stack: Pick<StackLike, "kind" | "stack">): stri
 export function projectNameOfId(id: string): string {
   return id.replace("/", "-");
 }
-
-const toPosix = (p: string) => p.split("\\").join("/");
 
 /** `p` relative to the program folder when it is inside the workspace, else absolute. */
 function fromProgram(programDir: string, p: string): string {
