@@ -7,10 +7,10 @@
 import path from "node:path";
 import {
   discoverStacks,
+  expectedLayout,
   invalidEntries,
   orderStacks,
   type Problem,
-  STACK_LAYOUT,
   StackGraphError,
   workspaceRelative,
 } from "@retrain/config/workspace";
@@ -101,9 +101,7 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
   const workspace = discoverStacks(root);
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
     throw new UsageError(
-      `no stack configs found under ${root} (expected ${Object.values(STACK_LAYOUT)
-        .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
-        .join(", ")}); pass --workspace <dir>`,
+      `no stack configs found under ${root} (expected ${expectedLayout()}); pass --workspace <dir>`,
     );
   }
   const errors: Problem[] = [...workspace.problems];

@@ -82,6 +82,13 @@ export type StackEntry =
       message: string;
     });
 
+/** What the layout expects, for a "no stacks found" message: `stacks/iam/envs/<name>/Pulumi.<name>.yaml, ...`. */
+export function expectedLayout(): string {
+  return Object.values(STACK_LAYOUT)
+    .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
+    .join(", ");
+}
+
 /**
  * The program folder of a kind, `stacks/<kind>`. An invalid entry's tools run there, never at a
  * Pulumi.yaml found near the broken file (a team folder holding one is itself the error).

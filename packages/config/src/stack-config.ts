@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import type { StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
+import { toPosix } from "./problem.js";
 import { regionSchema, type SchedulingConfig, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
 import {
   checkTenancy,
@@ -144,7 +145,7 @@ function programTenancy(config: SchedulingConfig, options: ReadStackConfigOption
     try {
       loaded = loadTenantRegistry(
         file,
-        file.split(path.sep).join("/").endsWith(`/${TENANT_REGISTRY_PATH}`) ? TENANT_REGISTRY_PATH : file,
+        toPosix(file).endsWith(`/${TENANT_REGISTRY_PATH}`) ? TENANT_REGISTRY_PATH : file,
       );
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;

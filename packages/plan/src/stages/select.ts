@@ -7,12 +7,12 @@ import {
   type DiscoveredStack,
   type DiscoveredWorkspace,
   discoverStacks,
+  expectedLayout,
   invalidEntries,
   kindOfProject,
   orderWorkspace,
   type Problem,
   problemsOfError,
-  STACK_LAYOUT,
 } from "@retrain/config";
 import { PACK_CONFIG_FILE, readPackConfig } from "../policy.js";
 import { loadPrices, type PriceTable } from "../prices.js";
@@ -45,9 +45,7 @@ export function select(ctx: PlanContext): Selection {
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
     problems.push({
       file: ctx.root,
-      message: `no stacks found: expected ${Object.values(STACK_LAYOUT)
-        .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
-        .join(", ")}`,
+      message: `no stacks found: expected ${expectedLayout()}`,
     });
   }
   const { order, blocked, problems: graph } = orderWorkspace(workspace);
