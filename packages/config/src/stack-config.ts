@@ -3,7 +3,6 @@
  * with the same zod schema the plan and the CLI use, so a bad file fails before any resource is
  * registered, with one error naming the file and listing every problem.
  */
-import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
