@@ -119,7 +119,7 @@ describe("createNodes", () => {
       "a StackReference override",
       "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
       "scheduling:environment: dev\n  scheduling:fleetStack: organization/retrain-fleet/prod",
-      /- scheduling:fleetStack \(line 5:3\): unknown key \(allowed: team, environment, windows\)/,
+      /- scheduling:fleetStack \(line 5:3\): unknown key \(allowed: team, environment, windows, notify\)/,
     ],
   ])(
     "puts the config error of %s in the project's metadata, naming file, key and line",

@@ -6,9 +6,11 @@
  * one unknown field never hides the verdict on the fields that are known.
  */
 
+import { UNKNOWN } from "@retrain/config/unknown";
+
 /** Sentinels of @pulumi/pulumi's runtime (the Go engine sends the string one for every kind). */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the engine's UnknownStringValue)
+  UNKNOWN, // string (the engine's UnknownStringValue)
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
   "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
   "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
@@ -16,9 +18,6 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "e48ece36-62e2-4504-bad9-02848725956a", // archive
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
-
-/** The sentinel the Pulumi CLI uses for every unknown value it sends to an analyzer. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function isUnknown(value: unknown): boolean {
   return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
