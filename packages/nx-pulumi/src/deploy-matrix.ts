@@ -7,9 +7,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { type DiscoveredStack, discoverStacks, orderStacks } from "@retrain/config/workspace";
+import { nxCliScript } from "./nx-internals.js";
 import { stackProjectName } from "./stack-project.js";
 
 /** GitHub Actions runs at most 256 jobs per matrix. */
@@ -163,10 +163,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
 
 /** Affected projects between base and head, from the Nx CLI of the workspace. */
 export function nxAffected(root: string, base: string, head: string): string[] {
-  const nx = path.join(
-    path.dirname(createRequire(path.join(root, "package.json")).resolve("nx/package.json")),
-    "dist/bin/nx.js",
-  );
+  const nx = nxCliScript(root);
   const r = spawnSync(
     process.execPath,
     [nx, "show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--withTarget=up", "--json"],

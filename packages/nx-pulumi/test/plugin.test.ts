@@ -2,7 +2,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CreateNodesContext, ProjectConfiguration } from "nx/src/devkit-exports.js";
+import type { CreateNodesContext, ProjectConfiguration } from "@nx/devkit";
 import { describe, expect, it } from "vitest";
 import { createDependencies, createNodes, createNodesV2, STACK_CONFIG_GLOB } from "../src/plugin.js";
 import { FIXTURE } from "./support/workspace.js";

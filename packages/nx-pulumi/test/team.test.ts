@@ -3,9 +3,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadStackConfig, loadTenantRegistry } from "@retrain/config/workspace";
-import { FsTree, flushChanges } from "nx/src/generators/tree.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { teamGenerator } from "../src/generators/team/generator.js";
+import { nxFsTree } from "../src/nx-internals.js";
 import {
   addTeam,
   CODEOWNERS_SECURITY_MARKER,
@@ -189,6 +189,7 @@ describe("addTeam", () => {
 
 describe("the team generator", () => {
   it("writes through Nx's tree and prints the next steps afterwards", async () => {
+    const { FsTree, flushChanges } = nxFsTree();
     const tree = new FsTree(root, false);
     const callback = await teamGenerator(tree, { name: "speech", owners: "@acme/speech, @acme/platform" });
     expect(existsSync(path.join(root, "stacks/scheduling/teams/speech"))).toBe(false);

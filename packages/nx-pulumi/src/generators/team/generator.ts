@@ -1,5 +1,5 @@
 /** `nx g @retrain/nx-pulumi:team <name>`: team onboarding through Nx's virtual file tree. */
-import type { GeneratorCallback, Tree } from "nx/src/devkit-exports.js";
+import type { GeneratorCallback, Tree } from "@nx/devkit";
 import { addTeam, type WorkspaceFiles } from "../../team.js";
 
 export interface TeamGeneratorSchema {

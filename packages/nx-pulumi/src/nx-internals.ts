@@ -1,0 +1,33 @@
+/**
+ * The one place that reaches into Nx (24.0) below its public API. Types come from @nx/devkit; what
+ * is reached here has a public form that is too slow or none at all:
+ * - `DependencyType`: @nx/devkit exports it, but loading @nx/devkit (nx/src/devkit-exports) costs
+ *   about a second in every plugin worker, its defining module a few milliseconds;
+ * - the file-system generator tree (`FsTree`, `flushChanges`) that `nx g` writes through: not in
+ *   @nx/devkit (its testing trees are in memory), loaded only when asked for, it costs ~0.3 s;
+ * - the Nx CLI's script, found through nx's package.json `bin`, never a path inside its dist.
+ * test/nx-internals.canary.test.ts checks each one against the installed nx and @nx/devkit.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+
+export { DependencyType } from "nx/src/config/project-graph.js";
+
+const require = createRequire(import.meta.url);
+
+type TreeModule = typeof import("nx/src/generators/tree.js");
+
+/** Nx's file-system generator tree: `new FsTree(root, false)`, then `flushChanges(root, tree.listChanges())`. */
+export function nxFsTree(): Pick<TreeModule, "FsTree" | "flushChanges"> {
+  const { FsTree, flushChanges } = require("nx/src/generators/tree.js") as TreeModule;
+  return { FsTree, flushChanges };
+}
+
+/** The absolute path of the Nx CLI script of the workspace at `root` (nx's package.json `bin.nx`). */
+export function nxCliScript(root: string): string {
+  const manifest = createRequire(path.join(root, "package.json")).resolve("nx/package.json");
+  const { bin } = require(manifest) as { bin: Record<string, string> };
+  const script = bin.nx;
+  if (!script) throw new Error(`${manifest} declares no "nx" bin`);
+  return path.join(path.dirname(manifest), script);
+}
