@@ -7,10 +7,12 @@
 import path from "node:path";
 import {
   discoverStacks,
+  expectedLayout,
+  invalidEntries,
   orderStacks,
-  STACK_LAYOUT,
+  type Problem,
   StackGraphError,
-  stackNameFromFile,
+  workspaceRelative,
 } from "@retrain/config/workspace";
 import {
   buildScheduleView,
@@ -64,14 +66,11 @@ export interface CalendarWindow extends WindowRef, Pick<ScheduleEntry, "schedule
   runs: number;
 }
 
-/** Invalid input: the file and key at fault, as `retrain plan` and `retrain config check` report it. */
-export interface CalendarProblem {
-  file: string;
-  key?: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
+/**
+ * Invalid input: the file and key at fault, as `retrain plan` and `retrain config check` report it.
+ * @deprecated the name: it is `@retrain/config`'s `Problem`.
+ */
+export type CalendarProblem = Problem;
 
 export interface Calendar {
   /** Horizon [from, to), UTC. */
@@ -85,7 +84,7 @@ export interface Calendar {
   runs: CalendarRun[];
   /** Cross-team clashes among the windows shown (the plan's Clash, see docs/plan.md). */
   clashes: Clash[];
-  errors: CalendarProblem[];
+  errors: Problem[];
   /** 0 no clashes, 1 clashes between teams, 2 invalid input. */
   exitCode: 0 | 1 | 2;
 }
@@ -96,34 +95,24 @@ const poolKey = (x: { environment: string; pool: string }) => `${x.environment}/
 /** Builds the calendar; throws UsageError for an unknown --team or --pool or an empty workspace. */
 export function buildCalendar(opts: CalendarOptions): Calendar {
   const root = path.resolve(opts.workspace);
-  const rel = (file: string) =>
-    (path.isAbsolute(file) ? path.relative(root, file) : file).split(path.sep).join("/");
   const from = opts.from;
   const to = new Date(from.getTime() + opts.weeks * WEEK_MS);
 
   const workspace = discoverStacks(root);
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
     throw new UsageError(
-      `no stack configs found under ${root} (expected ${Object.values(STACK_LAYOUT)
-        .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
-        .join(", ")}); pass --workspace <dir>`,
+      `no stack configs found under ${root} (expected ${expectedLayout()}); pass --workspace <dir>`,
     );
   }
-  const errors: CalendarProblem[] = workspace.errors.flatMap((e) =>
-    e.problems.map((p) => ({
-      file: rel(e.file),
-      ...(p.key ? { key: p.key } : {}),
-      ...location(p),
-      message: p.message,
-    })),
-  );
+  const errors: Problem[] = [...workspace.problems];
   // References (a team's fleet stack) only mean something once every config loads.
   if (workspace.errors.length === 0) {
     try {
       orderStacks(workspace.stacks);
     } catch (e) {
       if (!(e instanceof StackGraphError)) throw e;
-      for (const p of e.problems) errors.push({ file: rel(p.file), key: p.key, message: p.message });
+      for (const p of e.problems)
+        errors.push({ file: workspaceRelative(root, p.file), key: p.key, message: p.message });
     }
   }
 
@@ -193,20 +182,12 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
   };
 }
 
-function location(p: { line?: number; column?: number }): { line?: number; column?: number } {
-  return {
-    ...(p.line === undefined ? {} : { line: p.line }),
-    ...(p.column === undefined ? {} : { column: p.column }),
-  };
-}
-
 /** Every team with a scheduling config, valid or not (an invalid one is still a team the user may name). */
 function knownTeams(workspace: ReturnType<typeof discoverStacks>): string[] {
   const valid = workspace.stacks.filter((s) => s.kind === "scheduling").map((s) => s.stack);
-  const invalid = workspace.errors
-    .filter((e) => e.file.startsWith(`${STACK_LAYOUT.scheduling}/`))
-    .map((e) => stackNameFromFile(e.file))
-    .filter((t): t is string => t !== undefined);
+  const invalid = invalidEntries(workspace)
+    .filter((e) => e.kind === "scheduling")
+    .map((e) => e.stack);
   return [...new Set([...valid, ...invalid])].sort();
 }
 

@@ -7,11 +7,9 @@ import {
   discoverStacks,
   loadStackConfig,
   orderStacks,
-  parseStackRef,
-  STACK_LAYOUT,
   StackGraphError,
   type StackGraphProblem,
-  stackNameFromFile,
+  toPosix,
 } from "@retrain/config/workspace";
 
 export interface CheckedFile {
@@ -29,8 +27,6 @@ export interface ConfigCheckReport {
   /** References to stacks that do not exist, and cycles (only when checking the whole workspace). */
   references: StackGraphProblem[];
 }
-
-const toPosix = (p: string) => p.split(path.sep).join("/");
 
 function problemsOf(e: unknown): ConfigProblem[] {
   return e instanceof ConfigError ? e.problems : [{ key: "", message: (e as Error).message }];
@@ -55,10 +51,11 @@ export function checkStackConfigs(opts: {
     return { ok: files.every((f) => f.ok), files, references: [] };
   }
 
-  const { root, stacks, errors } = discoverStacks(opts.root);
+  const { stacks, errors, entries } = discoverStacks(opts.root);
+  const configFileOf = new Map(entries.map((e) => [e.id, e.configFile]));
   const files: CheckedFile[] = [
     ...stacks.map((s) => ({
-      file: toPosix(path.relative(root, s.configFile)),
+      file: configFileOf.get(s.id) ?? s.configFile,
       id: s.id,
       ok: true,
       problems: [],
@@ -67,24 +64,9 @@ export function checkStackConfigs(opts: {
   ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
   // A reference to a stack whose config is invalid is reported with that config, not as missing.
-  const broken = new Set(
-    errors.flatMap((e) => {
-      const kind = (Object.keys(STACK_LAYOUT) as (keyof typeof STACK_LAYOUT)[]).find((k) =>
-        e.file.startsWith(`${STACK_LAYOUT[k]}/`),
-      );
-      const stack = stackNameFromFile(e.file);
-      return kind && stack ? [`${kind}/${stack}`] : [];
-    }),
-  );
-  const projectKind = new Map(stacks.map((s) => [s.project, s.kind]));
-  const pointsAtBroken = (name: string) => {
-    const { project, stack } = parseStackRef(name);
-    const kind = projectKind.get(project) ?? project.replace(/^retrain-/, "");
-    return broken.has(`${kind}/${stack}`);
-  };
   const checkable: DiscoveredStack[] = stacks.map((s) => ({
     ...s,
-    references: s.references.filter((r) => r.targetId !== undefined || !pointsAtBroken(r.name)),
+    references: s.references.filter((r) => r.target?.status !== "invalid"),
   }));
   let references: StackGraphProblem[] = [];
   try {

@@ -5,9 +5,16 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { ConfigError } from "./errors.js";
-import { type LoadedStackConfig, loadStackConfig, readProjectName, stackNameFromFile } from "./load.js";
+import { ConfigError, problemsOfError } from "./errors.js";
+import {
+  kindOfProject,
+  type LoadedStackConfig,
+  loadStackConfig,
+  readProjectName,
+  stackNameFromFile,
+} from "./load.js";
 import { defaultStackRef, PULUMI_PROJECTS, type StackKind } from "./naming.js";
+import { type Problem, toPosix, workspaceRelative } from "./problem.js";
 import { DEFAULT_ORGANIZATION, workspaceOrganization } from "./settings.js";
 import { findTenantRegistry, type LoadedTenantRegistry, loadTenantRegistry } from "./tenants.js";
 
@@ -32,8 +39,62 @@ export interface DiscoveredReference {
   /** Pulumi project and stack the name points to. */
   project: string;
   stack: string;
-  /** `<kind>/<stack>` of the discovered stack it points to; undefined when none matches. */
+  /** `<kind>/<stack>` of the valid stack it points to; undefined when none matches. */
   targetId?: string;
+  /**
+   * The entry it points to, valid or not: an invalid target blocks this stack (its config's own
+   * error says why) where no target at all is a reference to a missing stack.
+   */
+  target?: { id: string; status: StackEntry["status"] };
+}
+
+/** Identity of one stack config file, whether or not it loads. Paths are workspace-relative POSIX. */
+interface StackEntryBase {
+  /** `<kind>/<stack>`, the stack name from the file name (`Pulumi.<stack>.yaml`). */
+  id: string;
+  kind: StackKind;
+  stack: string;
+  /** The config file, e.g. `stacks/scheduling/teams/vision/Pulumi.vision.yaml`. */
+  configFile: string;
+  /** Its folder: the stack's Nx project root. */
+  root: string;
+}
+
+/**
+ * Every stack config file of the layout is one entry, valid or not: one broken team file is still
+ * the stack `scheduling/<team>` to every consumer (selection, the calendar's teams, config check,
+ * Nx projects), never re-derived from its path. Two entries share an id only when a file is
+ * misplaced or duplicated (each such file is invalid).
+ */
+export type StackEntry =
+  | (StackEntryBase & {
+      status: "valid";
+      project: string;
+      /** The program folder (holding Pulumi.yaml). */
+      programDir: string;
+      config: LoadedStackConfig;
+    })
+  | (StackEntryBase & {
+      status: "invalid";
+      /** What is wrong with it, as reported. */
+      problems: Problem[];
+      /** The whole error as one text (the Nx project's `configError`). */
+      message: string;
+    });
+
+/** What the layout expects, for a "no stacks found" message: `stacks/iam/envs/<name>/Pulumi.<name>.yaml, ...`. */
+export function expectedLayout(): string {
+  return Object.values(STACK_LAYOUT)
+    .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
+    .join(", ");
+}
+
+/**
+ * The program folder of a kind, `stacks/<kind>`. An invalid entry's tools run there, never at a
+ * Pulumi.yaml found near the broken file (a team folder holding one is itself the error).
+ */
+export function programDirOfKind(kind: StackKind): string {
+  return path.posix.dirname(STACK_LAYOUT[kind]);
 }
 
 export interface DiscoveredStack {
@@ -61,6 +122,19 @@ export interface DiscoveredWorkspace {
   stacks: DiscoveredStack[];
   /** One error per config file that failed to load or breaks the layout. */
   errors: ConfigError[];
+  /** One entry per config file of the layout, valid or not, sorted by config file. */
+  entries: StackEntry[];
+  /** Every problem of {@link errors}, workspace-relative. */
+  problems: Problem[];
+}
+
+/** The entries whose config did not load (or breaks the layout). */
+export function invalidEntries(
+  workspace: Pick<DiscoveredWorkspace, "entries">,
+): Extract<StackEntry, { status: "invalid" }>[] {
+  return workspace.entries.filter(
+    (e): e is Extract<StackEntry, { status: "invalid" }> => e.status === "invalid",
+  );
 }
 
 /** `org/project/stack` or `project/stack` → its parts. */
@@ -98,8 +172,6 @@ export function stackReferencesOf(
       }));
   }
 }
-
-const toPosix = (p: string) => p.split(path.sep).join("/");
 
 /** What a kind's folder holds: the config files to load, and entries that break the layout. */
 interface LayoutScan {
@@ -186,8 +258,25 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
   const root = path.resolve(workspaceRoot);
   const stacks: DiscoveredStack[] = [];
   const errors: ConfigError[] = [];
+  const entries: StackEntry[] = [];
   const projectNames = new Map<string, string | undefined>();
-  const display = (file: string) => toPosix(path.relative(root, file));
+  const display = (file: string) => workspaceRelative(root, file);
+  /** Records a config file's error, and the file as an invalid entry when it names a stack. */
+  const invalid = (kind: StackKind, file: string, e: ConfigError) => {
+    errors.push(e);
+    const stack = stackNameFromFile(file);
+    if (stack === undefined) return;
+    entries.push({
+      id: `${kind}/${stack}`,
+      kind,
+      stack,
+      configFile: display(file),
+      root: display(path.dirname(file)),
+      status: "invalid",
+      problems: problemsOfError(e, (f) => workspaceRelative(root, f)),
+      message: e.message,
+    });
+  };
   // The tenant registry, loaded once for every team (each team's load still reports it if broken).
   let registry: { value: LoadedTenantRegistry | string | undefined } | undefined;
   const tenantRegistry = (): LoadedTenantRegistry | string | undefined => {
@@ -209,13 +298,15 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
   for (const kind of Object.keys(STACK_LAYOUT) as StackKind[]) {
     const scan = scanLayout(path.join(root, STACK_LAYOUT[kind]), kind === "scheduling");
     for (const m of scan.misplaced)
-      errors.push(new ConfigError(display(m.file), [{ key: "", message: m.message }]));
+      invalid(kind, m.file, new ConfigError(display(m.file), [{ key: "", message: m.message }]));
     for (const configFile of scan.files) {
       const rootRel = toPosix(path.relative(root, path.dirname(configFile)));
       const shown = display(configFile);
       const programDir = programDirOf(path.dirname(configFile), root);
       if (!programDir) {
-        errors.push(
+        invalid(
+          kind,
+          configFile,
           new ConfigError(shown, [
             { key: "", message: `no Pulumi.yaml above it: the program folder stacks/${kind} needs one` },
           ]),
@@ -237,13 +328,18 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
             : {}),
         });
       } catch (e) {
-        if (e instanceof ConfigError) errors.push(e);
-        else errors.push(new ConfigError(shown, [{ key: "", message: (e as Error).message }]));
+        invalid(
+          kind,
+          configFile,
+          e instanceof ConfigError ? e : new ConfigError(shown, [{ key: "", message: (e as Error).message }]),
+        );
         continue;
       }
       const crowded = scan.crowded.get(configFile);
       if (crowded) {
-        errors.push(
+        invalid(
+          kind,
+          configFile,
           new ConfigError(shown, [
             {
               key: "",
@@ -256,7 +352,9 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
       // One stack per folder: the folder is the stack's Nx project root, and two projects cannot share one.
       const folder = path.basename(path.dirname(configFile));
       if (folder !== config.stack) {
-        errors.push(
+        invalid(
+          kind,
+          configFile,
           new ConfigError(shown, [
             {
               key: "",
@@ -269,7 +367,9 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
       const id = `${kind}/${config.stack}`;
       const first = byId.get(id);
       if (first !== undefined) {
-        errors.push(
+        invalid(
+          kind,
+          configFile,
           new ConfigError(shown, [
             {
               key: "",
@@ -291,6 +391,17 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
         config,
         references: [],
       });
+      entries.push({
+        id,
+        kind,
+        stack: config.stack,
+        configFile: shown,
+        root: rootRel,
+        programDir: display(programDir),
+        status: "valid",
+        project,
+        config,
+      });
     }
   }
 
@@ -305,13 +416,25 @@ export function discoverStacks(workspaceRoot: string): DiscoveredWorkspace {
     if (!(e instanceof ConfigError)) throw e;
     errors.push(new ConfigError(display(path.resolve(root, e.file)), e.problems));
   }
+  // A reference to a broken config: the program folders' project names say which kind it is.
+  const kindOfWorkspaceProject = new Map<string, StackKind>();
+  for (const s of stacks) kindOfWorkspaceProject.set(s.project, s.kind);
+  const invalidIds = new Set(entries.filter((e) => e.status === "invalid").map((e) => e.id));
   for (const s of stacks) {
     s.references = stackReferencesOf(s.config, organization).map(({ name, key, kind }) => {
       const { project, stack } = parseStackRef(name);
       const targetId = byProjectStack.get(`${project}/${stack}`)?.id;
       const ref = { name, key, kind, project, stack };
-      return targetId === undefined ? ref : { ...ref, targetId };
+      if (targetId !== undefined)
+        return { ...ref, targetId, target: { id: targetId, status: "valid" as const } };
+      const targetKind = kindOfWorkspaceProject.get(project) ?? kindOfProject(project);
+      const broken = targetKind && `${targetKind}/${stack}`;
+      return broken && invalidIds.has(broken)
+        ? { ...ref, target: { id: broken, status: "invalid" as const } }
+        : ref;
     });
   }
-  return { root, stacks, errors };
+  entries.sort((a, b) => (a.configFile < b.configFile ? -1 : a.configFile > b.configFile ? 1 : 0));
+  const problems = errors.flatMap((e) => problemsOfError(e, (f) => workspaceRelative(root, f)));
+  return { root, stacks, errors, entries, problems };
 }

@@ -1,18 +1,14 @@
 /** Config errors that name the file, the key path and what is allowed, listing every problem at once. */
 import type { z } from "zod";
+import { type Problem, problem } from "./problem.js";
 import { schemaDef } from "./zod-internals.js";
 
-export interface ConfigProblem {
-  /**
-   * Pulumi config key path, e.g. `scheduling:windows[0].schedule`; empty for a problem of the whole
-   * file (YAML syntax, file name, top-level settings).
-   */
-  key: string;
-  message: string;
-  /** 1-based line (and column) in the file, when the problem has a place there. */
-  line?: number;
-  column?: number;
-}
+/**
+ * A {@link Problem} inside the file its {@link ConfigError} names: the key is always set (empty for
+ * a problem of the whole file: YAML syntax, file name, top-level settings).
+ * @deprecated kept so the loaders need not change: report with `Problem` ({@link problemsOfError}).
+ */
+export type ConfigProblem = Omit<Problem, "file" | "key"> & { key: string };
 
 /** `file:line:col` style location prefix of one problem. */
 function formatProblem(p: ConfigProblem): string {
@@ -31,6 +27,11 @@ export class ConfigError extends Error {
   ) {
     super(`invalid config in ${file}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
   }
+}
+
+/** The problems of a config error as workspace {@link Problem}s; `file` maps the error's file. */
+export function problemsOfError(e: ConfigError, file: (f: string) => string = (f) => f): Problem[] {
+  return e.problems.map((p) => problem(file(e.file), p));
 }
 
 /** `scheduling:windows[0].tasks[1].timeoutSeconds` from a namespace and a zod issue path. */

@@ -5,6 +5,7 @@ export * from "./naming.js";
 export * from "./notify.js";
 export * from "./order.js";
 export * from "./outputs.js";
+export * from "./problem.js";
 export * from "./references.js";
 export * from "./schemas.js";
 export * from "./settings.js";

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
+import { toPosix } from "./problem.js";
 import { notifySchema, regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
 import {
   checkTenancy,
@@ -430,7 +431,7 @@ function yamlPathOf(key: string, namespace: string): PropertyKey[] {
 
 /** How a registry file is named in messages: `policies/tenants.yaml` when found in a workspace. */
 function registryDisplay(file: string): string {
-  const posix = file.split(path.sep).join("/");
+  const posix = toPosix(file);
   if (posix.endsWith(`/${TENANT_REGISTRY_PATH}`)) return TENANT_REGISTRY_PATH;
   const rel = path.relative(process.cwd(), file);
   return rel === "" || rel.startsWith("..") ? path.resolve(file) : rel;

@@ -1,18 +1,21 @@
 /** Dependency order of discovered stacks, from their StackReferences: upstream stacks first. */
 import path from "node:path";
-import type { DiscoveredStack } from "./discovery.js";
+import type { DiscoveredStack, DiscoveredWorkspace } from "./discovery.js";
+import { type Problem, workspaceRelative } from "./problem.js";
 
-/** One bad edge of the stack graph: a reference to no stack, or part of a cycle. */
-export interface StackGraphProblem {
+/**
+ * One bad edge of the stack graph (a reference to no stack, or part of a cycle): a {@link Problem}
+ * of the referencing config (`file` as the stack gives it, absolute from discovery) and key, with
+ * both ends. Prefer {@link orderWorkspace}, whose problems are workspace-relative.
+ * @deprecated the name; it is `Problem & { from, to }`.
+ */
+export type StackGraphProblem = Problem & {
   /** Id of the stack making the reference. */
   from: string;
   /** Id of the stack referenced, or the reference name when no stack matches. */
   to: string;
-  /** Config file and key of the reference. */
-  file: string;
   key: string;
-  message: string;
-}
+};
 
 export class StackGraphError extends Error {
   override readonly name = "StackGraphError";
@@ -127,4 +130,61 @@ function cycleProblems(rest: DiscoveredStack[], ids: Map<string, DiscoveredStack
       message: `${id} references ${to} (${site(s, key)}), which is part of a cycle: ${loop}`,
     };
   });
+}
+
+/** The stacks that can run, in order, and why each other stack cannot. */
+export interface WorkspaceOrder {
+  /** Every stack that can run, upstream first (as {@link orderStacks}). */
+  order: DiscoveredStack[];
+  /** Id → why the stack cannot run: an invalid or blocked upstream, or a bad reference of its own. */
+  blocked: Map<string, string>;
+  /** The references to no stack and the cycles, workspace-relative (exit 2). */
+  problems: Problem[];
+}
+
+/**
+ * The dependency order of the stacks that can run, and why the others cannot: a stack referencing
+ * an invalid config is blocked (the config's own error says why); a reference to no stack or a
+ * cycle is a problem naming both stacks, and blocks the stacks involved. Everything downstream of
+ * a blocked stack is blocked too. Independent stacks still run.
+ */
+export function orderWorkspace(workspace: Pick<DiscoveredWorkspace, "root" | "stacks">): WorkspaceOrder {
+  const blocked = new Map<string, string>();
+  const problems: Problem[] = [];
+  let remaining = [...workspace.stacks];
+  for (;;) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      const ids = new Set(remaining.map((s) => s.id));
+      for (const s of remaining) {
+        for (const r of s.references) {
+          const target = r.target?.id;
+          if (!target || ids.has(target)) continue;
+          const why =
+            r.target?.status === "invalid"
+              ? `its StackReference ${r.name} (${r.key}) points to ${target}, whose config is invalid`
+              : blocked.has(target)
+                ? `its StackReference ${r.name} (${r.key}) points to ${target}, which cannot be planned`
+                : undefined;
+          if (why) {
+            blocked.set(s.id, why);
+            changed = true;
+            break;
+          }
+        }
+      }
+      remaining = remaining.filter((s) => !blocked.has(s.id));
+    }
+    try {
+      return { order: orderStacks(remaining).order, blocked, problems };
+    } catch (e) {
+      if (!(e instanceof StackGraphError)) throw e;
+      for (const p of e.problems) {
+        problems.push({ file: workspaceRelative(workspace.root, p.file), key: p.key, message: p.message });
+        blocked.set(p.from, p.message);
+      }
+      remaining = remaining.filter((s) => !blocked.has(s.id));
+    }
+  }
 }

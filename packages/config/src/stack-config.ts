@@ -3,12 +3,12 @@
  * with the same zod schema the plan and the CLI use, so a bad file fails before any resource is
  * registered, with one error naming the file and listing every problem.
  */
-import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import type { StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
+import { toPosix } from "./problem.js";
 import { regionSchema, type SchedulingConfig, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
 import {
   checkTenancy,
@@ -145,7 +145,7 @@ function programTenancy(config: SchedulingConfig, options: ReadStackConfigOption
     try {
       loaded = loadTenantRegistry(
         file,
-        file.split(path.sep).join("/").endsWith(`/${TENANT_REGISTRY_PATH}`) ? TENANT_REGISTRY_PATH : file,
+        toPosix(file).endsWith(`/${TENANT_REGISTRY_PATH}`) ? TENANT_REGISTRY_PATH : file,
       );
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;

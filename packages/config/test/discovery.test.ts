@@ -60,6 +60,7 @@ describe("discoverStacks", () => {
         project: "retrain-iam",
         stack: "dev",
         targetId: "iam/dev",
+        target: { id: "iam/dev", status: "valid" },
       },
     ]);
     expect(stacks.find((s) => s.id === "iam/dev")?.references).toEqual([]);

@@ -15,8 +15,9 @@ import type {
 import {
   type DiscoveredStack,
   discoverStacks,
-  STACK_LAYOUT,
-  stackNameFromFile,
+  programDirOfKind,
+  type StackEntry,
+  workspaceRelative,
 } from "@retrain/config/workspace";
 import { DependencyType } from "./nx-internals.js";
 import {
@@ -47,13 +48,9 @@ export const STACK_CONFIG_GLOB = "stacks/*/{envs,teams}/*/Pulumi.*.{yaml,yml}";
  */
 const WRAPPER = fileURLToPath(new URL("../dist/bin/retrain-pulumi.js", import.meta.url));
 
-const toPosix = (p: string) => p.split(path.sep).join("/");
-
 /** `abs` relative to the workspace root when inside it (portable commands), else absolute. */
-function workspacePath(workspaceRoot: string, abs: string): string {
-  const rel = path.relative(workspaceRoot, abs);
-  return rel.startsWith("..") || path.isAbsolute(rel) ? toPosix(abs) : toPosix(rel);
-}
+const workspacePath = (workspaceRoot: string, abs: string) =>
+  workspaceRelative(workspaceRoot, abs, { outside: "absolute" });
 
 function toolPaths(workspaceRoot: string, options: NxPulumiOptions | undefined): ToolPaths {
   const packConfig = options?.policyPackConfig ?? "policies/retrain-guard/policy-config.json";
@@ -70,24 +67,13 @@ function asStackLike(s: DiscoveredStack, workspaceRoot: string): StackLike {
 
 /**
  * A config file that did not load (invalid YAML or schema, wrong folder) still becomes a project,
- * named from its path: one broken team file must not hide the team from `nx affected`, and its
- * preview or plan then fails with the config error instead of silently doing nothing.
+ * its discovery entry: one broken team file must not hide the team from `nx affected`, and its
+ * preview or plan then fails with the config error instead of silently doing nothing. It runs in
+ * its kind's program folder (never at a Pulumi.yaml a team may have put next to it).
  */
-function fromPath(file: string): StackLike | undefined {
-  const kind = (Object.keys(STACK_LAYOUT) as (keyof typeof STACK_LAYOUT)[]).find(
-    (k) => path.posix.dirname(path.posix.dirname(file)) === STACK_LAYOUT[k],
-  );
-  const stack = stackNameFromFile(file);
-  if (kind === undefined || stack === undefined) return undefined;
-  return {
-    id: `${kind}/${stack}`,
-    kind,
-    stack,
-    programDir: path.posix.dirname(STACK_LAYOUT[kind]),
-    configFile: file,
-    root: path.posix.dirname(file),
-    references: [],
-  };
+function fromInvalidEntry(entry: Extract<StackEntry, { status: "invalid" }>): StackLike {
+  const { id, kind, stack, configFile, root } = entry;
+  return { id, kind, stack, programDir: programDirOfKind(kind), configFile, root, references: [] };
 }
 
 function project(stack: StackLike, tools: ToolPaths, problem?: string): Omit<ProjectConfiguration, "root"> {
@@ -109,15 +95,17 @@ export const createNodes: CreateNodes<NxPulumiOptions> = [
     const tools = toolPaths(workspaceRoot, options);
     // One discovery for all files: it resolves references across stacks, which no single file can.
     const discovered = discoverStacks(workspaceRoot);
-    const byFile = new Map(discovered.stacks.map((s) => [workspacePath(workspaceRoot, s.configFile), s]));
-    const errorsByFile = new Map(discovered.errors.map((e) => [toPosix(e.file), e.message]));
+    const stacks = new Map(discovered.stacks.map((s) => [s.id, s]));
+    const entries = new Map(discovered.entries.map((e) => [e.configFile, e]));
 
     return configFiles.flatMap((file): [string, CreateNodesResult][] => {
-      const found = byFile.get(file);
-      const stack = found ? asStackLike(found, workspaceRoot) : fromPath(file);
-      if (stack === undefined) return [];
-      const problem = found ? undefined : (errorsByFile.get(file) ?? "not a stack of the workspace layout");
-      return [[file, { projects: { [stack.root]: project(stack, tools, problem) } }]];
+      const entry = entries.get(file);
+      const found = entry?.status === "valid" ? stacks.get(entry.id) : undefined;
+      if (found)
+        return [[file, { projects: { [found.root]: project(asStackLike(found, workspaceRoot), tools) } }]];
+      if (entry?.status !== "invalid") return [];
+      const stack = fromInvalidEntry(entry);
+      return [[file, { projects: { [stack.root]: project(stack, tools, entry.message) } }]];
     });
   },
 ];

@@ -4,6 +4,7 @@
  */
 import { posix } from "node:path";
 import type { TargetConfiguration } from "@nx/devkit";
+import { toPosix } from "@retrain/config/workspace";
 
 /** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
 export interface StackLike {
@@ -54,8 +55,6 @@ export function stackProjectName(stack: Pick<StackLike, "kind" | "stack">): stri
 export function projectNameOfId(id: string): string {
   return id.replace("/", "-");
 }
-
-const toPosix = (p: string) => p.split("\\").join("/");
 
 /** `p` relative to the program folder when it is inside the workspace, else absolute. */
 function fromProgram(programDir: string, p: string): string {

@@ -3,6 +3,7 @@
  * JSON and HTML renderers all read this model and nothing else, so they can never disagree.
  * Instants are ISO 8601 UTC strings so the report round-trips through JSON unchanged.
  */
+import type { Problem } from "@retrain/config";
 import type { PermissionsReport } from "./permissions/simulate.js";
 
 export type { PermissionCheck, PermissionFinding, PermissionsReport } from "./permissions/simulate.js";
@@ -216,12 +217,11 @@ export interface PlanSummary {
   exitCode: 0 | 1 | 2;
 }
 
-/** An input problem (exit 2): which file, which key, what is wrong. */
-export interface InputProblem {
-  file: string;
-  key?: string;
-  message: string;
-}
+/**
+ * An input problem (exit 2): which file, which key, where, what is wrong.
+ * @deprecated the name: it is `@retrain/config`'s `Problem`, the one shape of every workspace error.
+ */
+export type InputProblem = Problem;
 
 export interface PlanReport {
   /** Start of the planning horizon (UTC). */
@@ -238,6 +238,6 @@ export interface PlanReport {
   alerts?: AlertEntry[];
   /** The permissions proof: every flow's requests simulated against the iam stacks' policies. */
   permissions: PermissionsReport;
-  errors: InputProblem[];
+  errors: Problem[];
   summary: PlanSummary;
 }

@@ -3,12 +3,17 @@
  * program run needed): each window's runs, its next runs in its zone and UTC, the fleet pools they
  * hold. Clashes and cost are computed from this; a 500-team workspace costs one pass over configs.
  */
-import path from "node:path";
-import { type DiscoveredStack, type LoadedStack, poolStopWhenIdleMinutes } from "@retrain/config";
+import {
+  type DiscoveredStack,
+  type LoadedStack,
+  type Problem,
+  poolStopWhenIdleMinutes,
+  workspaceRelative,
+} from "@retrain/config";
 import { describe, nextRuns, windowOccurrences } from "@retrain/schedule";
 import type { WindowRuns } from "./clashes.js";
 import type { PoolInfo, WindowUsage } from "./cost.js";
-import type { InputProblem, ScheduleEntry } from "./model.js";
+import type { ScheduleEntry } from "./model.js";
 import { isoUtc, runTime } from "./time.js";
 
 const HOUR = 3_600_000;
@@ -20,7 +25,7 @@ export interface ScheduleView {
   windows: WindowRuns[];
   pools: PoolInfo[];
   usage: WindowUsage[];
-  problems: InputProblem[];
+  problems: Problem[];
 }
 
 type SchedulingStack = DiscoveredStack & { config: LoadedStack<"scheduling"> };
@@ -31,7 +36,7 @@ export function buildScheduleView(
   workspaceRoot: string,
   range: { from: Date; to: Date },
 ): ScheduleView {
-  const rel = (file: string) => path.relative(workspaceRoot, file).split(path.sep).join("/");
+  const rel = (file: string) => workspaceRelative(workspaceRoot, file);
   const byId = new Map(stacks.map((s) => [s.id, s]));
   const view: ScheduleView = { entries: [], windows: [], pools: [], usage: [], problems: [] };
 

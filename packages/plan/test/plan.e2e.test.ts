@@ -142,6 +142,19 @@ describe("a broken copy of the workspace", () => {
     expect(report.summary.exitCode).toBe(2);
     const key = `scheduling:windows[${index}].schedule`;
     expect(report.errors).toContainEqual(expect.objectContaining({ file: teamFile(team), key }));
+    // The JSON error points at the key in the file, as `retrain calendar` and `config check` do.
+    const lines = readFileSync(path.join(ws.root, teamFile(team)), "utf8").split("\n");
+    const line = lines.findIndex((l) => l.includes("cron(0 4 * * SUN *)")) + 1;
+    const column = (lines[line - 1]?.indexOf("schedule:") ?? -1) + 1;
+    expect(line).toBeGreaterThan(0);
+    const json = JSON.parse(renderJson(report)) as { errors: { file: string; key?: string }[] };
+    expect(json.errors.find((e) => e.key === key)).toEqual({
+      file: teamFile(team),
+      key,
+      line,
+      column,
+      message: expect.stringMatching(/day-of-month and day-of-week/),
+    });
     const out = text(report);
     expect(out).toContain(teamFile(team));
     expect(out).toContain(key);

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { discoverStacks } from "@retrain/config/workspace";
+import { discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
 import { renderRuns } from "../runs/render.js";
@@ -57,10 +57,10 @@ const HOW_TO_CREDENTIALS =
 
 /** The teams (and windows) to ask about, from the workspace's scheduling configs. */
 function queries(workspace: string, flags: RunsFlags, since: Date): RunsQuery[] {
-  const { stacks, errors } = discoverStacks(workspace);
+  const { stacks, problems } = discoverStacks(workspace);
   const teams = stacks.flatMap((s) => (s.config.kind === "scheduling" ? [s.config] : []));
   if (flags.team !== undefined && !teams.some((t) => t.stack === flags.team)) {
-    const broken = errors.some((e) => e.file.includes(`/teams/${flags.team}/`));
+    const broken = problems.some((p) => p.file.startsWith(`${STACK_LAYOUT.scheduling}/${flags.team}/`));
     throw new UsageError(
       broken
         ? `--team ${flags.team}: its config is invalid; run \`retrain config check\``

@@ -8,10 +8,9 @@
  *     pool's instance count (the config alone can count only one round).
  * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
  */
-import type { SchedulingConfig } from "@retrain/config";
+import type { Problem, SchedulingConfig } from "@retrain/config";
 import { batchesOf, describeBudget, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
-import type { InputProblem } from "../model.js";
 
 /** The endpoints the SSM agent needs (Run Command, Session channel, messages) and those output needs. */
 export const SSM_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
@@ -68,13 +67,13 @@ function readFleet(f: FleetFacts): FleetFactsOutputs | undefined {
 }
 
 /** (a) The fleet's network lets the SSM agent reach SSM, and the output reach CloudWatch Logs and S3. */
-export function checkNetwork(f: FleetFacts): InputProblem[] {
+export function checkNetwork(f: FleetFacts): Problem[] {
   const network = readFleet(f)?.network;
   // The outputs contract requires it (a fleet without it fails its teams' reference check first).
   if (!network) return [];
   // The key that decides: bring-your-own subnets, else the own VPC's endpoints or NAT switch.
   const at = (ownVpcKey: string) => ({ file: f.file, key: f.ownSubnets ? "fleet:subnetIds" : ownVpcKey });
-  const problems: InputProblem[] = [];
+  const problems: Problem[] = [];
   if (network.subnetIds !== undefined && network.subnetIds.length === 0)
     problems.push({
       ...at("fleet:pools"),
@@ -131,10 +130,10 @@ export function checkNetwork(f: FleetFacts): InputProblem[] {
  * skips stopped instances, so an association there never runs); the tasks in order, each as many
  * rounds as MaxConcurrency needs over the pool's instances, must fit before the cutoff.
  */
-export function checkTeam(t: TeamFacts): InputProblem[] {
+export function checkTeam(t: TeamFacts): Problem[] {
   const fleet = t.fleet ? readFleet(t.fleet) : undefined;
   if (!t.fleet || !fleet) return [];
-  const problems: InputProblem[] = [];
+  const problems: Problem[] = [];
   t.config.windows.forEach((w, i) => {
     const key = `scheduling:windows[${i}]`;
     const pool = fleet.pools.find((p) => p.name === w.pool);
@@ -192,6 +191,6 @@ export function checkTeam(t: TeamFacts): InputProblem[] {
 export function crossStackChecks(input: {
   fleets: readonly FleetFacts[];
   teams: readonly TeamFacts[];
-}): InputProblem[] {
+}): Problem[] {
   return [...input.fleets.flatMap(checkNetwork), ...input.teams.flatMap(checkTeam)];
 }

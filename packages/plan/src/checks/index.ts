@@ -1,6 +1,6 @@
 /** Cross-stack checks on a finished run: which facts each stack contributes, then the checks. */
-import type { DiscoveredStack, LoadedStack } from "@retrain/config";
-import type { InputProblem, StackPlan } from "../model.js";
+import type { DiscoveredStack, LoadedStack, Problem } from "@retrain/config";
+import type { StackPlan } from "../model.js";
 import { crossStackChecks, type FleetFacts, type TeamFacts } from "./cross-stack.js";
 
 export * from "./cross-stack.js";
@@ -14,7 +14,7 @@ export function planCrossStackChecks(
   plans: ReadonlyMap<string, StackPlan>,
   rel: (file: string) => string,
   isShown: (id: string) => boolean,
-): InputProblem[] {
+): Problem[] {
   const planned = (id: string | undefined) => {
     const p = id ? plans.get(id) : undefined;
     return p?.status === "planned" ? p : undefined;

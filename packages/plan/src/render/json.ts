@@ -2,11 +2,11 @@
  * The machine-readable plan (`--json FILE`), documented in docs/plan.md. Its shape is a contract
  * for CI tooling: fields are added, never renamed; `version` changes on any breaking change.
  */
+import type { Problem } from "@retrain/config";
 import type {
   AlertEntry,
   Clash,
   CostReport,
-  InputProblem,
   PermissionsReport,
   PlanReport,
   PlanSummary,
@@ -50,7 +50,8 @@ export interface PlanJson {
   alerts: AlertEntry[];
   /** Every simulated request (`checks`) and each failed one or binding problem (`findings`). */
   permissions: PermissionsReport;
-  errors: InputProblem[];
+  /** Every input problem: file, key, line and column when known, message. */
+  errors: Problem[];
   summary: PlanSummary;
 }
 

@@ -1,0 +1,84 @@
+/**
+ * Stage 4, analyze: the policy pack's lifecycle. The pack starts before the first program runs (its
+ * start-up overlaps theirs), analyses each planned, selected stack while the next one runs, and is
+ * closed when the last analysis is done, whatever happened.
+ */
+import type { Problem } from "@retrain/config";
+import { PolicyConfigError, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
+import type { Violation } from "../model.js";
+import { analyzeResources, locatePack } from "../policy.js";
+import type { PlanContext } from "./context.js";
+import type { StackOutcome } from "./run.js";
+import { isShown, type Selection } from "./select.js";
+
+/** A stack's analysis: its violations, or why the pack could not analyse it. */
+export type Analysis = { readonly violations: readonly Violation[] } | { readonly error: string };
+
+export interface AnalysisResult {
+  /** Per analysed stack id. */
+  readonly analyses: ReadonlyMap<string, Analysis>;
+  /** The pack's own failures (one per distinct message). */
+  readonly problems: readonly Problem[];
+}
+
+export interface PackSession {
+  /** Queues a planned stack's resources (ignored when it is not selected or there is no pack). */
+  submit(outcome: Extract<StackOutcome, { status: "planned" }>): void;
+  /** Waits for every analysis and closes the pack. */
+  finish(): Promise<AnalysisResult>;
+}
+
+/** Host starter, replaceable in tests. */
+export type StartPack = typeof startPolicyPack;
+
+export function startAnalysis(
+  ctx: PlanContext,
+  selection: Selection,
+  start: StartPack = startPolicyPack,
+): PackSession {
+  const pack = selection.packConfig;
+  const analyses = new Map<string, Analysis>();
+  const problems: Problem[] = [];
+  let host: Promise<PolicyPackHost> | undefined;
+  if (pack && selection.runList.some((s) => isShown(selection, s.id))) {
+    host = start({ packDir: locatePack(ctx.root), config: pack.config });
+    // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
+    host.catch(() => undefined);
+  }
+  // Stacks are analysed one after another (each with a few RPCs in flight), overlapping the next
+  // programs' runs: the pack is one process, and hundreds of stacks' RPCs at once would only queue.
+  let chain = Promise.resolve();
+  let submitted = 0;
+  return {
+    submit(outcome) {
+      if (!outcome.selected || !host || !pack) return;
+      const running = host;
+      submitted++;
+      chain = chain.then(async () => {
+        try {
+          analyses.set(outcome.id, { violations: await analyzeResources(await running, outcome.recorded) });
+        } catch (e) {
+          const err = e as Error;
+          // A config the pack rejects is the config file's fault; anything else is the pack's.
+          const file = err instanceof PolicyConfigError ? pack.file : "policies/retrain-guard";
+          const message = `policy pack: ${err.message}`;
+          if (!problems.some((p) => p.message === message)) problems.push({ file, message });
+          analyses.set(outcome.id, { error: message });
+        }
+      });
+    },
+    async finish() {
+      ctx.progress({ type: "policy", stacks: submitted });
+      try {
+        await chain;
+      } finally {
+        if (host)
+          await host.then(
+            (h) => h.close(),
+            () => undefined,
+          );
+      }
+      return { analyses, problems };
+    },
+  };
+}

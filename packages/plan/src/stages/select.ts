@@ -1,0 +1,157 @@
+/**
+ * Stage 1, select: discover the workspace (one StackEntry per config file), order the stacks that
+ * can run, and pick what to plan: the selection plus its upstream closure, so references resolve.
+ */
+import {
+  ConfigError,
+  type DiscoveredStack,
+  type DiscoveredWorkspace,
+  discoverStacks,
+  expectedLayout,
+  invalidEntries,
+  kindOfProject,
+  orderWorkspace,
+  type Problem,
+  problemsOfError,
+} from "@retrain/config";
+import { PACK_CONFIG_FILE, readPackConfig } from "../policy.js";
+import { loadPrices, type PriceTable } from "../prices.js";
+import type { PlanContext, PlanOptions } from "./context.js";
+
+export interface Selection {
+  readonly workspace: DiscoveredWorkspace;
+  /** The stacks to run, in order: the runnable ones, then the blocked ones (reported as skipped). */
+  readonly runList: readonly DiscoveredStack[];
+  /** Id → why the stack cannot run (a broken upstream, a bad reference). */
+  readonly blocked: ReadonlyMap<string, string>;
+  /** The selected ids; undefined for "all". */
+  readonly selected: ReadonlySet<string> | undefined;
+  /** Input problems found so far (configs, references, the command line, prices, pack config). */
+  readonly problems: readonly Problem[];
+  /** The price table; undefined when it is invalid (its problem is in `problems`). */
+  readonly prices: PriceTable | undefined;
+  /** The pack config and its file; undefined when it is invalid. */
+  readonly packConfig: { config: ReturnType<typeof readPackConfig>["config"]; file: string } | undefined;
+}
+
+/** Whether a stack is shown (selected, or everything is). */
+export const isShown = (selection: Pick<Selection, "selected">, id: string): boolean =>
+  !selection.selected || selection.selected.has(id);
+
+export function select(ctx: PlanContext): Selection {
+  const problems: Problem[] = [];
+  const workspace = discoverStacks(ctx.root);
+  problems.push(...workspace.problems);
+  if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
+    problems.push({
+      file: ctx.root,
+      message: `no stacks found: expected ${expectedLayout()}`,
+    });
+  }
+  const { order, blocked, problems: graph } = orderWorkspace(workspace);
+  problems.push(...graph);
+
+  const known = new Set([
+    ...workspace.stacks.map((s) => s.id),
+    ...invalidEntries(workspace).map((e) => e.id),
+  ]);
+  const chosen = selectIds(known, ctx.options);
+  problems.push(...chosen.problems);
+  const selected = chosen.selected;
+  const runList = withUpstream(workspace.stacks, order, blocked, selected);
+
+  const fromError = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...problemsOfError(e, ctx.rel));
+      return undefined;
+    }
+  };
+  const prices = fromError(() => loadPrices(ctx.root, ctx.options.pricesFile));
+  const pack = fromError(() => readPackConfig(ctx.root, ctx.options.policyConfigFile));
+  return {
+    workspace,
+    runList,
+    blocked,
+    selected,
+    problems,
+    prices,
+    packConfig: pack && { config: pack.config, file: pack.file ?? PACK_CONFIG_FILE },
+  };
+}
+
+/** The stacks to run: the selected ones and every stack they reference, transitively, in run order. */
+export function withUpstream(
+  stacks: readonly DiscoveredStack[],
+  order: readonly DiscoveredStack[],
+  blocked: ReadonlyMap<string, string>,
+  selected: ReadonlySet<string> | undefined,
+): DiscoveredStack[] {
+  const byId = new Map(stacks.map((s) => [s.id, s]));
+  const toRun = new Set<string>();
+  const add = (id: string) => {
+    if (toRun.has(id)) return;
+    toRun.add(id);
+    for (const r of byId.get(id)?.references ?? []) if (r.targetId) add(r.targetId);
+  };
+  for (const s of stacks) if (!selected || selected.has(s.id)) add(s.id);
+  return [
+    ...order.filter((s) => toRun.has(s.id)),
+    ...[...blocked.keys()].filter((id) => toRun.has(id)).flatMap((id) => byId.get(id) ?? []),
+  ];
+}
+
+/** `retrain-iam/dev` (Pulumi's `<project>/<stack>`) → `iam/dev`. */
+function idOfProjectStack(name: string): string | undefined {
+  const parts = name.split("/");
+  const kind = parts.length === 2 ? kindOfProject(parts[0]) : undefined;
+  return kind && `${kind}/${parts[1]}`;
+}
+
+/**
+ * The selected stack ids among `known` (every entry, valid or not), undefined for "all"; unknown
+ * names are input errors listing the known ones.
+ */
+export function selectIds(
+  known: ReadonlySet<string>,
+  options: Pick<PlanOptions, "stacks" | "teams">,
+): { selected: Set<string> | undefined; problems: Problem[] } {
+  const wanted = options.stacks ?? [];
+  const teams = options.teams ?? [];
+  const problems: Problem[] = [];
+  if (wanted.length === 0 && teams.length === 0) return { selected: undefined, problems };
+  const selected = new Set<string>();
+  for (const name of wanted) {
+    const matches = known.has(name)
+      ? [name]
+      : [...known].filter((id) => id.split("/")[1] === name || id === idOfProjectStack(name));
+    const [only] = matches;
+    if (matches.length === 1 && only !== undefined) selected.add(only);
+    else
+      problems.push({
+        file: "(command line)",
+        key: "--stack",
+        message:
+          matches.length === 0
+            ? `unknown stack "${name}"; known stacks: ${[...known].sort().join(", ")}`
+            : `"${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
+      });
+  }
+  for (const team of teams) {
+    const id = `scheduling/${team}`;
+    if (known.has(id)) selected.add(id);
+    else {
+      const teamsKnown = [...known]
+        .filter((i) => i.startsWith("scheduling/"))
+        .map((i) => i.slice("scheduling/".length));
+      problems.push({
+        file: "(command line)",
+        key: "--team",
+        message: `unknown team "${team}"; teams: ${teamsKnown.sort().join(", ") || "none"}`,
+      });
+    }
+  }
+  return { selected, problems };
+}

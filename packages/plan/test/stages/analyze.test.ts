@@ -1,0 +1,99 @@
+/** Stage 4: the pack's lifecycle around the run, with a stand-in host (the real pack: plan.e2e). */
+import type { DiscoveredStack } from "@retrain/config";
+import { PolicyConfigError, type PolicyPackHost } from "@retrain/testing";
+import { describe, expect, it } from "vitest";
+import { type StartPack, startAnalysis } from "../../src/stages/analyze.js";
+import { planContext } from "../../src/stages/context.js";
+import type { StackOutcome } from "../../src/stages/run.js";
+import type { Selection } from "../../src/stages/select.js";
+
+const ctx = planContext({ workspace: "/ws", from: new Date("2026-01-05T00:00:00Z") });
+const PACK_FILE = "policies/retrain-guard/policy-config.json";
+
+function selection(ids: string[], opts: { pack?: boolean; selected?: string[] } = {}): Selection {
+  return {
+    workspace: { root: "/ws", stacks: [], errors: [], entries: [], problems: [] },
+    runList: ids.map((id) => ({ id }) as DiscoveredStack),
+    blocked: new Map(),
+    selected: opts.selected && new Set(opts.selected),
+    problems: [],
+    prices: undefined,
+    packConfig: opts.pack === false ? undefined : { config: {}, file: PACK_FILE },
+  };
+}
+
+const planned = (id: string, selected = true): Extract<StackOutcome, { status: "planned" }> => ({
+  id,
+  stack: { id } as DiscoveredStack,
+  selected,
+  status: "planned",
+  resources: [],
+  outputs: {},
+  recorded: [],
+});
+
+/** A host whose analyzeStack answers with `answer`, recording what happened. */
+function fakePack(answer: () => Promise<never[]>) {
+  const log: string[] = [];
+  const start: StartPack = async () => {
+    log.push("start");
+    return {
+      analyze: async () => [],
+      analyzeStack: async () => {
+        log.push("analyzeStack");
+        return answer();
+      },
+      close: async () => {
+        log.push("close");
+      },
+    } as unknown as PolicyPackHost;
+  };
+  return { log, start };
+}
+
+describe("startAnalysis", () => {
+  it("analyses each selected planned stack once and closes the pack after the last", async () => {
+    const pack = fakePack(async () => []);
+    const session = startAnalysis(
+      ctx,
+      selection(["iam/dev", "fleet/dev"], { selected: ["iam/dev"] }),
+      pack.start,
+    );
+    session.submit(planned("iam/dev"));
+    session.submit(planned("fleet/dev", false));
+    const result = await session.finish();
+    expect(pack.log).toEqual(["start", "analyzeStack", "close"]);
+    expect([...result.analyses]).toEqual([["iam/dev", { violations: [] }]]);
+    expect(result.problems).toEqual([]);
+  });
+
+  it.each([
+    ["the pack failing", () => new Error("exited with code 3"), "policies/retrain-guard"],
+    ["a pack config the pack rejects", () => new PolicyConfigError(["x: must be > 0"]), PACK_FILE],
+  ])("reports %s once, on the right file, and marks every stack it hit", async (_n, error, file) => {
+    const pack = fakePack(async () => {
+      throw error();
+    });
+    const session = startAnalysis(ctx, selection(["iam/dev", "fleet/dev"]), pack.start);
+    session.submit(planned("iam/dev"));
+    session.submit(planned("fleet/dev"));
+    const result = await session.finish();
+    expect(result.problems).toEqual([{ file, message: `policy pack: ${error().message}` }]);
+    expect([...result.analyses.values()]).toEqual([
+      { error: `policy pack: ${error().message}` },
+      { error: `policy pack: ${error().message}` },
+    ]);
+    expect(pack.log.at(-1)).toBe("close");
+  });
+
+  it.each([
+    ["the pack config is invalid", selection(["iam/dev"], { pack: false })],
+    ["no stack to run is shown", selection(["iam/dev"], { selected: [] })],
+  ])("starts no pack when %s", async (_n, sel) => {
+    const pack = fakePack(async () => []);
+    const session = startAnalysis(ctx, sel, pack.start);
+    session.submit(planned("iam/dev"));
+    expect(await session.finish()).toEqual({ analyses: new Map(), problems: [] });
+    expect(pack.log).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+/** Stage 3: every stack ends in one outcome (planned / failed / skipped), in order. */
+import type { DiscoveredStack, DiscoveredWorkspace } from "@retrain/config";
+import { describe, expect, it } from "vitest";
+import { type PlanContext, type ProgressEvent, planContext } from "../../src/stages/context.js";
+import type { ProgramLoader, StackProgram } from "../../src/stages/load.js";
+import { runStacks, type StackOutcome } from "../../src/stages/run.js";
+import type { Selection } from "../../src/stages/select.js";
+
+const ROOT = "/ws";
+
+function stack(id: string, references: { targetId: string; key: string }[] = []): DiscoveredStack {
+  const [kind, name] = id.split("/") as [string, string];
+  return {
+    id,
+    kind,
+    project: `retrain-${kind}`,
+    stack: name,
+    programDir: `${ROOT}/stacks/${kind}`,
+    configFile: `${ROOT}/stacks/${kind}/envs/${name}/Pulumi.${name}.yaml`,
+    root: `stacks/${kind}/envs/${name}`,
+    config: { raw: {} },
+    references: references.map((r) => ({ ...r, name: `organization/${r.targetId}` })),
+  } as unknown as DiscoveredStack;
+}
+
+function selection(stacks: DiscoveredStack[], blocked: [string, string][] = []): Selection {
+  return {
+    workspace: { root: ROOT, stacks } as unknown as DiscoveredWorkspace,
+    runList: stacks,
+    blocked: new Map(blocked),
+    selected: undefined,
+    problems: [],
+    prices: undefined,
+    packConfig: undefined,
+  };
+}
+
+const loader =
+  (programs: Record<string, StackProgram | Error>): ProgramLoader =>
+  async (dir) => {
+    const p = programs[dir.slice(`${ROOT}/stacks/`.length)];
+    if (p === undefined || p instanceof Error) throw p ?? new Error(`no program for ${dir}`);
+    return p;
+  };
+
+function context(events: ProgressEvent[]): PlanContext {
+  return planContext({
+    workspace: ROOT,
+    from: new Date("2026-01-05T00:00:00Z"),
+    onProgress: (e) => events.push(e),
+  });
+}
+
+const summary = (outcomes: ReadonlyMap<string, StackOutcome>) =>
+  [...outcomes.values()].map((o) => [o.id, o.status, o.status === "planned" ? "" : o.error]);
+
+describe("runStacks", () => {
+  it("fails a stack whose program cannot load (naming the folder) and skips its dependents", async () => {
+    const events: ProgressEvent[] = [];
+    const iam = stack("iam/dev");
+    const fleet = stack("fleet/dev", [{ targetId: "iam/dev", key: "fleet:iamStack" }]);
+    const { outcomes } = await runStacks(
+      context(events),
+      selection([iam, fleet]),
+      loader({ iam: new Error("boom") }),
+    );
+    expect(summary(outcomes)).toEqual([
+      ["iam/dev", "failed", "boom"],
+      [
+        "fleet/dev",
+        "skipped",
+        "its StackReference organization/iam/dev (fleet:iamStack) points to iam/dev, which failed",
+      ],
+    ]);
+    const failed = outcomes.get("iam/dev");
+    expect(failed?.status === "failed" && failed.problems).toEqual([
+      { file: "stacks/iam", message: "cannot load the program of iam/dev: boom" },
+    ]);
+    expect(events.map((e) => e.type)).toEqual([
+      "start",
+      "stack-start",
+      "stack-done",
+      "stack-start",
+      "stack-done",
+    ]);
+  });
+
+  it("plans a program under mocks, then fails a dependent whose upstream breaks the outputs contract", async () => {
+    const planned: string[] = [];
+    const iam = stack("iam/dev");
+    const fleet = stack("fleet/dev", [{ targetId: "iam/dev", key: "fleet:iamStack" }]);
+    const { outcomes } = await runStacks(
+      context([]),
+      selection([iam, fleet]),
+      loader({ iam: () => ({ artifactBucket: "b" }), fleet: () => ({}) }),
+      (o) => planned.push(o.id),
+    );
+    expect(planned).toEqual(["iam/dev"]);
+    const iamOutcome = outcomes.get("iam/dev");
+    expect(iamOutcome?.status === "planned" && iamOutcome.outputs).toEqual({ artifactBucket: "b" });
+    const fleetOutcome = outcomes.get("fleet/dev");
+    expect(fleetOutcome?.status).toBe("failed");
+    expect(fleetOutcome?.status === "failed" && fleetOutcome.problems).toEqual([
+      {
+        file: "stacks/fleet/envs/dev/Pulumi.dev.yaml",
+        key: "fleet:iamStack",
+        message: expect.stringMatching(
+          /does not satisfy the outputs contract fleet\/dev reads: missing output "maintenanceWindowRoleArn".*\(iam\/dev exports: artifactBucket; program stacks\/iam\)/,
+        ),
+      },
+    ]);
+  });
+
+  it("fails a program that throws, with the stack named in the problem", async () => {
+    const { outcomes } = await runStacks(
+      context([]),
+      selection([stack("iam/dev")]),
+      loader({
+        iam: () => {
+          throw new Error("iam program exploded");
+        },
+      }),
+    );
+    const o = outcomes.get("iam/dev");
+    expect(o?.status).toBe("failed");
+    expect(o?.status === "failed" && o.problems.map((p) => [p.file, p.message])).toEqual([
+      ["stacks/iam/envs/dev/Pulumi.dev.yaml", expect.stringMatching(/^iam\/dev: .*iam program exploded/)],
+    ]);
+  });
+
+  it("skips a blocked stack without loading anything", async () => {
+    const { outcomes } = await runStacks(
+      context([]),
+      selection([stack("iam/dev")], [["iam/dev", "a reason"]]),
+      loader({}),
+    );
+    expect(summary(outcomes)).toEqual([["iam/dev", "skipped", "a reason"]]);
+  });
+});
