@@ -7,6 +7,9 @@
 import path from "node:path";
 import {
   discoverStacks,
+  type ExitCode,
+  exitCodeOf,
+  noStacksMessage,
   orderStacks,
   STACK_LAYOUT,
   StackGraphError,
@@ -16,12 +19,12 @@ import {
   buildScheduleView,
   type Clash,
   findClashes,
+  horizon,
   isoLocal,
+  isoUtc,
   type ScheduleEntry,
-} from "@retrain/plan/schedule";
+} from "@retrain/windows";
 import { UsageError } from "./context.js";
-
-const WEEK_MS = 7 * 86_400_000;
 
 export interface CalendarOptions {
   /** Workspace root (holding stacks/). */
@@ -87,10 +90,9 @@ export interface Calendar {
   clashes: Clash[];
   errors: CalendarProblem[];
   /** 0 no clashes, 1 clashes between teams, 2 invalid input. */
-  exitCode: 0 | 1 | 2;
+  exitCode: ExitCode;
 }
 
-const isoUtc = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 const poolKey = (x: { environment: string; pool: string }) => `${x.environment}/${x.pool}`;
 
 /** Builds the calendar; throws UsageError for an unknown --team or --pool or an empty workspace. */
@@ -98,16 +100,11 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
   const root = path.resolve(opts.workspace);
   const rel = (file: string) =>
     (path.isAbsolute(file) ? path.relative(root, file) : file).split(path.sep).join("/");
-  const from = opts.from;
-  const to = new Date(from.getTime() + opts.weeks * WEEK_MS);
+  const { from, to } = horizon(opts.from, opts.weeks);
 
   const workspace = discoverStacks(root);
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
-    throw new UsageError(
-      `no stack configs found under ${root} (expected ${Object.values(STACK_LAYOUT)
-        .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
-        .join(", ")}); pass --workspace <dir>`,
-    );
+    throw new UsageError(`${noStacksMessage(root)}; pass --workspace <dir>`);
   }
   const errors: CalendarProblem[] = workspace.errors.flatMap((e) =>
     e.problems.map((p) => ({
@@ -189,7 +186,7 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
     runs,
     clashes,
     errors,
-    exitCode: errors.length > 0 ? 2 : clashes.length > 0 ? 1 : 0,
+    exitCode: exitCodeOf({ invalidInput: errors.length, findings: clashes.length }),
   };
 }
 

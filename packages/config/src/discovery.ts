@@ -18,6 +18,12 @@ export const STACK_LAYOUT: Record<StackKind, string> = {
   scheduling: "stacks/scheduling/teams",
 };
 
+/** The error of a workspace without a single stack config (the plan, the calendar, `config check`). */
+export function noStacksMessage(root: string): string {
+  const expected = Object.values(STACK_LAYOUT).map((d) => `${d}/<name>/Pulumi.<name>.yaml`);
+  return `no stack configs found under ${root} (expected ${expected.join(", ")})`;
+}
+
 /** One StackReference a stack's program makes, resolved against the discovered stacks. */
 export interface DiscoveredReference {
   /** The StackReference name, e.g. `organization/retrain-iam/dev`. */

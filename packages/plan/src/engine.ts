@@ -11,8 +11,10 @@ import {
   ConfigError,
   type DiscoveredStack,
   discoverStacks,
+  exitCodeOf,
   fleetOutputsSchema,
   kindOfProject,
+  noStacksMessage,
   OUTPUT_SCHEMAS,
   orderStacks,
   STACK_LAYOUT,
@@ -27,19 +29,14 @@ import {
   runStackProgram,
   startPolicyPack,
 } from "@retrain/testing";
+import { buildScheduleView, DEFAULT_WEEKS, findClashes, horizon, isoUtc, MAX_WEEKS } from "@retrain/windows";
 import { alertsOf } from "./alerts.js";
 import { planCrossStackChecks } from "./checks/index.js";
-import { findClashes } from "./clashes.js";
 import { estimateAlertingCost, estimateCost, networkInfoOf } from "./cost.js";
-import { DEFAULT_WEEKS, MAX_WEEKS } from "./horizon.js";
 import type { InputProblem, PlanReport, PlanSummary, StackPlan, StackStatus } from "./model.js";
 import { proveStackPermissions } from "./permissions/index.js";
 import { analyzeResources, locatePack, PACK_CONFIG_FILE, readPackConfig } from "./policy.js";
 import { loadPrices, type PriceTable } from "./prices.js";
-import { buildScheduleView } from "./schedule-view.js";
-import { isoUtc } from "./time.js";
-
-const WEEK_MS = 7 * 86_400_000;
 
 export interface PlanOptions {
   /** Workspace root (holding stacks/ and policies/). */
@@ -81,8 +78,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_WEEKS) {
     throw new RangeError(`weeks must be a whole number from 1 to ${MAX_WEEKS}, got ${weeks}`);
   }
-  const from = options.from ?? new Date();
-  const to = new Date(from.getTime() + weeks * WEEK_MS);
+  const { from, to } = horizon(options.from ?? new Date(), weeks);
   const progress = options.onProgress ?? (() => {});
   const errors: InputProblem[] = [];
   const addConfigError = (e: ConfigError) => {
@@ -96,9 +92,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
     errors.push({
       file: root,
-      message: `no stacks found: expected ${Object.values(STACK_LAYOUT)
-        .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
-        .join(", ")}`,
+      message: noStacksMessage(root),
     });
   }
   const invalidIds = new Set(
@@ -568,6 +562,6 @@ function summarize(
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     clashes,
     permissionFindings,
-    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 || permissionFindings > 0 ? 1 : 0,
+    exitCode: exitCodeOf({ invalidInput: errors, findings: mandatory + clashes + permissionFindings }),
   };
 }
