@@ -135,7 +135,8 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
         "{workspaceRoot}/policies/retrain-guard/package.json",
         "{workspaceRoot}/packages/plan/src/**/*",
         "{workspaceRoot}/packages/cli/src/**/*",
-        "{workspaceRoot}/packages/testing/src/**/*",
+        "{workspaceRoot}/packages/offline/src/**/*",
+        "{workspaceRoot}/packages/windows/src/**/*",
         "{workspaceRoot}/pnpm-lock.yaml",
         // What every config is checked against and every StackReference is named by: a change to the
         // grants or the organisation must re-plan (and, through these inputs, affect) the stacks.

@@ -28,7 +28,7 @@ import {
   type RecordedResource,
   runStackProgram,
   startPolicyPack,
-} from "@retrain/testing";
+} from "@retrain/offline";
 import { buildScheduleView, DEFAULT_WEEKS, findClashes, horizon, isoUtc, MAX_WEEKS } from "@retrain/windows";
 import { alertsOf } from "./alerts.js";
 import { planCrossStackChecks } from "./checks/index.js";
