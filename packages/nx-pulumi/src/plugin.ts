@@ -10,6 +10,7 @@ import {
   discoverStacks,
   STACK_LAYOUT,
   stackNameFromFile,
+  stackProjectName,
 } from "@retrain/config/workspace";
 // The enum alone: nx/src/devkit-exports costs about a second to load in every plugin worker.
 import { DependencyType } from "nx/src/config/project-graph.js";
@@ -24,7 +25,6 @@ import {
   type StackLike,
   type StackMetadata,
   stackMetadata,
-  stackProjectName,
   stackTargets,
   type ToolPaths,
 } from "./stack-project.js";

@@ -3,6 +3,7 @@
  * discovered stack, so createNodes stays a thin loop and the targets are unit-testable.
  */
 import { posix } from "node:path";
+import { projectNameOfId, stackProjectName } from "@retrain/config/workspace";
 import type { TargetConfiguration } from "nx/src/devkit-exports.js";
 
 /** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
@@ -40,19 +41,6 @@ export interface StackMetadata {
   configFile: string;
   /** Nx project names of the upstream stacks this stack reads through StackReferences. */
   upstream: string[];
-}
-
-/**
- * The Nx project name of a stack: `<kind>-<stack>`, e.g. `iam-dev`, `fleet-prod`, `scheduling-vision`.
- * The kind prefix keeps `iam-dev` and `fleet-dev` apart and sorts projects by layer.
- */
-export function stackProjectName(stack: Pick<StackLike, "kind" | "stack">): string {
-  return `${stack.kind}-${stack.stack}`;
-}
-
-/** `<kind>/<stack>` → Nx project name. */
-export function projectNameOfId(id: string): string {
-  return id.replace("/", "-");
 }
 
 const toPosix = (p: string) => p.split("\\").join("/");

@@ -1,6 +1,7 @@
 /** `nx g @retrain/nx-pulumi:team <name>`: team onboarding through Nx's virtual file tree. */
+
+import { addTeam, type WorkspaceFiles } from "@retrain/workspace-tools";
 import type { GeneratorCallback, Tree } from "nx/src/devkit-exports.js";
-import { addTeam, type WorkspaceFiles } from "../../team.js";
 
 export interface TeamGeneratorSchema {
   name: string;

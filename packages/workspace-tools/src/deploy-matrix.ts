@@ -9,8 +9,12 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { type DiscoveredStack, discoverStacks, orderStacks } from "@retrain/config/workspace";
-import { stackProjectName } from "./stack-project.js";
+import {
+  type DiscoveredStack,
+  discoverStacks,
+  orderStacks,
+  stackProjectName,
+} from "@retrain/config/workspace";
 
 /** GitHub Actions runs at most 256 jobs per matrix. */
 export const GITHUB_MATRIX_LIMIT = 256;
