@@ -12,7 +12,7 @@ import { isoUtc, runTime } from "./time.js";
 import { holdHours, windowNextRuns, windowSchedule } from "./window-schedule.js";
 
 const HOUR = 3_600_000;
-/** Next runs listed per window. */
+/** Next runs listed per window: in the plan report, the calendar and the scheduling stack's `windows` output. */
 export const NEXT_RUNS = 5;
 
 export interface ScheduleView {
