@@ -63,7 +63,7 @@ describe("pnpm plan and config check on hostile team files", () => {
           doc.setIn(["config", "scheduling:fleetStack"], "organization/retrain-fleet/prod"),
         ),
       team("recsys"),
-      /scheduling:fleetStack.*unknown key \(allowed: team, environment, windows\)/,
+      /scheduling:fleetStack.*unknown key \(allowed: team, environment, windows, notify\)/,
     ],
     [
       "an ESC environment import",

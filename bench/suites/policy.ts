@@ -14,18 +14,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import { type PolicyExample, urnOf } from "../../policies/retrain-guard/src/examples.js";
-import {
-  ebsEncryptedExamples,
-  ec2Imdsv2RequiredExamples,
-  noOpenIngressExamples,
-  noPublicIpExamples,
-  requiredTagsExamples,
-} from "../../policies/retrain-guard/src/policies/fleet-hygiene.examples.js";
-import { noWildcardIam } from "../../policies/retrain-guard/src/policies/index.js";
-import { maintenanceTaskTimeoutExamples } from "../../policies/retrain-guard/src/policies/maintenance-task-timeout.examples.js";
-import { maintenanceWindowLimitsExamples } from "../../policies/retrain-guard/src/policies/maintenance-window-limits.examples.js";
-import { maintenanceWindowOverlapExamples } from "../../policies/retrain-guard/src/policies/maintenance-window-overlap.examples.js";
-import { noWildcardIamExamples } from "../../policies/retrain-guard/src/policies/no-wildcard-iam.examples.js";
+import { registered } from "../../policies/retrain-guard/src/policies/index.js";
+import { noWildcardIam } from "../../policies/retrain-guard/src/policies/no-wildcard-iam.js";
 import { parseConfig } from "../../policies/retrain-guard/src/policy-kit.js";
 import { compare } from "../lib/measure.js";
 import { machineInfo, REPO_ROOT, type Row, type SuiteResult } from "../lib/report.js";
@@ -34,21 +24,26 @@ export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
 /** The plan keeps this many analyze calls in flight (packages/plan/src/policy.ts); so do we. */
 const IN_FLIGHT = 8;
 
-const TABLES: PolicyExample[][] = [
-  noWildcardIamExamples,
-  maintenanceWindowLimitsExamples,
-  maintenanceTaskTimeoutExamples,
-  maintenanceWindowOverlapExamples,
-  ec2Imdsv2RequiredExamples,
-  ebsEncryptedExamples,
-  noPublicIpExamples,
-  noOpenIngressExamples,
-  requiredTagsExamples,
+/** The policies whose example tables make the corpus (from the pack's registry). */
+const TABLES = [
+  "no-wildcard-iam",
+  "maintenance-window-limits",
+  "maintenance-task-timeout",
+  "maintenance-window-overlap",
+  "ec2-imdsv2-required",
+  "ebs-encrypted",
+  "no-public-ip",
+  "no-open-ingress",
+  "required-tags",
 ];
 
-function corpus(): AnalyzerResource[] {
+async function examplesOf(policy: string): Promise<readonly PolicyExample[]> {
+  return (await registered(policy).examples()).examples;
+}
+
+async function corpus(): Promise<AnalyzerResource[]> {
   const out: AnalyzerResource[] = [];
-  TABLES.flat().forEach((example, i) => {
+  (await Promise.all(TABLES.map(examplesOf))).flat().forEach((example, i) => {
     for (const r of example.resources) {
       // Unique names: examples reuse names across tables.
       const name = `${r.name}-${i}`;
@@ -96,7 +91,7 @@ export async function runPolicySuite(opts: { quick: boolean }): Promise<SuiteRes
   const machine = machineInfo();
   const warning = staleDistWarning();
   if (warning) process.stderr.write(`warning: ${warning}\n`);
-  const resources = corpus();
+  const resources = await corpus();
   const [guard, noop] = await Promise.all([
     startPolicyPack({ packDir: PACK_DIR }),
     startPolicyPack({ packDir: PACK_DIR, config: { all: "disabled" } }),
@@ -140,7 +135,7 @@ export async function runPolicySuite(opts: { quick: boolean }): Promise<SuiteRes
   }
 
   // One document evaluation, in-process.
-  const example = noWildcardIamExamples.find((e) => e.title.startsWith("scoped window role"));
+  const example = (await examplesOf("no-wildcard-iam")).find((e) => e.title.startsWith("scoped window role"));
   const role = example?.resources[0];
   const documentText = (role?.props.inlinePolicies as { policy: string }[] | undefined)?.[0]?.policy;
   if (!role || typeof documentText !== "string")

@@ -1,5 +1,6 @@
 /** Config errors that name the file, the key path and what is allowed, listing every problem at once. */
 import type { z } from "zod";
+import { schemaDef } from "./zod-internals.js";
 
 export interface ConfigProblem {
   /**
@@ -58,31 +59,31 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): 
   let s: z.core.$ZodType | undefined = schema;
   let i = 0;
   while (s) {
-    const def = s._zod.def as unknown as Record<string, unknown> & { type: string };
+    const def = schemaDef(s);
     switch (def.type) {
       case "optional":
       case "default":
       case "prefault":
       case "nullable":
       case "readonly":
-        s = def.innerType as z.core.$ZodType;
+        s = def.innerType;
         continue;
       case "pipe":
-        s = def.in as z.core.$ZodType;
+        s = def.in;
         continue;
       case "array":
         if (i >= path.length) return undefined;
         i++;
-        s = def.element as z.core.$ZodType;
+        s = def.element;
         continue;
       case "record":
         // A record's key is any name: step over it to the value's schema.
         if (i >= path.length) return undefined;
         i++;
-        s = def.valueType as z.core.$ZodType;
+        s = def.valueType;
         continue;
       case "object": {
-        const shape = def.shape as Record<string, z.core.$ZodType>;
+        const shape = def.shape ?? {};
         if (i >= path.length) return Object.keys(shape);
         s = shape[String(path[i++])];
         continue;

@@ -17,6 +17,7 @@ import {
   loadTenantRegistry,
   TENANT_REGISTRY_PATH,
 } from "./tenants.js";
+import { schemaDef } from "./zod-internals.js";
 
 /** A stack's validated config as its program sees it. */
 export interface StackConfig<K extends StackKind> {
@@ -40,7 +41,7 @@ const IDENTITY_KEY: Record<StackKind, string> = {
 function innerType(schema: z.core.$ZodType | undefined): string | undefined {
   let s = schema;
   while (s) {
-    const def = s._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    const def = schemaDef(s);
     if (def.innerType) s = def.innerType;
     else if (def.type === "pipe" && def.in) s = def.in;
     else return def.type;

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { CreateNodes, CreateNodesResult, TargetConfiguration } from "nx/src/devkit-exports.js";
+import type { CreateNodes, CreateNodesResult, TargetConfiguration } from "@nx/devkit";
 
 /** The package.json of every code project of the layout. */
 export const CODE_PROJECT_GLOB = "{packages,policies,stacks}/*/package.json";

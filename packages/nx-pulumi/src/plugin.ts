@@ -5,6 +5,13 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type {
+  CreateDependencies,
+  CreateNodes,
+  CreateNodesResult,
+  ProjectConfiguration,
+  RawProjectGraphDependency,
+} from "@nx/devkit";
 import {
   type DiscoveredStack,
   discoverStacks,
@@ -12,15 +19,7 @@ import {
   stackNameFromFile,
   stackProjectName,
 } from "@retrain/config/workspace";
-// The enum alone: nx/src/devkit-exports costs about a second to load in every plugin worker.
-import { DependencyType } from "nx/src/config/project-graph.js";
-import type {
-  CreateDependencies,
-  CreateNodes,
-  CreateNodesResult,
-  ProjectConfiguration,
-  RawProjectGraphDependency,
-} from "nx/src/devkit-exports.js";
+import { DependencyType } from "./nx-internals.js";
 import {
   type StackLike,
   type StackMetadata,

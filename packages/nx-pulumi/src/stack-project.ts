@@ -3,8 +3,8 @@
  * discovered stack, so createNodes stays a thin loop and the targets are unit-testable.
  */
 import { posix } from "node:path";
+import type { TargetConfiguration } from "@nx/devkit";
 import { projectNameOfId, stackProjectName } from "@retrain/config/workspace";
-import type { TargetConfiguration } from "nx/src/devkit-exports.js";
 
 /** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
 export interface StackLike {

@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import type { CreateNodesContext } from "nx/src/devkit-exports.js";
+import type { CreateNodesContext } from "@nx/devkit";
 import { describe, expect, it } from "vitest";
 import { CODE_PROJECT_GLOB, codeTargets, createNodes } from "../src/code.js";
 import { NX_ENV, REPO_ROOT } from "./support/workspace.js";

@@ -2,7 +2,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CreateNodesContext, ProjectConfiguration } from "nx/src/devkit-exports.js";
+import type { CreateNodesContext, ProjectConfiguration } from "@nx/devkit";
 import { describe, expect, it } from "vitest";
 import { createDependencies, createNodes, createNodesV2, STACK_CONFIG_GLOB } from "../src/plugin.js";
 import { FIXTURE } from "./support/workspace.js";
@@ -119,7 +119,7 @@ describe("createNodes", () => {
       "a StackReference override",
       "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml",
       "scheduling:environment: dev\n  scheduling:fleetStack: organization/retrain-fleet/prod",
-      /- scheduling:fleetStack \(line 5:3\): unknown key \(allowed: team, environment, windows\)/,
+      /- scheduling:fleetStack \(line 5:3\): unknown key \(allowed: team, environment, windows, notify\)/,
     ],
   ])(
     "puts the config error of %s in the project's metadata, naming file, key and line",

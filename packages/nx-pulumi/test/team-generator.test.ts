@@ -2,9 +2,9 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { FsTree, flushChanges } from "nx/src/generators/tree.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { teamGenerator } from "../src/generators/team/generator.js";
+import { nxFsTree } from "../src/nx-internals.js";
 import { FIXTURE, PACKAGE_DIR, TempWorkspace } from "./support/workspace.js";
 
 let root: string;
@@ -18,6 +18,7 @@ const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 
 describe("the team generator", () => {
   it("writes through Nx's tree and prints the next steps afterwards", async () => {
+    const { FsTree, flushChanges } = nxFsTree();
     const tree = new FsTree(root, false);
     const callback = await teamGenerator(tree, { name: "speech", owners: "@acme/speech, @acme/platform" });
     expect(existsSync(path.join(root, "stacks/scheduling/teams/speech"))).toBe(false);

@@ -1,26 +1,23 @@
 /**
- * The few internals of the Pulumi Node SDK (3.248) the harness needs, loaded in one place with their
- * types spelled out. Pulumi's own Automation API uses the same calls to run inline programs one after
- * another in one process: `withLocalStorage` gives each run a fresh runtime store (settings, config,
- * stack resource, pending RPCs), so nothing leaks from one run into the next.
+ * The one place that reaches into the Pulumi Node SDK (3.248): the few `@internal` runtime calls the
+ * harness needs and the generated gRPC stubs the SDK ships (resource monitor, provider, analyzer),
+ * loaded with their types spelled out. Pulumi's own Automation API uses the same calls to run inline
+ * programs one after another in one process: `withLocalStorage` gives each run a fresh runtime store
+ * (settings, config, stack resource, pending RPCs), so nothing leaks from one run into the next.
+ * None of this has a public API; test/pulumi-internals.canary.test.ts checks every export against
+ * the installed @pulumi/pulumi.
  */
 import { createRequire } from "node:module";
+import type * as AnalyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb.js";
+import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb.js";
+
+export type { AnalyzerPb };
 
 const require = createRequire(import.meta.url);
 
-/** The part of Pulumi's per-run `LocalStore` the harness sets (mirrors `runtime/mocks.js#setMocks`). */
+/** The part of Pulumi's per-run `LocalStore` the harness sets: the engine its logs go to. */
 export interface PulumiStore {
-  settings: { engine?: unknown; monitor?: unknown };
-  supportsSecrets: boolean;
-  supportsResourceReferences: boolean;
-  supportsOutputValues: boolean;
-  supportsDeletedWith: boolean;
-  supportsReplaceWith: boolean;
-  supportsAliasSpecs: boolean;
-  supportsTransforms: boolean;
-  supportsParameterization: boolean;
-  supportsResourceHooks: boolean;
-  supportsErrorHooks: boolean;
+  settings: { engine?: unknown };
 }
 
 interface StateModule {
@@ -46,12 +43,17 @@ export interface LogRequest {
   getUrn(): string;
 }
 
+/** google.protobuf.Struct as the generated messages take it. */
+export type StructMessage = NonNullable<ReturnType<AnalyzerPb.AnalyzeRequest["getProperties"]>>;
+type EmptyMessage = Parameters<AnalyzerGrpc.AnalyzerClient["cancel"]>[0];
+
 interface StructModule {
-  Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
+  Struct: { fromJavaScript(value: Record<string, unknown>): StructMessage };
 }
 
 const state = require("@pulumi/pulumi/runtime/state") as StateModule;
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /** Waits until every queued registration, invoke and log of the current run has finished. */
 export const waitForRPCs = (): Promise<void> => settings.waitForRPCs();
@@ -59,18 +61,34 @@ export const waitForRPCs = (): Promise<void> => settings.waitForRPCs();
 /** Runs `callback` with a fresh Pulumi runtime store (what the Automation API does per inline run). */
 export const withLocalStorage: StateModule["withLocalStorage"] = (cb) => state.withLocalStorage(cb);
 export const getStore = (): PulumiStore => state.getStore();
+/** Whether the current run's config marks `key` (`ns:name`) secret. */
+export const isConfigSecret = (key: string): boolean => config.isConfigSecret(key);
 
 // Resolved from @pulumi/pulumi so the messages are the exact classes the SDK reads.
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
 const resproto = pulumiRequire("./proto/resource_pb") as Record<string, ProtoClass>;
 const provproto = pulumiRequire("./proto/provider_pb") as Record<string, ProtoClass>;
 const structproto = pulumiRequire("google-protobuf/google/protobuf/struct_pb") as StructModule;
+const emptyproto = pulumiRequire("google-protobuf/google/protobuf/empty_pb") as {
+  Empty: new () => EmptyMessage;
+};
 
 export const RegisterResourceResponse = resproto.RegisterResourceResponse as ProtoClass;
 export const ReadResourceResponse = resproto.ReadResourceResponse as ProtoClass;
 export const RegisterPackageResponse = resproto.RegisterPackageResponse as ProtoClass;
 export const InvokeResponse = provproto.InvokeResponse as ProtoClass;
 export const Struct = structproto.Struct;
+export const Empty = emptyproto.Empty;
+
+// The Analyzer protocol's stubs, the same ones @pulumi/policy's server uses.
+export const analyzerPb: typeof AnalyzerPb = pulumiRequire("./proto/analyzer_pb");
+export const analyzerGrpc: typeof AnalyzerGrpc = pulumiRequire("./proto/analyzer_grpc_pb");
+
+/**
+ * What the Pulumi CLI's `pulumi-analyzer-policy` shim resolves from a Node.js policy pack's folder
+ * and runs with node to serve the pack.
+ */
+export const RUN_POLICY_PACK = "@pulumi/pulumi/cmd/run-policy-pack";
 
 /** Pulumi's engine log severities (engine.proto). */
 export const LOG_SEVERITY = ["debug", "info", "warning", "error"] as const;

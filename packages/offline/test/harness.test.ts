@@ -1,12 +1,7 @@
-import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { runStackProgram } from "../src/index.js";
-
-/** The SDK's (internal) record of which config keys hold secrets. */
-const runtimeConfig = createRequire(import.meta.url)("@pulumi/pulumi/runtime/config") as {
-  isConfigSecret(key: string): boolean;
-};
+import { isConfigSecret } from "../src/pulumi-internals.js";
 
 /** A provider resource by token, without depending on @pulumi/aws here. */
 class Res extends pulumi.CustomResource {
@@ -277,7 +272,7 @@ describe("runStackProgram", () => {
         return {
           obj: cfg.requireObject("obj"),
           token: cfg.get("token"),
-          secret: runtimeConfig.isConfigSecret("x:token"),
+          secret: isConfigSecret("x:token"),
         };
       },
       config: { ...base.config, "x:obj": { a: [1, "2"] }, "x:token": { secure: "v1:abc" } },

@@ -7,7 +7,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import {
   type DiscoveredStack,
@@ -15,6 +14,7 @@ import {
   orderStacks,
   stackProjectName,
 } from "@retrain/config/workspace";
+import { nxCliScript } from "./nx-cli.js";
 
 /** GitHub Actions runs at most 256 jobs per matrix. */
 export const GITHUB_MATRIX_LIMIT = 256;
@@ -167,10 +167,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
 
 /** Affected projects between base and head, from the Nx CLI of the workspace. */
 export function nxAffected(root: string, base: string, head: string): string[] {
-  const nx = path.join(
-    path.dirname(createRequire(path.join(root, "package.json")).resolve("nx/package.json")),
-    "dist/bin/nx.js",
-  );
+  const nx = nxCliScript(root);
   const r = spawnSync(
     process.execPath,
     [nx, "show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--withTarget=up", "--json"],

@@ -13,5 +13,6 @@ export {
   previewMatrix,
   stackEnvironment,
 } from "./deploy-matrix.js";
+export { nxCliScript } from "./nx-cli.js";
 export { COMMENT_MARKER, planComment } from "./plan-comment.js";
 export * from "./team.js";

@@ -31,6 +31,3 @@ export const STACK = "urn:pulumi:dev::retrain-example";
 export function urnOf(type: string, name: string): string {
   return `${STACK}::${type}::${name}`;
 }
-
-/** The value the Pulumi CLI sends for a property unknown during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -5,20 +5,7 @@
  * advisory "can't run during preview" note; we read the raw values instead and skip unknown ones, so
  * one unknown field never hides the verdict on the fields that are known.
  */
-
-/** Sentinels of @pulumi/pulumi's runtime (the Go engine sends the string one for every kind). */
-export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the engine's UnknownStringValue)
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
-  "e48ece36-62e2-4504-bad9-02848725956a", // archive
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
-]);
-
-/** The sentinel the Pulumi CLI uses for every unknown value it sends to an analyzer. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { isSignedEnvelope, proxyTarget, UNKNOWN_SENTINELS } from "./policy-internals.js";
 
 export function isUnknown(value: unknown): boolean {
   return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
@@ -38,22 +25,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Key @pulumi/policy's unknown-checking proxy answers with the object it wraps. */
-const PROXY_TARGET = "__getSpecialProxyTarget";
-
 /** The plain property map behind @pulumi/policy's proxy (or the map itself when not proxied). */
 export function rawProps(props: unknown): PropertyMap {
   if (!isRecord(props)) return {};
-  const target = (props as Record<string, unknown>)[PROXY_TARGET];
+  const target = proxyTarget(props);
   return isRecord(target) ? target : props;
 }
 
-/** Secrets arrive as `{ 4dabf18193072939515e22adb298388d: <sig>, value }` when not unwrapped. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-
 /** Unwraps a secret envelope; policies judge the secret's value like any other. */
 export function reveal(value: unknown): unknown {
-  if (isRecord(value) && SECRET_SIG_KEY in value) return value.value;
+  if (isRecord(value) && isSignedEnvelope(value)) return value.value;
   return value;
 }
 

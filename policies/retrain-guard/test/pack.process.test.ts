@@ -106,6 +106,13 @@ describe("retrain-guard over the Analyzer protocol", () => {
     ]);
   });
 
+  // The host strips the "<description>\n" @pulumi/policy's server puts before a string violation.
+  it("hands back the violation's own message, without @pulumi/policy's description prefix", async () => {
+    const [d] = await host.analyze(seedRole);
+    expect(d?.description).toBe(POLICIES.find((p) => p.name === "no-wildcard-iam")?.description);
+    expect(d?.message).toMatch(/^\[wildcard-action\] Role "seed": statement #0 /);
+  });
+
   it("reports fleet hygiene as advisory", async () => {
     const diags = await host.analyze({
       urn: urn("aws:ec2/instance:Instance", "gpu"),

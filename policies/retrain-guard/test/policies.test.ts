@@ -2,59 +2,21 @@
  * Every policy against its table of good and bad examples (src/policies/*.examples.ts), through the
  * same check functions the pack runs.
  */
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type PolicyExample, urnOf } from "../src/examples.js";
-import {
-  ebsEncryptedExamples,
-  ec2Imdsv2RequiredExamples,
-  noOpenIngressExamples,
-  noPublicIpExamples,
-  requiredTagsExamples,
-} from "../src/policies/fleet-hygiene.examples.js";
-import {
-  ebsEncrypted,
-  ec2Imdsv2Required,
-  maintenanceTaskTimeout,
-  maintenanceWindowLimits,
-  maintenanceWindowOverlap,
-  noOpenIngress,
-  noPublicIp,
-  noWildcardIam,
-  POLICIES,
-  requiredTags,
-  startStopOwnPool,
-  taskParametersSafe,
-  tenantGrants,
-  trainingDocumentOnly,
-  windowNotifications,
-} from "../src/policies/index.js";
-import { maintenanceTaskTimeoutExamples } from "../src/policies/maintenance-task-timeout.examples.js";
-import { maintenanceWindowLimitsExamples } from "../src/policies/maintenance-window-limits.examples.js";
-import { maintenanceWindowOverlapExamples } from "../src/policies/maintenance-window-overlap.examples.js";
-import { noWildcardIamExamples } from "../src/policies/no-wildcard-iam.examples.js";
-import { startStopOwnPoolExamples } from "../src/policies/start-stop-own-pool.examples.js";
-import { taskParametersSafeExamples } from "../src/policies/task-parameters-safe.examples.js";
-import { tenantGrantsExamples } from "../src/policies/tenant-grants.examples.js";
-import { trainingDocumentOnlyExamples } from "../src/policies/training-document-only.examples.js";
-import { windowNotificationsExamples } from "../src/policies/window-notifications.examples.js";
+import { POLICIES, REGISTRY } from "../src/policies/index.js";
+import { maintenanceWindowLimits } from "../src/policies/maintenance-window-limits.js";
+import { noWildcardIam } from "../src/policies/no-wildcard-iam.js";
 import { type GuardPolicy, parseConfig, type StackResource, type Violation } from "../src/policy-kit.js";
 
-const TABLES: [GuardPolicy, PolicyExample[]][] = [
-  [noWildcardIam, noWildcardIamExamples],
-  [maintenanceWindowLimits, maintenanceWindowLimitsExamples],
-  [maintenanceTaskTimeout, maintenanceTaskTimeoutExamples],
-  [maintenanceWindowOverlap, maintenanceWindowOverlapExamples],
-  [tenantGrants, tenantGrantsExamples],
-  [startStopOwnPool, startStopOwnPoolExamples],
-  [ec2Imdsv2Required, ec2Imdsv2RequiredExamples],
-  [ebsEncrypted, ebsEncryptedExamples],
-  [noPublicIp, noPublicIpExamples],
-  [noOpenIngress, noOpenIngressExamples],
-  [requiredTags, requiredTagsExamples],
-  [trainingDocumentOnly, trainingDocumentOnlyExamples],
-  [taskParametersSafe, taskParametersSafeExamples],
-  [windowNotifications, windowNotificationsExamples],
-];
+const TABLES: [GuardPolicy, readonly PolicyExample[]][] = await Promise.all(
+  REGISTRY.map(
+    async (r) => [r.policy, (await r.examples()).examples] as [GuardPolicy, readonly PolicyExample[]],
+  ),
+);
+
+const POLICIES_DIR = new URL("../src/policies/", import.meta.url);
 
 /**
  * Config each policy must refuse (and the edge it must still take), with the key the error names:
@@ -116,7 +78,8 @@ async function run(policy: GuardPolicy, example: PolicyExample): Promise<Violati
 
 describe("policy tables", () => {
   it("cover every policy of the pack", () => {
-    expect(TABLES.map(([p]) => p.name).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+    expect(TABLES.map(([p]) => p.name)).toEqual(POLICIES.map((p) => p.name));
+    expect(POLICIES.length).toBeGreaterThan(0);
   });
 
   for (const [policy, examples] of TABLES) {
@@ -147,6 +110,37 @@ describe("policy tables", () => {
       });
     });
   }
+});
+
+describe("the registry (src/policies/index.ts)", () => {
+  const names = POLICIES.map((p) => p.name);
+
+  it("names every policy once", () => {
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("holds every file under src/policies/: a registered policy's definition or its examples", () => {
+    const files = readdirSync(POLICIES_DIR).filter((f) => f !== "index.ts");
+    const strays = files.filter((f) => {
+      const m = /^(.+?)(\.examples)?\.ts$/.exec(f);
+      return !m || !names.includes(m[1] ?? "");
+    });
+    expect(strays).toEqual([]);
+    // And every registered policy has both files.
+    expect(files.sort()).toEqual(names.flatMap((n) => [`${n}.examples.ts`, `${n}.ts`]).sort());
+  });
+
+  it.each(REGISTRY.map((r) => [r.policy.name, r] as const))(
+    "%s: its definition is <name>.ts and its examples <name>.examples.ts",
+    async (name, entry) => {
+      const definition: Record<string, unknown> = await import(new URL(`${name}.ts`, POLICIES_DIR).href);
+      expect(Object.values(definition)).toContain(entry.policy);
+      const examples: Record<string, unknown> = await import(
+        new URL(`${name}.examples.ts`, POLICIES_DIR).href
+      );
+      expect(examples.examples).toBe((await entry.examples()).examples);
+    },
+  );
 });
 
 describe("config", () => {

@@ -372,6 +372,15 @@ describe("the fleet's network", () => {
       expect(gateways.map((e) => [e.inputs.serviceName, e.inputs.routeTableIds])).toEqual([
         ["com.amazonaws.eu-west-1.s3", [privateRoutes.id]],
       ]);
+      // A team's command must not copy data out through the endpoint to a bucket of another account.
+      const policy = JSON.parse(String(gateways[0]?.inputs.policy)) as {
+        Statement: { Effect: string; Condition?: Record<string, Record<string, string>> }[];
+      };
+      expect(policy.Statement).toHaveLength(1);
+      expect(policy.Statement[0]?.Effect).toBe("Allow");
+      expect(policy.Statement[0]?.Condition).toEqual({
+        StringEquals: { "aws:ResourceAccount": "123456789012" },
+      });
       for (const s of resourcesOfType(result, "aws:ec2/routeTableAssociation:RouteTableAssociation"))
         expect(s.inputs.routeTableId).toBe(privateRoutes.id);
     });

@@ -244,6 +244,11 @@ export class FleetNetwork extends pulumi.ComponentResource {
         serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: [privateRoutes.id],
+        // Without a policy a gateway endpoint reaches every bucket of every account: a team's command
+        // could copy its data to a bucket of its own elsewhere. The data-perimeter form limits it to
+        // this account's buckets (aws:ResourceAccount); the roles still decide which objects.
+        // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html#edit-vpc-endpoint-policy-s3
+        policy: s3EndpointPolicy(aws.getCallerIdentityOutput({}, child).accountId),
         tags: tags("s3"),
       },
       child,
@@ -428,4 +433,23 @@ export async function checkSubnetZones(
         );
     }
   }
+}
+
+/** The S3 gateway endpoint's policy: requests through it reach only buckets of `accountId`. */
+export function s3EndpointPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(accountId).apply((account) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "OnlyThisAccountsBuckets",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:ResourceAccount": account } },
+        },
+      ],
+    }),
+  );
 }

@@ -4,7 +4,7 @@
  * resource and AnalyzeStack once per stack.
  */
 import * as grpc from "@grpc/grpc-js";
-import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb.js";
+import type { AnalyzerPb } from "../pulumi-internals.js";
 import { reconcileConfig } from "./config.js";
 import { PolicyConfigError, PolicyPackError } from "./errors.js";
 import { startPackProcess } from "./process.js";

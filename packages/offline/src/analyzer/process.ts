@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { RUN_POLICY_PACK } from "../pulumi-internals.js";
 import { PolicyPackError } from "./errors.js";
 
 export interface PackProcess {
@@ -30,11 +31,11 @@ export function startPackProcess(packDir: string, timeoutMs: number): Promise<Pa
   }
   let runPolicyPack: string;
   try {
-    runPolicyPack = createRequire(join(dir, "package.json")).resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    runPolicyPack = createRequire(join(dir, "package.json")).resolve(RUN_POLICY_PACK);
   } catch (e) {
     return Promise.reject(
       new PolicyPackError(
-        `cannot resolve @pulumi/pulumi/cmd/run-policy-pack from ${dir}: are the pack's dependencies installed?`,
+        `cannot resolve ${RUN_POLICY_PACK} from ${dir}: are the pack's dependencies installed?`,
         { cause: e },
       ),
     );

@@ -1,39 +1,19 @@
 /**
- * The Analyzer protocol's generated stubs, loaded from the @pulumi/pulumi that ships them (the same
- * stubs @pulumi/policy's server uses), and conversions between plain values and protobuf messages.
+ * The Analyzer protocol's generated stubs (loaded by ../pulumi-internals.ts from the @pulumi/pulumi
+ * that ships them) and conversions between plain values and protobuf messages.
  */
-import { createRequire } from "node:module";
-import type * as AnalyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb.js";
-import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb.js";
-import type * as PluginPb from "@pulumi/pulumi/proto/plugin_pb.js";
+import { type AnalyzerPb, analyzerPb, Empty, Struct, type StructMessage } from "../pulumi-internals.js";
 import type { EnforcementLevel } from "./types.js";
 
-const require = createRequire(import.meta.url);
+export { analyzerGrpc, analyzerPb } from "../pulumi-internals.js";
 
-export const analyzerPb: typeof AnalyzerPb = require("@pulumi/pulumi/proto/analyzer_pb.js");
-export const analyzerGrpc: typeof AnalyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
-export const pluginPb: typeof PluginPb = require("@pulumi/pulumi/proto/plugin_pb.js");
-
-/** google.protobuf.Struct as the generated messages take it. */
-export type StructMessage = NonNullable<ReturnType<AnalyzerPb.AnalyzeRequest["getProperties"]>>;
-
-// The well-known types from the google-protobuf copy the stubs were generated against.
-const protoRequire = createRequire(require.resolve("@pulumi/pulumi/proto/analyzer_pb.js"));
-const structPb: { Struct: { fromJavaScript(value: Record<string, unknown>): StructMessage } } = protoRequire(
-  "google-protobuf/google/protobuf/struct_pb.js",
-);
-type EmptyMessage = Parameters<AnalyzerGrpc.AnalyzerClient["cancel"]>[0];
-const emptyPb: { Empty: new () => EmptyMessage } = protoRequire(
-  "google-protobuf/google/protobuf/empty_pb.js",
-);
-
-export function newEmpty(): EmptyMessage {
-  return new emptyPb.Empty();
+export function newEmpty(): InstanceType<typeof Empty> {
+  return new Empty();
 }
 
 /** Plain JSON-like value → Struct; undefined members are dropped (Struct has no undefined). */
 export function toStruct(value: Record<string, unknown>): StructMessage {
-  return structPb.Struct.fromJavaScript(jsonValue(value, "properties") as Record<string, unknown>);
+  return Struct.fromJavaScript(jsonValue(value, "properties") as Record<string, unknown>);
 }
 
 function jsonValue(value: unknown, path: string): unknown {

@@ -5,6 +5,7 @@
  * example); this module only evaluates them. Unknown values (computed, not yet known in a preview)
  * are never judged: the provider skips them too.
  */
+import { UNKNOWN } from "@retrain/config/unknown";
 
 /** Where a constraint bites: `preview` = the provider's schema check; `up` = the AWS API call. */
 export type Phase = "preview" | "up";
@@ -47,9 +48,6 @@ export interface Constraint {
     others?: Record<string, RegisteredResource>;
   };
 }
-
-/** Pulumi's wire sentinel for an unknown value (kept when a deserializer keeps unknowns). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const isKnown = (v: unknown): boolean => v !== undefined && v !== null && v !== UNKNOWN;
 

@@ -1,4 +1,5 @@
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const window = (
   name: string,
@@ -37,7 +38,7 @@ const automation = (name: string, runbook: string, priority: number): ExampleRes
   propertyDependencies: { windowId: ["w"] },
 });
 
-export const maintenanceTaskTimeoutExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "timeout within duration − cutoff (window found through windowId's dependency)",
     resources: [

@@ -1,4 +1,5 @@
-import { type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { PolicyExample } from "../examples.js";
 
 const WINDOW = "aws:ssm/maintenanceWindow:MaintenanceWindow";
 const window = (name: string, props: Record<string, unknown>) => ({
@@ -18,7 +19,7 @@ const association = (name: string, scheduleExpression: string) => ({
   props: { name: "retrain-run", scheduleExpression },
 });
 
-export const maintenanceWindowLimitsExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   { title: "weekly 3 h window with a 1 h cutoff", resources: [window("weekly", {})], violations: [] },
   {
     title: "rate(7 days) window",

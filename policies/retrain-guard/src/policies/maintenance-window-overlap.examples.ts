@@ -1,4 +1,5 @@
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const window = (name: string, schedule: string, extra: Record<string, unknown> = {}): ExampleResource => ({
   type: "aws:ssm/maintenanceWindow:MaintenanceWindow",
@@ -29,7 +30,7 @@ const task = (
 /** A window open 1 h with no cutoff, for edges that a 3 h window would blur. */
 const hourLong = { duration: 1, cutoff: 0 };
 
-export const maintenanceWindowOverlapExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "two windows on the same pool, 1 h apart, 3 h long",
     resources: [

@@ -1,4 +1,5 @@
-import { type PolicyExample, UNKNOWN, urnOf } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import { type PolicyExample, urnOf } from "../examples.js";
 
 const ROLE = "aws:iam/role:Role";
 const POLICY = "aws:iam/policy:Policy";
@@ -11,7 +12,7 @@ const ssmTrust = doc({
 });
 const policy = (name: string, value: unknown, type = POLICY) => ({ type, name, props: { policy: value } });
 
-export const noWildcardIamExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "seed example: Action * on Resource * in a role assumed by ssm.amazonaws.com",
     resources: [

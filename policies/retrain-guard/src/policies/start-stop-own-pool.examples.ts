@@ -1,4 +1,5 @@
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const WINDOW = "aws:ssm/maintenanceWindow:MaintenanceWindow";
 const TARGET = "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget";
@@ -60,7 +61,7 @@ function automation(name: string, t: TaskShape = {}): ExampleResource {
 }
 const stack = (...tasks: ExampleResource[]) => [window("weekly"), target("weekly-pool", "weekly"), ...tasks];
 
-export const startStopOwnPoolExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "start and stop on the window's own pool target with the pool's start/stop role",
     resources: stack(automation("start"), automation("stop", { runbook: "AWS-StopEC2Instance" })),

@@ -1,5 +1,6 @@
 import { documentParameterList, documentParameterMap } from "@retrain/components/training-document";
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const task = (parameters: unknown, taskType = "RUN_COMMAND"): ExampleResource => ({
   type: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
@@ -20,7 +21,7 @@ const association = (parameters: unknown): ExampleResource => ({
 });
 const good = { command: "python train.py\nretrain_cleanup", executionTimeout: 3600 };
 
-export const taskParametersSafeExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "parameters built by the document's encoder, a multi-line command included",
     resources: [task(documentParameterList(good)), association(documentParameterMap(good))],

@@ -2,7 +2,8 @@
  * tenant-grants against the repository's own registry (policies/tenants.yaml): vision → prod/a10g,
  * nlp → prod/l4, recsys → dev/a10g.
  */
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const WINDOW = "aws:ssm/maintenanceWindow:MaintenanceWindow";
 const TARGET = "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget";
@@ -51,7 +52,7 @@ function teamStack(
   ];
 }
 
-export const tenantGrantsExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "vision on prod/a10g, as granted",
     resources: teamStack("vision", "prod", "a10g"),

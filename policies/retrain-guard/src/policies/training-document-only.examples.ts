@@ -1,5 +1,6 @@
 import { renderTrainingDocument } from "@retrain/components/training-document";
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/retrain-prod-team-vision";
 const CONTENT = renderTrainingDocument({ team: "vision", environment: "prod", teamRoleArn: ROLE });
@@ -37,7 +38,7 @@ const association = (name: unknown, documentVersion: unknown = "1"): ExampleReso
   props: documentVersion === null ? { name } : { name, documentVersion },
 });
 
-export const trainingDocumentOnlyExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title: "the team's verified document, run by a task and an association at a pinned version",
     resources: [

@@ -1,4 +1,5 @@
-import { type ExampleResource, type PolicyExample, UNKNOWN } from "../examples.js";
+import { UNKNOWN } from "@retrain/config/unknown";
+import type { ExampleResource, PolicyExample } from "../examples.js";
 
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:retrain-prod-vision-alerts";
 const window = (name: string, extra: Record<string, unknown> = {}): ExampleResource => ({
@@ -46,7 +47,7 @@ const subscription: ExampleResource = {
   props: { topic: TOPIC_ARN, protocol: "email", endpoint: "ml@vision.example.com" },
 };
 
-export const windowNotificationsExamples: PolicyExample[] = [
+export const examples: PolicyExample[] = [
   {
     title:
       "a window whose failures a rule publishes to the stack's topic with a subscriber (id in the pattern)",

@@ -1,7 +1,6 @@
 /** `nx g @retrain/nx-pulumi:team <name>`: team onboarding through Nx's virtual file tree. */
-
+import type { GeneratorCallback, Tree } from "@nx/devkit";
 import { addTeam, type WorkspaceFiles } from "@retrain/workspace-tools";
-import type { GeneratorCallback, Tree } from "nx/src/devkit-exports.js";
 
 export interface TeamGeneratorSchema {
   name: string;
