@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type AnalyzerInfo, type PolicyPackConfig, reconcileConfig } from "@retrain/testing";
+import { type AnalyzerInfo, type PolicyPackConfig, reconcileConfig } from "@retrain/offline";
 import { POLICIES } from "../policies/retrain-guard/src/policies/index.js";
 import { configSchemaOf, type GuardPolicy } from "../policies/retrain-guard/src/policy-kit.js";
 

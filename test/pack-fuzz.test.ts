@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
+import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

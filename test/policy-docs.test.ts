@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PolicyConfigError } from "@retrain/testing";
+import { PolicyConfigError } from "@retrain/offline";
 import { afterAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../policies/retrain-guard/src/policies/index.js";
 import {

@@ -12,7 +12,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
+import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import { type PolicyExample, urnOf } from "../../policies/retrain-guard/src/examples.js";
 import { registered } from "../../policies/retrain-guard/src/policies/index.js";
 import { noWildcardIam } from "../../policies/retrain-guard/src/policies/no-wildcard-iam.js";

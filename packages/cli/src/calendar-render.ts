@@ -1,5 +1,5 @@
 /** `retrain calendar` for people: runs per pool and day, local and UTC times, clashes inline and listed. */
-import { describeClash, type Style, wallClock } from "@retrain/plan/schedule";
+import { describeClash, type Style, wallClock } from "@retrain/windows";
 import type { Calendar, CalendarProblem, CalendarRun } from "./calendar.js";
 
 const DAY_MS = 86_400_000;

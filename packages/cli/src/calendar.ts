@@ -7,8 +7,10 @@
 import path from "node:path";
 import {
   discoverStacks,
-  expectedLayout,
+  type ExitCode,
+  exitCodeOf,
   invalidEntries,
+  noStacksMessage,
   orderStacks,
   type Problem,
   StackGraphError,
@@ -18,12 +20,12 @@ import {
   buildScheduleView,
   type Clash,
   findClashes,
+  horizon,
   isoLocal,
+  isoUtc,
   type ScheduleEntry,
-} from "@retrain/plan/schedule";
+} from "@retrain/windows";
 import { UsageError } from "./context.js";
-
-const WEEK_MS = 7 * 86_400_000;
 
 export interface CalendarOptions {
   /** Workspace root (holding stacks/). */
@@ -86,23 +88,19 @@ export interface Calendar {
   clashes: Clash[];
   errors: Problem[];
   /** 0 no clashes, 1 clashes between teams, 2 invalid input. */
-  exitCode: 0 | 1 | 2;
+  exitCode: ExitCode;
 }
 
-const isoUtc = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 const poolKey = (x: { environment: string; pool: string }) => `${x.environment}/${x.pool}`;
 
 /** Builds the calendar; throws UsageError for an unknown --team or --pool or an empty workspace. */
 export function buildCalendar(opts: CalendarOptions): Calendar {
   const root = path.resolve(opts.workspace);
-  const from = opts.from;
-  const to = new Date(from.getTime() + opts.weeks * WEEK_MS);
+  const { from, to } = horizon(opts.from, opts.weeks);
 
   const workspace = discoverStacks(root);
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
-    throw new UsageError(
-      `no stack configs found under ${root} (expected ${expectedLayout()}); pass --workspace <dir>`,
-    );
+    throw new UsageError(`${noStacksMessage(root)}; pass --workspace <dir>`);
   }
   const errors: Problem[] = [...workspace.problems];
   // References (a team's fleet stack) only mean something once every config loads.
@@ -178,7 +176,7 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
     runs,
     clashes,
     errors,
-    exitCode: errors.length > 0 ? 2 : clashes.length > 0 ? 1 : 0,
+    exitCode: exitCodeOf({ invalidInput: errors.length, findings: clashes.length }),
   };
 }
 

@@ -1,14 +1,7 @@
 /** What every command runs with: injectable output streams, working directory and clock (for tests). */
 
-/** The three exit codes of every `retrain` command. */
-export const EXIT = {
-  /** Success. */
-  ok: 0,
-  /** The command ran and found violations or failures (policy violations, clashes). */
-  failure: 1,
-  /** Invalid input: bad flags, an invalid schedule expression, an invalid stack config. */
-  invalidInput: 2,
-} as const;
+/** The three exit codes (one definition, in @retrain/config, shared with the plan and the calendar). */
+export { EXIT } from "@retrain/config/workspace";
 
 export const EXIT_CODES_HELP = `
 Exit codes:

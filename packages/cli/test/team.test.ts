@@ -1,4 +1,4 @@
-/** `retrain team add`: the CLI face of the shared onboarding (`addTeam` in @retrain/nx-pulumi/team). */
+/** `retrain team add`: the CLI face of the shared onboarding (`addTeam` in @retrain/workspace-tools). */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

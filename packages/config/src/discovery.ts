@@ -25,6 +25,11 @@ export const STACK_LAYOUT: Record<StackKind, string> = {
   scheduling: "stacks/scheduling/teams",
 };
 
+/** The error of a workspace without a single stack config (the plan, the calendar, `config check`). */
+export function noStacksMessage(root: string): string {
+  return `no stack configs found under ${root} (expected ${expectedLayout()})`;
+}
+
 /** One StackReference a stack's program makes, resolved against the discovered stacks. */
 export interface DiscoveredReference {
   /** The StackReference name, e.g. `organization/retrain-iam/dev`. */

@@ -1,5 +1,6 @@
 export * from "./discovery.js";
 export * from "./errors.js";
+export * from "./exit-code.js";
 export * from "./load.js";
 export * from "./naming.js";
 export * from "./notify.js";

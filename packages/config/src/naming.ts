@@ -60,3 +60,16 @@ export function defaultStackRef(
 ): string {
   return `${organization}/${PULUMI_PROJECTS[kind]}/${stack}`;
 }
+
+/**
+ * The Nx project name of a stack: `<kind>-<stack>`, e.g. `iam-dev`, `fleet-prod`, `scheduling-vision`.
+ * The kind prefix keeps `iam-dev` and `fleet-dev` apart and sorts projects by layer.
+ */
+export function stackProjectName(stack: { kind: string; stack: string }): string {
+  return `${stack.kind}-${stack.stack}`;
+}
+
+/** `<kind>/<stack>` → Nx project name. */
+export function projectNameOfId(id: string): string {
+  return id.replace("/", "-");
+}

@@ -1,7 +1,10 @@
 /**
  * `@retrain/nx-pulumi`: the Nx plugin entry (kept light: Nx loads it on every graph computation).
- * Team onboarding lives at `@retrain/nx-pulumi/team`, the deploy matrix at `@retrain/nx-pulumi/deploy-matrix`.
+ * Team onboarding and the CI helpers (deploy matrix, plan comment) are `@retrain/workspace-tools`;
+ * the `team` generator calls into it.
  */
+
+export { projectNameOfId, stackProjectName } from "@retrain/config/workspace";
 export {
   createDependencies,
   createNodes,
@@ -11,10 +14,8 @@ export {
 } from "./plugin.js";
 export {
   configFileFromProgram,
-  projectNameOfId,
   type StackLike,
   type StackMetadata,
-  stackProjectName,
   stackTargets,
   type ToolPaths,
 } from "./stack-project.js";

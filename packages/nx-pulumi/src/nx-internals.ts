@@ -5,11 +5,11 @@
  *   about a second in every plugin worker, its defining module a few milliseconds;
  * - the file-system generator tree (`FsTree`, `flushChanges`) that `nx g` writes through: not in
  *   @nx/devkit (its testing trees are in memory), loaded only when asked for, it costs ~0.3 s;
- * - the Nx CLI's script, found through nx's package.json `bin`, never a path inside its dist.
+ * - the Nx CLI's script, found through nx's package.json `bin`, never a path inside its dist
+ *   (defined in @retrain/workspace-tools, the deploy matrix's package, checked here).
  * test/nx-internals.canary.test.ts checks each one against the installed nx and @nx/devkit.
  */
 import { createRequire } from "node:module";
-import path from "node:path";
 
 export { DependencyType } from "nx/src/config/project-graph.js";
 
@@ -23,11 +23,5 @@ export function nxFsTree(): Pick<TreeModule, "FsTree" | "flushChanges"> {
   return { FsTree, flushChanges };
 }
 
-/** The absolute path of the Nx CLI script of the workspace at `root` (nx's package.json `bin.nx`). */
-export function nxCliScript(root: string): string {
-  const manifest = createRequire(path.join(root, "package.json")).resolve("nx/package.json");
-  const { bin } = require(manifest) as { bin: Record<string, string> };
-  const script = bin.nx;
-  if (!script) throw new Error(`${manifest} declares no "nx" bin`);
-  return path.join(path.dirname(manifest), script);
-}
+/** The Nx CLI script of a workspace: defined with its one user, the deploy matrix (@retrain/workspace-tools). */
+export { nxCliScript } from "@retrain/workspace-tools";

@@ -16,7 +16,10 @@ import {
   type DiscoveredStack,
   discoverStacks,
   programDirOfKind,
+  STACK_LAYOUT,
   type StackEntry,
+  stackNameFromFile,
+  stackProjectName,
   workspaceRelative,
 } from "@retrain/config/workspace";
 import { DependencyType } from "./nx-internals.js";
@@ -24,7 +27,6 @@ import {
   type StackLike,
   type StackMetadata,
   stackMetadata,
-  stackProjectName,
   stackTargets,
   type ToolPaths,
 } from "./stack-project.js";

@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import type { TargetConfiguration } from "@nx/devkit";
-import { toPosix } from "@retrain/config/workspace";
+import { projectNameOfId, stackProjectName, toPosix } from "@retrain/config/workspace";
 
 /** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
 export interface StackLike {
@@ -41,19 +41,6 @@ export interface StackMetadata {
   configFile: string;
   /** Nx project names of the upstream stacks this stack reads through StackReferences. */
   upstream: string[];
-}
-
-/**
- * The Nx project name of a stack: `<kind>-<stack>`, e.g. `iam-dev`, `fleet-prod`, `scheduling-vision`.
- * The kind prefix keeps `iam-dev` and `fleet-dev` apart and sorts projects by layer.
- */
-export function stackProjectName(stack: Pick<StackLike, "kind" | "stack">): string {
-  return `${stack.kind}-${stack.stack}`;
-}
-
-/** `<kind>/<stack>` → Nx project name. */
-export function projectNameOfId(id: string): string {
-  return id.replace("/", "-");
 }
 
 /** `p` relative to the program folder when it is inside the workspace, else absolute. */
@@ -134,7 +121,8 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
         "{workspaceRoot}/policies/retrain-guard/package.json",
         "{workspaceRoot}/packages/plan/src/**/*",
         "{workspaceRoot}/packages/cli/src/**/*",
-        "{workspaceRoot}/packages/testing/src/**/*",
+        "{workspaceRoot}/packages/offline/src/**/*",
+        "{workspaceRoot}/packages/windows/src/**/*",
         "{workspaceRoot}/pnpm-lock.yaml",
         // What every config is checked against and every StackReference is named by: a change to the
         // grants or the organisation must re-plan (and, through these inputs, affect) the stacks.

@@ -7,7 +7,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOnPath } from "../src/pulumi-cli.js";
-import { NX_ENV, PACKAGE_DIR, type PulumiCall, TempWorkspace } from "./support/workspace.js";
+import { NX_ENV, type PulumiCall, REPO_ROOT, TempWorkspace } from "./support/workspace.js";
+
+/** The compiled CI helper deploy.yml and pr.yml run (@retrain/workspace-tools). */
+const DEPLOY_MATRIX = path.join(REPO_ROOT, "packages/workspace-tools/dist/bin/deploy-matrix.js");
 
 let ws: TempWorkspace;
 let pulumiEnv: { PATH: string; FAKE_PULUMI_LOG: string };
@@ -74,15 +77,11 @@ describe("deploy order and commands", () => {
     expect(calls.map((c) => c.cwd)).toEqual(["stacks/iam", "stacks/fleet", "stacks/scheduling"]);
     // deploy.yml's fan-out puts the same stacks in the same order, one level per job.
     const outputs = path.join(ws.root, "github-output");
-    const matrix = spawnSync(
-      process.execPath,
-      [path.join(PACKAGE_DIR, "dist/bin/deploy-matrix.js"), `--base=${ws.base}`],
-      {
-        cwd: ws.root,
-        encoding: "utf8",
-        env: { ...process.env, ...NX_ENV, NX_BASE: ws.base, NX_HEAD: "HEAD", GITHUB_OUTPUT: outputs },
-      },
-    );
+    const matrix = spawnSync(process.execPath, [DEPLOY_MATRIX, `--base=${ws.base}`], {
+      cwd: ws.root,
+      encoding: "utf8",
+      env: { ...process.env, ...NX_ENV, NX_BASE: ws.base, NX_HEAD: "HEAD", GITHUB_OUTPUT: outputs },
+    });
     expect(matrix.status, matrix.stderr).toBe(0);
     expect(readFileSync(outputs, "utf8").split("\n").filter(Boolean)).toEqual([
       'level0=[{"stack":"iam-dev","projects":"iam-dev","environment":"dev"}]',
@@ -92,15 +91,11 @@ describe("deploy order and commands", () => {
     ]);
     // pr.yml's previews: the same stacks, one job for their one environment.
     const previewOutputs = path.join(ws.root, "github-output-preview");
-    const preview = spawnSync(
-      process.execPath,
-      [path.join(PACKAGE_DIR, "dist/bin/deploy-matrix.js"), "--preview", `--base=${ws.base}`],
-      {
-        cwd: ws.root,
-        encoding: "utf8",
-        env: { ...process.env, ...NX_ENV, NX_HEAD: "HEAD", GITHUB_OUTPUT: previewOutputs },
-      },
-    );
+    const preview = spawnSync(process.execPath, [DEPLOY_MATRIX, "--preview", `--base=${ws.base}`], {
+      cwd: ws.root,
+      encoding: "utf8",
+      env: { ...process.env, ...NX_ENV, NX_HEAD: "HEAD", GITHUB_OUTPUT: previewOutputs },
+    });
     expect(preview.status, preview.stderr).toBe(0);
     expect(readFileSync(previewOutputs, "utf8").split("\n").filter(Boolean)).toEqual([
       'environments=[{"environment":"dev","projects":"fleet-dev,iam-dev,scheduling-nlp"}]',

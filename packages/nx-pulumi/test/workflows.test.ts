@@ -17,12 +17,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { discoverStacks } from "@retrain/config/workspace";
+import { discoverStacks, stackProjectName } from "@retrain/config/workspace";
+import { previewMatrix } from "@retrain/workspace-tools";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { previewMatrix } from "../src/deploy-matrix.js";
 import { findOnPath } from "../src/pulumi-cli.js";
-import { stackProjectName } from "../src/stack-project.js";
 import {
   BASE_PACK_ARTIFACT,
   BASE_PACK_DIR,
@@ -86,6 +85,18 @@ describe("every workflow and composite action", () => {
       }
     }
   });
+
+  it.each(files)(
+    "%s runs only workspace scripts that exist (node packages/<pkg>/dist/<x>.js ← src/<x>.ts)",
+    (file) => {
+      const scripts = [...text(file).matchAll(/\bnode (packages\/[\w-]+)\/dist\/([\w/.-]+)\.js\b/g)];
+      for (const [, pkg, script] of scripts) {
+        expect(existsSync(path.join(REPO_ROOT, pkg!, "src", `${script}.ts`)), `${pkg}/src/${script}.ts`).toBe(
+          true,
+        );
+      }
+    },
+  );
 
   it("break none of the CI security rules (docs/security.md#ci)", () => {
     expect(securityFindings(repo)).toEqual([]);

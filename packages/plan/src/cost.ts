@@ -5,32 +5,11 @@
  * clock instead, whoever uses it: those pools are listed apart and counted once in the total.
  */
 import type { NetworkOutput } from "@retrain/config";
+import type { PoolInfo, WindowUsage } from "@retrain/windows";
 import type { AlertingCost, AlwaysOnPool, CostReport, CostRow, NetworkCostRow, StackPlan } from "./model.js";
 import { hourlyPrice, type NetworkPrices, networkPrice, type PriceTable } from "./prices.js";
 
 export const HOURS_PER_MONTH = 730;
-
-/** A fleet pool as the cost estimate needs it (from the fleet stack's validated config). */
-export interface PoolInfo {
-  environment: string;
-  pool: string;
-  region: string;
-  instanceType: string;
-  instanceCount: number;
-  /** True when the fleet stops idle instances on its own (stopWhenIdleMinutes > 0). */
-  stopsWhenIdle: boolean;
-}
-
-/** A team's window with the hours it holds its pool within the horizon. */
-export interface WindowUsage {
-  team: string;
-  environment: string;
-  pool: string;
-  /** Σ (end − start) of the runs inside the horizon, in hours. */
-  hoursInHorizon: number;
-  startStopInstances: boolean;
-  enabled: boolean;
-}
 
 /** A fleet's network parts billed by the hour, from the fleet stack's `network` output. */
 export interface NetworkInfo {

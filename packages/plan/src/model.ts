@@ -4,7 +4,10 @@
  * Instants are ISO 8601 UTC strings so the report round-trips through JSON unchanged.
  */
 import type { Problem } from "@retrain/config";
+import type { Clash, ScheduleEntry } from "@retrain/windows";
 import type { PermissionsReport } from "./permissions/simulate.js";
+
+export type { Clash, ClashSide, InputProblem, RunTime, ScheduleEntry } from "@retrain/windows";
 
 export type { PermissionCheck, PermissionFinding, PermissionsReport } from "./permissions/simulate.js";
 
@@ -60,58 +63,6 @@ export interface StackPlan {
   violations: Violation[];
   /** Why the stack failed or was skipped. */
   error?: string;
-}
-
-/** One planned run of a window: its instant in UTC and in the window's own time zone. */
-export interface RunTime {
-  utc: string;
-  /** Wall-clock time in the window's zone, `yyyy-mm-dd hh:mm (zone abbreviation)`. */
-  local: string;
-}
-
-export interface ScheduleEntry {
-  team: string;
-  /** `scheduling/<team>`. */
-  stackId: string;
-  environment: string;
-  window: string;
-  mode: "maintenance-window" | "association";
-  pool: string;
-  schedule: string;
-  timezone: string;
-  /** English description of the schedule (from @retrain/schedule). */
-  description: string;
-  /** Hours the pool is held per run (window duration, or the task timeout of an association). */
-  durationHours: number;
-  enabled: boolean;
-  startStopInstances: boolean;
-  nextRuns: RunTime[];
-  /** Every run in the planning horizon, [start, end) in UTC. */
-  occurrences: { start: string; end: string }[];
-}
-
-/** One side of a clash: a team's window. */
-export interface ClashSide {
-  team: string;
-  stackId: string;
-  window: string;
-  timezone: string;
-  /** The first clashing run of this window, in its zone and UTC. */
-  firstRun: { start: RunTime; end: RunTime };
-}
-
-/** Two windows of different teams holding the same pool of the same environment at the same time. */
-export interface Clash {
-  environment: string;
-  pool: string;
-  a: ClashSide;
-  b: ClashSide;
-  /** The first overlap in the horizon, UTC. */
-  firstOverlap: { start: string; end: string };
-  /** How many pairs of runs overlap in the horizon. */
-  overlapCount: number;
-  /** Every overlap in the horizon, UTC, earliest first. */
-  overlaps: { start: string; end: string }[];
 }
 
 export interface CostRow {
@@ -216,12 +167,6 @@ export interface PlanSummary {
   /** 0 clean, 1 mandatory violations, clashes or permission findings, 2 invalid input. */
   exitCode: 0 | 1 | 2;
 }
-
-/**
- * An input problem (exit 2): which file, which key, where, what is wrong.
- * @deprecated the name: it is `@retrain/config`'s `Problem`, the one shape of every workspace error.
- */
-export type InputProblem = Problem;
 
 export interface PlanReport {
   /** Start of the planning horizon (UTC). */

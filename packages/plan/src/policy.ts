@@ -13,7 +13,7 @@ import type {
   PolicyPackConfig,
   PolicyPackHost,
   RecordedResource,
-} from "@retrain/testing";
+} from "@retrain/offline";
 import type { Violation } from "./model.js";
 
 /** The pack's folder, workspace-relative. */

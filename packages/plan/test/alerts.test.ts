@@ -1,10 +1,10 @@
+import { createStyle } from "@retrain/windows";
 import { describe, expect, it } from "vitest";
 import { alertsOf } from "../src/alerts.js";
 import { ALERTING_PRICES, estimateAlertingCost } from "../src/cost.js";
 import type { AlertEntry, StackPlan } from "../src/model.js";
 import { renderHtml } from "../src/render/html.js";
 import { toPlanJson } from "../src/render/json.js";
-import { createStyle } from "../src/render/style.js";
 import { renderTerminal } from "../src/render/terminal.js";
 import { sampleReport } from "./support/report.js";
 

@@ -1,11 +1,6 @@
+import type { PoolInfo, WindowUsage } from "@retrain/windows";
 import { describe, expect, it } from "vitest";
-import {
-  estimateCost,
-  HOURS_PER_MONTH,
-  networkInfoOf,
-  type PoolInfo,
-  type WindowUsage,
-} from "../src/cost.js";
+import { estimateCost, HOURS_PER_MONTH, networkInfoOf } from "../src/cost.js";
 import type { PriceTable } from "../src/prices.js";
 
 const prices: PriceTable = {

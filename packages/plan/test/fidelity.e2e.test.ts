@@ -4,7 +4,7 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { PROVIDER_CONSTRAINTS } from "@retrain/testing";
+import { PROVIDER_CONSTRAINTS } from "@retrain/offline";
 import { describe, expect, it } from "vitest";
 import { runPlan } from "../src/engine.js";
 import { REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "./support/workspace.js";

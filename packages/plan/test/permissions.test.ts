@@ -7,7 +7,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStackConfig } from "@retrain/config";
-import { runStackProgram } from "@retrain/testing";
+import { runStackProgram } from "@retrain/offline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fleetProgram } from "../../../stacks/fleet/src/program.js";
 import { iamProgram } from "../../../stacks/iam/src/program.js";

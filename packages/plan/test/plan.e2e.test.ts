@@ -6,12 +6,12 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createStyle } from "@retrain/windows";
 import { describe, expect, it } from "vitest";
 import { isMap, isSeq, type YAMLMap } from "yaml";
 import { runPlan } from "../src/engine.js";
 import type { PlanReport } from "../src/model.js";
 import { renderJson } from "../src/render/json.js";
-import { createStyle } from "../src/render/style.js";
 import { renderTerminal } from "../src/render/terminal.js";
 import { exampleTeams, REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "./support/workspace.js";
 

@@ -1,7 +1,7 @@
+import { colorEnabled, createStyle } from "@retrain/windows";
 import { describe, expect, it } from "vitest";
 import { renderHtml } from "../src/render/html.js";
 import { renderJson } from "../src/render/json.js";
-import { colorEnabled, createStyle } from "../src/render/style.js";
 import { renderTerminal } from "../src/render/terminal.js";
 import { sampleReport } from "./support/report.js";
 

@@ -19,4 +19,4 @@ export {
   type WindowBudgetInput,
   windowBudget,
 } from "./window-budget.js";
-export { overlaps, type TimeRange, windowOccurrences } from "./windows.js";
+export { type TimeRange, windowOccurrences } from "./windows.js";

@@ -1,4 +1,7 @@
-/** Maintenance-window occurrences as [start, start + duration) intervals, and clashes between two windows. */
+/**
+ * Maintenance-window occurrences as [start, start + duration) intervals. Which occurrences of
+ * different windows overlap is @retrain/windows' sweep.
+ */
 import { parseSchedule } from "./parse.js";
 import { iterateRuns, runWindow } from "./runs.js";
 import type { Interval, WindowSchedule } from "./types.js";
@@ -43,29 +46,4 @@ function occurrencesMs(window: WindowSchedule, range: TimeRange): [number, numbe
   const out: [number, number][] = [];
   for (const start of iterateRuns(schedule, w)) out.push([start, start + duration]);
   return out;
-}
-
-/**
- * Intervals in which both windows are open, ascending by start: the intersections of every pair of
- * occurrences that meet inside the range (not clipped to the range). Touching intervals
- * ([a, b) and [b, c)) do not overlap.
- */
-export function overlaps(a: WindowSchedule, b: WindowSchedule, range: TimeRange): Interval[] {
-  const xs = occurrencesMs(a, range);
-  const ys = occurrencesMs(b, range);
-  const [from, to] = rangeMs(range);
-  const out: [number, number][] = [];
-  // Sweep: occurrences of one window may overlap each other (duration longer than the period), so
-  // compare each x with the ys that start before it ends.
-  let j0 = 0;
-  for (const [xs0, xe] of xs) {
-    while (j0 < ys.length && ys[j0]![1] <= xs0) j0++;
-    for (let j = j0; j < ys.length && ys[j]![0] < xe; j++) {
-      const start = Math.max(xs0, ys[j]![0]);
-      const end = Math.min(xe, ys[j]![1]);
-      if (start < end && end > from && start < to) out.push([start, end]);
-    }
-  }
-  out.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-  return out.map(([s, e]) => ({ start: new Date(s), end: new Date(e) }));
 }

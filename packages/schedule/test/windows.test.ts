@@ -1,5 +1,5 @@
 import { expect, describe as group, it } from "vitest";
-import { minimumIntervalMs, overlaps, type WindowSchedule, windowOccurrences } from "../src/index.js";
+import { minimumIntervalMs, type WindowSchedule, windowOccurrences } from "../src/index.js";
 
 const span = (xs: { start: Date; end: Date }[]) =>
   xs.map((i) => `${i.start.toISOString().slice(0, 16)}/${i.end.toISOString().slice(11, 16)}`);
@@ -45,41 +45,6 @@ group("windowOccurrences", () => {
     };
     const range = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-03-02T00:00:00Z") };
     expect(span(windowOccurrences(w, range))).toEqual(["2025-03-01T06:00/07:00", "2025-03-01T18:00/19:00"]);
-  });
-});
-
-group("overlaps", () => {
-  const early: WindowSchedule = { schedule: "cron(0 5 ? * SUN *)", timezone: "UTC", durationHours: 2 };
-
-  it("returns the shared intervals in order; touching windows do not clash", () => {
-    // Berlin 04:00-07:00 is 03:00-06:00Z in winter (clash 05:00-06:00Z) and 02:00-05:00Z in summer (touching).
-    const clashes = span(overlaps(seed, early, march));
-    expect(clashes).toEqual([
-      "2025-03-02T05:00/06:00",
-      "2025-03-09T05:00/06:00",
-      "2025-03-16T05:00/06:00",
-      "2025-03-23T05:00/06:00",
-    ]);
-    expect(span(overlaps(early, seed, march))).toEqual(clashes);
-  });
-
-  it("finds nothing for windows on different days", () => {
-    const monday: WindowSchedule = {
-      schedule: "cron(0 4 ? * MON *)",
-      timezone: "Europe/Berlin",
-      durationHours: 3,
-    };
-    expect(overlaps(seed, monday, march)).toEqual([]);
-  });
-
-  it("reports each clash of a frequent window with a long one", () => {
-    const hourly: WindowSchedule = { schedule: "cron(0 * * * ? *)", durationHours: 1 };
-    const range = { from: new Date("2025-03-02T00:00:00Z"), to: new Date("2025-03-03T00:00:00Z") };
-    expect(span(overlaps(seed, hourly, range))).toEqual([
-      "2025-03-02T03:00/04:00",
-      "2025-03-02T04:00/05:00",
-      "2025-03-02T05:00/06:00",
-    ]);
   });
 });
 

@@ -1,5 +1,8 @@
-export * from "./analyzer/index.js";
-export { type LogEntry, type RunStackOptions, runStackProgram, type StackRunResult } from "./harness.js";
+/**
+ * `@retrain/testing`: helpers for tests that read what a stack program registered under the
+ * offline runtime (`@retrain/offline`'s `runStackProgram`): resources by type or name, the policy
+ * documents they carry and their statements.
+ */
 export {
   type PolicyDocumentOf,
   policyDocumentsOf,
@@ -7,24 +10,3 @@ export {
   resourcesOfType,
   statementsOf,
 } from "./inspect.js";
-export {
-  DEFAULT_ACCOUNT_ID,
-  hashHex,
-  MockCloud,
-  type MockCloudOptions,
-  ProviderConstraintError,
-  partitionOf,
-} from "./mock-cloud.js";
-export type { RecordedResource } from "./monitor.js";
-export {
-  buildPolicyDocument,
-  type PolicyDocumentInput,
-  type PolicyDocumentResult,
-} from "./policy-document.js";
-export {
-  type Constraint,
-  checkProviderConstraints,
-  describeViolations,
-  PROVIDER_CONSTRAINTS,
-  type ProviderViolation,
-} from "./provider-constraints/index.js";

@@ -1,6 +1,5 @@
 /** Queries over a run's recorded resources that tests and reports keep needing. */
-import type { StackRunResult } from "./harness.js";
-import type { RecordedResource } from "./monitor.js";
+import type { RecordedResource, StackRunResult } from "@retrain/offline";
 
 /** The recorded resources of one type token, in registration order. */
 export function resourcesOfType(result: Pick<StackRunResult, "resources">, type: string): RecordedResource[] {

@@ -13,7 +13,7 @@ import {
   type PolicyPackHost,
   runStackProgram,
   startPolicyPack,
-} from "@retrain/testing";
+} from "@retrain/offline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));

@@ -12,7 +12,7 @@ import {
   type PolicyPackHost,
   startPolicyPack,
   UNKNOWN,
-} from "@retrain/testing";
+} from "@retrain/offline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../src/policies/index.js";
 

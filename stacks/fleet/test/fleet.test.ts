@@ -10,11 +10,10 @@ import {
 import {
   type MockCloudOptions,
   type RecordedResource,
-  resourceNamed,
-  resourcesOfType,
   runStackProgram,
   type StackRunResult,
-} from "@retrain/testing";
+} from "@retrain/offline";
+import { resourceNamed, resourcesOfType } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { iamProgram } from "../../iam/src/program.js";
 import { fleetProgram } from "../src/program.js";

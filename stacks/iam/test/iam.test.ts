@@ -3,13 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, iamOutputsSchema, loadStackConfig } from "@retrain/config";
-import {
-  policyDocumentsOf,
-  resourceNamed,
-  resourcesOfType,
-  runStackProgram,
-  statementsOf,
-} from "@retrain/testing";
+import { runStackProgram } from "@retrain/offline";
+import { policyDocumentsOf, resourceNamed, resourcesOfType, statementsOf } from "@retrain/testing";
 import { describe, expect, it } from "vitest";
 import { iamProgram } from "../src/program.js";
 

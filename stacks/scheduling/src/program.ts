@@ -24,16 +24,13 @@ import {
   type WindowOutput,
   workspaceOrganization,
 } from "@retrain/config";
-import { nextRuns } from "@retrain/schedule";
+import { NEXT_RUNS, windowNextRuns } from "@retrain/windows";
 
 export interface SchedulingStackOutputs {
   windows: pulumi.Output<WindowOutput[]>;
   /** The team's alert topic, destinations and missed-run alarms (docs/operations.md). */
   alerts: pulumi.Output<AlertsOutput>;
 }
-
-/** How many upcoming runs each window reports. */
-const NEXT_RUNS = 5;
 
 /** This program's folder: the workspace (its tenant registry and `retrain.json`) is above it. */
 const PROGRAM_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -84,15 +81,7 @@ export async function schedulingProgram(
       }
       return pool.targetTag;
     });
-    const runs = nextRuns(w.schedule, {
-      from: now,
-      count: NEXT_RUNS,
-      timezone: w.timezone,
-      kind: w.mode,
-      ...(w.startDate !== undefined ? { startDate: w.startDate } : {}),
-      ...(w.endDate !== undefined ? { endDate: w.endDate } : {}),
-      ...(w.offsetDays !== undefined ? { offsetDays: w.offsetDays } : {}),
-    }).map((d) => d.toISOString());
+    const runs = windowNextRuns(w, now, NEXT_RUNS).map((d) => d.toISOString());
 
     if (w.mode === "association") {
       const association = new RetrainingAssociation(w.name, {

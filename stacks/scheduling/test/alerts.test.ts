@@ -5,7 +5,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStackConfig, schedulingOutputsSchema } from "@retrain/config";
-import { resourcesOfType, runStackProgram, type StackRunResult } from "@retrain/testing";
+import { runStackProgram, type StackRunResult } from "@retrain/offline";
+import { resourcesOfType } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fleetProgram } from "../../fleet/src/program.js";
 import { iamProgram } from "../../iam/src/program.js";

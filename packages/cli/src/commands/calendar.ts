@@ -1,6 +1,6 @@
 /** `retrain calendar`: every team's windows per pool over the next weeks, from the configs alone. */
 import path from "node:path";
-import { colorEnabled, createStyle, MAX_WEEKS } from "@retrain/plan/schedule";
+import { colorEnabled, createStyle, MAX_WEEKS } from "@retrain/windows";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { buildCalendar } from "../calendar.js";
 import { renderCalendar, renderProblems } from "../calendar-render.js";

@@ -1,5 +1,6 @@
 /** `retrain config check [files...]`: validate stack configs with the stacks' own schemas. */
 import path from "node:path";
+import { noStacksMessage } from "@retrain/config/workspace";
 import { type Command, Option } from "commander";
 import { checkStackConfigs } from "../config-check.js";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
@@ -21,9 +22,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
       const root = opts.root ? path.resolve(ctx.cwd, opts.root) : findWorkspaceRoot(ctx.cwd);
       const report = checkStackConfigs({ cwd: ctx.cwd, root, files });
       if (report.files.length === 0) {
-        throw new UsageError(
-          `no stack configs found under ${root} (expected stacks/iam/envs/<env>/Pulumi.<env>.yaml, stacks/fleet/envs/<env>/Pulumi.<env>.yaml, stacks/scheduling/teams/<team>/Pulumi.<team>.yaml)`,
-        );
+        throw new UsageError(noStacksMessage(root));
       }
       if (!report.ok) fail(ctx, EXIT.invalidInput);
       if (opts.json) {

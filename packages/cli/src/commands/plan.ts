@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 // The engine (and with it the Pulumi SDK, seconds to load) only when `plan` runs, not for every command.
-import { DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/plan/schedule";
+import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
 import type { Command } from "commander";
 import { type CliContext, fail, UsageError } from "../context.js";
 import { collect, instant, wholeNumber } from "../flags.js";
@@ -65,8 +65,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .action(async (flags: PlanFlags) => {
       const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
       const resolve = (file: string) => path.resolve(ctx.cwd, file);
-      const { colorEnabled, createProgress, createStyle, renderHtml, renderJson, renderTerminal, runPlan } =
-        await import("@retrain/plan");
+      const { createProgress, renderHtml, renderJson, renderTerminal, runPlan } = await import(
+        "@retrain/plan"
+      );
       let report: Awaited<ReturnType<typeof runPlan>>;
       try {
         report = await runPlan({

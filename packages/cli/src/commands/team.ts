@@ -1,7 +1,7 @@
 /** `retrain team add <name>`: onboard an ML team (the same onboarding as `nx g @retrain/nx-pulumi:team`). */
 import path from "node:path";
 import { ConfigError } from "@retrain/config/workspace";
-import { addTeam, TeamError } from "@retrain/nx-pulumi/team";
+import { addTeam, TeamError } from "@retrain/workspace-tools";
 import { type Command, Option } from "commander";
 import { type CliContext, UsageError } from "../context.js";
 import { findWorkspaceRoot } from "../workspace-root.js";

@@ -4,7 +4,7 @@
  * zone and UTC; GPU hours and cost. Inline CSS and JS only, no fonts, images or requests: the page
  * is a CI artifact opened from disk.
  */
-import { describeClash } from "../clashes.js";
+import { describeClash } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlanReport, ScheduleEntry } from "../model.js";
 

@@ -2,11 +2,10 @@
  * The plan on a terminal, in the order a reviewer reads it: a preview-like tree per stack, then
  * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
  */
-import { describeClash } from "../clashes.js";
+import { describeClash, type Style } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
 import { keyInputs } from "./inputs.js";
-import type { Style } from "./style.js";
 
 export interface TerminalOptions {
   style: Style;

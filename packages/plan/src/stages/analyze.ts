@@ -4,7 +4,7 @@
  * closed when the last analysis is done, whatever happened.
  */
 import type { Problem } from "@retrain/config";
-import { PolicyConfigError, type PolicyPackHost, startPolicyPack } from "@retrain/testing";
+import { PolicyConfigError, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import type { Violation } from "../model.js";
 import { analyzeResources, locatePack } from "../policy.js";
 import type { PlanContext } from "./context.js";

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { workspaceRelative } from "@retrain/config";
-import { DEFAULT_WEEKS, MAX_WEEKS } from "../horizon.js";
+import { DEFAULT_WEEKS, horizon, MAX_WEEKS } from "@retrain/windows";
 import type { StackStatus } from "../model.js";
 
 export interface PlanOptions {
@@ -46,8 +46,6 @@ export interface PlanContext {
   readonly progress: (event: ProgressEvent) => void;
 }
 
-const WEEK_MS = 7 * 86_400_000;
-
 /** The context of one plan; throws RangeError for a horizon out of range. */
 export function planContext(options: PlanOptions): PlanContext {
   const root = path.resolve(options.workspace);
@@ -55,13 +53,13 @@ export function planContext(options: PlanOptions): PlanContext {
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_WEEKS) {
     throw new RangeError(`weeks must be a whole number from 1 to ${MAX_WEEKS}, got ${weeks}`);
   }
-  const from = options.from ?? new Date();
+  const { from, to } = horizon(options.from ?? new Date(), weeks);
   return Object.freeze({
     options,
     root,
     weeks,
     from,
-    to: new Date(from.getTime() + weeks * WEEK_MS),
+    to,
     rel: (file: string) => workspaceRelative(root, file),
     progress: options.onProgress ?? (() => {}),
   });

@@ -3,15 +3,13 @@
  * the run (cross-stack checks, the permissions proof, alerts), the windows across teams (clashes,
  * calendar, cost) and the summary with its exit code.
  */
-import { fleetOutputsSchema, type Problem } from "@retrain/config";
+import { exitCodeOf, fleetOutputsSchema, type Problem } from "@retrain/config";
+import { buildScheduleView, findClashes, isoUtc } from "@retrain/windows";
 import { alertsOf } from "../alerts.js";
 import { planCrossStackChecks } from "../checks/index.js";
-import { findClashes } from "../clashes.js";
 import { estimateAlertingCost, estimateCost, networkInfoOf } from "../cost.js";
 import type { PlanReport, PlanSummary, StackPlan } from "../model.js";
 import { proveStackPermissions } from "../permissions/index.js";
-import { buildScheduleView } from "../schedule-view.js";
-import { isoUtc } from "../time.js";
 import type { AnalysisResult } from "./analyze.js";
 import type { PlanContext } from "./context.js";
 import type { RunResult, StackOutcome } from "./run.js";
@@ -145,6 +143,6 @@ export function summarize(
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     clashes,
     permissionFindings,
-    exitCode: errors > 0 ? 2 : mandatory > 0 || clashes > 0 || permissionFindings > 0 ? 1 : 0,
+    exitCode: exitCodeOf({ invalidInput: errors, findings: mandatory + clashes + permissionFindings }),
   };
 }

@@ -3,7 +3,7 @@
  * its upstream stacks produced in this same run. Each stack ends in one {@link StackOutcome}.
  */
 import { type DiscoveredStack, OUTPUT_SCHEMAS, type Problem } from "@retrain/config";
-import { type RecordedResource, runStackProgram } from "@retrain/testing";
+import { type RecordedResource, runStackProgram } from "@retrain/offline";
 import type { PlannedResource } from "../model.js";
 import type { PlanContext } from "./context.js";
 import type { ProgramLoader } from "./load.js";

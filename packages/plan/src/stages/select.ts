@@ -7,9 +7,9 @@ import {
   type DiscoveredStack,
   type DiscoveredWorkspace,
   discoverStacks,
-  expectedLayout,
   invalidEntries,
   kindOfProject,
+  noStacksMessage,
   orderWorkspace,
   type Problem,
   problemsOfError,
@@ -45,7 +45,7 @@ export function select(ctx: PlanContext): Selection {
   if (workspace.stacks.length === 0 && workspace.errors.length === 0) {
     problems.push({
       file: ctx.root,
-      message: `no stacks found: expected ${expectedLayout()}`,
+      message: noStacksMessage(ctx.root),
     });
   }
   const { order, blocked, problems: graph } = orderWorkspace(workspace);

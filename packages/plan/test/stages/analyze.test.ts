@@ -1,6 +1,6 @@
 /** Stage 4: the pack's lifecycle around the run, with a stand-in host (the real pack: plan.e2e). */
 import type { DiscoveredStack } from "@retrain/config";
-import { PolicyConfigError, type PolicyPackHost } from "@retrain/testing";
+import { PolicyConfigError, type PolicyPackHost } from "@retrain/offline";
 import { describe, expect, it } from "vitest";
 import { type StartPack, startAnalysis } from "../../src/stages/analyze.js";
 import { planContext } from "../../src/stages/context.js";

@@ -1,8 +1,7 @@
 /** A small, hand-made plan report for renderer tests: two teams clashing on one pool, violations. */
-import { findClashes, type WindowRuns } from "../../src/clashes.js";
+import { findClashes, isoUtc, runTime, type WindowRuns } from "@retrain/windows";
 import { estimateCost } from "../../src/cost.js";
 import type { PlanReport, ScheduleEntry, StackPlan } from "../../src/model.js";
-import { isoUtc, runTime } from "../../src/time.js";
 
 const H = 3_600_000;
 export const FROM = new Date("2026-11-30T00:00:00Z");

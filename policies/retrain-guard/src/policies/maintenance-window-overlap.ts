@@ -1,4 +1,5 @@
-import { overlaps, type WindowSchedule } from "@retrain/schedule";
+import { type Interval, type WindowSchedule, windowOccurrences } from "@retrain/schedule";
+import { DEFAULT_WEEKS, horizon, MAX_WEEKS, overlappingRuns } from "@retrain/windows";
 import { z } from "zod";
 import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
 import {
@@ -16,8 +17,8 @@ export const maintenanceWindowOverlapConfig = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(52)
-    .default(4)
+    .max(MAX_WEEKS)
+    .default(DEFAULT_WEEKS)
     .describe("How many weeks ahead windows are compared."),
 });
 
@@ -53,29 +54,33 @@ export const maintenanceWindowOverlap = defineStackPolicy({
         if (key !== "WindowTargetIds") for (const v of values) entry.targets.add(`${key}=${v}`);
       }
     }
-    const from = new Date();
-    const to = new Date(from.getTime() + config.horizonWeeks * 7 * 86_400_000);
-    const list = [...windows.values()];
-    const out: Violation[] = [];
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const a = list[i] as Window;
-        const b = list[j] as Window;
-        const shared = [...a.targets].filter((t) => b.targets.has(t));
-        if (shared.length === 0) continue;
-        let clashes: { start: Date; end: Date }[];
-        try {
-          clashes = overlaps(a.schedule, b.schedule, { from, to });
-        } catch {
-          continue; // an invalid schedule is maintenance-window-limits' finding
-        }
-        const first = clashes[0];
-        if (!first) continue;
-        out.push({
-          urn: b.resource.urn,
-          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared.join(", ")} and are open at the same time ${clashes.length} time(s) in the next ${config.horizonWeeks} weeks, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
-        });
+    const range = horizon(new Date(), config.horizonWeeks);
+    const list: (Window & { runs: Interval[] })[] = [];
+    for (const w of windows.values()) {
+      try {
+        list.push({ ...w, runs: windowOccurrences(w.schedule, range) });
+      } catch {
+        // an invalid schedule is maintenance-window-limits' finding
       }
+    }
+    const shared = (a: Window, b: Window) => [...a.targets].filter((t) => b.targets.has(t));
+    // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
+    const pairs = overlappingRuns(
+      list.map((w) => w.runs),
+      (i, j) => shared(list[i]!, list[j]!).length > 0,
+    ).sort((p, q) => p.a - q.a || p.b - q.b);
+    const out: Violation[] = [];
+    for (const p of pairs) {
+      const a = list[p.a]!;
+      const b = list[p.b]!;
+      const clashes = [...p.overlaps].sort(
+        (x, y) => x.start.getTime() - y.start.getTime() || x.end.getTime() - y.end.getTime(),
+      );
+      const first = clashes[0]!;
+      out.push({
+        urn: b.resource.urn,
+        message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) in the next ${config.horizonWeeks} weeks, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+      });
     }
     return out;
   },

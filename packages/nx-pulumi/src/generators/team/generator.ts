@@ -1,6 +1,6 @@
 /** `nx g @retrain/nx-pulumi:team <name>`: team onboarding through Nx's virtual file tree. */
 import type { GeneratorCallback, Tree } from "@nx/devkit";
-import { addTeam, type WorkspaceFiles } from "../../team.js";
+import { addTeam, type WorkspaceFiles } from "@retrain/workspace-tools";
 
 export interface TeamGeneratorSchema {
   name: string;

@@ -2,7 +2,7 @@
 import { discoverStacks } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
 import { deployMatrix, parseArgs, previewMatrix } from "../src/deploy-matrix.js";
-import { FIXTURE } from "./support/workspace.js";
+import { FIXTURE } from "./support/fixture.js";
 
 const { stacks } = discoverStacks(FIXTURE);
 const names = (levels: { stack: string }[][]) => levels.map((l) => l.map((e) => e.stack));

@@ -1,11 +1,9 @@
-/** Team onboarding: `addTeam` on disk, the Nx generator on Nx's file tree, and `nx g` end to end. */
+/** Team onboarding: `addTeam` on disk and the repository's CODEOWNERS (the Nx generator: nx-pulumi's team-generator test). */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadStackConfig, loadTenantRegistry } from "@retrain/config/workspace";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { teamGenerator } from "../src/generators/team/generator.js";
-import { nxFsTree } from "../src/nx-internals.js";
 import {
   addTeam,
   CODEOWNERS_SECURITY_MARKER,
@@ -14,7 +12,7 @@ import {
   codeownersWithTeam,
   TeamError,
 } from "../src/team.js";
-import { FIXTURE, PACKAGE_DIR, TempWorkspace } from "./support/workspace.js";
+import { FIXTURE, PACKAGE_DIR } from "./support/fixture.js";
 
 let root: string;
 beforeEach(() => {
@@ -184,42 +182,6 @@ describe("addTeam", () => {
     ["* @someone\n", undefined],
   ])("codeownersOrg(%j) = %j", (text, org) => {
     expect(codeownersOrg(text)).toBe(org);
-  });
-});
-
-describe("the team generator", () => {
-  it("writes through Nx's tree and prints the next steps afterwards", async () => {
-    const { FsTree, flushChanges } = nxFsTree();
-    const tree = new FsTree(root, false);
-    const callback = await teamGenerator(tree, { name: "speech", owners: "@acme/speech, @acme/platform" });
-    expect(existsSync(path.join(root, "stacks/scheduling/teams/speech"))).toBe(false);
-    flushChanges(root, tree.listChanges());
-    expect(read("stacks/scheduling/teams/speech/Pulumi.speech.yaml")).toContain("scheduling:team: speech");
-    expect(read(".github/CODEOWNERS")).toContain(
-      "/stacks/scheduling/teams/speech/ @acme/speech @acme/platform\n",
-    );
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      await callback();
-    } finally {
-      console.log = log;
-    }
-    expect(lines.join("\n")).toContain("Next steps");
-  });
-
-  it("runs as `nx g <plugin>:team` from generators.json", () => {
-    const ws = TempWorkspace.create();
-    try {
-      const r = ws.nx(["g", `${path.resolve(PACKAGE_DIR)}:team`, "speech"]);
-      expect(r.status, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain("CREATE stacks/scheduling/teams/speech/Pulumi.speech.yaml");
-      expect(readFileSync(path.join(ws.root, ".github/CODEOWNERS"), "utf8")).toContain("@acme/speech");
-      expect(ws.nx(["g", `${path.resolve(PACKAGE_DIR)}:team`, "speech"]).status).not.toBe(0);
-    } finally {
-      ws.dispose();
-    }
   });
 });
 

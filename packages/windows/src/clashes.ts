@@ -3,7 +3,9 @@
  * at the same time. A stack's own overlapping windows are the policy pack's stack-wide check; here
  * only pairs of different teams count, because no single stack (and so no policy) sees both.
  */
+import type { Interval } from "@retrain/schedule";
 import type { Clash, ClashSide } from "./model.js";
+import { overlappingRuns } from "./overlap.js";
 import { isoUtc, runTime } from "./time.js";
 
 /** A window with its runs over the horizon, as the clash check needs it. */
@@ -18,24 +20,10 @@ export interface WindowRuns {
   occurrences: { start: Date; end: Date }[];
 }
 
-interface Run {
-  start: number;
-  end: number;
-  owner: number;
-}
-
-interface PairState {
-  a: number;
-  b: number;
-  first: { a: Run; b: Run };
-  overlaps: { start: number; end: number }[];
-}
-
 /**
  * Every pair of windows (different teams, same environment and pool) with at least one overlapping
- * run, with the first overlap and how many pairs of runs overlap. A sweep over the runs of each pool
- * sorted by start (O(n log n + overlaps)) instead of comparing every pair of windows: a workspace of
- * hundreds of teams on a handful of pools would otherwise be quadratic in windows.
+ * run, with the first overlap and how many pairs of runs overlap: the shared sweep
+ * ({@link overlappingRuns}) over the runs of each pool.
  */
 export function findClashes(windows: readonly WindowRuns[]): Clash[] {
   const byPool = new Map<string, number[]>();
@@ -49,40 +37,14 @@ export function findClashes(windows: readonly WindowRuns[]): Clash[] {
   const clashes: Clash[] = [];
   for (const members of byPool.values()) {
     if (new Set(members.map((i) => windows[i]!.team)).size < 2) continue;
-    const runs: Run[] = [];
-    for (const owner of members) {
-      for (const o of windows[owner]!.occurrences)
-        runs.push({ start: o.start.getTime(), end: o.end.getTime(), owner });
-    }
-    runs.sort((x, y) => x.start - y.start || x.end - y.end || x.owner - y.owner);
-
-    const pairs = new Map<string, PairState>();
-    let active: Run[] = [];
-    for (const run of runs) {
-      active = active.filter((r) => r.end > run.start);
-      for (const other of active) {
-        if (windows[other.owner]!.team === windows[run.owner]!.team) continue;
-        // Order each pair by window index so (x, y) and (y, x) are one pair.
-        const [first, second] = other.owner < run.owner ? [other, run] : [run, other];
-        const key = `${first.owner}:${second.owner}`;
-        const overlap = { start: run.start, end: Math.min(run.end, other.end) };
-        const state = pairs.get(key);
-        // Runs arrive by start, so the first overlap found for a pair is its earliest.
-        if (state) state.overlaps.push(overlap);
-        else
-          pairs.set(key, {
-            a: first.owner,
-            b: second.owner,
-            first: { a: first, b: second },
-            overlaps: [overlap],
-          });
-      }
-      active.push(run);
-    }
-
-    for (const p of pairs.values()) {
-      const wa = windows[p.a]!;
-      const wb = windows[p.b]!;
+    const pool = members.map((i) => windows[i]!);
+    const pairs = overlappingRuns(
+      pool.map((w) => w.occurrences),
+      (a, b) => pool[a]!.team !== pool[b]!.team,
+    );
+    for (const p of pairs) {
+      const wa = pool[p.a]!;
+      const wb = pool[p.b]!;
       clashes.push({
         environment: wa.environment,
         pool: wa.pool,
@@ -104,19 +66,19 @@ export function findClashes(windows: readonly WindowRuns[]): Clash[] {
   );
 }
 
-function interval(i: { start: number; end: number }) {
-  return { start: isoUtc(new Date(i.start)), end: isoUtc(new Date(i.end)) };
+function interval(i: Interval) {
+  return { start: isoUtc(i.start), end: isoUtc(i.end) };
 }
 
-function side(w: WindowRuns, run: Run): ClashSide {
+function side(w: WindowRuns, run: Interval): ClashSide {
   return {
     team: w.team,
     stackId: w.stackId,
     window: w.window,
     timezone: w.timezone,
     firstRun: {
-      start: runTime(new Date(run.start), w.timezone),
-      end: runTime(new Date(run.end), w.timezone),
+      start: runTime(run.start, w.timezone),
+      end: runTime(run.end, w.timezone),
     },
   };
 }

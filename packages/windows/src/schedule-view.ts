@@ -9,15 +9,15 @@ import {
   type Problem,
   poolStopWhenIdleMinutes,
   workspaceRelative,
-} from "@retrain/config";
-import { describe, nextRuns, windowOccurrences } from "@retrain/schedule";
+} from "@retrain/config/workspace";
+import { describe, windowOccurrences } from "@retrain/schedule";
 import type { WindowRuns } from "./clashes.js";
-import type { PoolInfo, WindowUsage } from "./cost.js";
-import type { ScheduleEntry } from "./model.js";
+import type { PoolInfo, ScheduleEntry, WindowUsage } from "./model.js";
 import { isoUtc, runTime } from "./time.js";
+import { holdHours, windowNextRuns, windowSchedule } from "./window-schedule.js";
 
 const HOUR = 3_600_000;
-/** Next runs listed per window. */
+/** Next runs listed per window: in the plan report, the calendar and the scheduling stack's `windows` output. */
 export const NEXT_RUNS = 5;
 
 export interface ScheduleView {
@@ -77,30 +77,13 @@ export function buildScheduleView(
         return;
       }
       // An association holds the pool for as long as its one task may run.
-      const durationHours =
-        w.mode === "association" ? Math.max(...w.tasks.map((t) => t.timeoutSeconds)) / 3600 : w.durationHours;
+      const durationHours = holdHours(w);
       let occurrences: { start: Date; end: Date }[];
       let next: Date[];
       let description: string;
       try {
-        const windowSchedule = {
-          schedule: w.schedule,
-          timezone: w.timezone,
-          durationHours,
-          ...(w.offsetDays === undefined ? {} : { offsetDays: w.offsetDays }),
-          ...(w.startDate === undefined ? {} : { startDate: w.startDate }),
-          ...(w.endDate === undefined ? {} : { endDate: w.endDate }),
-        };
-        occurrences = windowOccurrences(windowSchedule, range);
-        next = nextRuns(w.schedule, {
-          from: range.from,
-          count: NEXT_RUNS,
-          timezone: w.timezone,
-          kind: w.mode,
-          ...(w.offsetDays === undefined ? {} : { offsetDays: w.offsetDays }),
-          ...(w.startDate === undefined ? {} : { startDate: w.startDate }),
-          ...(w.endDate === undefined ? {} : { endDate: w.endDate }),
-        });
+        occurrences = windowOccurrences(windowSchedule(w), range);
+        next = windowNextRuns(w, range.from, NEXT_RUNS);
         description = describe(w.schedule, { timezone: w.timezone, kind: w.mode });
       } catch (e) {
         view.problems.push({ file, key: `${key}.schedule`, message: (e as Error).message });

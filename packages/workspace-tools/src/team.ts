@@ -20,11 +20,11 @@ import {
   PULUMI_PROJECTS,
   STACK_LAYOUT,
   schedulingConfigSchema,
+  stackProjectName,
   TENANT_REGISTRY_PATH,
 } from "@retrain/config/workspace";
 import ignore from "ignore";
 import { isMap, isScalar, parseDocument } from "yaml";
-import { stackProjectName } from "./stack-project.js";
 
 /** The few file operations onboarding needs: the real disk for the CLI, Nx's Tree for the generator. */
 export interface WorkspaceFiles {

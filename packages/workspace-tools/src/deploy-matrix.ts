@@ -8,9 +8,13 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import { type DiscoveredStack, discoverStacks, orderStacks } from "@retrain/config/workspace";
-import { nxCliScript } from "./nx-internals.js";
-import { stackProjectName } from "./stack-project.js";
+import {
+  type DiscoveredStack,
+  discoverStacks,
+  orderStacks,
+  stackProjectName,
+} from "@retrain/config/workspace";
+import { nxCliScript } from "./nx-cli.js";
 
 /** GitHub Actions runs at most 256 jobs per matrix. */
 export const GITHUB_MATRIX_LIMIT = 256;
