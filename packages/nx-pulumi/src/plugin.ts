@@ -16,9 +16,7 @@ import {
   type DiscoveredStack,
   discoverStacks,
   programDirOfKind,
-  STACK_LAYOUT,
   type StackEntry,
-  stackNameFromFile,
   stackProjectName,
   workspaceRelative,
 } from "@retrain/config/workspace";
