@@ -26,6 +26,11 @@ export {
   MaintenanceWindowServiceRole,
   type MaintenanceWindowServiceRoleArgs,
 } from "./iam/maintenance-window-service-role.js";
+export {
+  RunLogDeliveryPolicy,
+  type RunLogDeliveryPolicyArgs,
+  runLogGroupPrefix,
+} from "./iam/run-log-delivery-policy.js";
 export { ssmServiceTrust } from "./iam/ssm-service-trust.js";
 export {
   START_STOP_RUNBOOKS,

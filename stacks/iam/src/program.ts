@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   fleetNameOf,
   MaintenanceWindowServiceRole,
+  RunLogDeliveryPolicy,
+  runLogGroupPrefix,
   StartStopAutomationRole,
   TeamTrainingRole,
   TrainingArtifacts,
@@ -60,6 +62,11 @@ export async function iamProgram(): Promise<IamStackOutputs> {
     logGroupName: `/retrain/${env}/runs`,
     logRetentionDays: config.logRetentionDays,
     tags,
+  });
+  // One policy for every team's run log (Logs' 10-per-account-and-region quota).
+  new RunLogDeliveryPolicy("run-logs", {
+    policyName: resourceName("logResourcePolicy", env, "run-logs"),
+    logGroupPrefix: runLogGroupPrefix(env),
   });
   const teamRolePrefix = `${resourceName("iamRole", env, "team")}-`;
   const instanceRole = new TrainingInstanceRole("training-instance", {

@@ -317,3 +317,24 @@ describe("iam stack", () => {
     expect(error?.message).toContain("iam:bogus");
   });
 });
+
+describe("the run logs' delivery policy", () => {
+  // CloudWatch Logs allows 10 resource policies per account and region: one per environment, never
+  // one per team, and it must cover exactly the run logs the teams' alerts create.
+  it("is one policy per environment letting EventBridge write only into the teams' run logs", async () => {
+    const result = await runEnv("prod");
+    const policies = resourcesOfType(result, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy");
+    expect(policies).toHaveLength(1);
+    const [statement] = statementsOf(JSON.parse(String(policies[0]?.inputs.policyDocument)));
+    expect(statement?.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    const resource = String(statement?.Resource);
+    expect(resource).toBe("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/retrain-prod-*-runs:*");
+    // The alerts component names a team's run log from the same prefix.
+    const { runLogGroupPrefix } = await import("@retrain/components");
+    const glob = new RegExp(`^${resource.replace(/[.+?^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*")}$`);
+    const arn = (group: string) => `arn:aws:logs:eu-west-1:123456789012:log-group:${group}:log-stream:x`;
+    expect(arn(`${runLogGroupPrefix("prod")}vision-runs`)).toMatch(glob);
+    expect(arn("/retrain/prod/runs")).not.toMatch(glob);
+    expect(arn(`${runLogGroupPrefix("dev")}recsys-runs`)).not.toMatch(glob);
+  });
+});

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkTopicScope, type NotifyConfig, resourceName, type WindowConfig } from "@retrain/config";
 import { awsContext } from "../aws-context.js";
+import { runLogGroupPrefix } from "../iam/run-log-delivery-policy.js";
 import {
   associationFailureMessage,
   associationFailurePattern,
@@ -242,7 +243,7 @@ export class TeamAlerts extends pulumi.ComponentResource {
       `${name}-runs`,
       {
         // EventBridge log targets conventionally live under /aws/events/.
-        name: `/aws/events/${resourceName("logGroup", environment, team, "runs")}`,
+        name: `${runLogGroupPrefix(environment)}${team}-runs`,
         retentionInDays: args.runLogRetentionDays ?? 90,
         tags: args.tags,
       },
@@ -268,30 +269,8 @@ export class TeamAlerts extends pulumi.ComponentResource {
       );
       new aws.cloudwatch.EventTarget(`${name}-${kind}-log`, { rule: rule.name, arn: runLog.arn }, child);
     }
-    // EventBridge writes to CloudWatch Logs only through the log group's resource policy
-    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions).
-    // Quota: 10 such policies per account and region, shared by every team stack (docs/operations.md).
-    // Like the policy the EventBridge console creates, no condition: Logs is not a cross-account
-    // EventBridge target, and the statement names only this team's run log.
-    new aws.cloudwatch.LogResourcePolicy(
-      `${name}-runs`,
-      {
-        policyName: resourceName("logResourcePolicy", environment, team, "runs"),
-        policyDocument: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "TeamRunEventsIntoTheRunLog",
-              Effect: "Allow",
-              Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: pulumi.interpolate`${runLog.arn}:*`,
-            },
-          ],
-        }),
-      },
-      child,
-    );
+    // EventBridge writes into the run log through the environment's one log resource policy (iam
+    // stack, RunLogDeliveryPolicy: Logs allows 10 per account and region, not one per team).
 
     // Missed runs.
     const alarmActions = destinations;
