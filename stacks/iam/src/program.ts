@@ -4,6 +4,8 @@
  * training role per team the tenant registry grants this environment, each scoped to the others.
  */
 
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -33,25 +35,37 @@ import {
 
 export type IamStackOutputs = { [K in keyof IamOutputs]: pulumi.Output<IamOutputs[K]> };
 
-/** The teams (and their pools) the registry grants `environment`; fails closed without a registry. */
-function grantsOf(environment: string) {
-  const file = findTenantRegistry(process.cwd());
+/** This program's folder: the workspace (its tenant registry) is above it. */
+const PROGRAM_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The teams (and their pools) the registry grants `environment`; fails closed without a registry.
+ * The program's own folder first (the plan runs it in-process from wherever it was started, as the
+ * scheduling program does), then the cwd (`pulumi` runs it from stacks/iam).
+ */
+function grantsOf(environment: string, searchFrom: readonly string[]) {
+  const file = searchFrom.map((dir) => findTenantRegistry(dir)).find((f) => f !== undefined);
   if (!file) {
     throw new ConfigError(TENANT_REGISTRY_PATH, [
       {
         key: "",
-        message: `no tenant registry at or above ${process.cwd()}: the iam stack creates one training role per registered team`,
+        message: `no tenant registry at or above ${searchFrom.join(" or ")}: the iam stack creates one training role per registered team`,
       },
     ]);
   }
   return teamsGranted(loadTenantRegistry(file).registry, environment);
 }
 
-export async function iamProgram(): Promise<IamStackOutputs> {
+export interface IamProgramOptions {
+  /** Where to look for `policies/tenants.yaml`; default the program's folder, then the cwd. */
+  registrySearchFrom?: readonly string[];
+}
+
+export async function iamProgram(options: IamProgramOptions = {}): Promise<IamStackOutputs> {
   const { config, project, stack } = readStackConfig("iam");
   const env = config.environment;
   const tags = defaultTags({ stack: `${project}/${stack}` });
-  const teams = grantsOf(env);
+  const teams = grantsOf(env, options.registrySearchFrom ?? [PROGRAM_DIR, process.cwd()]);
   const pools = [...new Set(teams.flatMap((t) => t.pools))].sort();
 
   const bucketName =

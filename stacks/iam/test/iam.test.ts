@@ -13,12 +13,16 @@ const envFile = (env: string) => path.join(here, "..", "envs", env, `Pulumi.${en
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
-async function runEnv(env: string, overrides: Record<string, unknown> = {}) {
+async function runEnv(
+  env: string,
+  overrides: Record<string, unknown> = {},
+  options: Parameters<typeof iamProgram>[0] = {},
+) {
   const loaded = loadStackConfig(envFile(env));
   return runStackProgram({
     project: loaded.project,
     stack: loaded.stack,
-    program: iamProgram,
+    program: () => iamProgram(options),
     config: { ...loaded.raw, ...overrides },
   });
 }
@@ -262,14 +266,21 @@ describe("iam stack", () => {
   });
 
   it("fails closed naming the registry when no tenant registry is found", async () => {
+    const nowhere = mkdtempSync(path.join(tmpdir(), "no-registry-"));
+    const result = await runEnv("dev", {}, { registrySearchFrom: [nowhere] });
+    const [error] = result.errors;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain("policies/tenants.yaml");
+    expect(resourcesOfType(result, ROLE)).toEqual([]);
+  });
+
+  it("finds the workspace's registry above its own folder whatever the cwd (the plan runs it in-process)", async () => {
     const cwd = process.cwd();
-    process.chdir(mkdtempSync(path.join(tmpdir(), "no-registry-")));
+    process.chdir(mkdtempSync(path.join(tmpdir(), "elsewhere-")));
     try {
       const result = await runEnv("dev");
-      const [error] = result.errors;
-      expect(error).toBeInstanceOf(ConfigError);
-      expect(error?.message).toContain("policies/tenants.yaml");
-      expect(resourcesOfType(result, ROLE)).toEqual([]);
+      expect(result.errors).toEqual([]);
+      expect(Object.keys(result.outputs.teamRoleArns as Record<string, string>)).toEqual(["recsys"]);
     } finally {
       process.chdir(cwd);
     }
