@@ -13,6 +13,13 @@ import { SLUG_PATTERN } from "./naming.js";
 /** Workspace-relative path of the registry. */
 export const TENANT_REGISTRY_PATH = "policies/tenants.yaml";
 
+/**
+ * Environment variable naming the registry the pack judges by (an absolute path). The offline plan
+ * sets it to the planned workspace's registry; unset (a real `pulumi preview`), the pack uses the
+ * registry beside itself, which in CI is the base branch's.
+ */
+export const TENANT_REGISTRY_ENV = "RETRAIN_TENANT_REGISTRY";
+
 const slug = (what: string, max: number) =>
   z
     .string()

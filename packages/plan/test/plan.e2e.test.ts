@@ -109,6 +109,44 @@ describe("the example workspace", () => {
 });
 
 describe("a broken copy of the workspace", () => {
+  it("judges tenancy in the pack by the planned workspace's registry, not the one beside the pack", async () => {
+    // A team registered only in this workspace: the pack process (the bundled one) must read the
+    // workspace's policies/tenants.yaml, or it would call the team unregistered (tenant-grants, exit 1).
+    const ws = copy();
+    ws.editYaml("policies/tenants.yaml", (doc) =>
+      doc.setIn(["teams", "speech"], doc.createNode({ grants: [{ environment: "prod", pools: ["a10g"] }] })),
+    );
+    mkdirSync(path.join(ws.root, "stacks/scheduling/teams/speech"), { recursive: true });
+    ws.write(
+      teamFile("speech"),
+      [
+        "config:",
+        "  aws:region: eu-west-1",
+        "  scheduling:team: speech",
+        "  scheduling:environment: prod",
+        "  scheduling:windows:",
+        "    - name: weekly-asr",
+        "      schedule: cron(0 3 ? * WED *)",
+        "      durationHours: 3",
+        "      cutoffHours: 1",
+        "      pool: a10g",
+        "      startStopInstances: true",
+        "      tasks:",
+        "        - name: train-asr",
+        "          command: python /opt/asr/train.py",
+        "          timeoutSeconds: 3600",
+        '          maxConcurrency: "100%"',
+        "",
+      ].join("\n"),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM, teams: ["speech"] });
+    expect(report.errors).toEqual([]);
+    const speech = report.stacks.find((s) => s.id === "scheduling/speech")!;
+    expect(speech.status).toBe("planned");
+    expect(speech.violations.filter((v) => v.policy === "tenant-grants")).toEqual([]);
+    expect(report.summary.exitCode, JSON.stringify(speech.violations, null, 2)).toBe(0);
+  });
+
   it("fails (exit 1) on an over-long window, naming the policy and the window", async () => {
     const ws = copy();
     const team = exampleTeams()[0]!;

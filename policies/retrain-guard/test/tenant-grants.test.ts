@@ -65,6 +65,13 @@ describe("tenant-grants", () => {
     expect(packRegistryFile()).toBe(path.join(root, "policies", "tenants.yaml"));
   });
 
+  it("takes the registry RETRAIN_TENANT_REGISTRY names (the offline plan's workspace) over its own", () => {
+    expect(packRegistryFile({ RETRAIN_TENANT_REGISTRY: "/ws/policies/tenants.yaml" })).toBe(
+      "/ws/policies/tenants.yaml",
+    );
+    expect(packRegistryFile({})).toBe(path.join(root, "policies", "tenants.yaml"));
+  });
+
   it("takes the team from the scheduling stack's name: another team's tags are a second team", async () => {
     expect(await messages(tenantGrants, schedulingStack("vision", "prod", "a10g"))).toEqual([]);
     expect(await messages(tenantGrants, schedulingStack("recsys", "dev", "a10g", "vision"))).toEqual([

@@ -32,7 +32,7 @@ type Unary<Req, Res> = (
 const AnalyzerClient = grpc.makeGenericClientConstructor(analyzerGrpc.AnalyzerService, "Analyzer");
 
 export async function startPolicyPack(options: StartPolicyPackOptions): Promise<PolicyPackHost> {
-  const proc = await startPackProcess(options.packDir, options.startTimeoutMs ?? 30_000);
+  const proc = await startPackProcess(options.packDir, options.startTimeoutMs ?? 30_000, options.env);
   const client = new AnalyzerClient(`127.0.0.1:${proc.port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
     "grpc.max_send_message_length": 400 * 1024 * 1024,

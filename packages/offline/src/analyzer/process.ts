@@ -24,7 +24,11 @@ const ENGINE_ADDRESS = "127.0.0.1:0";
 
 const STDERR_LIMIT = 64 * 1024;
 
-export function startPackProcess(packDir: string, timeoutMs: number): Promise<PackProcess> {
+export function startPackProcess(
+  packDir: string,
+  timeoutMs: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<PackProcess> {
   const dir = resolve(packDir);
   if (!existsSync(join(dir, "PulumiPolicy.yaml"))) {
     return Promise.reject(new PolicyPackError(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`));
@@ -42,6 +46,7 @@ export function startPackProcess(packDir: string, timeoutMs: number): Promise<Pa
   }
   const child = spawn(process.execPath, [runPolicyPack, ENGINE_ADDRESS, "."], {
     cwd: dir,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -97,6 +97,8 @@ export interface StartPolicyPackOptions {
   startTimeoutMs?: number;
   /** Deadline of one RPC (default 120 000 ms). */
   callTimeoutMs?: number;
+  /** Extra environment of the pack process, on top of this process's own. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface PolicyPackHost {

@@ -3,7 +3,9 @@
  * start-up overlaps theirs), analyses each planned, selected stack while the next one runs, and is
  * closed when the last analysis is done, whatever happened.
  */
+import path from "node:path";
 import type { Problem } from "@retrain/config";
+import { TENANT_REGISTRY_ENV, TENANT_REGISTRY_PATH } from "@retrain/config/tenants";
 import { PolicyConfigError, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import type { Violation } from "../model.js";
 import { analyzeResources, locatePack } from "../policy.js";
@@ -41,7 +43,9 @@ export function startAnalysis(
   const problems: Problem[] = [];
   let host: Promise<PolicyPackHost> | undefined;
   if (pack && selection.runList.some((s) => isShown(selection, s.id))) {
-    host = start({ packDir: locatePack(ctx.root), config: pack.config });
+    // The pack judges tenancy by the planned workspace's registry, not the one beside the pack.
+    const env = { [TENANT_REGISTRY_ENV]: path.join(ctx.root, TENANT_REGISTRY_PATH) };
+    host = start({ packDir: locatePack(ctx.root), config: pack.config, env });
     // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
     host.catch(() => undefined);
   }

@@ -12,6 +12,7 @@ import {
   findTenantRegistry,
   type LoadedTenantRegistry,
   loadTenantRegistry,
+  TENANT_REGISTRY_ENV,
   TENANT_REGISTRY_PATH,
 } from "@retrain/config/tenants";
 import { z } from "zod";
@@ -44,8 +45,13 @@ interface Claim {
 
 const label = (r: StackResource) => `${r.type.split(":").pop()} "${r.name}"`;
 
-/** Where the pack looks: the nearest policies/tenants.yaml above this module (src/ or dist/). */
-export function packRegistryFile(): string | undefined {
+/**
+ * Where the pack looks: the file `RETRAIN_TENANT_REGISTRY` names (the offline plan's workspace), else
+ * the nearest policies/tenants.yaml above this module (src/ or dist/).
+ */
+export function packRegistryFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env[TENANT_REGISTRY_ENV];
+  if (named) return named;
   return findTenantRegistry(dirname(fileURLToPath(import.meta.url)));
 }
 
