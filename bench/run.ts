@@ -73,7 +73,11 @@ async function runSuite(
     case "plan": {
       const { runPlanSuite } = await import("./suites/plan.js");
       return [
-        await runPlanSuite({ quick: opts.quick, teams: opts.teams ?? [50, 500], profile: opts.profile }),
+        await runPlanSuite({
+          quick: opts.quick,
+          teams: opts.teams ?? (opts.quick ? [50] : [50, 500]),
+          profile: opts.profile,
+        }),
       ];
     }
     case "nx": {
