@@ -59,12 +59,13 @@ interface Sample {
 function node(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  cwd: string = REPO_ROOT,
 ): { ms: number; status: number | null; out: string; usage: Usage } {
   const usageDir = mkdtempSync(path.join(tmpdir(), "bench-usage-"));
   try {
     const start = performance.now();
     const run = spawnSync(process.execPath, args, {
-      cwd: REPO_ROOT,
+      cwd,
       encoding: "utf8",
       env: {
         ...env,
@@ -102,6 +103,10 @@ function runPlanOnce(workspace: string, out: string, env?: NodeJS.ProcessEnv): S
   const r = node(
     [CLI, "plan", "--workspace", workspace, "--from", FROM, "--json", json, "--quiet", "--no-color"],
     env,
+    // From inside the workspace: the iam program finds the tenant registry from process.cwd(), not
+    // from --workspace (run from the repo root it reads the repo's registry, whose teams are not the
+    // generated ones, and every generated team fails with "exports no training role").
+    workspace,
   );
   // 0 clean, 1 violations or clashes: both are finished plans. 2 (bad input) or a crash is not.
   if (r.status !== 0 && r.status !== 1) {
