@@ -122,9 +122,13 @@ function runBareOnce(stacksFile: string): Sample {
   return { ms: r.ms, usage: r.usage };
 }
 
-function runReplayOnce(planFile: string): Sample {
+function runReplayOnce(planFile: string, expectedResources: number): Sample {
   const r = node(["--import", "tsx/esm", REPLAY, planFile]);
   if (r.status !== 0) throw new Error(`replay floor exited ${r.status}:\n${r.out.slice(-4000)}`);
+  // A floor that registered less than the plan would flatter the ratio: refuse it.
+  const registered = (JSON.parse(r.out.split("\n")[0]!) as { resources: number }).resources;
+  if (registered !== expectedResources)
+    throw new Error(`replay floor registered ${registered} resources, the plan ${expectedResources}`);
   return { ms: r.ms, usage: r.usage };
 }
 
@@ -182,6 +186,7 @@ async function measure(
     const stacksFile = path.join(out, "stacks.json");
     // The replay reads the first plan's own --json report (a copy: later plans overwrite plan.json).
     const replayFile = path.join(out, "replay.json");
+    let planned = 0;
     const deadline = performance.now() + rounds.budgetMs;
     let stable = false;
     for (let round = 0; round < rounds.max; round++) {
@@ -193,6 +198,9 @@ async function measure(
         usage.plan.push(s.usage);
         if (round === 0) {
           writeFileSync(replayFile, JSON.stringify(report));
+          planned = report!.stacks
+            .filter((st) => st.status === "planned")
+            .reduce((n, st) => n + st.resources.length, 0);
           const stacks = report!.stacks
             .filter((st) => st.status === "planned")
             .map((st) => ({ project: st.project, stack: st.stack, resources: st.resources.length }));
@@ -205,7 +213,7 @@ async function measure(
         usage.bare.push(s.usage);
       };
       const doReplay = () => {
-        const s = runReplayOnce(replayFile);
+        const s = runReplayOnce(replayFile, planned);
         replay.push(s.ms);
         usage.replay.push(s.usage);
       };
