@@ -11,7 +11,7 @@ type SuiteName = (typeof SUITES)[number];
 
 const USAGE = `usage: pnpm bench [${SUITES.join("|")}...] [--teams 50,500] [--quick]
   --teams   generated workspace sizes for plan and nx (default: plan 50,500; nx 500)
-  --quick   fewer rounds (a smoke run, not for the record)
+  --quick   fewer rounds (a smoke run, not for the record); plan: the 50-team workspace only, one round
   --profile plan: also profile the largest plan (node --cpu-prof) and print its hot spots`;
 
 async function main(): Promise<number> {
@@ -73,7 +73,11 @@ async function runSuite(
     case "plan": {
       const { runPlanSuite } = await import("./suites/plan.js");
       return [
-        await runPlanSuite({ quick: opts.quick, teams: opts.teams ?? [50, 500], profile: opts.profile }),
+        await runPlanSuite({
+          quick: opts.quick,
+          teams: opts.teams ?? (opts.quick ? [50] : [50, 500]),
+          profile: opts.profile,
+        }),
       ];
     }
     case "nx": {

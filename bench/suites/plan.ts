@@ -1,8 +1,15 @@
 /**
  * The offline plan, end to end as a user runs it (`retrain plan`, a fresh process each time), on the
- * example workspace and on generated workspaces of N teams, against a bare baseline: a fresh
- * process that runs, under the same harness, a trivial program per stack registering as many mocked
- * resources as the real program did (bench/fixtures/bare-plan.ts). Both sides run as `pnpm plan`
+ * example workspace and on generated workspaces of N teams, against two baselines:
+ * - the replay floor (bench/fixtures/replay-plan.ts): a fresh process registering exactly the
+ *   resources the plan registered (types, names, inputs, parents, read from the plan's own `--json`)
+ *   under Pulumi's public mocks (`setMocks`), and nothing else; the fair floor of issue 15;
+ * - the bare harness (bench/fixtures/bare-plan.ts): a fresh process that runs, under the same
+ *   harness, a trivial program per stack registering as many `bench:index:Bare` resources as the
+ *   real program did.
+ * Besides wall time, every side's CPU time (all its node processes, the pack included) and peak
+ * resident memory (its largest process) are taken from `process.resourceUsage()` at exit
+ * (bench/fixtures/resource-usage.cjs). Both sides run as `pnpm plan`
  * does: plain node on compiled dist/, tsx's ESM hooks only for the TypeScript entry (the stack
  * programs, the baseline script); so both pay the same process start and Pulumi SDK load, and the
  * ratio is the plan's own work (discovery, validation, the stack programs with @pulumi/aws, the
@@ -12,7 +19,7 @@
  * every node process (the CLI and the pack it starts) and prints the hot spots.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,6 +31,8 @@ import { generateWorkspace } from "../lib/workspace.js";
 /** What `pnpm plan` runs: the compiled CLI under plain node. */
 const CLI = path.join(REPO_ROOT, "packages/cli/dist/bin.js");
 const BARE = path.join(REPO_ROOT, "bench/fixtures/bare-plan.ts");
+const REPLAY = path.join(REPO_ROOT, "bench/fixtures/replay-plan.ts");
+const USAGE = path.join(REPO_ROOT, "bench/fixtures/resource-usage.cjs");
 const PROFILER = path.join(REPO_ROOT, "bench/fixtures/cpu-profile.cjs");
 /** A fixed horizon start: the same windows, clashes and cost in every run. */
 const FROM = "2026-11-30T00:00:00Z";
@@ -33,24 +42,60 @@ interface PlanJson {
   summary: { exitCode: number; resources: number; stacks: number; mandatory: number; clashes: number };
 }
 
+interface Usage {
+  /** CPU seconds (user + system) summed over every node process of the run. */
+  cpuS: number;
+  /** Peak resident set of the run's largest process, MiB. */
+  peakMiB: number;
+  processes: number;
+}
+
 interface Sample {
   ms: number;
+  usage: Usage;
   report?: PlanJson;
 }
 
 function node(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { ms: number; status: number | null; out: string } {
-  const start = performance.now();
-  const run = spawnSync(process.execPath, args, {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-    env: { ...env, NO_COLOR: "1" },
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const ms = performance.now() - start;
-  return { ms, status: run.status, out: `${run.stdout}\n${run.stderr}` };
+  cwd: string = REPO_ROOT,
+): { ms: number; status: number | null; out: string; usage: Usage } {
+  const usageDir = mkdtempSync(path.join(tmpdir(), "bench-usage-"));
+  try {
+    const start = performance.now();
+    const run = spawnSync(process.execPath, args, {
+      cwd,
+      encoding: "utf8",
+      env: {
+        ...env,
+        NO_COLOR: "1",
+        BENCH_USAGE_DIR: usageDir,
+        NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --require ${USAGE}`.trim(),
+      },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const ms = performance.now() - start;
+    return { ms, status: run.status, out: `${run.stdout}\n${run.stderr}`, usage: usageOf(usageDir) };
+  } finally {
+    rmSync(usageDir, { recursive: true, force: true });
+  }
+}
+
+function usageOf(dir: string): Usage {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  let cpuUs = 0;
+  let peakKiB = 0;
+  for (const f of files) {
+    const u = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as {
+      userUs: number;
+      systemUs: number;
+      maxRssKiB: number;
+    };
+    cpuUs += u.userUs + u.systemUs;
+    peakKiB = Math.max(peakKiB, u.maxRssKiB);
+  }
+  return { cpuS: cpuUs / 1e6, peakMiB: peakKiB / 1024, processes: files.length };
 }
 
 function runPlanOnce(workspace: string, out: string, env?: NodeJS.ProcessEnv): Sample {
@@ -58,22 +103,41 @@ function runPlanOnce(workspace: string, out: string, env?: NodeJS.ProcessEnv): S
   const r = node(
     [CLI, "plan", "--workspace", workspace, "--from", FROM, "--json", json, "--quiet", "--no-color"],
     env,
+    // From inside the workspace: the iam program finds the tenant registry from process.cwd(), not
+    // from --workspace (run from the repo root it reads the repo's registry, whose teams are not the
+    // generated ones, and every generated team fails with "exports no training role").
+    workspace,
   );
   // 0 clean, 1 violations or clashes: both are finished plans. 2 (bad input) or a crash is not.
   if (r.status !== 0 && r.status !== 1) {
     throw new Error(`retrain plan --workspace ${workspace} exited ${r.status}:\n${r.out.slice(-4000)}`);
   }
-  return { ms: r.ms, report: JSON.parse(readFileSync(json, "utf8")) as PlanJson };
+  return { ms: r.ms, usage: r.usage, report: JSON.parse(readFileSync(json, "utf8")) as PlanJson };
 }
 
 function runBareOnce(stacksFile: string): Sample {
   // tsx's ESM hooks for this one TypeScript file; the harness and the SDK load from dist/ natively.
   const r = node(["--import", "tsx/esm", BARE, stacksFile]);
   if (r.status !== 0) throw new Error(`bare baseline exited ${r.status}:\n${r.out.slice(-4000)}`);
-  return { ms: r.ms };
+  return { ms: r.ms, usage: r.usage };
 }
 
-function comparisonOf(plan: number[], bare: number[], stable: boolean): Comparison {
+function runReplayOnce(planFile: string, expectedResources: number): Sample {
+  const r = node(["--import", "tsx/esm", REPLAY, planFile]);
+  if (r.status !== 0) throw new Error(`replay floor exited ${r.status}:\n${r.out.slice(-4000)}`);
+  // A floor that registered less than the plan would flatter the ratio: refuse it.
+  const registered = (JSON.parse(r.out.split("\n")[0]!) as { resources: number }).resources;
+  if (registered !== expectedResources)
+    throw new Error(`replay floor registered ${registered} resources, the plan ${expectedResources}`);
+  return { ms: r.ms, usage: r.usage };
+}
+
+function comparisonOf(
+  plan: number[],
+  bare: number[],
+  stable: boolean,
+  baselineName = "bare harness",
+): Comparison {
   const ratios = plan.map((p, i) => p / bare[i]!);
   const side = (name: string, samples: number[]) => ({
     name,
@@ -82,7 +146,7 @@ function comparisonOf(plan: number[], bare: number[], stable: boolean): Comparis
     samplesMs: samples,
   });
   return {
-    baseline: side("bare harness", bare),
+    baseline: side(baselineName, bare),
     subject: side("retrain plan", plan),
     ratio: median(ratios),
     ratioCi: medianCi(ratios),
@@ -95,9 +159,16 @@ function comparisonOf(plan: number[], bare: number[], stable: boolean): Comparis
 interface Measured {
   label: string;
   teams: number | undefined;
+  /** Plan vs the bare harness. */
   comparison: Comparison;
+  /** Plan vs the replay floor, the same plan samples. */
+  floor: Comparison;
+  /** Per-round CPU seconds and peak MiB of each side. */
+  usage: { plan: Usage[]; replay: Usage[]; bare: Usage[] };
   report: PlanJson;
 }
+
+const medianOf = (us: Usage[], k: "cpuS" | "peakMiB") => median(us.map((u) => u[k]));
 
 async function measure(
   label: string,
@@ -109,8 +180,13 @@ async function measure(
   try {
     const plan: number[] = [];
     const bare: number[] = [];
+    const replay: number[] = [];
+    const usage: Measured["usage"] = { plan: [], replay: [], bare: [] };
     let report: PlanJson | undefined;
     const stacksFile = path.join(out, "stacks.json");
+    // The replay reads the first plan's own --json report (a copy: later plans overwrite plan.json).
+    const replayFile = path.join(out, "replay.json");
+    let planned = 0;
     const deadline = performance.now() + rounds.budgetMs;
     let stable = false;
     for (let round = 0; round < rounds.max; round++) {
@@ -119,32 +195,57 @@ async function measure(
         const s = runPlanOnce(workspace, out);
         report = s.report;
         plan.push(s.ms);
+        usage.plan.push(s.usage);
         if (round === 0) {
+          writeFileSync(replayFile, JSON.stringify(report));
+          planned = report!.stacks
+            .filter((st) => st.status === "planned")
+            .reduce((n, st) => n + st.resources.length, 0);
           const stacks = report!.stacks
             .filter((st) => st.status === "planned")
             .map((st) => ({ project: st.project, stack: st.stack, resources: st.resources.length }));
           writeFileSync(stacksFile, JSON.stringify(stacks));
         }
       };
-      const doBare = () => bare.push(runBareOnce(stacksFile).ms);
-      if (round % 2 === 0) {
-        doPlan();
-        doBare();
-      } else {
-        doBare();
-        doPlan();
-      }
+      const doBare = () => {
+        const s = runBareOnce(stacksFile);
+        bare.push(s.ms);
+        usage.bare.push(s.usage);
+      };
+      const doReplay = () => {
+        const s = runReplayOnce(replayFile, planned);
+        replay.push(s.ms);
+        usage.replay.push(s.usage);
+      };
+      // The plan runs first in round 0 (the baselines need its report); later rounds rotate the order.
+      const order = [
+        [doPlan, doReplay, doBare],
+        [doReplay, doBare, doPlan],
+        [doBare, doPlan, doReplay],
+      ][round % 3]!;
+      for (const run of order) run();
+      const u = (x: Usage) => `${x.cpuS.toFixed(1)} CPU-s, ${x.peakMiB.toFixed(0)} MiB`;
       process.stderr.write(
-        `  plan ${label}: round ${round + 1} plan ${(plan.at(-1)! / 1000).toFixed(1)} s, bare ${(bare.at(-1)! / 1000).toFixed(1)} s\n`,
+        `  plan ${label}: round ${round + 1} plan ${(plan.at(-1)! / 1000).toFixed(1)} s (${u(usage.plan.at(-1)!)}), ` +
+          `replay ${(replay.at(-1)! / 1000).toFixed(1)} s (${u(usage.replay.at(-1)!)}), ` +
+          `bare ${(bare.at(-1)! / 1000).toFixed(1)} s (${u(usage.bare.at(-1)!)})\n`,
       );
       const ratios = plan.map((p, i) => p / bare[i]!);
-      if (plan.length >= rounds.min && medianCi(ratios) <= 0.05) {
+      const floorRatios = plan.map((p, i) => p / replay[i]!);
+      if (plan.length >= rounds.min && medianCi(ratios) <= 0.05 && medianCi(floorRatios) <= 0.05) {
         stable = true;
         break;
       }
       if (plan.length >= rounds.min && performance.now() > deadline) break;
     }
-    return { label, teams, comparison: comparisonOf(plan, bare, stable), report: report! };
+    return {
+      label,
+      teams,
+      comparison: comparisonOf(plan, bare, stable),
+      floor: comparisonOf(plan, replay, stable, "replay floor (setMocks)"),
+      usage,
+      report: report!,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -212,14 +313,11 @@ export async function runPlanSuite(opts: {
   const machine = machineInfo();
   build();
   const measured: Measured[] = [];
-  measured.push(
-    await measure(
-      "example workspace",
-      REPO_ROOT,
-      undefined,
-      opts.quick ? { min: 2, max: 2, budgetMs: 0 } : { min: 3, max: 7, budgetMs: 40_000 },
-    ),
-  );
+  // Quick mode (a smoke run well under a minute) skips the example workspace: generated ones only.
+  if (!opts.quick)
+    measured.push(
+      await measure("example workspace", REPO_ROOT, undefined, { min: 3, max: 7, budgetMs: 40_000 }),
+    );
   const profiles: Record<string, ProfileSummary[]> = {};
   for (const teams of [...opts.teams].sort((a, b) => a - b)) {
     const ws = generateWorkspace(teams);
@@ -235,7 +333,24 @@ export async function runPlanSuite(opts: {
     }
   }
 
-  const rows: Row[] = measured.map((m) => ({
+  const usageNote = (m: Measured) => {
+    const side = (us: Usage[]) =>
+      `${medianOf(us, "cpuS").toFixed(1)} CPU-s, peak ${medianOf(us, "peakMiB").toFixed(0)} MiB`;
+    const cpu = median(m.usage.plan.map((p, i) => p.cpuS / m.usage.replay[i]!.cpuS));
+    return `plan ${side(m.usage.plan)}; replay floor ${side(m.usage.replay)}; bare ${side(m.usage.bare)}; CPU plan/floor ${cpu.toFixed(2)}×`;
+  };
+  const floorRows: Row[] = measured.map((m) => ({
+    case: `${m.label} vs floor`,
+    unit: "s",
+    subject: "retrain plan",
+    baseline: "replay floor",
+    comparison: m.floor,
+    show: "seconds",
+    // Issue 15 goal 1: ≤ 1.0× the replay floor in wall time (checked as < 1.0).
+    target: { ratioBelow: 1.0 },
+    note: usageNote(m),
+  }));
+  const bareRows: Row[] = measured.map((m) => ({
     case: m.label,
     unit: "s",
     subject: "retrain plan",
@@ -250,6 +365,7 @@ export async function runPlanSuite(opts: {
           : { ratioBelow: 1.5 },
     note: `${m.report.summary.stacks} stacks, ${m.report.summary.resources} resources, exit ${m.report.summary.exitCode}, ${m.report.summary.mandatory} mandatory, ${m.report.summary.clashes} clashes`,
   }));
+  const rows = [...floorRows, ...bareRows];
   const generated = measured.filter((m) => m.teams !== undefined);
   const planGrowth = growth(generated.map((m) => ({ teams: m.teams!, ms: m.comparison.subject.msPerCall })));
   const bareGrowth = growth(generated.map((m) => ({ teams: m.teams!, ms: m.comparison.baseline.msPerCall })));
@@ -265,6 +381,7 @@ export async function runPlanSuite(opts: {
     extra: {
       from: FROM,
       growth: { plan: planGrowth, bare: bareGrowth },
+      usage: Object.fromEntries(measured.map((m) => [m.label, m.usage])),
       ...(opts.profile ? { profiles } : {}),
     },
   };
