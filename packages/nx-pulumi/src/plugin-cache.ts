@@ -16,7 +16,9 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -40,8 +42,11 @@ class Hasher {
   }
 }
 
-/** A file's kind and bytes (or the fact that it is absent, a folder, a link and where to). */
-function addPath(h: Hasher, abs: string, label: string): void {
+/**
+ * A path's kind, and its bytes when `read` and it is (or links to) a regular file. Only regular files
+ * are read: a team could put a FIFO or a device in its folder, and reading one would hang Nx.
+ */
+function addPath(h: Hasher, abs: string, label: string, read = true): void {
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(abs);
@@ -49,13 +54,24 @@ function addPath(h: Hasher, abs: string, label: string): void {
     h.add(label, "absent");
     return;
   }
-  if (st.isDirectory()) {
-    h.add(label, "dir");
+  let target = st;
+  if (st.isSymbolicLink()) {
+    // Discovery follows links when it reads: where it points and the target's bytes both matter.
+    h.add(label, `link:${readlinkSync(abs)}`);
+    try {
+      target = statSync(abs);
+    } catch {
+      h.add(label, "dangling");
+      return;
+    }
+  }
+  if (!target.isFile()) {
+    h.add(label, target.isDirectory() ? "dir" : "special");
     return;
   }
-  if (st.isSymbolicLink()) {
-    // Discovery follows links when it reads: the target's bytes matter as much as where it points.
-    h.add(label, `link`);
+  if (!read) {
+    h.add(label, "file");
+    return;
   }
   try {
     h.add(label, readFileSync(abs));
@@ -63,6 +79,9 @@ function addPath(h: Hasher, abs: string, label: string): void {
     h.add(label, `unreadable:${(e as NodeJS.ErrnoException).code ?? "?"}`);
   }
 }
+
+/** Entries discovery reads the bytes of (stack configs, Pulumi.yaml); of the others it uses the name. */
+const READ = /^Pulumi\./;
 
 const names = (dir: string): string[] => {
   try {
@@ -74,8 +93,8 @@ const names = (dir: string): string[] => {
 
 /**
  * Hash of everything stack discovery (@retrain/config `discoverStacks`) can read: every entry two
- * levels below each `stacks/<kind>/{envs,teams}` folder (names, kinds and bytes: a stray file makes
- * a team invalid), the Pulumi.yaml of those folders and their ancestors up to the root (the program
+ * levels below each `stacks/<kind>/{envs,teams}` folder (names and kinds: a stray file makes a team
+ * invalid; the bytes of those named `Pulumi.*`, the configs), the Pulumi.yaml of those folders and their ancestors up to the root (the program
  * folder and its project name), and the nearest `policies/tenants.yaml` and `retrain.json` at or
  * above the root (the registry and the organisation). A superset of the layout is fine: more
  * inputs only mean more misses.
@@ -92,8 +111,9 @@ export function discoveryInputs(workspaceRoot: string): string {
       addPath(h, path.join(dir, "Pulumi.yaml"), rel(path.join(dir, "Pulumi.yaml")));
       for (const folder of names(dir)) {
         const sub = path.join(dir, folder);
-        addPath(h, sub, rel(sub));
-        for (const entry of names(sub)) addPath(h, path.join(sub, entry), rel(path.join(sub, entry)));
+        addPath(h, sub, rel(sub), READ.test(folder));
+        for (const entry of names(sub))
+          addPath(h, path.join(sub, entry), rel(path.join(sub, entry)), READ.test(entry));
       }
     }
   }

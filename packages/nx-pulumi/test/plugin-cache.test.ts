@@ -3,6 +3,7 @@
  * same createNodes result as a run with the cache off (RETRAIN_NX_PLUGIN_CACHE=0), and a corrupt
  * cache file is ignored. A poisoned entry shows an unchanged workspace really is served from the cache.
  */
+import { spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -11,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -106,6 +108,24 @@ describe("the stack plugin's discovery cache", () => {
     [
       "a stray file in a team folder",
       () => writeFileSync(path.join(root, "stacks/scheduling/teams/nlp/notes.txt"), "x"),
+    ],
+    [
+      // Only regular files named Pulumi.* are read: a team's FIFO must not hang the key (or Nx).
+      "a FIFO in a team folder",
+      () => {
+        const r = spawnSync("mkfifo", [path.join(root, "stacks/scheduling/teams/nlp/pipe")]);
+        expect(r.status, String(r.stderr)).toBe(0);
+      },
+    ],
+    [
+      "a team's config replaced by a link to another file",
+      () => {
+        const file = path.join(root, NLP);
+        const elsewhere = path.join(root, "elsewhere.yaml");
+        writeFileSync(elsewhere, readFileSync(file, "utf8").replace("environment: dev", "environment: prod"));
+        rmSync(file);
+        symlinkSync(elsewhere, file);
+      },
     ],
     ["policies/tenants.yaml", () => edit("policies/tenants.yaml", "environment: dev", "environment: prod")],
     [
