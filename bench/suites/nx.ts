@@ -49,12 +49,24 @@ function change(ws: TempWorkspace, name: string, file: string, append: string): 
   return base;
 }
 
-function nxTask(ws: TempWorkspace, args: string[], label: string) {
+/**
+ * One `nx` command per sample. Cold (default): `.nx` removed first, as on a fresh CI runner. Warm:
+ * `.nx/workspace-data` kept from the previous run (Nx's file map and the plugins' discovery caches),
+ * as on a developer's machine or a CI runner that restores it; still no daemon.
+ */
+function nxTask(
+  ws: TempWorkspace,
+  args: string[],
+  label: string,
+  opts: { warm?: boolean; env?: NodeJS.ProcessEnv } = {},
+) {
   return {
     name: label,
-    setup: () => rmSync(path.join(ws.root, ".nx"), { recursive: true, force: true }),
+    setup: () => {
+      if (!opts.warm) rmSync(path.join(ws.root, ".nx"), { recursive: true, force: true });
+    },
     fn: () => {
-      const r = ws.nx(args);
+      const r = ws.nx(args, opts.env);
       if (r.status !== 0) throw new Error(`nx ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
       return r;
     },
@@ -92,6 +104,26 @@ export async function runNxSuite(opts: { quick: boolean; teams: number[] }): Pro
         show: "seconds",
         note: `${projects} projects inferred`,
       });
+      // Warm: primed once each, then every sample reuses what the previous one left in .nx/.
+      for (const ws of [bare, withPlugin]) nxTask(ws, show, "prime").fn();
+      for (const [subject, ws, env] of [
+        ["with @retrain/nx-pulumi, warm", withPlugin, {}],
+        ["with @retrain/nx-pulumi, warm, discovery cache off", withPlugin, { RETRAIN_NX_PLUGIN_CACHE: "0" }],
+      ] as const) {
+        rows.push({
+          case: `nx show projects, ${teams} teams, warm`,
+          unit: "s",
+          subject,
+          baseline: "no plugin, warm",
+          comparison: await compare(
+            nxTask(bare, show, "no plugin", { warm: true }),
+            nxTask(ws, show, "plugin", { warm: true, env }),
+            budget,
+          ),
+          show: "seconds",
+          note: `${projects} projects inferred`,
+        });
+      }
       const scenarios = [
         {
           name: "one-team",

@@ -3,6 +3,7 @@
  * the offline plan uses, with dependencies on its program project and on the stacks it references.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type {
@@ -21,6 +22,15 @@ import {
   workspaceRelative,
 } from "@retrain/config/workspace";
 import { DependencyType } from "./nx-internals.js";
+import {
+  cacheEnabled,
+  cacheFile,
+  codeHash,
+  discoveryInputs,
+  hashOf,
+  readCache,
+  writeCache,
+} from "./plugin-cache.js";
 import {
   type StackLike,
   type StackMetadata,
@@ -88,25 +98,56 @@ function project(stack: StackLike, tools: ToolPaths, problem?: string): Omit<Pro
   };
 }
 
+/** The projects of `configFiles`, computed from one fresh discovery of the workspace. */
+function discoverNodes(
+  configFiles: readonly string[],
+  workspaceRoot: string,
+  tools: ToolPaths,
+): [string, CreateNodesResult][] {
+  // One discovery for all files: it resolves references across stacks, which no single file can.
+  const discovered = discoverStacks(workspaceRoot);
+  const stacks = new Map(discovered.stacks.map((s) => [s.id, s]));
+  const entries = new Map(discovered.entries.map((e) => [e.configFile, e]));
+
+  return configFiles.flatMap((file): [string, CreateNodesResult][] => {
+    const entry = entries.get(file);
+    const found = entry?.status === "valid" ? stacks.get(entry.id) : undefined;
+    if (found)
+      return [[file, { projects: { [found.root]: project(asStackLike(found, workspaceRoot), tools) } }]];
+    if (entry?.status !== "invalid") return [];
+    const stack = fromInvalidEntry(entry);
+    return [[file, { projects: { [stack.root]: project(stack, tools, entry.message) } }]];
+  });
+}
+
+/** This plugin's code and discovery's (@retrain/config), hashed once per process into the cache key. */
+let pluginCode: string | undefined;
+const PLUGIN_DIRS = [
+  path.dirname(fileURLToPath(import.meta.url)),
+  path.dirname(createRequire(import.meta.url).resolve("@retrain/config/workspace")),
+];
+
 export const createNodes: CreateNodes<NxPulumiOptions> = [
   STACK_CONFIG_GLOB,
   (configFiles, options, context) => {
     const { workspaceRoot } = context;
     const tools = toolPaths(workspaceRoot, options);
-    // One discovery for all files: it resolves references across stacks, which no single file can.
-    const discovered = discoverStacks(workspaceRoot);
-    const stacks = new Map(discovered.stacks.map((s) => [s.id, s]));
-    const entries = new Map(discovered.entries.map((e) => [e.configFile, e]));
-
-    return configFiles.flatMap((file): [string, CreateNodesResult][] => {
-      const entry = entries.get(file);
-      const found = entry?.status === "valid" ? stacks.get(entry.id) : undefined;
-      if (found)
-        return [[file, { projects: { [found.root]: project(asStackLike(found, workspaceRoot), tools) } }]];
-      if (entry?.status !== "invalid") return [];
-      const stack = fromInvalidEntry(entry);
-      return [[file, { projects: { [stack.root]: project(stack, tools, entry.message) } }]];
-    });
+    if (!cacheEnabled()) return discoverNodes(configFiles, workspaceRoot, tools);
+    pluginCode ??= codeHash(PLUGIN_DIRS);
+    // Everything the result is a function of: the files discovery reads, the files asked about,
+    // the resolved tool paths (options, the pack config's presence) and the code computing it.
+    const key = hashOf(
+      discoveryInputs(workspaceRoot),
+      JSON.stringify([...configFiles]),
+      JSON.stringify(tools),
+      pluginCode,
+    );
+    const file = cacheFile(workspaceRoot, "nx-pulumi-stacks");
+    const cached = readCache<[string, CreateNodesResult][]>(file, key);
+    if (cached !== undefined) return cached;
+    const nodes = discoverNodes(configFiles, workspaceRoot, tools);
+    writeCache(file, key, nodes);
+    return nodes;
   },
 ];
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DependencyType, nxCliScript, nxFsTree } from "../src/nx-internals.js";
+import { DependencyType, nxCliScript, nxFsTree, nxWorkspaceDataDirectory } from "../src/nx-internals.js";
 
 const require = createRequire(import.meta.url);
 const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
@@ -46,5 +46,24 @@ describe(`the Nx seam against ${NX}`, () => {
     const script = nxCliScript(REPO_ROOT);
     expect(existsSync(script), `${NX}: package.json bin.nx -> ${script}`).toBe(true);
     expect(path.basename(script), `${NX}: bin.nx`).toBe("nx.js");
+  });
+
+  it("the workspace-data folder is the checkout's .nx/workspace-data unless NX_WORKSPACE_DATA_DIRECTORY says", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "nx-canary-"));
+    const saved = process.env.NX_WORKSPACE_DATA_DIRECTORY;
+    try {
+      delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+      expect(nxWorkspaceDataDirectory(root), `${NX}: workspaceDataDirectoryForWorkspace`).toBe(
+        path.join(root, ".nx/workspace-data"),
+      );
+      process.env.NX_WORKSPACE_DATA_DIRECTORY = path.join(root, "elsewhere");
+      expect(nxWorkspaceDataDirectory(root), `${NX}: NX_WORKSPACE_DATA_DIRECTORY`).toBe(
+        path.join(root, "elsewhere"),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+      else process.env.NX_WORKSPACE_DATA_DIRECTORY = saved;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
