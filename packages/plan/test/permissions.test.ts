@@ -9,9 +9,8 @@ import { fileURLToPath } from "node:url";
 import { loadStackConfig } from "@retrain/config";
 import { runStackProgram } from "@retrain/offline";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fleetProgram } from "../../../stacks/fleet/src/program.js";
-import { iamProgram } from "../../../stacks/iam/src/program.js";
 import { schedulingProgram } from "../../../stacks/scheduling/src/program.js";
+import { runExampleUpstream } from "../../../stacks/scheduling/test/support/example-upstream.js";
 import type { PlannedResource } from "../src/model.js";
 import { type EnvironmentStacks, provePermissions } from "../src/permissions/index.js";
 
@@ -23,27 +22,11 @@ const TEAMS: Record<string, string[]> = { dev: ["recsys"], prod: ["nlp", "vision
 
 const envs: Record<string, EnvironmentStacks> = {};
 beforeAll(async () => {
+  const { upstream, runs } = await runExampleUpstream();
   for (const env of ["dev", "prod"]) {
-    const upstream: Record<string, Record<string, unknown>> = {};
-    const iamConfig = load("iam", "envs", env);
-    const iam = await runStackProgram({
-      project: iamConfig.project,
-      stack: env,
-      program: iamProgram,
-      config: iamConfig.raw,
-    });
+    const { iam, fleet } = runs[env]!;
     expect(iam.errors).toEqual([]);
-    upstream[`organization/retrain-iam/${env}`] = iam.outputs;
-    const fleetConfig = load("fleet", "envs", env);
-    const fleet = await runStackProgram({
-      project: fleetConfig.project,
-      stack: env,
-      program: fleetProgram,
-      config: fleetConfig.raw,
-      upstream,
-    });
     expect(fleet.errors).toEqual([]);
-    upstream[`organization/retrain-fleet/${env}`] = fleet.outputs;
     const scheduling = [];
     for (const team of TEAMS[env] ?? []) {
       const c = load("scheduling", "teams", team);
@@ -64,7 +47,7 @@ beforeAll(async () => {
     }
     envs[env] = {
       environment: env,
-      region: iamConfig.region,
+      region: load("iam", "envs", env).region,
       configFile: `stacks/iam/envs/${env}/Pulumi.${env}.yaml`,
       iam: { resources: iam.resources, outputs: iam.outputs },
       fleet: { outputs: fleet.outputs },

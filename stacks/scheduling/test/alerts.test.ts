@@ -8,9 +8,8 @@ import { loadStackConfig, schedulingOutputsSchema } from "@retrain/config";
 import { runStackProgram, type StackRunResult } from "@retrain/offline";
 import { resourcesOfType } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fleetProgram } from "../../fleet/src/program.js";
-import { iamProgram } from "../../iam/src/program.js";
 import { schedulingProgram } from "../src/program.js";
+import { runExampleUpstream } from "./support/example-upstream.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const stacksDir = path.join(here, "..", "..");
@@ -32,25 +31,7 @@ function runTeam(team: string, patch: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  for (const env of ["dev", "prod"]) {
-    const iamConfig = load("iam", "envs", env);
-    const iam = await runStackProgram({
-      project: iamConfig.project,
-      stack: env,
-      program: iamProgram,
-      config: iamConfig.raw,
-    });
-    upstream[`organization/retrain-iam/${env}`] = iam.outputs;
-    const fleetConfig = load("fleet", "envs", env);
-    const fleet = await runStackProgram({
-      project: fleetConfig.project,
-      stack: env,
-      program: fleetProgram,
-      config: fleetConfig.raw,
-      upstream,
-    });
-    upstream[`organization/retrain-fleet/${env}`] = fleet.outputs;
-  }
+  Object.assign(upstream, (await runExampleUpstream()).upstream);
   for (const team of ["vision", "nlp", "recsys"]) results[team] = await runTeam(team);
 });
 

@@ -7,9 +7,8 @@ import { ConfigError, loadStackConfig, schedulingOutputsSchema } from "@retrain/
 import { runStackProgram, type StackRunResult } from "@retrain/offline";
 import { resourcesOfType } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fleetProgram } from "../../fleet/src/program.js";
-import { iamProgram } from "../../iam/src/program.js";
 import { schedulingProgram } from "../src/program.js";
+import { runExampleUpstream } from "./support/example-upstream.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const stacksDir = path.join(here, "..", "..");
@@ -22,27 +21,12 @@ const TEAMS = ["vision", "nlp", "recsys"];
 /** Outputs of the real iam and fleet programs under the harness, keyed by StackReference name. */
 const upstream: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
-  for (const env of ["dev", "prod"]) {
-    const iamConfig = load("iam", "envs", env);
-    const iam = await runStackProgram({
-      project: iamConfig.project,
-      stack: env,
-      program: iamProgram,
-      config: iamConfig.raw,
-    });
+  const example = await runExampleUpstream();
+  for (const { iam, fleet } of Object.values(example.runs)) {
     expect(iam.errors).toEqual([]);
-    upstream[`organization/retrain-iam/${env}`] = iam.outputs;
-    const fleetConfig = load("fleet", "envs", env);
-    const fleet = await runStackProgram({
-      project: fleetConfig.project,
-      stack: env,
-      program: fleetProgram,
-      config: fleetConfig.raw,
-      upstream,
-    });
     expect(fleet.errors).toEqual([]);
-    upstream[`organization/retrain-fleet/${env}`] = fleet.outputs;
   }
+  Object.assign(upstream, example.upstream);
 });
 
 function runTeam(team: string, config?: Record<string, unknown>, refs = upstream) {
