@@ -1,25 +1,10 @@
-/**
- * "Plan OK" means AWS accepts it, end to end on the example workspace and broken copies of it: the
- * provider's input checks run on every resource, and the cross-stack checks on every team and fleet.
- */
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { PROVIDER_CONSTRAINTS } from "@retrain/offline";
 import { describe, expect, it } from "vitest";
 import { runPlan } from "../src/engine.js";
-import { REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "./support/workspace.js";
+import { environmentOf, REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "./support/workspace.js";
 
 const FROM = new Date("2026-11-30T00:00:00Z");
 const copy = workspaceCopies();
-
-function envOf(ws: WorkspaceCopy): string {
-  const iam = new Set(readdirSync(path.join(ws.root, "stacks/iam/envs")));
-  const env = readdirSync(path.join(ws.root, "stacks/fleet/envs"))
-    .sort()
-    .find((e) => iam.has(e));
-  if (!env) throw new Error("no environment with both an iam and a fleet stack");
-  return env;
-}
 
 describe("provider constraints in the plan", () => {
   it("cover every AWS resource type the example stacks create (adding a type means adding its entry)", async () => {
@@ -42,7 +27,7 @@ describe("provider constraints in the plan", () => {
     // 31 days is not a CloudWatch retention period.
     const injected = `\n  new aws.cloudwatch.LogGroup("seed-logs", { name: "/retrain/seed", retentionInDays: 31 });\n`;
     ws.write(file, source.replace(marker, `${injected}${marker}`));
-    const env = envOf(ws);
+    const env = environmentOf(ws);
     const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${env}`] });
     expect(report.summary.exitCode).toBe(2);
     const error = report.errors.find((e) => e.message.includes("seed-logs"));
@@ -65,7 +50,7 @@ describe("provider constraints in the plan", () => {
   new aws.cloudwatch.LogGroup("seed-twice", { name: "/retrain/seed-b" });
 `;
     ws.write(file, source.replace(marker, `${injected}${marker}`));
-    const env = envOf(ws);
+    const env = environmentOf(ws);
     const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${env}`] });
     expect(report.summary.exitCode).toBe(2);
     const error = report.errors.find((e) => e.message.includes("Duplicate resource URN"));

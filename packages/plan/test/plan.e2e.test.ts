@@ -13,7 +13,13 @@ import { runPlan } from "../src/engine.js";
 import type { PlanReport } from "../src/model.js";
 import { renderJson } from "../src/render/json.js";
 import { renderTerminal } from "../src/render/terminal.js";
-import { exampleTeams, REPO_ROOT, type WorkspaceCopy, workspaceCopies } from "./support/workspace.js";
+import {
+  environmentOf,
+  exampleTeams,
+  REPO_ROOT,
+  type WorkspaceCopy,
+  workspaceCopies,
+} from "./support/workspace.js";
 
 const FROM = new Date("2026-11-30T00:00:00Z");
 const teamFile = (team: string) => `stacks/scheduling/teams/${team}/Pulumi.${team}.yaml`;
@@ -268,7 +274,7 @@ describe("a broken copy of the workspace", () => {
   });
 `;
     ws.write(file, source.replace(marker, `${injected}${marker}`));
-    const iamStack = `iam/${readdirEnv(ws)}`;
+    const iamStack = `iam/${environmentOf(ws)}`;
     const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [iamStack] });
     expect(report.errors).toEqual([]);
     expect(report.summary.exitCode).toBe(1);
@@ -299,7 +305,7 @@ describe("a broken copy of the workspace", () => {
   });
 `;
     ws.write(file, source.replace(marker, `${injected}${marker}`));
-    const env = readdirEnv(ws);
+    const env = environmentOf(ws);
     const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${env}`] });
     expect(report.errors).toEqual([]);
     expect(report.summary.exitCode).toBe(1);
@@ -319,7 +325,7 @@ describe("a broken copy of the workspace", () => {
     const source = ws.read(file);
     expect(source).toContain("maintenanceWindowRoleArn:");
     ws.write(file, source.replace("maintenanceWindowRoleArn:", "windowRoleArn:"));
-    const env = readdirEnv(ws);
+    const env = environmentOf(ws);
     const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`fleet/${env}`] });
     expect(report.summary.exitCode).toBe(2);
     const reference = `organization/retrain-iam/${env}`;
@@ -334,7 +340,7 @@ describe("a broken copy of the workspace", () => {
 
   it("is invalid input (exit 2) on a reference to no stack, naming both stacks; others still plan", async () => {
     const ws = copy();
-    const env = readdirEnv(ws);
+    const env = environmentOf(ws);
     const fleetFile = `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`;
     ws.editYaml(fleetFile, (doc) =>
       doc.setIn(["config", "fleet:iamStack"], "organization/retrain-iam/staging"),
@@ -357,7 +363,7 @@ describe("a broken copy of the workspace", () => {
 
   it("runs no later stack on a broken upstream: a throwing program skips its dependents", async () => {
     const ws = copy();
-    const env = readdirEnv(ws);
+    const env = environmentOf(ws);
     const file = "stacks/iam/src/program.ts";
     const source = ws.read(file);
     const marker = "\n  return {";
@@ -381,7 +387,7 @@ describe("a broken copy of the workspace", () => {
       "policies/retrain-guard/policy-config.json",
       JSON.stringify({ "maintenance-window-limits": { maxDurationHours: -1 } }),
     );
-    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${readdirEnv(ws)}`] });
+    const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${environmentOf(ws)}`] });
     expect(report.summary.exitCode).toBe(2);
     const error = report.errors.find((e) => e.file === "policies/retrain-guard/policy-config.json");
     expect(error, JSON.stringify(report.errors, null, 2)).toBeDefined();
@@ -395,13 +401,3 @@ describe("a broken copy of the workspace", () => {
     expect(report.stacks).toEqual([]);
   });
 });
-
-/** An environment that has both an iam and a fleet stack in the copy. */
-function readdirEnv(ws: WorkspaceCopy): string {
-  const iam = new Set(readdirSync(path.join(ws.root, "stacks/iam/envs")));
-  const env = readdirSync(path.join(ws.root, "stacks/fleet/envs"))
-    .sort()
-    .find((e) => iam.has(e));
-  if (!env) throw new Error("no environment with both an iam and a fleet stack");
-  return env;
-}

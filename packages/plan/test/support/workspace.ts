@@ -87,3 +87,13 @@ export function exampleTeams(): string[] {
   const dir = path.join(REPO_ROOT, "stacks/scheduling/teams");
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
+
+/** An environment that has both an iam and a fleet stack in the copy. */
+export function environmentOf(ws: WorkspaceCopy): string {
+  const iam = new Set(readdirSync(path.join(ws.root, "stacks/iam/envs")));
+  const env = readdirSync(path.join(ws.root, "stacks/fleet/envs"))
+    .sort()
+    .find((e) => iam.has(e));
+  if (!env) throw new Error("no environment with both an iam and a fleet stack");
+  return env;
+}
