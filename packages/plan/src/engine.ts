@@ -19,7 +19,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanReport> {
   const pack = startAnalysis(ctx, selection);
   let run: Awaited<ReturnType<typeof runStacks>>;
   try {
-    run = await runStacks(ctx, selection, programLoader(), (planned) => pack.submit(planned));
+    run = await runStacks(ctx, selection, programLoader(), { onPlanned: (planned) => pack.submit(planned) });
   } catch (e) {
     await pack.finish().catch(() => undefined);
     throw e;

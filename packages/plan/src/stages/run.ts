@@ -46,15 +46,31 @@ export interface RunResult {
 export const outputsOf = (o: StackOutcome): Readonly<Record<string, unknown>> =>
   o.status === "skipped" ? {} : o.outputs;
 
+/** A planned stack's outcome without what the selection decides (id, stack, selected). */
+export type PlannedResult = Omit<Extract<StackOutcome, { status: "planned" }>, keyof OutcomeBase>;
+
+export interface RunHooks {
+  /**
+   * Sees each stack that ran and planned as soon as it ran (the pack analyses it while the next
+   * programs run). Not called for a reused stack.
+   */
+  onPlanned?: (outcome: Extract<StackOutcome, { status: "planned" }>) => void;
+  /**
+   * Asked once per stack whose upstream planned and satisfies the contract, just before its program
+   * would run: a result returned here (e.g. from the per-stack cache) is used instead of running it.
+   */
+  reuse?: (stack: DiscoveredStack) => PlannedResult | undefined | Promise<PlannedResult | undefined>;
+}
+
 /**
- * Runs the selection's stacks one after another; `onPlanned` sees each planned stack as soon as it
- * ran (the pack analyses it while the next program runs).
+ * Runs the selection's stacks one after another; `hooks.onPlanned` sees each planned stack as soon
+ * as it ran, `hooks.reuse` may stand in for a run.
  */
 export async function runStacks(
   ctx: PlanContext,
   selection: Selection,
   load: ProgramLoader,
-  onPlanned: (outcome: Extract<StackOutcome, { status: "planned" }>) => void = () => {},
+  hooks: RunHooks = {},
 ): Promise<RunResult> {
   const outcomes = new Map<string, StackOutcome>();
   const byId = new Map(selection.workspace.stacks.map((s) => [s.id, s]));
@@ -67,20 +83,23 @@ export async function runStacks(
     const base = { id: s.id, stack: s, selected: isShown(selection, s.id) };
     const blocked = selection.blocked.get(s.id) ?? upstreamProblem(s, outcomes);
     const contract = blocked ? undefined : contractProblem(ctx, s, outcomes, byId);
-    const outcome: StackOutcome = blocked
-      ? { ...base, status: "skipped", error: blocked }
-      : contract
-        ? {
-            ...base,
-            status: "failed",
-            resources: [],
-            outputs: {},
-            error: contract.message,
-            problems: [contract],
-          }
-        : await runOne(ctx, base, outcomes, load);
+    const reused = blocked || contract ? undefined : await hooks.reuse?.(s);
+    const outcome: StackOutcome = reused
+      ? { ...base, ...reused }
+      : blocked
+        ? { ...base, status: "skipped", error: blocked }
+        : contract
+          ? {
+              ...base,
+              status: "failed",
+              resources: [],
+              outputs: {},
+              error: contract.message,
+              problems: [contract],
+            }
+          : await runOne(ctx, base, outcomes, load);
     outcomes.set(s.id, outcome);
-    if (outcome.status === "planned") onPlanned(outcome);
+    if (outcome.status === "planned" && !reused) hooks.onPlanned?.(outcome);
     ctx.progress({
       type: "stack-done",
       id: s.id,

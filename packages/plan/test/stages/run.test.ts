@@ -93,7 +93,7 @@ describe("runStacks", () => {
       context([]),
       selection([iam, fleet]),
       loader({ iam: () => ({ artifactBucket: "b" }), fleet: () => ({}) }),
-      (o) => planned.push(o.id),
+      { onPlanned: (o) => planned.push(o.id) },
     );
     expect(planned).toEqual(["iam/dev"]);
     const iamOutcome = outcomes.get("iam/dev");
@@ -135,5 +135,38 @@ describe("runStacks", () => {
       loader({}),
     );
     expect(summary(outcomes)).toEqual([["iam/dev", "skipped", "a reason"]]);
+  });
+
+  it("uses a reused result instead of running the program, and does not hand it to onPlanned", async () => {
+    const planned: string[] = [];
+    const asked: string[] = [];
+    const { outcomes } = await runStacks(
+      context([]),
+      selection([stack("iam/dev")]),
+      loader({ iam: new Error("must not load") }),
+      {
+        onPlanned: (o) => planned.push(o.id),
+        reuse: (s) => {
+          asked.push(s.id);
+          return { status: "planned", resources: [], outputs: { artifactBucket: "cached" }, recorded: [] };
+        },
+      },
+    );
+    const o = outcomes.get("iam/dev");
+    expect(o?.status === "planned" && o.outputs).toEqual({ artifactBucket: "cached" });
+    expect(o?.selected).toBe(true);
+    expect(asked).toEqual(["iam/dev"]);
+    expect(planned).toEqual([]);
+  });
+
+  it("never asks reuse for a blocked stack", async () => {
+    const asked: string[] = [];
+    await runStacks(context([]), selection([stack("iam/dev")], [["iam/dev", "a reason"]]), loader({}), {
+      reuse: (s) => {
+        asked.push(s.id);
+        return undefined;
+      },
+    });
+    expect(asked).toEqual([]);
   });
 });
