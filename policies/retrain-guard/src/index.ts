@@ -4,12 +4,11 @@
  * package.json `main`, i.e. the compiled dist/index.js). Tests import the policies from
  * ./policies/index.js instead.
  */
-import { PolicyPack } from "@pulumi/policy";
 import { POLICIES } from "./policies/index.js";
-import { toPulumiPolicy } from "./policy-kit.js";
+import { servePolicyPack } from "./policy-kit.js";
 
-new PolicyPack("retrain-guard", {
+servePolicyPack("retrain-guard", {
   description: "No wildcard IAM, no over-long or clashing SSM maintenance windows, GPU fleet hygiene.",
   enforcementLevel: "mandatory",
-  policies: POLICIES.map(toPulumiPolicy),
+  policies: POLICIES,
 });

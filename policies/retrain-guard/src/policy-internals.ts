@@ -1,12 +1,18 @@
 /**
- * The one place that knows how @pulumi/policy (1.21) and the Pulumi runtime hand resource
- * properties to a policy. All three facts are `@internal` there, with no public API: a policy gets
- * its properties through an unknown-checking proxy that throws on touching an unknown value (see
- * values.ts for why the pack reads past it), the unknowns are sentinel strings, and a secret the
- * server did not unwrap is an envelope keyed by the runtime's signature key.
+ * The one place that knows @pulumi/policy's (1.21) and the Pulumi runtime's internals. All of it is
+ * `@internal` there, with no public API:
+ * - how resource properties reach a policy: through an unknown-checking proxy that throws on
+ *   touching an unknown value (see values.ts for why the pack reads past it), the unknowns are
+ *   sentinel strings, and a secret the server did not unwrap is an envelope keyed by the runtime's
+ *   signature key;
+ * - how the server analyses a resource (`server.ts#makeAnalyzeRpcFun`), so the pack can hand each
+ *   resource type the server's own handler built for the policies that read that type
+ *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by.
  * test/policy-internals.canary.test.ts checks each one against the installed @pulumi/policy and
  * @pulumi/pulumi.
  */
+import { createRequire } from "node:module";
+import type { PolicyPackArgs, ResourceValidation } from "@pulumi/policy";
 import { UNKNOWN } from "@retrain/config/unknown";
 
 /** Key @pulumi/policy's proxies answer with the object they wrap (`proxy.ts#getSpecialProxyTarget`). */
@@ -35,3 +41,95 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "e48ece36-62e2-4504-bad9-02848725956a", // archive
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
+
+/**
+ * The policy list handed to the server's analyze handler. Same elements as PolicyPackArgs.policies;
+ * kept opaque here, the kit builds the lists.
+ */
+export type ServedPolicies = NonNullable<PolicyPackArgs["policies"]>;
+
+/** A gRPC unary handler as @pulumi/policy's server registers it for Analyze. */
+type AnalyzeHandler = (call: { request: { getType(): string } }, callback: unknown) => unknown;
+
+interface PolicyServerModule {
+  serve(name: string, version: string, level: string, args: PolicyPackArgs, initialConfig?: unknown): void;
+  makeAnalyzeRpcFun?(name: string, version: string, level: string, policies: ServedPolicies): AnalyzeHandler;
+}
+
+interface GrpcServerClass {
+  prototype: { addService(service: Record<string, { path?: string }>, impl: Record<string, unknown>): void };
+}
+
+const requireHere = createRequire(import.meta.url);
+const SERVER_MODULE = "@pulumi/policy/server.js";
+/** The gRPC method the engine calls once per resource. */
+const ANALYZE_PATH = "/pulumirpc.Analyzer/Analyze";
+
+/**
+ * Mark a resource validation as applying to `label` only: @pulumi/policy's analyze loop compares the
+ * mark with the resource's type before it deserialises anything and reports the policy as not
+ * applicable ("Policy only applies to resources of type '<label>'") when they differ
+ * (`policy.ts#getPulumiType`, set by `validateResourceOfType`).
+ */
+export function markResourceType<F extends ResourceValidation>(validation: F, label: string): F {
+  (validation as F & { __pulumiType?: string }).__pulumiType = label;
+  return validation;
+}
+
+/**
+ * Construct the PolicyPack (`construct` calls `new PolicyPack(...)`, which starts the server) with
+ * its Analyze handler replaced by a per-type dispatch: for a resource of type T, the server's own
+ * handler (`makeAnalyzeRpcFun`, the same code, enforcement levels, config and diagnostics) over
+ * `policiesFor(T)`. Everything else the server registers (GetAnalyzerInfo, Configure, AnalyzeStack,
+ * Remediate) is untouched. `policiesFor` is called once per type the pack declares (and once for
+ * `undefined`: every other type) up front, so no per-request state grows with what the engine sends.
+ *
+ * Returns false, having constructed the pack without the dispatch, when the installed
+ * @pulumi/policy no longer has the pieces (the canary test fails then; the pack stays correct,
+ * only slower, because each policy still checks the type itself).
+ */
+export function withAnalyzeDispatch(
+  construct: () => void,
+  declaredTypes: readonly string[],
+  policiesFor: (type: string | undefined) => ServedPolicies,
+): boolean {
+  const server = requireHere(SERVER_MODULE) as PolicyServerModule;
+  const grpc = createRequire(requireHere.resolve(SERVER_MODULE))("@grpc/grpc-js") as {
+    Server?: GrpcServerClass;
+  };
+  const makeAnalyze = server.makeAnalyzeRpcFun;
+  const proto = grpc.Server?.prototype;
+  if (typeof makeAnalyze !== "function" || typeof server.serve !== "function" || !proto) {
+    construct();
+    return false;
+  }
+  let installed = false;
+  const originalServe = server.serve;
+  server.serve = (name, version, level, args, initialConfig) => {
+    const originalAdd = proto.addService;
+    proto.addService = function (this: unknown, service, impl) {
+      if (service.analyze?.path === ANALYZE_PATH && typeof impl.analyze === "function") {
+        const byType = new Map<string, AnalyzeHandler>();
+        for (const type of declaredTypes)
+          byType.set(type, makeAnalyze(name, version, level, policiesFor(type)));
+        const others = makeAnalyze(name, version, level, policiesFor(undefined));
+        const analyze: AnalyzeHandler = (call, callback) =>
+          (byType.get(call.request.getType()) ?? others)(call, callback);
+        impl = { ...impl, analyze };
+        installed = true;
+      }
+      return originalAdd.call(this, service, impl);
+    };
+    try {
+      originalServe(name, version, level, args, initialConfig);
+    } finally {
+      proto.addService = originalAdd;
+    }
+  };
+  try {
+    construct();
+  } finally {
+    server.serve = originalServe;
+  }
+  return installed;
+}

@@ -3,17 +3,19 @@
  * JSON schema the Pulumi CLI validates against and of the typed config the checks read), and plain
  * check functions that tests call directly. `toPulumiPolicy` adapts a definition to @pulumi/policy.
  */
-import type {
-  EnforcementLevel,
-  PolicyConfigSchema,
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
+import {
+  type EnforcementLevel,
+  type PolicyConfigSchema,
+  PolicyPack,
+  type PolicyResource,
+  type ReportViolation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type StackValidationArgs,
+  type StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
+import { markResourceType, type ServedPolicies, withAnalyzeDispatch } from "./policy-internals.js";
 import { type PropertyMap, rawProps } from "./values.js";
 
 /** A resource as one policy check sees it (raw properties, unknowns as sentinels). */
@@ -116,6 +118,16 @@ function stackResourceOf(r: PolicyResource): StackResource {
   return out;
 }
 
+/** The types a resource policy reads, or undefined when it reads every type. */
+function typesOf(policy: ResourcePolicyDef<ConfigShape>): ReadonlySet<string> | undefined {
+  return policy.resourceTypes === "all" ? undefined : new Set(policy.resourceTypes);
+}
+
+/** Why a resource policy does not apply to a type it does not read (shown by the CLI). */
+function notApplicableReason(types: ReadonlySet<string>): string {
+  return `applies to ${[...types].join(", ")}`;
+}
+
 /** The @pulumi/policy form of a definition. */
 export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | StackValidationPolicy {
   const meta = {
@@ -126,11 +138,12 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
     configSchema: configSchemaOf(policy),
   };
   if (policy.kind === "resource") {
-    const types = policy.resourceTypes === "all" ? undefined : new Set(policy.resourceTypes);
+    const types = typesOf(policy);
     return {
       ...meta,
       validateResource: async (args: ResourceValidationArgs, report: ReportViolation) => {
-        if (types && !types.has(args.type)) args.notApplicable(`applies to ${[...types].join(", ")}`);
+        // Also when the pack dispatches by type (servePolicyPack): the fallback if it cannot.
+        if (types && !types.has(args.type)) args.notApplicable(notApplicableReason(types));
         const resource: CheckedResource = {
           type: args.type,
           name: args.name,
@@ -149,4 +162,75 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
       reportAll(await policy.check(resources, parseConfig(policy, args.getConfig())), report);
     },
   };
+}
+
+/** Set in the pack process's environment to serve without the per-type dispatch (the before/after test). */
+export const NO_DISPATCH_ENV = "RETRAIN_GUARD_NO_DISPATCH";
+
+/** Start of the warning the pack writes to stderr when it serves without the dispatch it meant to. */
+export const DISPATCH_UNAVAILABLE = "retrain-guard: no per-type analyze dispatch";
+
+/**
+ * The @pulumi/policy policies of one analyze call for a resource of `type` (undefined: a type no
+ * policy declares). Same list, order and objects as the pack's, except that a resource policy that
+ * does not read the type is replaced by a stand-in of the same name and metadata whose validation is
+ * marked with the policy's types: @pulumi/policy reports it not applicable from the mark alone,
+ * before it deserialises the properties and builds the arguments for it (it used to do both, for
+ * every policy and resource, only for our validation to throw NotApplicableError).
+ */
+function policiesForType(
+  defs: readonly GuardPolicy[],
+  served: readonly (ResourceValidationPolicy | StackValidationPolicy)[],
+  type: string | undefined,
+): ServedPolicies {
+  return served.map((p, i) => {
+    const def = defs[i]!;
+    if (def.kind !== "resource") return p;
+    const types = typesOf(def);
+    if (!types || (type !== undefined && types.has(type))) return p;
+    // The label is never a type the engine sends for this list: it is the one type the list is
+    // not for, or several types joined by ", ".
+    const standIn = markResourceType(
+      (args: ResourceValidationArgs) => args.notApplicable(notApplicableReason(types)),
+      [...types].join(", "),
+    );
+    return { ...p, validateResource: standIn };
+  });
+}
+
+/**
+ * Start the pack's Analyzer server (`new PolicyPack`), dispatching Analyze by resource type: each
+ * resource runs only the resource policies that read its type; the others are reported not
+ * applicable without their per-policy work in @pulumi/policy. GetAnalyzerInfo, Configure,
+ * AnalyzeStack and every diagnostic are the library's, unchanged (test/pack-dispatch.test.ts runs
+ * every example table through the pack with and without the dispatch).
+ */
+export function servePolicyPack(
+  name: string,
+  args: { description: string; enforcementLevel: EnforcementLevel; policies: readonly GuardPolicy[] },
+): void {
+  const served = args.policies.map(toPulumiPolicy);
+  const construct = () => {
+    new PolicyPack(name, {
+      description: args.description,
+      enforcementLevel: args.enforcementLevel,
+      policies: served,
+    });
+  };
+  if (process.env[NO_DISPATCH_ENV] === "1") {
+    construct();
+    return;
+  }
+  const declared = new Set<string>();
+  for (const def of args.policies)
+    if (def.kind === "resource" && def.resourceTypes !== "all")
+      for (const t of def.resourceTypes) declared.add(t);
+  const dispatching = withAnalyzeDispatch(construct, [...declared], (type) =>
+    policiesForType(args.policies, served, type),
+  );
+  if (!dispatching)
+    process.stderr.write(
+      `${DISPATCH_UNAVAILABLE}: the installed @pulumi/policy changed (see src/policy-internals.ts); ` +
+        "every resource policy runs for every resource, as correct but slower\n",
+    );
 }
