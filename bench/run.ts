@@ -12,7 +12,8 @@ type SuiteName = (typeof SUITES)[number];
 const USAGE = `usage: pnpm bench [${SUITES.join("|")}...] [--teams 50,500] [--quick]
   --teams   generated workspace sizes for plan and nx (default: plan 50,500; nx 500)
   --quick   fewer rounds (a smoke run, not for the record); plan: the 50-team workspace only, one round
-  --profile plan: also profile the largest plan (node --cpu-prof) and print its hot spots`;
+  --profile plan: also profile the largest plan (node --cpu-prof) and print its hot spots;
+            policy: also profile each pack over the corpus and print its hot spots`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -10,7 +10,7 @@
  * Last row: one IAM document through the no-wildcard-iam check, called in-process, against
  * JSON.parse of the same document text (the least any evaluation must do).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import { type PolicyExample, urnOf } from "../../policies/retrain-guard/src/examples.js";
@@ -18,7 +18,8 @@ import { registered } from "../../policies/retrain-guard/src/policies/index.js";
 import { noWildcardIam } from "../../policies/retrain-guard/src/policies/no-wildcard-iam.js";
 import { parseConfig } from "../../policies/retrain-guard/src/policy-kit.js";
 import { compare } from "../lib/measure.js";
-import { machineInfo, REPO_ROOT, type Row, type SuiteResult } from "../lib/report.js";
+import { printProfile, summarizeProfiles } from "../lib/profile.js";
+import { machineInfo, REPO_ROOT, RESULTS_DIR, type Row, type SuiteResult } from "../lib/report.js";
 
 export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
 /** The plan keeps this many analyze calls in flight (packages/plan/src/policy.ts); so do we. */
@@ -87,7 +88,40 @@ function staleDistWarning(): string | undefined {
     : undefined;
 }
 
-export async function runPolicySuite(opts: { quick: boolean }): Promise<SuiteResult> {
+const PROFILER = path.join(REPO_ROOT, "bench/fixtures/cpu-profile.cjs");
+const PROFILE_PASSES = 40;
+
+/**
+ * `--profile`: each pack in a process of its own under the V8 profiler (bench/fixtures/cpu-profile.cjs
+ * through NODE_OPTIONS), the corpus analysed PROFILE_PASSES times, then the hot spots of each.
+ */
+async function profilePacks(resources: readonly AnalyzerResource[]): Promise<void> {
+  for (const [label, config] of [
+    ["retrain-guard", undefined],
+    ["no-op pack", { all: "disabled" as const }],
+  ] as const) {
+    const dir = path.join(RESULTS_DIR, "profiles", `policy-${label.replace(/\W+/g, "-")}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const host = await startPolicyPack({
+      packDir: PACK_DIR,
+      ...(config ? { config } : {}),
+      env: {
+        BENCH_PROFILE_DIR: dir,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${PROFILER}`.trim(),
+      },
+    });
+    try {
+      for (let pass = 0; pass < PROFILE_PASSES; pass++) await analyzeAll(host, resources);
+    } finally {
+      await host.close();
+    }
+    const [summary] = summarizeProfiles(dir);
+    if (summary) printProfile(summary, `${label}, ${PROFILE_PASSES} × ${resources.length} analyze calls`);
+  }
+}
+
+export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }): Promise<SuiteResult> {
   const machine = machineInfo();
   const warning = staleDistWarning();
   if (warning) process.stderr.write(`warning: ${warning}\n`);
@@ -160,6 +194,7 @@ export async function runPolicySuite(opts: { quick: boolean }): Promise<SuiteRes
     ),
     show: "throughput",
   });
+  if (opts.profile) await profilePacks(resources);
   return {
     suite: "policy",
     machine,

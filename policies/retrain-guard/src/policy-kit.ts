@@ -128,6 +128,31 @@ function notApplicableReason(types: ReadonlySet<string>): string {
   return `applies to ${[...types].join(", ")}`;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * parseConfig for the pack: the config the engine sent (Configure) is the same for every resource,
+ * so the parse of the last one seen is kept per policy, keyed by its JSON text, and frozen, as it is
+ * shared by every check (a check must not change it). An invalid config is not kept: it throws on
+ * every call, as before.
+ */
+function configReader<S extends ConfigShape>(policy: GuardPolicy<S>): (raw: unknown) => z.output<S> {
+  let last: { json: string; config: z.output<S> } | undefined;
+  return (raw) => {
+    const json = JSON.stringify(raw ?? {});
+    if (last?.json === json) return last.config;
+    const config = deepFreeze(parseConfig(policy, raw));
+    last = { json, config };
+    return config;
+  };
+}
+
 /** The @pulumi/policy form of a definition. */
 export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | StackValidationPolicy {
   const meta = {
@@ -137,6 +162,7 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
     remediationSteps: policy.remediation,
     configSchema: configSchemaOf(policy),
   };
+  const readConfig = configReader(policy);
   if (policy.kind === "resource") {
     const types = typesOf(policy);
     return {
@@ -151,7 +177,7 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
           props: rawProps(args.props),
         };
         if (args.provider) resource.providerProps = rawProps(args.provider.props);
-        reportAll(await policy.check(resource, parseConfig(policy, args.getConfig())), report);
+        reportAll(await policy.check(resource, readConfig(args.getConfig())), report);
       },
     };
   }
@@ -159,7 +185,7 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
     ...meta,
     validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
       const resources = args.resources.map(stackResourceOf);
-      reportAll(await policy.check(resources, parseConfig(policy, args.getConfig())), report);
+      reportAll(await policy.check(resources, readConfig(args.getConfig())), report);
     },
   };
 }
