@@ -1,13 +1,22 @@
 /**
  * Canary of src/policy-internals.ts: what the pack assumes of @pulumi/policy's proxies, its unknown
- * sentinels and the runtime's secret envelope, checked against the installed libraries through
- * their own functions. An upgrade that changes one fails here, by name, instead of every policy
+ * sentinels, its analyze handler and type mark, and the runtime's secret envelope, checked against
+ * the installed libraries through their own functions. (That `new PolicyPack` reaches the server's
+ * `serve` and its gRPC `addService` the way `withAnalyzeDispatch` patches them is checked on the
+ * real pack process: test/pack-dispatch.test.ts, "is in place".) An upgrade that changes one fails here, by name, instead of every policy
  * quietly reading an empty property map or a secret envelope instead of its value.
  */
 import { createRequire } from "node:module";
+import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { UNKNOWN } from "@retrain/config/unknown";
 import { describe, expect, it } from "vitest";
-import { isSignedEnvelope, proxyTarget, UNKNOWN_SENTINELS } from "../src/policy-internals.js";
+import {
+  isSignedEnvelope,
+  markResourceType,
+  proxyTarget,
+  type ServedPolicies,
+  UNKNOWN_SENTINELS,
+} from "../src/policy-internals.js";
 import { rawProps, reveal } from "../src/values.js";
 
 const require = createRequire(import.meta.url);
@@ -60,6 +69,81 @@ describe(`the policy seam against ${POLICY}`, () => {
         () => proxy.unknownCheckingProxy({ v: s }).v,
         `${POLICY}: ${s} is unknown to the proxy`,
       ).toThrow();
+  });
+});
+
+type AnalyzeCallback = (err: unknown, res?: AnalyzeResponse) => void;
+interface AnalyzeResponse {
+  getDiagnosticsList(): { getPolicyname(): string; getMessage(): string }[];
+  getNotApplicableList(): { getPolicyName(): string; getReason(): string }[];
+}
+const server = require("@pulumi/policy/server.js") as {
+  serve?: unknown;
+  makeAnalyzeRpcFun?: (
+    name: string,
+    version: string,
+    level: string,
+    policies: ServedPolicies,
+  ) => (call: { request: unknown }, cb: AnalyzeCallback) => Promise<void>;
+};
+// The proto classes of the @pulumi/pulumi that @pulumi/policy's server loads.
+const serverRequire = createRequire(require.resolve("@pulumi/policy/server.js"));
+const analyzerPb = serverRequire("@pulumi/pulumi/proto/analyzer_pb") as Record<string, new () => never>;
+const structPb = serverRequire("google-protobuf/google/protobuf/struct_pb") as {
+  Struct: { fromJavaScript(v: Record<string, unknown>): unknown };
+};
+
+function analyzeRequest(type: string): unknown {
+  const req = new analyzerPb.AnalyzeRequest() as unknown as Record<string, (v: unknown) => void>;
+  req.setType!(type);
+  req.setUrn!(`urn:pulumi:s::p::${type}::r`);
+  req.setName!("r");
+  req.setProperties!(structPb.Struct.fromJavaScript({ a: 1 }));
+  req.setOptions!(new analyzerPb.AnalyzerResourceOptions());
+  return req;
+}
+
+describe(`the analyze dispatch against ${POLICY}`, () => {
+  it("exports the server's analyze handler and serve, which the dispatch builds on", () => {
+    expect(typeof server.makeAnalyzeRpcFun, `${POLICY}: server.ts#makeAnalyzeRpcFun`).toBe("function");
+    expect(typeof server.serve, `${POLICY}: server.ts#serve`).toBe("function");
+    expect(Object.getOwnPropertyDescriptor(server, "serve")?.writable, `${POLICY}: serve`).toBe(true);
+  });
+
+  it("skips a policy marked with another type before calling it, and reports it not applicable", async () => {
+    const calls: string[] = [];
+    const policies: ServedPolicies = [
+      {
+        name: "skipped",
+        description: "d1",
+        enforcementLevel: "mandatory",
+        validateResource: markResourceType(() => {
+          calls.push("skipped");
+        }, "a:b:C, a:b:D"),
+      },
+      {
+        name: "runs",
+        description: "d2",
+        enforcementLevel: "advisory",
+        validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+          calls.push(`runs ${args.type} ${JSON.stringify(args.props)}`);
+          report("found");
+        },
+      },
+    ];
+    const handler = server.makeAnalyzeRpcFun!("pack", "1.0.0", "advisory", policies);
+    const res = await new Promise<AnalyzeResponse>((ok, fail) =>
+      handler({ request: analyzeRequest("a:b:E") }, (err, r) => (err || !r ? fail(err) : ok(r))),
+    );
+    expect(calls, `${POLICY}: the __pulumiType fast path`).toEqual(['runs a:b:E {"a":1}']);
+    expect(
+      res.getNotApplicableList().map((n) => [n.getPolicyName(), n.getReason()]),
+      `${POLICY}: not-applicable report of a marked policy`,
+    ).toEqual([["skipped", "Policy only applies to resources of type 'a:b:C, a:b:D'"]]);
+    expect(
+      res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getMessage()]),
+      POLICY,
+    ).toEqual([["runs", "d2\nfound"]]);
   });
 });
 
