@@ -88,13 +88,16 @@ const server = require("@pulumi/policy/server.js") as {
 };
 // The proto classes of the @pulumi/pulumi that @pulumi/policy's server loads.
 const serverRequire = createRequire(require.resolve("@pulumi/policy/server.js"));
-const analyzerPb = serverRequire("@pulumi/pulumi/proto/analyzer_pb") as Record<string, new () => never>;
+const analyzerPb = serverRequire("@pulumi/pulumi/proto/analyzer_pb") as {
+  AnalyzeRequest: new () => Record<string, (v: unknown) => void>;
+  AnalyzerResourceOptions: new () => unknown;
+};
 const structPb = serverRequire("google-protobuf/google/protobuf/struct_pb") as {
   Struct: { fromJavaScript(v: Record<string, unknown>): unknown };
 };
 
 function analyzeRequest(type: string): unknown {
-  const req = new analyzerPb.AnalyzeRequest() as unknown as Record<string, (v: unknown) => void>;
+  const req = new analyzerPb.AnalyzeRequest();
   req.setType!(type);
   req.setUrn!(`urn:pulumi:s::p::${type}::r`);
   req.setName!("r");
