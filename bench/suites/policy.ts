@@ -1,8 +1,14 @@
 /**
- * The policy pack over the Analyzer gRPC protocol, resources per second, against the same pack
- * started the same way with every policy disabled (`{ all: "disabled" }`): same process, same
- * protocol, same marshalling, no policy work; @pulumi/policy skips a disabled policy before calling
- * it. So the ratio is what retrain-guard's policies cost on top of the protocol.
+ * The policy pack over the Analyzer gRPC protocol, resources per second, against two no-op packs:
+ * - "no-op pack" (the target's baseline): the same pack started the same way with every policy
+ *   disabled (`{ all: "disabled" }`): same process, protocol, library and marshalling, no policy
+ *   work at all; @pulumi/policy skips a disabled policy before anything per-policy. It is the floor
+ *   of any no-op pack on this library (a policy that runs, even one doing nothing, costs at least
+ *   the library's deserialisation of the properties), so the ratio is everything retrain-guard's
+ *   policies cost on top of the protocol: checks, kit and the library's per-policy work.
+ * - "no-op policies" (bench/fixtures/noop-policy-pack): the same 14 policies served by the same kit
+ *   (dispatch, config read) with checks that report nothing: the ratio is what the checks and their
+ *   diagnostics cost.
  *
  * The resources are every example of every policy table (src/policies/*.examples.ts): the resource
  * types and documents the policies are written for, good and bad.
@@ -22,6 +28,8 @@ import { printProfile, summarizeProfiles } from "../lib/profile.js";
 import { machineInfo, REPO_ROOT, RESULTS_DIR, type Row, type SuiteResult } from "../lib/report.js";
 
 export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
+/** retrain-guard's policies served by the same kit, with checks that report nothing. */
+const NOOP_POLICIES_DIR = path.join(REPO_ROOT, "bench/fixtures/noop-policy-pack");
 /** The plan keeps this many analyze calls in flight (packages/plan/src/policy.ts); so do we. */
 const IN_FLIGHT = 8;
 
@@ -93,25 +101,32 @@ const PROFILE_PASSES = 40;
 
 /**
  * `--profile`: each pack in a process of its own under the V8 profiler (bench/fixtures/cpu-profile.cjs
- * through NODE_OPTIONS), the corpus analysed PROFILE_PASSES times, then the hot spots of each.
+ * through NODE_OPTIONS), started after a warm-up, the corpus analysed PROFILE_PASSES times, then the
+ * hot spots of each.
  */
 async function profilePacks(resources: readonly AnalyzerResource[]): Promise<void> {
-  for (const [label, config] of [
-    ["retrain-guard", undefined],
-    ["no-op pack", { all: "disabled" as const }],
+  for (const [label, packDir, config] of [
+    ["retrain-guard", PACK_DIR, undefined],
+    ["no-op pack", PACK_DIR, { all: "disabled" as const }],
+    ["no-op policies", NOOP_POLICIES_DIR, undefined],
   ] as const) {
     const dir = path.join(RESULTS_DIR, "profiles", `policy-${label.replace(/\W+/g, "-")}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const host = await startPolicyPack({
-      packDir: PACK_DIR,
+      packDir,
       ...(config ? { config } : {}),
       env: {
         BENCH_PROFILE_DIR: dir,
+        BENCH_PROFILE_FROM: "SIGUSR2",
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${PROFILER}`.trim(),
       },
     });
     try {
+      // Warm-up (module loading, first sight of each schedule), then the profile of the steady state.
+      for (let pass = 0; pass < 3; pass++) await analyzeAll(host, resources);
+      process.kill(host.pid, "SIGUSR2");
+      await new Promise((r) => setTimeout(r, 200));
       for (let pass = 0; pass < PROFILE_PASSES; pass++) await analyzeAll(host, resources);
     } finally {
       await host.close();
@@ -126,9 +141,10 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
   const warning = staleDistWarning();
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const resources = await corpus();
-  const [guard, noop] = await Promise.all([
+  const [guard, noop, noopPolicies] = await Promise.all([
     startPolicyPack({ packDir: PACK_DIR }),
     startPolicyPack({ packDir: PACK_DIR, config: { all: "disabled" } }),
+    startPolicyPack({ packDir: NOOP_POLICIES_DIR }),
   ]);
   const rows: Row[] = [];
   const budget = opts.quick ? { maxMs: 3_000, minRounds: 5, batchMs: 100 } : { maxMs: 15_000, batchMs: 200 };
@@ -136,8 +152,11 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
     // Sanity: the guard reports the bad examples, the no-op pack reports nothing.
     const found = await analyzeAll(guard, resources);
     const none = await analyzeAll(noop, resources);
-    if (found === 0 || none !== 0)
-      throw new Error(`unexpected diagnostics: retrain-guard ${found}, no-op pack ${none}`);
+    const noneEither = await analyzeAll(noopPolicies, resources);
+    if (found === 0 || none !== 0 || noneEither !== 0)
+      throw new Error(
+        `unexpected diagnostics: retrain-guard ${found}, no-op pack ${none}, no-op policies ${noneEither}`,
+      );
 
     rows.push({
       case: `analyze, ${resources.length} resources, ${IN_FLIGHT} in flight`,
@@ -153,6 +172,19 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
       note: `${found} diagnostics per pass from the example tables`,
     });
     rows.push({
+      case: `analyze, ${resources.length} resources, ${IN_FLIGHT} in flight`,
+      unit: "resources/s",
+      subject: "retrain-guard",
+      baseline: "no-op policies",
+      comparison: await compare(
+        { name: "no-op policies", fn: () => analyzeAll(noopPolicies, resources), units: resources.length },
+        { name: "retrain-guard", fn: () => analyzeAll(guard, resources), units: resources.length },
+        budget,
+      ),
+      show: "throughput",
+      note: "no-op policies: the same policies and kit (bench/fixtures/noop-policy-pack), checks that report nothing",
+    });
+    rows.push({
       case: `analyzeStack, ${resources.length} resources`,
       unit: "resources/s",
       subject: "retrain-guard",
@@ -165,7 +197,7 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
       show: "throughput",
     });
   } finally {
-    await Promise.all([guard.close(), noop.close()]);
+    await Promise.all([guard.close(), noop.close(), noopPolicies.close()]);
   }
 
   // One document evaluation, in-process.

@@ -38,15 +38,22 @@ export const noWildcardIamConfig = z.strictObject({
     ),
 });
 
+/** Compiled allowlist URN patterns: the same few patterns (exemptions, config) for every finding. */
+const urnPatterns = new Map<string, RegExp>();
+
 /** `*` in an allowlist URN matches any run of characters; everything else literally. */
 function urnMatches(pattern: string, urn: string): boolean {
   if (!pattern.includes("*")) return pattern === urn;
-  const re = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
+  let re = urnPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .split("*")
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
+    urnPatterns.set(pattern, re);
+  }
   return re.test(urn);
 }
 
@@ -74,8 +81,10 @@ export const noWildcardIam = defineResourcePolicy({
       findings.push(...(await checkDocument(doc)));
     for (const arn of policyArnsOf(resource.type, resource.props))
       findings.push(...checkPolicyArn(arn, config.additionalAdminPolicies));
+    if (findings.length === 0) return [];
+    const allowlist = [...PROJECT_EXEMPTIONS, ...config.allowlist];
     return findings
-      .filter((f) => !exempt(f, resource.urn, [...PROJECT_EXEMPTIONS, ...config.allowlist]))
+      .filter((f) => !exempt(f, resource.urn, allowlist))
       .map((f) => ({
         message: `[${f.rule}] ${resource.type.split(":").pop()} "${resource.name}": ${f.message}`,
       }));
