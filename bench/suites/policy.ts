@@ -29,7 +29,7 @@ import { machineInfo, REPO_ROOT, RESULTS_DIR, type Row, type SuiteResult } from 
 
 export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
 /** retrain-guard's policies served by the same kit, with checks that report nothing. */
-const NOOP_POLICIES_DIR = path.join(REPO_ROOT, "bench/fixtures/noop-policy-pack");
+export const NOOP_POLICIES_DIR = path.join(REPO_ROOT, "bench/fixtures/noop-policy-pack");
 /** The plan keeps this many analyze calls in flight (packages/plan/src/policy.ts); so do we. */
 const IN_FLIGHT = 8;
 
@@ -50,7 +50,7 @@ async function examplesOf(policy: string): Promise<readonly PolicyExample[]> {
   return (await registered(policy).examples()).examples;
 }
 
-async function corpus(): Promise<AnalyzerResource[]> {
+export async function corpus(): Promise<AnalyzerResource[]> {
   const out: AnalyzerResource[] = [];
   (await Promise.all(TABLES.map(examplesOf))).flat().forEach((example, i) => {
     for (const r of example.resources) {
@@ -62,7 +62,10 @@ async function corpus(): Promise<AnalyzerResource[]> {
   return out;
 }
 
-async function analyzeAll(host: PolicyPackHost, resources: readonly AnalyzerResource[]): Promise<number> {
+export async function analyzeAll(
+  host: PolicyPackHost,
+  resources: readonly AnalyzerResource[],
+): Promise<number> {
   let next = 0;
   let diagnostics = 0;
   const worker = async () => {
@@ -91,7 +94,8 @@ function staleDistWarning(): string | undefined {
     }
     return t;
   };
-  return newest(src) > statSync(dist).mtimeMs
+  // The newest of dist/, not dist/index.js: tsc -b leaves an output it did not change untouched.
+  return newest(src) > newest(path.join(PACK_DIR, "dist"))
     ? "policies/retrain-guard/dist is older than src/: the pack process runs dist (pnpm build)"
     : undefined;
 }
