@@ -99,7 +99,12 @@ export function workspaceDependencyDirs(dir: string): string[] {
 function workspaceDependencies(dir: string): string[] {
   const file = path.join(dir, "package.json");
   if (!existsSync(file)) return [];
-  const pkg = JSON.parse(readFileSync(file, "utf8")) as { dependencies?: Record<string, unknown> };
+  let pkg: { dependencies?: Record<string, unknown> };
+  try {
+    pkg = JSON.parse(readFileSync(file, "utf8")) as typeof pkg;
+  } catch {
+    return []; // its bytes are still hashed; the program then fails to load, not the key
+  }
   return Object.entries(pkg.dependencies ?? {})
     .filter(([, spec]) => typeof spec === "string" && spec.startsWith("workspace:"))
     .map(([name]) => name);

@@ -23,10 +23,11 @@ import { windowNextRuns } from "@retrain/windows";
 import { locatePack } from "../policy.js";
 import type { Selection } from "./select.js";
 
-/** This package's folder (src/stages or dist/stages are two levels below it). */
-const PLAN_PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
-/** The repository the plan engine runs from: its lockfile pins what the engine and programs load. */
-const TOOL_ROOT = path.resolve(PLAN_PACKAGE_DIR, "../..");
+/**
+ * The repository the plan engine runs from (src/stages and dist/stages sit four levels below it):
+ * its lockfile pins what the engine and the programs load.
+ */
+const TOOL_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 
 export interface KeyEnvironment {
   /** The environment the programs and the pack see. */
@@ -35,6 +36,10 @@ export interface KeyEnvironment {
   readonly cwd: string;
   /** When the plan starts. */
   readonly now: Date;
+  /** The runtime, default this process's Node.js version, platform and architecture. */
+  readonly node?: string;
+  /** The repository the plan engine runs from (its code and lockfile), default this one. */
+  readonly toolRoot?: string;
 }
 
 export interface StackKeyer {
@@ -110,7 +115,7 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
     if (shared !== undefined) return shared;
     const h = createHash("sha256");
     field(h, "format", String(PLAN_CACHE_FORMAT));
-    field(h, "node", `${process.version} ${process.platform} ${process.arch}`);
+    field(h, "node", at.node ?? `${process.version} ${process.platform} ${process.arch}`);
     field(h, "utc-day", at.now.toISOString().slice(0, 10));
     const own = new Set<string>(Object.values(PLAN_CACHE_ENV));
     for (const name of Object.keys(at.env).sort()) {
@@ -120,10 +125,11 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
     for (const rel of PLAN_WORKSPACE_FILES) fileFeed(rel, path.join(root, rel))(h);
     // The pack config the plan actually uses (--policy-config may name another file).
     field(h, "pack-config", JSON.stringify(selection.packConfig ?? null));
-    fileFeed("tool-lockfile", path.join(TOOL_ROOT, "pnpm-lock.yaml"))(h);
+    const toolRoot = at.toolRoot ?? TOOL_ROOT;
+    fileFeed("tool-lockfile", path.join(toolRoot, "pnpm-lock.yaml"))(h);
     for (const rel of PLAN_TOOL_PACKAGES) {
       // The plan engine is this repository's; the pack is the workspace's own when installed.
-      const dir = rel === "policies/retrain-guard" ? locatePack(root) : path.join(TOOL_ROOT, rel);
+      const dir = rel === "policies/retrain-guard" ? locatePack(root) : path.join(toolRoot, rel);
       closureFeed(rel, dir)(h);
     }
     shared = h.digest("hex");
