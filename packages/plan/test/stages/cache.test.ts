@@ -268,7 +268,9 @@ const INPUTS: { input: string; change: (f: Fixture) => void; replans: string[] }
   },
   {
     input: "an unrelated variable",
-    change: (f) => void (f.at.env = { ...f.at.env, HOME: "/h" }),
+    change: (f) => {
+      f.at.env = { ...f.at.env, HOME: "/h" };
+    },
     replans: [],
   },
   {
