@@ -77,6 +77,8 @@ describe("createNodes", () => {
         "{projectRoot}/**/*",
         "^production",
         "{workspaceRoot}/policies/retrain-guard/src/**/*",
+        "{workspaceRoot}/stacks/scheduling/src/**/*",
+        "{workspaceRoot}/policies/tenants.yaml",
       ]),
     );
   });
