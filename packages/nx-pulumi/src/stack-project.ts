@@ -110,12 +110,10 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
       },
     },
     plan: {
-      executor: "nx:run-commands",
+      // One `retrain plan` process per task, or per batch with `nx run-many -t plan --batch`.
+      executor: "@retrain/nx-pulumi:plan",
       cache: true,
-      options: {
-        command: `node packages/cli/dist/bin.js plan --stack ${q(stack.id)} --json .plan/${name}.json`,
-        cwd: ".",
-      },
+      options: { stack: stack.id, output: `.plan/${name}.json` },
       // Every input of the stack's plan, from the one list the in-process cache hashes too.
       inputs: planTargetInputs(
         tools.planCodeDirs?.(stack.programDir) ?? [toPosix(stack.programDir), ...PLAN_TOOL_PACKAGES],

@@ -2,6 +2,8 @@
  * The inferred `plan` target is cacheable and declares, from the one list in @retrain/config
  * plan-inputs.ts, every input the in-process per-stack cache hashes.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -11,6 +13,7 @@ import {
   PLAN_WORKSPACE_FILES,
 } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
+import { batch } from "../src/executors/plan.js";
 import { planCodeDirs, planTargetInputs } from "../src/plan-target.js";
 import { stackTargets } from "../src/stack-project.js";
 
@@ -63,4 +66,45 @@ describe("the plan target", () => {
     for (const env of PLAN_ENV_INPUTS) expect(inputs).toContainEqual({ env });
     for (const runtime of PLAN_RUNTIME_INPUTS) expect(inputs).toContainEqual({ runtime });
   });
+});
+
+describe("the plan executor", () => {
+  it("plans every stack of an Nx batch in one retrain plan process and writes each stack's result", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "nx-plan-batch-"));
+    try {
+      const inputs = {
+        "scheduling-vision:plan": { stack: "scheduling/vision", output: path.join(out, "vision.json") },
+        "iam-dev:plan": { stack: "iam/dev", output: path.join(out, "iam-dev.json") },
+      };
+      const results = await batch(undefined, inputs, {}, { root: REPO_ROOT });
+      expect(Object.keys(results).sort()).toEqual(["iam-dev:plan", "scheduling-vision:plan"]);
+      for (const [task, r] of Object.entries(results)) {
+        expect(r.success, `${task}: ${r.terminalOutput}`).toBe(true);
+        // One process: the one plan's summary names both stacks.
+        expect(r.terminalOutput).toContain("2 of 2 stacks planned");
+      }
+      const vision = JSON.parse(readFileSync(inputs["scheduling-vision:plan"].output, "utf8"));
+      expect(vision.stack).toMatchObject({ id: "scheduling/vision", status: "planned" });
+      expect(vision.horizon.weeks).toBe(4);
+      expect(JSON.parse(readFileSync(inputs["iam-dev:plan"].output, "utf8")).stack.id).toBe("iam/dev");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("fails a task whose stack the plan does not know, naming it", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "nx-plan-batch-"));
+    try {
+      const results = await batch(
+        undefined,
+        { "x:plan": { stack: "scheduling/no-such-team", output: path.join(out, "x.json") } },
+        {},
+        { root: REPO_ROOT },
+      );
+      expect(results["x:plan"]?.success).toBe(false);
+      expect(results["x:plan"]?.terminalOutput).toContain("scheduling/no-such-team");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
