@@ -26,7 +26,7 @@ import { performance } from "node:perf_hooks";
 import { type Comparison, median, medianCi } from "../lib/measure.js";
 import { type ProfileSummary, printProfile, summarizeProfiles } from "../lib/profile.js";
 import { machineInfo, REPO_ROOT, RESULTS_DIR, type Row, type SuiteResult } from "../lib/report.js";
-import { generateWorkspace } from "../lib/workspace.js";
+import { generateWorkspace, teamConfigFile, teamName } from "../lib/workspace.js";
 
 /** What `pnpm plan` runs: the compiled CLI under plain node. */
 const CLI = path.join(REPO_ROOT, "packages/cli/dist/bin.js");
@@ -102,7 +102,8 @@ function runPlanOnce(workspace: string, out: string, env?: NodeJS.ProcessEnv): S
   const json = path.join(out, "plan.json");
   const r = node(
     [CLI, "plan", "--workspace", workspace, "--from", FROM, "--json", json, "--quiet", "--no-color"],
-    env,
+    // Every stack planned afresh: these rows measure the work of a plan, not the per-stack cache.
+    { RETRAIN_PLAN_CACHE: "0", ...(env ?? process.env) },
     // From inside the workspace: the iam program finds the tenant registry from process.cwd(), not
     // from --workspace (run from the repo root it reads the repo's registry, whose teams are not the
     // generated ones, and every generated team fails with "exports no training role").
@@ -366,6 +367,8 @@ export async function runPlanSuite(opts: {
     note: `${m.report.summary.stacks} stacks, ${m.report.summary.resources} resources, exit ${m.report.summary.exitCode}, ${m.report.summary.mandatory} mandatory, ${m.report.summary.clashes} clashes`,
   }));
   const rows = [...floorRows, ...bareRows];
+  const largest = Math.max(...opts.teams);
+  if (Number.isFinite(largest)) rows.push(await measureIncremental(largest, opts.quick ? 1 : 3));
   const generated = measured.filter((m) => m.teams !== undefined);
   const planGrowth = growth(generated.map((m) => ({ teams: m.teams!, ms: m.comparison.subject.msPerCall })));
   const bareGrowth = growth(generated.map((m) => ({ teams: m.teams!, ms: m.comparison.baseline.msPerCall })));
@@ -385,4 +388,78 @@ export async function runPlanSuite(opts: {
       ...(opts.profile ? { profiles } : {}),
     },
   };
+}
+
+/**
+ * Issue 15 goal 2, incremental plans: in a generated workspace with a warm per-stack cache, one
+ * team's file changes; the full plan (every stack in the report, the others reused from the cache)
+ * against `retrain plan --team <that team>` (its iam and fleet reused, the team planned), both
+ * with the cache, each after its own fresh change of the team's file, in paired rounds that
+ * alternate the order. Target: full ≤ 1.5× the team's plan. The note adds the cold full plan and
+ * the team's plan without the cache, each run once.
+ */
+export async function measureIncremental(teams: number, rounds: number): Promise<Row> {
+  const ws = generateWorkspace(teams);
+  const cacheDir = mkdtempSync(path.join(tmpdir(), "bench-plan-cache-"));
+  const out = mkdtempSync(path.join(tmpdir(), "bench-plan-inc-"));
+  const team = teamName(Math.floor(teams / 2));
+  const file = path.join(ws.root, teamConfigFile(team));
+  const original = readFileSync(file, "utf8");
+  let edits = 0;
+  // A change the plan must see: the first task's command (every run a new one).
+  const change = () => writeFileSync(file, original.replace(/--team /, `--edit ${++edits} --team `));
+  const env = { ...process.env, RETRAIN_PLAN_CACHE: "1", RETRAIN_PLAN_CACHE_DIR: cacheDir };
+  const cli = (extra: string[], e: NodeJS.ProcessEnv = env) => {
+    const args = [CLI, "plan", "--workspace", ws.root, "--from", FROM, "--quiet", "--no-color", ...extra];
+    const r = node(args, e, ws.root);
+    if (r.status !== 0 && r.status !== 1)
+      throw new Error(`retrain ${args.slice(1).join(" ")} exited ${r.status}:\n${r.out.slice(-4000)}`);
+    return r;
+  };
+  try {
+    const cold = cli([]); // warms the cache: every stack planned and stored
+    const json = path.join(out, "plan.json");
+    change();
+    const check = cli(["--json", json]);
+    const report = JSON.parse(readFileSync(json, "utf8")) as PlanJson;
+    if (report.summary.stacks !== teams + 2)
+      throw new Error(`incremental plan reported ${report.summary.stacks} stacks, expected ${teams + 2}`);
+    const full: number[] = [];
+    const single: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const doFull = () => {
+        change();
+        full.push(cli([]).ms);
+      };
+      const doTeam = () => {
+        change();
+        single.push(cli(["--team", team]).ms);
+      };
+      for (const run of round % 2 === 0 ? [doFull, doTeam] : [doTeam, doFull]) run();
+      process.stderr.write(
+        `  plan incremental ${teams} teams: round ${round + 1} full ${(full.at(-1)! / 1000).toFixed(1)} s, ` +
+          `--team ${(single.at(-1)! / 1000).toFixed(1)} s\n`,
+      );
+    }
+    change();
+    const teamUncached = cli(["--team", team], { ...env, RETRAIN_PLAN_CACHE: "0" });
+    const comparison = comparisonOf(full, single, false, `retrain plan --team ${team}`);
+    return {
+      case: `${teams} teams, one team changed, warm cache`,
+      unit: "s",
+      subject: "retrain plan (all stacks)",
+      baseline: "retrain plan --team",
+      comparison: { ...comparison, subject: { ...comparison.subject, name: "retrain plan (cached)" } },
+      show: "seconds",
+      // Issue 15 goal 2: ≤ 1.5× the changed team's own plan.
+      target: { ratioBelow: 1.5 },
+      note:
+        `${report.summary.stacks} stacks in the report (first check run ${(check.ms / 1000).toFixed(1)} s); ` +
+        `cold full plan ${(cold.ms / 1000).toFixed(1)} s; --team without the cache ${(teamUncached.ms / 1000).toFixed(1)} s`,
+    };
+  } finally {
+    ws.cleanup();
+    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
 }

@@ -6,6 +6,7 @@ export * from "./naming.js";
 export * from "./notify.js";
 export * from "./order.js";
 export * from "./outputs.js";
+export * from "./plan-inputs.js";
 export * from "./problem.js";
 export * from "./references.js";
 export * from "./schemas.js";

@@ -16,12 +16,15 @@ import type {
 import {
   type DiscoveredStack,
   discoverStacks,
+  PULUMI_PROJECTS,
   programDirOfKind,
   type StackEntry,
+  type StackKind,
   stackProjectName,
   workspaceRelative,
 } from "@retrain/config/workspace";
 import { DependencyType } from "./nx-internals.js";
+import { planCodeDirs } from "./plan-target.js";
 import {
   cacheEnabled,
   cacheFile,
@@ -64,7 +67,16 @@ const workspacePath = (workspaceRoot: string, abs: string) =>
 
 function toolPaths(workspaceRoot: string, options: NxPulumiOptions | undefined): ToolPaths {
   const packConfig = options?.policyPackConfig ?? "policies/retrain-guard/policy-config.json";
+  const codeDirs = new Map<string, readonly string[]>();
   return {
+    planCodeDirs: (programDir) => {
+      let dirs = codeDirs.get(programDir);
+      if (!dirs) {
+        dirs = planCodeDirs(workspaceRoot, programDir);
+        codeDirs.set(programDir, dirs);
+      }
+      return dirs;
+    },
     wrapper: workspacePath(workspaceRoot, WRAPPER),
     policyPack: options?.policyPack ?? "policies/retrain-guard",
     ...(existsSync(path.join(workspaceRoot, packConfig)) ? { policyPackConfig: packConfig } : {}),
@@ -140,6 +152,10 @@ export const createNodes: CreateNodes<NxPulumiOptions> = [
       discoveryInputs(workspaceRoot),
       JSON.stringify([...configFiles]),
       JSON.stringify(tools),
+      // The plan target's inputs follow the programs' workspace imports (their package.json files).
+      JSON.stringify(
+        Object.keys(PULUMI_PROJECTS).map((k) => tools.planCodeDirs?.(programDirOfKind(k as StackKind))),
+      ),
       pluginCode,
     );
     const file = cacheFile(workspaceRoot, "nx-pulumi-stacks");

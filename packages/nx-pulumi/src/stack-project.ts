@@ -4,7 +4,8 @@
  */
 import { posix } from "node:path";
 import type { TargetConfiguration } from "@nx/devkit";
-import { projectNameOfId, stackProjectName, toPosix } from "@retrain/config/workspace";
+import { PLAN_TOOL_PACKAGES, projectNameOfId, stackProjectName, toPosix } from "@retrain/config/workspace";
+import { planTargetInputs } from "./plan-target.js";
 
 /** What the plugin needs from a discovered stack (a subset of `DiscoveredStack` in @retrain/config). */
 export interface StackLike {
@@ -30,6 +31,11 @@ export interface ToolPaths {
   policyPack: string;
   /** The pack config (`--policy-pack-config`) when the workspace has one; the offline plan reads the same file. */
   policyPackConfig?: string;
+  /**
+   * The code folders a stack's plan reads (plan-target.ts `planCodeDirs`), workspace-relative;
+   * default: the program folder, the plan engine and the pack, without their imports.
+   */
+  planCodeDirs?: (programDir: string) => readonly string[];
 }
 
 /** Metadata the plugin attaches to each stack project; `createDependencies` and scripts read it. */
@@ -104,31 +110,14 @@ export function stackTargets(stack: StackLike, tools: ToolPaths): Record<string,
       },
     },
     plan: {
-      executor: "nx:run-commands",
+      // One `retrain plan` process per task, or per batch with `nx run-many -t plan --batch`.
+      executor: "@retrain/nx-pulumi:plan",
       cache: true,
-      options: {
-        command: `node packages/cli/dist/bin.js plan --stack ${q(stack.id)} --json .plan/${name}.json`,
-        cwd: ".",
-      },
-      // The plan of a stack is a function of its config folder, its program and the packages the
-      // program imports (its dependencies' production files, upstream stacks included, because a
-      // downstream plan uses their planned outputs), the policy pack, and the plan engine itself.
-      inputs: [
-        "{projectRoot}/**/*",
-        "^production",
-        "{workspaceRoot}/policies/retrain-guard/src/**/*",
-        "{workspaceRoot}/policies/retrain-guard/PulumiPolicy.yaml",
-        "{workspaceRoot}/policies/retrain-guard/package.json",
-        "{workspaceRoot}/packages/plan/src/**/*",
-        "{workspaceRoot}/packages/cli/src/**/*",
-        "{workspaceRoot}/packages/offline/src/**/*",
-        "{workspaceRoot}/packages/windows/src/**/*",
-        "{workspaceRoot}/pnpm-lock.yaml",
-        // What every config is checked against and every StackReference is named by: a change to the
-        // grants or the organisation must re-plan (and, through these inputs, affect) the stacks.
-        "{workspaceRoot}/policies/tenants.yaml",
-        "{workspaceRoot}/retrain.json",
-      ],
+      options: { stack: stack.id, output: `.plan/${name}.json` },
+      // Every input of the stack's plan, from the one list the in-process cache hashes too.
+      inputs: planTargetInputs(
+        tools.planCodeDirs?.(stack.programDir) ?? [toPosix(stack.programDir), ...PLAN_TOOL_PACKAGES],
+      ),
       outputs: [`{workspaceRoot}/.plan/${name}.json`],
       // The plan runs the compiled CLI and pack: build them (and their dependencies) first.
       dependsOn: [{ projects: ["@retrain/cli", "retrain-guard"], target: "build" }],

@@ -66,9 +66,11 @@ describe("createNodes", () => {
       cache: true,
       outputs: ["{workspaceRoot}/.plan/scheduling-vision.json"],
     });
-    expect(targets.plan?.options.command).toBe(
-      "node packages/cli/dist/bin.js plan --stack scheduling/vision --json .plan/scheduling-vision.json",
-    );
+    expect(targets.plan?.executor).toBe("@retrain/nx-pulumi:plan");
+    expect(targets.plan?.options).toEqual({
+      stack: "scheduling/vision",
+      output: ".plan/scheduling-vision.json",
+    });
     expect(targets.plan?.dependsOn).toEqual([
       { projects: ["@retrain/cli", "retrain-guard"], target: "build" },
     ]);
@@ -77,6 +79,8 @@ describe("createNodes", () => {
         "{projectRoot}/**/*",
         "^production",
         "{workspaceRoot}/policies/retrain-guard/src/**/*",
+        "{workspaceRoot}/stacks/scheduling/src/**/*",
+        "{workspaceRoot}/policies/tenants.yaml",
       ]),
     );
   });

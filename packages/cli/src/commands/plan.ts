@@ -20,6 +20,8 @@ interface PlanFlags {
   workspace?: string;
   color: boolean;
   quiet?: boolean;
+  /** False with --no-cache. */
+  cache: boolean;
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
@@ -58,6 +60,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
     .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
     .option("--quiet", "print only problems and the summary line; no progress")
+    .option(
+      "--no-cache",
+      "plan every stack afresh: neither read nor write the per-stack cache (also: RETRAIN_PLAN_CACHE=0; directory: RETRAIN_PLAN_CACHE_DIR)",
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes, 2 invalid input (config, schedule, unknown stack, broken reference).",
@@ -65,9 +71,22 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .action(async (flags: PlanFlags) => {
       const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
       const resolve = (file: string) => path.resolve(ctx.cwd, file);
-      const { createProgress, renderHtml, renderJson, renderTerminal, runPlan } = await import(
-        "@retrain/plan"
-      );
+      const {
+        createProgress,
+        PlanCacheSettingError,
+        planCacheSettings,
+        renderHtml,
+        renderJson,
+        renderTerminal,
+        runPlan,
+      } = await import("@retrain/plan");
+      let cache: ReturnType<typeof planCacheSettings>;
+      try {
+        cache = planCacheSettings({ workspace, noCache: !flags.cache, env: process.env });
+      } catch (e) {
+        if (e instanceof PlanCacheSettingError) throw new UsageError(e.message);
+        throw e;
+      }
       let report: Awaited<ReturnType<typeof runPlan>>;
       try {
         report = await runPlan({
@@ -79,6 +98,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
           ...(flags.prices ? { pricesFile: resolve(flags.prices) } : {}),
           ...(flags.policyConfig ? { policyConfigFile: resolve(flags.policyConfig) } : {}),
           onProgress: createProgress(ctx.stderr, { quiet: flags.quiet ?? false }),
+          ...(cache ? { cache } : {}),
         });
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);
