@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 // One run over every project of the workspace. Workspace packages resolve to their TypeScript
@@ -11,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The CLI's per-stack plan cache defaults to ~/.cache: tests that spawn it use one directory of
+    // this run instead (never the developer's, and shared by the run's plans, which the keys allow).
+    env: { RETRAIN_PLAN_CACHE_DIR: path.join(os.tmpdir(), `retrain-plan-cache-test-${process.pid}`) },
   },
 });
