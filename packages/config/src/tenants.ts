@@ -73,31 +73,99 @@ export type Tenant = z.infer<typeof tenantSchema>;
  * the same of team names alone.
  */
 function scopesUnambiguous(teams: Record<string, Tenant>, ctx: z.RefinementCtx): void {
-  const names = Object.keys(teams);
-  for (const team of names) {
-    const owner = names.find((other) => other !== team && team.startsWith(`${other}-`));
-    if (owner)
-      ctx.addIssue({
-        code: "custom",
-        path: [team],
-        message: `team "${team}" starts with "${owner}-", the name prefix of team "${owner}", so the names of one team's resources could be another's; choose a team name that does not start with another team's name and "-"`,
-      });
-  }
-  const scopes: { scope: string; team: string; environment: string }[] = [];
-  for (const [team, t] of Object.entries(teams))
-    t.grants.forEach((g, i) => {
-      const scope = `retrain-${g.environment}-${team}-`;
-      const clash = scopes.find(
-        (s) => s.team !== team && (s.scope.startsWith(scope) || scope.startsWith(s.scope)),
-      );
-      if (clash)
-        ctx.addIssue({
-          code: "custom",
-          path: [team, "grants", i, "environment"],
-          message: `the resource names of team ${team} in ${g.environment} start "${scope}", like those of team ${clash.team} in ${clash.environment} ("${clash.scope}"), so one team's names could be the other's; rename a team or an environment`,
-        });
-      scopes.push({ scope, team, environment: g.environment });
+  for (const { team, owner } of prefixOwners(Object.keys(teams)))
+    ctx.addIssue({
+      code: "custom",
+      path: [team],
+      message: `team "${team}" starts with "${owner}-", the name prefix of team "${owner}", so the names of one team's resources could be another's; choose a team name that does not start with another team's name and "-"`,
     });
+  for (const { team, index, scope, environment, clash } of scopeClashes(teams))
+    ctx.addIssue({
+      code: "custom",
+      path: [team, "grants", index, "environment"],
+      message: `the resource names of team ${team} in ${environment} start "${scope}", like those of team ${clash.team} in ${clash.environment} ("${clash.scope}"), so one team's names could be the other's; rename a team or an environment`,
+    });
+}
+
+/** The prefixes of `name` that end just before a '-' (`a-b-c` → `a`, `a-b`), shortest first. */
+export function dashPrefixes(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.indexOf("-"); i !== -1; i = name.indexOf("-", i + 1)) out.push(name.slice(0, i));
+  return out;
+}
+
+/**
+ * Each team whose name starts with another team's name and '-', with the first such team in
+ * `names` order. Linear in the names (a Set lookup per '-' of a name), not a scan of every pair:
+ * the registry of thousands of teams is validated by every process of a plan.
+ */
+export function prefixOwners(names: readonly string[]): { team: string; owner: string }[] {
+  const rank = new Map(names.map((n, i) => [n, i]));
+  const out: { team: string; owner: string }[] = [];
+  for (const team of names) {
+    let owner: string | undefined;
+    let best = Number.POSITIVE_INFINITY;
+    for (const prefix of dashPrefixes(team)) {
+      const r = rank.get(prefix);
+      if (r !== undefined && r < best) {
+        best = r;
+        owner = prefix;
+      }
+    }
+    if (owner !== undefined) out.push({ team, owner });
+  }
+  return out;
+}
+
+interface Scope {
+  scope: string;
+  team: string;
+  environment: string;
+}
+
+/**
+ * Each grant whose resource-name scope (`retrain-<environment>-<team>-`) is a prefix of, or starts
+ * with, the scope of an earlier grant of another team, with the first such earlier grant. Scopes
+ * end in '-', so one is a prefix of another exactly at a '-' of the longer: each grant looks up its
+ * own '-'-ended prefixes among earlier scopes, and itself among the '-'-ended prefixes of earlier
+ * scopes, instead of scanning every earlier grant.
+ */
+export function scopeClashes(
+  teams: Record<string, Tenant>,
+): { team: string; index: number; scope: string; environment: string; clash: Scope }[] {
+  const scopes: Scope[] = [];
+  /** Earlier grants by their exact scope, in order. */
+  const byScope = new Map<string, number[]>();
+  /** Earlier grants by each '-'-ended prefix of their scope (the scope itself included), in order. */
+  const byPrefix = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
+  /** The first grant of a list (ascending) that is not `team`'s. */
+  const firstOther = (list: readonly number[] | undefined, team: string) =>
+    list?.find((i) => scopes[i]!.team !== team);
+  const out: { team: string; index: number; scope: string; environment: string; clash: Scope }[] = [];
+  for (const [team, t] of Object.entries(teams))
+    t.grants.forEach((g, index) => {
+      const scope = `retrain-${g.environment}-${team}-`;
+      const prefixes = dashPrefixes(scope).map((p) => `${p}-`);
+      let first: number | undefined;
+      const consider = (i: number | undefined) => {
+        if (i !== undefined && (first === undefined || i < first)) first = i;
+      };
+      // An earlier scope that is a prefix of this one (or equal to it).
+      for (const p of prefixes) consider(firstOther(byScope.get(p), team));
+      // An earlier scope that starts with this one.
+      consider(firstOther(byPrefix.get(scope), team));
+      if (first !== undefined)
+        out.push({ team, index, scope, environment: g.environment, clash: scopes[first]! });
+      const i = scopes.push({ scope, team, environment: g.environment }) - 1;
+      add(byScope, scope, i);
+      for (const p of prefixes) add(byPrefix, p, i);
+    });
+  return out;
 }
 
 export const tenantRegistrySchema = z.strictObject({
