@@ -3,7 +3,7 @@
  * and pools it may use. Pulumi-free (yaml + zod) so the pack, the Nx plugin and the CLI load it cheaply.
  * Every consumer finds it the same way: the nearest `policies/tenants.yaml` at or above a directory.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
@@ -222,14 +222,33 @@ function keyPath(key: string): PropertyKey[] {
   );
 }
 
-const cache = new Map<string, { text: string; registry: TenantRegistry }>();
+/**
+ * Parsed registries by absolute path: the file's identity and change times when it was read (a
+ * file whose stat is unchanged is not read again: every team stack of a plan checks its grants, and
+ * reading a registry of thousands of teams per stack would make the plan quadratic), and its text.
+ */
+const cache = new Map<string, { stat: string; text: string; registry: TenantRegistry }>();
+
+/** A file's identity and change times, in nanoseconds: any write changes ctime. */
+function statKey(file: string): string | undefined {
+  try {
+    const s = statSync(file, { bigint: true });
+    return s.isFile() ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Reads and validates a registry file; throws a {@link ConfigError} naming the file, each key
- * (`teams.vision.grants[0].pools`) and its line. Parsed registries are remembered by content.
+ * (`teams.vision.grants[0].pools`) and its line. Parsed registries are remembered by content; a
+ * file whose stat (identity, size, change times) is unchanged since is not read again.
  */
 export function loadTenantRegistry(file: string, displayName = file): LoadedTenantRegistry {
   const absolute = path.resolve(file);
+  const stat = statKey(absolute);
+  const known = cache.get(absolute);
+  if (stat !== undefined && known?.stat === stat) return { file: absolute, registry: known.registry };
   let text: string;
   try {
     text = readFileSync(absolute, "utf8");
@@ -238,8 +257,10 @@ export function loadTenantRegistry(file: string, displayName = file): LoadedTena
       { key: "", message: `cannot read the tenant registry: ${(e as Error).message}` },
     ]);
   }
-  const hit = cache.get(absolute);
-  if (hit && hit.text === text) return { file: absolute, registry: hit.registry };
+  if (known && known.text === text) {
+    if (stat !== undefined) known.stat = stat;
+    return { file: absolute, registry: known.registry };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -268,7 +289,7 @@ export function loadTenantRegistry(file: string, displayName = file): LoadedTena
     });
     throw new ConfigError(displayName, problems);
   }
-  cache.set(absolute, { text, registry: parsed.data });
+  if (stat !== undefined) cache.set(absolute, { stat, text, registry: parsed.data });
   return { file: absolute, registry: parsed.data };
 }
 
