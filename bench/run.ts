@@ -10,8 +10,9 @@ const SUITES = ["schedule", "policy", "plan", "nx"] as const;
 type SuiteName = (typeof SUITES)[number];
 
 const USAGE = `usage: pnpm bench [${SUITES.join("|")}...] [--teams 50,500] [--quick]
-  --teams   generated workspace sizes for plan and nx (default: plan 50,500; nx 500)
+  --teams   generated workspace sizes for plan and nx (default: plan 50,500,5000; nx 500)
   --quick   fewer rounds (a smoke run, not for the record); plan: the 50-team workspace only, one round
+            (no 5,000-team workspace)
   --profile plan: also profile the largest plan (node --cpu-prof) and print its hot spots;
             policy: also profile each pack over the corpus and print its hot spots`;
 
@@ -76,7 +77,7 @@ async function runSuite(
       return [
         await runPlanSuite({
           quick: opts.quick,
-          teams: opts.teams ?? (opts.quick ? [50] : [50, 500]),
+          teams: opts.teams ?? (opts.quick ? [50] : [50, 500, 5000]),
           profile: opts.profile,
         }),
       ];

@@ -57,7 +57,9 @@ export interface Row {
   /** Figure shown per side: throughput (units/s) or time (s per call). */
   show: "throughput" | "seconds";
   /** e.g. "< 1.5"; checked against the ratio when `target` is given. */
-  target?: { ratioBelow?: number; secondsBelow?: number };
+  target?: { ratioBelow?: number; secondsBelow?: number; peakMiBBelow?: number };
+  /** The subject's peak resident memory, MiB (what `peakMiBBelow` checks). */
+  peakMiB?: number;
   note?: string;
 }
 
@@ -89,6 +91,11 @@ export function targetChecks(row: Row): { label: string; met: boolean }[] {
     checks.push({
       label: `<${row.target.secondsBelow}s`,
       met: c.subject.msPerCall / 1000 < row.target.secondsBelow,
+    });
+  if (row.target.peakMiBBelow !== undefined)
+    checks.push({
+      label: `peak<${row.target.peakMiBBelow}MiB`,
+      met: row.peakMiB !== undefined && row.peakMiB < row.target.peakMiBBelow,
     });
   return checks;
 }

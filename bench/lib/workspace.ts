@@ -5,7 +5,8 @@
  *
  * Realistic, not adversarial: teams share pools of 20 (like a real fleet), each pool has 40
  * two-hour windows a week laid out 4 hours apart, so a generated workspace plans without clashes
- * and the figure measures the work of a clean plan rather than the size of a clash report.
+ * and the figure measures the work of a clean plan rather than the size of a clash report. Every
+ * team is in the tenant registry with its e-mail domain and sends alerts (teamConfig).
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,34 +21,87 @@ export const teamName = (i: number) => `team-${String(i).padStart(4, "0")}`;
 export const poolName = (p: number) => `pool-${String(p).padStart(3, "0")}`;
 export const teamConfigFile = (team: string) => `stacks/scheduling/teams/${team}/Pulumi.${team}.yaml`;
 
-/** The config a generated team edits: two 2-hour windows in its pool's free slots. */
+/**
+ * Pools vary the way a real fleet does: their teams' time zone (one zone per pool, so the pool's
+ * layout stays clash-free: no zone here changes its offset inside the bench horizon, late November to
+ * December), whether the pool stops when idle (then every window on it starts and stops it) and
+ * its instance count.
+ */
+const POOL_ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"];
+const poolZone = (p: number) => POOL_ZONES[p % POOL_ZONES.length]!;
+const poolStopsWhenIdle = (p: number) => p % 3 === 2;
+const poolCount = (p: number) => (p % 5 === 4 ? 2 : 1);
+/** The account of the plan's mock cloud (DEFAULT_ACCOUNT_ID of @retrain/offline): a team's own topic lives there. */
+const MOCK_ACCOUNT = "123456789012";
+
+/**
+ * The config a generated team edits: two 2-hour windows in its pool's free slots, with alert
+ * destinations (`scheduling:notify`: every team e-mails its on-call in its registered domain, some
+ * a second address, some also publish to a topic of their own), so the alert paths of the programs,
+ * the pack and the report are exercised; tasks, descriptions and concurrency vary by team.
+ */
 export function teamConfig(i: number): Record<string, unknown> {
   const team = teamName(i);
   const slot = i % TEAMS_PER_POOL;
+  const p = Math.floor(i / TEAMS_PER_POOL);
+  const startStop = poolStopsWhenIdle(p);
+  // On a pool of several instances every task runs on all at once (a round per instance would not fit).
+  const wide = poolCount(p) > 1;
   const windows = [0, 1].map((w) => {
     const hourOfWeek = (2 * slot + w) * 4;
     const day = DAYS[Math.floor(hourOfWeek / 24)]!;
+    // Start (900 s) and stop (600 s) tasks take part of the 3 600 s a 2-hour window with a 1-hour
+    // cutoff can run: the tasks of a start/stop window are shorter.
+    const tasks =
+      w === 0
+        ? [
+            {
+              name: "train",
+              command: `python /opt/retrain/train.py --team ${team}`,
+              timeoutSeconds: startStop ? 1800 : 3000,
+              ...(i % 2 === 0 || wide ? { maxConcurrency: "100%", maxErrors: "1" } : {}),
+            },
+          ]
+        : [
+            {
+              name: "eval",
+              command: `python /opt/retrain/evaluate.py --team ${team}`,
+              timeoutSeconds: startStop ? 1200 : 2400,
+              ...(wide ? { maxConcurrency: "100%" } : {}),
+            },
+            ...(i % 3 === 0
+              ? [
+                  {
+                    name: "report",
+                    command: `python /opt/retrain/report.py --team ${team}`,
+                    timeoutSeconds: startStop ? 600 : 900,
+                    maxConcurrency: wide ? "100%" : "1",
+                  },
+                ]
+              : []),
+          ];
     return {
       name: w === 0 ? "retrain" : "evaluate",
       schedule: `cron(0 ${hourOfWeek % 24} ? * ${day} *)`,
-      timezone: "UTC",
+      timezone: poolZone(p),
+      ...(i % 4 === 0 ? { description: `${w === 0 ? "Weekly retraining" : "Evaluation"} of ${team}` } : {}),
       durationHours: 2,
       cutoffHours: 1,
-      pool: poolName(Math.floor(i / TEAMS_PER_POOL)),
-      tasks: [
-        {
-          name: w === 0 ? "train" : "eval",
-          command: `python /opt/retrain/${w === 0 ? "train" : "evaluate"}.py --team ${team}`,
-          timeoutSeconds: 3000,
-        },
-      ],
+      pool: poolName(p),
+      ...(startStop ? { startStopInstances: true } : {}),
+      tasks,
     };
   });
+  const emails = [`ml-oncall@${team}.example.com`, ...(i % 3 === 0 ? [`lead@${team}.example.com`] : [])];
   return {
     config: {
       "aws:region": "eu-west-1",
       "scheduling:team": team,
       "scheduling:environment": ENVIRONMENT,
+      "scheduling:notify": {
+        emails,
+        ...(i % 4 === 1 ? { topicArn: `arn:aws:sns:eu-west-1:${MOCK_ACCOUNT}:${team}-oncall` } : {}),
+      },
       "scheduling:windows": windows,
     },
   };
@@ -63,7 +117,8 @@ export function fleetConfig(teams: number): Record<string, unknown> {
       "fleet:pools": Array.from({ length: pools }, (_, p) => ({
         name: poolName(p),
         instanceType: p % 2 === 0 ? "g5.xlarge" : "g6.xlarge",
-        count: 1,
+        count: poolCount(p),
+        ...(poolStopsWhenIdle(p) ? { stopWhenIdleMinutes: 30 } : {}),
       })),
     },
   };
@@ -75,7 +130,10 @@ export function registry(teams: number): Record<string, unknown> {
     teams: Object.fromEntries(
       Array.from({ length: teams }, (_, i) => [
         teamName(i),
-        { grants: [{ environment: ENVIRONMENT, pools: [poolName(Math.floor(i / TEAMS_PER_POOL))] }] },
+        {
+          grants: [{ environment: ENVIRONMENT, pools: [poolName(Math.floor(i / TEAMS_PER_POOL))] }],
+          alertEmailDomains: [`${teamName(i)}.example.com`],
+        },
       ]),
     ),
   };

@@ -16,7 +16,9 @@
  * policy pack over gRPC, clashes, cost, report).
  *
  * Rounds alternate plan and baseline. `--profile` re-runs the largest plan with `--cpu-prof` on
- * every node process (the CLI and the pack it starts) and prints the hot spots.
+ * every node process (the CLI and the pack it starts) and prints the hot spots. A workspace of
+ * SCALE_TEAMS teams or more (default run: 5,000; not in `--quick`) is planned once without
+ * baselines: its time per team against the 500-team plan's, and its peak memory.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -36,6 +38,15 @@ const USAGE = path.join(REPO_ROOT, "bench/fixtures/resource-usage.cjs");
 const PROFILER = path.join(REPO_ROOT, "bench/fixtures/cpu-profile.cjs");
 /** A fixed horizon start: the same windows, clashes and cost in every run. */
 const FROM = "2026-11-30T00:00:00Z";
+/**
+ * Issue 15 goal 3, linear to 5,000 teams: a workspace this large or larger is planned once, without
+ * the baselines (each would take as long again), and its time per team is compared with the
+ * 500-team plan's of the same run (target < 1.2×); its peak memory must stay under 2 GiB.
+ */
+const SCALE_TEAMS = 2000;
+const SCALE_BASE_TEAMS = 500;
+const SCALE_PER_TEAM_RATIO = 1.2;
+const SCALE_PEAK_MIB = 2048;
 
 interface PlanJson {
   stacks: { project: string; stack: string; status: string; resources: unknown[] }[];
@@ -252,6 +263,64 @@ async function measure(
   }
 }
 
+/** A scale workspace: one plan, no baselines (see SCALE_TEAMS). */
+interface ScaleMeasured {
+  teams: number;
+  sample: Sample;
+}
+
+function measureScale(workspace: string, teams: number): ScaleMeasured {
+  const out = mkdtempSync(path.join(tmpdir(), "bench-plan-scale-"));
+  try {
+    const sample = runPlanOnce(workspace, out);
+    process.stderr.write(
+      `  plan ${teams} teams: ${(sample.ms / 1000).toFixed(1)} s (${sample.usage.cpuS.toFixed(1)} CPU-s, ${sample.usage.peakMiB.toFixed(0)} MiB peak)\n`,
+    );
+    return { teams, sample };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The scale row: time per team of the large plan over the base plan's (500 teams, same run; the
+ * largest smaller one measured otherwise), and the large plan's peak memory.
+ */
+function scaleRow(large: ScaleMeasured, base: Measured | undefined): Row | undefined {
+  if (!base?.teams) return undefined;
+  const perTeam = large.sample.ms / large.teams;
+  const basePerTeam = base.comparison.subject.msPerCall / base.teams;
+  const side = (name: string, ms: number) => ({
+    name,
+    msPerCall: ms,
+    unitsPerSecond: 1000 / ms,
+    samplesMs: [ms],
+  });
+  const summary = large.sample.report!.summary;
+  return {
+    case: `time per team, ${large.teams} vs ${base.teams} teams`,
+    unit: "s/team",
+    subject: `${large.teams} teams`,
+    baseline: `${base.teams} teams`,
+    comparison: {
+      subject: side(`plan ${large.teams} teams, per team`, perTeam),
+      baseline: side(`plan ${base.teams} teams, per team`, basePerTeam),
+      ratio: perTeam / basePerTeam,
+      ratioCi: Number.NaN,
+      rounds: 1,
+      callsPerBatch: 1,
+      stable: false,
+    },
+    show: "seconds",
+    target: { ratioBelow: SCALE_PER_TEAM_RATIO, peakMiBBelow: SCALE_PEAK_MIB },
+    peakMiB: large.sample.usage.peakMiB,
+    note:
+      `${large.teams} teams: ${(large.sample.ms / 1000).toFixed(1)} s, ${large.sample.usage.cpuS.toFixed(1)} CPU-s, ` +
+      `peak ${large.sample.usage.peakMiB.toFixed(0)} MiB (largest process), ${summary.stacks} stacks, ${summary.resources} resources, exit ${summary.exitCode}; ` +
+      `${base.teams} teams: ${(base.comparison.subject.msPerCall / 1000).toFixed(1)} s, peak ${medianOf(base.usage.plan, "peakMiB").toFixed(0)} MiB`,
+  };
+}
+
 /** Time growth between consecutive sizes: exponent k in t ∝ teams^k (1 = linear). */
 function growth(
   points: { teams: number; ms: number }[],
@@ -320,9 +389,16 @@ export async function runPlanSuite(opts: {
       await measure("example workspace", REPO_ROOT, undefined, { min: 3, max: 7, budgetMs: 40_000 }),
     );
   const profiles: Record<string, ProfileSummary[]> = {};
+  const scale: ScaleMeasured[] = [];
   for (const teams of [...opts.teams].sort((a, b) => a - b)) {
     const ws = generateWorkspace(teams);
     try {
+      if (teams >= SCALE_TEAMS) {
+        scale.push(measureScale(ws.root, teams));
+        if (opts.profile && teams === Math.max(...opts.teams))
+          profiles[`${teams} teams`] = profileLargest(ws.root, `${teams}-teams`);
+        continue;
+      }
       // Big workspaces take a minute a plan: one round (two runs) beyond 200 teams, more below.
       const rounds =
         opts.quick || teams > 200 ? { min: 1, max: 1, budgetMs: 0 } : { min: 3, max: 5, budgetMs: 45_000 };
@@ -366,8 +442,14 @@ export async function runPlanSuite(opts: {
           : { ratioBelow: 1.5 },
     note: `${m.report.summary.stacks} stacks, ${m.report.summary.resources} resources, exit ${m.report.summary.exitCode}, ${m.report.summary.mandatory} mandatory, ${m.report.summary.clashes} clashes`,
   }));
-  const rows = [...floorRows, ...bareRows];
-  const largest = Math.max(...opts.teams);
+  const generatedBelow = (teams: number) => measured.filter((m) => m.teams !== undefined && m.teams < teams);
+  const scaleRows = scale.flatMap((l) => {
+    const below = generatedBelow(l.teams);
+    const base = below.find((m) => m.teams === SCALE_BASE_TEAMS) ?? below.at(-1);
+    return scaleRow(l, base) ?? [];
+  });
+  const rows = [...floorRows, ...bareRows, ...scaleRows];
+  const largest = Math.max(...opts.teams.filter((t) => t < SCALE_BASE_TEAMS * 2));
   if (Number.isFinite(largest)) rows.push(await measureIncremental(largest, opts.quick ? 1 : 3));
   const generated = measured.filter((m) => m.teams !== undefined);
   const planGrowth = growth(generated.map((m) => ({ teams: m.teams!, ms: m.comparison.subject.msPerCall })));
@@ -385,6 +467,12 @@ export async function runPlanSuite(opts: {
       from: FROM,
       growth: { plan: planGrowth, bare: bareGrowth },
       usage: Object.fromEntries(measured.map((m) => [m.label, m.usage])),
+      scale: scale.map((l) => ({
+        teams: l.teams,
+        ms: l.sample.ms,
+        usage: l.sample.usage,
+        summary: l.sample.report?.summary,
+      })),
       ...(opts.profile ? { profiles } : {}),
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { ConfigProblem } from "./errors.js";
 import { type NotifyConfig, SNS_TOPIC_ARN } from "./schemas.js";
-import { TENANT_REGISTRY_PATH, type TenantRegistry } from "./tenants.js";
+import { dashPrefixes, TENANT_REGISTRY_PATH, type TenantRegistry } from "./tenants.js";
 
 /**
  * Problems of a team's alert destinations against the registry: e-mail addresses outside its
@@ -20,10 +20,12 @@ export function checkAlertDestinations(
 ): ConfigProblem[] {
   const problems = checkAlertEmails(registry, team, notify, registryFile);
   const topic = notify?.topicArn ? SNS_TOPIC_ARN.exec(notify.topicArn)?.[5] : undefined;
+  // The longest registered team `<team>-…` the topic is named for (`<that team>-…`): only the
+  // topic's own '-'-ended prefixes can be, so look those up instead of scanning every team.
   const owner = topic
-    ? Object.keys(registry.teams)
-        .filter((t) => t !== team && t.startsWith(`${team}-`) && topic.startsWith(`${t}-`))
-        .sort((a, b) => b.length - a.length)[0]
+    ? dashPrefixes(topic)
+        .filter((t) => t !== team && t.startsWith(`${team}-`) && Object.hasOwn(registry.teams, t))
+        .at(-1)
     : undefined;
   if (owner)
     problems.push({

@@ -3,7 +3,7 @@
  * and pools it may use. Pulumi-free (yaml + zod) so the pack, the Nx plugin and the CLI load it cheaply.
  * Every consumer finds it the same way: the nearest `policies/tenants.yaml` at or above a directory.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
@@ -73,31 +73,99 @@ export type Tenant = z.infer<typeof tenantSchema>;
  * the same of team names alone.
  */
 function scopesUnambiguous(teams: Record<string, Tenant>, ctx: z.RefinementCtx): void {
-  const names = Object.keys(teams);
-  for (const team of names) {
-    const owner = names.find((other) => other !== team && team.startsWith(`${other}-`));
-    if (owner)
-      ctx.addIssue({
-        code: "custom",
-        path: [team],
-        message: `team "${team}" starts with "${owner}-", the name prefix of team "${owner}", so the names of one team's resources could be another's; choose a team name that does not start with another team's name and "-"`,
-      });
-  }
-  const scopes: { scope: string; team: string; environment: string }[] = [];
-  for (const [team, t] of Object.entries(teams))
-    t.grants.forEach((g, i) => {
-      const scope = `retrain-${g.environment}-${team}-`;
-      const clash = scopes.find(
-        (s) => s.team !== team && (s.scope.startsWith(scope) || scope.startsWith(s.scope)),
-      );
-      if (clash)
-        ctx.addIssue({
-          code: "custom",
-          path: [team, "grants", i, "environment"],
-          message: `the resource names of team ${team} in ${g.environment} start "${scope}", like those of team ${clash.team} in ${clash.environment} ("${clash.scope}"), so one team's names could be the other's; rename a team or an environment`,
-        });
-      scopes.push({ scope, team, environment: g.environment });
+  for (const { team, owner } of prefixOwners(Object.keys(teams)))
+    ctx.addIssue({
+      code: "custom",
+      path: [team],
+      message: `team "${team}" starts with "${owner}-", the name prefix of team "${owner}", so the names of one team's resources could be another's; choose a team name that does not start with another team's name and "-"`,
     });
+  for (const { team, index, scope, environment, clash } of scopeClashes(teams))
+    ctx.addIssue({
+      code: "custom",
+      path: [team, "grants", index, "environment"],
+      message: `the resource names of team ${team} in ${environment} start "${scope}", like those of team ${clash.team} in ${clash.environment} ("${clash.scope}"), so one team's names could be the other's; rename a team or an environment`,
+    });
+}
+
+/** The prefixes of `name` that end just before a '-' (`a-b-c` → `a`, `a-b`), shortest first. */
+export function dashPrefixes(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.indexOf("-"); i !== -1; i = name.indexOf("-", i + 1)) out.push(name.slice(0, i));
+  return out;
+}
+
+/**
+ * Each team whose name starts with another team's name and '-', with the first such team in
+ * `names` order. Linear in the names (a Set lookup per '-' of a name), not a scan of every pair:
+ * the registry of thousands of teams is validated by every process of a plan.
+ */
+export function prefixOwners(names: readonly string[]): { team: string; owner: string }[] {
+  const rank = new Map(names.map((n, i) => [n, i]));
+  const out: { team: string; owner: string }[] = [];
+  for (const team of names) {
+    let owner: string | undefined;
+    let best = Number.POSITIVE_INFINITY;
+    for (const prefix of dashPrefixes(team)) {
+      const r = rank.get(prefix);
+      if (r !== undefined && r < best) {
+        best = r;
+        owner = prefix;
+      }
+    }
+    if (owner !== undefined) out.push({ team, owner });
+  }
+  return out;
+}
+
+interface Scope {
+  scope: string;
+  team: string;
+  environment: string;
+}
+
+/**
+ * Each grant whose resource-name scope (`retrain-<environment>-<team>-`) is a prefix of, or starts
+ * with, the scope of an earlier grant of another team, with the first such earlier grant. Scopes
+ * end in '-', so one is a prefix of another exactly at a '-' of the longer: each grant looks up its
+ * own '-'-ended prefixes among earlier scopes, and itself among the '-'-ended prefixes of earlier
+ * scopes, instead of scanning every earlier grant.
+ */
+export function scopeClashes(
+  teams: Record<string, Tenant>,
+): { team: string; index: number; scope: string; environment: string; clash: Scope }[] {
+  const scopes: Scope[] = [];
+  /** Earlier grants by their exact scope, in order. */
+  const byScope = new Map<string, number[]>();
+  /** Earlier grants by each '-'-ended prefix of their scope (the scope itself included), in order. */
+  const byPrefix = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
+  /** The first grant of a list (ascending) that is not `team`'s. */
+  const firstOther = (list: readonly number[] | undefined, team: string) =>
+    list?.find((i) => scopes[i]!.team !== team);
+  const out: { team: string; index: number; scope: string; environment: string; clash: Scope }[] = [];
+  for (const [team, t] of Object.entries(teams))
+    t.grants.forEach((g, index) => {
+      const scope = `retrain-${g.environment}-${team}-`;
+      const prefixes = dashPrefixes(scope).map((p) => `${p}-`);
+      let first: number | undefined;
+      const consider = (i: number | undefined) => {
+        if (i !== undefined && (first === undefined || i < first)) first = i;
+      };
+      // An earlier scope that is a prefix of this one (or equal to it).
+      for (const p of prefixes) consider(firstOther(byScope.get(p), team));
+      // An earlier scope that starts with this one.
+      consider(firstOther(byPrefix.get(scope), team));
+      if (first !== undefined)
+        out.push({ team, index, scope, environment: g.environment, clash: scopes[first]! });
+      const i = scopes.push({ scope, team, environment: g.environment }) - 1;
+      add(byScope, scope, i);
+      for (const p of prefixes) add(byPrefix, p, i);
+    });
+  return out;
 }
 
 export const tenantRegistrySchema = z.strictObject({
@@ -154,14 +222,33 @@ function keyPath(key: string): PropertyKey[] {
   );
 }
 
-const cache = new Map<string, { text: string; registry: TenantRegistry }>();
+/**
+ * Parsed registries by absolute path: the file's identity and change times when it was read (a
+ * file whose stat is unchanged is not read again: every team stack of a plan checks its grants, and
+ * reading a registry of thousands of teams per stack would make the plan quadratic), and its text.
+ */
+const cache = new Map<string, { stat: string; text: string; registry: TenantRegistry }>();
+
+/** A file's identity and change times, in nanoseconds: any write changes ctime. */
+function statKey(file: string): string | undefined {
+  try {
+    const s = statSync(file, { bigint: true });
+    return s.isFile() ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Reads and validates a registry file; throws a {@link ConfigError} naming the file, each key
- * (`teams.vision.grants[0].pools`) and its line. Parsed registries are remembered by content.
+ * (`teams.vision.grants[0].pools`) and its line. Parsed registries are remembered by content; a
+ * file whose stat (identity, size, change times) is unchanged since is not read again.
  */
 export function loadTenantRegistry(file: string, displayName = file): LoadedTenantRegistry {
   const absolute = path.resolve(file);
+  const stat = statKey(absolute);
+  const known = cache.get(absolute);
+  if (stat !== undefined && known?.stat === stat) return { file: absolute, registry: known.registry };
   let text: string;
   try {
     text = readFileSync(absolute, "utf8");
@@ -170,8 +257,10 @@ export function loadTenantRegistry(file: string, displayName = file): LoadedTena
       { key: "", message: `cannot read the tenant registry: ${(e as Error).message}` },
     ]);
   }
-  const hit = cache.get(absolute);
-  if (hit && hit.text === text) return { file: absolute, registry: hit.registry };
+  if (known && known.text === text) {
+    if (stat !== undefined) known.stat = stat;
+    return { file: absolute, registry: known.registry };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -200,7 +289,7 @@ export function loadTenantRegistry(file: string, displayName = file): LoadedTena
     });
     throw new ConfigError(displayName, problems);
   }
-  cache.set(absolute, { text, registry: parsed.data });
+  if (stat !== undefined) cache.set(absolute, { stat, text, registry: parsed.data });
   return { file: absolute, registry: parsed.data };
 }
 

@@ -1,5 +1,5 @@
 /** The tenant registry (policies/tenants.yaml): its schema errors, the grant check and the finder. */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -157,6 +157,18 @@ describe("loadTenantRegistry", () => {
       "teams:\n  nlp:\n    grants:\n      - environment: dev\n        pools: [l4]\n",
     );
     expect(Object.keys(loadTenantRegistry(file).registry.teams)).toEqual(["nlp"]);
+  });
+
+  it("re-reads a registry rewritten to the same size with its old modification time", () => {
+    ws = tempWorkspace();
+    const grant = (team: string) =>
+      `teams:\n  ${team}:\n    grants:\n      - environment: dev\n        pools: [l4]\n`;
+    const file = ws.write(TENANT_REGISTRY_PATH, grant("nlp"));
+    const before = statSync(file);
+    expect(Object.keys(loadTenantRegistry(file).registry.teams)).toEqual(["nlp"]);
+    ws.write(TENANT_REGISTRY_PATH, grant("cv1"));
+    utimesSync(file, before.atime, before.mtime);
+    expect(Object.keys(loadTenantRegistry(file).registry.teams)).toEqual(["cv1"]);
   });
 });
 

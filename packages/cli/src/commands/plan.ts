@@ -1,5 +1,5 @@
 /** `retrain plan` (and `pnpm plan`): the offline plan of every stack, with the real policy pack. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 // The engine (and with it the Pulumi SDK, seconds to load) only when `plan` runs, not for every command.
 import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
@@ -76,7 +76,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         PlanCacheSettingError,
         planCacheSettings,
         renderHtml,
-        renderJson,
+        renderJsonChunks,
         renderTerminal,
         runPlan,
       } = await import("@retrain/plan");
@@ -106,13 +106,25 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       }
       const style = createStyle(colorEnabled(ctx.stdout, process.env, flags.color));
       ctx.stdout.write(renderTerminal(report, { style, quiet: flags.quiet ?? false }));
-      const write = (file: string, text: string) => {
+      // Written piece by piece: the JSON of thousands of teams is never one string in memory.
+      const write = (file: string, text: string | Iterable<string>) => {
         const target = resolve(file);
         mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, text);
+        if (typeof text === "string") writeFileSync(target, text);
+        else {
+          const fd = openSync(target, "w");
+          try {
+            for (const piece of text) {
+              const bytes = Buffer.from(piece, "utf8");
+              for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+            }
+          } finally {
+            closeSync(fd);
+          }
+        }
         if (!flags.quiet) ctx.stderr.write(`wrote ${path.relative(ctx.cwd, target) || target}\n`);
       };
-      if (flags.json) write(flags.json, renderJson(report));
+      if (flags.json) write(flags.json, renderJsonChunks(report));
       if (flags.html) write(flags.html, renderHtml(report));
       fail(ctx, report.summary.exitCode);
     });

@@ -61,14 +61,34 @@ export interface TeamFacts {
   fleet?: FleetFacts;
 }
 
-function readFleet(f: FleetFacts): FleetFactsOutputs | undefined {
+interface ReadFleet {
+  outputs: FleetFactsOutputs;
+  /** Each pool by name (the first of a name, as a scan would find it). */
+  pools: ReadonlyMap<string, FleetFactsOutputs["pools"][number]>;
+}
+
+/**
+ * A fleet's outputs as the checks read them, parsed once per outputs object: every team on the
+ * fleet reads them, and parsing the pools of a fleet of thousands of teams per team is quadratic.
+ */
+const readFleets = new WeakMap<Record<string, unknown>, ReadFleet | undefined>();
+
+function readFleet(f: FleetFacts): ReadFleet | undefined {
+  if (readFleets.has(f.outputs)) return readFleets.get(f.outputs);
   const parsed = fleetFactsSchema.safeParse(f.outputs);
-  return parsed.success ? parsed.data : undefined;
+  const read = parsed.success
+    ? {
+        outputs: parsed.data,
+        pools: new Map([...parsed.data.pools].reverse().map((p) => [p.name, p] as const)),
+      }
+    : undefined;
+  readFleets.set(f.outputs, read);
+  return read;
 }
 
 /** (a) The fleet's network lets the SSM agent reach SSM, and the output reach CloudWatch Logs and S3. */
 export function checkNetwork(f: FleetFacts): Problem[] {
-  const network = readFleet(f)?.network;
+  const network = readFleet(f)?.outputs.network;
   // The outputs contract requires it (a fleet without it fails its teams' reference check first).
   if (!network) return [];
   // The key that decides: bring-your-own subnets, else the own VPC's endpoints or NAT switch.
@@ -136,7 +156,7 @@ export function checkTeam(t: TeamFacts): Problem[] {
   const problems: Problem[] = [];
   t.config.windows.forEach((w, i) => {
     const key = `scheduling:windows[${i}]`;
-    const pool = fleet.pools.find((p) => p.name === w.pool);
+    const pool = fleet.pools.get(w.pool);
     if (!pool) return; // a missing pool is reported by the schedule view and the program
     const idle = pool.stopWhenIdleMinutes;
     const where = `pool "${w.pool}" of ${t.fleet!.id} (${t.fleet!.file}) stops its instances after ${idle} idle minutes`;

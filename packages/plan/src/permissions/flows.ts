@@ -87,8 +87,9 @@ const RUNBOOKS = ["AWS-StartEC2Instance", "AWS-StopEC2Instance"] as const;
 
 /** A name that is not one of `taken`, for must-deny requests on "someone else's" resources. */
 function other(taken: readonly string[], base: string): string {
-  const others = taken.filter((t) => t !== base);
-  return others[0] ?? `not-${base}`;
+  // The first other name (find stops there): asked once per team, a filtered copy of every team's
+  // name per team would be quadratic in the teams of an environment.
+  return taken.find((t) => t !== base) ?? `not-${base}`;
 }
 
 /** Every flow of one environment, with its requests. */

@@ -183,8 +183,10 @@ export function factsOf(env: EnvironmentStacks): EnvironmentFacts | string {
     if (name) documents[s.team] = name;
     outputs.push(...outputLocationsOf(s));
   }
+  // A Set, not a scan of the outputs per team: environments hold thousands of teams.
+  const withOutputs = new Set(outputs.map((x) => x.team));
   for (const team of Object.keys(teamRoles))
-    if (!outputs.some((x) => x.team === team))
+    if (!withOutputs.has(team))
       outputs.push({ team, where: `team ${team}'s tasks`, bucket, prefix: `runs/${team}/weekly/train` });
   return {
     environment: env.environment,
@@ -326,8 +328,11 @@ function bindingFindings(env: EnvironmentStacks, facts: EnvironmentFacts): Permi
   const findings: PermissionFinding[] = [];
   // The agent writes as the instance role, which may write all of runs/: each team's output must
   // stay under its own prefix of the environment's bucket, or one team's task overwrites another's.
+  // Each team's first stack, looked up rather than found by a scan per output.
+  const fileOf = new Map<string, string>();
+  for (const s of env.scheduling) if (!fileOf.has(s.team)) fileOf.set(s.team, s.configFile);
   for (const o of facts.outputs) {
-    const file = env.scheduling.find((s) => s.team === o.team)?.configFile ?? env.configFile;
+    const file = fileOf.get(o.team) ?? env.configFile;
     if (o.bucket !== facts.bucket || !`${o.prefix}/`.startsWith(`runs/${o.team}/`)) {
       findings.push({
         environment: facts.environment,

@@ -96,5 +96,53 @@ export function toPlanJson(report: PlanReport): PlanJson {
 }
 
 export function renderJson(report: PlanReport): string {
-  return `${JSON.stringify(toPlanJson(report), null, 2)}\n`;
+  return [...renderJsonChunks(report)].join("");
+}
+
+/**
+ * The same text as {@link renderJson}, in pieces: one per stack, schedule entry, ... A plan of
+ * thousands of teams is hundreds of MB of JSON; written piece by piece it is never one string
+ * (which doubles the plan's peak memory and nears V8's maximum string length).
+ */
+export function renderJsonChunks(report: PlanReport): Generator<string> {
+  return jsonChunks(toPlanJson(report) as unknown as Record<string, unknown>);
+}
+
+/** What JSON.stringify writes for an array element that has no JSON value. */
+const asElement = (v: unknown) =>
+  v === undefined || typeof v === "function" || typeof v === "symbol" ? null : v;
+
+/**
+ * `${JSON.stringify(value, null, 2)}\n` of a plain object, as pieces: each element of a non-empty
+ * top-level array is one piece, every other member one. JSON text has no raw line breaks inside
+ * strings, so a nested value is its own stringification with each line indented.
+ */
+export function* jsonChunks(value: Record<string, unknown>): Generator<string> {
+  const indent = (text: string, by: string) => text.replaceAll("\n", `\n${by}`);
+  const split = (v: unknown): v is unknown[] =>
+    Array.isArray(v) && v.length > 0 && typeof (v as { toJSON?: unknown }).toJSON !== "function";
+  // Members without a JSON value (undefined, functions) are left out, as JSON.stringify does; a
+  // split array is stringified element by element below, never as a whole.
+  const members = Object.keys(value).flatMap((key) => {
+    const member = value[key];
+    if (split(member)) return [{ key, member, text: "" }];
+    const text = JSON.stringify(member, null, 2) as string | undefined;
+    return text === undefined ? [] : [{ key, member, text }];
+  });
+  if (members.length === 0) {
+    yield "{}\n";
+    return;
+  }
+  yield "{\n";
+  for (const [i, { key, member, text }] of members.entries()) {
+    const end = i < members.length - 1 ? ",\n" : "\n";
+    const name = `  ${JSON.stringify(key)}: `;
+    if (split(member)) {
+      yield `${name}[\n`;
+      for (const [j, element] of member.entries())
+        yield `    ${indent(JSON.stringify(asElement(element), null, 2), "    ")}${j < member.length - 1 ? ",\n" : "\n"}`;
+      yield `  ]${end}`;
+    } else yield `${name}${indent(text, "  ")}${end}`;
+  }
+  yield "}\n";
 }

@@ -14,6 +14,7 @@ import {
   loadTenantRegistry,
   TENANT_REGISTRY_ENV,
   TENANT_REGISTRY_PATH,
+  type TenantRegistry,
 } from "@retrain/config/tenants";
 import { z } from "zod";
 import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violation } from "../policy-kit.js";
@@ -64,14 +65,34 @@ interface Evidence {
   problems: Violation[];
 }
 
+/** What gather() reads of a registry, computed once per parsed registry (the loader caches it by content). */
+interface RegistryIndex {
+  /** Each registered team's position in the registry. */
+  teamRank: ReadonlyMap<string, number>;
+  /** The granted environments, longest first, so `retrain-dev-eu-…` reads as dev-eu when both dev and dev-eu exist. */
+  registeredEnvs: readonly string[];
+}
+
+const indexes = new WeakMap<TenantRegistry, RegistryIndex>();
+
+function registryIndex(registry: TenantRegistry): RegistryIndex {
+  let index = indexes.get(registry);
+  if (!index) {
+    index = {
+      teamRank: new Map(Object.keys(registry.teams).map((t, i) => [t, i])),
+      registeredEnvs: [
+        ...new Set(Object.values(registry.teams).flatMap((t) => t.grants.map((g) => g.environment))),
+      ].sort((a, b) => b.length - a.length),
+    };
+    indexes.set(registry, index);
+  }
+  return index;
+}
+
 function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistry): Evidence {
   const ev: Evidence = { teams: [], environments: [], pools: [], problems: [] };
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const registeredTeams = Object.keys(loaded.registry.teams);
-  // Longest first, so `retrain-dev-eu-…` reads as dev-eu when both dev and dev-eu exist.
-  const registeredEnvs = [
-    ...new Set(Object.values(loaded.registry.teams).flatMap((t) => t.grants.map((g) => g.environment))),
-  ].sort((a, b) => b.length - a.length);
+  const { teamRank, registeredEnvs } = registryIndex(loaded.registry);
   const undetermined = (r: StackResource, what: string) =>
     ev.problems.push({
       urn: r.urn,
@@ -86,9 +107,10 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
   const fromName = (r: StackResource, field: string, team?: string) => {
     const name = str(at(r.props, field));
     if (name === undefined) return false;
-    // The resource's own team first; any other team the name fits is a second team (a conflict).
-    const teams = [...new Set([team, stackTeam, ...registeredTeams].filter((t) => t !== undefined))];
-    const parsed = scopedName(name, registeredEnvs, teams);
+    // The resource's own team first, then the stack's, then the registry's in its order; any other
+    // team the name fits is a second team (a conflict).
+    const rank = (t: string) => (t === team ? -2 : t === stackTeam ? -1 : teamRank.get(t));
+    const parsed = scopedName(name, registeredEnvs, rank);
     if (!parsed) return false;
     const where = `${label(r)} ${field} "${name}"`;
     ev.environments.push({ value: parsed.environment, where, urn: r.urn });

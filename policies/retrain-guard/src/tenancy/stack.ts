@@ -3,6 +3,7 @@
  * config package): which stack it is, and which fleet and pools its targets name. Unknown values
  * (preview) are left out, never guessed; what is known and wrong is reported.
  */
+import { dashPrefixes } from "@retrain/config/tenants";
 import type { StackResource } from "../policy-kit.js";
 import { at, isUnknown, list, reveal, str } from "../values.js";
 import { ASSOCIATION_TYPE, TARGET_TYPE, TASK_TYPE, WINDOW_TYPE } from "../windows/model.js";
@@ -121,15 +122,28 @@ export function reachOf(props: unknown): Reach {
   return reach;
 }
 
-/** The `retrain-<env>-<team>-<rest>` names of windows, associations and documents. */
+/**
+ * The `retrain-<env>-<team>-<rest>` names of windows, associations and documents: the first
+ * environment of `envs` the name is scoped to and, of the teams it fits there, the one `rank` puts
+ * first (lowest; undefined: not a team). A name fits a team only at a '-' of the name, so the
+ * candidates are looked up, not every registered team tried: a pack judging thousands of team
+ * stacks would otherwise do teams × resources work per stack.
+ */
 export function scopedName(
   name: string,
   envs: readonly string[],
-  teams: readonly string[],
+  rank: (team: string) => number | undefined,
 ): { environment: string; team: string } | undefined {
-  for (const environment of envs)
-    for (const team of teams)
-      if (name.startsWith(`retrain-${environment}-${team}-`)) return { environment, team };
+  for (const environment of envs) {
+    const prefix = `retrain-${environment}-`;
+    if (!name.startsWith(prefix)) continue;
+    let best: { team: string; rank: number } | undefined;
+    for (const team of dashPrefixes(name.slice(prefix.length))) {
+      const r = rank(team);
+      if (r !== undefined && (best === undefined || r < best.rank)) best = { team, rank: r };
+    }
+    if (best) return { environment, team: best.team };
+  }
   return undefined;
 }
 
