@@ -25,6 +25,28 @@ export class StackReferenceError extends Error {
   }
 }
 
+/**
+ * Parsed upstream values by key and JSON text. Every team stack of a plan reads the same iam and
+ * fleet outputs, and some grow with the number of teams (`teamRoleArns`): validating them again per
+ * stack made a plan quadratic in teams. JSON text is the memo key because the value is a fresh
+ * object per stack; a hit hands out a copy, so no stack sees another's mutations. A few entries
+ * suffice (one per upstream stack and key in flight).
+ */
+const parsedValues = new Map<string, unknown>();
+const PARSED_VALUES_MAX = 32;
+
+function parseOnce(key: string, field: z.ZodType, value: unknown): ReturnType<z.ZodType["safeParse"]> {
+  const text = `${key}\0${JSON.stringify(value)}`;
+  if (parsedValues.has(text)) return { success: true, data: structuredClone(parsedValues.get(text)) };
+  const parsed = field.safeParse(value);
+  if (parsed.success) {
+    if (parsedValues.size >= PARSED_VALUES_MAX)
+      parsedValues.delete(parsedValues.keys().next().value as string);
+    parsedValues.set(text, structuredClone(parsed.data));
+  }
+  return parsed;
+}
+
 function typedReference<S extends z.ZodObject>(
   what: string,
   schema: S,
@@ -45,7 +67,7 @@ function typedReference<S extends z.ZodObject>(
             `(the ${what} stack exports ${keys.join(", ")})`,
         );
       }
-      const parsed = field.safeParse(value);
+      const parsed = parseOnce(`${what}.${key}`, field, value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const at = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
