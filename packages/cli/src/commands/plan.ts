@@ -5,7 +5,7 @@ import path from "node:path";
 import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
 import type { Command } from "commander";
 import { type CliContext, fail, UsageError } from "../context.js";
-import { collect, instant, wholeNumber } from "../flags.js";
+import { atLeast, collect, instant, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 interface PlanFlags {
@@ -20,6 +20,7 @@ interface PlanFlags {
   workspace?: string;
   color: boolean;
   quiet?: boolean;
+  jobs?: number;
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
@@ -58,6 +59,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
     .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
     .option("--quiet", "print only problems and the summary line; no progress")
+    .option(
+      "--jobs <n>",
+      // The env var's name as PLAN_JOBS_ENV in @retrain/plan, which is loaded only when `plan` runs.
+      "stacks of one dependency level planned at once, in this thread and n-1 worker threads; 1 plans one after another (default: RETRAIN_PLAN_JOBS, else the number of cores)",
+      atLeast("--jobs", 1),
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes, 2 invalid input (config, schedule, unknown stack, broken reference).",
@@ -79,6 +86,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
           ...(flags.prices ? { pricesFile: resolve(flags.prices) } : {}),
           ...(flags.policyConfig ? { policyConfigFile: resolve(flags.policyConfig) } : {}),
           onProgress: createProgress(ctx.stderr, { quiet: flags.quiet ?? false }),
+          ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
         });
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);
