@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Plans run in-process in tests (RETRAIN_PLAN_JOBS, the plan's default jobs): tests that want
+    // worker threads say so (packages/plan/test/jobs.e2e.test.ts passes `jobs`).
+    env: { RETRAIN_PLAN_JOBS: "1" },
   },
 });

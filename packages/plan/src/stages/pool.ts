@@ -1,7 +1,8 @@
 /**
- * Where the run stage executes programs: lanes, each running one program at a time. Lane 0 is this
- * thread (the plan's in-process path, and the only one with `jobs: 1`); lanes 1 … jobs − 1 are
- * worker threads, each with its own Pulumi runtime. A worker imports the built module
+ * Where the run stage executes programs: lanes, each taking one stack at a time. Lane 0 is this
+ * thread (the plan's in-process path, and the only one with `jobs: 1`); the others belong to
+ * jobs − 1 worker threads, each with its own Pulumi runtime (two lanes per worker: one stack
+ * running, one queued behind it; the worker's harness runs them one after another). A worker imports the built module
  * (dist/stages/worker.js): under vitest this module runs from src/ through vitest's transform, which
  * a worker thread does not have; the programs themselves are TypeScript and go through loadProgram,
  * which registers tsx's hooks in the worker as under plain node.
@@ -17,6 +18,7 @@ export interface Lane {
 }
 
 export interface Lanes {
+  /** One consumer each: the run stage gives each lane the next stack of the level when it is free. */
   readonly lanes: readonly Lane[];
   /** Stops the workers (idempotent). */
   close(): Promise<void>;
@@ -35,13 +37,14 @@ export function workerFile(here: string = import.meta.url): string {
 export function startLanes(count: number, load: ProgramLoader, programDirs: readonly string[]): Lanes {
   const here: Lane = { run: (input) => executeProgram(load, input) };
   if (count <= 1) return { lanes: [here], close: async () => {} };
-  const mainLane = process.env.PLAN_MAIN_LANE !== "0";
-  const workers = Array.from({ length: mainLane ? count - 1 : count }, () => workerLane(programDirs));
+  // This thread runs stacks too: measured on 2 cores (docs/benchmarks.md), `jobs` workers with
+  // this thread only dispatching cost more CPU and were no faster than this thread plus jobs − 1.
+  const workers = Array.from({ length: count - 1 }, () => workerLane(programDirs));
   // Each worker holds a second stack queued behind the one it runs: it starts the next as soon as
   // it is done, not when this thread (busy running a program or talking to the pack) gets to it.
   const slots = workers.flatMap((w) => [w, w]);
   return {
-    lanes: mainLane ? [here, ...slots] : slots,
+    lanes: [here, ...slots],
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
     },
