@@ -2,7 +2,6 @@
  * What every stage of the plan reads and nothing changes: the workspace, the horizon, how paths are
  * shown and where progress goes. Stages return their findings; none appends to a shared list.
  */
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { workspaceRelative } from "@retrain/config";
 import { DEFAULT_WEEKS, horizon, MAX_WEEKS } from "@retrain/windows";
@@ -28,10 +27,18 @@ export interface PlanOptions {
   /**
    * Stacks of one dependency level planned at once: 1 runs them one after another in this thread;
    * n > 1 runs them on this thread and n − 1 worker threads. Default: the env var
-   * {@link PLAN_JOBS_ENV}, else `os.availableParallelism()`.
+   * {@link PLAN_JOBS_ENV}, else {@link DEFAULT_PLAN_JOBS}.
    */
   jobs?: number;
 }
+
+/**
+ * Without `jobs` or the env var: one stack at a time. Measured on this project's 2-core machines
+ * (docs/benchmarks.md, 2026-12-02) two jobs were slower than one at 50, 100 and 500 teams and cost
+ * 20-30% more CPU (each worker loads and JIT-compiles the SDK and @pulumi/aws again, and the main
+ * thread, the worker and the pack process contend for two cores), so concurrency is opt-in.
+ */
+export const DEFAULT_PLAN_JOBS = 1;
 
 /** Environment variable with the default for {@link PlanOptions.jobs} (`retrain plan --jobs`). */
 export const PLAN_JOBS_ENV = "RETRAIN_PLAN_JOBS";
@@ -60,7 +67,7 @@ export interface PlanContext {
   readonly progress: (event: ProgressEvent) => void;
 }
 
-/** `jobs`, else the env var, else the cores; RangeError naming the source for anything but a whole number ≥ 1. */
+/** `jobs`, else the env var, else {@link DEFAULT_PLAN_JOBS}; RangeError naming the source for anything but a whole number ≥ 1. */
 function jobsOf(jobs: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
   if (jobs !== undefined) {
     if (!Number.isInteger(jobs) || jobs < 1)
@@ -68,7 +75,7 @@ function jobsOf(jobs: number | undefined, env: NodeJS.ProcessEnv = process.env):
     return jobs;
   }
   const fromEnv = env[PLAN_JOBS_ENV];
-  if (fromEnv === undefined || fromEnv === "") return availableParallelism();
+  if (fromEnv === undefined || fromEnv === "") return DEFAULT_PLAN_JOBS;
   if (!/^\d+$/.test(fromEnv) || Number(fromEnv) < 1)
     throw new RangeError(`${PLAN_JOBS_ENV} must be a whole number of at least 1, got "${fromEnv}"`);
   return Number(fromEnv);
