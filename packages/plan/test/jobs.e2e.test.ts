@@ -45,6 +45,22 @@ describe("the report does not depend on jobs", () => {
     expect(await planJson(ws.root, stacks + 3)).toBe(sequential);
   });
 
+  it("stacks that fail in their program and their skipped dependents: the same problems, in order", async () => {
+    const ws = copy();
+    // Both iam stacks (one level: with jobs 2 one runs in the worker) throw; fleet and teams are skipped.
+    const file = "stacks/iam/src/program.ts";
+    const marker = "\n  return {";
+    ws.write(file, ws.read(file).replace(marker, `\n  throw new Error("iam program exploded");${marker}`));
+    const sequential = await planJson(ws.root, 1);
+    const stacks = (JSON.parse(sequential) as { stacks: { project: string; status: string }[] }).stacks;
+    expect(stacks.filter((s) => s.project === "retrain-iam").map((s) => s.status)).toEqual([
+      "failed",
+      "failed",
+    ]);
+    expect(stacks.filter((s) => s.project !== "retrain-iam").every((s) => s.status === "skipped")).toBe(true);
+    expect(await planJson(ws.root, 2)).toBe(sequential);
+  });
+
   it("generated 12-team workspace: jobs 1, 2 and more jobs than stacks", async () => {
     const ws = generateWorkspace(12);
     try {
