@@ -15,6 +15,11 @@ export default defineConfig({
     pool: "forks",
     // The CLI's per-stack plan cache defaults to ~/.cache: tests that spawn it use one directory of
     // this run instead (never the developer's, and shared by the run's plans, which the keys allow).
-    env: { RETRAIN_PLAN_CACHE_DIR: path.join(os.tmpdir(), `retrain-plan-cache-test-${process.pid}`) },
+    // Plans run in-process in tests (RETRAIN_PLAN_JOBS, the plan's default jobs): tests that want
+    // worker threads say so (packages/plan/test/jobs.e2e.test.ts passes `jobs`).
+    env: {
+      RETRAIN_PLAN_CACHE_DIR: path.join(os.tmpdir(), `retrain-plan-cache-test-${process.pid}`),
+      RETRAIN_PLAN_JOBS: "1",
+    },
   },
 });

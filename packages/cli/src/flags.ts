@@ -18,6 +18,17 @@ export function wholeNumber(flag: string, min: number, max: number): (value: str
   };
 }
 
+/** A whole number of at least `min`, with no upper bound (`--jobs`). */
+export function atLeast(flag: string, min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${flag} must be a whole number of at least ${min}.`);
+    }
+    return n;
+  };
+}
+
 export function instant(flag: string): (value: string) => Date {
   return (value) => {
     const d = new Date(value);

@@ -1,6 +1,11 @@
 import { windowSchema } from "@retrain/config";
 import { describe, expect, it } from "vitest";
-import { longestGapSeconds, planMissedRunAlarm } from "../src/scheduling/missed-run.js";
+import {
+  clearRunsCache,
+  longestGapSeconds,
+  planMissedRunAlarm,
+  uncachedLongestGapSeconds,
+} from "../src/scheduling/missed-run.js";
 
 const H = 3600;
 const window = (w: Record<string, unknown>) =>
@@ -76,5 +81,45 @@ describe("planMissedRunAlarm", () => {
 
   it("measures the longest gap, not the usual one", () => {
     expect(longestGapSeconds(window({ schedule: "cron(0 2 ? * MON,THU *)" }), FROM)).toBe(4 * 24 * H);
+  });
+});
+
+describe("longestGapSeconds remembers the runs per schedule", () => {
+  const schedules: Record<string, unknown>[] = [
+    { schedule: "cron(0 2 * * ? *)" },
+    { schedule: "cron(0 1 ? * MON-FRI *)", timezone: "America/New_York" },
+    { schedule: "cron(30 2 ? * SUN *)", timezone: "Europe/Berlin" },
+    { schedule: "cron(0 2 ? * MON,THU *)", timezone: "Australia/Lord_Howe" },
+    { schedule: "cron(0/5 * * * ? *)" },
+    { schedule: "cron(0/10 * ? * MON-FRI *)", timezone: "Europe/London" },
+    { schedule: "cron(0 2 1 * ? *)", timezone: "Pacific/Auckland" },
+    { schedule: "cron(0 3 ? * TUE#2 *)", offsetDays: 2 },
+    { schedule: "cron(0 2 * * ? *)", startDate: "2026-12-03T00:00:00Z" },
+    { schedule: "cron(0 2 * * ? *)", startDate: "2027-11-20T00:00:00Z" },
+    { schedule: "cron(30 2 ? * * *)", mode: "association" },
+    { schedule: "cron(0 2 29 2 ? *)" },
+    { schedule: "rate(6 hours)" },
+    { schedule: "rate(3 days)", startDate: "2026-11-01T00:00:00Z" },
+  ];
+  // A later `from` within the reuse time slices the first walk; one past it walks again. Around a DST
+  // change of the zones above too (Europe: 2027-03-28, America: 2027-03-14).
+  const froms = [
+    "2026-12-01T00:00:00Z",
+    "2026-12-01T00:00:00.001Z",
+    "2026-12-01T00:04:59.999Z",
+    "2026-12-01T00:59:59Z",
+    "2026-12-01T01:00:00.001Z",
+    "2026-12-01T02:00:00Z",
+    "2027-03-28T00:30:00Z",
+    "2027-03-28T01:00:00Z",
+    "2027-03-28T01:30:00Z",
+  ].map((d) => new Date(d));
+  it.each(schedules)("%o: identical to walking the runs every time", (w) => {
+    clearRunsCache();
+    const win = window(w);
+    for (const from of froms) expect(longestGapSeconds(win, from)).toBe(uncachedLongestGapSeconds(win, from));
+    // And in reverse order (an earlier `from` than the remembered walk's walks again).
+    for (const from of [...froms].reverse())
+      expect(longestGapSeconds(win, from)).toBe(uncachedLongestGapSeconds(win, from));
   });
 });

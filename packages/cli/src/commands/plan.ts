@@ -5,7 +5,7 @@ import path from "node:path";
 import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
 import type { Command } from "commander";
 import { type CliContext, fail, UsageError } from "../context.js";
-import { collect, instant, wholeNumber } from "../flags.js";
+import { atLeast, collect, instant, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 interface PlanFlags {
@@ -22,6 +22,7 @@ interface PlanFlags {
   quiet?: boolean;
   /** False with --no-cache. */
   cache: boolean;
+  jobs?: number;
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
@@ -64,6 +65,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       "--no-cache",
       "plan every stack afresh: neither read nor write the per-stack cache (also: RETRAIN_PLAN_CACHE=0; directory: RETRAIN_PLAN_CACHE_DIR)",
     )
+    .option(
+      "--jobs <n>",
+      // The env var's name as PLAN_JOBS_ENV in @retrain/plan, which is loaded only when `plan` runs.
+      "stacks of one dependency level planned at once, in this thread and n-1 worker threads; 1 plans one after another (default: RETRAIN_PLAN_JOBS, else 1)",
+      atLeast("--jobs", 1),
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes, 2 invalid input (config, schedule, unknown stack, broken reference).",
@@ -99,6 +106,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
           ...(flags.policyConfig ? { policyConfigFile: resolve(flags.policyConfig) } : {}),
           onProgress: createProgress(ctx.stderr, { quiet: flags.quiet ?? false }),
           ...(cache ? { cache } : {}),
+          ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
         });
       } catch (e) {
         if (e instanceof RangeError) throw new UsageError(e.message);

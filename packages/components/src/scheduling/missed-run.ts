@@ -29,6 +29,7 @@ export const SLACK_S = HOUR_S;
 /** The most a DST change moves a wall-clock schedule (Lord Howe's half hour included). */
 const DST_SHIFT_S = HOUR_S;
 const SAMPLE_DAYS = 371;
+const DAY_MS = 86_400_000;
 const MAX_SAMPLES = 2000;
 
 export type MissedRunPlan =
@@ -50,21 +51,105 @@ export type MissedRunPlan =
 
 const ceilHours = (s: number) => Math.ceil(s / HOUR_S) * HOUR_S;
 
-/** Longest gap between consecutive runs over the next year, in seconds; undefined with < 2 runs. */
-export function longestGapSeconds(w: WindowConfig, from: Date): number | undefined {
-  const runs = nextRuns(w.schedule, {
+/** The runs the gap is taken over: up to MAX_SAMPLES runs strictly after `from`, within SAMPLE_DAYS. */
+function sampledRuns(w: WindowConfig, from: Date): number[] {
+  return nextRuns(w.schedule, {
     from,
     count: MAX_SAMPLES,
     timezone: w.timezone,
     kind: w.mode,
     ...(w.startDate !== undefined ? { startDate: w.startDate } : {}),
     ...(w.offsetDays !== undefined ? { offsetDays: w.offsetDays } : {}),
-  }).filter((d) => d.getTime() - from.getTime() <= SAMPLE_DAYS * 86_400_000);
+  })
+    .map((d) => d.getTime())
+    .filter((t) => t - from.getTime() <= SAMPLE_DAYS * DAY_MS);
+}
+
+function maxGap(runs: readonly number[]): number | undefined {
   if (runs.length < 2) return undefined;
   let max = 0;
   for (let i = 1; i < runs.length; i++)
-    max = Math.max(max, ((runs[i] as Date).getTime() - (runs[i - 1] as Date).getTime()) / 1000);
+    max = Math.max(max, ((runs[i] as number) - (runs[i - 1] as number)) / 1000);
   return max;
+}
+
+/**
+ * Longest gap between consecutive runs over the next year, in seconds; undefined with < 2 runs.
+ * (Like the runs it samples, it ignores the window's endDate: a known leftover, kept as is.)
+ */
+export function longestGapSeconds(w: WindowConfig, from: Date): number | undefined {
+  if (!w.schedule.startsWith("cron(")) return uncachedLongestGapSeconds(w, from);
+  return maxGap(cachedCronRuns(w, from) ?? sampledRuns(w, from));
+}
+
+/** {@link longestGapSeconds} walking the runs every time (the reference the cache is tested against). */
+export function uncachedLongestGapSeconds(w: WindowConfig, from: Date): number | undefined {
+  return maxGap(sampledRuns(w, from));
+}
+
+/**
+ * Walking a year of cron runs (croner, per run, across DST) is most of a plan's CPU in TeamAlerts,
+ * while every team's stack asks it with its own `now` and teams share a handful of schedules. A cron
+ * run is an absolute instant, whatever instant the walk starts from, so the runs after a later
+ * `from` are a slice of the runs after an earlier one: each distinct schedule (every field the runs
+ * depend on) keeps the runs from its first `from` over the sampled year plus RUNS_REUSE_MS, and a
+ * `from` within that time takes the same slice `nextRuns` would return (identical results; a test
+ * compares them). Rate schedules are anchored at `from` (no slice) and cheap: computed directly.
+ * Bounded and cleared when full: a hostile config can only make it recompute.
+ */
+const RUNS_REUSE_MS = 60 * 60_000;
+const RUNS_CACHE_MAX = 256;
+interface CachedRuns {
+  readonly fromMs: number;
+  /** Runs strictly after fromMs, ascending. */
+  readonly runs: readonly number[];
+  /** Every run up to this instant (inclusive) is in `runs`. */
+  readonly completeUntilMs: number;
+}
+const runsCache = new Map<string, CachedRuns>();
+
+function cachedCronRuns(w: WindowConfig, from: Date): number[] | undefined {
+  const fromMs = from.getTime();
+  if (Number.isNaN(fromMs)) return undefined;
+  const key = JSON.stringify([w.mode, w.timezone, w.schedule, w.startDate ?? null, w.offsetDays ?? null]);
+  const hit = runsCache.get(key);
+  const slice = hit && sliceOf(hit, fromMs);
+  if (slice) return slice;
+  const endMs = fromMs + SAMPLE_DAYS * DAY_MS + RUNS_REUSE_MS + 1;
+  const limit = 2 * MAX_SAMPLES;
+  const runs = nextRuns(w.schedule, {
+    from,
+    count: limit,
+    timezone: w.timezone,
+    kind: w.mode,
+    endDate: new Date(endMs),
+    ...(w.startDate !== undefined ? { startDate: w.startDate } : {}),
+    ...(w.offsetDays !== undefined ? { offsetDays: w.offsetDays } : {}),
+  }).map((d) => d.getTime());
+  // Cut short by the count, the list is complete up to its last run; otherwise up to the end bound.
+  const completeUntilMs = runs.length >= limit ? (runs.at(-1) as number) : endMs - 1;
+  const entry = { fromMs, runs, completeUntilMs };
+  if (runsCache.size >= RUNS_CACHE_MAX) runsCache.clear();
+  runsCache.set(key, entry);
+  return sliceOf(entry, fromMs);
+}
+
+/** What sampledRuns(w, from) returns, from a cached walk; undefined when the walk does not cover it. */
+function sliceOf(c: CachedRuns, fromMs: number): number[] | undefined {
+  if (fromMs < c.fromMs || fromMs - c.fromMs > RUNS_REUSE_MS) return undefined;
+  const sampleEnd = fromMs + SAMPLE_DAYS * DAY_MS;
+  let start = 0;
+  while (start < c.runs.length && (c.runs[start] as number) <= fromMs) start++;
+  const out: number[] = [];
+  for (let i = start; i < c.runs.length && out.length < MAX_SAMPLES; i++) out.push(c.runs[i] as number);
+  // Complete if it reached MAX_SAMPLES runs or the sampled year lies inside what the walk covered.
+  if (out.length < MAX_SAMPLES && sampleEnd > c.completeUntilMs) return undefined;
+  return out.filter((t) => t <= sampleEnd);
+}
+
+/** For tests: forget the remembered runs. */
+export function clearRunsCache(): void {
+  runsCache.clear();
 }
 
 /** How long one run may take before its success must have arrived, in seconds. */

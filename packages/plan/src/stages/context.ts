@@ -24,11 +24,30 @@ export interface PlanOptions {
   policyConfigFile?: string;
   /** Called as the plan advances (for progress display). */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Stacks of one dependency level planned at once: 1 runs them one after another in this thread;
+   * n > 1 runs them on this thread and n − 1 worker threads. Default: the env var
+   * {@link PLAN_JOBS_ENV}, else {@link DEFAULT_PLAN_JOBS}.
+   */
+  jobs?: number;
 }
+
+/**
+ * Without `jobs` or the env var: one stack at a time. Measured on this project's 2-core machines
+ * (docs/benchmarks.md, 2026-12-02) two jobs were slower than one at 50, 100 and 500 teams and cost
+ * 20-30% more CPU (each worker loads and JIT-compiles the SDK and @pulumi/aws again, and the main
+ * thread, the worker and the pack process contend for two cores), so concurrency is opt-in.
+ */
+export const DEFAULT_PLAN_JOBS = 1;
+
+/** Environment variable with the default for {@link PlanOptions.jobs} (`retrain plan --jobs`). */
+export const PLAN_JOBS_ENV = "RETRAIN_PLAN_JOBS";
 
 export type ProgressEvent =
   | { type: "start"; total: number }
+  /** `index`: how many stacks have started, this one included (stacks of one level start together). */
   | { type: "stack-start"; id: string; index: number; total: number }
+  /** `index`: how many stacks have finished, this one included (so it only grows, also with jobs > 1). */
   | { type: "stack-done"; id: string; index: number; total: number; status: StackStatus; resources: number }
   | { type: "policy"; stacks: number }
   | { type: "done" };
@@ -41,12 +60,28 @@ export interface PlanContext {
   /** The horizon [from, to). */
   readonly from: Date;
   readonly to: Date;
+  /** Stacks planned at once (≥ 1); see {@link PlanOptions.jobs}. */
+  readonly jobs: number;
   /** A path as reports show it: workspace-relative POSIX. */
   readonly rel: (file: string) => string;
   readonly progress: (event: ProgressEvent) => void;
 }
 
-/** The context of one plan; throws RangeError for a horizon out of range. */
+/** `jobs`, else the env var, else {@link DEFAULT_PLAN_JOBS}; RangeError naming the source for anything but a whole number ≥ 1. */
+function jobsOf(jobs: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (jobs !== undefined) {
+    if (!Number.isInteger(jobs) || jobs < 1)
+      throw new RangeError(`jobs must be a whole number of at least 1, got ${jobs}`);
+    return jobs;
+  }
+  const fromEnv = env[PLAN_JOBS_ENV];
+  if (fromEnv === undefined || fromEnv === "") return DEFAULT_PLAN_JOBS;
+  if (!/^\d+$/.test(fromEnv) || Number(fromEnv) < 1)
+    throw new RangeError(`${PLAN_JOBS_ENV} must be a whole number of at least 1, got "${fromEnv}"`);
+  return Number(fromEnv);
+}
+
+/** The context of one plan; throws RangeError for a horizon or a jobs count out of range. */
 export function planContext(options: PlanOptions): PlanContext {
   const root = path.resolve(options.workspace);
   const weeks = options.weeks ?? DEFAULT_WEEKS;
@@ -60,6 +95,7 @@ export function planContext(options: PlanOptions): PlanContext {
     weeks,
     from,
     to,
+    jobs: jobsOf(options.jobs),
     rel: (file: string) => workspaceRelative(root, file),
     progress: options.onProgress ?? (() => {}),
   });

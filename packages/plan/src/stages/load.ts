@@ -72,9 +72,17 @@ export function programLoader(
   load: (programDir: string) => Promise<StackProgram> = loadProgram,
 ): ProgramLoader {
   const programs = new Map<string, Promise<StackProgram>>();
-  return (programDir) => {
+  const loader: ProgramLoader = (programDir) => {
     const loading = programs.get(programDir) ?? load(programDir);
     programs.set(programDir, loading);
     return loading;
   };
+  if (load === loadProgram) realLoaders.add(loader);
+  return loader;
 }
+
+/** Loaders that import programs as {@link loadProgram} does: what a worker thread can do as well. */
+const realLoaders = new WeakSet<ProgramLoader>();
+
+/** Whether stacks loaded through `load` may run in worker threads (which load with loadProgram). */
+export const loadsInWorkers = (load: ProgramLoader): boolean => realLoaders.has(load);

@@ -1,12 +1,15 @@
 /**
- * Stage 3, run: each stack's program under mocks, in order, with its real config and the outputs
- * its upstream stacks produced in this same run. Each stack ends in one {@link StackOutcome}.
+ * Stage 3, run: each stack's program under mocks, with its real config and the outputs its upstream
+ * stacks produced in this same run (in order, or a dependency level at a time over several threads).
+ * Each stack ends in one {@link StackOutcome}.
  */
 import { type DiscoveredStack, OUTPUT_SCHEMAS, type Problem } from "@retrain/config";
-import { type RecordedResource, runStackProgram } from "@retrain/offline";
+import type { RecordedResource } from "@retrain/offline";
 import type { PlannedResource } from "../model.js";
 import type { PlanContext } from "./context.js";
-import type { ProgramLoader } from "./load.js";
+import type { ProgramInput, ProgramRun } from "./execute.js";
+import { loadsInWorkers, type ProgramLoader } from "./load.js";
+import { type Lane, startLanes } from "./pool.js";
 import { isShown, type Selection } from "./select.js";
 
 interface OutcomeBase {
@@ -63,8 +66,12 @@ export interface RunHooks {
 }
 
 /**
- * Runs the selection's stacks one after another; `hooks.onPlanned` sees each planned stack as soon
- * as it ran, `hooks.reuse` may stand in for a run.
+ * Runs the selection's stacks: with `ctx.jobs` 1 one after another in this thread, in run order;
+ * otherwise level by level (a stack runs once every stack it references has ended), the stacks of a
+ * level spread over this thread and `jobs − 1` worker threads. `hooks.onPlanned` sees each planned
+ * stack as soon as it ran, `hooks.reuse` may stand in for a run; both are called in this thread.
+ * A loader other than the real one ({@link programLoader} over loadProgram) runs in this thread only:
+ * a worker imports programs itself.
  */
 export async function runStacks(
   ctx: PlanContext,
@@ -72,44 +79,114 @@ export async function runStacks(
   load: ProgramLoader,
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const outcomes = new Map<string, StackOutcome>();
+  const done = new Map<string, StackOutcome>();
   const byId = new Map(selection.workspace.stacks.map((s) => [s.id, s]));
-  const total = selection.runList.length;
+  const runList = selection.runList;
+  const total = runList.length;
   ctx.progress({ type: "start", total });
-  let index = 0;
-  for (const s of selection.runList) {
-    index++;
-    ctx.progress({ type: "stack-start", id: s.id, index, total });
-    const base = { id: s.id, stack: s, selected: isShown(selection, s.id) };
-    const blocked = selection.blocked.get(s.id) ?? upstreamProblem(s, outcomes);
-    const contract = blocked ? undefined : contractProblem(ctx, s, outcomes, byId);
-    const reused = blocked || contract ? undefined : await hooks.reuse?.(s);
-    const outcome: StackOutcome = reused
-      ? { ...base, ...reused }
-      : blocked
-        ? { ...base, status: "skipped", error: blocked }
-        : contract
-          ? {
-              ...base,
-              status: "failed",
-              resources: [],
-              outputs: {},
-              error: contract.message,
-              problems: [contract],
-            }
-          : await runOne(ctx, base, outcomes, load);
-    outcomes.set(s.id, outcome);
-    if (outcome.status === "planned" && !reused) hooks.onPlanned?.(outcome);
-    ctx.progress({
-      type: "stack-done",
-      id: s.id,
-      index,
-      total,
-      status: outcome.status,
-      resources: outcome.status === "skipped" ? 0 : outcome.resources.length,
-    });
+  const byLevel = levelsOf(runList, selection.blocked);
+  const widest = Math.max(0, ...byLevel.map((l) => l.length));
+  const count = loadsInWorkers(load) ? Math.min(ctx.jobs, widest) : 1;
+  // One lane: today's sequential path, exactly in run order.
+  const levels = count > 1 ? byLevel : [runList];
+  const pool = startLanes(count, load, [...new Set(runList.map((s) => s.programDir))]);
+  let started = 0;
+  let finished = 0;
+  try {
+    for (const level of levels) {
+      const queue = [...level];
+      await Promise.all(
+        pool.lanes.map(async (lane) => {
+          for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+            ctx.progress({ type: "stack-start", id: s.id, index: ++started, total });
+            const { outcome, reused } = await planStack(ctx, selection, s, done, byId, hooks, lane);
+            done.set(s.id, outcome);
+            if (outcome.status === "planned" && !reused) hooks.onPlanned?.(outcome);
+            ctx.progress({
+              type: "stack-done",
+              id: s.id,
+              index: ++finished,
+              total,
+              status: outcome.status,
+              resources: outcome.status === "skipped" ? 0 : outcome.resources.length,
+            });
+          }
+        }),
+      );
+    }
+  } finally {
+    await pool.close();
   }
+  // In run order, whichever lane finished first.
+  const outcomes = new Map<string, StackOutcome>();
+  for (const s of runList) outcomes.set(s.id, done.get(s.id) as StackOutcome);
   return { outcomes };
+}
+
+/**
+ * The run list in dependency levels, each in run order: a stack's level is one more than the
+ * highest of the stacks it references earlier in the list, so its upstream has ended when its level
+ * starts. Blocked stacks (last in the run list) form a last level of their own: as in run order, a
+ * stack never sees the outcome of a blocked stack.
+ */
+export function levelsOf(
+  runList: readonly DiscoveredStack[],
+  blocked: ReadonlyMap<string, string>,
+): DiscoveredStack[][] {
+  const level = new Map<string, number>();
+  const levels: DiscoveredStack[][] = [];
+  const last: DiscoveredStack[] = [];
+  for (const s of runList) {
+    if (blocked.has(s.id)) {
+      last.push(s);
+      continue;
+    }
+    let l = 0;
+    for (const r of s.references) {
+      const up = r.targetId === undefined ? undefined : level.get(r.targetId);
+      if (up !== undefined) l = Math.max(l, up + 1);
+    }
+    level.set(s.id, l);
+    const at = levels[l] ?? [];
+    at.push(s);
+    levels[l] = at;
+  }
+  return [...levels, last].filter((l) => l !== undefined && l.length > 0);
+}
+
+/**
+ * The per-stack decision, in this thread: skipped (its upstream did not plan, or it is blocked),
+ * failed on the outputs contract, reused (`hooks.reuse`), or its program run on `lane`.
+ */
+async function planStack(
+  ctx: PlanContext,
+  selection: Selection,
+  s: DiscoveredStack,
+  outcomes: ReadonlyMap<string, StackOutcome>,
+  byId: ReadonlyMap<string, DiscoveredStack>,
+  hooks: RunHooks,
+  lane: Lane,
+): Promise<{ outcome: StackOutcome; reused: boolean }> {
+  const base = { id: s.id, stack: s, selected: isShown(selection, s.id) };
+  const blocked = selection.blocked.get(s.id) ?? upstreamProblem(s, outcomes);
+  if (blocked) return { outcome: { ...base, status: "skipped", error: blocked }, reused: false };
+  const contract = contractProblem(ctx, s, outcomes, byId);
+  if (contract) {
+    return {
+      outcome: {
+        ...base,
+        status: "failed",
+        resources: [],
+        outputs: {},
+        error: contract.message,
+        problems: [contract],
+      },
+      reused: false,
+    };
+  }
+  const reused = await hooks.reuse?.(s);
+  if (reused) return { outcome: { ...base, ...reused }, reused: true };
+  return { outcome: outcomeOf(ctx, base, await lane.run(programInput(s, outcomes))), reused: false };
 }
 
 /** Why a stack must not run because a stack it references did not plan. */
@@ -130,6 +207,25 @@ export function upstreamProblem(
  * Each upstream stack's outputs checked against the outputs contract before the downstream program
  * reads them: a renamed or missing output fails here, naming the reference, not at deploy time.
  */
+/**
+ * The contract verdict per upstream outputs object: every team stack references the same iam and
+ * fleet outcomes, and `teamRoleArns` grows with the teams, so parsing it per downstream stack made
+ * the run stage quadratic in teams. Outcomes are immutable, so the object identity is the key.
+ */
+type ContractVerdict = ReturnType<(typeof OUTPUT_SCHEMAS)[keyof typeof OUTPUT_SCHEMAS]["safeParse"]>;
+const contractVerdicts = new WeakMap<object, Map<string, ContractVerdict>>();
+
+function parseContract(
+  kind: keyof typeof OUTPUT_SCHEMAS,
+  outputs: Readonly<Record<string, unknown>>,
+): ContractVerdict {
+  const byKind = contractVerdicts.get(outputs) ?? new Map<string, ContractVerdict>();
+  contractVerdicts.set(outputs, byKind);
+  const parsed = byKind.get(kind) ?? OUTPUT_SCHEMAS[kind].safeParse(outputs);
+  byKind.set(kind, parsed);
+  return parsed;
+}
+
 export function contractProblem(
   ctx: Pick<PlanContext, "rel">,
   s: DiscoveredStack,
@@ -141,7 +237,7 @@ export function contractProblem(
     const upStack = r.targetId ? byId.get(r.targetId) : undefined;
     if (!up || !upStack) continue;
     const outputs = outputsOf(up);
-    const parsed = OUTPUT_SCHEMAS[upStack.kind].safeParse(outputs);
+    const parsed = parseContract(upStack.kind, outputs);
     if (parsed.success) continue;
     const problems = parsed.error.issues.map((i) => {
       const key = i.path.map(String).join(".") || "(outputs)";
@@ -161,40 +257,37 @@ export function contractProblem(
   return undefined;
 }
 
-async function runOne(
-  ctx: PlanContext,
-  base: OutcomeBase,
-  outcomes: ReadonlyMap<string, StackOutcome>,
-  load: ProgramLoader,
-): Promise<StackOutcome> {
-  const s = base.stack;
-  let program: Awaited<ReturnType<ProgramLoader>>;
-  try {
-    program = await load(s.programDir);
-  } catch (e) {
-    const message = (e as Error).message;
-    return {
-      ...base,
-      status: "failed",
-      resources: [],
-      outputs: {},
-      error: message,
-      problems: [{ file: ctx.rel(s.programDir), message: `cannot load the program of ${s.id}: ${message}` }],
-    };
-  }
+/** What the program of `s` runs with: its config and its upstream stacks' outputs. */
+function programInput(s: DiscoveredStack, outcomes: ReadonlyMap<string, StackOutcome>): ProgramInput {
   const upstream: Record<string, Record<string, unknown>> = {};
   for (const r of s.references) {
     const up = r.targetId ? outcomes.get(r.targetId) : undefined;
     if (up) upstream[r.name] = outputsOf(up) as Record<string, unknown>;
   }
-  const result = await runStackProgram({
+  return {
+    programDir: s.programDir,
     project: s.project,
     stack: s.stack,
-    program,
-    config: s.config.raw,
+    config: s.config.raw as Record<string, unknown>,
     upstream,
-  });
-  const resources: PlannedResource[] = result.resources.map((r) => ({
+  };
+}
+
+function outcomeOf(ctx: PlanContext, base: OutcomeBase, run: ProgramRun): StackOutcome {
+  const s = base.stack;
+  if ("loadError" in run) {
+    return {
+      ...base,
+      status: "failed",
+      resources: [],
+      outputs: {},
+      error: run.loadError,
+      problems: [
+        { file: ctx.rel(s.programDir), message: `cannot load the program of ${s.id}: ${run.loadError}` },
+      ],
+    };
+  }
+  const resources: PlannedResource[] = run.resources.map((r) => ({
     urn: r.urn,
     type: r.type,
     name: r.name,
@@ -202,15 +295,18 @@ async function runOne(
     inputs: r.inputs,
     ...(r.id ? { id: r.id } : {}),
   }));
-  if (result.errors.length > 0) {
+  if (run.errors.length > 0) {
     return {
       ...base,
       status: "failed",
       resources,
-      outputs: result.outputs,
-      error: result.errors.map((e) => e.message).join("\n"),
-      problems: result.errors.map((e) => ({ file: ctx.rel(s.configFile), message: `${s.id}: ${e.message}` })),
+      outputs: run.outputs,
+      error: run.errors.join("\n"),
+      problems: run.errors.map((message) => ({
+        file: ctx.rel(s.configFile),
+        message: `${s.id}: ${message}`,
+      })),
     };
   }
-  return { ...base, status: "planned", resources, outputs: result.outputs, recorded: result.resources };
+  return { ...base, status: "planned", resources, outputs: run.outputs, recorded: run.resources };
 }

@@ -3,7 +3,7 @@ import type { DiscoveredStack, DiscoveredWorkspace } from "@retrain/config";
 import { describe, expect, it } from "vitest";
 import { type PlanContext, type ProgressEvent, planContext } from "../../src/stages/context.js";
 import type { ProgramLoader, StackProgram } from "../../src/stages/load.js";
-import { runStacks, type StackOutcome } from "../../src/stages/run.js";
+import { levelsOf, runStacks, type StackOutcome } from "../../src/stages/run.js";
 import type { Selection } from "../../src/stages/select.js";
 
 const ROOT = "/ws";
@@ -168,5 +168,69 @@ describe("runStacks", () => {
       },
     });
     expect(asked).toEqual([]);
+  });
+});
+
+describe("levelsOf", () => {
+  const ids = (levels: DiscoveredStack[][]) => levels.map((l) => l.map((s) => s.id));
+  const iam = stack("iam/dev");
+  const fleet = stack("fleet/dev", [{ targetId: "iam/dev", key: "fleet:iamStack" }]);
+  const team = (name: string) =>
+    stack(`scheduling/${name}`, [
+      { targetId: "iam/dev", key: "scheduling:iamStack" },
+      { targetId: "fleet/dev", key: "scheduling:fleetStack" },
+    ]);
+  it.each([
+    ["one stack", [iam], [], [["iam/dev"]]],
+    [
+      "iam, fleet, then the teams together, in run order",
+      [iam, fleet, team("a"), team("b")],
+      [],
+      [["iam/dev"], ["fleet/dev"], ["scheduling/a", "scheduling/b"]],
+    ],
+    [
+      "a stack referencing nothing shares the first level",
+      [iam, stack("iam/prod"), fleet],
+      [],
+      [["iam/dev", "iam/prod"], ["fleet/dev"]],
+    ],
+    [
+      "blocked stacks last, on their own, whatever they reference",
+      [iam, fleet, team("a"), stack("fleet/prod")],
+      [["fleet/prod", "cycle"]],
+      [["iam/dev"], ["fleet/dev"], ["scheduling/a"], ["fleet/prod"]],
+    ],
+  ] as [string, DiscoveredStack[], [string, string][], string[][]][])(
+    "%s",
+    (_t, runList, blocked, expected) => {
+      expect(ids(levelsOf(runList, new Map(blocked)))).toEqual(expected);
+    },
+  );
+});
+
+describe("runStacks with jobs > 1", () => {
+  it("runs a test loader's programs in this thread (a worker can only import programs itself)", async () => {
+    const events: ProgressEvent[] = [];
+    const ctx = planContext({ workspace: ROOT, from: new Date("2026-01-05T00:00:00Z"), jobs: 4 });
+    const teams = ["a", "b", "c"].map((t) => stack(`scheduling/${t}`));
+    const { outcomes } = await runStacks(
+      { ...ctx, progress: (e) => events.push(e) },
+      selection(teams),
+      loader({ scheduling: () => ({ ok: true }) }),
+    );
+    expect(summary(outcomes)).toEqual([
+      ["scheduling/a", "planned", ""],
+      ["scheduling/b", "planned", ""],
+      ["scheduling/c", "planned", ""],
+    ]);
+    expect(
+      events.filter((e) => e.type === "stack-done").map((e) => e.type === "stack-done" && e.index),
+    ).toEqual([1, 2, 3]);
+  });
+});
+
+describe("planContext jobs", () => {
+  it.each([0, -1, 1.5, Number.NaN])("rejects jobs %s", (jobs) => {
+    expect(() => planContext({ workspace: ROOT, jobs })).toThrow(/jobs must be a whole number of at least 1/);
   });
 });
