@@ -42,7 +42,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanReport> {
   const fresh = await pack.finish();
   const analysis = cache ? cache.complete(run, fresh) : fresh;
   const runProblems = [...run.outcomes.values()].flatMap((o) => (o.status === "failed" ? o.problems : []));
-  const result = await report(ctx, selection, run, analysis, runProblems);
+  const result = await report(ctx, selection, run, analysis, runProblems, cache ? options.cache : undefined);
   ctx.progress({ type: "done" });
   return result;
 }

@@ -4,11 +4,13 @@
  * removed, a resource or trust widened) or of a task's role is a finding naming flow, role and
  * permission.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStackConfig } from "@retrain/config";
 import { runStackProgram } from "@retrain/offline";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schedulingProgram } from "../../../stacks/scheduling/src/program.js";
 import { runExampleUpstream } from "../../../stacks/scheduling/test/support/example-upstream.js";
 import type { PlannedResource } from "../src/model.js";
@@ -468,5 +470,140 @@ describe("permissions proof of the example stacks", () => {
     expect(viaRole.findings.map((f) => f.message).join("\n")).toContain(
       "role retrain-dev-team-recsys has the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess attached",
     );
+  });
+});
+
+/**
+ * A multi-team environment from prod: every resource and output of team `vision` (its role, its
+ * policy, its scheduling stack) cloned for each generated team, as a workspace of many teams has.
+ */
+function withTeams(name: string, count: number): EnvironmentStacks {
+  const base = env(name);
+  const teams = Array.from({ length: count }, (_, i) => `gen${String(i).padStart(2, "0")}`);
+  const renamed = <T>(value: T, team: string): T =>
+    JSON.parse(JSON.stringify(value).replaceAll("vision", team)) as T;
+  const ofVision = base.iam.resources.filter((r) => JSON.stringify(r).includes("vision"));
+  const roles = base.iam.outputs.teamRoleArns as Record<string, string>;
+  const vision = base.scheduling.find((s) => s.team === "vision");
+  if (!vision || !roles.vision || ofVision.length === 0) throw new Error(`no team vision in ${name}`);
+  return {
+    ...base,
+    iam: {
+      resources: [...base.iam.resources, ...teams.flatMap((t) => renamed(ofVision, t))],
+      outputs: {
+        ...base.iam.outputs,
+        teamRoleArns: { ...roles, ...Object.fromEntries(teams.map((t) => [t, renamed(roles.vision, t)])) },
+      },
+    },
+    scheduling: [...base.scheduling, ...teams.map((t) => renamed(vision, t))],
+  };
+}
+
+/** `base` with one team's own-datasets grant removed: a broken grant, so the findings are not empty. */
+function brokenGrant(base: EnvironmentStacks, team: string): EnvironmentStacks {
+  const resource = `team-${team}-permissions`;
+  if (!base.iam.resources.some((r) => r.name === resource)) throw new Error(`no resource ${resource}`);
+  const resources = base.iam.resources.map((r) => {
+    if (r.name !== resource) return r;
+    const doc = JSON.parse(String(r.inputs.policy)) as { Statement: Statement[] };
+    const Statement = without("ReadOwnDatasets")(doc.Statement);
+    return { ...r, inputs: { ...r.inputs, policy: JSON.stringify({ ...doc, Statement }) } };
+  });
+  return { ...base, iam: { ...base.iam, resources } };
+}
+
+describe("the proof's memo (across plans, in the plan cache directory)", () => {
+  const dirs: string[] = [];
+  const memoDir = () => {
+    const d = mkdtempSync(path.join(tmpdir(), "proof-memo-"));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const memoFiles = (dir: string) =>
+    readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => path.join(dir, f));
+
+  const cases: [string, () => EnvironmentStacks[], boolean][] = [
+    ["the example dev and prod", () => [env("dev"), env("prod")], false],
+    ["prod with a team's grant removed", () => [brokenGrant(env("prod"), "vision")], true],
+    ["a generated prod of 14 teams", () => [withTeams("prod", 12)], false],
+    [
+      "a generated prod of 14 teams, one grant removed",
+      () => [brokenGrant(withTeams("prod", 12), "gen07")],
+      true,
+    ],
+  ];
+
+  it.each(cases)(
+    "%s: the same checks and findings cold, warm, and without the memo",
+    async (_what, envsOf, broken) => {
+      const envs = envsOf();
+      const plain = await provePermissions(envs);
+      expect(plain.findings.length > 0).toBe(broken);
+      const dir = memoDir();
+      const cold = await provePermissions(envs, { memoDir: dir });
+      const stored = memoFiles(dir).map(
+        (f) => Object.keys((JSON.parse(readFileSync(f, "utf8")) as { entries: object }).entries).length,
+      );
+      // One file per environment, one entry per check: each check is a request of its own.
+      expect(stored.length).toBe(envs.length);
+      expect(stored.reduce((a, b) => a + b, 0)).toBe(plain.checks.length);
+      const warm = await provePermissions(envs, { memoDir: dir });
+      expect(cold).toEqual(plain);
+      expect(warm).toEqual(plain);
+    },
+  );
+
+  it("a memo warmed by intact stacks does not hide a broken grant, nor a fixed one's old finding", async () => {
+    const intact = withTeams("prod", 12);
+    const broken = brokenGrant(intact, "gen07");
+    const dir = memoDir();
+    await provePermissions([intact], { memoDir: dir });
+    const afterIntact = await provePermissions([broken], { memoDir: dir });
+    expect(afterIntact).toEqual(await provePermissions([broken]));
+    expect(afterIntact.findings.map((f) => f.flow)).toContain("team-run/gen07");
+    const fixed = await provePermissions([intact], { memoDir: dir });
+    expect(fixed).toEqual(await provePermissions([intact]));
+    expect(fixed.findings).toEqual([]);
+  });
+
+  it("keeps only the latest proof's entries of an environment (bounded by one proof)", async () => {
+    const dir = memoDir();
+    await provePermissions([withTeams("prod", 12)], { memoDir: dir });
+    const small = await provePermissions([withTeams("prod", 2)], { memoDir: dir });
+    const [file] = memoFiles(dir);
+    const stored = JSON.parse(readFileSync(file ?? "", "utf8")) as { entries: Record<string, unknown> };
+    expect(Object.keys(stored.entries).length).toBeLessThanOrEqual(small.checks.length);
+  });
+
+  it("uses what it stored: the directory is trusted, which is why it is the plan cache's (outside the workspace)", async () => {
+    const envs = [env("prod")];
+    const dir = memoDir();
+    await provePermissions(envs, { memoDir: dir });
+    const [file] = memoFiles(dir);
+    writeFileSync(
+      file ?? "",
+      readFileSync(file ?? "", "utf8").replaceAll('"decision":"ImplicitlyDenied"', '"decision":"Allowed"'),
+    );
+    const report = await provePermissions(envs, { memoDir: dir });
+    expect(report.findings.some((f) => f.message.includes("which must be denied"))).toBe(true);
+  });
+
+  it.each([
+    ["not JSON", () => "{ truncated"],
+    ["of another format", (s: string) => s.replace('"format":1', '"format":0')],
+    ["of other library versions", (s: string) => s.replace(/"libraries":"[^"]*"/, '"libraries":"x@0 y@0"')],
+    ["with malformed entries", (s: string) => s.replaceAll(/"decision":"[A-Za-z]+"/g, '"decision":"Maybe"')],
+  ])("ignores a memo file %s", async (_what, spoil) => {
+    const envs = [brokenGrant(env("prod"), "vision")];
+    const dir = memoDir();
+    await provePermissions(envs, { memoDir: dir });
+    const [file] = memoFiles(dir);
+    writeFileSync(file ?? "", spoil(readFileSync(file ?? "", "utf8")));
+    expect(await provePermissions(envs, { memoDir: dir })).toEqual(await provePermissions(envs));
   });
 });

@@ -4,11 +4,22 @@
  */
 import type { DiscoveredStack } from "@retrain/config";
 import type { StackPlan } from "../model.js";
-import { type EnvironmentStacks, type PermissionsReport, provePermissions } from "./simulate.js";
+import {
+  type EnvironmentStacks,
+  type PermissionsReport,
+  type ProveOptions,
+  provePermissions,
+} from "./simulate.js";
 
 export type { EnvironmentFacts, Flow, PermissionRequest } from "./flows.js";
 export { flowsOf } from "./flows.js";
-export type { EnvironmentStacks, PermissionCheck, PermissionFinding, PermissionsReport } from "./simulate.js";
+export type {
+  EnvironmentStacks,
+  PermissionCheck,
+  PermissionFinding,
+  PermissionsReport,
+  ProveOptions,
+} from "./simulate.js";
 export { provePermissions } from "./simulate.js";
 
 /**
@@ -68,6 +79,7 @@ export function environmentsOf(
 export function proveStackPermissions(
   plans: readonly StackPlan[],
   discovered: readonly DiscoveredStack[],
+  options: ProveOptions = {},
 ): Promise<PermissionsReport> {
-  return provePermissions(environmentsOf(plans, discovered));
+  return provePermissions(environmentsOf(plans, discovered), options);
 }

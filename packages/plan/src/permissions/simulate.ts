@@ -10,6 +10,7 @@
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { PlannedResource } from "../model.js";
 import { type EnvironmentFacts, type Flow, flowsOf, type PermissionRequest } from "./flows.js";
+import { type ProofMemo, proofMemoFile, type SimulationOutcome, simulationKey } from "./memo.js";
 
 /** One environment's stacks, as the plan produced them. */
 export interface EnvironmentStacks {
@@ -252,7 +253,8 @@ async function evaluate(
   role: RoleModel,
   trust: RoleModel | undefined,
   account: string,
-): Promise<{ decision: Decision; allowedBy: string[]; caller: string; error?: string }> {
+  memo: ProofMemo | undefined,
+): Promise<SimulationOutcome & { caller: string }> {
   const caller = request.caller ?? { kind: "role" };
   const principal =
     caller.kind === "service"
@@ -295,15 +297,28 @@ async function evaluate(
   };
   const callerText =
     caller.kind === "role" ? "its session" : caller.kind === "service" ? caller.service : caller.arn;
-  if (isAwsOwnedSsmArn(request.resource)) {
+  const unsafe = isAwsOwnedSsmArn(request.resource);
+  const key = memo
+    ? simulationKey({ unsafe, request: simulation.request, identityPolicies, resourcePolicy: trust?.trust })
+    : undefined;
+  const known = key ? memo?.get(key) : undefined;
+  if (known) return { ...known, allowedBy: [...known.allowedBy], caller: callerText };
+  const outcome = await simulate(simulation, unsafe);
+  if (key) memo?.set(key, outcome);
+  return { ...outcome, caller: callerText };
+}
+
+/** One request through iam-simulate: what {@link simulationKey} is the key of. */
+async function simulate(simulation: Simulation, unsafe: boolean): Promise<SimulationOutcome> {
+  if (unsafe) {
     // iam-data's ssm document/automation-definition patterns require an account, but AWS-owned
     // documents are authorized on account-less ARNs: evaluate without the ARN-shape validation.
     const decision = runUnsafeSimulation(simulation, {}) as Decision;
-    return { decision, allowedBy: [], caller: callerText };
+    return { decision, allowedBy: [] };
   }
   const result = await runSimulation(simulation, {});
   if (result.resultType === "error") {
-    return { decision: "Error", allowedBy: [], caller: callerText, error: JSON.stringify(result.errors) };
+    return { decision: "Error", allowedBy: [], error: JSON.stringify(result.errors) };
   }
   const analyses = result.resultType === "single" ? [result.result] : result.results;
   const allowedBy = analyses.flatMap((a) =>
@@ -316,11 +331,7 @@ async function evaluate(
       return str(policyId) ? `${id} (${String(policyId)})` : id;
     }),
   );
-  return {
-    decision: result.overallResult as Decision,
-    allowedBy: [...new Set(allowedBy)],
-    caller: callerText,
-  };
+  return { decision: result.overallResult as Decision, allowedBy: [...new Set(allowedBy)] };
 }
 
 /** Each AUTOMATION task of a team must run as its pool's start/stop role, every task as the window role. */
@@ -397,8 +408,19 @@ function describe(c: PermissionCheck): string {
   return `${c.action} on ${c.resource}${withCtx}`;
 }
 
+export interface ProveOptions {
+  /**
+   * The plan cache directory: simulations are memoised there across plans (memo.ts). Without it,
+   * every request is simulated.
+   */
+  memoDir?: string;
+}
+
 /** Every check and finding of every environment. */
-export async function provePermissions(envs: readonly EnvironmentStacks[]): Promise<PermissionsReport> {
+export async function provePermissions(
+  envs: readonly EnvironmentStacks[],
+  options: ProveOptions = {},
+): Promise<PermissionsReport> {
   const checks: PermissionCheck[] = [];
   const findings: PermissionFinding[] = [];
   for (const env of envs) {
@@ -438,7 +460,9 @@ export async function provePermissions(envs: readonly EnvironmentStacks[]): Prom
       }
     }
     findings.push(...bindingFindings(env, facts));
-    for (const flow of flowsOf(facts)) await proveFlow(flow, facts, env, roles, checks, findings);
+    const memo = options.memoDir ? proofMemoFile(options.memoDir, env) : undefined;
+    for (const flow of flowsOf(facts)) await proveFlow(flow, facts, env, roles, checks, findings, memo?.memo);
+    memo?.save();
   }
   return { checks, findings };
 }
@@ -450,6 +474,7 @@ async function proveFlow(
   roles: ReadonlyMap<string, RoleModel>,
   checks: PermissionCheck[],
   findings: PermissionFinding[],
+  memo: ProofMemo | undefined,
 ): Promise<void> {
   const role = roles.get(flow.role);
   if (!role) {
@@ -464,7 +489,7 @@ async function proveFlow(
   }
   for (const request of flow.requests) {
     const trust = request.trustOf ? roles.get(request.trustOf) : undefined;
-    const result = await evaluate(request, role, trust, facts.account);
+    const result = await evaluate(request, role, trust, facts.account, memo);
     const ok =
       request.expect === "allow"
         ? result.decision === "Allowed"

@@ -11,6 +11,7 @@ import { estimateAlertingCost, estimateCost, networkInfoOf } from "../cost.js";
 import type { PlanReport, PlanSummary, StackPlan } from "../model.js";
 import { proveStackPermissions } from "../permissions/index.js";
 import type { AnalysisResult } from "./analyze.js";
+import type { PlanCacheOptions } from "./cache.js";
 import type { PlanContext } from "./context.js";
 import type { RunResult, StackOutcome } from "./run.js";
 import { isShown, type Selection } from "./select.js";
@@ -60,6 +61,8 @@ export async function report(
   run: RunResult,
   analysis: AnalysisResult,
   runProblems: readonly Problem[],
+  /** The plan cache, when on: the permissions proof memoises its simulations there. */
+  cache?: PlanCacheOptions,
 ): Promise<PlanReport> {
   const { workspace, selected } = selection;
   const shown = (id: string) => isShown(selection, id);
@@ -107,7 +110,11 @@ export async function report(
   });
 
   // Permissions proven: every flow's requests simulated against the iam stacks' own policies.
-  const permissions = await proveStackPermissions(ranStacks, workspace.stacks);
+  const permissions = await proveStackPermissions(
+    ranStacks,
+    workspace.stacks,
+    cache ? { memoDir: cache.dir } : {},
+  );
   return {
     from: isoUtc(from),
     to: isoUtc(to),

@@ -394,9 +394,10 @@ describe("cache settings", () => {
 });
 
 describe("a cached plan", () => {
+  /** The stack entries (not the permissions proof's memo files, `permissions-v*`, beside them). */
   const entries = (dir: string) =>
     readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
+      .filter((e) => e.isFile() && !path.relative(dir, e.parentPath).startsWith("permissions-"))
       .map((e) => path.join(e.parentPath, e.name))
       .sort();
 
