@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, problemsOfError } from "./errors.js";
+import { STACK_LAYOUT } from "./layout.js";
 import {
   kindOfProject,
   type LoadedStackConfig,
@@ -13,7 +14,6 @@ import {
   readProjectName,
   stackNameFromFile,
 } from "./load.js";
-import { STACK_LAYOUT } from "./layout.js";
 import { defaultStackRef, PULUMI_PROJECTS, type StackKind } from "./naming.js";
 import { type Problem, toPosix, workspaceRelative } from "./problem.js";
 import { DEFAULT_ORGANIZATION, workspaceOrganization } from "./settings.js";

@@ -12,7 +12,13 @@ import {
   stackProjectName,
   workspaceRelative,
 } from "@retrain/config/workspace";
-import { type StackLike, type StackMetadata, stackMetadata, stackTargets, type ToolPaths } from "./stack-project.js";
+import {
+  type StackLike,
+  type StackMetadata,
+  stackMetadata,
+  stackTargets,
+  type ToolPaths,
+} from "./stack-project.js";
 
 function asStackLike(s: DiscoveredStack, workspaceRoot: string): StackLike {
   return { ...s, programDir: workspaceRelative(workspaceRoot, s.programDir, { outside: "absolute" }) };

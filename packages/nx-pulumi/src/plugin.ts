@@ -6,7 +6,12 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CreateDependencies, CreateNodes, CreateNodesResult, RawProjectGraphDependency } from "@nx/devkit";
+import type {
+  CreateDependencies,
+  CreateNodes,
+  CreateNodesResult,
+  RawProjectGraphDependency,
+} from "@nx/devkit";
 // Light imports only (no schemas): on a discovery-cache hit nothing else of @retrain/config loads.
 import { PULUMI_PROJECTS, programDirOfKind, type StackKind, workspaceRelative } from "@retrain/config/layout";
 import { DependencyType } from "./nx-internals.js";

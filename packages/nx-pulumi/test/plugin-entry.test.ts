@@ -21,7 +21,9 @@ function staticImports(entry: string): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const source = readFileSync(file, "utf8");
-    for (const m of source.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|^\s*import\s+"([^"]+)"/gm)) {
+    for (const m of source.matchAll(
+      /^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|^\s*import\s+"([^"]+)"/gm,
+    )) {
       const spec = (m[1] ?? m[2])!;
       specifiers.add(spec);
       if (spec.startsWith("node:") || spec.startsWith("nx/")) continue;
