@@ -3,7 +3,10 @@
  * `nx show projects` (builds the project graph) and `nx show projects --affected`, cold as on a CI
  * runner (no daemon, .nx/workspace-data removed before every run). The baseline is the same
  * command in an identical copy of the repository whose nx.json registers no plugin: Nx's own cost of
- * walking and hashing the same files and reading git, so the ratio is what the plugin adds.
+ * walking and hashing the same files and reading git, so the ratio is what the plugin adds. A second
+ * baseline, the floor, declares the same projects (targets, metadata, dependencies) as project.json
+ * files and registers no plugin: Nx's own cost of having that many projects, which the plugin cannot
+ * go below; the ratio to it is the plugin's own cost.
  *
  * The workspace is nx-pulumi's test fixture (TempWorkspace, reused) with N team folders added and
  * committed in a temp git repository.
@@ -35,6 +38,39 @@ function withTeams(teams: number, plugin: boolean): TempWorkspace {
   }
   ws.git("add", "-A");
   ws.git("commit", "-q", "-m", `${teams} teams`);
+  return ws;
+}
+
+interface GraphFile {
+  graph: {
+    nodes: Record<string, { data: Record<string, unknown> & { root: string; tags?: string[] } }>;
+    dependencies: Record<string, { target: string }[]>;
+  };
+}
+
+/**
+ * The floor: a copy of `bare` (no plugin) with every stack project `withPlugin` infers written as
+ * its folder's project.json (Nx's graph of it: the same targets, tags, metadata; the plugin's
+ * dependencies as implicit ones), committed.
+ */
+function withProjectJsons(teams: number, withPlugin: TempWorkspace): TempWorkspace {
+  const ws = withTeams(teams, false);
+  const file = path.join(ws.root, "graph.json");
+  const r = withPlugin.nx(["graph", `--file=${file}`]);
+  if (r.status !== 0) throw new Error(`nx graph failed:\n${r.stdout}\n${r.stderr}`);
+  const { graph } = JSON.parse(readFileSync(file, "utf8")) as GraphFile;
+  rmSync(file);
+  for (const [name, { data }] of Object.entries(graph.nodes)) {
+    if (!data.tags?.includes("pulumi")) continue;
+    const { root, ...rest } = data;
+    const implicitDependencies = (graph.dependencies[name] ?? []).map((d) => d.target);
+    writeFileSync(
+      path.join(ws.root, root, "project.json"),
+      JSON.stringify({ ...rest, name, root, implicitDependencies }, null, 2),
+    );
+  }
+  ws.git("add", "-A");
+  ws.git("commit", "-q", "-m", "project.json floor");
   return ws;
 }
 
@@ -88,6 +124,7 @@ export async function runNxSuite(opts: { quick: boolean; teams: number[] }): Pro
   for (const teams of opts.teams) {
     const withPlugin = withTeams(teams, true);
     const bare = withTeams(teams, false);
+    const floor = withProjectJsons(teams, withPlugin);
     try {
       const show = ["show", "projects"];
       const projects = countProjects(withPlugin, show);
@@ -104,8 +141,35 @@ export async function runNxSuite(opts: { quick: boolean; teams: number[] }): Pro
         show: "seconds",
         note: `${projects} projects inferred`,
       });
+      const declared = countProjects(floor, show);
+      rows.push({
+        case: `nx show projects, ${teams} teams, vs the floor`,
+        unit: "s",
+        subject: "with @retrain/nx-pulumi",
+        baseline: "no plugin, the same projects as project.json",
+        comparison: await compare(
+          nxTask(floor, show, "project.json floor"),
+          nxTask(withPlugin, show, "plugin"),
+          budget,
+        ),
+        show: "seconds",
+        note: `${projects} projects inferred, ${declared} declared`,
+      });
       // Warm: primed once each, then every sample reuses what the previous one left in .nx/.
-      for (const ws of [bare, withPlugin]) nxTask(ws, show, "prime").fn();
+      for (const ws of [bare, withPlugin, floor]) nxTask(ws, show, "prime").fn();
+      rows.push({
+        case: `nx show projects, ${teams} teams, warm, vs the floor`,
+        unit: "s",
+        subject: "with @retrain/nx-pulumi, warm",
+        baseline: "no plugin, the same projects as project.json, warm",
+        comparison: await compare(
+          nxTask(floor, show, "project.json floor", { warm: true }),
+          nxTask(withPlugin, show, "plugin", { warm: true }),
+          budget,
+        ),
+        show: "seconds",
+        note: `${projects} projects inferred, ${declared} declared`,
+      });
       for (const [subject, ws, env] of [
         ["with @retrain/nx-pulumi, warm", withPlugin, {}],
         ["with @retrain/nx-pulumi, warm, discovery cache off", withPlugin, { RETRAIN_NX_PLUGIN_CACHE: "0" }],
@@ -160,6 +224,7 @@ export async function runNxSuite(opts: { quick: boolean; teams: number[] }): Pro
     } finally {
       withPlugin.dispose();
       bare.dispose();
+      floor.dispose();
     }
   }
   return { suite: "nx", machine, rows, extra: { daemon: false, cold: true } };

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, problemsOfError } from "./errors.js";
+import { STACK_LAYOUT } from "./layout.js";
 import {
   kindOfProject,
   type LoadedStackConfig,
@@ -18,12 +19,7 @@ import { type Problem, toPosix, workspaceRelative } from "./problem.js";
 import { DEFAULT_ORGANIZATION, workspaceOrganization } from "./settings.js";
 import { findTenantRegistry, type LoadedTenantRegistry, loadTenantRegistry } from "./tenants.js";
 
-/** Where each kind's stack configs live: `<folder>/<stack>/Pulumi.<stack>.yaml`, workspace-relative. */
-export const STACK_LAYOUT: Record<StackKind, string> = {
-  iam: "stacks/iam/envs",
-  fleet: "stacks/fleet/envs",
-  scheduling: "stacks/scheduling/teams",
-};
+export { programDirOfKind, STACK_LAYOUT } from "./layout.js";
 
 /** The error of a workspace without a single stack config (the plan, the calendar, `config check`). */
 export function noStacksMessage(root: string): string {
@@ -92,14 +88,6 @@ export function expectedLayout(): string {
   return Object.values(STACK_LAYOUT)
     .map((d) => `${d}/<name>/Pulumi.<name>.yaml`)
     .join(", ");
-}
-
-/**
- * The program folder of a kind, `stacks/<kind>`. An invalid entry's tools run there, never at a
- * Pulumi.yaml found near the broken file (a team folder holding one is itself the error).
- */
-export function programDirOfKind(kind: StackKind): string {
-  return path.posix.dirname(STACK_LAYOUT[kind]);
 }
 
 export interface DiscoveredStack {

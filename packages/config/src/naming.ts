@@ -1,16 +1,10 @@
 /** Naming shared by every stack: `<project>-<team>-<name>` within AWS's name limits. */
+import { PULUMI_PROJECTS, type StackKind } from "./layout.js";
 import { workspaceOrganization } from "./settings.js";
 
 export const PROJECT = "retrain";
 
-/** Pulumi project names of the three stack kinds (Pulumi.yaml `name`). */
-export const PULUMI_PROJECTS = {
-  iam: "retrain-iam",
-  fleet: "retrain-fleet",
-  scheduling: "retrain-scheduling",
-} as const;
-
-export type StackKind = keyof typeof PULUMI_PROJECTS;
+export { PULUMI_PROJECTS, type StackKind } from "./layout.js";
 
 /** A lowercase slug: team, window, task, pool and environment names. */
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;

@@ -33,5 +33,8 @@ export function nxWorkspaceDataDirectory(workspaceRoot: string): string {
   return workspaceDataDirectoryForWorkspace(workspaceRoot);
 }
 
-/** The Nx CLI script of a workspace: defined with its one user, the deploy matrix (@retrain/workspace-tools). */
-export { nxCliScript } from "@retrain/workspace-tools";
+/**
+ * The Nx CLI script of a workspace: defined with its one user, the deploy matrix
+ * (@retrain/workspace-tools), imported from its own entry so the plugin does not load the rest.
+ */
+export { nxCliScript } from "@retrain/workspace-tools/nx-cli";

@@ -14,7 +14,7 @@ import {
   PLAN_WORKSPACE_FILES,
   toPosix,
   workspaceDependencyDirs,
-} from "@retrain/config/workspace";
+} from "@retrain/config/layout";
 
 type Inputs = NonNullable<TargetConfiguration["inputs"]>;
 

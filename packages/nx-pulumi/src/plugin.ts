@@ -10,19 +10,10 @@ import type {
   CreateDependencies,
   CreateNodes,
   CreateNodesResult,
-  ProjectConfiguration,
   RawProjectGraphDependency,
 } from "@nx/devkit";
-import {
-  type DiscoveredStack,
-  discoverStacks,
-  PULUMI_PROJECTS,
-  programDirOfKind,
-  type StackEntry,
-  type StackKind,
-  stackProjectName,
-  workspaceRelative,
-} from "@retrain/config/workspace";
+// Light imports only (no schemas): on a discovery-cache hit nothing else of @retrain/config loads.
+import { PULUMI_PROJECTS, programDirOfKind, type StackKind, workspaceRelative } from "@retrain/config/layout";
 import { DependencyType } from "./nx-internals.js";
 import { planCodeDirs } from "./plan-target.js";
 import {
@@ -34,13 +25,7 @@ import {
   readCache,
   writeCache,
 } from "./plugin-cache.js";
-import {
-  type StackLike,
-  type StackMetadata,
-  stackMetadata,
-  stackTargets,
-  type ToolPaths,
-} from "./stack-project.js";
+import type { StackMetadata, ToolPaths } from "./stack-project.js";
 
 export interface NxPulumiOptions {
   /** Workspace-relative folder of the CrossGuard policy pack previews and deploys run with. */
@@ -83,53 +68,14 @@ function toolPaths(workspaceRoot: string, options: NxPulumiOptions | undefined):
   };
 }
 
-function asStackLike(s: DiscoveredStack, workspaceRoot: string): StackLike {
-  return { ...s, programDir: workspacePath(workspaceRoot, s.programDir) };
-}
-
-/**
- * A config file that did not load (invalid YAML or schema, wrong folder) still becomes a project,
- * its discovery entry: one broken team file must not hide the team from `nx affected`, and its
- * preview or plan then fails with the config error instead of silently doing nothing. It runs in
- * its kind's program folder (never at a Pulumi.yaml a team may have put next to it).
- */
-function fromInvalidEntry(entry: Extract<StackEntry, { status: "invalid" }>): StackLike {
-  const { id, kind, stack, configFile, root } = entry;
-  return { id, kind, stack, programDir: programDirOfKind(kind), configFile, root, references: [] };
-}
-
-function project(stack: StackLike, tools: ToolPaths, problem?: string): Omit<ProjectConfiguration, "root"> {
-  const metadata: StackMetadata & { configError?: string } = stackMetadata(stack);
-  if (problem !== undefined) metadata.configError = problem;
-  return {
-    name: stackProjectName(stack),
-    projectType: "application",
-    tags: [`pulumi`, `stack-kind:${stack.kind}`],
-    targets: stackTargets(stack, tools),
-    metadata: { description: `Pulumi stack ${stack.id}`, retrainStack: metadata },
-  };
-}
-
-/** The projects of `configFiles`, computed from one fresh discovery of the workspace. */
-function discoverNodes(
+/** Discovery and the projects from it, loaded on a cache miss only (it loads the config schemas). */
+async function discoverNodes(
   configFiles: readonly string[],
   workspaceRoot: string,
   tools: ToolPaths,
-): [string, CreateNodesResult][] {
-  // One discovery for all files: it resolves references across stacks, which no single file can.
-  const discovered = discoverStacks(workspaceRoot);
-  const stacks = new Map(discovered.stacks.map((s) => [s.id, s]));
-  const entries = new Map(discovered.entries.map((e) => [e.configFile, e]));
-
-  return configFiles.flatMap((file): [string, CreateNodesResult][] => {
-    const entry = entries.get(file);
-    const found = entry?.status === "valid" ? stacks.get(entry.id) : undefined;
-    if (found)
-      return [[file, { projects: { [found.root]: project(asStackLike(found, workspaceRoot), tools) } }]];
-    if (entry?.status !== "invalid") return [];
-    const stack = fromInvalidEntry(entry);
-    return [[file, { projects: { [stack.root]: project(stack, tools, entry.message) } }]];
-  });
+): Promise<[string, CreateNodesResult][]> {
+  const { discoverNodes } = await import("./discover-nodes.js");
+  return discoverNodes(configFiles, workspaceRoot, tools);
 }
 
 /** This plugin's code and discovery's (@retrain/config), hashed once per process into the cache key. */
@@ -141,7 +87,7 @@ const PLUGIN_DIRS = [
 
 export const createNodes: CreateNodes<NxPulumiOptions> = [
   STACK_CONFIG_GLOB,
-  (configFiles, options, context) => {
+  async (configFiles, options, context) => {
     const { workspaceRoot } = context;
     const tools = toolPaths(workspaceRoot, options);
     if (!cacheEnabled()) return discoverNodes(configFiles, workspaceRoot, tools);
@@ -161,7 +107,7 @@ export const createNodes: CreateNodes<NxPulumiOptions> = [
     const file = cacheFile(workspaceRoot, "nx-pulumi-stacks");
     const cached = readCache<[string, CreateNodesResult][]>(file, key);
     if (cached !== undefined) return cached;
-    const nodes = discoverNodes(configFiles, workspaceRoot, tools);
+    const nodes = await discoverNodes(configFiles, workspaceRoot, tools);
     writeCache(file, key, nodes);
     return nodes;
   },
