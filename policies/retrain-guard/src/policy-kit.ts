@@ -141,19 +141,36 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Same keys, each value the same (primitive or object identity): one level only. */
+function shallowSame(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || !Object.is(a[k], b[k])) return false;
+  return true;
+}
+
 /**
  * parseConfig for the pack: the config the engine sent (Configure) is the same for every resource,
- * so the parse of the last one seen is kept per policy, keyed by its JSON text, and frozen, as it is
- * shared by every check (a check must not change it). An invalid config is not kept: it throws on
- * every call, as before.
+ * so the parse of the last one seen is kept per policy and frozen, as it is shared by every check (a
+ * check must not change it). An invalid config is not kept: it throws on every call, as before.
+ *
+ * The raw config is a fresh copy per call (@pulumi/policy's `getConfig` spreads the policy's entry
+ * minus `enforcementLevel`), but of the same values until the next Configure: a one-level identity
+ * compare recognises it without serialising it; otherwise its JSON text decides (a new Configure
+ * with the same settings), and only a different text is parsed again.
  */
 function configReader<S extends ConfigShape>(policy: GuardPolicy<S>): (raw: unknown) => z.output<S> {
-  let last: { json: string; config: z.output<S> } | undefined;
-  return (raw) => {
-    const json = JSON.stringify(raw ?? {});
-    if (last?.json === json) return last.config;
-    const config = deepFreeze(parseConfig(policy, raw));
-    last = { json, config };
+  let last: { raw: Record<string, unknown>; json: string; config: z.output<S> } | undefined;
+  return (input) => {
+    const raw = (input ?? {}) as Record<string, unknown>;
+    if (last && typeof raw === "object" && shallowSame(raw, last.raw)) return last.config;
+    const json = JSON.stringify(raw);
+    if (last?.json === json) {
+      last = { ...last, raw: { ...raw } };
+      return last.config;
+    }
+    const config = deepFreeze(parseConfig(policy, input));
+    last = { raw: { ...raw }, json, config };
     return config;
   };
 }
