@@ -161,13 +161,16 @@ const PROFILE_PASSES = 40;
  * through NODE_OPTIONS), started after a warm-up, the corpus analysed PROFILE_PASSES times, then the
  * hot spots of each.
  */
-async function profilePacks(resources: readonly AnalyzerResource[]): Promise<void> {
+export async function profilePacks(
+  resources: readonly AnalyzerResource[],
+  corpusLabel = "examples",
+): Promise<void> {
   for (const [label, packDir, config] of [
     ["retrain-guard", PACK_DIR, undefined],
     ["no-op pack", PACK_DIR, { all: "disabled" as const }],
     ["no-op policies", NOOP_POLICIES_DIR, undefined],
   ] as const) {
-    const dir = path.join(RESULTS_DIR, "profiles", `policy-${label.replace(/\W+/g, "-")}`);
+    const dir = path.join(RESULTS_DIR, "profiles", `policy-${corpusLabel}-${label.replace(/\W+/g, "-")}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const host = await startPolicyPack({
@@ -189,7 +192,11 @@ async function profilePacks(resources: readonly AnalyzerResource[]): Promise<voi
       await host.close();
     }
     const [summary] = summarizeProfiles(dir);
-    if (summary) printProfile(summary, `${label}, ${PROFILE_PASSES} × ${resources.length} analyze calls`);
+    if (summary)
+      printProfile(
+        summary,
+        `${label}, ${corpusLabel}, ${PROFILE_PASSES} × ${resources.length} analyze calls`,
+      );
   }
 }
 
@@ -198,6 +205,7 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
   const warning = staleDistWarning();
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const resources = await corpus();
+  const planned = planCorpus();
   const [guard, noop, noopPolicies] = await Promise.all([
     startPolicyPack({ packDir: PACK_DIR }),
     startPolicyPack({ packDir: PACK_DIR, config: { all: "disabled" } }),
@@ -241,6 +249,21 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
       show: "throughput",
       note: "no-op policies: the same policies and kit (bench/fixtures/noop-policy-pack), checks that report nothing",
     });
+    // The same over a clean plan's resources: what a real plan costs per resource (≈0 diagnostics).
+    const plannedFound = await analyzeAll(guard, planned);
+    rows.push({
+      case: `analyze, clean plan (${PLAN_CORPUS_TEAMS} teams): ${planned.length} resources`,
+      unit: "resources/s",
+      subject: "retrain-guard",
+      baseline: "no-op pack",
+      comparison: await compare(
+        { name: "no-op pack", fn: () => analyzeAll(noop, planned), units: planned.length },
+        { name: "retrain-guard", fn: () => analyzeAll(guard, planned), units: planned.length },
+        budget,
+      ),
+      show: "throughput",
+      note: `${plannedFound} diagnostics per pass: the resources of a generated workspace's plan`,
+    });
     rows.push({
       case: `analyzeStack, ${resources.length} resources`,
       unit: "resources/s",
@@ -283,7 +306,10 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
     ),
     show: "throughput",
   });
-  if (opts.profile) await profilePacks(resources);
+  if (opts.profile) {
+    await profilePacks(resources);
+    await profilePacks(planned, "clean plan");
+  }
   return {
     suite: "policy",
     machine,
