@@ -5,12 +5,15 @@
  * machine than the suite's throughput (which also times the client): rounds alternate the order,
  * and each ratio is the median of per-round ratios to the disabled pack measured in the same round.
  *
- *   npx tsx --conditions=@retrain/source bench/pack-cpu.ts [rounds=8]
+ *   npx tsx --conditions=@retrain/source bench/pack-cpu.ts [rounds=8] [examples|plan]
+ *
+ * Corpus `examples` (default): every example of the policy tables, mostly bad (≈200 diagnostics per
+ * pass); `plan`: the resources of a clean generated plan (suites/policy.ts#planCorpus), ≈0.
  */
 import { readFileSync } from "node:fs";
 import { type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import { median } from "./lib/measure.js";
-import { analyzeAll, corpus, NOOP_POLICIES_DIR, PACK_DIR } from "./suites/policy.js";
+import { analyzeAll, corpus, NOOP_POLICIES_DIR, PACK_DIR, planCorpus } from "./suites/policy.js";
 
 const PASSES = 6;
 const rounds = Number(process.argv[2] ?? 8);
@@ -23,7 +26,10 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-const resources = await corpus();
+const corpusName = process.argv[3] ?? "examples";
+if (corpusName !== "examples" && corpusName !== "plan")
+  throw new Error(`corpus must be "examples" or "plan", got ${corpusName}`);
+const resources = corpusName === "plan" ? planCorpus() : await corpus();
 const packs: [string, PolicyPackHost][] = [
   ["no-op pack (all disabled)", await startPolicyPack({ packDir: PACK_DIR, config: { all: "disabled" } })],
   ["no-op policies", await startPolicyPack({ packDir: NOOP_POLICIES_DIR })],
@@ -35,7 +41,15 @@ const packs: [string, PolicyPackHost][] = [
 ];
 try {
   // Warm-up: module loading, first sight of each schedule.
-  for (const [, host] of packs) for (let i = 0; i < 3; i++) await analyzeAll(host, resources);
+  let diagnostics = 0;
+  for (const [label, host] of packs)
+    for (let i = 0; i < 3; i++) {
+      const n = await analyzeAll(host, resources);
+      if (label === "retrain-guard") diagnostics = n;
+    }
+  process.stdout.write(
+    `corpus ${corpusName}: ${resources.length} resources, ${diagnostics} diagnostics per pass (retrain-guard)\n`,
+  );
   const perCall = new Map<string, number[]>(packs.map(([label]) => [label, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [label, host] of r % 2 ? [...packs].reverse() : packs) {

@@ -16,7 +16,9 @@
  * Last row: one IAM document through the no-wildcard-iam check, called in-process, against
  * JSON.parse of the same document text (the least any evaluation must do).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { type AnalyzerResource, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
 import { type PolicyExample, urnOf } from "../../policies/retrain-guard/src/examples.js";
@@ -26,6 +28,7 @@ import { parseConfig } from "../../policies/retrain-guard/src/policy-kit.js";
 import { compare } from "../lib/measure.js";
 import { printProfile, summarizeProfiles } from "../lib/profile.js";
 import { machineInfo, REPO_ROOT, RESULTS_DIR, type Row, type SuiteResult } from "../lib/report.js";
+import { generateWorkspace } from "../lib/workspace.js";
 
 export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
 /** retrain-guard's policies served by the same kit, with checks that report nothing. */
@@ -60,6 +63,56 @@ export async function corpus(): Promise<AnalyzerResource[]> {
     }
   });
   return out;
+}
+
+/** Teams of the generated workspace whose plan makes the clean corpus. */
+export const PLAN_CORPUS_TEAMS = 20;
+
+/**
+ * A corpus as a real plan sends it: every resource `retrain plan --json` registered for a generated
+ * workspace of `teams` teams (bench/lib/workspace.ts), with its inputs. The plan is clean, so the
+ * pack reports next to nothing: the per-resource cost of a plan without violations, where the
+ * example corpus (mostly bad examples) is dominated by building diagnostics. The report carries no
+ * provider links, so resources come without their provider's properties.
+ */
+export function planCorpus(teams = PLAN_CORPUS_TEAMS): AnalyzerResource[] {
+  const ws = generateWorkspace(teams);
+  const out = mkdtempSync(path.join(tmpdir(), "bench-policy-plan-"));
+  try {
+    const json = path.join(out, "plan.json");
+    const cli = path.join(REPO_ROOT, "packages/cli/dist/bin.js");
+    const run = spawnSync(
+      process.execPath,
+      [cli, "plan", "--workspace", ws.root, "--from", "2026-11-30T00:00:00Z", "--json", json, "--quiet"],
+      // From inside the workspace (the iam program reads the registry from the cwd); see suites/plan.ts.
+      { cwd: ws.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 << 20 },
+    );
+    if (run.status !== 0 && run.status !== 1)
+      throw new Error(`retrain plan for the policy corpus exited ${run.status}:\n${run.stderr.slice(-4000)}`);
+    const plan = JSON.parse(readFileSync(json, "utf8")) as {
+      stacks: {
+        resources: {
+          urn: string;
+          type: string;
+          name: string;
+          parent: string | null;
+          inputs: Record<string, unknown>;
+        }[];
+      }[];
+    };
+    return plan.stacks.flatMap((s) =>
+      s.resources.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        properties: r.inputs,
+        ...(r.parent ? { parent: r.parent } : {}),
+      })),
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    ws.cleanup();
+  }
 }
 
 export async function analyzeAll(
@@ -108,13 +161,16 @@ const PROFILE_PASSES = 40;
  * through NODE_OPTIONS), started after a warm-up, the corpus analysed PROFILE_PASSES times, then the
  * hot spots of each.
  */
-async function profilePacks(resources: readonly AnalyzerResource[]): Promise<void> {
+export async function profilePacks(
+  resources: readonly AnalyzerResource[],
+  corpusLabel = "examples",
+): Promise<void> {
   for (const [label, packDir, config] of [
     ["retrain-guard", PACK_DIR, undefined],
     ["no-op pack", PACK_DIR, { all: "disabled" as const }],
     ["no-op policies", NOOP_POLICIES_DIR, undefined],
   ] as const) {
-    const dir = path.join(RESULTS_DIR, "profiles", `policy-${label.replace(/\W+/g, "-")}`);
+    const dir = path.join(RESULTS_DIR, "profiles", `policy-${corpusLabel}-${label.replace(/\W+/g, "-")}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const host = await startPolicyPack({
@@ -136,7 +192,11 @@ async function profilePacks(resources: readonly AnalyzerResource[]): Promise<voi
       await host.close();
     }
     const [summary] = summarizeProfiles(dir);
-    if (summary) printProfile(summary, `${label}, ${PROFILE_PASSES} × ${resources.length} analyze calls`);
+    if (summary)
+      printProfile(
+        summary,
+        `${label}, ${corpusLabel}, ${PROFILE_PASSES} × ${resources.length} analyze calls`,
+      );
   }
 }
 
@@ -145,6 +205,7 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
   const warning = staleDistWarning();
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const resources = await corpus();
+  const planned = planCorpus();
   const [guard, noop, noopPolicies] = await Promise.all([
     startPolicyPack({ packDir: PACK_DIR }),
     startPolicyPack({ packDir: PACK_DIR, config: { all: "disabled" } }),
@@ -188,6 +249,21 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
       show: "throughput",
       note: "no-op policies: the same policies and kit (bench/fixtures/noop-policy-pack), checks that report nothing",
     });
+    // The same over a clean plan's resources: what a real plan costs per resource (≈0 diagnostics).
+    const plannedFound = await analyzeAll(guard, planned);
+    rows.push({
+      case: `analyze, clean plan (${PLAN_CORPUS_TEAMS} teams): ${planned.length} resources`,
+      unit: "resources/s",
+      subject: "retrain-guard",
+      baseline: "no-op pack",
+      comparison: await compare(
+        { name: "no-op pack", fn: () => analyzeAll(noop, planned), units: planned.length },
+        { name: "retrain-guard", fn: () => analyzeAll(guard, planned), units: planned.length },
+        budget,
+      ),
+      show: "throughput",
+      note: `${plannedFound} diagnostics per pass: the resources of a generated workspace's plan`,
+    });
     rows.push({
       case: `analyzeStack, ${resources.length} resources`,
       unit: "resources/s",
@@ -230,7 +306,10 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
     ),
     show: "throughput",
   });
-  if (opts.profile) await profilePacks(resources);
+  if (opts.profile) {
+    await profilePacks(resources);
+    await profilePacks(planned, "clean plan");
+  }
   return {
     suite: "policy",
     machine,

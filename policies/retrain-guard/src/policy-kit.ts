@@ -15,7 +15,12 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
-import { markResourceType, type ServedPolicies, withAnalyzeDispatch } from "./policy-internals.js";
+import {
+  markResourceType,
+  type ServedPolicies,
+  withAnalyzeDispatch,
+  withSharedDeserialisation,
+} from "./policy-internals.js";
 import { type PropertyMap, rawProps } from "./values.js";
 
 /** A resource as one policy check sees it (raw properties, unknowns as sentinels). */
@@ -136,19 +141,36 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Same keys, each value the same (primitive or object identity): one level only. */
+function shallowSame(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || !Object.is(a[k], b[k])) return false;
+  return true;
+}
+
 /**
  * parseConfig for the pack: the config the engine sent (Configure) is the same for every resource,
- * so the parse of the last one seen is kept per policy, keyed by its JSON text, and frozen, as it is
- * shared by every check (a check must not change it). An invalid config is not kept: it throws on
- * every call, as before.
+ * so the parse of the last one seen is kept per policy and frozen, as it is shared by every check (a
+ * check must not change it). An invalid config is not kept: it throws on every call, as before.
+ *
+ * The raw config is a fresh copy per call (@pulumi/policy's `getConfig` spreads the policy's entry
+ * minus `enforcementLevel`), but of the same values until the next Configure: a one-level identity
+ * compare recognises it without serialising it; otherwise its JSON text decides (a new Configure
+ * with the same settings), and only a different text is parsed again.
  */
 function configReader<S extends ConfigShape>(policy: GuardPolicy<S>): (raw: unknown) => z.output<S> {
-  let last: { json: string; config: z.output<S> } | undefined;
-  return (raw) => {
-    const json = JSON.stringify(raw ?? {});
-    if (last?.json === json) return last.config;
-    const config = deepFreeze(parseConfig(policy, raw));
-    last = { json, config };
+  let last: { raw: Record<string, unknown>; json: string; config: z.output<S> } | undefined;
+  return (input) => {
+    const raw = (input ?? {}) as Record<string, unknown>;
+    if (last && typeof raw === "object" && shallowSame(raw, last.raw)) return last.config;
+    const json = JSON.stringify(raw);
+    if (last?.json === json) {
+      last = { ...last, raw: { ...raw } };
+      return last.config;
+    }
+    const config = deepFreeze(parseConfig(policy, input));
+    last = { raw: { ...raw }, json, config };
     return config;
   };
 }
@@ -190,11 +212,17 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
   };
 }
 
-/** Set in the pack process's environment to serve without the per-type dispatch (the before/after test). */
+/**
+ * Set in the pack process's environment to serve the plain PolicyPack: no per-type dispatch and no
+ * shared deserialisation (the before/after test).
+ */
 export const NO_DISPATCH_ENV = "RETRAIN_GUARD_NO_DISPATCH";
 
 /** Start of the warning the pack writes to stderr when it serves without the dispatch it meant to. */
 export const DISPATCH_UNAVAILABLE = "retrain-guard: no per-type analyze dispatch";
+
+/** Start of the warning the pack writes to stderr when each policy deserialises the properties again. */
+export const SHARING_UNAVAILABLE = "retrain-guard: no shared deserialisation";
 
 /**
  * The @pulumi/policy policies of one analyze call for a resource of `type` (undefined: a type no
@@ -227,7 +255,8 @@ function policiesForType(
 /**
  * Start the pack's Analyzer server (`new PolicyPack`), dispatching Analyze by resource type: each
  * resource runs only the resource policies that read its type; the others are reported not
- * applicable without their per-policy work in @pulumi/policy. GetAnalyzerInfo, Configure,
+ * applicable without their per-policy work in @pulumi/policy; and the policies of one request share
+ * one conversion of its properties (`withSharedDeserialisation`). GetAnalyzerInfo, Configure,
  * AnalyzeStack and every diagnostic are the library's, unchanged (test/pack-dispatch.test.ts runs
  * every example table through the pack with and without the dispatch).
  */
@@ -247,6 +276,11 @@ export function servePolicyPack(
     construct();
     return;
   }
+  if (!withSharedDeserialisation())
+    process.stderr.write(
+      `${SHARING_UNAVAILABLE}: the installed @pulumi/policy changed (see src/policy-internals.ts); ` +
+        "each policy converts the request's properties again, as correct but slower\n",
+    );
   const declared = new Set<string>();
   for (const def of args.policies)
     if (def.kind === "resource" && def.resourceTypes !== "all")

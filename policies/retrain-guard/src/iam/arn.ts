@@ -72,9 +72,19 @@ function segmentFits(format: string, policy: string): boolean {
   return format.toLowerCase() === policy.toLowerCase();
 }
 
-/** The format's resource part with every variable standing for any identifier. */
+/**
+ * The format's resource part with every variable standing for any identifier. Kept per format (the
+ * formats are AWS's data, loaded once, so this holds one string per format, whatever the documents):
+ * every resource of every statement compares against every format of its service.
+ */
+const anyResource = new WeakMap<ArnFormat, string>();
 function anyResourceOf(format: ArnFormat): string {
-  return format.resourcePart.replace(/\$\{[^}]*\}/g, ANY_ID);
+  let any = anyResource.get(format);
+  if (any === undefined) {
+    any = format.resourcePart.replace(/\$\{[^}]*\}/g, ANY_ID);
+    anyResource.set(format, any);
+  }
+  return any;
 }
 
 /**
@@ -91,8 +101,9 @@ export async function resourceScope(resource: string, action: string): Promise<R
   const matcher = resourcePartMatcher(resourcePart);
   // The action's own types first, so the message names the type the action acts on.
   const formats = [...(await arnFormatsOf(action)), ...(await arnFormatsOfService(service))];
+  const serviceLower = service.toLowerCase();
   for (const format of formats) {
-    if (format.service.toLowerCase() !== service.toLowerCase()) continue;
+    if (format.service.toLowerCase() !== serviceLower) continue;
     if (!segmentFits(format.region, parts[3] ?? "") || !segmentFits(format.account, parts[4] ?? "")) continue;
     if (matcher.test(anyResourceOf(format)))
       return { kind: "whole-type", service: format.service, resourceType: format.resourceType };
