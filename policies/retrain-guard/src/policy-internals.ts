@@ -7,10 +7,7 @@
  *   signature key;
  * - how the server analyses a resource (`server.ts#makeAnalyzeRpcFun`), so the pack can hand each
  *   resource type the server's own handler built for the policies that read that type
- *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by;
- * - how the server turns a request's properties into JS (`deserialize.ts#deserializeProperties`,
- *   called through the module's exports once per policy and resource), so one request's conversion
- *   is shared by its policies (`withSharedDeserialisation`).
+ *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by.
  * test/policy-internals.canary.test.ts checks each one against the installed @pulumi/policy and
  * @pulumi/pulumi.
  */
@@ -135,52 +132,4 @@ export function withAnalyzeDispatch(
     server.serve = originalServe;
   }
   return installed;
-}
-
-interface DeserializeModule {
-  deserializeProperties?: (struct: object, proxySecrets: boolean) => Record<string, unknown>;
-}
-
-const DESERIALIZE_MODULE = "@pulumi/policy/deserialize.js";
-
-/** Freezes the plain objects and arrays of a deserialised property map (assets and archives stay as built). */
-function freezePlain(value: unknown): void {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return;
-  Object.freeze(value);
-  for (const v of Object.values(value)) freezePlain(v);
-}
-
-/**
- * Make @pulumi/policy convert a request's properties (a protobuf Struct: `toJavaScript`, then
- * secrets unwrapped and assets built) once per Struct instead of once per policy that reads the
- * resource: its handlers call `deserializeProperties(req.getProperties(), false)` for each policy
- * (and for the provider's and, in AnalyzeStack, each resource's), and the request hands back the
- * same Struct each time (google-protobuf keeps the wrapper). The result is kept in a WeakMap keyed by
- * that Struct, so it lives exactly as long as the request, never crosses requests or tenants, and is
- * deep-frozen because every policy of the request shares it (a check cannot change what the next one
- * reads). A conversion that throws is not kept: it throws again for the next policy, as before. The
- * secrets-preserving form (`proxySecrets`, used by Remediate) is not shared.
- *
- * Returns false, changing nothing, when the installed @pulumi/policy no longer exports the function
- * there (the canary test fails then; the pack stays correct, only slower).
- */
-export function withSharedDeserialisation(): boolean {
-  const mod = requireHere(DESERIALIZE_MODULE) as DeserializeModule;
-  const original = mod.deserializeProperties;
-  const descriptor = Object.getOwnPropertyDescriptor(mod, "deserializeProperties");
-  if (typeof original !== "function" || !descriptor?.writable) return false;
-  const done = new WeakMap<object, Record<string, unknown>>();
-  mod.deserializeProperties = (struct, proxySecrets) => {
-    if (proxySecrets || typeof struct !== "object" || struct === null) return original(struct, proxySecrets);
-    let props = done.get(struct);
-    if (props === undefined) {
-      props = original(struct, false);
-      freezePlain(props);
-      done.set(struct, props);
-    }
-    return props;
-  };
-  return true;
 }

@@ -15,12 +15,7 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
-import {
-  markResourceType,
-  type ServedPolicies,
-  withAnalyzeDispatch,
-  withSharedDeserialisation,
-} from "./policy-internals.js";
+import { markResourceType, type ServedPolicies, withAnalyzeDispatch } from "./policy-internals.js";
 import { type PropertyMap, rawProps } from "./values.js";
 
 /** A resource as one policy check sees it (raw properties, unknowns as sentinels). */
@@ -212,17 +207,11 @@ export function toPulumiPolicy(policy: GuardPolicy): ResourceValidationPolicy | 
   };
 }
 
-/**
- * Set in the pack process's environment to serve the plain PolicyPack: no per-type dispatch and no
- * shared deserialisation (the before/after test).
- */
+/** Set in the pack process's environment to serve without the per-type dispatch (the before/after test). */
 export const NO_DISPATCH_ENV = "RETRAIN_GUARD_NO_DISPATCH";
 
 /** Start of the warning the pack writes to stderr when it serves without the dispatch it meant to. */
 export const DISPATCH_UNAVAILABLE = "retrain-guard: no per-type analyze dispatch";
-
-/** Start of the warning the pack writes to stderr when each policy deserialises the properties again. */
-export const SHARING_UNAVAILABLE = "retrain-guard: no shared deserialisation";
 
 /**
  * The @pulumi/policy policies of one analyze call for a resource of `type` (undefined: a type no
@@ -255,8 +244,7 @@ function policiesForType(
 /**
  * Start the pack's Analyzer server (`new PolicyPack`), dispatching Analyze by resource type: each
  * resource runs only the resource policies that read its type; the others are reported not
- * applicable without their per-policy work in @pulumi/policy; and the policies of one request share
- * one conversion of its properties (`withSharedDeserialisation`). GetAnalyzerInfo, Configure,
+ * applicable without their per-policy work in @pulumi/policy. GetAnalyzerInfo, Configure,
  * AnalyzeStack and every diagnostic are the library's, unchanged (test/pack-dispatch.test.ts runs
  * every example table through the pack with and without the dispatch).
  */
@@ -276,11 +264,6 @@ export function servePolicyPack(
     construct();
     return;
   }
-  if (!withSharedDeserialisation())
-    process.stderr.write(
-      `${SHARING_UNAVAILABLE}: the installed @pulumi/policy changed (see src/policy-internals.ts); ` +
-        "each policy converts the request's properties again, as correct but slower\n",
-    );
   const declared = new Set<string>();
   for (const def of args.policies)
     if (def.kind === "resource" && def.resourceTypes !== "all")

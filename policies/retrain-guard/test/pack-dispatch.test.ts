@@ -1,6 +1,6 @@
 /**
- * The per-type analyze dispatch and the shared deserialisation of a request's properties
- * (servePolicyPack, src/policy-kit.ts) change nothing the engine sees: every example table of every policy, through two real pack processes (the compiled pack,
+ * The per-type analyze dispatch (servePolicyPack, src/policy-kit.ts) changes nothing the engine
+ * sees: every example table of every policy, through two real pack processes (the compiled pack,
  * @pulumi/pulumi/cmd/run-policy-pack, the Analyzer gRPC protocol) — one dispatching, one started with
  * RETRAIN_GUARD_NO_DISPATCH=1, i.e. the plain PolicyPack of before — gives the same diagnostics
  * (policy, message, description, enforcement level, urn, in order) and the same GetAnalyzerInfo.
@@ -17,12 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PolicyExample, urnOf } from "../src/examples.js";
 import { REGISTRY } from "../src/policies/index.js";
-import {
-  DISPATCH_UNAVAILABLE,
-  type GuardPolicy,
-  NO_DISPATCH_ENV,
-  SHARING_UNAVAILABLE,
-} from "../src/policy-kit.js";
+import { DISPATCH_UNAVAILABLE, type GuardPolicy, NO_DISPATCH_ENV } from "../src/policy-kit.js";
 
 const packDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -120,10 +115,6 @@ async function configureBoth(config: PolicyPackConfig): Promise<void> {
 describe("the per-type analyze dispatch", () => {
   it("is in place (the pack did not fall back to the plain PolicyPack)", () => {
     expect(dispatching.stderr()).not.toContain(DISPATCH_UNAVAILABLE);
-  });
-
-  it("shares one deserialisation per request (the pack did not fall back to one per policy)", () => {
-    expect(dispatching.stderr()).not.toContain(SHARING_UNAVAILABLE);
   });
 
   it("serves the same GetAnalyzerInfo", async () => {

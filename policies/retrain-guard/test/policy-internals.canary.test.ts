@@ -150,50 +150,6 @@ describe(`the analyze dispatch against ${POLICY}`, () => {
   });
 });
 
-const deserialize = require("@pulumi/policy/deserialize.js") as {
-  deserializeProperties?: (struct: unknown, proxySecrets: boolean) => Props;
-};
-
-describe(`the shared deserialisation against ${POLICY}`, () => {
-  it("the server converts properties through a writable export of deserialize.js", () => {
-    expect(typeof deserialize.deserializeProperties, `${POLICY}: deserialize.ts#deserializeProperties`).toBe(
-      "function",
-    );
-    expect(
-      Object.getOwnPropertyDescriptor(deserialize, "deserializeProperties")?.writable,
-      `${POLICY}: deserializeProperties`,
-    ).toBe(true);
-    const source = require("node:fs").readFileSync(require.resolve("@pulumi/policy/server.js"), "utf8");
-    expect(source, `${POLICY}: server.js calls it through the module's exports`).toContain(
-      "deserialize_1.deserializeProperties(req.getProperties(), false)",
-    );
-  });
-
-  it("a request hands back the same Struct each time (the key the conversion is shared by)", () => {
-    const req = analyzeRequest("a:b:E") as { getProperties(): unknown };
-    expect(req.getProperties(), `${POLICY}: google-protobuf wrapper field`).toBe(req.getProperties());
-  });
-
-  it("one conversion, shared and frozen, for the policies of one request", async () => {
-    const { withSharedDeserialisation } = await import("../src/policy-internals.js");
-    const original = deserialize.deserializeProperties;
-    try {
-      expect(withSharedDeserialisation(), POLICY).toBe(true);
-      const req = analyzeRequest("a:b:E") as { getProperties(): unknown };
-      const first = deserialize.deserializeProperties!(req.getProperties(), false);
-      expect(first, POLICY).toEqual({ a: 1 });
-      expect(deserialize.deserializeProperties!(req.getProperties(), false), POLICY).toBe(first);
-      expect(Object.isFrozen(first), POLICY).toBe(true);
-      const other = analyzeRequest("a:b:E") as { getProperties(): unknown };
-      expect(deserialize.deserializeProperties!(other.getProperties(), false), POLICY).not.toBe(first);
-      // Remediate's secrets-preserving form is not shared.
-      expect(deserialize.deserializeProperties!(req.getProperties(), true), POLICY).not.toBe(first);
-    } finally {
-      deserialize.deserializeProperties = original;
-    }
-  });
-});
-
 describe(`the policy seam against ${PULUMI}`, () => {
   it("UNKNOWN is the runtime's unknown value (what the CLI sends for every kind)", () => {
     expect(UNKNOWN, `${PULUMI}: runtime/rpc#unknownValue`).toBe(rpc.unknownValue);
