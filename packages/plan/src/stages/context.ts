@@ -2,6 +2,7 @@
  * What every stage of the plan reads and nothing changes: the workspace, the horizon, how paths are
  * shown and where progress goes. Stages return their findings; none appends to a shared list.
  */
+import os from "node:os";
 import path from "node:path";
 import { workspaceRelative } from "@retrain/config";
 import { DEFAULT_WEEKS, horizon, MAX_WEEKS } from "@retrain/windows";
@@ -27,18 +28,27 @@ export interface PlanOptions {
   /**
    * Stacks of one dependency level planned at once: 1 runs them one after another in this thread;
    * n > 1 runs them on this thread and n − 1 worker threads. Default: the env var
-   * {@link PLAN_JOBS_ENV}, else {@link DEFAULT_PLAN_JOBS}.
+   * {@link PLAN_JOBS_ENV}, else up to {@link DEFAULT_PLAN_JOBS} for wide levels only
+   * ({@link AUTO_STACKS_PER_LANE}).
    */
   jobs?: number;
 }
 
 /**
- * Without `jobs` or the env var: one stack at a time. Measured on this project's 2-core machines
- * (docs/benchmarks.md, 2026-12-02) two jobs were slower than one at 50, 100 and 500 teams and cost
- * 20-30% more CPU (each worker loads and JIT-compiles the SDK and @pulumi/aws again, and the main
- * thread, the worker and the pack process contend for two cores), so concurrency is opt-in.
+ * Without `jobs` or the env var: at most two lanes (this thread and one worker), fewer on one core.
+ * Measured on 2 cores (docs/benchmarks.md, 2026-12-02): on a quiet machine two jobs took 0.85× the
+ * wall time of one at 100 and 500 teams, at ≈ 10% more CPU and +40% memory (each worker loads and
+ * JIT-compiles the SDK and @pulumi/aws again); on a machine loaded by other work they were slower.
+ * More than two is not measured, so it is opt-in (`--jobs`).
  */
-export const DEFAULT_PLAN_JOBS = 1;
+export const DEFAULT_PLAN_JOBS = Math.max(1, Math.min(2, os.availableParallelism()));
+
+/**
+ * Without an explicit jobs count, one more lane per this many stacks in the widest level: a
+ * worker's start-up (≈ 2-3 CPU-s) pays off only over many stacks (the example's 7 stacks plan
+ * faster in this thread alone).
+ */
+export const AUTO_STACKS_PER_LANE = 100;
 
 /** Environment variable with the default for {@link PlanOptions.jobs} (`retrain plan --jobs`). */
 export const PLAN_JOBS_ENV = "RETRAIN_PLAN_JOBS";
@@ -60,25 +70,30 @@ export interface PlanContext {
   /** The horizon [from, to). */
   readonly from: Date;
   readonly to: Date;
-  /** Stacks planned at once (≥ 1); see {@link PlanOptions.jobs}. */
+  /** Stacks planned at once (≥ 1), at most; see {@link PlanOptions.jobs}. */
   readonly jobs: number;
+  /** Whether `jobs` was asked for (option or env var), rather than the default for wide levels. */
+  readonly jobsChosen: boolean;
   /** A path as reports show it: workspace-relative POSIX. */
   readonly rel: (file: string) => string;
   readonly progress: (event: ProgressEvent) => void;
 }
 
 /** `jobs`, else the env var, else {@link DEFAULT_PLAN_JOBS}; RangeError naming the source for anything but a whole number ≥ 1. */
-function jobsOf(jobs: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+function jobsOf(
+  jobs: number | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { jobs: number; jobsChosen: boolean } {
   if (jobs !== undefined) {
     if (!Number.isInteger(jobs) || jobs < 1)
       throw new RangeError(`jobs must be a whole number of at least 1, got ${jobs}`);
-    return jobs;
+    return { jobs, jobsChosen: true };
   }
   const fromEnv = env[PLAN_JOBS_ENV];
-  if (fromEnv === undefined || fromEnv === "") return DEFAULT_PLAN_JOBS;
+  if (fromEnv === undefined || fromEnv === "") return { jobs: DEFAULT_PLAN_JOBS, jobsChosen: false };
   if (!/^\d+$/.test(fromEnv) || Number(fromEnv) < 1)
     throw new RangeError(`${PLAN_JOBS_ENV} must be a whole number of at least 1, got "${fromEnv}"`);
-  return Number(fromEnv);
+  return { jobs: Number(fromEnv), jobsChosen: true };
 }
 
 /** The context of one plan; throws RangeError for a horizon or a jobs count out of range. */
@@ -95,7 +110,7 @@ export function planContext(options: PlanOptions): PlanContext {
     weeks,
     from,
     to,
-    jobs: jobsOf(options.jobs),
+    ...jobsOf(options.jobs),
     rel: (file: string) => workspaceRelative(root, file),
     progress: options.onProgress ?? (() => {}),
   });

@@ -6,7 +6,7 @@
 import { type DiscoveredStack, OUTPUT_SCHEMAS, type Problem } from "@retrain/config";
 import type { RecordedResource } from "@retrain/offline";
 import type { PlannedResource } from "../model.js";
-import type { PlanContext } from "./context.js";
+import { AUTO_STACKS_PER_LANE, type PlanContext } from "./context.js";
 import type { ProgramInput, ProgramRun } from "./execute.js";
 import { loadsInWorkers, type ProgramLoader } from "./load.js";
 import { type Lane, startLanes } from "./pool.js";
@@ -86,7 +86,7 @@ export async function runStacks(
   ctx.progress({ type: "start", total });
   const byLevel = levelsOf(runList, selection.blocked);
   const widest = Math.max(0, ...byLevel.map((l) => l.length));
-  const count = loadsInWorkers(load) ? Math.min(ctx.jobs, widest) : 1;
+  const count = laneCount(ctx, widest, loadsInWorkers(load));
   // One lane: today's sequential path, exactly in run order.
   const levels = count > 1 ? byLevel : [runList];
   const pool = startLanes(count, load, [...new Set(runList.map((s) => s.programDir))]);
@@ -187,6 +187,23 @@ async function planStack(
   const reused = await hooks.reuse?.(s);
   if (reused) return { outcome: { ...base, ...reused }, reused: true };
   return { outcome: outcomeOf(ctx, base, await lane.run(programInput(s, outcomes))), reused: false };
+}
+
+/**
+ * How many lanes plan a run whose widest level has `widest` stacks: the jobs asked for, else the
+ * default only for levels wide enough to pay for a worker's start-up; never more than the widest
+ * level, and one when the loader cannot be sent to a worker.
+ */
+export function laneCount(
+  ctx: Pick<PlanContext, "jobs" | "jobsChosen">,
+  widest: number,
+  inWorkers: boolean,
+): number {
+  if (!inWorkers) return 1;
+  const wanted = ctx.jobsChosen
+    ? ctx.jobs
+    : Math.min(ctx.jobs, 1 + Math.floor(widest / AUTO_STACKS_PER_LANE));
+  return Math.max(1, Math.min(wanted, widest));
 }
 
 /** Why a stack must not run because a stack it references did not plan. */

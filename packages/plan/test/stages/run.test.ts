@@ -3,7 +3,7 @@ import type { DiscoveredStack, DiscoveredWorkspace } from "@retrain/config";
 import { describe, expect, it } from "vitest";
 import { type PlanContext, type ProgressEvent, planContext } from "../../src/stages/context.js";
 import type { ProgramLoader, StackProgram } from "../../src/stages/load.js";
-import { levelsOf, runStacks, type StackOutcome } from "../../src/stages/run.js";
+import { laneCount, levelsOf, runStacks, type StackOutcome } from "../../src/stages/run.js";
 import type { Selection } from "../../src/stages/select.js";
 
 const ROOT = "/ws";
@@ -232,5 +232,22 @@ describe("runStacks with jobs > 1", () => {
 describe("planContext jobs", () => {
   it.each([0, -1, 1.5, Number.NaN])("rejects jobs %s", (jobs) => {
     expect(() => planContext({ workspace: ROOT, jobs })).toThrow(/jobs must be a whole number of at least 1/);
+  });
+});
+
+describe("laneCount", () => {
+  it.each([
+    // [what, jobs, chosen, widest level, loader can go to a worker, lanes]
+    ["the example (3 stacks a level), default", 2, false, 3, true, 1],
+    ["99 team stacks, default", 2, false, 99, true, 1],
+    ["100 team stacks, default: one worker", 2, false, 100, true, 2],
+    ["5,000 team stacks, default: never more than the default", 2, false, 5000, true, 2],
+    ["a one-core machine's default", 1, false, 5000, true, 1],
+    ["--jobs 3 on a narrow workspace: capped by the widest level", 3, true, 2, true, 2],
+    ["--jobs 2 asked for: honoured however narrow", 2, true, 3, true, 2],
+    ["--jobs 4 with a test loader (cannot cross threads)", 4, true, 500, false, 1],
+    ["nothing to run", 2, false, 0, true, 1],
+  ])("%s", (_what, jobs, jobsChosen, widest, inWorkers, lanes) => {
+    expect(laneCount({ jobs, jobsChosen }, widest, inWorkers)).toBe(lanes);
   });
 });
