@@ -15,9 +15,10 @@
  * entry is a miss. Writes are atomic (a temporary file renamed into place).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { writePrivateFileAtomically } from "../private-file.js";
 import type { Decision } from "./simulate.js";
 
 /** What one simulation decided: all of a check that does not come from the flow table. */
@@ -159,18 +160,10 @@ export function proofMemoFile(dir: string, environment: { environment: string; c
     memo,
     save(): void {
       if (!changed && used.size === stored.size) return;
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      try {
-        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        const entries = Object.fromEntries(used);
-        writeFileSync(tmp, JSON.stringify({ format: MEMO_FORMAT, libraries: libraries(), entries }), {
-          mode: 0o600,
-        });
-        renameSync(tmp, file);
-      } catch {
-        // A memo that cannot be written only costs the next plan time.
-        rmSync(tmp, { force: true });
-      }
+      // A memo that cannot be written only costs the next plan time.
+      writePrivateFileAtomically(file, () =>
+        JSON.stringify({ format: MEMO_FORMAT, libraries: libraries(), entries: Object.fromEntries(used) }),
+      );
     },
   };
 }

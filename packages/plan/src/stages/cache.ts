@@ -9,11 +9,12 @@
  * ignored (the stack re-plans). Writes are atomic (a temporary file renamed into place). Only
  * planned stacks whose analysis succeeded are written; a pack error is never cached.
  */
-import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { type DiscoveredStack, PLAN_CACHE_ENV, PLAN_CACHE_FORMAT } from "@retrain/config";
 import type { PlannedResource, Violation } from "../model.js";
+import { writePrivateFileAtomically } from "../private-file.js";
 import type { AnalysisResult } from "./analyze.js";
 import { type KeyEnvironment, stackKeyer, validUntil } from "./cache-key.js";
 import type { PlanContext } from "./context.js";
@@ -117,16 +118,8 @@ export function entryStore(dir: string) {
         : undefined;
     },
     write(entry: CacheEntry): void {
-      const file = fileOf(entry.key);
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      try {
-        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
-        renameSync(tmp, file);
-      } catch {
-        // A cache that cannot be written only costs the next plan time.
-        rmSync(tmp, { force: true });
-      }
+      // A cache that cannot be written only costs the next plan time.
+      writePrivateFileAtomically(fileOf(entry.key), () => JSON.stringify(entry));
     },
   };
 }
