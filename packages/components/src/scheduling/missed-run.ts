@@ -51,16 +51,22 @@ export type MissedRunPlan =
 
 const ceilHours = (s: number) => Math.ceil(s / HOUR_S) * HOUR_S;
 
-/** The runs the gap is taken over: up to MAX_SAMPLES runs strictly after `from`, within SAMPLE_DAYS. */
-function sampledRuns(w: WindowConfig, from: Date): number[] {
+/** The window's runs after `from` (its schedule fields, as nextRuns reads them), at most `count`. */
+function runsOf(w: WindowConfig, from: Date, count: number, endDate?: Date): Date[] {
   return nextRuns(w.schedule, {
     from,
-    count: MAX_SAMPLES,
+    count,
     timezone: w.timezone,
     kind: w.mode,
+    ...(endDate !== undefined ? { endDate } : {}),
     ...(w.startDate !== undefined ? { startDate: w.startDate } : {}),
     ...(w.offsetDays !== undefined ? { offsetDays: w.offsetDays } : {}),
-  })
+  });
+}
+
+/** The runs the gap is taken over: up to MAX_SAMPLES runs strictly after `from`, within SAMPLE_DAYS. */
+function sampledRuns(w: WindowConfig, from: Date): number[] {
+  return runsOf(w, from, MAX_SAMPLES)
     .map((d) => d.getTime())
     .filter((t) => t - from.getTime() <= SAMPLE_DAYS * DAY_MS);
 }
@@ -117,15 +123,7 @@ function cachedCronRuns(w: WindowConfig, from: Date): number[] | undefined {
   if (slice) return slice;
   const endMs = fromMs + SAMPLE_DAYS * DAY_MS + RUNS_REUSE_MS + 1;
   const limit = 2 * MAX_SAMPLES;
-  const runs = nextRuns(w.schedule, {
-    from,
-    count: limit,
-    timezone: w.timezone,
-    kind: w.mode,
-    endDate: new Date(endMs),
-    ...(w.startDate !== undefined ? { startDate: w.startDate } : {}),
-    ...(w.offsetDays !== undefined ? { offsetDays: w.offsetDays } : {}),
-  }).map((d) => d.getTime());
+  const runs = runsOf(w, from, limit, new Date(endMs)).map((d) => d.getTime());
   // Cut short by the count, the list is complete up to its last run; otherwise up to the end bound.
   const completeUntilMs = runs.length >= limit ? (runs.at(-1) as number) : endMs - 1;
   const entry = { fromMs, runs, completeUntilMs };
