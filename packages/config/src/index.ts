@@ -1,6 +1,7 @@
 export * from "./discovery.js";
 export * from "./errors.js";
 export * from "./exit-code.js";
+export { LabelledHash } from "./labelled-hash.js";
 export * from "./load.js";
 export * from "./naming.js";
 export * from "./notify.js";

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 
+export { LabelledHash } from "./labelled-hash.js";
 export * from "./plan-inputs.js";
 export { toPosix, workspaceRelative } from "./problem.js";
 

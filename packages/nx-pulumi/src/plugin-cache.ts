@@ -9,7 +9,6 @@
  * not parse or has the wrong shape is ignored (and overwritten). `RETRAIN_NX_PLUGIN_CACHE=0` turns
  * the cache off (to compare, or to rule it out).
  */
-import { createHash } from "node:crypto";
 import {
   existsSync,
   lstatSync,
@@ -22,6 +21,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
+import { LabelledHash } from "@retrain/config/layout";
 import { nxWorkspaceDataDirectory } from "./nx-internals.js";
 
 /** Bump when the cached value's shape changes. */
@@ -29,24 +29,11 @@ const FORMAT = 1;
 
 export const cacheEnabled = (): boolean => process.env.RETRAIN_NX_PLUGIN_CACHE !== "0";
 
-/** An incremental hash over labelled parts (each length-prefixed, so parts cannot run together). */
-class Hasher {
-  private readonly h = createHash("sha256");
-  add(label: string, value: string | Buffer): this {
-    const bytes = typeof value === "string" ? Buffer.from(value) : value;
-    this.h.update(`${label}\0${bytes.length}\0`).update(bytes);
-    return this;
-  }
-  digest(): string {
-    return this.h.digest("hex");
-  }
-}
-
 /**
  * A path's kind, and its bytes when `read` and it is (or links to) a regular file. Only regular files
  * are read: a team could put a FIFO or a device in its folder, and reading one would hang Nx.
  */
-function addPath(h: Hasher, abs: string, label: string, read = true): void {
+function addPath(h: LabelledHash, abs: string, label: string, read = true): void {
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(abs);
@@ -101,7 +88,7 @@ const names = (dir: string): string[] => {
  */
 export function discoveryInputs(workspaceRoot: string): string {
   const root = path.resolve(workspaceRoot);
-  const h = new Hasher();
+  const h = new LabelledHash();
   const rel = (abs: string) => path.relative(root, abs);
   for (const kind of names(path.join(root, "stacks"))) {
     const programDir = path.join(root, "stacks", kind);
@@ -132,7 +119,7 @@ export function discoveryInputs(workspaceRoot: string): string {
 
 /** Hash of the code that computes the result: a change to the plugin or to discovery is a miss. */
 export function codeHash(moduleDirs: readonly string[]): string {
-  const h = new Hasher();
+  const h = new LabelledHash();
   const walk = (dir: string): void => {
     for (const name of names(dir)) {
       const abs = path.join(dir, name);
@@ -145,7 +132,7 @@ export function codeHash(moduleDirs: readonly string[]): string {
 }
 
 export function hashOf(...parts: string[]): string {
-  const h = new Hasher();
+  const h = new LabelledHash();
   for (const [i, p] of parts.entries()) h.add(String(i), p);
   return h.digest();
 }

@@ -3,7 +3,6 @@
  * `@retrain/config` plan-inputs.ts (the Nx plugin declares the same list as the `plan` target's
  * inputs). Folder digests are computed once per plan and shared by every stack that reads them.
  */
-import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +10,7 @@ import {
   type DiscoveredStack,
   findTenantRegistry,
   findWorkspaceSettings,
+  LabelledHash,
   PLAN_CACHE_ENV,
   PLAN_CACHE_FORMAT,
   PLAN_CODE_FILES,
@@ -47,20 +47,14 @@ export interface StackKeyer {
   key(stack: DiscoveredStack): string;
 }
 
-type Feed = (h: Hash) => void;
-
-const field = (h: Hash, name: string, value: string | Buffer) => {
-  h.update(`${name}\u0000${value.length}\u0000`);
-  h.update(value);
-  h.update("\u0000");
-};
+type Feed = (h: LabelledHash) => void;
 
 /** A file's bytes under its name, or that it is absent (absent and empty differ). */
 const fileFeed =
   (name: string, file: string): Feed =>
   (h) => {
     const bytes = existsSync(file) && statSync(file).isFile() ? readFileSync(file) : undefined;
-    field(h, `file:${name}`, bytes ?? "(absent)");
+    h.add(`file:${name}`, bytes ?? "(absent)");
   };
 
 /** Every file under `dir` (recursively, no node_modules), sorted, each with its relative path. */
@@ -94,10 +88,10 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
   const folderDigest = (dir: string): string => {
     let d = folders.get(dir);
     if (d === undefined) {
-      const h = createHash("sha256");
-      if (dir.startsWith("unresolved:")) field(h, "unresolved", dir);
-      else for (const f of codeFilesOf(dir)) field(h, f, readFileSync(path.join(dir, f)));
-      d = h.digest("hex");
+      const h = new LabelledHash();
+      if (dir.startsWith("unresolved:")) h.add("unresolved", dir);
+      else for (const f of codeFilesOf(dir)) h.add(f, readFileSync(path.join(dir, f)));
+      d = h.digest();
       folders.set(dir, d);
     }
     return d;
@@ -106,25 +100,25 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
   const closureFeed =
     (name: string, dir: string): Feed =>
     (h) => {
-      field(h, `code:${name}`, folderDigest(dir));
-      for (const dep of workspaceDependencyDirs(dir)) field(h, `dep:${dep}`, folderDigest(dep));
+      h.add(`code:${name}`, folderDigest(dir));
+      for (const dep of workspaceDependencyDirs(dir)) h.add(`dep:${dep}`, folderDigest(dep));
     };
 
   let shared: string | undefined;
   const sharedDigest = () => {
     if (shared !== undefined) return shared;
-    const h = createHash("sha256");
-    field(h, "format", String(PLAN_CACHE_FORMAT));
-    field(h, "node", at.node ?? `${process.version} ${process.platform} ${process.arch}`);
-    field(h, "utc-day", at.now.toISOString().slice(0, 10));
+    const h = new LabelledHash();
+    h.add("format", String(PLAN_CACHE_FORMAT));
+    h.add("node", at.node ?? `${process.version} ${process.platform} ${process.arch}`);
+    h.add("utc-day", at.now.toISOString().slice(0, 10));
     const own = new Set<string>(Object.values(PLAN_CACHE_ENV));
     for (const name of Object.keys(at.env).sort()) {
       if (own.has(name) || !PLAN_ENV_PREFIXES.some((p) => name.startsWith(p))) continue;
-      field(h, `env:${name}`, at.env[name] ?? "");
+      h.add(`env:${name}`, at.env[name] ?? "");
     }
     for (const rel of PLAN_WORKSPACE_FILES) fileFeed(rel, path.join(root, rel))(h);
     // The pack config the plan actually uses (--policy-config may name another file).
-    field(h, "pack-config", JSON.stringify(selection.packConfig ?? null));
+    h.add("pack-config", JSON.stringify(selection.packConfig ?? null));
     const toolRoot = at.toolRoot ?? TOOL_ROOT;
     fileFeed("tool-lockfile", path.join(toolRoot, "pnpm-lock.yaml"))(h);
     for (const rel of PLAN_TOOL_PACKAGES) {
@@ -132,7 +126,7 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
       const dir = rel === "policies/retrain-guard" ? locatePack(root) : path.join(toolRoot, rel);
       closureFeed(rel, dir)(h);
     }
-    shared = h.digest("hex");
+    shared = h.digest();
     return shared;
   };
 
@@ -140,7 +134,7 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
   const programDigest = (programDir: string): string => {
     let d = programs.get(programDir);
     if (d === undefined) {
-      const h = createHash("sha256");
+      const h = new LabelledHash();
       closureFeed("program", programDir)(h);
       // Programs read the nearest registry and retrain.json above their folder, else above the cwd.
       for (const from of [programDir, at.cwd]) {
@@ -149,7 +143,7 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
         const settings = findWorkspaceSettings(from);
         if (settings) fileFeed(`settings:${settings}`, settings)(h);
       }
-      d = h.digest("hex");
+      d = h.digest();
       programs.set(programDir, d);
     }
     return d;
@@ -161,19 +155,19 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
     const known = keys.get(s.id);
     if (known !== undefined) return known;
     if (seen.has(s.id)) throw new Error(`reference cycle through ${s.id}`);
-    const h = createHash("sha256");
-    field(h, "shared", sharedDigest());
-    field(h, "program", programDigest(s.programDir));
-    field(h, "stack", `${s.id}\u0000${s.kind}\u0000${s.project}\u0000${s.stack}`);
-    field(h, "config-file", path.relative(root, s.configFile));
+    const h = new LabelledHash();
+    h.add("shared", sharedDigest());
+    h.add("program", programDigest(s.programDir));
+    h.add("stack", `${s.id}\u0000${s.kind}\u0000${s.project}\u0000${s.stack}`);
+    h.add("config-file", path.relative(root, s.configFile));
     fileFeed("config", s.configFile)(h);
     const refs = [...s.references].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const r of refs) {
       const up = r.targetId ? byId.get(r.targetId) : undefined;
       const upKey = up ? key(up, new Set([...seen, s.id])) : "(missing)";
-      field(h, `ref:${r.name}`, `${r.key}\u0000${r.targetId ?? ""}\u0000${upKey}`);
+      h.add(`ref:${r.name}`, `${r.key}\u0000${r.targetId ?? ""}\u0000${upKey}`);
     }
-    const k = h.digest("hex");
+    const k = h.digest();
     keys.set(s.id, k);
     return k;
   };
