@@ -32,7 +32,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanReport> {
   let run: Awaited<ReturnType<typeof runStacks>>;
   try {
     run = await runStacks(ctx, selection, programLoader(), {
-      onPlanned: (planned) => pack.submit(planned),
+      onPlanned: (planned, recorded) => pack.submit(planned, recorded),
       ...(cache ? { reuse: (s) => cache.reuse(s) } : {}),
     });
   } catch (e) {

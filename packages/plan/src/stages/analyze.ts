@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Problem } from "@retrain/config";
 import { TENANT_REGISTRY_ENV, TENANT_REGISTRY_PATH } from "@retrain/config/tenants";
-import { PolicyConfigError, type PolicyPackHost, startPolicyPack } from "@retrain/offline";
+import { PolicyConfigError, type PolicyPackHost, type RecordedResource, startPolicyPack } from "@retrain/offline";
 import type { Violation } from "../model.js";
 import { analyzeResources, locatePack } from "../policy.js";
 import type { PlanContext } from "./context.js";
@@ -25,7 +25,7 @@ export interface AnalysisResult {
 
 export interface PackSession {
   /** Queues a planned stack's resources (ignored when it is not selected or there is no pack). */
-  submit(outcome: Extract<StackOutcome, { status: "planned" }>): void;
+  submit(outcome: Extract<StackOutcome, { status: "planned" }>, recorded: readonly RecordedResource[]): void;
   /** Waits for every analysis and closes the pack. */
   finish(): Promise<AnalysisResult>;
 }
@@ -54,13 +54,13 @@ export function startAnalysis(
   let chain = Promise.resolve();
   let submitted = 0;
   return {
-    submit(outcome) {
+    submit(outcome, recorded) {
       if (!outcome.selected || !host || !pack) return;
       const running = host;
       submitted++;
       chain = chain.then(async () => {
         try {
-          analyses.set(outcome.id, { violations: await analyzeResources(await running, outcome.recorded) });
+          analyses.set(outcome.id, { violations: await analyzeResources(await running, recorded) });
         } catch (e) {
           const err = e as Error;
           // A config the pack rejects is the config file's fault; anything else is the pack's.

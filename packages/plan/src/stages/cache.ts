@@ -176,8 +176,7 @@ export function stackCache(
       if (!entry || (isShown(selection, s.id) && !entry.violations)) return undefined;
       stored.set(s.id, entry.violations);
       reused.add(s.id);
-      // Not analysed again, so no recorded resources are needed (only the pack reads them).
-      return { status: "planned", resources: entry.resources, outputs: entry.outputs, recorded: [] };
+      return { status: "planned", resources: entry.resources, outputs: entry.outputs };
     },
     complete(run, fresh) {
       const analyses = new Map(fresh.analyses);

@@ -22,12 +22,15 @@ interface OutcomeBase {
 
 /** How one stack's run ended. */
 export type StackOutcome =
-  /** Ran under mocks; `recorded` is what goes to the policy pack. */
+  /**
+   * Ran under mocks. What went to the policy pack (every recorded resource with its state) is handed
+   * to `RunHooks.onPlanned` and not kept here: a team stack's StackReference state holds the iam
+   * stack's `teamRoleArns` (every team), so keeping it per stack made memory quadratic in teams.
+   */
   | (OutcomeBase & {
       readonly status: "planned";
       readonly resources: readonly PlannedResource[];
       readonly outputs: Readonly<Record<string, unknown>>;
-      readonly recorded: readonly RecordedResource[];
     })
   /** The program, its outputs or its upstream contract failed; `problems` are the input errors. */
   | (OutcomeBase & {
@@ -57,7 +60,7 @@ export interface RunHooks {
    * Sees each stack that ran and planned as soon as it ran (the pack analyses it while the next
    * programs run). Not called for a reused stack.
    */
-  onPlanned?: (outcome: Extract<StackOutcome, { status: "planned" }>) => void;
+  onPlanned?: (outcome: Extract<StackOutcome, { status: "planned" }>, recorded: readonly RecordedResource[]) => void;
   /**
    * Asked once per stack whose upstream planned and satisfies the contract, just before its program
    * would run: a result returned here (e.g. from the per-stack cache) is used instead of running it.
@@ -99,9 +102,9 @@ export async function runStacks(
         pool.lanes.map(async (lane) => {
           for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
             ctx.progress({ type: "stack-start", id: s.id, index: ++started, total });
-            const { outcome, reused } = await planStack(ctx, selection, s, done, byId, hooks, lane);
+            const { outcome, recorded } = await planStack(ctx, selection, s, done, byId, hooks, lane);
             done.set(s.id, outcome);
-            if (outcome.status === "planned" && !reused) hooks.onPlanned?.(outcome);
+            if (outcome.status === "planned" && recorded) hooks.onPlanned?.(outcome, recorded);
             ctx.progress({
               type: "stack-done",
               id: s.id,
@@ -166,10 +169,10 @@ async function planStack(
   byId: ReadonlyMap<string, DiscoveredStack>,
   hooks: RunHooks,
   lane: Lane,
-): Promise<{ outcome: StackOutcome; reused: boolean }> {
+): Promise<{ outcome: StackOutcome; recorded?: readonly RecordedResource[] }> {
   const base = { id: s.id, stack: s, selected: isShown(selection, s.id) };
   const blocked = selection.blocked.get(s.id) ?? upstreamProblem(s, outcomes);
-  if (blocked) return { outcome: { ...base, status: "skipped", error: blocked }, reused: false };
+  if (blocked) return { outcome: { ...base, status: "skipped", error: blocked } };
   const contract = contractProblem(ctx, s, outcomes, byId);
   if (contract) {
     return {
@@ -181,12 +184,14 @@ async function planStack(
         error: contract.message,
         problems: [contract],
       },
-      reused: false,
     };
   }
   const reused = await hooks.reuse?.(s);
-  if (reused) return { outcome: { ...base, ...reused }, reused: true };
-  return { outcome: outcomeOf(ctx, base, await lane.run(programInput(s, outcomes))), reused: false };
+  // A reused stack is not analysed again: no recorded resources.
+  if (reused) return { outcome: { ...base, ...reused } };
+  const run = await lane.run(programInput(s, outcomes));
+  const outcome = outcomeOf(ctx, base, run);
+  return outcome.status === "planned" && !("loadError" in run) ? { outcome, recorded: run.resources } : { outcome };
 }
 
 /**
@@ -325,5 +330,5 @@ function outcomeOf(ctx: PlanContext, base: OutcomeBase, run: ProgramRun): StackO
       })),
     };
   }
-  return { ...base, status: "planned", resources, outputs: run.outputs, recorded: run.resources };
+  return { ...base, status: "planned", resources, outputs: run.outputs };
 }

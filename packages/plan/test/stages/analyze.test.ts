@@ -29,7 +29,7 @@ const planned = (id: string, selected = true): Extract<StackOutcome, { status: "
   status: "planned",
   resources: [],
   outputs: {},
-  recorded: [],
+
 });
 
 /** A host whose analyzeStack answers with `answer`, recording what happened. */
@@ -59,8 +59,8 @@ describe("startAnalysis", () => {
       selection(["iam/dev", "fleet/dev"], { selected: ["iam/dev"] }),
       pack.start,
     );
-    session.submit(planned("iam/dev"));
-    session.submit(planned("fleet/dev", false));
+    session.submit(planned("iam/dev"), []);
+    session.submit(planned("fleet/dev", false), []);
     const result = await session.finish();
     expect(pack.log).toEqual(["start", "analyzeStack", "close"]);
     expect([...result.analyses]).toEqual([["iam/dev", { violations: [] }]]);
@@ -75,8 +75,8 @@ describe("startAnalysis", () => {
       throw error();
     });
     const session = startAnalysis(ctx, selection(["iam/dev", "fleet/dev"]), pack.start);
-    session.submit(planned("iam/dev"));
-    session.submit(planned("fleet/dev"));
+    session.submit(planned("iam/dev"), []);
+    session.submit(planned("fleet/dev"), []);
     const result = await session.finish();
     expect(result.problems).toEqual([{ file, message: `policy pack: ${error().message}` }]);
     expect([...result.analyses.values()]).toEqual([
@@ -92,7 +92,7 @@ describe("startAnalysis", () => {
   ])("starts no pack when %s", async (_n, sel) => {
     const pack = fakePack(async () => []);
     const session = startAnalysis(ctx, sel, pack.start);
-    session.submit(planned("iam/dev"));
+    session.submit(planned("iam/dev"), []);
     expect(await session.finish()).toEqual({ analyses: new Map(), problems: [] });
     expect(pack.log).toEqual([]);
   });

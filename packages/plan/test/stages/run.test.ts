@@ -1,4 +1,5 @@
 /** Stage 3: every stack ends in one outcome (planned / failed / skipped), in order. */
+import * as pulumi from "@pulumi/pulumi";
 import type { DiscoveredStack, DiscoveredWorkspace } from "@retrain/config";
 import { describe, expect, it } from "vitest";
 import { type PlanContext, type ProgressEvent, planContext } from "../../src/stages/context.js";
@@ -111,6 +112,29 @@ describe("runStacks", () => {
     ]);
   });
 
+  it("hands what the pack reads to onPlanned and keeps only the report's part in the outcome", async () => {
+    const seen: [string, string[]][] = [];
+    const { outcomes } = await runStacks(
+      context([]),
+      selection([stack("iam/dev")]),
+      loader({
+        iam: () => {
+          new pulumi.CustomResource("test:index:Thing", "thing", { size: 3 });
+          return { artifactBucket: "b" };
+        },
+      }),
+      { onPlanned: (o, recorded) => seen.push([o.id, recorded.map((r) => r.type)]) },
+    );
+    expect(seen).toEqual([["iam/dev", ["pulumi:pulumi:Stack", "test:index:Thing"]]]);
+    const o = outcomes.get("iam/dev");
+    expect(o?.status === "planned" && o.resources.map((r) => [r.type, r.inputs])).toContainEqual([
+      "test:index:Thing",
+      { size: 3 },
+    ]);
+    // Kept for every stack until the report, the recorded state made memory quadratic in teams.
+    expect(o && "recorded" in o).toBe(false);
+  });
+
   it("fails a program that throws, with the stack named in the problem", async () => {
     const { outcomes } = await runStacks(
       context([]),
@@ -148,7 +172,7 @@ describe("runStacks", () => {
         onPlanned: (o) => planned.push(o.id),
         reuse: (s) => {
           asked.push(s.id);
-          return { status: "planned", resources: [], outputs: { artifactBucket: "cached" }, recorded: [] };
+          return { status: "planned", resources: [], outputs: { artifactBucket: "cached" } };
         },
       },
     );
