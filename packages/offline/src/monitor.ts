@@ -11,7 +11,9 @@ import {
   RegisterPackageResponse,
   RegisterResourceResponse,
   Struct,
+  type StructMessage,
 } from "./pulumi-internals.js";
+import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "./repeated-value.js";
 
 /** One resource the program registered, in registration order. */
 export interface RecordedResource {
@@ -84,7 +86,8 @@ interface FeatureRequest {
   getId(): string;
 }
 
-const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+/** A StackReference's state as the SDK receives it, per referenced stack (every team stack reads the iam stack's). */
+const stackReferenceStates = new RepeatedValueMemo<Promise<StructMessage>>();
 
 /** An error as a gRPC failure: the SDK reports invoke failures by the status `details`. */
 function rpcError(err: unknown): Error {
@@ -168,7 +171,7 @@ export class RecordingMonitor {
     custom: boolean,
     readId?: string,
   ) {
-    if (type === STACK_REFERENCE) {
+    if (type === STACK_REFERENCE_TYPE) {
       const refName = String(inputs.name ?? readId ?? "");
       const outputs = this.upstream[refName];
       if (outputs === undefined) {
@@ -241,10 +244,14 @@ export class RecordingMonitor {
       const readId = req.getId?.() ?? "";
       const { state } = this.newState(type, name, urn, inputs, true, readId);
       this.record(req, urn, readId, inputs, state, true);
-      const serialized = await pulumi.runtime.serializeProperties("", state);
+      const encode = async () => Struct.fromJavaScript(await pulumi.runtime.serializeProperties("", state));
+      // The SDK only reads the message (deserializeProperties), so one encoding serves every stack.
+      const encoded = await (type === STACK_REFERENCE_TYPE
+        ? stackReferenceStates.get(readId, state, encode)
+        : encode());
       const resp = new ReadResourceResponse();
       resp.setUrn(urn);
-      resp.setProperties(Struct.fromJavaScript(serialized));
+      resp.setProperties(encoded);
       callback(null, resp);
     } catch (err) {
       callback(rpcError(err));

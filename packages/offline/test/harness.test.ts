@@ -115,6 +115,24 @@ describe("runStackProgram", () => {
     expect(result.outputs).toEqual({ v: ["x"] });
   });
 
+  it("answers each run from its own upstream, also when the same map is repeated, nested or changed", async () => {
+    const read = (upstream: Record<string, unknown>) =>
+      runStackProgram({
+        ...base,
+        stack: "dev",
+        program: async () => ({ v: new pulumi.StackReference("organization/up/dev").requireOutput("roles") }),
+        upstream: { "organization/up/dev": upstream },
+      }).then((r) => r.outputs.v);
+    const roles = { a: "arn:a", b: { nested: ["arn:b"] } };
+    // The same content twice (one encoding reused), a copy, then each kind of change.
+    expect(await read({ roles })).toEqual(roles);
+    expect(await read(structuredClone({ roles }))).toEqual(roles);
+    roles.b.nested.push("arn:c"); // the caller's own object, changed after a run
+    expect(await read({ roles })).toEqual({ a: "arn:a", b: { nested: ["arn:b", "arn:c"] } });
+    expect(await read({ roles: { a: "arn:a" } })).toEqual({ a: "arn:a" });
+    expect(await read({ roles: { a: "arn:A" } })).toEqual({ a: "arn:A" });
+  });
+
   it("reports an unknown upstream stack by name without hanging", async () => {
     const result = await runStackProgram({
       ...base,

@@ -1,5 +1,6 @@
 export * from "./cost.js";
 export * from "./engine.js";
+export * from "./heap.js";
 export * from "./model.js";
 export * from "./policy.js";
 export * from "./prices.js";

@@ -79,6 +79,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
       const resolve = (file: string) => path.resolve(ctx.cwd, file);
       const {
+        boundHeapGrowth,
         createProgress,
         PlanCacheSettingError,
         planCacheSettings,
@@ -94,6 +95,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         if (e instanceof PlanCacheSettingError) throw new UsageError(e.message);
         throw e;
       }
+      // This process runs nothing but the plan: its heap follows the live set (see heap.ts).
+      boundHeapGrowth();
       let report: Awaited<ReturnType<typeof runPlan>>;
       try {
         report = await runPlan({

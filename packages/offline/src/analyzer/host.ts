@@ -4,11 +4,19 @@
  * resource and AnalyzeStack once per stack.
  */
 import * as grpc from "@grpc/grpc-js";
-import type { AnalyzerPb } from "../pulumi-internals.js";
+import type { AnalyzerPb, StructMessage } from "../pulumi-internals.js";
+import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "../repeated-value.js";
 import { reconcileConfig } from "./config.js";
 import { PolicyConfigError, PolicyPackError } from "./errors.js";
 import { startPackProcess } from "./process.js";
 import { analyzerGrpc, analyzerPb, levelFromProto, levelToProto, newEmpty, toStruct } from "./proto.js";
+
+/**
+ * A StackReference's state as sent in AnalyzeStack, per referenced stack: every team stack sends the
+ * iam stack's outputs (every team's role). A message is only read when the request is serialised.
+ */
+const stackReferenceStates = new RepeatedValueMemo<StructMessage>();
+
 import type {
   AnalyzerInfo,
   AnalyzerResource,
@@ -168,7 +176,11 @@ class Host implements PolicyPackHost {
         m.setUrn(r.urn);
         m.setType(r.type);
         m.setName(r.name);
-        m.setProperties(toStruct(r.properties));
+        m.setProperties(
+          r.type === STACK_REFERENCE_TYPE
+            ? stackReferenceStates.get(r.name, r.properties, () => toStruct(r.properties))
+            : toStruct(r.properties),
+        );
         m.setOptions(optionsOf(r));
         if (r.provider) m.setProvider(providerOf(r.provider));
         if (r.parent) m.setParent(r.parent);

@@ -6,7 +6,12 @@
 import path from "node:path";
 import type { Problem } from "@retrain/config";
 import { TENANT_REGISTRY_ENV, TENANT_REGISTRY_PATH } from "@retrain/config/tenants";
-import { PolicyConfigError, type PolicyPackHost, type RecordedResource, startPolicyPack } from "@retrain/offline";
+import {
+  PolicyConfigError,
+  type PolicyPackHost,
+  type RecordedResource,
+  startPolicyPack,
+} from "@retrain/offline";
 import type { Violation } from "../model.js";
 import { analyzeResources, locatePack } from "../policy.js";
 import type { PlanContext } from "./context.js";

@@ -60,7 +60,10 @@ export interface RunHooks {
    * Sees each stack that ran and planned as soon as it ran (the pack analyses it while the next
    * programs run). Not called for a reused stack.
    */
-  onPlanned?: (outcome: Extract<StackOutcome, { status: "planned" }>, recorded: readonly RecordedResource[]) => void;
+  onPlanned?: (
+    outcome: Extract<StackOutcome, { status: "planned" }>,
+    recorded: readonly RecordedResource[],
+  ) => void;
   /**
    * Asked once per stack whose upstream planned and satisfies the contract, just before its program
    * would run: a result returned here (e.g. from the per-stack cache) is used instead of running it.
@@ -191,7 +194,9 @@ async function planStack(
   if (reused) return { outcome: { ...base, ...reused } };
   const run = await lane.run(programInput(s, outcomes));
   const outcome = outcomeOf(ctx, base, run);
-  return outcome.status === "planned" && !("loadError" in run) ? { outcome, recorded: run.resources } : { outcome };
+  return outcome.status === "planned" && !("loadError" in run)
+    ? { outcome, recorded: run.resources }
+    : { outcome };
 }
 
 /**

@@ -29,7 +29,6 @@ const planned = (id: string, selected = true): Extract<StackOutcome, { status: "
   status: "planned",
   resources: [],
   outputs: {},
-
 });
 
 /** A host whose analyzeStack answers with `answer`, recording what happened. */

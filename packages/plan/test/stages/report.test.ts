@@ -21,7 +21,6 @@ const planned: StackOutcome = {
   status: "planned",
   resources: [{ urn: "urn:x", type: "aws:s3/bucket:Bucket", name: "b", inputs: {} }],
   outputs: { a: 1 },
-
 };
 const violation: Violation = {
   policy: "p",
