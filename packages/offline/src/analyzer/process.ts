@@ -75,11 +75,16 @@ export function startPackProcess(
         fail(err);
       } else ok({ child, port: port ?? 0, stderr: () => stderr, exited });
     };
+    // Timers run before I/O in an event-loop turn: after this thread was busy past the deadline (a
+    // 5,000-team iam program runs for a minute without yielding) the port may be waiting in the pipe
+    // unread. The verdict waits for one I/O poll (setImmediate runs after it), so it is the pack's.
     const timer = setTimeout(
       () =>
-        finish(
-          new PolicyPackError(
-            `policy pack ${dir} printed no port within ${timeoutMs} ms; stderr:\n${stderr}`,
+        setImmediate(() =>
+          finish(
+            new PolicyPackError(
+              `policy pack ${dir} printed no port within ${timeoutMs} ms; stderr:\n${stderr}`,
+            ),
           ),
         ),
       timeoutMs,
