@@ -11,9 +11,8 @@ import {
   RegisterPackageResponse,
   RegisterResourceResponse,
   Struct,
-  type StructMessage,
 } from "./pulumi-internals.js";
-import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "./repeated-value.js";
+import { STACK_REFERENCE_TYPE } from "./repeated-value.js";
 
 /** One resource the program registered, in registration order. */
 export interface RecordedResource {
@@ -85,9 +84,6 @@ interface InvokeRequest {
 interface FeatureRequest {
   getId(): string;
 }
-
-/** A StackReference's state as the SDK receives it, per referenced stack (every team stack reads the iam stack's). */
-const stackReferenceStates = new RepeatedValueMemo<Promise<StructMessage>>();
 
 /** An error as a gRPC failure: the SDK reports invoke failures by the status `details`. */
 function rpcError(err: unknown): Error {
@@ -244,14 +240,13 @@ export class RecordingMonitor {
       const readId = req.getId?.() ?? "";
       const { state } = this.newState(type, name, urn, inputs, true, readId);
       this.record(req, urn, readId, inputs, state, true);
-      const encode = async () => Struct.fromJavaScript(await pulumi.runtime.serializeProperties("", state));
-      // The SDK only reads the message (deserializeProperties), so one encoding serves every stack.
-      const encoded = await (type === STACK_REFERENCE_TYPE
-        ? stackReferenceStates.get(readId, state, encode)
-        : encode());
+      // Encoded afresh on every read, a repeated upstream too: a remembered encoding would answer
+      // sooner than a fresh one, and the program's registration order (the report's) would depend
+      // on which stack read it first.
+      const serialized = await pulumi.runtime.serializeProperties("", state);
       const resp = new ReadResourceResponse();
       resp.setUrn(urn);
-      resp.setProperties(encoded);
+      resp.setProperties(Struct.fromJavaScript(serialized));
       callback(null, resp);
     } catch (err) {
       callback(rpcError(err));
