@@ -4,18 +4,12 @@
  * resource and AnalyzeStack once per stack.
  */
 import * as grpc from "@grpc/grpc-js";
-import type { AnalyzerPb, StructMessage } from "../pulumi-internals.js";
-import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "../repeated-value.js";
+import type { AnalyzerPb } from "../pulumi-internals.js";
 import { reconcileConfig } from "./config.js";
 import { PolicyConfigError, PolicyPackError } from "./errors.js";
 import { startPackProcess } from "./process.js";
 import { analyzerGrpc, analyzerPb, levelFromProto, levelToProto, newEmpty, toStruct } from "./proto.js";
-
-/**
- * A StackReference's state as sent in AnalyzeStack, per referenced stack: every team stack sends the
- * iam stack's outputs (every team's role). A message is only read when the request is serialised.
- */
-const stackReferenceStates = new RepeatedValueMemo<StructMessage>();
+import { analyzeStackRequest } from "./stack-request.js";
 
 import type {
   AnalyzerInfo,
@@ -169,18 +163,12 @@ class Host implements PolicyPackHost {
   }
 
   async analyzeStack(resources: readonly AnalyzerResource[]): Promise<PolicyDiagnostic[]> {
-    const req = new analyzerPb.AnalyzeStackRequest();
-    req.setResourcesList(
+    const req = analyzeStackRequest(
       resources.map((r) => {
         const m = new analyzerPb.AnalyzerResource();
         m.setUrn(r.urn);
         m.setType(r.type);
         m.setName(r.name);
-        m.setProperties(
-          r.type === STACK_REFERENCE_TYPE
-            ? stackReferenceStates.get(r.name, r.properties, () => toStruct(r.properties))
-            : toStruct(r.properties),
-        );
         m.setOptions(optionsOf(r));
         if (r.provider) m.setProvider(providerOf(r.provider));
         if (r.parent) m.setParent(r.parent);
@@ -191,7 +179,7 @@ class Host implements PolicyPackHost {
           deps.setUrnsList(urns);
           m.getPropertydependenciesMap().set(k, deps);
         }
-        return m;
+        return { message: m, type: r.type, name: r.name, properties: r.properties };
       }),
     );
     const res = await this.call<AnalyzerPb.AnalyzeStackRequest, AnalyzerPb.AnalyzeResponse>(
