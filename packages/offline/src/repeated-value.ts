@@ -1,8 +1,8 @@
 /**
  * What is built from a large value that many stacks repeat, built once. Every team stack's
  * StackReference to the iam stack carries `teamRoleArns`, a map of every team: encoding it afresh
- * for each team stack (the SDK's serialisation, protobuf's Struct) made a stack's cost grow with the
- * number of teams, and the whole plan quadratic in them.
+ * for each team stack's AnalyzeStack request made a stack's cost grow with the number of teams, and
+ * the whole plan quadratic in them.
  *
  * A slot keeps its last value (a deep copy, so the caller may change its own) and what was built
  * from it; a value deep-equal to it (`util.isDeepStrictEqual`: one walk, no allocation) gets the same

@@ -6,14 +6,17 @@
 import { describe, expect, it } from "vitest";
 import { analyzerGrpc, analyzerPb, toStruct } from "../src/analyzer/proto.js";
 import { analyzeStackRequest, type StackRequestResource } from "../src/analyzer/stack-request.js";
+import { STACK_REFERENCE_TYPE } from "../src/repeated-value.js";
 
-const REF = "pulumi:pulumi:StackReference";
 const iamOutputs = (teams: number, suffix = "") => ({
   name: "organization/retrain-iam/dev",
   outputs: {
     artifactBucket: "retrain-artifacts-dev",
     teamRoleArns: Object.fromEntries(
-      Array.from({ length: teams }, (_, i) => [`team-${i}`, `arn:aws:iam::123456789012:role/retrain-dev-team-${i}${suffix}`]),
+      Array.from({ length: teams }, (_, i) => [
+        `team-${i}`,
+        `arn:aws:iam::123456789012:role/retrain-dev-team-${i}${suffix}`,
+      ]),
     ),
   },
   secretOutputNames: [],
@@ -22,8 +25,13 @@ const iamOutputs = (teams: number, suffix = "") => ({
 function resources(stack: string, refState: Record<string, unknown>): StackRequestResource[] {
   const rows: [string, string, Record<string, unknown>, string?][] = [
     ["pulumi:pulumi:Stack", `retrain-scheduling-${stack}`, {}],
-    [REF, "organization/retrain-iam/dev", refState, "urn:parent"],
-    ["aws:ssm/maintenanceWindow:MaintenanceWindow", "nightly", { schedule: "cron(0 2 ? * MON *)", duration: 3 }, "urn:parent"],
+    [STACK_REFERENCE_TYPE, "organization/retrain-iam/dev", refState, "urn:parent"],
+    [
+      "aws:ssm/maintenanceWindow:MaintenanceWindow",
+      "nightly",
+      { schedule: "cron(0 2 ? * MON *)", duration: 3 },
+      "urn:parent",
+    ],
   ];
   return rows.map(([type, name, properties, parent]) => {
     const m = new analyzerPb.AnalyzerResource();
@@ -50,7 +58,9 @@ function plain(rs: readonly StackRequestResource[]) {
 }
 
 const serialize = (req: ReturnType<typeof analyzeStackRequest>) =>
-  (analyzerGrpc.AnalyzerService as unknown as Record<string, { requestSerialize(r: unknown): Buffer }>).analyzeStack!.requestSerialize(req);
+  (
+    analyzerGrpc.AnalyzerService as unknown as Record<string, { requestSerialize(r: unknown): Buffer }>
+  ).analyzeStack!.requestSerialize(req);
 const decoded = (bytes: Uint8Array) => analyzerPb.AnalyzeStackRequest.deserializeBinary(bytes).toObject();
 
 describe("analyzeStackRequest", () => {
@@ -63,6 +73,11 @@ describe("analyzeStackRequest", () => {
     const got = decoded(serialize(analyzeStackRequest(resources("team-a", iamOutputs(teams)))));
     expect(got).toEqual(expected);
     expect(got.resourcesList[1]?.properties?.fieldsMap.length).toBe(3);
+  });
+
+  it("a request without a StackReference decodes as the library's own too", () => {
+    const rs = () => resources("team-a", iamOutputs(2)).filter((r) => r.type !== STACK_REFERENCE_TYPE);
+    expect(decoded(serialize(analyzeStackRequest(rs())))).toEqual(decoded(plain(rs()).serializeBinary()));
   });
 
   it("reuses one state for every stack, and a changed state is encoded anew", () => {

@@ -2,7 +2,7 @@
  * How far V8 lets the heap grow past its live size between full collections, for a plan's process.
  *
  * V8 picks a factor of up to 4× by itself, and the iam stack's program holds every team's role at
- * once (≈ 77 KB of SDK state a resource, 1.15 GB live at 5,000 teams): the heap is then sized for
+ * once (its heap after full collections reached 2.4-2.8 GB at 5,000 teams): the heap is then sized for
  * that, and every later stack, whose live set is a tenth of it, fills it with garbage before the next
  * full collection. A fixed 1.5× halved the peak of a 1,000-team plan (2.25 → 1.13 GiB) at the same
  * wall time (+10% CPU; docs/benchmarks.md, "linear to 5,000 teams").

@@ -10,7 +10,6 @@ import { PolicyConfigError, PolicyPackError } from "./errors.js";
 import { startPackProcess } from "./process.js";
 import { analyzerGrpc, analyzerPb, levelFromProto, levelToProto, newEmpty, toStruct } from "./proto.js";
 import { analyzeStackRequest } from "./stack-request.js";
-
 import type {
   AnalyzerInfo,
   AnalyzerResource,

@@ -45,9 +45,7 @@ function varint(n: number): number[] {
 export function analyzeStackRequest(
   resources: readonly StackRequestResource[],
 ): AnalyzerPb.AnalyzeStackRequest {
-  const req = new analyzerPb.AnalyzeStackRequest();
   const parts: Uint8Array[] = [];
-  let spliced = false;
   for (const r of resources) {
     let bytes: Uint8Array;
     if (r.type === STACK_REFERENCE_TYPE) {
@@ -60,16 +58,11 @@ export function analyzeStackRequest(
       bytes = new Uint8Array(rest.length + props.length);
       bytes.set(rest, 0);
       bytes.set(props, rest.length);
-      spliced = true;
     } else {
       r.message.setProperties(toStruct(r.properties));
       bytes = r.message.serializeBinary();
     }
     parts.push(Uint8Array.from([RESOURCES_TAG, ...varint(bytes.length)]), bytes);
-  }
-  if (!spliced) {
-    req.setResourcesList(resources.map((r) => r.message));
-    return req;
   }
   const total = parts.reduce((n, p) => n + p.length, 0);
   const wire = new Uint8Array(total);
@@ -79,7 +72,8 @@ export function analyzeStackRequest(
     at += p.length;
   }
   // The generated serializer checks the class and calls serializeBinary(): this request answers with
-  // the spliced bytes. Its fields stay unset; nothing else reads them.
+  // the bytes built here (each message is serialised once). Its fields stay unset; nothing reads them.
+  const req = new analyzerPb.AnalyzeStackRequest();
   req.serializeBinary = () => wire;
   return req;
 }

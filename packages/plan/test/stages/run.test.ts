@@ -9,6 +9,13 @@ import type { Selection } from "../../src/stages/select.js";
 
 const ROOT = "/ws";
 
+/** A custom resource of a made-up type: the SDK's CustomResource is abstract. */
+class Thing extends pulumi.CustomResource {
+  constructor(name: string, props: Record<string, unknown>) {
+    super("test:index:Thing", name, props);
+  }
+}
+
 function stack(id: string, references: { targetId: string; key: string }[] = []): DiscoveredStack {
   const [kind, name] = id.split("/") as [string, string];
   return {
@@ -119,7 +126,7 @@ describe("runStacks", () => {
       selection([stack("iam/dev")]),
       loader({
         iam: () => {
-          new pulumi.CustomResource("test:index:Thing", "thing", { size: 3 });
+          new Thing("thing", { size: 3 });
           return { artifactBucket: "b" };
         },
       }),
