@@ -86,3 +86,4 @@ export {
 
 /** Value of the `retrain:fleet` tag of an environment's instances; the IAM role's conditions use it. */
 export const fleetNameOf = (environment: string): string => `retrain-${environment}`;
+export { buildInWaves, DEFAULT_WAVE_SIZE } from "./waves.js";

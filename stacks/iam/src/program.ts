@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  buildInWaves,
+  DEFAULT_WAVE_SIZE,
   fleetNameOf,
   MaintenanceWindowServiceRole,
   RunLogDeliveryPolicy,
@@ -59,6 +61,11 @@ function grantsOf(environment: string, searchFrom: readonly string[]) {
 export interface IamProgramOptions {
   /** Where to look for `policies/tenants.yaml`; default the program's folder, then the cwd. */
   registrySearchFrom?: readonly string[];
+  /**
+   * Team roles built before the program yields to let them register (waves.ts): bounds the
+   * program's memory by a wave instead of the registry. Default {@link DEFAULT_WAVE_SIZE}.
+   */
+  teamRoleWave?: number;
 }
 
 export async function iamProgram(options: IamProgramOptions = {}): Promise<IamStackOutputs> {
@@ -91,7 +98,8 @@ export async function iamProgram(options: IamProgramOptions = {}): Promise<IamSt
     teamRoleNamePrefix: teamRolePrefix,
     tags,
   });
-  const teamRoles = teams.map(
+  const teamRoles = await buildInWaves(
+    teams,
     ({ team }) =>
       [
         team,
@@ -104,6 +112,7 @@ export async function iamProgram(options: IamProgramOptions = {}): Promise<IamSt
           tags: { ...tags, [TAG_KEYS.team]: team },
         }),
       ] as const,
+    options.teamRoleWave ?? DEFAULT_WAVE_SIZE,
   );
   const startStopRoles = config.allowStartStop
     ? pools.map(

@@ -327,6 +327,26 @@ describe("iam stack", () => {
     expect(error?.message).toContain("iam:logRetentionDays");
     expect(error?.message).toContain("iam:bogus");
   });
+
+  it.each([
+    // wave size, whether the first team's role registers before the second team's component
+    [1, true],
+    [1000, false],
+  ])(
+    "team roles in waves of %i: a wave registers before the next is built (%s), same resources",
+    async (wave, settledFirst) => {
+      const result = await runEnv("prod", {}, { teamRoleWave: wave });
+      expect(result.errors).toEqual([]);
+      const order = result.resources.map((r) => `${r.type} ${r.name}`);
+      const firstRole = order.indexOf(`${ROLE} team-nlp`);
+      const secondTeam = order.indexOf("retrain:iam:TeamTrainingRole team-vision");
+      expect(firstRole).toBeGreaterThan(-1);
+      expect(secondTeam).toBeGreaterThan(-1);
+      expect(firstRole < secondTeam).toBe(settledFirst);
+      const baseline = await runEnv("prod");
+      expect([...order].sort()).toEqual(baseline.resources.map((r) => `${r.type} ${r.name}`).sort());
+    },
+  );
 });
 
 describe("the run logs' delivery policy", () => {
