@@ -5,14 +5,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCloud } from "./mock-cloud.js";
+import { plainWireValue } from "./plain-wire.js";
 import {
+  decodedStruct,
   InvokeResponse,
   ReadResourceResponse,
   RegisterPackageResponse,
   RegisterResourceResponse,
   Struct,
 } from "./pulumi-internals.js";
-import { STACK_REFERENCE_TYPE } from "./repeated-value.js";
+import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "./repeated-value.js";
+
+/**
+ * A StackReference's answer as the SDK reads it, built once per upstream value: every team stack
+ * reads the iam stack's outputs, whose `teamRoleArns` holds every team, and encoding, decoding and
+ * serialising them per read made each team stack's cost grow with the number of teams.
+ */
+const stackReferenceAnswers = new RepeatedValueMemo<Record<string, unknown> | undefined>();
 
 /** One resource the program registered, in registration order. */
 export interface RecordedResource {
@@ -240,9 +249,18 @@ export class RecordingMonitor {
       const readId = req.getId?.() ?? "";
       const { state } = this.newState(type, name, urn, inputs, true, readId);
       this.record(req, urn, readId, inputs, state, true);
-      // Encoded afresh on every read, a repeated upstream too: a remembered encoding would answer
-      // sooner than a fresh one, and the program's registration order (the report's) would depend
-      // on which stack read it first.
+      // Plain data (what the plan's upstream outputs are) is answered synchronously, a repeated
+      // upstream from the memo: first and later reads take the same turns, so the order in which a
+      // program's registrations reach the monitor (the report's) does not depend on which stack read
+      // an upstream first. Anything else goes through the SDK's own serialiser.
+      const wire =
+        type === STACK_REFERENCE_TYPE
+          ? stackReferenceAnswers.get(readId, state, () => plainWireValue(state))
+          : plainWireValue(state);
+      if (wire !== undefined) {
+        callback(null, { getUrn: () => urn, getProperties: () => decodedStruct(wire) });
+        return;
+      }
       const serialized = await pulumi.runtime.serializeProperties("", state);
       const resp = new ReadResourceResponse();
       resp.setUrn(urn);

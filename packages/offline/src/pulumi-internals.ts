@@ -80,6 +80,16 @@ export const InvokeResponse = provproto.InvokeResponse as ProtoClass;
 export const Struct = structproto.Struct;
 export const Empty = emptyproto.Empty;
 
+/**
+ * A response's properties the SDK reads as `value` without a Struct being encoded and decoded: its
+ * `deserializeProperties` (runtime/rpc.ts) only calls `toJavaScript()` on a read's or invoke's
+ * properties, and copies what it reads (the value is never changed, so one value may serve many
+ * reads). `value` must be what `Struct.toJavaScript` would give: plain JSON in the wire form.
+ */
+export function decodedStruct(value: Record<string, unknown>): StructMessage {
+  return { toJavaScript: () => value } as unknown as StructMessage;
+}
+
 // The Analyzer protocol's stubs, the same ones @pulumi/policy's server uses.
 export const analyzerPb: typeof AnalyzerPb = pulumiRequire("./proto/analyzer_pb");
 export const analyzerGrpc: typeof AnalyzerGrpc = pulumiRequire("./proto/analyzer_grpc_pb");

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import {
   analyzerGrpc,
   analyzerPb,
+  decodedStruct,
   Empty,
   getStore,
   InvokeResponse,
@@ -32,6 +33,19 @@ const PULUMI = `@pulumi/pulumi ${version} (packages/testing/src/pulumi-internals
 const PACK_DIR = fileURLToPath(new URL("../../../policies/retrain-guard", import.meta.url));
 
 describe(`the Pulumi seam against ${PULUMI}`, () => {
+  it("deserializeProperties reads a decodedStruct's value (it only calls toJavaScript) and leaves it unchanged", () => {
+    const value = {
+      name: "organization/retrain-iam/dev",
+      outputs: { teamRoleArns: { a: "arn:aws:iam::1:role/a" }, n: 3, on: true, none: null, list: ["x"] },
+      secretOutputNames: [],
+    };
+    const before = structuredClone(value);
+    const read = pulumi.runtime.deserializeProperties(decodedStruct(value));
+    expect(read, `${PULUMI}: runtime/rpc#deserializeProperties calls toJavaScript()`).toEqual(value);
+    expect(read.outputs, "a copy, not the shared value").not.toBe(value.outputs);
+    expect(value).toEqual(before);
+  });
+
   it("withLocalStorage gives each run its own store, whose settings take an engine", async () => {
     const outer = getStore();
     await withLocalStorage(async () => {
