@@ -58,7 +58,12 @@ function typedReference<S extends z.ZodObject>(
   const result: Record<string, pulumi.Output<unknown>> = {};
   for (const key of keys) {
     const field = schema.shape[key] as z.ZodType;
-    result[key] = ref.getOutput(key).apply((value: unknown) => {
+    // One apply on the reference's outputs per key. `getOutput(key)` lifts the whole outputs object
+    // again for every key (output.ts#outputRec copies each nested value), and the iam outputs hold
+    // every team: per team stack that was a copy of every team's role per key. Secretness: a key is
+    // secret when any output of the referenced stack is (getOutput tracks each); no contract output is.
+    result[key] = ref.outputs.apply((outputs: Record<string, unknown>) => {
+      const value = outputs[key];
       if (value === undefined || value === null) {
         throw new StackReferenceError(
           stackRef,

@@ -7,13 +7,20 @@
  *   signature key;
  * - how the server analyses a resource (`server.ts#makeAnalyzeRpcFun`), so the pack can hand each
  *   resource type the server's own handler built for the policies that read that type
- *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by.
+ *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by;
+ * - the gRPC service definition's AnalyzeStack `requestDeserialize`, and that the server reads a
+ *   resource's properties only through `toJavaScript()` (stack-request-decoder.ts).
  * test/policy-internals.canary.test.ts checks each one against the installed @pulumi/policy and
  * @pulumi/pulumi.
  */
 import { createRequire } from "node:module";
 import type { PolicyPackArgs, ResourceValidation } from "@pulumi/policy";
 import { UNKNOWN } from "@retrain/config/unknown";
+import {
+  memoizingStackRequestDecoder,
+  type StackRequestCodec,
+  type StructLike,
+} from "./stack-request-decoder.js";
 
 /** Key @pulumi/policy's proxies answer with the object they wrap (`proxy.ts#getSpecialProxyTarget`). */
 const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
@@ -56,8 +63,63 @@ interface PolicyServerModule {
   makeAnalyzeRpcFun?(name: string, version: string, level: string, policies: ServedPolicies): AnalyzeHandler;
 }
 
+/** A method of a gRPC service definition (analyzer_grpc_pb), as grpc-js registers it. */
+interface MethodDefinition {
+  path?: string;
+  requestDeserialize?: (bytes: Buffer) => unknown;
+}
+
 interface GrpcServerClass {
-  prototype: { addService(service: Record<string, { path?: string }>, impl: Record<string, unknown>): void };
+  prototype: { addService(service: Record<string, MethodDefinition>, impl: Record<string, unknown>): void };
+}
+
+/** The messages the AnalyzeStack decoder builds: the generated classes @pulumi/policy's server reads. */
+export interface StackRequestMessage {
+  getResourcesList(): { getProperties(): StructLike | undefined }[];
+}
+
+/**
+ * How the AnalyzeStack decoder reaches the library's messages: `decodeRequest` is the method's own
+ * decoder, Structs are @pulumi/pulumi's google-protobuf ones (the server's), and a cut-out property
+ * set is handed back through `getProperties()`, the only way the server reads it (the generated
+ * setter would turn the Struct's map back into its array form, jspb toArray: a walk of every team).
+ */
+export function analyzeStackCodec(
+  decodeRequest: (bytes: Uint8Array) => StackRequestMessage,
+): StackRequestCodec<StackRequestMessage> {
+  const pulumiRequire = createRequire(
+    createRequire(requireHere.resolve(SERVER_MODULE)).resolve("@pulumi/pulumi"),
+  );
+  const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: { deserializeBinary(bytes: Uint8Array): StructLike };
+  };
+  return {
+    decodeRequest,
+    decodeStruct: (bytes) => Struct.deserializeBinary(bytes),
+    setProperties: (request, index, properties) => {
+      const resource = request.getResourcesList()[index];
+      if (resource) resource.getProperties = () => properties;
+    },
+  };
+}
+
+/**
+ * The service definition with AnalyzeStack's request decoder replaced by one that decodes repeated
+ * large property sets once (stack-request-decoder.ts); unchanged when the definition lacks it.
+ */
+function withMemoizingStackDecoder(
+  service: Record<string, MethodDefinition>,
+): Record<string, MethodDefinition> {
+  const method = service.analyzeStack;
+  const decodeRequest = method?.requestDeserialize;
+  if (!method || typeof decodeRequest !== "function") return service;
+  const decode = memoizingStackRequestDecoder(
+    analyzeStackCodec(
+      (bytes) =>
+        decodeRequest(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as StackRequestMessage,
+    ),
+  );
+  return { ...service, analyzeStack: { ...method, requestDeserialize: decode } };
 }
 
 const requireHere = createRequire(import.meta.url);
@@ -80,8 +142,9 @@ export function markResourceType<F extends ResourceValidation>(validation: F, la
  * Construct the PolicyPack (`construct` calls `new PolicyPack(...)`, which starts the server) with
  * its Analyze handler replaced by a per-type dispatch: for a resource of type T, the server's own
  * handler (`makeAnalyzeRpcFun`, the same code, enforcement levels, config and diagnostics) over
- * `policiesFor(T)`. Everything else the server registers (GetAnalyzerInfo, Configure, AnalyzeStack,
- * Remediate) is untouched. `policiesFor` is called once per type the pack declares (and once for
+ * `policiesFor(T)`, and AnalyzeStack's request decoder by one that decodes a repeated large property
+ * set once (`withMemoizingStackDecoder`). Everything else the server registers (GetAnalyzerInfo,
+ * Configure, AnalyzeStack's handler, Remediate) is untouched. `policiesFor` is called once per type the pack declares (and once for
  * `undefined`: every other type) up front, so no per-request state grows with what the engine sends.
  *
  * Returns false, having constructed the pack without the dispatch, when the installed
@@ -109,6 +172,7 @@ export function withAnalyzeDispatch(
     const originalAdd = proto.addService;
     proto.addService = function (this: unknown, service, impl) {
       if (service.analyze?.path === ANALYZE_PATH && typeof impl.analyze === "function") {
+        service = withMemoizingStackDecoder(service);
         const byType = new Map<string, AnalyzeHandler>();
         for (const type of declaredTypes)
           byType.set(type, makeAnalyze(name, version, level, policiesFor(type)));
