@@ -33,6 +33,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanReport> {
   try {
     run = await runStacks(ctx, selection, programLoader(), {
       onPlanned: (planned, recorded) => pack.submit(planned, recorded),
+      admit: () => pack.admit(),
       ...(cache ? { reuse: (s) => cache.reuse(s) } : {}),
     });
   } catch (e) {

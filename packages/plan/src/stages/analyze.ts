@@ -31,9 +31,22 @@ export interface AnalysisResult {
 export interface PackSession {
   /** Queues a planned stack's resources (ignored when it is not selected or there is no pack). */
   submit(outcome: Extract<StackOutcome, { status: "planned" }>, recorded: readonly RecordedResource[]): void;
+  /**
+   * Resolves once fewer than `maxBacklog` submitted stacks wait for their analysis: the run stage
+   * awaits it before each program, so memory follows the backlog, not the workspace.
+   */
+  admit(): Promise<void>;
   /** Waits for every analysis and closes the pack. */
   finish(): Promise<AnalysisResult>;
 }
+
+/**
+ * Stacks submitted and not yet analysed before the programs wait. Each keeps its recorded resources
+ * (a team stack's StackReference state holds every team's role: ≈ 1 MB a stack at 5,000 teams) until
+ * the pack has it; unbounded, a 5,000-team plan's programs ran ahead of the pack by thousands of
+ * stacks (3.7 GiB peak, docs/benchmarks.md). Enough to keep the pack busy while programs run.
+ */
+export const MAX_ANALYSIS_BACKLOG = 16;
 
 /** Host starter, replaceable in tests. */
 export type StartPack = typeof startPolicyPack;
@@ -42,6 +55,7 @@ export function startAnalysis(
   ctx: PlanContext,
   selection: Selection,
   start: StartPack = startPolicyPack,
+  maxBacklog: number = MAX_ANALYSIS_BACKLOG,
 ): PackSession {
   const pack = selection.packConfig;
   const analyses = new Map<string, Analysis>();
@@ -58,7 +72,16 @@ export function startAnalysis(
   // programs' runs: the pack is one process, and hundreds of stacks' RPCs at once would only queue.
   let chain = Promise.resolve();
   let submitted = 0;
+  let analysed = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    while (waiting.length > 0 && submitted - analysed < maxBacklog) waiting.shift()?.();
+  };
   return {
+    admit() {
+      if (submitted - analysed < maxBacklog) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
     submit(outcome, recorded) {
       if (!outcome.selected || !host || !pack) return;
       const running = host;
@@ -73,6 +96,9 @@ export function startAnalysis(
           const message = `policy pack: ${err.message}`;
           if (!problems.some((p) => p.message === message)) problems.push({ file, message });
           analyses.set(outcome.id, { error: message });
+        } finally {
+          analysed++;
+          release();
         }
       });
     },

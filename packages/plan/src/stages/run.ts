@@ -69,6 +69,11 @@ export interface RunHooks {
    * would run: a result returned here (e.g. from the per-stack cache) is used instead of running it.
    */
   reuse?: (stack: DiscoveredStack) => PlannedResult | undefined | Promise<PlannedResult | undefined>;
+  /**
+   * Awaited before a lane takes its next stack: lets the analysis hold the programs back while its
+   * backlog is full (a queued stack keeps its recorded resources in memory until analysed).
+   */
+  admit?: () => Promise<void>;
 }
 
 /**
@@ -103,7 +108,11 @@ export async function runStacks(
       const queue = [...level];
       await Promise.all(
         pool.lanes.map(async (lane) => {
-          for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+          for (;;) {
+            if (queue.length === 0) break;
+            await hooks.admit?.();
+            const s = queue.shift();
+            if (s === undefined) break;
             ctx.progress({ type: "stack-start", id: s.id, index: ++started, total });
             const { outcome, recorded } = await planStack(ctx, selection, s, done, byId, hooks, lane);
             done.set(s.id, outcome);

@@ -95,4 +95,48 @@ describe("startAnalysis", () => {
     expect(await session.finish()).toEqual({ analyses: new Map(), problems: [] });
     expect(pack.log).toEqual([]);
   });
+  it.each([
+    // backlog bound, stacks submitted before asking to admit the next
+    [2, 1, true],
+    [2, 2, false],
+    [1, 1, false],
+  ])(
+    "with a backlog of %i, admit after %i unanalysed stacks resolves at once: %s, else when one is analysed",
+    async (bound, queued, atOnce) => {
+      const held: (() => void)[] = [];
+      const pack = fakePack(() => new Promise<never[]>((resolve) => held.push(() => resolve([]))));
+      const session = startAnalysis(ctx, selection(["a", "b", "c"]), pack.start, bound);
+      for (let i = 0; i < queued; i++) session.submit(planned(["a", "b", "c"][i] as string), []);
+      let admitted = false;
+      const admit = session.admit().then(() => {
+        admitted = true;
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(admitted).toBe(atOnce);
+      // Analyses run one after another: release the first, then the rest as they come.
+      for (let tries = 0; tries < 50 && held.length === 0; tries++)
+        await new Promise((r) => setTimeout(r, 5));
+      held.shift()?.();
+      await admit;
+      expect(admitted).toBe(true);
+      const finished = session.finish();
+      for (let tries = 0; tries < 100 && pack.log.at(-1) !== "close"; tries++) {
+        held.shift()?.();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect((await finished).analyses.size).toBe(queued);
+    },
+  );
+
+  it("admits everything when there is no pack to wait for", async () => {
+    const session = startAnalysis(
+      ctx,
+      selection(["iam/dev"], { pack: false }),
+      fakePack(async () => []).start,
+      1,
+    );
+    for (const id of ["a", "b", "c"]) session.submit(planned(id), []);
+    await session.admit();
+    await session.finish();
+  });
 });

@@ -142,6 +142,40 @@ describe("runStacks", () => {
     expect(o && "recorded" in o).toBe(false);
   });
 
+  it("asks admit before each program and runs none while it holds the run back", async () => {
+    const events: string[] = [];
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let asked = 0;
+    const iam = stack("iam/dev");
+    const fleet = stack("fleet/dev");
+    const run = runStacks(
+      context([]),
+      selection([iam, fleet]),
+      loader({
+        iam: () => {
+          events.push("run iam");
+          return { artifactBucket: "b" };
+        },
+        fleet: () => ({}),
+      }),
+      {
+        admit: async () => {
+          events.push(`admit ${++asked}`);
+          if (asked === 1) await gate;
+        },
+      },
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual(["admit 1"]);
+    open();
+    await run;
+    expect(events.slice(0, 3)).toEqual(["admit 1", "run iam", "admit 2"]);
+    expect(asked).toBe(2);
+  });
+
   it("fails a program that throws, with the stack named in the problem", async () => {
     const { outcomes } = await runStacks(
       context([]),
