@@ -90,7 +90,8 @@ function fieldsOf(bytes: Uint8Array, from: number, to: number): Field[] | undefi
   return fields;
 }
 
-function varint(value: number): number[] {
+/** A protobuf varint (a length-delimited field's length, a tag). */
+export function varint(value: number): number[] {
   const out: number[] = [];
   let v = value;
   while (v >= 0x80) {

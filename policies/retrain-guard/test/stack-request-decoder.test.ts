@@ -10,6 +10,7 @@ import {
   MEMO_MIN_BYTES,
   memoizingStackRequestDecoder,
   type StructLike,
+  varint,
 } from "../src/stack-request-decoder.js";
 
 const require = createRequire(import.meta.url);
@@ -127,24 +128,8 @@ describe("memoizingStackRequestDecoder", () => {
     };
     const e = extra.serializeBinary();
     // resource bytes + a second properties field (tag 0x12, length, bytes)
-    const lenBytes: number[] = [];
-    for (let v = e.length; ; v = Math.floor(v / 128)) {
-      if (v < 128) {
-        lenBytes.push(v);
-        break;
-      }
-      lenBytes.push((v % 128) | 0x80);
-    }
-    const res = Uint8Array.from([...one, 0x12, ...lenBytes, ...e]);
-    const outer: number[] = [];
-    for (let v = res.length; ; v = Math.floor(v / 128)) {
-      if (v < 128) {
-        outer.push(v);
-        break;
-      }
-      outer.push((v % 128) | 0x80);
-    }
-    const bytes = Uint8Array.from([0x0a, ...outer, ...res]);
+    const res = Uint8Array.from([...one, 0x12, ...varint(e.length), ...e]);
+    const bytes = Uint8Array.from([0x0a, ...varint(res.length), ...res]);
     const expected = read(library(bytes));
     expect(Object.keys(expected[0]?.properties ?? {})).toContain("more");
     expect(read(decoder()(bytes))).toEqual(expected);
