@@ -18,6 +18,16 @@ async function planJson(workspace: string, jobs: number, events: ProgressEvent[]
   return renderJson(report);
 }
 
+/**
+ * `actual` is the sequential plan's report. Programs export their windows' next runs from the clock
+ * (plan-inputs.ts), so two plans on either side of a window's start differ there: when `actual`
+ * differs from the sequential plan made before it, it must equal one made just after it.
+ */
+async function expectSamePlan(actual: string, before: string, workspace: string): Promise<void> {
+  if (actual === before) return;
+  expect(actual).toBe(await planJson(workspace, 1));
+}
+
 /** stack-start and stack-done each count 1…total in the order they arrive; every stack starts before it is done. */
 function expectProgressCounts(events: ProgressEvent[]): void {
   const starts = events.flatMap((e) => (e.type === "stack-start" ? [e] : []));
@@ -39,10 +49,10 @@ describe("the report does not depend on jobs", () => {
     const ws = copy();
     const sequential = await planJson(ws.root, 1);
     const events: ProgressEvent[] = [];
-    expect(await planJson(ws.root, 2, events)).toBe(sequential);
+    await expectSamePlan(await planJson(ws.root, 2, events), sequential, ws.root);
     expectProgressCounts(events);
     const stacks = (JSON.parse(sequential) as { stacks: unknown[] }).stacks.length;
-    expect(await planJson(ws.root, stacks + 3)).toBe(sequential);
+    await expectSamePlan(await planJson(ws.root, stacks + 3), sequential, ws.root);
   });
 
   it("stacks that fail in their program and their skipped dependents: the same problems, in order", async () => {
@@ -58,7 +68,7 @@ describe("the report does not depend on jobs", () => {
       "failed",
     ]);
     expect(stacks.filter((s) => s.project !== "retrain-iam").every((s) => s.status === "skipped")).toBe(true);
-    expect(await planJson(ws.root, 2)).toBe(sequential);
+    await expectSamePlan(await planJson(ws.root, 2), sequential, ws.root);
   });
 
   it("generated 12-team workspace: jobs 1, 2 and more jobs than stacks", async () => {
@@ -69,9 +79,9 @@ describe("the report does not depend on jobs", () => {
       // A plan that planned every team, not one that failed the same way twice.
       expect(parsed.stacks.filter((s) => s.status === "planned").length).toBe(14);
       const events: ProgressEvent[] = [];
-      expect(await planJson(ws.root, 2, events)).toBe(sequential);
+      await expectSamePlan(await planJson(ws.root, 2, events), sequential, ws.root);
       expectProgressCounts(events);
-      expect(await planJson(ws.root, 20)).toBe(sequential);
+      await expectSamePlan(await planJson(ws.root, 20), sequential, ws.root);
     } finally {
       ws.cleanup();
     }
