@@ -144,8 +144,9 @@ export function markResourceType<F extends ResourceValidation>(validation: F, la
  * handler (`makeAnalyzeRpcFun`, the same code, enforcement levels, config and diagnostics) over
  * `policiesFor(T)`, and AnalyzeStack's request decoder by one that decodes a repeated large property
  * set once (`withMemoizingStackDecoder`). Everything else the server registers (GetAnalyzerInfo,
- * Configure, AnalyzeStack's handler, Remediate) is untouched. `policiesFor` is called once per type the pack declares (and once for
- * `undefined`: every other type) up front, so no per-request state grows with what the engine sends.
+ * Configure, AnalyzeStack's handler, Remediate) is untouched. `policiesFor` is called once per type
+ * the pack declares (and once for `undefined`: every other type) up front, so no per-request state
+ * grows with what the engine sends.
  *
  * Returns false, having constructed the pack without the dispatch, when the installed
  * @pulumi/policy no longer has the pieces (the canary test fails then; the pack stays correct,

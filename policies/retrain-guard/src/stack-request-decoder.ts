@@ -110,10 +110,10 @@ export function memoizingStackRequestDecoder<R>(codec: StackRequestCodec<R>): (b
 
   const structOf = (bytes: Uint8Array): StructLike => {
     const i = kept.findIndex((k) => k.bytes.length === bytes.length && sameBytes(k.bytes, bytes));
-    if (i >= 0) {
-      const [hit] = kept.splice(i, 1);
-      kept.push(hit as (typeof kept)[number]);
-      return (hit as (typeof kept)[number]).struct;
+    const [hit] = i >= 0 ? kept.splice(i, 1) : [];
+    if (hit) {
+      kept.push(hit); // the most recently used last
+      return hit.struct;
     }
     const struct = codec.decodeStruct(bytes);
     // @pulumi/policy reads it once per stack policy and copies what it reads (deserialize.ts): one

@@ -108,8 +108,7 @@ export async function runStacks(
       const queue = [...level];
       await Promise.all(
         pool.lanes.map(async (lane) => {
-          for (;;) {
-            if (queue.length === 0) break;
+          while (queue.length > 0) {
             await hooks.admit?.();
             const s = queue.shift();
             if (s === undefined) break;
