@@ -4,8 +4,10 @@
  * missing or mistyped upstream output fails the program with an error naming the referenced stack
  * and the key, both in a real `pulumi preview` and under the test/plan harness.
  */
+import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { deepFreeze } from "./frozen.js";
 import { type FleetOutputs, fleetOutputsSchema, type IamOutputs, iamOutputsSchema } from "./outputs.js";
 
 /** Each contract key as an Output of its type. */
@@ -26,25 +28,27 @@ export class StackReferenceError extends Error {
 }
 
 /**
- * Parsed upstream values by key and JSON text. Every team stack of a plan reads the same iam and
- * fleet outputs, and some grow with the number of teams (`teamRoleArns`): validating them again per
- * stack made a plan quadratic in teams. JSON text is the memo key because the value is a fresh
- * object per stack; a hit hands out a copy, so no stack sees another's mutations. A few entries
- * suffice (one per upstream stack and key in flight).
+ * The last parse per upstream key. Every team stack of a plan reads the same iam and fleet outputs,
+ * and some grow with the number of teams (`teamRoleArns`): validating them again per stack made a
+ * plan quadratic in teams. The value is a fresh object per stack (the SDK copies what it reads), so
+ * content decides: a value deep-equal to the one last parsed under its key (one walk, no
+ * allocation; a JSON text key and a copy per hit cost five times as much) gets that parse, shared
+ * and therefore frozen (deepFreeze: a program that wrote to it would change every later stack's).
+ * A few keys suffice (one per upstream stack and key in flight).
  */
-const parsedValues = new Map<string, unknown>();
+const parsedValues = new Map<string, { raw: unknown; data: unknown }>();
 const PARSED_VALUES_MAX = 32;
 
 function parseOnce(key: string, field: z.ZodType, value: unknown): ReturnType<z.ZodType["safeParse"]> {
-  const text = `${key}\0${JSON.stringify(value)}`;
-  if (parsedValues.has(text)) return { success: true, data: structuredClone(parsedValues.get(text)) };
+  const kept = parsedValues.get(key);
+  if (kept && isDeepStrictEqual(kept.raw, value)) return { success: true, data: kept.data };
   const parsed = field.safeParse(value);
-  if (parsed.success) {
-    if (parsedValues.size >= PARSED_VALUES_MAX)
-      parsedValues.delete(parsedValues.keys().next().value as string);
-    parsedValues.set(text, structuredClone(parsed.data));
-  }
-  return parsed;
+  if (!parsed.success) return parsed;
+  parsedValues.delete(key);
+  if (parsedValues.size >= PARSED_VALUES_MAX) parsedValues.delete(parsedValues.keys().next().value as string);
+  const data = deepFreeze(parsed.data);
+  parsedValues.set(key, { raw: structuredClone(value), data });
+  return { success: true, data };
 }
 
 function typedReference<S extends z.ZodObject>(

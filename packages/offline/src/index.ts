@@ -27,3 +27,4 @@ export {
   PROVIDER_CONSTRAINTS,
   type ProviderViolation,
 } from "./provider-constraints/index.js";
+export { STACK_REFERENCE_TYPE } from "./repeated-value.js";

@@ -1,6 +1,6 @@
 /** One build per repeated value: content decides, a changed value is always rebuilt. */
 import { describe, expect, it } from "vitest";
-import { RepeatedValueMemo } from "../src/repeated-value.js";
+import { copyUnlessFrozen, RepeatedValueMemo } from "../src/repeated-value.js";
 
 const base = () => ({
   name: "organization/retrain-iam/dev",
@@ -62,5 +62,55 @@ describe("RepeatedValueMemo", () => {
     memo.get("other", 3, build); // drops fleet, the least recently used
     expect(memo.get("iam", 1, build)).toBe("built 1");
     expect(memo.get("fleet", 2, build)).toBe("built 4");
+  });
+
+  it("shares a frozen part of the value by reference, and copies the rest", () => {
+    const memo = new RepeatedValueMemo<number>();
+    const arns = Object.freeze({ a: "arn:a", b: "arn:b" });
+    const v = { name: "iam", outputs: { teamRoleArns: arns } };
+    let builds = 0;
+    memo.get("iam", v, () => ++builds);
+    // A new state object around the same frozen outputs: a hit (the compare meets the same object).
+    expect(memo.get("iam", { name: "iam", outputs: { teamRoleArns: arns } }, () => ++builds)).toBe(1);
+    // The unfrozen wrapper was copied: changing it after the build is a miss.
+    v.name = "changed";
+    expect(memo.get("iam", v, () => ++builds)).toBe(2);
+  });
+});
+
+describe("copyUnlessFrozen", () => {
+  it.each([
+    ["a primitive", () => "s"],
+    ["null", () => null],
+    ["nested plain data", () => ({ a: [1, { b: "c" }], d: { e: null } })],
+    ["a Date (structured clone)", () => ({ at: new Date(0) })],
+  ])("%s: an equal value", (_name, make) => {
+    const v = make();
+    expect(copyUnlessFrozen(v)).toEqual(v);
+  });
+
+  it("keeps frozen objects by reference and copies unfrozen ones", () => {
+    const frozen = Object.freeze({ x: Object.freeze([1, 2]) });
+    const open = { y: [3] };
+    const copy = copyUnlessFrozen({ frozen, open, list: [frozen, open] });
+    expect(copy.frozen).toBe(frozen);
+    expect(copy.list[0]).toBe(frozen);
+    expect(copy.open).not.toBe(open);
+    expect(copy.open.y).not.toBe(open.y);
+    expect(copy.list[1]).toEqual(open);
+    expect(copy.list[1]).not.toBe(open);
+  });
+
+  it("copies a frozen object with an unfrozen part (that part can change)", () => {
+    const inner = { a: "arn:a" };
+    const shallow = Object.freeze({ inner });
+    const copy = copyUnlessFrozen({ shallow });
+    expect(copy.shallow).not.toBe(shallow);
+    expect(copy.shallow.inner).not.toBe(inner);
+    const memo = new RepeatedValueMemo<number>();
+    let builds = 0;
+    memo.get("iam", { shallow }, () => ++builds);
+    inner.a = "arn:changed";
+    expect(memo.get("iam", { shallow }, () => ++builds)).toBe(2);
   });
 });

@@ -9,12 +9,15 @@
  *   resource type the server's own handler built for the policies that read that type
  *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by;
  * - the gRPC service definition's AnalyzeStack `requestDeserialize`, and that the server reads a
- *   resource's properties only through `toJavaScript()` (stack-request-decoder.ts).
+ *   resource's properties only through `toJavaScript()` (stack-request-decoder.ts);
+ * - that the AnalyzeStack handler deserialises each resource's properties once per stack policy
+ *   through `deserialize.ts#deserializeProperties`, called on the module object (`withSharedDeserialization`).
  * test/policy-internals.canary.test.ts checks each one against the installed @pulumi/policy and
  * @pulumi/pulumi.
  */
 import { createRequire } from "node:module";
 import type { PolicyPackArgs, ResourceValidation } from "@pulumi/policy";
+import { deepFreeze } from "@retrain/config/frozen";
 import { UNKNOWN } from "@retrain/config/unknown";
 import {
   memoizingStackRequestDecoder,
@@ -95,12 +98,57 @@ export function analyzeStackCodec(
   };
   return {
     decodeRequest,
-    decodeStruct: (bytes) => Struct.deserializeBinary(bytes),
+    decodeStruct: (bytes) => {
+      const struct = Struct.deserializeBinary(bytes);
+      sharedSets.add(struct);
+      return struct;
+    },
     setProperties: (request, index, properties) => {
       const resource = request.getResourcesList()[index];
       if (resource) resource.getProperties = () => properties;
     },
   };
+}
+
+/** Property sets the AnalyzeStack decoder hands to more than one request (identical bytes). */
+const sharedSets = new WeakSet<StructLike>();
+/** What the server deserialised from each shared set: frozen, as every reader of the set gets it. */
+const deserializedSets = new WeakMap<StructLike, Record<string, unknown>>();
+
+interface DeserializeModule {
+  deserializeProperties(struct: StructLike, proxySecrets: boolean): Record<string, unknown>;
+}
+const DESERIALIZE_MODULE = "@pulumi/policy/deserialize.js";
+/** Set on the module once wrapped (a second pack in one process must not wrap the wrapper). */
+const SHARED_MARK = Symbol.for("retrain-guard.sharedDeserialization");
+
+/**
+ * The server's AnalyzeStack handler deserialises every resource's properties afresh for each stack
+ * policy (six here): for the StackReference every team stack carries (every team's role) that was
+ * six copies of every team per team stack. A set the decoder shares between requests is
+ * deserialised once; the frozen result serves every stack policy of every stack that sent the same
+ * bytes, so no policy can change what another reads (a write throws: the policy fails, closed).
+ * Frozen values pass the server's unknown-checking proxy unwrapped below the top level; the pack
+ * reads past that proxy anyway (values.ts#rawProps). A secrets-preserving read (Analyze's
+ * `proxySecrets`) and every other set go to the library as before. Installed once; false when the
+ * installed @pulumi/policy has no such export to wrap (the canary test fails then).
+ */
+export function withSharedDeserialization(): boolean {
+  const mod = requireHere(DESERIALIZE_MODULE) as Partial<DeserializeModule> & { [SHARED_MARK]?: true };
+  const original = mod.deserializeProperties;
+  if (typeof original !== "function") return false;
+  if (mod[SHARED_MARK]) return true;
+  mod.deserializeProperties = (struct, proxySecrets) => {
+    if (proxySecrets || !sharedSets.has(struct)) return original(struct, proxySecrets);
+    let props = deserializedSets.get(struct);
+    if (!props) {
+      props = deepFreeze(original(struct, false));
+      deserializedSets.set(struct, props);
+    }
+    return props;
+  };
+  mod[SHARED_MARK] = true;
+  return true;
 }
 
 /**
@@ -113,6 +161,7 @@ function withMemoizingStackDecoder(
   const method = service.analyzeStack;
   const decodeRequest = method?.requestDeserialize;
   if (!method || typeof decodeRequest !== "function") return service;
+  withSharedDeserialization();
   const decode = memoizingStackRequestDecoder(
     analyzeStackCodec(
       (bytes) =>

@@ -14,6 +14,7 @@ import {
   type StackValidationArgs,
   type StackValidationPolicy,
 } from "@pulumi/policy";
+import { deepFreeze } from "@retrain/config/frozen";
 import { z } from "zod";
 import { markResourceType, type ServedPolicies, withAnalyzeDispatch } from "./policy-internals.js";
 import { type PropertyMap, rawProps } from "./values.js";
@@ -126,14 +127,6 @@ function typesOf(policy: ResourcePolicyDef<ConfigShape>): ReadonlySet<string> | 
 /** Why a resource policy does not apply to a type it does not read (shown by the CLI). */
 function notApplicableReason(types: ReadonlySet<string>): string {
   return `applies to ${[...types].join(", ")}`;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Same keys, each value the same (primitive or object identity): one level only. */

@@ -11,12 +11,16 @@ import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { UNKNOWN } from "@retrain/config/unknown";
 import { describe, expect, it } from "vitest";
 import {
+  analyzeStackCodec,
   isSignedEnvelope,
   markResourceType,
   proxyTarget,
   type ServedPolicies,
+  type StackRequestMessage,
   UNKNOWN_SENTINELS,
+  withSharedDeserialization,
 } from "../src/policy-internals.js";
+import { MEMO_MIN_BYTES, memoizingStackRequestDecoder } from "../src/stack-request-decoder.js";
 import { rawProps, reveal } from "../src/values.js";
 
 const require = createRequire(import.meta.url);
@@ -85,12 +89,22 @@ const server = require("@pulumi/policy/server.js") as {
     level: string,
     policies: ServedPolicies,
   ) => (call: { request: unknown }, cb: AnalyzeCallback) => Promise<void>;
+  makeAnalyzeStackRpcFun?: (
+    name: string,
+    version: string,
+    level: string,
+    policies: ServedPolicies,
+  ) => (call: { request: unknown }, cb: AnalyzeCallback) => Promise<void>;
 };
 // The proto classes of the @pulumi/pulumi that @pulumi/policy's server loads.
 const serverRequire = createRequire(require.resolve("@pulumi/policy/server.js"));
 const analyzerPb = serverRequire("@pulumi/pulumi/proto/analyzer_pb") as {
   AnalyzeRequest: new () => Record<string, (v: unknown) => void>;
   AnalyzerResourceOptions: new () => unknown;
+  AnalyzerResource: new () => Record<string, (v: unknown) => void>;
+  AnalyzeStackRequest: (new () => { setResourcesList(r: unknown[]): void; serializeBinary(): Uint8Array }) & {
+    deserializeBinary(b: Uint8Array): StackRequestMessage;
+  };
 };
 const structPb = serverRequire("google-protobuf/google/protobuf/struct_pb") as {
   Struct: { fromJavaScript(v: Record<string, unknown>): unknown };
@@ -147,6 +161,81 @@ describe(`the analyze dispatch against ${POLICY}`, () => {
       res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getMessage()]),
       POLICY,
     ).toEqual([["runs", "d2\nfound"]]);
+  });
+});
+
+/** A stack's AnalyzeStack request bytes: a StackReference of `teams` roles and a small resource. */
+function stackRequest(stack: string, teams: number): Uint8Array {
+  const resource = (type: string, name: string, props: Record<string, unknown>) => {
+    const r = new analyzerPb.AnalyzerResource();
+    r.setType!(type);
+    r.setUrn!(`urn:pulumi:${stack}::p::${type}::${name}`);
+    r.setName!(name);
+    r.setProperties!(structPb.Struct.fromJavaScript(props));
+    r.setOptions!(new analyzerPb.AnalyzerResourceOptions()); // the CLI always sends them
+    return r;
+  };
+  const arns = Object.fromEntries(
+    Array.from({ length: teams }, (_, i) => [`team-${i}`, `arn:aws:iam::123456789012:role/team-${i}`]),
+  );
+  const req = new analyzerPb.AnalyzeStackRequest();
+  req.setResourcesList([
+    resource("pulumi:pulumi:StackReference", "iam", { name: "iam", outputs: { teamRoleArns: arns } }),
+    resource("aws:s3/bucket:Bucket", "b", { bucket: `b-${stack}` }),
+  ]);
+  return req.serializeBinary();
+}
+
+describe(`the AnalyzeStack deserialisation against ${POLICY}`, () => {
+  it("reads each resource's properties through deserialize.ts#deserializeProperties, once per stack policy", async () => {
+    const deserialize = require("@pulumi/policy/deserialize.js") as Record<string, unknown>;
+    expect(typeof server.makeAnalyzeStackRpcFun, `${POLICY}: server.ts#makeAnalyzeStackRpcFun`).toBe(
+      "function",
+    );
+    expect(
+      Object.getOwnPropertyDescriptor(deserialize, "deserializeProperties")?.writable,
+      `${POLICY}: deserialize.ts#deserializeProperties is a writable export`,
+    ).toBe(true);
+    expect(withSharedDeserialization(), POLICY).toBe(true);
+    expect(withSharedDeserialization(), "installed once, idempotent").toBe(true);
+
+    // What each stack policy is handed, by resource type, over two stacks with the same StackReference.
+    const seen: { policy: string; type: string; target: unknown }[] = [];
+    const policy = (name: string) => ({
+      name,
+      description: name,
+      enforcementLevel: "advisory" as const,
+      validateStack: (args: { resources: { type: string; props: Record<string, unknown> }[] }) => {
+        for (const r of args.resources)
+          seen.push({ policy: name, type: r.type, target: proxyTarget(r.props) });
+      },
+    });
+    const handler = server.makeAnalyzeStackRpcFun!("pack", "1.0.0", "advisory", [
+      policy("one"),
+      policy("two"),
+    ] as unknown as ServedPolicies);
+    const decode = memoizingStackRequestDecoder(
+      analyzeStackCodec((b) => analyzerPb.AnalyzeStackRequest.deserializeBinary(b)),
+    );
+    for (const stack of ["a", "b"]) {
+      const bytes = stackRequest(stack, 2000);
+      expect(bytes.length).toBeGreaterThan(MEMO_MIN_BYTES);
+      await new Promise<void>((ok, fail) =>
+        handler({ request: decode(bytes) }, (err) => (err ? fail(err) : ok())),
+      );
+    }
+    const refs = seen.filter((s) => s.type === "pulumi:pulumi:StackReference").map((s) => s.target);
+    const buckets = seen.filter((s) => s.type === "aws:s3/bucket:Bucket").map((s) => s.target);
+    expect(refs, `${POLICY}: one deserialisation per stack policy and resource`).toHaveLength(4);
+    // The shared set: one value for every policy of both stacks, frozen all the way down.
+    expect(new Set(refs).size, "the repeated StackReference is deserialised once").toBe(1);
+    expect(Object.isFrozen(refs[0]) && Object.isFrozen((refs[0] as { outputs: object }).outputs)).toBe(true);
+    expect(
+      (refs[0] as { outputs: { teamRoleArns: Record<string, string> } }).outputs.teamRoleArns["team-7"],
+    ).toBe("arn:aws:iam::123456789012:role/team-7");
+    // Small sets are the library's own: a fresh copy per policy, not frozen.
+    expect(new Set(buckets).size).toBe(4);
+    expect(buckets.some((b) => Object.isFrozen(b))).toBe(false);
   });
 });
 

@@ -29,17 +29,21 @@ async function readTeamRoles(
 // The typed reference remembers values it validated (every team stack reads the same iam outputs):
 // what a stack gets must not depend on what an earlier stack read or did.
 describe("typed StackReferences with remembered validations", () => {
-  it("hands each stack its own copy: a mutation in one stack is not seen by the next", async () => {
+  it("shares a remembered value frozen: a write fails its own stack and is not seen by the next", async () => {
     expect((await readTeamRoles(iam)).errors).toEqual([]);
     const first = await readTeamRoles(iam, (roles) => {
-      for (const k of Object.keys(roles)) delete roles[k];
       roles.intruder = "arn:aws:iam::123456789012:role/x";
       return roles;
     });
-    expect(first.errors).toEqual([]);
-    const second = await readTeamRoles(iam);
-    expect(second.errors).toEqual([]);
-    expect(second.seen).toEqual(iam.teamRoleArns);
+    expect(first.errors.join("\n")).toMatch(/Cannot add property intruder, object is not extensible/);
+    const second = await readTeamRoles(iam, (roles) => {
+      for (const k of Object.keys(roles)) delete roles[k];
+      return roles;
+    });
+    expect(second.errors.join("\n")).toMatch(/Cannot delete property/);
+    const third = await readTeamRoles(iam);
+    expect(third.errors).toEqual([]);
+    expect(third.seen).toEqual(iam.teamRoleArns);
   });
 
   it("still rejects an invalid value after the same key was valid, naming stack and key", async () => {

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { executeProgram, type ProgramInput, type ProgramRun } from "./execute.js";
 import type { ProgramLoader } from "./load.js";
+import { UpstreamSender } from "./upstream-refs.js";
 import type { WorkerReply, WorkerRequest } from "./worker.js";
 
 export interface Lane {
@@ -72,6 +73,7 @@ const CLOSE_GRACE_MS = 2000;
 function workerLane(programDirs: readonly string[]): Lane & { close(): Promise<void> } {
   const worker = new Worker(workerFile(), { execArgv: withoutConditions(process.execArgv) });
   const pending = new Map<number, { resolve: (run: ProgramRun) => void; reject: (e: Error) => void }>();
+  const upstreams = new UpstreamSender();
   let next = 0;
   let dead: Error | undefined;
   const failAll = (e: Error) => {
@@ -85,7 +87,7 @@ function workerLane(programDirs: readonly string[]): Lane & { close(): Promise<v
     pending.delete(reply.task);
     p.resolve(
       "run" in reply
-        ? reply.run
+        ? upstreams.restore(reply.run, reply.elided)
         : // The run happened but its result could not cross threads: a failed stack, not a failed plan.
           {
             resources: [],
@@ -103,7 +105,13 @@ function workerLane(programDirs: readonly string[]): Lane & { close(): Promise<v
         if (dead) return reject(dead);
         const task = next++;
         pending.set(task, { resolve, reject });
-        worker.postMessage({ type: "run", task, input } satisfies WorkerRequest);
+        const { upstream, ...rest } = input;
+        worker.postMessage({
+          type: "run",
+          task,
+          input: rest,
+          upstream: upstreams.refs(upstream),
+        } satisfies WorkerRequest);
       }),
     close: async () => {
       if (dead) return;

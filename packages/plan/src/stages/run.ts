@@ -3,7 +3,9 @@
  * stacks produced in this same run (in order, or a dependency level at a time over several threads).
  * Each stack ends in one {@link StackOutcome}.
  */
+
 import { type DiscoveredStack, OUTPUT_SCHEMAS, type Problem } from "@retrain/config";
+import { deepFreeze } from "@retrain/config/frozen";
 import type { RecordedResource } from "@retrain/offline";
 import type { PlannedResource } from "../model.js";
 import { AUTO_STACKS_PER_LANE, type PlanContext } from "./context.js";
@@ -297,7 +299,9 @@ function programInput(s: DiscoveredStack, outcomes: ReadonlyMap<string, StackOut
   const upstream: Record<string, Record<string, unknown>> = {};
   for (const r of s.references) {
     const up = r.targetId ? outcomes.get(r.targetId) : undefined;
-    if (up) upstream[r.name] = outputsOf(up) as Record<string, unknown>;
+    // Frozen (outcomes are immutable): every downstream stack reads this very object, and the
+    // content memos recognise a frozen repeated value without walking it (repeated-value.ts).
+    if (up) upstream[r.name] = deepFreeze(outputsOf(up)) as Record<string, unknown>;
   }
   return {
     programDir: s.programDir,

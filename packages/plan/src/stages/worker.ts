@@ -6,23 +6,31 @@
 import { parentPort } from "node:worker_threads";
 import { executeProgram, type ProgramInput, type ProgramRun } from "./execute.js";
 import { programLoader } from "./load.js";
+import { type ElidedState, UpstreamReceiver, type UpstreamRef } from "./upstream-refs.js";
 
 /** Main thread → worker. */
 export type WorkerRequest =
   /** Import these program folders now, while the main thread runs the first levels. */
   | { readonly type: "warm"; readonly programDirs: readonly string[] }
-  | { readonly type: "run"; readonly task: number; readonly input: ProgramInput }
+  | {
+      readonly type: "run";
+      readonly task: number;
+      /** The input without its upstream outputs, which `upstream` refers to (upstream-refs.ts). */
+      readonly input: Omit<ProgramInput, "upstream">;
+      readonly upstream: Readonly<Record<string, UpstreamRef>>;
+    }
   /** No more runs: exit normally (so exit handlers, a profiler's say, run). */
   | { readonly type: "close" };
 
 /** Worker → main thread: a task's run, or why it could not be sent back. */
 export type WorkerReply =
-  | { readonly task: number; readonly run: ProgramRun }
+  | { readonly task: number; readonly run: ProgramRun; readonly elided: readonly ElidedState[] }
   | { readonly task: number; readonly crash: string };
 
 const port = parentPort;
 if (port) {
   const load = programLoader();
+  const upstreams = new UpstreamReceiver();
   port.on("message", (req: WorkerRequest) => {
     if (req.type === "close") {
       port.close();
@@ -33,10 +41,18 @@ if (port) {
       for (const dir of req.programDirs) load(dir).catch(() => undefined);
       return;
     }
-    executeProgram(load, req.input).then(
-      (run) => {
+    let input: ProgramInput;
+    try {
+      input = { ...req.input, upstream: upstreams.resolve(req.upstream) };
+    } catch (e) {
+      port.postMessage({ task: req.task, crash: (e as Error).message } satisfies WorkerReply);
+      return;
+    }
+    executeProgram(load, input).then(
+      (ran) => {
         try {
-          port.postMessage({ task: req.task, run } satisfies WorkerReply);
+          const { run, elided } = upstreams.elide(ran, req.upstream);
+          port.postMessage({ task: req.task, run, elided } satisfies WorkerReply);
         } catch (e) {
           // Not structured-cloneable (a program exported a function, say): fail that run, not the pool.
           port.postMessage({ task: req.task, crash: (e as Error).message } satisfies WorkerReply);
