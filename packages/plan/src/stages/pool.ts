@@ -106,12 +106,13 @@ function workerLane(programDirs: readonly string[]): Lane & { close(): Promise<v
         const task = next++;
         pending.set(task, { resolve, reject });
         const { upstream, ...rest } = input;
-        worker.postMessage({
-          type: "run",
-          task,
-          input: rest,
-          upstream: upstreams.refs(upstream),
-        } satisfies WorkerRequest);
+        const refs = upstreams.refs(upstream);
+        try {
+          worker.postMessage({ type: "run", task, input: rest, upstream: refs } satisfies WorkerRequest);
+        } catch (e) {
+          upstreams.unsent(refs); // the executor's throw rejects this run; the next one resends
+          throw e;
+        }
       }),
     close: async () => {
       if (dead) return;

@@ -49,6 +49,14 @@ export class UpstreamSender {
     return refs;
   }
 
+  /** The message carrying `refs` never reached the worker (postMessage threw): send their outputs again next time. */
+  unsent(refs: Readonly<Record<string, UpstreamRef>>): void {
+    for (const ref of Object.values(refs)) {
+      const outputs = ref.outputs && this.byId[ref.id];
+      if (outputs) this.ids.delete(outputs);
+    }
+  }
+
   /** The run as it was in the worker: each elided state holds this thread's upstream object again. */
   restore(run: ProgramRun, elided: readonly ElidedState[]): ProgramRun {
     if (!("resources" in run) || elided.length === 0) return run;

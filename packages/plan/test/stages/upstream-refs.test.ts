@@ -91,6 +91,14 @@ describe("upstream outputs to a worker by reference", () => {
     expect(receiver.resolve(refs)[IAM]).toEqual(changed);
   });
 
+  it("resends an upstream whose first message never reached the worker", () => {
+    const sender = new UpstreamSender();
+    const iam = { teamRoleArns: {} };
+    sender.unsent(sender.refs({ [IAM]: iam }));
+    expect(sender.refs({ [IAM]: iam })[IAM]?.outputs).toBe(iam);
+    expect(sender.refs({ [IAM]: iam })[IAM]?.outputs).toBeUndefined();
+  });
+
   it("leaves a state alone whose outputs are not the object the worker was sent", () => {
     const sender = new UpstreamSender();
     const receiver = new UpstreamReceiver();
