@@ -100,7 +100,7 @@ export function analyzeStackCodec(
     decodeRequest,
     decodeStruct: (bytes) => {
       const struct = Struct.deserializeBinary(bytes);
-      sharedSets.add(struct);
+      sharedSets.set(struct, undefined);
       return struct;
     },
     setProperties: (request, index, properties) => {
@@ -110,10 +110,11 @@ export function analyzeStackCodec(
   };
 }
 
-/** Property sets the AnalyzeStack decoder hands to more than one request (identical bytes). */
-const sharedSets = new WeakSet<StructLike>();
-/** What the server deserialised from each shared set: frozen, as every reader of the set gets it. */
-const deserializedSets = new WeakMap<StructLike, Record<string, unknown>>();
+/**
+ * Property sets the AnalyzeStack decoder hands to more than one request (identical bytes), each
+ * with what the server deserialised from it once it has: frozen, as every reader of the set gets it.
+ */
+const sharedSets = new WeakMap<StructLike, Record<string, unknown> | undefined>();
 
 interface DeserializeModule {
   deserializeProperties(struct: StructLike, proxySecrets: boolean): Record<string, unknown>;
@@ -140,10 +141,10 @@ export function withSharedDeserialization(): boolean {
   if (mod[SHARED_MARK]) return true;
   mod.deserializeProperties = (struct, proxySecrets) => {
     if (proxySecrets || !sharedSets.has(struct)) return original(struct, proxySecrets);
-    let props = deserializedSets.get(struct);
+    let props = sharedSets.get(struct);
     if (!props) {
       props = deepFreeze(original(struct, false));
-      deserializedSets.set(struct, props);
+      sharedSets.set(struct, props);
     }
     return props;
   };
