@@ -68,7 +68,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option(
       "--jobs <n>",
       // The env var's name as PLAN_JOBS_ENV in @retrain/plan, which is loaded only when `plan` runs.
-      "stacks of one dependency level planned at once, in this thread and n-1 worker threads; 1 plans one after another (default: RETRAIN_PLAN_JOBS, else 2 for levels of 100+ stacks on 2+ cores, else 1)",
+      "stacks of one dependency level planned at once, on n worker threads; 1 plans one after another (default: RETRAIN_PLAN_JOBS, else 2 for levels of 100+ stacks on 2+ cores, else 1)",
       atLeast("--jobs", 1),
     )
     .addHelpText(

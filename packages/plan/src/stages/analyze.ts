@@ -12,6 +12,7 @@ import {
   type RecordedResource,
   startPolicyPack,
 } from "@retrain/offline";
+import { packNodeOptions } from "../heap.js";
 import type { Violation } from "../model.js";
 import { analyzeResources, locatePack } from "../policy.js";
 import type { PlanContext } from "./context.js";
@@ -63,7 +64,11 @@ export function startAnalysis(
   let host: Promise<PolicyPackHost> | undefined;
   if (pack && selection.runList.some((s) => isShown(selection, s.id))) {
     // The pack judges tenancy by the planned workspace's registry, not the one beside the pack.
-    const env = { [TENANT_REGISTRY_ENV]: path.join(ctx.root, TENANT_REGISTRY_PATH) };
+    // Its heap sized for its allocation rate (heap.ts), unless this process's user chose otherwise.
+    const env = {
+      [TENANT_REGISTRY_ENV]: path.join(ctx.root, TENANT_REGISTRY_PATH),
+      NODE_OPTIONS: packNodeOptions(),
+    };
     host = start({ packDir: locatePack(ctx.root), config: pack.config, env });
     // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
     host.catch(() => undefined);

@@ -1,14 +1,16 @@
 /**
- * Where the run stage executes programs: lanes, each taking one stack at a time. Lane 0 is this
- * thread (the plan's in-process path, and the only one with `jobs: 1`); the others belong to
- * jobs − 1 worker threads, each with its own Pulumi runtime (two lanes per worker: one stack
- * running, one queued behind it; the worker's harness runs them one after another). A worker imports the built module
+ * Where the run stage executes programs: lanes, each taking one stack at a time. With `jobs: 1` the
+ * one lane is this thread (the plan's in-process path); with more, every lane belongs to one of
+ * `jobs` worker threads, each with its own Pulumi runtime (two lanes per worker: one stack running,
+ * one queued behind it; the worker's harness runs them one after another), and this thread
+ * dispatches, talks to the policy pack and keeps the results. A worker imports the built module
  * (dist/stages/worker.js): under vitest this module runs from src/ through vitest's transform, which
  * a worker thread does not have; the programs themselves are TypeScript and go through loadProgram,
  * which registers tsx's hooks in the worker as under plain node.
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerYoungGenerationMb } from "../heap.js";
 import { executeProgram, type ProgramInput, type ProgramRun } from "./execute.js";
 import type { ProgramLoader } from "./load.js";
 import { UpstreamSender } from "./upstream-refs.js";
@@ -32,37 +34,64 @@ export function workerFile(here: string = import.meta.url): string {
 }
 
 /**
- * `count` lanes: this thread running through `load`, plus count − 1 workers that import
- * `programDirs` up front (their module loading overlaps this thread's first stacks).
+ * `count` lanes: this thread running through `load` when `count` is 1, else `count` workers that
+ * import `programDirs` up front (their module loading overlaps the plan's selection and the pack's
+ * start-up).
  */
 export function startLanes(count: number, load: ProgramLoader, programDirs: readonly string[]): Lanes {
-  const here: Lane = { run: (input) => executeProgram(load, input) };
-  if (count <= 1) return { lanes: [here], close: async () => {} };
-  // This thread runs stacks too: measured on 2 cores (docs/benchmarks.md), `jobs` workers with
-  // this thread only dispatching cost more CPU and were no faster than this thread plus jobs − 1.
-  const workers = Array.from({ length: count - 1 }, () => workerLane(programDirs));
+  if (count <= 1) return { lanes: [{ run: (input) => executeProgram(load, input) }], close: async () => {} };
+  // This thread runs no program beside the workers: with the workers' young generation sized for
+  // their allocation rate (heap.ts), two workers and this thread dispatching took 0.8x the wall time
+  // of this thread plus one worker on 2 cores, 500 teams (docs/benchmarks.md, "Session 9"): this
+  // thread, with the pack's replies and every stack's results on its heap, answers the workers and
+  // the pack sooner when it does not also run programs on V8's default, small young generation.
+  const workers = Array.from({ length: count }, () => workerLane(programDirs));
   // Each worker holds a second stack queued behind the one it runs: it starts the next as soon as
-  // it is done, not when this thread (busy running a program or talking to the pack) gets to it.
+  // it is done, not when this thread (busy with the pack) gets to it.
   const slots = workers.flatMap((w) => [w, w]);
   return {
-    lanes: [here, ...slots],
+    lanes: slots,
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
     },
   };
 }
 
+/** Flags a worker needs to load modules as this process does; each may take its value as the next argument. */
+const WORKER_FLAGS_WITH_VALUE = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+const WORKER_FLAGS = new Set([
+  ...WORKER_FLAGS_WITH_VALUE,
+  "--enable-source-maps",
+  "--no-warnings",
+  "--no-deprecation",
+  "--trace-warnings",
+  "--trace-deprecation",
+  "--trace-uncaught",
+]);
+
 /**
- * This process's flags for a worker, without export conditions: the worker runs the built packages
- * (dist/) whatever this process resolves them to (vitest runs with `--conditions @retrain/source`,
- * the TypeScript sources, which a worker without vitest's transform cannot import).
+ * This process's flags for a worker: only those that decide how the worker loads and reports
+ * (`--import`, `--require`, loaders, source maps, warnings), without export conditions (the worker
+ * runs the built packages, dist/, whatever this process resolves them to: vitest runs with
+ * `--conditions @retrain/source`, the TypeScript sources, which a worker without vitest's transform
+ * cannot import). Everything else is left out because Node refuses to start a worker given a V8 or
+ * per-process option (ERR_WORKER_INVALID_EXEC_ARGV for `node --max-old-space-size=… retrain plan`),
+ * and V8's flags are the whole process's anyway: the worker's heap follows them without being told.
  */
-export function withoutConditions(execArgv: readonly string[]): string[] {
+export function workerExecArgv(execArgv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i] as string;
-    if (arg === "--conditions" || arg === "-C") i++;
-    else if (!arg.startsWith("--conditions=") && !arg.startsWith("-C=")) out.push(arg);
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("-") && eq > 0 ? arg.slice(0, eq) : arg;
+    if (!WORKER_FLAGS.has(name)) {
+      // An unknown flag's value (`--conditions x`, `--stack-size 900`...) is not an option: skip it too.
+      if (eq < 0 && i + 1 < execArgv.length && !(execArgv[i + 1] as string).startsWith("-")) i++;
+      continue;
+    }
+    out.push(arg);
+    if (eq < 0 && WORKER_FLAGS_WITH_VALUE.has(name) && i + 1 < execArgv.length)
+      out.push(execArgv[++i] as string);
   }
   return out;
 }
@@ -71,7 +100,11 @@ export function withoutConditions(execArgv: readonly string[]): string[] {
 const CLOSE_GRACE_MS = 2000;
 
 function workerLane(programDirs: readonly string[]): Lane & { close(): Promise<void> } {
-  const worker = new Worker(workerFile(), { execArgv: withoutConditions(process.execArgv) });
+  const youngMb = workerYoungGenerationMb();
+  const worker = new Worker(workerFile(), {
+    execArgv: workerExecArgv(process.execArgv),
+    ...(youngMb ? { resourceLimits: { maxYoungGenerationSizeMb: youngMb } } : {}),
+  });
   const pending = new Map<number, { resolve: (run: ProgramRun) => void; reject: (e: Error) => void }>();
   const upstreams = new UpstreamSender();
   let next = 0;

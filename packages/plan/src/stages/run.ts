@@ -81,7 +81,7 @@ export interface RunHooks {
 /**
  * Runs the selection's stacks: with `ctx.jobs` 1 one after another in this thread, in run order;
  * otherwise level by level (a stack runs once every stack it references has ended), the stacks of a
- * level spread over this thread and `jobs − 1` worker threads. `hooks.onPlanned` sees each planned
+ * level spread over `jobs` worker threads. `hooks.onPlanned` sees each planned
  * stack as soon as it ran, `hooks.reuse` may stand in for a run; both are called in this thread.
  * A loader other than the real one ({@link programLoader} over loadProgram) runs in this thread only:
  * a worker imports programs itself.
