@@ -35,10 +35,10 @@ export interface PlanOptions {
 }
 
 /**
- * Without `jobs` or the env var: at most two lanes (this thread and one worker), fewer on one core.
- * Measured on 2 cores (docs/benchmarks.md, 2026-12-02): on a quiet machine two jobs took 0.85× the
- * wall time of one at 100 and 500 teams, at ≈ 10% more CPU and +40% memory (each worker loads and
- * JIT-compiles the SDK and @pulumi/aws again); on a machine loaded by other work they were slower.
+ * Without `jobs` or the env var: at most two lanes (two workers), fewer on one core. Measured on 2
+ * cores (docs/benchmarks.md): two workers took 0.8× the wall time of this thread plus one worker at
+ * 500 teams (session 9) and 0.90-0.95× of one thread at 100 teams, for 2.5× the memory at 100 (each
+ * worker loads and JIT-compiles the SDK and @pulumi/aws again, with a larger young generation).
  * More than two is not measured, so it is opt-in (`--jobs`).
  */
 export const DEFAULT_PLAN_JOBS = Math.max(1, Math.min(2, os.availableParallelism()));
