@@ -27,7 +27,7 @@ export interface PlanOptions {
   onProgress?: (event: ProgressEvent) => void;
   /**
    * Stacks of one dependency level planned at once: 1 runs them one after another in this thread;
-   * n > 1 runs them on this thread and n − 1 worker threads. Default: the env var
+   * n > 1 runs them on n worker threads while this thread dispatches. Default: the env var
    * {@link PLAN_JOBS_ENV}, else up to {@link DEFAULT_PLAN_JOBS} for wide levels only
    * ({@link AUTO_STACKS_PER_LANE}).
    */
