@@ -15,6 +15,8 @@ import {
   LOG_SEVERITY,
   type LogRequest,
   type LogSeverity,
+  setPromiseTracking,
+  setSourcePositions,
   waitForRPCs,
   withLocalStorage,
 } from "./pulumi-internals.js";
@@ -166,9 +168,14 @@ async function runExclusive(options: RunStackOptions): Promise<StackRunResult> {
   });
 
   // The SDK captures a stack trace for every resource and promise (source positions, leak reports);
-  // formatted through source maps that is most of a run's time. Off unless asked for.
+  // formatted through source maps that is most of a run's time. Off unless asked for: the limit for
+  // the promises', and the positions themselves, since a resource's capture lifts the limit.
   const stackTraceLimit = Error.stackTraceLimit;
-  if (!options.stackTraces) Error.stackTraceLimit = 0;
+  if (!options.stackTraces) {
+    Error.stackTraceLimit = 0;
+    setSourcePositions(false);
+    setPromiseTracking(false);
+  }
 
   let outputs: Record<string, unknown> = {};
   try {
@@ -208,6 +215,8 @@ async function runExclusive(options: RunStackOptions): Promise<StackRunResult> {
     });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    setSourcePositions(true);
+    setPromiseTracking(true);
     clearTimeout(timer);
     for (const { event, listeners } of saved) {
       process.removeListener(event, onError);

@@ -90,6 +90,53 @@ export function decodedStruct(value: Record<string, unknown>): StructMessage {
   return { toJavaScript: () => value } as unknown as StructMessage;
 }
 
+/** The static of `Resource` every resource constructor calls for its source position (resource.ts). */
+interface ResourceStatics {
+  stackTrace(skip: number): unknown[];
+}
+const resourceClass = (pulumiRequire("./resource") as { Resource: ResourceStatics }).Resource;
+const capturingStackTrace = resourceClass.stackTrace;
+const noStackTrace = (): unknown[] => [];
+
+/**
+ * Turns the SDK's per-resource source positions off (`false`) or back on. Every resource's
+ * constructor calls `Resource.stackTrace`, which lifts `Error.stackTraceLimit` to Infinity for one
+ * `new Error().stack` and parses it, formatted through source maps once tsx has turned them on (the
+ * plan's workers, for TypeScript programs): about a fifth of a worker's time. The engine shows the
+ * position in diagnostics; the offline monitor never reads it. Off, a resource registers as one
+ * whose stack has no frame to point at (no `sourcePosition`, an empty trace), which the SDK allows.
+ */
+export function setSourcePositions(on: boolean): void {
+  resourceClass.stackTrace = on ? capturingStackTrace : noStackTrace;
+}
+
+/** The SDK's promise wrapper (runtime/debuggable.ts), called through its module's exports. */
+interface DebuggableModule {
+  debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+}
+const debuggable = pulumiRequire("./runtime/debuggable") as DebuggableModule;
+const trackingPromise = debuggable.debuggablePromise;
+const passValue = <T>(v: T): T => v;
+const passError = (e: unknown): never => {
+  throw e;
+};
+/** The same chain as the SDK's (`then`, then `catch`): values settle on the same tick as before. */
+const untrackedPromise = <T>(p: Promise<T>): Promise<T> => p.then(passValue).catch(passError);
+
+/**
+ * Turns the SDK's per-promise debug records off (`false`) or back on. `debuggablePromise` wraps
+ * each of the four promises of every output property of every resource: three non-enumerable
+ * properties (an id, a context string, a stack), a place in the run's leak set and two more
+ * promises to take it out, for the leak report a deployment prints at exit. The offline harness
+ * reports a run that never settles itself (its timeout) and each failure by message, so off, the
+ * promise gets only the chain of two the SDK would add, without the records: resolutions keep their
+ * order (resources register in the same order, so the plan's report is the same), at a fraction of
+ * the cost.
+ */
+export function setPromiseTracking(on: boolean): void {
+  debuggable.debuggablePromise = on ? trackingPromise : untrackedPromise;
+}
+
 // The Analyzer protocol's stubs, the same ones @pulumi/policy's server uses.
 export const analyzerPb: typeof AnalyzerPb = pulumiRequire("./proto/analyzer_pb");
 export const analyzerGrpc: typeof AnalyzerGrpc = pulumiRequire("./proto/analyzer_grpc_pb");

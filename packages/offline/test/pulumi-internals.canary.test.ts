@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { runStackProgram } from "../src/harness.js";
 import {
   analyzerGrpc,
   analyzerPb,
@@ -23,6 +24,8 @@ import {
   RegisterResourceResponse,
   RUN_POLICY_PACK,
   Struct,
+  setPromiseTracking,
+  setSourcePositions,
   waitForRPCs,
   withLocalStorage,
 } from "../src/pulumi-internals.js";
@@ -117,6 +120,95 @@ describe(`the Pulumi seam against ${PULUMI}`, () => {
       POLICY_TYPE_RESOURCE: expect.any(Number),
       POLICY_TYPE_STACK: expect.any(Number),
     });
+  });
+
+  it("every resource's constructor asks Resource.stackTrace for its position, which the seam can turn off", async () => {
+    const R = require("@pulumi/pulumi/resource").Resource as { stackTrace(skip: number): unknown[] };
+    const sdk = R.stackTrace;
+    let asked = 0;
+    R.stackTrace = (skip) => {
+      asked++;
+      return sdk.call(R, skip);
+    };
+    try {
+      // stackTraces: true leaves positions on, so the spy sees each constructor's call.
+      const run = await runStackProgram({
+        project: "p",
+        stack: "s",
+        stackTraces: true,
+        program: async () => {
+          new pulumi.ComponentResource("test:index:C", "c");
+          return {};
+        },
+      });
+      expect(run.errors).toEqual([]);
+      expect(asked, `${PULUMI}: resource.ts: the Resource constructor calls Resource.stackTrace`).toBe(2);
+    } finally {
+      R.stackTrace = sdk;
+    }
+    expect(R.stackTrace(0).length, `${PULUMI}: Resource.stackTrace captures frames`).toBeGreaterThan(0);
+    setSourcePositions(false);
+    try {
+      expect(R.stackTrace(0)).toEqual([]);
+    } finally {
+      setSourcePositions(true);
+    }
+    expect(R.stackTrace).toBe(sdk);
+  });
+
+  it("the SDK wraps promises through runtime/debuggable's exports, and the untracked chain settles on the same tick", async () => {
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+      debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+    };
+    const sdk = debuggable.debuggablePromise;
+    let wrapped = 0;
+    debuggable.debuggablePromise = (p, ctx) => {
+      wrapped++;
+      return sdk(p, ctx);
+    };
+    try {
+      const run = await runStackProgram({
+        project: "p",
+        stack: "s",
+        stackTraces: true,
+        program: async () => {
+          new pulumi.CustomResource("test:index:R", "r", { a: 1 });
+          return {};
+        },
+      });
+      expect(run.errors).toEqual([]);
+      expect(
+        wrapped,
+        `${PULUMI}: runtime/rpc, resource: debuggable_1.debuggablePromise(...)`,
+      ).toBeGreaterThan(4);
+    } finally {
+      debuggable.debuggablePromise = sdk;
+    }
+    // Which microtask turn each settles on, against a counter: resources register in the same order.
+    const turnOf = async (make: (p: Promise<string>) => Promise<string>) => {
+      let turn = 0;
+      let settled = -1;
+      void make(Promise.resolve("v")).then(() => {
+        settled = turn;
+      });
+      for (let i = 0; i < 10; i++) {
+        await null;
+        turn++;
+      }
+      return settled;
+    };
+    const sdkTurn = await turnOf((p) => debuggable.debuggablePromise(p, "ctx"));
+    setPromiseTracking(false);
+    try {
+      const untracked = debuggable.debuggablePromise(Promise.resolve("v"), "ctx");
+      expect(Object.getOwnPropertyNames(untracked), "no debug records").not.toContain("_debugStackTrace");
+      await expect(untracked).resolves.toBe("v");
+      await expect(debuggable.debuggablePromise(Promise.reject(new Error("x")), "ctx")).rejects.toThrow("x");
+      expect(await turnOf((p) => debuggable.debuggablePromise(p, "ctx"))).toBe(sdkTurn);
+    } finally {
+      setPromiseTracking(true);
+    }
+    expect(debuggable.debuggablePromise).toBe(sdk);
   });
 
   it("engine log severities are in engine.proto's order", () => {
