@@ -73,6 +73,18 @@ const emptyproto = pulumiRequire("google-protobuf/google/protobuf/empty_pb") as 
   Empty: new () => EmptyMessage;
 };
 
+/** The part of google-protobuf's wire reader (the copy the SDK's stubs use) a reply decoder needs. */
+export interface ProtoReader {
+  nextField(): boolean;
+  isEndGroup(): boolean;
+  getFieldNumber(): number;
+  skipField(): void;
+  readMessage<M>(message: M, read: (message: M, reader: ProtoReader) => void): void;
+}
+export const BinaryReader = (
+  pulumiRequire("google-protobuf") as { BinaryReader: new (bytes: Uint8Array) => ProtoReader }
+).BinaryReader;
+
 export const RegisterResourceResponse = resproto.RegisterResourceResponse as ProtoClass;
 export const ReadResourceResponse = resproto.ReadResourceResponse as ProtoClass;
 export const RegisterPackageResponse = resproto.RegisterPackageResponse as ProtoClass;

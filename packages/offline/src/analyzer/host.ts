@@ -8,8 +8,17 @@ import type { AnalyzerPb } from "../pulumi-internals.js";
 import { reconcileConfig } from "./config.js";
 import { PolicyConfigError, PolicyPackError } from "./errors.js";
 import { startPackProcess } from "./process.js";
-import { analyzerGrpc, analyzerPb, levelFromProto, levelToProto, newEmpty, toStruct } from "./proto.js";
+import {
+  analyzeResponseDiagnostics,
+  analyzerGrpc,
+  analyzerPb,
+  levelFromProto,
+  levelToProto,
+  newEmpty,
+  toStruct,
+} from "./proto.js";
 import { analyzeStackRequest } from "./stack-request.js";
+import { concatBytes, structField } from "./struct-wire.js";
 import type {
   AnalyzerInfo,
   AnalyzerResource,
@@ -29,8 +38,18 @@ type Unary<Req, Res> = (
   cb: Callback<Res>,
 ) => grpc.ClientUnaryCall;
 
+/** Analyze's and AnalyzeStack's replies decoded to the diagnostics the host reads (proto.ts). */
+const service = {
+  ...analyzerGrpc.AnalyzerService,
+  analyze: { ...analyzerGrpc.AnalyzerService.analyze, responseDeserialize: analyzeResponseDiagnostics },
+  analyzeStack: {
+    ...analyzerGrpc.AnalyzerService.analyzeStack,
+    responseDeserialize: analyzeResponseDiagnostics,
+  },
+};
+
 /** The client class over our @grpc/grpc-js (the stubs' own client would use another copy's credentials). */
-const AnalyzerClient = grpc.makeGenericClientConstructor(analyzerGrpc.AnalyzerService, "Analyzer");
+const AnalyzerClient = grpc.makeGenericClientConstructor(service, "Analyzer");
 
 export async function startPolicyPack(options: StartPolicyPackOptions): Promise<PolicyPackHost> {
   const proc = await startPackProcess(options.packDir, options.startTimeoutMs ?? 30_000, options.env);
@@ -93,6 +112,9 @@ export async function startPolicyPack(options: StartPolicyPackOptions): Promise<
 
 type Call = <Req, Res>(method: string, req: Req) => Promise<Res>;
 
+/** `google.protobuf.Struct properties = 2` of AnalyzeRequest (analyzer.proto). */
+const PROPERTIES_FIELD = 2;
+
 class Host implements PolicyPackHost {
   private cachedInfo: Promise<AnalyzerInfo> | undefined;
 
@@ -154,9 +176,11 @@ class Host implements PolicyPackHost {
     req.setUrn(resource.urn);
     req.setType(resource.type);
     req.setName(resource.name);
-    req.setProperties(toStruct(resource.properties));
     req.setOptions(optionsOf(resource));
     if (resource.provider) req.setProvider(providerOf(resource.provider));
+    // The properties encoded straight from the value, after the other fields (struct-wire.ts).
+    const wire = concatBytes([req.serializeBinary(), structField(PROPERTIES_FIELD, resource.properties)]);
+    req.serializeBinary = () => wire;
     const res = await this.call<AnalyzerPb.AnalyzeRequest, AnalyzerPb.AnalyzeResponse>("analyze", req);
     return diagnosticsOf(res, resource.urn);
   }

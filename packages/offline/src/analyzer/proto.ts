@@ -2,7 +2,15 @@
  * The Analyzer protocol's generated stubs (loaded by ../pulumi-internals.ts from the @pulumi/pulumi
  * that ships them) and conversions between plain values and protobuf messages.
  */
-import { type AnalyzerPb, analyzerPb, Empty, Struct, type StructMessage } from "../pulumi-internals.js";
+import {
+  type AnalyzerPb,
+  analyzerPb,
+  BinaryReader,
+  Empty,
+  type ProtoReader,
+  Struct,
+  type StructMessage,
+} from "../pulumi-internals.js";
 import type { EnforcementLevel } from "./types.js";
 
 export { analyzerGrpc, analyzerPb } from "../pulumi-internals.js";
@@ -51,3 +59,32 @@ export function levelFromProto(level: number): EnforcementLevel {
 }
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = Object.keys(LEVELS) as EnforcementLevel[];
+
+/** `repeated AnalyzeDiagnostic diagnostics = 2` of AnalyzeResponse (analyzer.proto). */
+const DIAGNOSTICS_FIELD = 2;
+type ReadDiagnostic = (message: AnalyzerPb.AnalyzeDiagnostic, reader: ProtoReader) => void;
+const readDiagnostic = (
+  analyzerPb.AnalyzeDiagnostic as unknown as { deserializeBinaryFromReader: ReadDiagnostic }
+).deserializeBinaryFromReader;
+
+/**
+ * An AnalyzeResponse with its diagnostics only: the host reads nothing else, and the reply of a
+ * resource also lists every policy that does not apply to it (`not_applicable`, one message each,
+ * seven of eight policies for most resources), which google-protobuf would decode into messages
+ * only to be dropped. The diagnostics are read by the generated code, as the stub's decoder does.
+ */
+export function analyzeResponseDiagnostics(bytes: Uint8Array): AnalyzerPb.AnalyzeResponse {
+  const response = new analyzerPb.AnalyzeResponse();
+  const reader = new BinaryReader(bytes);
+  while (reader.nextField()) {
+    if (reader.isEndGroup()) break;
+    if (reader.getFieldNumber() !== DIAGNOSTICS_FIELD) {
+      reader.skipField();
+      continue;
+    }
+    const diagnostic = new analyzerPb.AnalyzeDiagnostic();
+    reader.readMessage(diagnostic, readDiagnostic);
+    response.addDiagnostics(diagnostic);
+  }
+  return response;
+}

@@ -1,8 +1,9 @@
 /**
- * The AnalyzeStack request's bytes, with the properties of repeated StackReference states spliced in
- * already encoded. Every team stack's request carries the iam stack's outputs (every team's role):
- * at 5,000 teams google-protobuf spent most of the plan's thread serialising that same map once per
- * team stack (≈ 400 KB each), after the programs had run.
+ * The AnalyzeStack request's bytes: each resource's message followed by its properties, encoded
+ * straight from the value (struct-wire.ts), those of repeated StackReference states once. Every
+ * team stack's request carries the iam stack's outputs (every team's role): at 5,000 teams
+ * google-protobuf spent most of the plan's thread serialising that same map once per team stack
+ * (≈ 400 KB each), after the programs had run.
  *
  * Protobuf's wire format is a sequence of fields in any order, so a resource's encoding without its
  * properties followed by the encoding of a resource holding only them is the encoding of the resource
@@ -12,10 +13,13 @@
  */
 import type { AnalyzerPb } from "../pulumi-internals.js";
 import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "../repeated-value.js";
-import { analyzerPb, toStruct } from "./proto.js";
+import { analyzerPb } from "./proto.js";
+import { concatBytes, structField } from "./struct-wire.js";
 
 /** `repeated AnalyzerResource resources = 1` of AnalyzeStackRequest, length-delimited (wire type 2). */
 const RESOURCES_TAG = (1 << 3) | 2;
+/** `google.protobuf.Struct properties = 2` of AnalyzerResource. */
+const PROPERTIES_FIELD = 2;
 
 /** A StackReference's `properties` field, encoded, per referenced stack. */
 const encodedStates = new RepeatedValueMemo<Uint8Array>();
@@ -39,38 +43,24 @@ function varint(n: number): number[] {
 }
 
 /**
- * Builds the request: each resource's message gets its properties, except a StackReference's, whose
- * encoded properties are remembered per referenced stack and appended to its bytes.
+ * Builds the request: each resource's message bytes, then its properties' (a StackReference's
+ * remembered per referenced stack).
  */
 export function analyzeStackRequest(
   resources: readonly StackRequestResource[],
 ): AnalyzerPb.AnalyzeStackRequest {
   const parts: Uint8Array[] = [];
   for (const r of resources) {
-    let bytes: Uint8Array;
-    if (r.type === STACK_REFERENCE_TYPE) {
-      const props = encodedStates.get(r.name, r.properties, () => {
-        const only = new analyzerPb.AnalyzerResource();
-        only.setProperties(toStruct(r.properties));
-        return only.serializeBinary();
-      });
-      const rest = r.message.serializeBinary();
-      bytes = new Uint8Array(rest.length + props.length);
-      bytes.set(rest, 0);
-      bytes.set(props, rest.length);
-    } else {
-      r.message.setProperties(toStruct(r.properties));
-      bytes = r.message.serializeBinary();
-    }
-    parts.push(Uint8Array.from([RESOURCES_TAG, ...varint(bytes.length)]), bytes);
+    // Every resource's properties encoded straight from the value (struct-wire.ts); a
+    // StackReference's once per referenced stack.
+    const props =
+      r.type === STACK_REFERENCE_TYPE
+        ? encodedStates.get(r.name, r.properties, () => structField(PROPERTIES_FIELD, r.properties))
+        : structField(PROPERTIES_FIELD, r.properties);
+    const rest = r.message.serializeBinary();
+    parts.push(Uint8Array.from([RESOURCES_TAG, ...varint(rest.length + props.length)]), rest, props);
   }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const wire = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    wire.set(p, at);
-    at += p.length;
-  }
+  const wire = concatBytes(parts);
   // The generated serializer checks the class and calls serializeBinary(): this request answers with
   // the bytes built here (each message is serialised once). Its fields stay unset; nothing reads them.
   const req = new analyzerPb.AnalyzeStackRequest();
