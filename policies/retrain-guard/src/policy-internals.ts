@@ -9,7 +9,8 @@
  *   resource type the server's own handler built for the policies that read that type
  *   (`withAnalyzeDispatch`), and the `__pulumiType` mark its fast path skips a policy by;
  * - the gRPC service definition's AnalyzeStack `requestDeserialize`, and that the server reads a
- *   resource's properties only through `toJavaScript()` (stack-request-decoder.ts);
+ *   resource's properties only through `toJavaScript()` (stack-request-decoder.ts); its Analyze
+ *   `responseSerialize`, which writes the not-applicable list last (`withRememberedNotApplicable`);
  * - that the AnalyzeStack handler deserialises each resource's properties once per stack policy
  *   through `deserialize.ts#deserializeProperties`, called on the module object (`withSharedDeserialization`).
  * test/policy-internals.canary.test.ts checks each one against the installed @pulumi/policy and
@@ -70,6 +71,7 @@ interface PolicyServerModule {
 interface MethodDefinition {
   path?: string;
   requestDeserialize?: (bytes: Buffer) => unknown;
+  responseSerialize?: (value: unknown) => Buffer;
 }
 
 interface GrpcServerClass {
@@ -172,6 +174,66 @@ function withMemoizingStackDecoder(
   return { ...service, analyzeStack: { ...method, requestDeserialize: decode } };
 }
 
+/** The parts of an AnalyzeResponse (analyzer_pb) its encoder below touches. */
+interface NotApplicableEntry {
+  getPolicyName(): string;
+  getReason(): string;
+}
+interface AnalyzeResponseMessage {
+  getNotApplicableList(): NotApplicableEntry[];
+  setNotApplicableList(list: NotApplicableEntry[]): void;
+  serializeBinary(): Uint8Array;
+}
+
+/** Encoded not-applicable lists kept at most (one per distinct list: about one per resource type). */
+const MAX_NOT_APPLICABLE_LISTS = 256;
+
+/**
+ * Analyze's reply encoder, with the reply's not-applicable list (`repeated PolicyNotApplicable
+ * not_applicable = 3`) encoded once per distinct list: it names every policy that does not read the
+ * resource's type (seven of eight for most resources, each with its reason), the same list for
+ * every resource of a type, and google-protobuf's encoding of it was most of what the pack's reply
+ * cost. The bytes are the library's: the reply without the list, then the list (fields are written
+ * in field order, and the list is the last field), so the engine receives what it did before
+ * (test/pack-dispatch.test.ts compares the two packs' replies). Unchanged when the definition lacks
+ * an encoder. Exported for its canary test.
+ */
+export function withRememberedNotApplicable(
+  service: Record<string, MethodDefinition>,
+): Record<string, MethodDefinition> {
+  const method = service.analyze;
+  const encode = method?.responseSerialize;
+  if (!method || typeof encode !== "function") return service;
+  // Each list's entries and bytes; found by comparing entries (no key string to build and hash).
+  const lists: { names: string[]; reasons: string[]; bytes: Uint8Array }[] = [];
+  const find = (names: readonly string[], reasons: readonly string[]) =>
+    lists.find(
+      (l) =>
+        l.names.length === names.length &&
+        l.names.every((n, i) => n === names[i]) &&
+        l.reasons.every((r, i) => r === reasons[i]),
+    );
+  const responseSerialize = (value: unknown): Buffer => {
+    const response = value as AnalyzeResponseMessage;
+    const entries = response.getNotApplicableList();
+    if (entries.length === 0) return encode(value);
+    const names = entries.map((e) => e.getPolicyName());
+    const reasons = entries.map((e) => e.getReason());
+    let list = find(names, reasons);
+    if (!list) {
+      const only = new (response.constructor as new () => AnalyzeResponseMessage)();
+      only.setNotApplicableList(entries);
+      if (lists.length >= MAX_NOT_APPLICABLE_LISTS) lists.length = 0;
+      list = { names, reasons, bytes: only.serializeBinary() };
+      lists.push(list);
+    }
+    // The reply is encoded and dropped: taking the list out of it changes nothing anyone reads.
+    response.setNotApplicableList([]);
+    return Buffer.concat([encode(value), list.bytes]);
+  };
+  return { ...service, analyze: { ...method, responseSerialize } };
+}
+
 const requireHere = createRequire(import.meta.url);
 const SERVER_MODULE = "@pulumi/policy/server.js";
 /** The gRPC method the engine calls once per resource. */
@@ -223,7 +285,7 @@ export function withAnalyzeDispatch(
     const originalAdd = proto.addService;
     proto.addService = function (this: unknown, service, impl) {
       if (service.analyze?.path === ANALYZE_PATH && typeof impl.analyze === "function") {
-        service = withMemoizingStackDecoder(service);
+        service = withRememberedNotApplicable(withMemoizingStackDecoder(service));
         const byType = new Map<string, AnalyzeHandler>();
         for (const type of declaredTypes)
           byType.set(type, makeAnalyze(name, version, level, policiesFor(type)));

@@ -18,6 +18,7 @@ import {
   type ServedPolicies,
   type StackRequestMessage,
   UNKNOWN_SENTINELS,
+  withRememberedNotApplicable,
   withSharedDeserialization,
 } from "../src/policy-internals.js";
 import { MEMO_MIN_BYTES, memoizingStackRequestDecoder } from "../src/stack-request-decoder.js";
@@ -240,6 +241,69 @@ describe(`the AnalyzeStack deserialisation against ${POLICY}`, () => {
 });
 
 describe(`the policy seam against ${PULUMI}`, () => {
+  it("Analyze's reply, its not-applicable list encoded once per list, has the library's bytes", () => {
+    // The service definition and messages the pack's server registers (its own @pulumi/pulumi).
+    const serverRequire = createRequire(require.resolve("@pulumi/policy/server.js"));
+    type Service = Parameters<typeof withRememberedNotApplicable>[0];
+    const { AnalyzerService } = serverRequire("@pulumi/pulumi/proto/analyzer_grpc_pb.js") as {
+      AnalyzerService: Service;
+    };
+    const pb = serverRequire("@pulumi/pulumi/proto/analyzer_pb.js") as Record<string, new () => never>;
+    const theirs = AnalyzerService.analyze?.responseSerialize;
+    const ours = withRememberedNotApplicable(AnalyzerService).analyze?.responseSerialize;
+    expect(typeof theirs, `${PULUMI}: analyzer_grpc_pb Analyze.responseSerialize`).toBe("function");
+    expect(ours).not.toBe(theirs);
+    const reply = (diagnostics: number, notApplicable: readonly string[]) => {
+      const res = new (
+        pb.AnalyzeResponse as new () => {
+          addDiagnostics(d: unknown): void;
+          addNotApplicable(n: unknown): void;
+        }
+      )();
+      for (let i = 0; i < diagnostics; i++) {
+        const d = new (
+          pb.AnalyzeDiagnostic as new () => {
+            setPolicyname(v: string): void;
+            setMessage(v: string): void;
+            setEnforcementlevel(v: number): void;
+          }
+        )();
+        d.setPolicyname(`p${i}`);
+        d.setMessage(`finding ${i} ✓`);
+        d.setEnforcementlevel(1);
+        res.addDiagnostics(d);
+      }
+      for (const name of notApplicable) {
+        const n = new (
+          pb.PolicyNotApplicable as new () => {
+            setPolicyName(v: string): void;
+            setReason(v: string): void;
+          }
+        )();
+        n.setPolicyName(name);
+        n.setReason(`Policy only applies to resources of type '${name}-type'`);
+        res.addNotApplicable(n);
+      }
+      return res;
+    };
+    const hex = (b: Buffer) => b.toString("hex");
+    // Each list twice (the second from the remembered bytes), lists that differ in one entry.
+    for (const [diagnostics, list] of [
+      [0, []],
+      [0, ["a", "b", "c"]],
+      [0, ["a", "b", "c"]],
+      [2, ["a", "b", "c"]],
+      [1, ["a", "b"]],
+      [0, ["a", "b", "d"]],
+      [3, []],
+      [2, ["a", "b", "d"]],
+    ] as const) {
+      expect(hex(ours?.(reply(diagnostics, list)) as Buffer)).toBe(
+        hex(theirs?.(reply(diagnostics, list)) as Buffer),
+      );
+    }
+  });
+
   it("UNKNOWN is the runtime's unknown value (what the CLI sends for every kind)", () => {
     expect(UNKNOWN, `${PULUMI}: runtime/rpc#unknownValue`).toBe(rpc.unknownValue);
     expect(UNKNOWN_SENTINELS.has(rpc.unknownValue), PULUMI).toBe(true);
