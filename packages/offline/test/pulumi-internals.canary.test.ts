@@ -33,6 +33,9 @@ import {
 const require = createRequire(import.meta.url);
 const { version } = require("@pulumi/pulumi/package.json") as { version: string };
 const PULUMI = `@pulumi/pulumi ${version} (packages/testing/src/pulumi-internals.ts)`;
+/** A provider resource by token (CustomResource is abstract in the SDK's types). */
+class Custom extends pulumi.CustomResource {}
+
 const PACK_DIR = fileURLToPath(new URL("../../../policies/retrain-guard", import.meta.url));
 
 describe(`the Pulumi seam against ${PULUMI}`, () => {
@@ -172,7 +175,7 @@ describe(`the Pulumi seam against ${PULUMI}`, () => {
         stack: "s",
         stackTraces: true,
         program: async () => {
-          new pulumi.CustomResource("test:index:R", "r", { a: 1 });
+          new Custom("test:index:R", "r", { a: 1 });
           return {};
         },
       });
