@@ -36,6 +36,20 @@ const PULUMI = `@pulumi/pulumi ${version} (packages/testing/src/pulumi-internals
 /** A provider resource by token (CustomResource is abstract in the SDK's types). */
 class Custom extends pulumi.CustomResource {}
 
+/** A run with the SDK's debug capture left on (`stackTraces`), so a spy on it sees every call. */
+async function runCapturing(register: () => unknown): Promise<void> {
+  const run = await runStackProgram({
+    project: "p",
+    stack: "s",
+    stackTraces: true,
+    program: async () => {
+      register();
+      return {};
+    },
+  });
+  expect(run.errors).toEqual([]);
+}
+
 const PACK_DIR = fileURLToPath(new URL("../../../policies/retrain-guard", import.meta.url));
 
 describe(`the Pulumi seam against ${PULUMI}`, () => {
@@ -134,17 +148,7 @@ describe(`the Pulumi seam against ${PULUMI}`, () => {
       return sdk.call(R, skip);
     };
     try {
-      // stackTraces: true leaves positions on, so the spy sees each constructor's call.
-      const run = await runStackProgram({
-        project: "p",
-        stack: "s",
-        stackTraces: true,
-        program: async () => {
-          new pulumi.ComponentResource("test:index:C", "c");
-          return {};
-        },
-      });
-      expect(run.errors).toEqual([]);
+      await runCapturing(() => new pulumi.ComponentResource("test:index:C", "c"));
       expect(asked, `${PULUMI}: resource.ts: the Resource constructor calls Resource.stackTrace`).toBe(2);
     } finally {
       R.stackTrace = sdk;
@@ -170,16 +174,7 @@ describe(`the Pulumi seam against ${PULUMI}`, () => {
       return sdk(p, ctx);
     };
     try {
-      const run = await runStackProgram({
-        project: "p",
-        stack: "s",
-        stackTraces: true,
-        program: async () => {
-          new Custom("test:index:R", "r", { a: 1 });
-          return {};
-        },
-      });
-      expect(run.errors).toEqual([]);
+      await runCapturing(() => new Custom("test:index:R", "r", { a: 1 }));
       expect(
         wrapped,
         `${PULUMI}: runtime/rpc, resource: debuggable_1.debuggablePromise(...)`,
