@@ -53,7 +53,7 @@ export const PLAN_TOOL_PACKAGES = ["packages/plan", "policies/retrain-guard"] as
 
 /**
  * Environment variables the programs, the harness or the pack read. The in-process key also takes
- * every `RETRAIN_*` and `PULUMI_*` variable (except the cache's own settings) by prefix; Nx needs
+ * every `RETRAIN_*` and `PULUMI_*` variable (except the plan's settings, PLAN_SETTINGS_ENV) by prefix; Nx needs
  * names, so these are the ones Nx declares.
  */
 export const PLAN_ENV_INPUTS = [
@@ -65,6 +65,17 @@ export const PLAN_ENV_INPUTS = [
 export const PLAN_ENV_PREFIXES = ["RETRAIN_", "PULUMI_"] as const;
 /** The cache's own settings: not inputs of a result. */
 export const PLAN_CACHE_ENV = { dir: "RETRAIN_PLAN_CACHE_DIR", enabled: "RETRAIN_PLAN_CACHE" } as const;
+/** Worker threads a plan uses (`retrain plan --jobs`'s default): the report is the same for any. */
+export const PLAN_JOBS_ENV = "RETRAIN_PLAN_JOBS";
+/**
+ * Settings of how a plan runs, not of what it finds, so not in the key: the cache's own, and the
+ * number of workers (test/jobs.e2e.test.ts: the same report for any), which `--jobs` sets as well.
+ */
+export const PLAN_SETTINGS_ENV: readonly string[] = [
+  PLAN_CACHE_ENV.dir,
+  PLAN_CACHE_ENV.enabled,
+  PLAN_JOBS_ENV,
+];
 
 /** Commands whose output is an input (Nx `runtime` inputs; the in-process key computes the same). */
 export const PLAN_RUNTIME_INPUTS = ["node --version", "date -u +%F"] as const;

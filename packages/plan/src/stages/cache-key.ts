@@ -11,10 +11,10 @@ import {
   findTenantRegistry,
   findWorkspaceSettings,
   LabelledHash,
-  PLAN_CACHE_ENV,
   PLAN_CACHE_FORMAT,
   PLAN_CODE_FILES,
   PLAN_ENV_PREFIXES,
+  PLAN_SETTINGS_ENV,
   PLAN_TOOL_PACKAGES,
   PLAN_WORKSPACE_FILES,
   workspaceDependencyDirs,
@@ -111,7 +111,7 @@ export function stackKeyer(root: string, selection: Selection, at: KeyEnvironmen
     h.add("format", String(PLAN_CACHE_FORMAT));
     h.add("node", at.node ?? `${process.version} ${process.platform} ${process.arch}`);
     h.add("utc-day", at.now.toISOString().slice(0, 10));
-    const own = new Set<string>(Object.values(PLAN_CACHE_ENV));
+    const own = new Set(PLAN_SETTINGS_ENV);
     for (const name of Object.keys(at.env).sort()) {
       if (own.has(name) || !PLAN_ENV_PREFIXES.some((p) => name.startsWith(p))) continue;
       h.add(`env:${name}`, at.env[name] ?? "");

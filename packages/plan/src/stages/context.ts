@@ -4,7 +4,7 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { workspaceRelative } from "@retrain/config";
+import { PLAN_JOBS_ENV, workspaceRelative } from "@retrain/config";
 import { DEFAULT_WEEKS, horizon, MAX_WEEKS } from "@retrain/windows";
 import type { StackStatus } from "../model.js";
 
@@ -51,7 +51,7 @@ export const DEFAULT_PLAN_JOBS = Math.max(1, Math.min(2, os.availableParallelism
 export const AUTO_STACKS_PER_LANE = 100;
 
 /** Environment variable with the default for {@link PlanOptions.jobs} (`retrain plan --jobs`). */
-export const PLAN_JOBS_ENV = "RETRAIN_PLAN_JOBS";
+export { PLAN_JOBS_ENV };
 
 export type ProgressEvent =
   | { type: "start"; total: number }

@@ -267,6 +267,13 @@ const INPUTS: { input: string; change: (f: Fixture) => void; replans: string[] }
     replans: [],
   },
   {
+    input: "the number of workers (RETRAIN_PLAN_JOBS: the same report for any)",
+    change: (f) => {
+      f.at.env = { ...f.at.env, RETRAIN_PLAN_JOBS: "1" };
+    },
+    replans: [],
+  },
+  {
     input: "an unrelated variable",
     change: (f) => {
       f.at.env = { ...f.at.env, HOME: "/h" };
