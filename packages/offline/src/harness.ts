@@ -48,8 +48,9 @@ export interface RunStackOptions {
   /** Give up on a program whose registrations never finish after this long; default 60 000 ms. */
   timeoutMs?: number;
   /**
-   * Keep stack traces on errors raised during the run (and the SDK's per-resource source positions).
-   * Default false: capturing them triples the cost of a run, and errors are reported by message.
+   * Keep stack traces on errors raised during the run, the SDK's per-resource source positions and
+   * its per-promise debug records (for the leak report). Default false: capturing them triples the
+   * cost of a run, and errors are reported by message.
    */
   stackTraces?: boolean;
 }
