@@ -43,7 +43,7 @@ function segments(resource: string): string[] | undefined {
 }
 
 /** A matcher for a policy's resource part under IAM's wildcard rule (case-insensitive: fail closed). */
-function resourcePartMatcher(pattern: string): RegExp {
+export function resourcePartMatcher(pattern: string): RegExp {
   const body = pattern
     .replaceAll("?", "*")
     .split(":")
@@ -58,6 +58,33 @@ function resourcePartMatcher(pattern: string): RegExp {
     )
     .join(":");
   return new RegExp(`^${body}$`, "is");
+}
+
+/** The text before a pattern's first wildcard: what any resource it matches starts with. */
+export function literalPrefix(pattern: string): string {
+  const wildcard = pattern.search(/[*?]/);
+  return wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+}
+
+/** Whether every character of `s` is ASCII. */
+export function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+const upperAscii = (code: number) => (code >= 97 && code <= 122 ? code - 32 : code);
+
+/**
+ * False when `candidate` cannot match a {@link resourcePartMatcher} pattern starting with the
+ * all-ASCII `prefix`: it must start with that text, ASCII letters in either case (the matcher's
+ * `i` flag without `u` folds a character to another only within ASCII or only outside it). True
+ * means "test the matcher". Checked before building and running the matcher for every format of a
+ * service: most resources of a scoped policy differ from a format's first character on.
+ */
+export function mayMatchAsciiPrefix(prefix: string, candidate: string): boolean {
+  if (candidate.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++)
+    if (upperAscii(prefix.charCodeAt(i)) !== upperAscii(candidate.charCodeAt(i))) return false;
+  return true;
 }
 
 /**
@@ -98,14 +125,20 @@ export async function resourceScope(resource: string, action: string): Promise<R
   const service = parts[2] ?? "";
   const resourcePart = parts[5] ?? "";
   if (ONLY_WILDCARDS.test(resourcePart) || ONLY_WILDCARDS.test(service)) return { kind: "everything" };
-  const matcher = resourcePartMatcher(resourcePart);
+  // Built only for a format whose text the pattern's fixed start allows (mayMatchAsciiPrefix).
+  let matcher: RegExp | undefined;
+  const prefix = literalPrefix(resourcePart);
+  const prefilter = isAscii(prefix);
   // The action's own types first, so the message names the type the action acts on.
   const formats = [...(await arnFormatsOf(action)), ...(await arnFormatsOfService(service))];
   const serviceLower = service.toLowerCase();
   for (const format of formats) {
     if (format.service.toLowerCase() !== serviceLower) continue;
     if (!segmentFits(format.region, parts[3] ?? "") || !segmentFits(format.account, parts[4] ?? "")) continue;
-    if (matcher.test(anyResourceOf(format)))
+    const any = anyResourceOf(format);
+    if (prefilter && !mayMatchAsciiPrefix(prefix, any)) continue;
+    matcher ??= resourcePartMatcher(resourcePart);
+    if (matcher.test(any))
       return { kind: "whole-type", service: format.service, resourceType: format.resourceType };
   }
   return { kind: "scoped" };
