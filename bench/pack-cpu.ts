@@ -22,9 +22,10 @@ if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`rounds must be a positive integer, got ${process.argv[2]}`);
 
 /**
- * A process's CPU time in ms: the sum of its threads' time on a CPU from /proc/<pid>/task/<tid>/schedstat
- * (nanoseconds; the pack's threads live as long as it does), else utime + stime from /proc/<pid>/stat
- * (clock ticks of 10 ms: 1-2% of a round's CPU, which made runs minutes apart differ by ±10%).
+ * A process's CPU time in ms: the sum of its threads' time on a CPU from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds; the pack's threads live as long as it does), else
+ * utime + stime from /proc/<pid>/stat (clock ticks of 10 ms: 1-2% of a round's CPU, which made
+ * runs minutes apart differ by ±10%).
  */
 function cpuMs(pid: number): number {
   try {

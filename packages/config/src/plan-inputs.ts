@@ -53,8 +53,8 @@ export const PLAN_TOOL_PACKAGES = ["packages/plan", "policies/retrain-guard"] as
 
 /**
  * Environment variables the programs, the harness or the pack read. The in-process key also takes
- * every `RETRAIN_*` and `PULUMI_*` variable (except the plan's settings, PLAN_SETTINGS_ENV) by prefix; Nx needs
- * names, so these are the ones Nx declares.
+ * every `RETRAIN_*` and `PULUMI_*` variable by prefix (except the plan's settings,
+ * PLAN_SETTINGS_ENV); Nx needs names, so these are the ones Nx declares.
  */
 export const PLAN_ENV_INPUTS = [
   "RETRAIN_TENANT_REGISTRY",

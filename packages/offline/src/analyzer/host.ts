@@ -18,7 +18,7 @@ import {
   toStruct,
 } from "./proto.js";
 import { analyzeStackRequest } from "./stack-request.js";
-import { concatBytes, structField } from "./struct-wire.js";
+import { structField } from "./struct-wire.js";
 import type {
   AnalyzerInfo,
   AnalyzerResource,
@@ -179,7 +179,7 @@ class Host implements PolicyPackHost {
     req.setOptions(optionsOf(resource));
     if (resource.provider) req.setProvider(providerOf(resource.provider));
     // The properties encoded straight from the value, after the other fields (struct-wire.ts).
-    const wire = concatBytes([req.serializeBinary(), structField(PROPERTIES_FIELD, resource.properties)]);
+    const wire = Buffer.concat([req.serializeBinary(), structField(PROPERTIES_FIELD, resource.properties)]);
     req.serializeBinary = () => wire;
     const res = await this.call<AnalyzerPb.AnalyzeRequest, AnalyzerPb.AnalyzeResponse>("analyze", req);
     return diagnosticsOf(res, resource.urn);

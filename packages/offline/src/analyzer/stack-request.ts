@@ -14,10 +14,10 @@
 import type { AnalyzerPb } from "../pulumi-internals.js";
 import { RepeatedValueMemo, STACK_REFERENCE_TYPE } from "../repeated-value.js";
 import { analyzerPb } from "./proto.js";
-import { concatBytes, structField } from "./struct-wire.js";
+import { lengthDelimitedHeader, structField } from "./struct-wire.js";
 
-/** `repeated AnalyzerResource resources = 1` of AnalyzeStackRequest, length-delimited (wire type 2). */
-const RESOURCES_TAG = (1 << 3) | 2;
+/** `repeated AnalyzerResource resources = 1` of AnalyzeStackRequest. */
+const RESOURCES_FIELD = 1;
 /** `google.protobuf.Struct properties = 2` of AnalyzerResource. */
 const PROPERTIES_FIELD = 2;
 
@@ -29,17 +29,6 @@ export interface StackRequestResource {
   readonly type: string;
   readonly name: string;
   readonly properties: Record<string, unknown>;
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
 }
 
 /**
@@ -58,9 +47,9 @@ export function analyzeStackRequest(
         ? encodedStates.get(r.name, r.properties, () => structField(PROPERTIES_FIELD, r.properties))
         : structField(PROPERTIES_FIELD, r.properties);
     const rest = r.message.serializeBinary();
-    parts.push(Uint8Array.from([RESOURCES_TAG, ...varint(rest.length + props.length)]), rest, props);
+    parts.push(lengthDelimitedHeader(RESOURCES_FIELD, rest.length + props.length), rest, props);
   }
-  const wire = concatBytes(parts);
+  const wire = Buffer.concat(parts);
   // The generated serializer checks the class and calls serializeBinary(): this request answers with
   // the bytes built here (each message is serialised once). Its fields stay unset; nothing reads them.
   const req = new analyzerPb.AnalyzeStackRequest();

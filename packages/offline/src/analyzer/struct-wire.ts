@@ -36,6 +36,32 @@ const LIST_VALUES = tag(1, WIRE_LENGTH_DELIMITED);
 
 const utf8 = new TextEncoder();
 
+/** Bytes of `n` as a varint. */
+function varintLength(n: number): number {
+  let bytes = 1;
+  for (let v = n; v > 0x7f; v = Math.floor(v / 128)) bytes++;
+  return bytes;
+}
+
+/** Writes `n` as a varint at `at` (room must be there); returns the position after it. */
+function writeVarint(buf: Uint8Array, at: number, n: number): number {
+  let i = at;
+  let v = n;
+  while (v > 0x7f) {
+    buf[i++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[i++] = v;
+  return i;
+}
+
+/** The tag and length that open length-delimited field `field` of `length` bytes. */
+export function lengthDelimitedHeader(field: number, length: number): Uint8Array {
+  const header = new Uint8Array(varintLength(tag(field, WIRE_LENGTH_DELIMITED)) + varintLength(length));
+  writeVarint(header, writeVarint(header, 0, tag(field, WIRE_LENGTH_DELIMITED)), length);
+  return header;
+}
+
 /** A growable buffer; a length-delimited field's length is inserted once its body is written. */
 class Writer {
   buf = new Uint8Array(1024);
@@ -59,12 +85,7 @@ class Writer {
 
   varint(n: number): void {
     this.reserve(10);
-    let v = n;
-    while (v > 0x7f) {
-      this.buf[this.at++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.at++] = v;
+    this.at = writeVarint(this.buf, this.at, n);
   }
 
   double(n: number): void {
@@ -100,18 +121,11 @@ class Writer {
       this.buf[start] = length;
       return;
     }
-    let extra = 0;
-    for (let v = length; v > 0x7f; v = Math.floor(v / 128)) extra++;
+    const extra = varintLength(length) - 1;
     this.reserve(extra);
     this.buf.copyWithin(start + 1 + extra, start + 1, this.at);
     this.at += extra;
-    let v = length;
-    let i = start;
-    while (v > 0x7f) {
-      this.buf[i++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[i] = v;
+    writeVarint(this.buf, start, length);
   }
 }
 
@@ -174,13 +188,6 @@ function writeValueBody(w: Writer, value: unknown, path: string): void {
   }
 }
 
-/** The wire bytes of the Struct of `value` (its members at `path` in errors). */
-export function encodeStruct(value: Record<string, unknown>, path = "properties"): Uint8Array {
-  const w = new Writer();
-  writeStructBody(w, value, path);
-  return w.buf.slice(0, w.at);
-}
-
 /**
  * The bytes of message field `field` holding the Struct of `value`: appended to a message's own
  * bytes, the message with that field set (protobuf's wire format is a sequence of fields in any
@@ -193,17 +200,4 @@ export function structField(field: number, value: Record<string, unknown>, path 
   writeStructBody(w, value, path);
   w.end(body);
   return w.buf.slice(0, w.at);
-}
-
-/** `parts` one after another in one array. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
