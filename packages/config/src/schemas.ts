@@ -237,6 +237,57 @@ export const timezoneSchema = z.string().refine((tz) => {
  */
 export const RESERVED_WINDOW_NAMES = ["command", "associations"] as const;
 
+/** What a window key is when the team leaves it out. */
+export const WINDOW_DEFAULTS = {
+  durationHours: 2,
+  cutoffHours: 0,
+  enabled: true,
+  startStopInstances: false,
+} as const;
+
+/**
+ * The maintenance-window keys an association cannot honour, each with whether it was set (a value
+ * other than the default: a default cannot be told from a key left out, and changes nothing) and
+ * what the association lacks.
+ */
+function associationOnlyDefaults(w: {
+  durationHours: number;
+  cutoffHours: number;
+  enabled: boolean;
+  startStopInstances: boolean;
+  offsetDays?: number | undefined;
+  startDate?: string | undefined;
+  endDate?: string | undefined;
+  description?: string | undefined;
+}): ReadonlyArray<readonly [string, boolean, string]> {
+  return [
+    [
+      "durationHours",
+      w.durationHours !== WINDOW_DEFAULTS.durationHours,
+      "duration (its one task's timeoutSeconds bounds a run)",
+    ],
+    ["cutoffHours", w.cutoffHours !== WINDOW_DEFAULTS.cutoffHours, "cutoff"],
+    [
+      "enabled",
+      w.enabled !== WINDOW_DEFAULTS.enabled,
+      "off switch: State Manager runs every association it has (remove the window to stop it)",
+    ],
+    [
+      "startStopInstances",
+      w.startStopInstances !== WINDOW_DEFAULTS.startStopInstances,
+      "start/stop tasks (State Manager skips stopped instances)",
+    ],
+    [
+      "offsetDays",
+      w.offsetDays !== undefined,
+      "schedule offset in the AWS provider (aws.ssm.Association has no scheduleOffset)",
+    ],
+    ["startDate", w.startDate !== undefined, "start date"],
+    ["endDate", w.endDate !== undefined, "end date"],
+    ["description", w.description !== undefined, "description"],
+  ];
+}
+
 export const windowSchema = z
   .strictObject({
     name: slug("window name", 40).refine(
@@ -249,12 +300,12 @@ export const windowSchema = z
     schedule: z.string(),
     timezone: timezoneSchema.default("UTC"),
     /** Hours the window stays open (1-24). */
-    durationHours: z.number().int().min(1).max(24).default(2),
+    durationHours: z.number().int().min(1).max(24).default(WINDOW_DEFAULTS.durationHours),
     /** Hours before the end when no new task starts (0-23, below durationHours). */
-    cutoffHours: z.number().int().min(0).max(23).default(0),
+    cutoffHours: z.number().int().min(0).max(23).default(WINDOW_DEFAULTS.cutoffHours),
     /** Days after the cron date the window runs (1-6, cron only). */
     offsetDays: z.number().int().min(1).max(6).optional(),
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(WINDOW_DEFAULTS.enabled),
     /** MaintenanceWindow Description: 1-128 characters (CreateMaintenanceWindow API). */
     description: z
       .string()
@@ -267,7 +318,7 @@ export const windowSchema = z
     /** Pool of the fleet stack the window targets. */
     pool: slug("pool name", 24),
     /** Start the pool's instances before the tasks and stop them after. */
-    startStopInstances: z.boolean().default(false),
+    startStopInstances: z.boolean().default(WINDOW_DEFAULTS.startStopInstances),
     /** Association mode: compliance severity reported when the run fails. */
     complianceSeverity: z.enum(["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"]).optional(),
     tasks: z.array(taskSchema).min(1, "a window needs at least one task"),
@@ -299,6 +350,37 @@ export const windowSchema = z
         code: "custom",
         path: ["timezone"],
         message: "associations run in UTC only; remove timezone or set UTC",
+      });
+    }
+    if (w.mode === "association") {
+      // aws.ssm.Association has none of these (no Duration, Cutoff, StartDate, EndDate, Description,
+      // no way to disable it; the provider does not expose ScheduleOffset): set, they would be
+      // silently dropped while the plan's calendar and clash checks read them.
+      for (const [field, set, why] of associationOnlyDefaults(w)) {
+        if (set)
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: `an association has no ${why}; remove ${field}, or use mode: maintenance-window`,
+          });
+      }
+    } else if (w.complianceSeverity !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["complianceSeverity"],
+        message:
+          "complianceSeverity applies to associations only (mode: association); a maintenance window reports no compliance: remove it",
+      });
+    }
+    if (
+      w.startDate !== undefined &&
+      w.endDate !== undefined &&
+      Date.parse(w.endDate) <= Date.parse(w.startDate)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["endDate"],
+        message: `endDate (${w.endDate}) must be after startDate (${w.startDate}): the window would never be active`,
       });
     }
     if (w.mode === "association" && w.tasks.length !== 1) {

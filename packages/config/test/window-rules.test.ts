@@ -181,7 +181,72 @@ const ROWS: Row[] = [
       },
     ],
   },
+  ...associationRows(),
+  {
+    title: "complianceSeverity on a maintenance window (associations only)",
+    windows: [window({ complianceSeverity: "HIGH" })],
+    error: ["scheduling:windows[0].complianceSeverity", /applies to associations only/],
+  },
+  {
+    title: "endDate before startDate",
+    windows: [window({ startDate: "2027-02-01T00:00:00Z", endDate: "2027-01-01T00:00:00Z" })],
+    error: [
+      "scheduling:windows[0].endDate",
+      /endDate \(2027-01-01T00:00:00Z\) must be after startDate \(2027-02-01T00:00:00Z\)/,
+    ],
+  },
+  {
+    title: "endDate equal to startDate, written in another zone",
+    windows: [window({ startDate: "2027-01-01T01:00:00+01:00", endDate: "2027-01-01T00:00:00Z" })],
+    error: ["scheduling:windows[0].endDate", /must be after startDate/],
+  },
+  {
+    title: "endDate one second after startDate",
+    windows: [window({ startDate: "2027-01-01T00:00:00Z", endDate: "2027-01-01T00:00:01Z" })],
+  },
 ];
+
+/** Every maintenance-window key an association would silently drop, set on an association. */
+function associationRows(): Row[] {
+  const association = (extra: Obj): Obj => ({
+    name: "daily",
+    mode: "association",
+    schedule: "cron(30 2 ? * * *)",
+    pool: "a10g",
+    tasks: [task()],
+    ...extra,
+  });
+  const dropped: [string, unknown, RegExp][] = [
+    ["durationHours", 3, /no duration/],
+    ["cutoffHours", 1, /no cutoff/],
+    ["enabled", false, /no off switch/],
+    ["startStopInstances", true, /no start\/stop tasks/],
+    ["offsetDays", 2, /no schedule offset/],
+    ["startDate", "2027-01-01T00:00:00Z", /no start date/],
+    ["endDate", "2027-01-01T00:00:00Z", /no end date/],
+    ["description", "nightly refresh", /no description/],
+  ];
+  return [
+    ...dropped.map(
+      ([key, value, message]): Row => ({
+        title: `an association with ${key} (dropped by aws.ssm.Association)`,
+        windows: [association({ [key]: value })],
+        error: [
+          `scheduling:windows[0].${key}`,
+          new RegExp(`${message.source}.*remove ${key}, or use mode: maintenance-window`),
+        ],
+      }),
+    ),
+    {
+      title: "an association may spell out the defaults (they change nothing)",
+      windows: [association({ durationHours: 2, cutoffHours: 0, enabled: true, startStopInstances: false })],
+    },
+    {
+      title: "an association with its complianceSeverity",
+      windows: [association({ complianceSeverity: "HIGH" })],
+    },
+  ];
+}
 
 describe("window and task rules (table)", () => {
   it.each(ROWS)("$title", ({ windows, error }) => {

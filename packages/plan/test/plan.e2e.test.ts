@@ -174,6 +174,55 @@ describe("a broken copy of the workspace", () => {
     expect(out).toContain(String(window.name));
   });
 
+  it("fails (exit 1) on a window that never runs again (its endDate past), naming the window and the date", async () => {
+    const ws = copy();
+    const team = exampleTeams()[0]!;
+    const { index, window } = firstWindow(ws, team);
+    // Valid config (SSM accepts it too), but the window would deploy and never run.
+    ws.editYaml(teamFile(team), (doc) =>
+      doc.setIn(["config", "scheduling:windows", index, "endDate"], "2020-01-01T00:00:00Z"),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM, teams: [team] });
+    expect(report.errors).toEqual([]);
+    expect(report.summary.exitCode).toBe(1);
+    const violations = report.stacks.find((s) => s.id === `scheduling/${team}`)!.violations;
+    const never = violations.find(
+      (v) => v.policy === "maintenance-window-limits" && /never runs again/.test(v.message),
+    );
+    expect(never, JSON.stringify(violations, null, 2)).toMatchObject({
+      enforcementLevel: "mandatory",
+      message: expect.stringContaining("endDate 2020-01-01T00:00:00Z has passed"),
+    });
+    expect(text(report)).toContain(String(window.name));
+  });
+
+  it("is invalid input (exit 2) on a disabled association, which State Manager would run anyway", async () => {
+    const ws = copy();
+    let found: { team: string; index: number } | undefined;
+    for (const team of exampleTeams()) {
+      ws.editYaml(teamFile(team), (doc) => {
+        const windows = doc.getIn(["config", "scheduling:windows"]);
+        if (!found && isSeq(windows))
+          windows.items.forEach((item, index) => {
+            if (!found && (item as YAMLMap).get("mode") === "association") {
+              (item as YAMLMap).set("enabled", false);
+              found = { team, index };
+            }
+          });
+      });
+    }
+    if (!found) throw new Error("the example workspace has no association");
+    const report = await runPlan({ workspace: ws.root, from: FROM });
+    expect(report.summary.exitCode).toBe(2);
+    expect(report.errors).toContainEqual(
+      expect.objectContaining({
+        file: teamFile(found.team),
+        key: `scheduling:windows[${found.index}].enabled`,
+        message: expect.stringMatching(/an association has no off switch/),
+      }),
+    );
+  });
+
   it("is invalid input (exit 2) on an invalid cron, naming the file and the key", async () => {
     const ws = copy();
     const team = exampleTeams()[0]!;

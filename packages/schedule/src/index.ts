@@ -9,6 +9,7 @@ export {
 } from "./parse.js";
 export { nextRuns } from "./runs.js";
 export type * from "./types.js";
+export { firstRunAfter, type NoUpcomingRun, type NoUpcomingRunField, noUpcomingRun } from "./upcoming.js";
 export {
   AUTOMATION_TASK_SECONDS,
   type AutomationRunbook,

@@ -124,6 +124,73 @@ export const examples: PolicyExample[] = [
     violations: [/scheduleOffset is 1 days but schedule "rate\(7 days\)" is not a cron expression/],
   },
   {
+    title: "an endDate already past: the window never runs again",
+    resources: [window("ended", { endDate: "2020-01-01T00:00:00Z" })],
+    violations: [
+      /MaintenanceWindow "ended": schedule "cron\(0 4 \? \* SUN \*\)" never runs again: its endDate 2020-01-01T00:00:00Z has passed\. Fix: move endDate/,
+    ],
+  },
+  {
+    title: "a disabled window may have ended",
+    resources: [window("ended", { endDate: "2020-01-01T00:00:00Z", enabled: false })],
+    violations: [],
+  },
+  {
+    title: "a far endDate leaves runs ahead",
+    resources: [window("bounded", { startDate: "2020-01-01T00:00:00Z", endDate: "2099-01-01T00:00:00Z" })],
+    violations: [],
+  },
+  {
+    title: "a Sunday window active only from a Monday to the Tuesday",
+    resources: [
+      window("span", {
+        scheduleTimezone: "UTC",
+        startDate: "2099-01-12T00:00:00Z",
+        endDate: "2099-01-13T00:00:00Z",
+      }),
+    ],
+    violations: [
+      /never runs again: no run falls between startDate 2099-01-12T00:00:00Z and endDate 2099-01-13/,
+    ],
+  },
+  {
+    title: "an endDate before the startDate",
+    resources: [window("reversed", { startDate: "2099-02-01T00:00:00Z", endDate: "2099-01-01T00:00:00Z" })],
+    violations: [/endDate 2099-01-01T00:00:00Z is not after its startDate 2099-02-01T00:00:00Z/],
+  },
+  {
+    title: "a one-off at() in the past",
+    resources: [window("once", { schedule: "at(2020-01-01T04:00:00)" })],
+    violations: [
+      /schedule "at\(2020-01-01T04:00:00\)" never runs again: it runs once, and that time is past/,
+    ],
+  },
+  {
+    title: "a one-off at() ahead",
+    resources: [window("once", { schedule: "at(2099-01-01T04:00:00)" })],
+    violations: [],
+  },
+  {
+    title: "a cron naming a date that does not exist (February 30)",
+    resources: [window("feb30", { schedule: "cron(0 4 30 2 ? *)" })],
+    violations: [/never runs again: the expression has no run after now/],
+  },
+  {
+    title: "a cron in a past year",
+    resources: [window("old", { schedule: "cron(0 4 ? * SUN 2020)" })],
+    violations: [/never runs again/],
+  },
+  {
+    title: "a startDate that is not ISO 8601 fails closed",
+    resources: [window("odd", { startDate: "next monday" })],
+    violations: [/startDate "next monday" is not an ISO 8601 date-time with a zone/],
+  },
+  {
+    title: "an endDate without a zone fails closed",
+    resources: [window("odd", { endDate: "2099-01-01T00:00:00" })],
+    violations: [/endDate "2099-01-01T00:00:00" is not an ISO 8601 date-time with a zone/],
+  },
+  {
     title: "scheduleOffset 0 is no offset, also with rate",
     resources: [window("no-offset", { schedule: "rate(7 days)", scheduleOffset: 0 })],
     violations: [],

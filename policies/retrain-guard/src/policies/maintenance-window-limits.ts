@@ -1,8 +1,14 @@
-import { minimumIntervalMs, tryParseSchedule } from "@retrain/schedule";
+import {
+  firstRunAfter,
+  minimumIntervalMs,
+  type NoUpcomingRun,
+  noUpcomingRun,
+  tryParseSchedule,
+} from "@retrain/schedule";
 import { z } from "zod";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
 import { num, str } from "../values.js";
-import { ASSOCIATION_TYPE, WINDOW_TYPE } from "../windows/model.js";
+import { ASSOCIATION_TYPE, isDisabled, WINDOW_TYPE } from "../windows/model.js";
 
 export const maintenanceWindowLimitsConfig = z.strictObject({
   maxDurationHours: z
@@ -59,12 +65,66 @@ function smallestGap(
   return gap;
 }
 
+/** The window's bounds and offset, as the runs read them (associations have none). */
+interface RunBounds {
+  offsetDays?: number;
+  startDate?: string;
+  endDate?: string;
+}
+
+/**
+ * Whether a run is still ahead, remembered per distinct schedule and bounds: a first run at T stays
+ * ahead until T, and "none ahead" stays true for good (no run after t means none after a later t),
+ * so a hit is exact, not approximate. Bounded, like the gaps.
+ */
+const UPCOMING_CACHE_MAX = 1024;
+const upcomingCache = new Map<string, { firstRunMs: number } | { none: NoUpcomingRun }>();
+
+function upcoming(
+  expr: string,
+  kind: "maintenance-window" | "association",
+  timezone: string | undefined,
+  bounds: RunBounds,
+): NoUpcomingRun | undefined {
+  const key = JSON.stringify([
+    kind,
+    timezone ?? "",
+    expr,
+    bounds.offsetDays ?? 0,
+    bounds.startDate ?? "",
+    bounds.endDate ?? "",
+  ]);
+  const now = Date.now();
+  const hit = upcomingCache.get(key);
+  if (hit && "none" in hit) return hit.none;
+  if (hit && now < hit.firstRunMs) return undefined;
+  const opts = { from: new Date(now), kind, ...(timezone ? { timezone } : {}), ...bounds };
+  const firstRunMs = firstRunAfter(expr, opts);
+  // The reason is worked out only for a schedule that has no run (the rare case).
+  const none = firstRunMs === undefined ? noUpcomingRun(expr, opts) : undefined;
+  if (upcomingCache.size >= UPCOMING_CACHE_MAX) upcomingCache.clear();
+  upcomingCache.set(key, none ? { none } : { firstRunMs: firstRunMs as number });
+  return none;
+}
+
+const NEVER_RUNS_FIX: Record<NoUpcomingRun["field"], string> = {
+  endDate: "move endDate past a run of the schedule (or drop it), or remove the window if its work is done",
+  startDate: "move startDate before a run of the schedule, or change the schedule",
+  schedule: "write a schedule that fires in the future, or remove the window if its work is done",
+};
+
+/** ISO 8601 extended date-time with a zone, as SSM's StartDate/EndDate and the team config take it. */
+const isoDateTime = z.iso.datetime({ offset: true });
+
 function scheduleProblems(
   expr: string,
   kind: "maintenance-window" | "association",
   field: string,
   timezone: string | undefined,
   config: Config,
+  bounds: RunBounds = {},
+  /** False for a disabled window: it is meant not to run. */
+  mustRun = true,
 ): string[] {
   const parsed = tryParseSchedule(expr, { kind });
   if (!parsed.ok) {
@@ -85,15 +145,25 @@ function scheduleProblems(
       `${field} "${expr}" fires as often as every ${Math.round(gapMs / 60_000)} minutes, more often than the allowed minimum interval of ${config.minIntervalMinutes} minutes. Fix: schedule it less often (or raise minIntervalMinutes in the pack config, with security's review).`,
     ];
   }
-  return [];
+  if (!mustRun) return [];
+  let none: NoUpcomingRun | undefined;
+  try {
+    none = upcoming(expr, kind, timezone, bounds);
+  } catch (e) {
+    // Fail closed: a schedule whose runs cannot be computed is not known to run.
+    return [`${field} "${expr}": its next run cannot be computed: ${(e as Error).message}.`];
+  }
+  return none
+    ? [`${field} "${expr}" never runs again: ${none.reason}. Fix: ${NEVER_RUNS_FIX[none.field]}.`]
+    : [];
 }
 
 export const maintenanceWindowLimits = defineResourcePolicy({
   name: "maintenance-window-limits",
   description:
-    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed, a duration within the maximum, a cutoff below the duration, and an offset only with cron.",
+    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed and still has a run ahead (within startDate..endDate), a duration within the maximum, a cutoff below the duration, and an offset only with cron.",
   remediation:
-    "Shorten the window's duration (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, and drop scheduleOffset unless the schedule is a cron.",
+    "Shorten the window's duration (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), and drop scheduleOffset unless the schedule is a cron.",
   enforcementLevel: "mandatory",
   config: maintenanceWindowLimitsConfig,
   resourceTypes: [WINDOW_TYPE, ASSOCIATION_TYPE],
@@ -121,9 +191,41 @@ export const maintenanceWindowLimits = defineResourcePolicy({
     }
     const expr = str(p.schedule);
     const timezone = str(p.scheduleTimezone);
+    const bounds: RunBounds = {};
+    let boundsOk = true;
+    for (const field of ["startDate", "endDate"] as const) {
+      const value = str(p[field]);
+      if (value === undefined) continue;
+      if (isoDateTime.safeParse(value).success) bounds[field] = value;
+      else {
+        boundsOk = false;
+        problems.push(
+          `${field} "${value}" is not an ISO 8601 date-time with a zone. Fix: write it like 2027-01-31T00:00:00Z.`,
+        );
+      }
+    }
     if (expr) {
-      problems.push(...scheduleProblems(expr, "maintenance-window", "schedule", timezone, config));
       const offset = num(p.scheduleOffset);
+      // ScheduleOffset is 1-6 (the provider checks the range); the runs are judged with a valid one.
+      if (
+        offset !== undefined &&
+        Number.isInteger(offset) &&
+        offset >= 1 &&
+        offset <= 6 &&
+        expr.trim().startsWith("cron(")
+      )
+        bounds.offsetDays = offset;
+      problems.push(
+        ...scheduleProblems(
+          expr,
+          "maintenance-window",
+          "schedule",
+          timezone,
+          config,
+          bounds,
+          boundsOk && !isDisabled(p),
+        ),
+      );
       if (offset !== undefined && offset > 0 && !expr.trim().startsWith("cron(")) {
         problems.push(
           `scheduleOffset is ${offset} days but schedule "${expr}" is not a cron expression; AWS accepts an offset only with cron. Fix: remove scheduleOffset or use a cron schedule.`,
