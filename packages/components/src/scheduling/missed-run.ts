@@ -81,7 +81,8 @@ function maxGap(runs: readonly number[]): number | undefined {
 
 /**
  * Longest gap between consecutive runs over the next year, in seconds; undefined with < 2 runs.
- * (Like the runs it samples, it ignores the window's endDate: a known leftover, kept as is.)
+ * It ignores the window's endDate: after it the alarm goes off, and the pack refuses the window
+ * (no run ahead) until the team removes it (docs/operations.md, "After a window's endDate").
  */
 export function longestGapSeconds(w: WindowConfig, from: Date): number | undefined {
   if (!w.schedule.startsWith("cron(")) return uncachedLongestGapSeconds(w, from);
