@@ -12,7 +12,7 @@ export interface RunWindow {
   /** Runs strictly before this instant (epoch ms); Infinity for no bound. */
   beforeMs: number;
   timezone: string;
-  /** Inclusive lower bound and rate anchor (epoch ms). */
+  /** Inclusive lower bound, and the rate anchor when after `afterMs` (epoch ms). */
   startMs?: number;
   offsetDays: number;
 }
@@ -61,8 +61,11 @@ export function* iterateRuns(schedule: Schedule, w: RunWindow): Generator<number
     return;
   }
   if (schedule.type === "rate") {
-    // Fixed intervals of elapsed time (a day is 24 h, also across DST), as EventBridge Scheduler.
-    const anchor = w.startMs ?? w.afterMs;
+    // Fixed intervals of elapsed time (a day is 24 h, also across DST), as EventBridge Scheduler,
+    // from StartDate; a StartDate already past is replaced by the current time, which `afterMs`
+    // stands for ("if you provide a start date that occurs in the past, the current date and time
+    // are used as the start date", CreateMaintenanceWindow, StartDate), as is a missing one.
+    const anchor = w.startMs !== undefined && w.startMs > w.afterMs ? w.startMs : w.afterMs;
     const step = schedule.intervalMs;
     let k = after < anchor ? 0 : Math.floor((after - anchor) / step) + 1;
     for (let t = anchor + k * step; t < w.beforeMs; t = anchor + ++k * step) if (t > after) yield t;

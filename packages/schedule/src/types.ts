@@ -105,7 +105,10 @@ export interface NextRunsOptions {
   count?: number;
   /** IANA zone the cron fields and at() are read in (ScheduleTimezone), default UTC. */
   timezone?: string;
-  /** The window is active from this instant on (inclusive); also the anchor of rate(...). */
+  /**
+   * The window is active from this instant on (inclusive); also the anchor of rate(...) when it is
+   * after `from` (a past StartDate is replaced by the current time, which `from` stands for).
+   */
   startDate?: string | Date;
   /** The window is inactive from this instant on (exclusive). */
   endDate?: string | Date;

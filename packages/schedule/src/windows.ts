@@ -41,8 +41,9 @@ function occurrencesMs(window: WindowSchedule, range: TimeRange): [number, numbe
     afterMs: from - duration,
     beforeMs: to,
   });
-  // A rate window without StartDate is anchored at the range start (nothing else anchors it offline).
-  if (schedule.type === "rate" && w.startMs === undefined) w.startMs = from;
+  // A rate window without StartDate, or with one already past (AWS then uses the current time), is
+  // anchored at the range start: nothing else anchors it offline.
+  if (schedule.type === "rate" && (w.startMs === undefined || w.startMs < from)) w.startMs = from;
   const out: [number, number][] = [];
   for (const start of iterateRuns(schedule, w)) out.push([start, start + duration]);
   return out;

@@ -151,14 +151,18 @@ group("nextRuns: L, W and # forms", () => {
 });
 
 group("nextRuns: rate, at, offset, start and end dates", () => {
-  it("anchors a rate at startDate", () => {
-    expect(
-      runs("rate(7 days)", "2025-03-01T00:00:00Z", { startDate: "2025-01-01T10:00:00Z", count: 2 }),
-    ).toEqual(["2025-03-05T10:00Z", "2025-03-12T10:00Z"]);
+  it("anchors a rate at a future startDate, and at from for a past one (AWS uses the current time)", () => {
     // StartDate in the future: the first run is at StartDate itself.
     expect(
       runs("rate(1 hour)", "2024-12-01T00:00:00Z", { startDate: "2025-01-01T10:00:00Z", count: 2 }),
     ).toEqual(["2025-01-01T10:00Z", "2025-01-01T11:00Z"]);
+    // StartDate past: "the current date and time are used as the start date" (CreateMaintenanceWindow).
+    expect(
+      runs("rate(7 days)", "2025-03-01T00:00:00Z", { startDate: "2025-01-01T10:00:00Z", count: 2 }),
+    ).toEqual(runs("rate(7 days)", "2025-03-01T00:00:00Z", { count: 2 }));
+    expect(
+      runs("rate(7 days)", "2025-03-01T00:00:00Z", { startDate: "2025-01-01T10:00:00Z", count: 2 }),
+    ).toEqual(["2025-03-08T00:00Z", "2025-03-15T00:00Z"]);
   });
 
   it("anchors a rate at from when there is no startDate", () => {

@@ -37,14 +37,25 @@ group("windowOccurrences", () => {
     expect(windowOccurrences(late, march)).toHaveLength(2);
   });
 
-  it("anchors a rate window at its startDate", () => {
-    const w: WindowSchedule = {
+  it("anchors a rate window at a future startDate, and at the range start for a past one", () => {
+    const range = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-03-02T00:00:00Z") };
+    const at = (startDate: string): WindowSchedule => ({
       schedule: "rate(12 hours)",
       durationHours: 1,
-      startDate: "2025-02-27T06:00:00Z",
-    };
-    const range = { from: new Date("2025-03-01T00:00:00Z"), to: new Date("2025-03-02T00:00:00Z") };
-    expect(span(windowOccurrences(w, range))).toEqual(["2025-03-01T06:00/07:00", "2025-03-01T18:00/19:00"]);
+      startDate,
+    });
+    expect(span(windowOccurrences(at("2025-03-01T06:00:00Z"), range))).toEqual([
+      "2025-03-01T06:00/07:00",
+      "2025-03-01T18:00/19:00",
+    ]);
+    // A past StartDate: AWS uses the current time instead, as for a window without one.
+    expect(span(windowOccurrences(at("2025-02-27T06:00:00Z"), range))).toEqual([
+      "2025-03-01T00:00/01:00",
+      "2025-03-01T12:00/13:00",
+    ]);
+    expect(windowOccurrences(at("2025-02-27T06:00:00Z"), range)).toEqual(
+      windowOccurrences({ schedule: "rate(12 hours)", durationHours: 1 }, range),
+    );
   });
 });
 
