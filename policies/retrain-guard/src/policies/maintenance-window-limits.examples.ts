@@ -181,6 +181,55 @@ export const examples: PolicyExample[] = [
     violations: [/never runs again/],
   },
   {
+    title: "dates with a zone offset",
+    resources: [
+      window("offset-zone", { startDate: "2020-01-01T00:00:00+01:00", endDate: "2099-01-01T00:00:00-05:00" }),
+    ],
+    violations: [],
+  },
+  {
+    title: "scheduleOffset 1 moves the Sunday run into a Monday-only span",
+    resources: [
+      window("offset-one", {
+        scheduleTimezone: "UTC",
+        scheduleOffset: 1,
+        startDate: "2099-01-12T00:00:00Z",
+        endDate: "2099-01-13T00:00:00Z",
+      }),
+    ],
+    violations: [],
+  },
+  {
+    title: "scheduleOffset 6 moves the Sunday run into a Saturday-only span",
+    resources: [
+      window("offset-six", {
+        scheduleTimezone: "UTC",
+        scheduleOffset: 6,
+        startDate: "2099-01-17T00:00:00Z",
+        endDate: "2099-01-18T00:00:00Z",
+      }),
+    ],
+    violations: [],
+  },
+  {
+    title: "scheduleOffset 7 is the provider's to refuse (provider constraints), not judged here",
+    resources: [window("offset-seven", { scheduleOffset: 7 })],
+    violations: [],
+  },
+  {
+    title: "an association whose one-off at() is past",
+    resources: [association("once", "at(2020-01-01T00:00:00)")],
+    violations: [/Association "once": scheduleExpression "at\(2020-01-01T00:00:00\)" never runs again/],
+  },
+  {
+    title: "an endDate past, and a startDate that is not ISO 8601: both said",
+    resources: [window("both", { startDate: "soon", endDate: "2020-01-01T00:00:00Z" })],
+    violations: [
+      /startDate "soon" is not an ISO 8601 date-time/,
+      /never runs again: its endDate 2020-01-01T00:00:00Z has passed/,
+    ],
+  },
+  {
     title: "a startDate that is not ISO 8601 fails closed",
     resources: [window("odd", { startDate: "next monday" })],
     violations: [/startDate "next monday" is not an ISO 8601 date-time with a zone/],

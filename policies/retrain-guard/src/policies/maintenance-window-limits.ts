@@ -192,13 +192,12 @@ export const maintenanceWindowLimits = defineResourcePolicy({
     const expr = str(p.schedule);
     const timezone = str(p.scheduleTimezone);
     const bounds: RunBounds = {};
-    let boundsOk = true;
     for (const field of ["startDate", "endDate"] as const) {
       const value = str(p[field]);
       if (value === undefined) continue;
+      // A date that fails here is reported; the runs are judged with the valid ones.
       if (isoDateTime.safeParse(value).success) bounds[field] = value;
       else {
-        boundsOk = false;
         problems.push(
           `${field} "${value}" is not an ISO 8601 date-time with a zone. Fix: write it like 2027-01-31T00:00:00Z.`,
         );
@@ -216,15 +215,7 @@ export const maintenanceWindowLimits = defineResourcePolicy({
       )
         bounds.offsetDays = offset;
       problems.push(
-        ...scheduleProblems(
-          expr,
-          "maintenance-window",
-          "schedule",
-          timezone,
-          config,
-          bounds,
-          boundsOk && !isDisabled(p),
-        ),
+        ...scheduleProblems(expr, "maintenance-window", "schedule", timezone, config, bounds, !isDisabled(p)),
       );
       if (offset !== undefined && offset > 0 && !expr.trim().startsWith("cron(")) {
         problems.push(
