@@ -44,18 +44,30 @@ function libraryField(v: Record<string, unknown>): Uint8Array {
 }
 
 describe("structField", () => {
-  it("gives google-protobuf's bytes for any plain value", () => {
+  it("gives google-protobuf's bytes for any plain value, or the same refusal", () => {
+    const outcome = (encode: () => Uint8Array) => {
+      try {
+        return hex(encode());
+      } catch (e) {
+        return `refused: ${(e as Error).message}`;
+      }
+    };
     fc.assert(
       fc.property(record, (v) => {
-        expect(hex(structField(2, v))).toBe(hex(libraryField(v)));
+        expect(outcome(() => structField(2, v))).toBe(outcome(() => libraryField(v)));
       }),
       { numRuns: 400 },
     );
+    // The refusal is reachable: a generated key named __proto__ is refused on both sides.
+    const proto = { a: 1, nested: [{ ["__proto__"]: { b: 2 } }] };
+    expect(outcome(() => structField(2, proto))).toBe(outcome(() => libraryField(proto)));
+    expect(outcome(() => structField(2, proto))).toMatch(/^refused: properties\.nested\[0\]\.__proto__/);
   });
 
   it("as a message field: the message decodes with those properties", () => {
     fc.assert(
       fc.property(record, fc.string(), (v, urn) => {
+        fc.pre(!JSON.stringify(v ?? null).includes('"__proto__"'));
         const head = new analyzerPb.AnalyzeRequest();
         head.setUrn(urn);
         const decoded = analyzerPb.AnalyzeRequest.deserializeBinary(
@@ -87,6 +99,17 @@ describe("structField", () => {
     ["a function", { f: () => 1 }, "properties.f: a function cannot be sent"],
     ["a bigint", { n: 1n }, "properties.n: a bigint cannot be sent"],
     ["a symbol", { s: Symbol("s") }, "properties.s: a symbol cannot be sent"],
+    // An own key (computed, so not the prototype setter): google-protobuf would drop it or merge its members.
+    [
+      "a property named __proto__",
+      { a: { ["__proto__"]: { b: 1 } } },
+      "properties.a.__proto__: a property named __proto__ cannot be sent",
+    ],
+    [
+      "a property named __proto__ holding null",
+      { ["__proto__"]: null },
+      "properties.__proto__: a property named",
+    ],
   ])("refuses %s, naming its path as the host's conversion does", (_what, v, message) => {
     expect(() => structField(2, v as Record<string, unknown>)).toThrow(message);
     expect(() => toStruct(v as Record<string, unknown>)).toThrow(message);

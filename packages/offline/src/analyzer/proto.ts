@@ -11,6 +11,7 @@ import {
   Struct,
   type StructMessage,
 } from "../pulumi-internals.js";
+import { assertSendableKey } from "./struct-wire.js";
 import type { EnforcementLevel } from "./types.js";
 
 export { analyzerGrpc, analyzerPb } from "../pulumi-internals.js";
@@ -35,7 +36,11 @@ function jsonValue(value: unknown, path: string): unknown {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonValue(v, `${path}.${k}`);
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      assertSendableKey(k, path);
+      out[k] = jsonValue(v, `${path}.${k}`);
+    }
     return out;
   }
   throw new TypeError(`${path}: a ${typeof value} cannot be sent to a policy pack`);

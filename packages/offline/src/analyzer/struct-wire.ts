@@ -133,12 +133,24 @@ function fail(path: string, what: string): never {
   throw new TypeError(`${path}: ${what} cannot be sent to a policy pack`);
 }
 
+/**
+ * Refuses an own property named `__proto__`: google-protobuf's Struct conversion (the SDK's and the
+ * host's) assigns keys onto a plain object, where `__proto__` sets the prototype instead, so such a
+ * key is dropped, or its members surface as the object's (`for...in` walks the prototype). The pack
+ * cannot be shown what the engine would send, so the plan fails closed, naming the path. Shared
+ * with the host's conversion (proto.ts), so both refuse alike.
+ */
+export function assertSendableKey(key: string, path: string): void {
+  if (key === "__proto__") fail(`${path}.${key}`, "a property named __proto__");
+}
+
 function writeStructBody(w: Writer, value: object, path: string): void {
   const record = value as Record<string, unknown>;
   // google-protobuf writes a map's entries in sorted key order (JavaScript's default sort).
   for (const key of Object.keys(record).sort()) {
     const v = record[key];
     if (v === undefined) continue;
+    assertSendableKey(key, path);
     w.byte(STRUCT_FIELDS);
     const entry = w.begin();
     w.byte(ENTRY_KEY);
