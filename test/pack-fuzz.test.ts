@@ -125,8 +125,21 @@ const damaged = fc
     return text.slice(0, i) + insert + text.slice(i + cut);
   });
 
+/** True when an own property named `__proto__` is anywhere in the value. */
+function hasOwnProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Object.hasOwn(value, "__proto__")) return true;
+  return Object.values(value).some(hasOwnProtoKey);
+}
+
 let counter = 0;
+/**
+ * The resource carrying `value` (called inside a property). A value with an own `__proto__` key is
+ * skipped: the host refuses to send it (struct-wire.test covers that), and a program's values never
+ * hold one on the wire (the SDK's serialiser, like plainWireValue, turns it into a prototype).
+ */
 function resourceOf(c: (typeof CARRIERS)[number], value: unknown): AnalyzerResource {
+  fc.pre(!hasOwnProtoKey(value));
   const name = `fuzz-${counter++}`;
   return {
     urn: `urn:pulumi:fuzz::retrain-fuzz::${c.type}::${name}`,
