@@ -71,7 +71,15 @@ export function renderCalendar(cal: Calendar, style: Style): string {
       );
     }
     const idle = cal.windows.filter((w) => `${w.environment}/${w.pool}` === pool && w.runs === 0);
-    for (const w of idle) out.push(`  no runs in these weeks: ${w.team}/${w.window} (${w.description})`);
+    for (const w of idle)
+      out.push(
+        w.neverRuns === undefined
+          ? `  no runs in these weeks: ${w.team}/${w.window} (${w.description})`
+          : style.paint(
+              "red",
+              `  never runs again: ${w.team}/${w.window} (${w.description}): ${w.neverRuns}; the policy pack refuses it`,
+            ),
+      );
   }
   if (pools.length === 0) out.push("", "No windows to show.");
 

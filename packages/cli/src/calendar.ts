@@ -63,8 +63,13 @@ export interface CalendarRun extends WindowRef {
   clashesWith: string[];
 }
 
-/** A window shown in the calendar, with how many runs it has in the horizon (0: none this time). */
-export interface CalendarWindow extends WindowRef, Pick<ScheduleEntry, "schedule" | "description"> {
+/**
+ * A window shown in the calendar, with how many runs it has in the horizon (0: none this time) and,
+ * for an enabled window with no run ahead at all, why (the plan's pack refuses it).
+ */
+export interface CalendarWindow
+  extends WindowRef,
+    Pick<ScheduleEntry, "schedule" | "description" | "neverRuns"> {
   runs: number;
 }
 
@@ -157,6 +162,7 @@ export function buildCalendar(opts: CalendarOptions): Calendar {
         schedule: e.schedule,
         description: e.description,
         runs: e.occurrences.length,
+        ...(e.neverRuns === undefined ? {} : { neverRuns: e.neverRuns }),
       }),
     )
     .sort(

@@ -33,7 +33,14 @@ interface JsonCalendar {
   to: string;
   weeks: number;
   timezone: string | null;
-  windows: { team: string; window: string; environment: string; pool: string; runs: number }[];
+  windows: {
+    team: string;
+    window: string;
+    environment: string;
+    pool: string;
+    runs: number;
+    neverRuns?: string;
+  }[];
   runs: {
     environment: string;
     pool: string;
@@ -262,6 +269,28 @@ describe("retrain calendar on edited workspaces", () => {
     expect(r.stdout).toMatch(/nlp\/weekly-eval and vision\/weekly-retrain/);
     const recsys = await retrain(["calendar", "--workspace", ws.root, "--from", FROM, "--team", "recsys"]);
     expect(recsys.code).toBe(0);
+  });
+
+  it("says which window never runs again, and why, apart from one with no run in these weeks", async () => {
+    const ws = copy();
+    // Before the calendar's start: the window is valid config, and dead from FROM on.
+    ws.editYaml(VISION, (doc) => doc.setIn([...WINDOW0, "endDate"], "2025-10-01T00:00:00Z"));
+    const r = await retrain(["calendar", "--workspace", ws.root, "--from", FROM]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /never runs again: vision\/weekly-retrain \(.*\): its endDate 2025-10-01T00:00:00Z has passed; the policy pack refuses it/,
+    );
+    const json = JSON.parse(
+      (await retrain(["calendar", "--workspace", ws.root, "--from", FROM, "--json"])).stdout,
+    ) as JsonCalendar;
+    const dead = json.windows.find((w) => w.team === "vision" && w.window === "weekly-retrain");
+    expect(dead).toMatchObject({ runs: 0, neverRuns: "its endDate 2025-10-01T00:00:00Z has passed" });
+    // Windows with runs ahead carry no such field.
+    expect(json.windows.filter((w) => w.neverRuns !== undefined)).toHaveLength(1);
+    // Disabled, it is meant not to run: no longer said.
+    ws.editYaml(VISION, (doc) => doc.setIn([...WINDOW0, "enabled"], false));
+    const off = await retrain(["calendar", "--workspace", ws.root, "--from", FROM]);
+    expect(off.stdout).not.toMatch(/never runs again/);
   });
 
   it("exits 2 on an invalid cron, naming the file and the key", async () => {

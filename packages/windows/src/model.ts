@@ -31,6 +31,11 @@ export interface ScheduleEntry {
   nextRuns: RunTime[];
   /** Every run in the planning horizon, [start, end) in UTC. */
   occurrences: { start: string; end: string }[];
+  /**
+   * Set on an enabled window with no run ahead at all: why (`noUpcomingRun` of @retrain/schedule),
+   * e.g. "its endDate 2020-01-01T00:00:00Z has passed". The pack refuses such a window.
+   */
+  neverRuns?: string;
 }
 
 /** One side of a clash: a team's window. */

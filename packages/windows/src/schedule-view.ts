@@ -14,7 +14,7 @@ import { describe, windowOccurrences } from "@retrain/schedule";
 import type { WindowRuns } from "./clashes.js";
 import type { PoolInfo, ScheduleEntry, WindowUsage } from "./model.js";
 import { isoUtc, runTime } from "./time.js";
-import { holdHours, windowNextRuns, windowSchedule } from "./window-schedule.js";
+import { holdHours, windowNextRuns, windowNoUpcomingRun, windowSchedule } from "./window-schedule.js";
 
 const HOUR = 3_600_000;
 /** Next runs listed per window: in the plan report, the calendar and the scheduling stack's `windows` output. */
@@ -81,10 +81,12 @@ export function buildScheduleView(
       let occurrences: { start: Date; end: Date }[];
       let next: Date[];
       let description: string;
+      let neverRuns: string | undefined;
       try {
         occurrences = windowOccurrences(windowSchedule(w), range);
         next = windowNextRuns(w, range.from, NEXT_RUNS);
         description = describe(w.schedule, { timezone: w.timezone, kind: w.mode });
+        if (w.enabled && next.length === 0) neverRuns = windowNoUpcomingRun(w, range.from)?.reason;
       } catch (e) {
         view.problems.push({ file, key: `${key}.schedule`, message: (e as Error).message });
         return;
@@ -104,6 +106,7 @@ export function buildScheduleView(
         startStopInstances: w.startStopInstances,
         nextRuns: next.map((d) => runTime(d, w.timezone)),
         occurrences: occurrences.map((o) => ({ start: isoUtc(o.start), end: isoUtc(o.end) })),
+        ...(neverRuns === undefined ? {} : { neverRuns }),
       });
       if (w.enabled) {
         view.windows.push({

@@ -1,6 +1,6 @@
 /** A window's schedule fields, gathered from its config in one place. */
 import type { WindowConfig } from "@retrain/config/workspace";
-import { nextRuns, type WindowSchedule } from "@retrain/schedule";
+import { type NoUpcomingRun, nextRuns, noUpcomingRun, type WindowSchedule } from "@retrain/schedule";
 
 /** Hours a window holds its pool per run: its duration, or an association's longest task timeout. */
 export function holdHours(w: WindowConfig): number {
@@ -26,14 +26,23 @@ export function windowSchedule(w: WindowConfig): WindowSchedule {
 
 /** The window's next `count` runs strictly after `from` (the rules of its mode). */
 export function windowNextRuns(w: WindowConfig, from: Date, count: number): Date[] {
+  return nextRuns(w.schedule, { ...runOptions(w, from), count });
+}
+
+/** The schedule fields `nextRuns` and `noUpcomingRun` read, for a run query from `from`. */
+function runOptions(w: WindowConfig, from: Date) {
   const s = windowSchedule(w);
-  return nextRuns(s.schedule, {
+  return {
     from,
-    count,
     kind: w.mode,
     ...(s.timezone === undefined ? {} : { timezone: s.timezone }),
     ...(s.offsetDays === undefined ? {} : { offsetDays: s.offsetDays }),
     ...(s.startDate === undefined ? {} : { startDate: s.startDate }),
     ...(s.endDate === undefined ? {} : { endDate: s.endDate }),
-  });
+  };
+}
+
+/** Why the window has no run after `from`, or undefined when it has one (the rules of its mode). */
+export function windowNoUpcomingRun(w: WindowConfig, from: Date): NoUpcomingRun | undefined {
+  return noUpcomingRun(w.schedule, runOptions(w, from));
 }
