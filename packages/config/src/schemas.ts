@@ -250,7 +250,7 @@ export const WINDOW_DEFAULTS = {
  * other than the default: a default cannot be told from a key left out, and changes nothing) and
  * what the association lacks.
  */
-function associationOnlyDefaults(w: {
+function keysAnAssociationDrops(w: {
   durationHours: number;
   cutoffHours: number;
   enabled: boolean;
@@ -356,7 +356,7 @@ export const windowSchema = z
       // aws.ssm.Association has none of these (no Duration, Cutoff, StartDate, EndDate, Description,
       // no way to disable it; the provider does not expose ScheduleOffset): set, they would be
       // silently dropped while the plan's calendar and clash checks read them.
-      for (const [field, set, why] of associationOnlyDefaults(w)) {
+      for (const [field, set, why] of keysAnAssociationDrops(w)) {
         if (set)
           ctx.addIssue({
             code: "custom",

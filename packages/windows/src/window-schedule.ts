@@ -1,6 +1,12 @@
 /** A window's schedule fields, gathered from its config in one place. */
 import type { WindowConfig } from "@retrain/config/workspace";
-import { type NoUpcomingRun, nextRuns, noUpcomingRun, type WindowSchedule } from "@retrain/schedule";
+import {
+  type NextRunsOptions,
+  type NoUpcomingRun,
+  nextRuns,
+  noUpcomingRun,
+  type WindowSchedule,
+} from "@retrain/schedule";
 
 /** Hours a window holds its pool per run: its duration, or an association's longest task timeout. */
 export function holdHours(w: WindowConfig): number {
@@ -30,7 +36,7 @@ export function windowNextRuns(w: WindowConfig, from: Date, count: number): Date
 }
 
 /** The schedule fields `nextRuns` and `noUpcomingRun` read, for a run query from `from`. */
-function runOptions(w: WindowConfig, from: Date) {
+function runOptions(w: WindowConfig, from: Date): Omit<NextRunsOptions, "count"> {
   const s = windowSchedule(w);
   return {
     from,
