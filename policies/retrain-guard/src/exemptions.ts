@@ -1,20 +1,28 @@
 /**
  * Exemptions the project itself needs, reviewed by security like any change under policies/
  * (CODEOWNERS). They apply on top of the `allowlist` of the pack config, which teams set per run.
- * `urn` may use `*` for any run of characters (e.g. every stack of a project).
+ * `urn` may use `*` for any run of characters within one `::`-separated URN segment (e.g. every stack
+ * of a project; a `*` never spans "::", so a resource name cannot forge the rest of a URN).
+ * `resource` binds an entry to the Resource entry the finding is about (`*` within one ARN segment):
+ * the action stays refused on any other resource of the same policy, "*" included.
  */
-import type { AllowlistEntry } from "./policies/no-wildcard-iam.js";
+import type { ProjectExemption } from "./policies/no-wildcard-iam.js";
 
-export const PROJECT_EXEMPTIONS: readonly AllowlistEntry[] = [
+/** The executions AWS creates for StartAutomationExecution: any partition, region and account. */
+const AUTOMATION_EXECUTIONS = "arn:*:ssm:*:*:automation-execution/*";
+
+export const PROJECT_EXEMPTIONS: readonly ProjectExemption[] = [
   {
     urn: "urn:pulumi:*::retrain-iam::retrain:iam:MaintenanceWindowServiceRole$aws:iam/rolePolicy:RolePolicy::*",
     action: "ssm:StartAutomationExecution",
+    resource: AUTOMATION_EXECUTIONS,
     justification:
       "Start/stop automations: the statement names the two AWS-StartEC2Instance/AWS-StopEC2Instance definitions; automation-execution/* is the execution the call itself creates, whose id AWS assigns at start and which cannot be named beforehand.",
   },
   {
     urn: "urn:pulumi:*::retrain-iam::retrain:iam:MaintenanceWindowServiceRole$aws:iam/rolePolicy:RolePolicy::*",
     action: "ssm:GetAutomationExecution",
+    resource: AUTOMATION_EXECUTIONS,
     justification:
       "Read-only status of the start/stop automations the window starts; execution ids are assigned by AWS at start, so automation-execution/* cannot be narrowed by name, and executions carry no tags to condition on.",
   },

@@ -9,7 +9,15 @@
  *   are the action's own and every type of the ARN's service.
  * - A `*` ending the last of fewer than six segments matches across colons (IAM's rule), so
  *   `arn:aws:s3:*` is every S3 resource and `arn:*` everything.
- * - Anything naming part of a resource (`arn:aws:s3:::my-bucket/*`, `instance/i-0abc*`) is scoped.
+ * - A wildcard where the format has an AWS-assigned opaque ID (a variable named `...Id`/`...ID`, e.g.
+ *   `${InstanceId}`, `${KeyId}`): `instance/i-*`, `instance/i-0abc*`, `key/*-*` cover every resource of
+ *   the type. The ID's fixed text is AWS's (every instance ID starts with `i-`), not the policy
+ *   author's choice, so no prefix of it names a resource the author owns.
+ * - A `*` or `?` anywhere in the service segment (`arn:aws:ec2*:...`, `arn:aws:e?2:...`) covers
+ *   everything: AWS says the service segment may not use wildcards to identify a product, so no
+ *   format of ours can be trusted to compare against it.
+ * - Anything naming part of a resource by a name its owner chose (`arn:aws:s3:::my-bucket/*`,
+ *   `document/retrain-prod-*`) is scoped.
  *
  * IAM's wildcard rule (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards):
  * `*` and `?` work within a colon-separated segment, and a `*` that is the last character of a
@@ -124,7 +132,9 @@ export async function resourceScope(resource: string, action: string): Promise<R
   if (!parts) return { kind: "scoped" };
   const service = parts[2] ?? "";
   const resourcePart = parts[5] ?? "";
-  if (ONLY_WILDCARDS.test(resourcePart) || ONLY_WILDCARDS.test(service)) return { kind: "everything" };
+  // A wildcard anywhere in the service segment ("ec2*", "e?2"): IAM's docs say the service segment may
+  // not use wildcards to identify a product, so we cannot say which service it means: everything.
+  if (ONLY_WILDCARDS.test(resourcePart) || /[*?]/.test(service)) return { kind: "everything" };
   // Built only for a format whose text the pattern's fixed start allows (mayMatchAsciiPrefix).
   let matcher: RegExp | undefined;
   const prefix = literalPrefix(resourcePart);
@@ -135,11 +145,75 @@ export async function resourceScope(resource: string, action: string): Promise<R
   for (const format of formats) {
     if (format.service.toLowerCase() !== serviceLower) continue;
     if (!segmentFits(format.region, parts[3] ?? "") || !segmentFits(format.account, parts[4] ?? "")) continue;
+    const whole = { kind: "whole-type", service: format.service, resourceType: format.resourceType } as const;
+    if (wildcardInId(format, resourcePart)) return whole;
     const any = anyResourceOf(format);
     if (prefilter && !mayMatchAsciiPrefix(prefix, any)) continue;
     matcher ??= resourcePartMatcher(resourcePart);
-    if (matcher.test(any))
-      return { kind: "whole-type", service: format.service, resourceType: format.resourceType };
+    if (matcher.test(any)) return whole;
   }
   return { kind: "scoped" };
+}
+
+/**
+ * A format variable for an identifier AWS assigns (`${InstanceId}`, `${KeyId}`, `${VolumeId}`,
+ * `${WindowId}`): its text is random, so a wildcard in it names no resource in particular.
+ * Partition, Region, Account and names (`${RoleName}`, `${BucketName}`) are not IDs.
+ */
+export function isOpaqueIdVariable(name: string): boolean {
+  if (/name/i.test(name) || /^(partition|region|account)(id)?$/i.test(name)) return false;
+  return /(Id|ID)$/.test(name);
+}
+
+interface FormatPattern {
+  re: RegExp;
+  /** Per variable, in order (capture group i + 1): whether it is an opaque ID. */
+  ids: boolean[];
+}
+
+/**
+ * The format's resource part as a regex over a policy's pattern text: literal text escaped and
+ * case-insensitive, each variable a capture. Kept per format, like {@link anyResourceOf}.
+ */
+const formatPatterns = new WeakMap<ArnFormat, FormatPattern | null>();
+function formatPatternOf(format: ArnFormat): FormatPattern | null {
+  let fp = formatPatterns.get(format);
+  if (fp === undefined) {
+    const ids: boolean[] = [];
+    const body = format.resourcePart
+      .split(/(\$\{[^}]*\})/)
+      .map((piece) => {
+        const v = /^\$\{([^}]*)\}$/.exec(piece);
+        if (!v) return piece.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        ids.push(isOpaqueIdVariable(v[1] ?? ""));
+        return "(.*)";
+      })
+      .join("");
+    fp = ids.includes(true) ? { re: new RegExp(`^${body}$`, "is"), ids } : null;
+    formatPatterns.set(format, fp);
+  }
+  return fp;
+}
+
+/**
+ * Whether the policy's resource part has a wildcard where the format has an opaque ID, with nothing
+ * before it that names a resource: variables read outer to inner, so a fixed outer part keeps the
+ * pattern inside one resource (`automation-definition/AWS-StartEC2Instance:*` is every version of
+ * one definition, `${VersionId}` being an ID), while an open outer part does not
+ * (`${ApiId}` = `*` then `/stages/prod` is the prod stage of every API). Before the ID, a variable is
+ * open when it is an ID holding a wildcard or only wildcards (a name prefix such as `retrain-*`
+ * narrows).
+ */
+function wildcardInId(format: ArnFormat, resourcePart: string): boolean {
+  const fp = formatPatternOf(format);
+  if (!fp) return false;
+  const m = fp.re.exec(resourcePart);
+  if (!m) return false;
+  for (const [i, isId] of fp.ids.entries()) {
+    const capture = m[i + 1] ?? "";
+    const hasWildcard = /[*?]/.test(capture);
+    if (isId && hasWildcard) return true;
+    if (!ONLY_WILDCARDS.test(capture)) return false;
+  }
+  return false;
 }

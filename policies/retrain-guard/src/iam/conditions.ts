@@ -1,21 +1,181 @@
 /**
- * Whether a statement's Condition narrows it. A condition narrows when at least one of its tests
- * must hold for a concrete value: operators ending in `IfExists` pass when the key is absent and
- * `Null` only tests presence, so neither counts; nor do tests whose values are all wildcards.
+ * Whether a statement's Condition narrows it to named principals, sources or resources. Fail closed:
+ * a test counts only when it cannot hold for "everyone but one" or "whoever asks".
+ *
+ * Why each rule (IAM JSON policy elements: Condition operators,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+ * - "If the key that you specify in a policy condition is not present in the request context, the
+ *   values do not match and the condition is false. If the policy condition requires that the key is
+ *   not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition
+ *   is true." So negated operators (String/Arn/Numeric/DateNot*, NotIpAddress) hold when the key is
+ *   absent and otherwise match everything but the values listed: never narrowing.
+ * - `...IfExists` holds when the key is absent; `Null` only tests presence.
+ * - `ForAllValues:` is true when the request's set is empty or the key is absent (multi-valued
+ *   context keys, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+ * - Bool, Numeric*, Date*, IpAddress, Binary compare properties of the request (transport, time,
+ *   address), not which principal or resource: they do not name anyone.
+ * Only StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals, ArnLike (optionally
+ * `ForAnyValue:`-prefixed, never IfExists) on a key that identifies a principal, source or resource
+ * narrow. Keys the caller sets or that describe the request (aws:UserAgent, aws:Referer,
+ * aws:SecureTransport, aws:RequestedRegion, aws:SourceIp, aws:RequestTag/*, aws:TagKeys, aws:CalledVia,
+ * ... — AWS global condition context keys,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html) do not.
+ *
+ * Multiple values of one key are ORed, so a test narrows only when every value narrows (one
+ * `"*"` among them matches everyone). Different keys and operators are ANDed, so one narrowing test
+ * is enough for the statement.
  */
 
-import { isRecord } from "../values.js";
+import { isUnknown, reveal } from "../values.js";
+import { arnFormatsOfService } from "./actions.js";
 import type { Statement } from "./document.js";
 
-export function hasNarrowingCondition(st: Statement): boolean {
-  if (!st.condition) return false;
+/** Positive matching operators (lower case, without a set prefix). */
+const POSITIVE = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+
+/** Global keys that name the principal, the source (service-to-service) or the resource. */
+const IDENTIFYING_GLOBAL = new Set(
+  [
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalServiceName",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+    "aws:ResourceOrgPaths",
+    "aws:userid",
+    "aws:username",
+  ].map((k) => k.toLowerCase()),
+);
+const IDENTIFYING_GLOBAL_PREFIXES = ["aws:principaltag/", "aws:resourcetag/"];
+
+/** Keys whose value is an account or organization id: it must be exact (no wildcard at all). */
+const ID_KEYS = new Set(
+  [
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOwner",
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+  ].map((k) => k.toLowerCase()),
+);
+/** Organization paths (`o-xxx/r-xxx/ou-xxx/*`): the organization id, their first segment, must be exact. */
+const ORG_PATH_KEYS = new Set(
+  ["aws:PrincipalOrgPaths", "aws:SourceOrgPaths", "aws:ResourceOrgPaths"].map((k) => k.toLowerCase()),
+);
+
+const WILDCARD = /[*?]/;
+/** GitHub Actions' subject claim, whose owner must be fixed (githubSubjectNarrows). */
+const GITHUB_SUB = "token.actions.githubusercontent.com:sub";
+const ONLY_WILDCARDS = /^[*?]*$/;
+
+/** The operator's base name when it is a positive, non-IfExists, non-ForAllValues match; else undefined. */
+function positiveOperator(operator: string): string | undefined {
+  let op = operator.toLowerCase();
+  if (op.startsWith("forallvalues:")) return undefined;
+  if (op.startsWith("foranyvalue:")) op = op.slice("foranyvalue:".length);
+  return POSITIVE.has(op) ? op : undefined;
+}
+
+/** Whether a condition key names a principal, source or resource (lower-cased `key`). */
+export function isIdentifyingKey(key: string): boolean {
+  const k = key.toLowerCase();
+  if (k.startsWith("aws:"))
+    return IDENTIFYING_GLOBAL.has(k) || IDENTIFYING_GLOBAL_PREFIXES.some((p) => k.startsWith(p));
+  // Service keys (iam:PassedToService, ssm:resourceTag/..) and identity-provider keys
+  // (token.actions.githubusercontent.com:sub): all but the request's own tags, which the caller sets.
+  const colon = k.indexOf(":");
+  if (colon <= 0) return false;
+  const name = k.slice(colon + 1);
+  return !name.startsWith("requesttag/") && name !== "tagkeys";
+}
+
+/**
+ * Whether an ARN value names something: its service, region and account segments must hold no
+ * wildcard; region and account may be empty only where the service's ARN formats have none (S3).
+ */
+async function arnNarrows(value: string): Promise<boolean> {
+  const parts = value.split(":");
+  if (parts.length < 6) return false;
+  const [, , service = "", region = "", account = ""] = parts;
+  if (service === "" || WILDCARD.test(service) || WILDCARD.test(region) || WILDCARD.test(account))
+    return false;
+  if (region !== "" && account !== "") return true;
+  // A service's list holds other services' types too (ssm lists s3 buckets and iam roles).
+  const lower = service.toLowerCase();
+  const formats = (await arnFormatsOfService(service)).filter((f) => f.service.toLowerCase() === lower);
+  return (
+    (region !== "" || formats.some((f) => f.region === "")) &&
+    (account !== "" || formats.some((f) => f.account === ""))
+  );
+}
+
+async function valueNarrows(key: string, raw: unknown): Promise<boolean> {
+  const value = reveal(raw);
+  // Unknown during preview (e.g. the account id output): judged again with the value at update.
+  if (isUnknown(value)) return true;
+  if (typeof value !== "string" || ONLY_WILDCARDS.test(value)) return false;
+  if (ID_KEYS.has(key)) return !WILDCARD.test(value);
+  if (ORG_PATH_KEYS.has(key)) {
+    const org = value.split("/")[0] ?? "";
+    return org !== "" && !WILDCARD.test(org);
+  }
+  if (/^arn:/i.test(value)) return arnNarrows(value);
+  if (key === GITHUB_SUB) return githubSubjectNarrows(value);
+  return true;
+}
+
+/**
+ * A GitHub subject (`repo:<owner>/<repo>:<context>`, https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims)
+ * narrows only with its owner fixed: "repo:*" or "repo:a*" is any repository of anyone. A customized
+ * subject (not starting "repo:") needs its first claim's value fixed.
+ */
+function githubSubjectNarrows(value: string): boolean {
+  const [claim = "", rest = ""] = value.split(/:(.*)/s);
+  if (WILDCARD.test(claim) || rest === "") return false;
+  if (claim.toLowerCase() === "repo") {
+    const slash = rest.indexOf("/");
+    return slash > 0 && !WILDCARD.test(rest.slice(0, slash));
+  }
+  const first = rest.split(":")[0] ?? "";
+  return first !== "" && !WILDCARD.test(first);
+}
+
+/**
+ * The lower-cased condition keys of the statement that narrow it (see the header).
+ */
+export async function narrowingKeys(st: Statement): Promise<Set<string>> {
+  const keys = new Set<string>();
+  if (!st.condition) return keys;
   for (const [operator, block] of Object.entries(st.condition)) {
-    const op = operator.toLowerCase();
-    if (op.endsWith("ifexists") || op === "null") continue;
-    for (const value of Object.values(block)) {
-      const values = Array.isArray(value) ? value : [value];
-      if (values.some((v) => !(typeof v === "string" && /^[*?]*$/.test(v)) && !isRecord(v))) return true;
+    if (!positiveOperator(operator)) continue;
+    for (const [rawKey, value] of Object.entries(block)) {
+      const key = rawKey.toLowerCase();
+      if (keys.has(key) || !isIdentifyingKey(key)) continue;
+      const revealed = reveal(value);
+      const values = Array.isArray(revealed) ? (revealed as unknown[]) : [revealed];
+      if (values.length === 0) continue;
+      let all = true;
+      for (const v of values) if (!(await valueNarrows(key, v))) all = false;
+      if (all) keys.add(key);
     }
   }
-  return false;
+  return keys;
+}
+
+/** Whether any test of the statement's Condition narrows it (optionally: on one of `keys`, lower case). */
+export async function hasNarrowingCondition(st: Statement, keys?: readonly string[]): Promise<boolean> {
+  const narrowing = await narrowingKeys(st);
+  if (!keys) return narrowing.size > 0;
+  return keys.some((k) => narrowing.has(k.toLowerCase()));
 }

@@ -33,7 +33,31 @@ export type ParsedDocument =
   | { kind: "empty" }
   | { kind: "invalid"; reason: string };
 
-export function parsePolicyDocument(input: unknown): ParsedDocument {
+/** Which elements the document's kind requires in every statement (AWS rejects the statement otherwise). */
+export interface StatementNeeds {
+  /** Resource or NotResource (identity and resource-based policies). */
+  resource?: boolean;
+  /** Principal or NotPrincipal (trust and resource-based policies, KMS key policies included). */
+  principal?: boolean;
+}
+
+/**
+ * The statement elements IAM knows. Keys are case-sensitive: "notresource" or "Actions" is no element
+ * AWS reads as we would (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+ */
+const STATEMENT_KEYS = new Set([
+  "Sid",
+  "Effect",
+  "Principal",
+  "NotPrincipal",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+]);
+
+export function parsePolicyDocument(input: unknown, needs: StatementNeeds = {}): ParsedDocument {
   const value = reveal(input);
   if (value === undefined || value === null) return { kind: "absent" };
   if (value === "") return { kind: "empty" };
@@ -56,7 +80,7 @@ export function parsePolicyDocument(input: unknown): ParsedDocument {
     return { kind: "invalid", reason: '"Statement" is an empty array: the document grants nothing' };
   const statements: Statement[] = [];
   for (const [index, item] of items.entries()) {
-    const parsed = parseStatement(reveal(item), index);
+    const parsed = parseStatement(reveal(item), index, needs);
     if (typeof parsed === "string") return { kind: "invalid", reason: `statement #${index}: ${parsed}` };
     if (parsed) statements.push(parsed);
   }
@@ -64,9 +88,14 @@ export function parsePolicyDocument(input: unknown): ParsedDocument {
 }
 
 /** A statement, undefined when it is wholly unknown, or a string saying why it is malformed. */
-function parseStatement(item: unknown, index: number): Statement | undefined | string {
+function parseStatement(item: unknown, index: number, needs: StatementNeeds): Statement | undefined | string {
   if (isUnknown(item)) return undefined;
   if (!isRecord(item)) return "is not an object";
+  // Fail closed on keys IAM does not know: a misspelt "notresource" or "principal" would otherwise be
+  // skipped here while AWS rejects the document or reads it differently.
+  const unknownKey = Object.keys(item).find((k) => !STATEMENT_KEYS.has(k));
+  if (unknownKey !== undefined)
+    return `has unknown key "${unknownKey}" (statement keys are case-sensitive: ${[...STATEMENT_KEYS].join(", ")})`;
   const effectRaw = reveal(item.Effect);
   if (isUnknown(effectRaw)) return undefined;
   if (typeof effectRaw !== "string") return 'has no "Effect"';
@@ -90,6 +119,10 @@ function parseStatement(item: unknown, index: number): Statement | undefined | s
   // An unknown Action value still leaves the key (st.action = []): only an absent key gets here, and
   // unknown Resource or Condition values cannot make up for it (AWS rejects such a statement).
   if (st.action === undefined && st.notAction === undefined) return 'has neither "Action" nor "NotAction"';
+  if (needs.resource && !("Resource" in item) && !("NotResource" in item))
+    return 'has neither "Resource" nor "NotResource" (IAM requires one in identity and resource-based policies)';
+  if (needs.principal && !("Principal" in item) && !("NotPrincipal" in item))
+    return 'has neither "Principal" nor "NotPrincipal" (IAM requires one in trust and resource-based policies)';
   for (const [key, field] of [
     ["Principal", "principal"],
     ["NotPrincipal", "notPrincipal"],

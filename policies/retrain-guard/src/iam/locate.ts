@@ -85,6 +85,21 @@ const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>>
   "aws:ecr/repositoryPolicy:RepositoryPolicy": single("policy", "resource-implied"),
   "aws:ecr/registryPolicy:RegistryPolicy": single("policy", "resource-implied"),
   "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": single("policy", "resource-implied"),
+  // Read from @pulumi/aws 7.48 (type tokens and property names of its .d.ts). Required unless the
+  // provider's Args make the property optional.
+  "aws:s3/bucketV2:BucketV2": single("policy", "resource", false),
+  // A secret's policy: Resource "*" means this secret (Secrets Manager resource-based policies).
+  "aws:secretsmanager/secretPolicy:SecretPolicy": single("policy", "resource-implied"),
+  "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": single("inlinePolicy", "identity"),
+  "aws:efs/fileSystemPolicy:FileSystemPolicy": single("policy", "resource"),
+  // A backup vault's access policy: AWS's own examples use Resource "*" for this vault.
+  "aws:backup/vaultPolicy:VaultPolicy": single("policy", "resource-implied"),
+  "aws:cloudwatch/eventBusPolicy:EventBusPolicy": single("policy", "resource"),
+  "aws:opensearch/domainPolicy:DomainPolicy": single("accessPolicies", "resource"),
+  "aws:apigateway/restApiPolicy:RestApiPolicy": single("policy", "resource"),
+  "aws:s3control/accessPointPolicy:AccessPointPolicy": single("policy", "resource"),
+  "aws:s3/accessPoint:AccessPoint": single("policy", "resource", false),
+  "aws:glacier/vault:Vault": single("accessPolicy", "resource", false),
 };
 
 const ARNS: Readonly<Record<string, (props: unknown) => LocatedPolicyArn[]>> = {
@@ -96,11 +111,15 @@ const ARNS: Readonly<Record<string, (props: unknown) => LocatedPolicyArn[]>> = {
   "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": (p) => many(p, "policyArns"),
   "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": (p) => many(p, "policyArns"),
   "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": (p) => many(p, "policyArns"),
+  "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": (p) => one(p, "managedPolicyArn"),
 };
+
+/** A Lambda permission: not a document, but a resource-based policy statement in properties. */
+export const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
 
 /** Every resource type whose documents or policy ARNs this pack reads. */
 export const IAM_RESOURCE_TYPES: readonly string[] = [
-  ...new Set([...Object.keys(DOCUMENTS), ...Object.keys(ARNS)]),
+  ...new Set([...Object.keys(DOCUMENTS), ...Object.keys(ARNS), LAMBDA_PERMISSION]),
 ];
 
 export function documentsOf(type: string, props: unknown): LocatedDocument[] {

@@ -2,8 +2,10 @@
  * The no-wildcard IAM rules over one located document or managed-policy ARN. Each finding carries
  * what was found, where (field, statement) and how to fix it; the policy adds the resource name.
  */
+
+import { at, isUnknown, reveal } from "../values.js";
 import { isWildcardAction, resourceLevel } from "./actions.js";
-import { adminPolicyIn } from "./admin-policies.js";
+import { adminPolicyIn, awsManagedPolicyName } from "./admin-policies.js";
 import { resourceScope } from "./arn.js";
 import { hasNarrowingCondition } from "./conditions.js";
 import { describeStatement, type Principal, parsePolicyDocument, type Statement } from "./document.js";
@@ -17,7 +19,8 @@ export type IamRule =
   | "wildcard-resource"
   | "open-principal"
   | "not-principal"
-  | "admin-managed-policy";
+  | "admin-managed-policy"
+  | "unreviewed-managed-policy";
 
 export interface IamFinding {
   rule: IamRule;
@@ -29,6 +32,8 @@ export interface IamFinding {
   action?: string;
   /** What was found and how to fix it (without the resource name). */
   message: string;
+  /** The Resource entry the finding is about, for exemptions bound to a resource (exemptions.ts). */
+  resource?: string;
 }
 
 export async function checkDocument(doc: LocatedDocument): Promise<IamFinding[]> {
@@ -40,7 +45,13 @@ export async function checkDocument(doc: LocatedDocument): Promise<IamFinding[]>
     },
   ];
   if (doc.problem) return malformed(doc.problem);
-  const parsed = parsePolicyDocument(doc.value);
+  const parsed = parsePolicyDocument(doc.value, {
+    // IAM rejects an identity or resource-based statement without Resource/NotResource, and a trust or
+    // resource-based statement without Principal/NotPrincipal ("Statements must include either a
+    // Resource or a NotResource element", IAM JSON policy elements: Resource).
+    resource: doc.kind === "identity" || doc.kind === "resource",
+    principal: doc.kind !== "identity",
+  });
   if (parsed.kind === "unknown") return [];
   if (parsed.kind === "absent" || parsed.kind === "empty") {
     if (!doc.required) return [];
@@ -82,7 +93,8 @@ export async function checkDocument(doc: LocatedDocument): Promise<IamFinding[]>
     }
     if (doc.kind === "identity" || doc.kind === "resource")
       findings.push(...(await checkResources(st, where, base)));
-    if (doc.kind !== "identity") findings.push(...checkPrincipal(st, doc.kind === "trust", where, base));
+    if (doc.kind !== "identity")
+      findings.push(...(await checkPrincipal(st, doc.kind === "trust", where, base)));
   }
   return findings;
 }
@@ -101,7 +113,7 @@ async function checkResources(
       if (level.kind === "wildcard-only") continue;
       const scope = await resourceScope(resource, action);
       if (scope.kind === "scoped") continue;
-      if (scope.kind === "whole-type" && hasNarrowingCondition(st)) continue;
+      if (scope.kind === "whole-type" && (await hasNarrowingCondition(st))) continue;
       const covers =
         scope.kind === "everything"
           ? `every resource ("${resource}")`
@@ -118,6 +130,7 @@ async function checkResources(
         ...base,
         rule: "wildcard-resource",
         action,
+        resource,
         message: `${where} allows ${action} on ${covers}; ${why}. Fix: ${fix}.`,
       });
     }
@@ -125,25 +138,87 @@ async function checkResources(
   return findings;
 }
 
-function isOpen(p: Principal | undefined): boolean {
-  if (p === undefined) return false;
-  if (p === "*") return true;
-  return Object.values(p).some((vs) => vs.includes("*"));
+/**
+ * The bare web identity providers (Principal {"Federated": "<host>"}, no IAM OIDC provider): anyone
+ * who signs in there gets a token, so the role is open unless the audience (the app) or subject is
+ * tested. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
+ */
+const WEB_IDENTITY_PROVIDERS = new Set([
+  "cognito-identity.amazonaws.com",
+  "accounts.google.com",
+  "graph.facebook.com",
+  "www.amazon.com",
+]);
+
+/** How a principal is open to anyone (none: it is not). */
+type Openness =
+  /** `*` in Principal: needs any narrowing condition. */
+  | { kind: "any" }
+  /** A web identity federation: needs a narrowing condition on one of `keys`. */
+  | { kind: "federated"; provider: string; keys: string[] };
+
+/**
+ * How a Principal is open. Federated: an IAM OIDC provider (`oidc-provider/<host>`) trusts every
+ * token its issuer signs — for token.actions.githubusercontent.com every workflow of every GitHub
+ * repository — so only a `<host>:sub` test names who may assume the role. GitHub: "you must define at
+ * least one condition, so that untrusted repositories can't request access tokens for your cloud
+ * resources" (https://docs.github.com/en/actions/how-tos/secure-your-work/security-harden-deployments/oidc-in-aws);
+ * AWS: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html. An `aud`
+ * test alone names the app (sts.amazonaws.com for every GitHub workflow), not the caller. A SAML
+ * provider (`saml-provider/...`) is the account's own IdP.
+ * Anything else under Federated is unknown to us: treated as `*` (fail closed).
+ */
+function openness(p: Principal | undefined): Openness[] {
+  if (p === undefined) return [];
+  if (p === "*") return [{ kind: "any" }];
+  const out: Openness[] = [];
+  for (const [kind, values] of Object.entries(p)) {
+    for (const v of values) {
+      if (v === "*") {
+        out.push({ kind: "any" });
+        continue;
+      }
+      if (kind !== "Federated") continue;
+      const oidc = /^arn:[^:]+:iam::[^:]*:oidc-provider\/(.+)$/i.exec(v);
+      if (oidc?.[1]) {
+        out.push({ kind: "federated", provider: oidc[1], keys: [`${oidc[1]}:sub`] });
+        continue;
+      }
+      if (/^arn:[^:]+:iam::[^:]*:saml-provider\/.+$/i.test(v)) continue;
+      const bare = v.toLowerCase();
+      if (WEB_IDENTITY_PROVIDERS.has(bare)) {
+        out.push({ kind: "federated", provider: v, keys: [`${bare}:aud`, `${bare}:sub`] });
+        continue;
+      }
+      out.push({ kind: "any" });
+    }
+  }
+  return out;
 }
 
-function checkPrincipal(
+async function checkPrincipal(
   st: Statement,
   trust: boolean,
   where: string,
   base: { field: string; statement: string },
-): IamFinding[] {
+): Promise<IamFinding[]> {
   const findings: IamFinding[] = [];
   const what = trust ? "lets any principal assume the role" : "grants access to any principal";
-  if (isOpen(st.principal) && !hasNarrowingCondition(st)) {
+  const open = openness(st.principal);
+  if (open.some((o) => o.kind === "any") && !(await hasNarrowingCondition(st))) {
     findings.push({
       ...base,
       rule: "open-principal",
       message: `${where} ${what} (Principal "*") without a narrowing Condition. Fix: name the principal (e.g. {"Service": "ssm.amazonaws.com"}) and add aws:SourceAccount / aws:SourceArn conditions.`,
+    });
+  }
+  for (const o of open) {
+    if (o.kind !== "federated" || (await hasNarrowingCondition(st, o.keys))) continue;
+    const keys = o.keys.map((k) => `"${k}"`).join(" or ");
+    findings.push({
+      ...base,
+      rule: "open-principal",
+      message: `${where} ${trust ? "lets" : "gives"} anyone with a token from ${o.provider} ${trust ? "assume the role" : "access"}: no narrowing Condition (StringEquals/StringLike with a concrete value) tests ${keys}. Fix: add e.g. "StringEquals": {"${o.provider.toLowerCase()}:sub": "<subject>"} (for GitHub: "repo:<org>/<repo>:ref:refs/heads/main").`,
     });
   }
   if (st.notPrincipal) {
@@ -156,17 +231,66 @@ function checkPrincipal(
   return findings;
 }
 
-export function checkPolicyArn(
-  located: LocatedPolicyArn,
-  additionalAdminPolicies: readonly string[],
-): IamFinding[] {
-  const admin = adminPolicyIn(located.arn, additionalAdminPolicies);
-  if (!admin) return [];
+export interface ManagedPolicyConfig {
+  additionalAdminPolicies: readonly string[];
+  /** AWS managed policy names reviewed as needed (the pack config's `allowedManagedPolicies`). */
+  allowedManagedPolicies: readonly string[];
+}
+
+/**
+ * An AWS managed policy's document is AWS's, not in the stack: the pack cannot read it, and most
+ * grant on Resource "*" (AmazonSSMManagedInstanceCore: ssm:GetParameter(s) on every parameter;
+ * ReadOnlyAccess: every read of every team's data). So fail closed: an admin-like one is always
+ * refused, any other needs a reviewed entry in `allowedManagedPolicies`. Customer managed policies
+ * (an account id instead of `aws`) are documents checked where they are defined.
+ */
+export function checkPolicyArn(located: LocatedPolicyArn, config: ManagedPolicyConfig): IamFinding[] {
+  const admin = adminPolicyIn(located.arn, config.additionalAdminPolicies);
+  if (admin) {
+    return [
+      {
+        rule: "admin-managed-policy",
+        field: located.field,
+        message: `${located.field} attaches the AWS managed policy ${admin} ("${located.arn}"), which grants administrator-like access. Fix: attach a customer managed policy with the exact actions and resources needed.`,
+      },
+    ];
+  }
+  const name = awsManagedPolicyName(located.arn);
+  if (name === undefined) return [];
+  const lower = name.toLowerCase();
+  if (config.allowedManagedPolicies.some((n) => n.toLowerCase() === lower)) return [];
   return [
     {
-      rule: "admin-managed-policy",
+      rule: "unreviewed-managed-policy",
       field: located.field,
-      message: `${located.field} attaches the AWS managed policy ${admin} ("${located.arn}"), which grants administrator-like access. Fix: attach a customer managed policy with the exact actions and resources needed.`,
+      message: `${located.field} attaches the AWS managed policy ${name} ("${located.arn}"), whose document the pack cannot read (most AWS managed policies grant on Resource "*", across every team's resources). Fix: attach a customer managed policy with the exact actions and resources needed, or, after security review, add {"name": "${name}", "justification": "..."} to the pack config's allowedManagedPolicies.`,
+    },
+  ];
+}
+
+/** A set narrowing property of a Lambda permission (unknown during preview counts: it will be set). */
+function narrowsPermission(props: unknown, field: string): boolean {
+  const v = reveal(at(props, field));
+  if (isUnknown(v)) return true;
+  return typeof v === "string" && !/^[*?]*$/.test(v.trim());
+}
+
+/**
+ * aws:lambda/permission:Permission adds a statement to the function's resource-based policy. With
+ * principal "*" anyone may invoke the function unless the statement carries SourceArn,
+ * SourceAccount or PrincipalOrgID (Lambda, "Working with resource-based IAM policies in Lambda").
+ */
+export function checkLambdaPermission(props: unknown): IamFinding[] {
+  const principal = reveal(at(props, "principal"));
+  if (principal !== "*") return [];
+  if (["sourceArn", "sourceAccount", "principalOrgId"].some((f) => narrowsPermission(props, f))) return [];
+  // No `action` on the finding: an allowlisted action (e.g. lambda:InvokeFunction) must not exempt a
+  // function open to everyone.
+  return [
+    {
+      rule: "open-principal",
+      field: "principal",
+      message: `principal "*" lets any principal invoke the function: none of sourceArn, sourceAccount, principalOrgId is set. Fix: name the principal (e.g. "events.amazonaws.com") and set sourceArn (and sourceAccount), or principalOrgId.`,
     },
   ];
 }

@@ -639,6 +639,8 @@ export const examples: PolicyExample[] = [
     violations: [
       /managedPolicyArns\[0\] attaches the AWS managed policy PowerUserAccess/,
       /managedPolicyArns\[1\] attaches the AWS managed policy IAMFullAccess/,
+      // ssm:GetParameter(s) on "*": every team's parameters.
+      /\[unreviewed-managed-policy\] Role "power": managedPolicyArns\[2\] attaches the AWS managed policy AmazonSSMManagedInstanceCore/,
     ],
   },
   {
@@ -834,6 +836,811 @@ export const examples: PolicyExample[] = [
     ],
     violations: [
       /\[wildcard-action\] LogResourcePolicy "too-much": statement #0 of policyDocument allows Action "logs:\*"/,
+    ],
+  },
+
+  // ── Conditions: only a positive test on a key naming a principal, source or resource narrows ──
+  {
+    // StringNotEquals holds when the key is absent and for every org but one (Condition operators).
+    title: "a negated operator does not narrow an open principal (StringNotEquals, ArnNotLike)",
+    resources: [
+      {
+        type: ROLE,
+        name: "not-equals",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: {
+              StringNotEquals: { "aws:PrincipalOrgID": "o-evil12345" },
+              ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/*" },
+            },
+          }),
+        },
+      },
+    ],
+    violations: [/\[open-principal\] Role "not-equals"/],
+  },
+  {
+    title: "ForAllValues: is true on an absent or empty set: it does not narrow",
+    resources: [
+      {
+        type: ROLE,
+        name: "for-all",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sts:AssumeRole",
+            Condition: { "ForAllValues:StringEquals": { "aws:PrincipalOrgPaths": ["o-abc123/r-ab12/"] } },
+          }),
+        },
+      },
+    ],
+    violations: [/\[open-principal\] Role "for-all"/],
+  },
+  {
+    title:
+      "request properties and caller-set keys do not narrow a whole type (Bool, IpAddress, RequestedRegion, RequestTag)",
+    resources: [
+      policy(
+        "request-keys",
+        doc(
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+            Condition: {
+              Bool: { "aws:SecureTransport": "true" },
+              IpAddress: { "aws:SourceIp": "10.0.0.0/8" },
+              StringEquals: { "aws:RequestedRegion": "eu-west-1", "aws:UserAgent": "retrain" },
+            },
+          },
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+            Condition: {
+              StringEquals: { "aws:RequestTag/team": "vision", "ec2:RequestTag/team": "vision" },
+              "ForAnyValue:StringEquals": { "aws:TagKeys": "team" },
+            },
+          },
+        ),
+      ),
+    ],
+    violations: [
+      /statement #0 of policy allows ec2:StopInstances on every ec2 instance .* with no narrowing Condition/,
+      /statement #1 of policy allows ec2:StopInstances on every ec2 instance .* with no narrowing Condition/,
+    ],
+  },
+  {
+    title:
+      "wildcards in an account id or an ARN's account do not narrow (SourceAccount 1234*, SourceArn arn:aws:ssm:*:*:*)",
+    resources: [
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "loose-source",
+        props: {
+          policy: doc(
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { StringLike: { "aws:SourceAccount": "1234*" } },
+            },
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ssm:*:*:*" } },
+            },
+            {
+              // One value of a key matching everything makes the whole test match everything (OR).
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { StringLike: { "aws:PrincipalOrgID": ["o-abc123", "*"] } },
+            },
+            {
+              // ssm ARNs always have a region and an account: an empty one is no resource of ours.
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ssm:::*" } },
+            },
+          ),
+        },
+      },
+    ],
+    violations: [
+      /statement #0 of policy grants access to any principal/,
+      /statement #1 of policy grants access to any principal/,
+      /statement #2 of policy grants access to any principal/,
+      /statement #3 of policy grants access to any principal/,
+    ],
+  },
+  {
+    title:
+      "the narrowing forms: SourceArn with fixed region and account, an S3 source ARN, an org path, PrincipalArn, a service resource tag",
+    resources: [
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "narrowed",
+        props: {
+          policy: doc(
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ssm:eu-west-1:123456789012:*" } },
+            },
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::retrain-artifacts-prod" } },
+            },
+            {
+              Effect: "Allow",
+              Principal: { AWS: "*" },
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: {
+                "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123/r-ab12/ou-ab12-11111111/*" },
+              },
+            },
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: {
+                ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/retrain-window" },
+              },
+            },
+          ),
+        },
+      },
+      policy(
+        "fleet-tag",
+        doc({
+          Effect: "Allow",
+          Action: "ssm:SendCommand",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+          Condition: { StringEquals: { "ssm:resourceTag/retrain:fleet": "gpu" } },
+        }),
+      ),
+    ],
+    violations: [],
+  },
+
+  {
+    title: "a condition value unknown during preview is judged when known, not refused",
+    resources: [
+      policy(
+        "later-account",
+        {
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "sns:Publish",
+              Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+              Condition: { StringEquals: { "aws:SourceAccount": UNKNOWN } },
+            },
+          ],
+        },
+        "aws:sns/topicPolicy:TopicPolicy",
+      ),
+    ],
+    violations: [],
+  },
+
+  // ── ARNs: wildcards in an AWS-assigned ID, or in the service segment ──
+  {
+    // Every instance id starts with "i-" and every key id has "-": the fixed text is AWS's, not ours.
+    title: "a wildcard in an AWS-assigned ID covers the whole type: instance/i-*, instance/i-0abc*, key/*-*",
+    resources: [
+      policy(
+        "ids",
+        doc(
+          { Effect: "Allow", Action: "ec2:StopInstances", Resource: "arn:aws:ec2:*:*:instance/i-*" },
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc*",
+          },
+          { Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:*:*:key/*-*" },
+        ),
+      ),
+    ],
+    violations: [
+      /ec2:StopInstances on every ec2 instance \("arn:aws:ec2:\*:\*:instance\/i-\*"\)/,
+      /ec2:StopInstances on every ec2 instance \("arn:aws:ec2:eu-west-1:123456789012:instance\/i-0abc\*"\)/,
+      /kms:Decrypt on every kms key \("arn:aws:kms:\*:\*:key\/\*-\*"\)/,
+    ],
+  },
+  {
+    title: "a named instance, a named key and every version of one named runbook stay scoped",
+    resources: [
+      policy(
+        "named-ids",
+        doc(
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc123def4567890",
+          },
+          {
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          },
+          {
+            Effect: "Allow",
+            Action: "ssm:StartAutomationExecution",
+            Resource: "arn:aws:ssm:eu-west-1:123456789012:automation-definition/AWS-StopEC2Instance:*",
+          },
+        ),
+      ),
+    ],
+    violations: [],
+  },
+  {
+    // IAM: the service segment cannot use wildcards to identify a product; we cannot tell which it is.
+    title: "a wildcard in the service segment counts as everything: ec2*, e?2, iam*",
+    resources: [
+      policy(
+        "service-wildcards",
+        doc(
+          {
+            Effect: "Allow",
+            Action: "ec2:StopInstances",
+            Resource: [
+              "arn:aws:ec2*:eu-west-1:123456789012:instance/i-0abc123def4567890",
+              "arn:aws:e?2:eu-west-1:123456789012:instance/i-0abc123def4567890",
+            ],
+          },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam*::123456789012:role/*" },
+        ),
+      ),
+    ],
+    violations: [
+      /ec2:StopInstances on every resource \("arn:aws:ec2\*:/,
+      /ec2:StopInstances on every resource \("arn:aws:e\?2:/,
+      /iam:PassRole on every resource \("arn:aws:iam\*::123456789012:role\/\*"\)/,
+    ],
+  },
+
+  // ── Web identity federation: the subject names who may assume the role ──
+  {
+    title: "a GitHub OIDC role without a sub condition: any repository on GitHub may assume it",
+    resources: [
+      {
+        type: ROLE,
+        name: "gha-any-repo",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "gha-wildcard-sub",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringLike: { "token.actions.githubusercontent.com:sub": "*" },
+              StringNotEquals: {
+                "token.actions.githubusercontent.com:sub": "repo:evil/x:ref:refs/heads/main",
+              },
+            },
+          }),
+        },
+      },
+      {
+        // "repo:*" is every repository of every owner: the owner must be fixed.
+        type: ROLE,
+        name: "gha-any-owner",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/x:*", "repo:*"] },
+            },
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] Role "gha-any-repo": statement #0 of assumeRolePolicy lets anyone with a token from token\.actions\.githubusercontent\.com assume the role: .*tests "token\.actions\.githubusercontent\.com:sub"/,
+      /\[open-principal\] Role "gha-wildcard-sub": .*token\.actions\.githubusercontent\.com:sub/,
+      /\[open-principal\] Role "gha-any-owner": .*token\.actions\.githubusercontent\.com:sub/,
+    ],
+  },
+  {
+    title: "a Cognito identity pool role without an aud or sub condition",
+    resources: [
+      {
+        type: ROLE,
+        name: "cognito-any-pool",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { Federated: "cognito-identity.amazonaws.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+            },
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] Role "cognito-any-pool": .*cognito-identity\.amazonaws\.com .*"cognito-identity\.amazonaws\.com:aud" or "cognito-identity\.amazonaws\.com:sub"/,
+    ],
+  },
+  {
+    title: "federation narrowed by subject (GitHub, EKS), by audience (Cognito), and a SAML provider",
+    resources: [
+      {
+        type: ROLE,
+        name: "gha-main",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+              StringLike: {
+                "token.actions.githubusercontent.com:sub": [
+                  "repo:acme/retrain-infra:ref:refs/heads/main",
+                  "repo:acme/*",
+                ],
+              },
+            },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "eks-sa",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated:
+                "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B7",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: {
+                "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B7:sub":
+                  "system:serviceaccount:retrain:trainer",
+              },
+            },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "cognito-pool",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { Federated: "cognito-identity.amazonaws.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: {
+                "cognito-identity.amazonaws.com:aud": "eu-west-1:12345678-abcd-abcd-abcd-123456789012",
+              },
+            },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "saml",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::123456789012:saml-provider/corp-idp" },
+            Action: "sts:AssumeRoleWithSAML",
+          }),
+        },
+      },
+    ],
+    violations: [],
+  },
+
+  // ── AWS managed policies: their documents are not in the stack, so they need review ──
+  {
+    title: "AWS managed policies outside the admin list are refused until reviewed",
+    resources: [
+      {
+        type: ROLE,
+        name: "broad-managed",
+        props: {
+          assumeRolePolicy: ssmTrust,
+          managedPolicyArns: [
+            "arn:aws:iam::aws:policy/AmazonSSMFullAccess",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            // Customer managed: the document is checked where it is defined.
+            "arn:aws:iam::123456789012:policy/retrain-window",
+          ],
+        },
+      },
+      {
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "s3-full",
+        props: { role: "r", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" },
+      },
+    ],
+    violations: [
+      /\[unreviewed-managed-policy\] Role "broad-managed": managedPolicyArns\[0\] attaches the AWS managed policy AmazonSSMFullAccess .*whose document the pack cannot read.*allowedManagedPolicies/,
+      /\[unreviewed-managed-policy\] Role "broad-managed": managedPolicyArns\[1\] attaches the AWS managed policy ReadOnlyAccess/,
+      /\[unreviewed-managed-policy\] RolePolicyAttachment "s3-full": policyArn attaches the AWS managed policy AmazonS3FullAccess/,
+    ],
+  },
+  {
+    title: "a reviewed AWS managed policy in allowedManagedPolicies passes; an admin-like one never does",
+    resources: [
+      {
+        type: ROLE,
+        name: "reviewed",
+        props: {
+          assumeRolePolicy: ssmTrust,
+          managedPolicyArns: [
+            "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+          ],
+        },
+      },
+    ],
+    config: {
+      allowedManagedPolicies: [
+        { name: "amazonssmreadonlyaccess", justification: "SEC-9: read-only, reviewed" },
+        { name: "AdministratorAccess", justification: "not honoured: admin-like" },
+      ],
+    },
+    violations: [/\[admin-managed-policy\] Role "reviewed": managedPolicyArns\[1\] .*AdministratorAccess/],
+  },
+  {
+    title: "an SSO permission set's managed policy attachment is checked too",
+    resources: [
+      {
+        type: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+        name: "sso-admin",
+        props: {
+          instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+          permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef",
+          managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+        },
+      },
+    ],
+    violations: [
+      /\[admin-managed-policy\] ManagedPolicyAttachment "sso-admin": managedPolicyArn attaches the AWS managed policy AdministratorAccess/,
+    ],
+  },
+
+  // ── More resource types that carry documents ──
+  {
+    title:
+      "documents on BucketV2, SecretPolicy, PermissionSetInlinePolicy, EventBusPolicy, DomainPolicy are read",
+    resources: [
+      policy(
+        "bucket-v2",
+        doc({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*" }),
+        "aws:s3/bucketV2:BucketV2",
+      ),
+      {
+        type: "aws:secretsmanager/secretPolicy:SecretPolicy",
+        name: "secret",
+        props: {
+          secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: "*",
+          }),
+        },
+      },
+      {
+        type: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        name: "sso-inline",
+        props: { inlinePolicy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) },
+      },
+      policy(
+        "bus",
+        doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "events:PutEvents",
+          Resource: "arn:aws:events:eu-west-1:123456789012:event-bus/default",
+        }),
+        "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+      ),
+      {
+        type: "aws:opensearch/domainPolicy:DomainPolicy",
+        name: "search",
+        props: {
+          accessPolicies: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "es:*",
+            Resource: "arn:aws:es:eu-west-1:123456789012:domain/retrain/*",
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] BucketV2 "bucket-v2"/,
+      /\[open-principal\] SecretPolicy "secret"/,
+      /\[wildcard-action\] PermissionSetInlinePolicy "sso-inline": statement #0 of inlinePolicy allows Action "\*"/,
+      /\[open-principal\] EventBusPolicy "bus"/,
+      /\[wildcard-action\] DomainPolicy "search": statement #0 of accessPolicies allows Action "es:\*"/,
+      /\[open-principal\] DomainPolicy "search"/,
+    ],
+  },
+  {
+    title: "documents on EFS, Backup, API Gateway, access points and Glacier vaults are read",
+    resources: [
+      policy(
+        "efs",
+        doc({
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "elasticfilesystem:ClientMount",
+          Resource: "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-12345678",
+        }),
+        "aws:efs/fileSystemPolicy:FileSystemPolicy",
+      ),
+      policy(
+        "vault",
+        doc({ Effect: "Allow", Principal: "*", Action: "backup:*", Resource: "*" }),
+        "aws:backup/vaultPolicy:VaultPolicy",
+      ),
+      policy(
+        "api",
+        doc({ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" }),
+        "aws:apigateway/restApiPolicy:RestApiPolicy",
+      ),
+      policy(
+        "ap-policy",
+        doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:eu-west-1:123456789012:accesspoint/retrain/object/*",
+        }),
+        "aws:s3control/accessPointPolicy:AccessPointPolicy",
+      ),
+      policy(
+        "ap",
+        doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:eu-west-1:123456789012:accesspoint/retrain/object/*",
+        }),
+        "aws:s3/accessPoint:AccessPoint",
+      ),
+      {
+        type: "aws:glacier/vault:Vault",
+        name: "glacier",
+        props: {
+          accessPolicy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "glacier:InitiateJob",
+            Resource: "arn:aws:glacier:eu-west-1:123456789012:vaults/retrain",
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] FileSystemPolicy "efs"/,
+      /\[wildcard-action\] VaultPolicy "vault"/,
+      /\[open-principal\] VaultPolicy "vault"/,
+      /\[open-principal\] RestApiPolicy "api"/,
+      /\[open-principal\] AccessPointPolicy "ap-policy"/,
+      /\[open-principal\] AccessPoint "ap"/,
+      /\[open-principal\] Vault "glacier"/,
+    ],
+  },
+  {
+    title:
+      "an event bus policy for one account and a secret policy for one role pass; no access point policy is no document",
+    resources: [
+      policy(
+        "bus-org",
+        doc({
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111122223333:root" },
+          Action: "events:PutEvents",
+          Resource: "arn:aws:events:eu-west-1:123456789012:event-bus/default",
+        }),
+        "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+      ),
+      policy(
+        "secret-role",
+        doc({
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:role/retrain-trainer" },
+          Action: "secretsmanager:GetSecretValue",
+          Resource: "*",
+        }),
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+      ),
+      policy("ap-none", "", "aws:s3/accessPoint:AccessPoint"),
+      { type: "aws:glacier/vault:Vault", name: "glacier-none", props: {} },
+    ],
+    violations: [],
+  },
+  {
+    title: "a Lambda permission for principal * without a source is open to everyone",
+    resources: [
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "public-invoke",
+        props: { action: "lambda:InvokeFunction", function: "retrain-hook", principal: "*" },
+      },
+    ],
+    config: {
+      allowlist: [{ action: "lambda:InvokeFunction", justification: "does not exempt an open principal" }],
+    },
+    violations: [
+      /\[open-principal\] Permission "public-invoke": principal "\*" lets any principal invoke the function/,
+    ],
+  },
+  {
+    title: "Lambda permissions narrowed by a named service, sourceArn, sourceAccount or principalOrgId",
+    resources: [
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "from-events",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "events.amazonaws.com",
+          sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/retrain",
+        },
+      },
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "star-with-source",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "*",
+          sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/retrain",
+        },
+      },
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "star-with-org",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "*",
+          principalOrgId: "o-abc123",
+        },
+      },
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "star-source-later",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "*",
+          sourceAccount: UNKNOWN,
+        },
+      },
+    ],
+    violations: [],
+  },
+
+  // ── Allowlist URNs: * stays within one URN segment ──
+  {
+    // The name embeds "::" to pose as another project's resource: the stack `*` must not swallow it.
+    title: "a resource name containing :: cannot forge an allowlisted URN",
+    resources: [
+      policy(
+        "x::other::aws:iam/policy:Policy::legacy",
+        doc({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" }),
+      ),
+    ],
+    config: {
+      allowlist: [
+        {
+          urn: "urn:pulumi:*::retrain-example::aws:iam/policy:Policy::legacy",
+          action: "ssm:SendCommand",
+          justification: "SEC-7",
+        },
+      ],
+    },
+    violations: [/\[wildcard-resource\] Policy "x::other::aws:iam\/policy:Policy::legacy"/],
+  },
+
+  // ── Statements AWS rejects or reads differently ──
+  {
+    title: "unknown statement keys fail closed (keys are case-sensitive: notresource, Actions)",
+    resources: [
+      policy("lower", doc({ Effect: "Allow", Action: "s3:GetObject", notresource: "arn:aws:s3:::secret/*" })),
+      policy("plural", doc({ Effect: "Allow", Actions: "s3:GetObject", Resource: "arn:aws:s3:::a/b" })),
+    ],
+    violations: [
+      /\[unparseable-document\] Policy "lower": .*statement #0: has unknown key "notresource"/,
+      /\[unparseable-document\] Policy "plural": .*statement #0: has unknown key "Actions"/,
+    ],
+  },
+  {
+    title: "a lower-case principal in a bucket policy fails closed",
+    resources: [
+      policy(
+        "lower-principal",
+        doc({
+          Effect: "Allow",
+          principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::artifacts/*",
+        }),
+        "aws:s3/bucketPolicy:BucketPolicy",
+      ),
+    ],
+    violations: [/\[unparseable-document\] BucketPolicy "lower-principal": .*has unknown key "principal"/],
+  },
+  {
+    title: "missing Resource (identity, resource) or Principal (trust, resource, KMS key) fails closed",
+    resources: [
+      policy("no-resource", doc({ Effect: "Allow", Action: "s3:GetObject" })),
+      policy(
+        "bucket-no-principal",
+        doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::artifacts/*" }),
+        "aws:s3/bucketPolicy:BucketPolicy",
+      ),
+      policy(
+        "key-no-principal",
+        doc({ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }),
+        "aws:kms/key:Key",
+      ),
+      {
+        type: ROLE,
+        name: "trust-no-principal",
+        props: { assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole" }) },
+      },
+    ],
+    violations: [
+      /\[unparseable-document\] Policy "no-resource": .*has neither "Resource" nor "NotResource"/,
+      /\[unparseable-document\] BucketPolicy "bucket-no-principal": .*has neither "Principal" nor "NotPrincipal"/,
+      /\[unparseable-document\] Key "key-no-principal": .*has neither "Principal" nor "NotPrincipal"/,
+      /\[unparseable-document\] Role "trust-no-principal": .*has neither "Principal" nor "NotPrincipal"/,
     ],
   },
 ];
