@@ -93,9 +93,41 @@ export const examples: PolicyExample[] = [
     violations: [/3601 s, longer than its window "w"/],
   },
   {
-    title: "a task whose window cannot be found is not judged",
+    title: "a task whose window cannot be found is held to the longest window allowed (4 h = 14400 s)",
     resources: [window("a"), window("b"), task("t", { timeoutSeconds: 99999 })],
+    violations: [
+      /MaintenanceWindowTask "t": taskInvocationParameters\.runCommandParameters\.timeoutSeconds is 99999 s and its window is not in this stack, so it is held to the longest window the pack allows \(maxDurationHours 4 h = 14400 s\)/,
+    ],
+  },
+  {
+    title: "a task alone in its stack (window in another stack) within the longest window allowed",
+    resources: [task("t", { timeoutSeconds: 14400 })],
     violations: [],
+  },
+  {
+    title: "a task alone in its stack, one second over the longest window allowed",
+    resources: [task("t", { timeoutSeconds: 14401 })],
+    violations: [/MaintenanceWindowTask "t": .*14401 s and its window is not in this stack/],
+  },
+  {
+    title: "a task alone in its stack with a 48 h executionTimeout",
+    resources: [task("t", { parameters: [{ name: "executionTimeout", values: ["172800"] }] })],
+    violations: [/parameters\[0\] \(executionTimeout\) is 172800 s and its window is not in this stack/],
+  },
+  {
+    title: "a task alone in its stack: the bound follows maxDurationHours",
+    resources: [task("t", { timeoutSeconds: 21600 })],
+    config: { maxDurationHours: 6 },
+    violations: [],
+  },
+  {
+    title:
+      "a window whose duration is unknown during preview: its task is held to the longest window allowed",
+    resources: [
+      window("w", UNKNOWN as unknown as number),
+      task("t", { timeoutSeconds: 20000 }, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [/20000 s and its window "w" has no known duration/],
   },
   {
     title: "a timeout of exactly duration − cutoff fits",

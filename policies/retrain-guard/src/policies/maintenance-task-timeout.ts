@@ -1,5 +1,6 @@
 import { AUTOMATION_TASK_SECONDS, type BudgetPart, describeBudget, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
+import { maxDurationHoursField } from "../config-fields.js";
 import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
 import { num, str } from "../values.js";
 import { TASK_TYPE, taskTimeouts, WINDOW_TYPE, windowOf } from "../windows/model.js";
@@ -17,22 +18,46 @@ function taskSeconds(task: StackResource): number | undefined {
 export const maintenanceTaskTimeout = defineStackPolicy({
   name: "maintenance-task-timeout",
   description:
-    "A maintenance window's tasks must fit into what the window can run (duration − cutoff): each task alone, and all of them in priority order (start/stop automations included), since no task starts after the cutoff.",
+    "A maintenance window's tasks must fit into what the window can run (duration − cutoff): each task alone, and all of them in priority order (start/stop automations included), since no task starts after the cutoff; a task whose window is not in the stack (or has no known duration) must fit the longest window the pack allows (maxDurationHours).",
   remediation:
     "Lower the tasks' timeouts, lengthen the window within the maximum duration, or lower the cutoff, until the tasks in priority order (start, tasks, stop) end before duration − cutoff.",
   enforcementLevel: "mandatory",
-  config: z.strictObject({}),
-  check(resources): Violation[] {
+  config: z.strictObject({ maxDurationHours: maxDurationHoursField() }),
+  check(resources, config): Violation[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const out: Violation[] = [];
     const tasksOf = new Map<StackResource, StackResource[]>();
+    // A window's Cutoff only stops SSM from starting new tasks ("No maintenance window tasks are
+    // permitted to start after the resulting endtime minus the number of hours you specify for
+    // Cutoff", CreateMaintenanceWindow Duration/Cutoff,
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateMaintenanceWindow.html):
+    // a started task runs for its timeout, so the timeout is what bounds how long it holds the pool.
+    // The most any window the pack allows can hold (maintenance-window-limits refuses longer windows)
+    // is the bound when the task's window, or its duration, is not known.
+    const maxS = config.maxDurationHours * 3600;
     for (const task of resources.filter((r) => r.type === TASK_TYPE)) {
       const window = windowOf(task, byUrn, resources);
-      if (!window) continue;
+      const duration = window && num(window.props.duration);
+      if (!window || duration === undefined) {
+        // Fail closed: a task whose window is not in this stack (registered with another stack's
+        // window, or by an id the pack cannot follow) or whose duration is unknown in preview is
+        // still held to the longest window the pack allows.
+        const where = window
+          ? `its window "${window.name}" has no known duration`
+          : "its window is not in this stack";
+        for (const t of taskTimeouts(task.props)) {
+          if (t.seconds > maxS) {
+            out.push({
+              urn: task.urn,
+              message: `MaintenanceWindowTask "${task.name}": ${t.field} is ${t.seconds} s and ${where}, so it is held to the longest window the pack allows (maxDurationHours ${config.maxDurationHours} h = ${maxS} s). Fix: lower the timeout to at most ${maxS} s (and below its window's duration − cutoff), and keep the task in the stack of its window.`,
+            });
+          }
+        }
+        if (window) tasksOf.set(window, [...(tasksOf.get(window) ?? []), task]);
+        continue;
+      }
       tasksOf.set(window, [...(tasksOf.get(window) ?? []), task]);
-      const duration = num(window.props.duration);
       const cutoff = num(window.props.cutoff) ?? 0;
-      if (duration === undefined) continue;
       const availableS = (duration - cutoff) * 3600;
       for (const t of taskTimeouts(task.props)) {
         if (t.seconds > availableS) {

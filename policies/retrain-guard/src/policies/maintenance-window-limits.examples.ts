@@ -13,10 +13,16 @@ const window = (name: string, props: Record<string, unknown>) => ({
     ...props,
   },
 });
-const association = (name: string, scheduleExpression: string) => ({
+/** As the scheduling program builds it: the task's timeoutSeconds in parameters.executionTimeout. */
+const association = (
+  name: string,
+  scheduleExpression: string,
+  parameters: unknown = { commandBase64: "cHl0aG9uIHRyYWluLnB5", executionTimeout: "6000" },
+) => ({
   type: "aws:ssm/association:Association",
   name,
-  props: { name: "retrain-run", scheduleExpression },
+  // null: no parameters at all.
+  props: { name: "retrain-run", scheduleExpression, ...(parameters === null ? {} : { parameters }) },
 });
 
 export const examples: PolicyExample[] = [
@@ -243,5 +249,53 @@ export const examples: PolicyExample[] = [
     title: "scheduleOffset 0 is no offset, also with rate",
     resources: [window("no-offset", { schedule: "rate(7 days)", scheduleOffset: 0 })],
     violations: [],
+  },
+  {
+    title: "association whose run may take 48 h every day holds a shared pool for good",
+    resources: [association("hog", "rate(1 day)", { commandBase64: "eA==", executionTimeout: "172800" })],
+    violations: [
+      /Association "hog": parameters.executionTimeout is 172800 s \(48 h\), above the maximum of 4 h \(14400 s\)/,
+    ],
+  },
+  {
+    title: "association run of exactly the maximum (4 h = 14400 s)",
+    resources: [association("four", "cron(0 4 ? * SUN *)", { executionTimeout: "14400" })],
+    violations: [],
+  },
+  {
+    title: "association run of 14401 s, one second above the maximum",
+    resources: [association("over", "cron(0 4 ? * SUN *)", { executionTimeout: "14401" })],
+    violations: [/Association "over": parameters.executionTimeout is 14401 s/],
+  },
+  {
+    title: "association run of 6 h is fine when maxDurationHours is 6",
+    resources: [association("six", "rate(1 day)", { executionTimeout: 21600 })],
+    config: { maxDurationHours: 6 },
+    violations: [],
+  },
+  {
+    title: "association without executionTimeout fails closed (the document's default is not visible)",
+    resources: [association("bare", "rate(1 day)", { commandBase64: "eA==" })],
+    violations: [/Association "bare": it sets no parameters.executionTimeout.*fails closed/],
+  },
+  {
+    title: "association without parameters fails closed",
+    resources: [association("none", "rate(1 day)", null)],
+    violations: [/Association "none": it sets no parameters.executionTimeout/],
+  },
+  {
+    title: "association executionTimeout unknown during preview fails closed",
+    resources: [association("later", "rate(1 day)", { executionTimeout: UNKNOWN })],
+    violations: [/Association "later": parameters.executionTimeout is not known yet/],
+  },
+  {
+    title: "association parameters unknown during preview fail closed",
+    resources: [association("later", "rate(1 day)", UNKNOWN)],
+    violations: [/Association "later": parameters.executionTimeout is not known yet/],
+  },
+  {
+    title: "association executionTimeout that is not a number fails closed",
+    resources: [association("odd", "rate(1 day)", { executionTimeout: ["600"] })],
+    violations: [/Association "odd": parameters.executionTimeout \["600"\] is not a number of seconds/],
   },
 ];

@@ -1,23 +1,13 @@
-import {
-  firstRunAfter,
-  minimumIntervalMs,
-  type NoUpcomingRun,
-  noUpcomingRun,
-  tryParseSchedule,
-} from "@retrain/schedule";
+import { minimumIntervalMs, type NoUpcomingRun, tryParseSchedule } from "@retrain/schedule";
 import { z } from "zod";
+import { maxDurationHoursField } from "../config-fields.js";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
-import { num, str } from "../values.js";
+import { isRecord, isUnknown, num, reveal, str } from "../values.js";
 import { ASSOCIATION_TYPE, isDisabled, WINDOW_TYPE } from "../windows/model.js";
+import { firstRun, type RunBounds, type ScheduleKind } from "../windows/runs.js";
 
 export const maintenanceWindowLimitsConfig = z.strictObject({
-  maxDurationHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24)
-    .default(4)
-    .describe("Longest allowed window duration in hours (SSM allows 1-24)."),
+  maxDurationHours: maxDurationHoursField(),
   minIntervalMinutes: z
     .number()
     .int()
@@ -65,46 +55,14 @@ function smallestGap(
   return gap;
 }
 
-/** The window's bounds and offset, as the runs read them (associations have none). */
-interface RunBounds {
-  offsetDays?: number;
-  startDate?: string;
-  endDate?: string;
-}
-
-/**
- * Whether a run is still ahead, remembered per distinct schedule and bounds: a first run at T stays
- * ahead until T, and "none ahead" stays true for good (no run after t means none after a later t),
- * so a hit is exact, not approximate. Bounded, like the gaps.
- */
-const UPCOMING_CACHE_MAX = 1024;
-const upcomingCache = new Map<string, { firstRunMs: number } | { none: NoUpcomingRun }>();
-
 function upcoming(
   expr: string,
-  kind: "maintenance-window" | "association",
+  kind: ScheduleKind,
   timezone: string | undefined,
   bounds: RunBounds,
 ): NoUpcomingRun | undefined {
-  const key = JSON.stringify([
-    kind,
-    timezone ?? "",
-    expr,
-    bounds.offsetDays ?? 0,
-    bounds.startDate ?? "",
-    bounds.endDate ?? "",
-  ]);
-  const now = Date.now();
-  const hit = upcomingCache.get(key);
-  if (hit && "none" in hit) return hit.none;
-  if (hit && now < hit.firstRunMs) return undefined;
-  const opts = { from: new Date(now), kind, ...(timezone ? { timezone } : {}), ...bounds };
-  const firstRunMs = firstRunAfter(expr, opts);
-  // The reason is worked out only for a schedule that has no run (the rare case).
-  const none = firstRunMs === undefined ? noUpcomingRun(expr, opts) : undefined;
-  if (upcomingCache.size >= UPCOMING_CACHE_MAX) upcomingCache.clear();
-  upcomingCache.set(key, none ? { none } : { firstRunMs: firstRunMs as number });
-  return none;
+  const first = firstRun(expr, kind, timezone, bounds);
+  return "none" in first ? first.none : undefined;
 }
 
 const NEVER_RUNS_FIX: Record<NoUpcomingRun["field"], string> = {
@@ -158,12 +116,46 @@ function scheduleProblems(
     : [];
 }
 
+/**
+ * An association's run has no window around it: State Manager runs the document at every scheduled
+ * time for as long as the document lets it, so a 48 h `executionTimeout` every day holds the pool for
+ * good. The scheduling program puts the team task's `timeoutSeconds` in the association's
+ * `parameters.executionTimeout` (documentParameterMap in @retrain/components), which the training
+ * document enforces; it is bounded by the same maxDurationHours as a window's duration. Fail closed:
+ * a timeout that is missing (the document's default is not visible here), unknown or not a number is
+ * not known to be within the limit.
+ */
+function associationTimeoutProblems(p: Record<string, unknown>, config: Config): string[] {
+  const maxS = config.maxDurationHours * 3600;
+  const fix = `Fix: set the task's timeoutSeconds (the association's parameters.executionTimeout) to at most ${maxS} s, or split the work across runs.`;
+  const parameters = reveal(p.parameters);
+  const raw = isRecord(parameters) ? reveal(parameters.executionTimeout) : parameters;
+  if (isUnknown(raw))
+    return [
+      `parameters.executionTimeout is not known yet (computed from another resource), so its run is not known to stay within the maximum of ${config.maxDurationHours} h (maintenance-window-limits fails closed). ${fix}`,
+    ];
+  if (raw === undefined || raw === null)
+    return [
+      `it sets no parameters.executionTimeout, so how long its run holds the pool is the document's default, which the pack cannot see (maintenance-window-limits fails closed). ${fix}`,
+    ];
+  const seconds = num(raw);
+  if (seconds === undefined)
+    return [
+      `parameters.executionTimeout ${JSON.stringify(raw)} is not a number of seconds, so its run is not known to stay within the maximum of ${config.maxDurationHours} h (maintenance-window-limits fails closed). ${fix}`,
+    ];
+  if (seconds > maxS)
+    return [
+      `parameters.executionTimeout is ${seconds} s (${Math.round((seconds / 3600) * 10) / 10} h), above the maximum of ${config.maxDurationHours} h (${maxS} s) a window may hold its pool: an association's run holds the pool as long as its timeout, at every scheduled time. ${fix}`,
+    ];
+  return [];
+}
+
 export const maintenanceWindowLimits = defineResourcePolicy({
   name: "maintenance-window-limits",
   description:
-    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed and still has a run ahead (within startDate..endDate), a duration within the maximum, a cutoff below the duration, and an offset only with cron.",
+    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed and still has a run ahead (within startDate..endDate), a duration within the maximum (for an association: its run's executionTimeout, which must be set), a cutoff below the duration, and an offset only with cron.",
   remediation:
-    "Shorten the window's duration (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), and drop scheduleOffset unless the schedule is a cron.",
+    "Shorten the window's duration or the association's executionTimeout (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), and drop scheduleOffset unless the schedule is a cron.",
   enforcementLevel: "mandatory",
   config: maintenanceWindowLimitsConfig,
   resourceTypes: [WINDOW_TYPE, ASSOCIATION_TYPE],
@@ -175,6 +167,7 @@ export const maintenanceWindowLimits = defineResourcePolicy({
       const expr = str(p.scheduleExpression);
       if (expr)
         problems.push(...scheduleProblems(expr, "association", "scheduleExpression", undefined, config));
+      problems.push(...associationTimeoutProblems(p, config));
       return problems.map((m) => ({ message: `${what}: ${m}` }));
     }
     const duration = num(p.duration);

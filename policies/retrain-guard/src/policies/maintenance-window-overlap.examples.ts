@@ -27,6 +27,50 @@ const task = (
   props: { windowId: UNKNOWN, taskType: "RUN_COMMAND", taskArn: "retrain-run", targets },
   propertyDependencies: { windowId: [windowName] },
 });
+/** A window target as the scheduling program registers it: one pool of one fleet. */
+const poolTarget = (name: string, windowName: string, env: string, pool: string): ExampleResource => ({
+  type: "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget",
+  name,
+  props: {
+    windowId: UNKNOWN,
+    resourceType: "INSTANCE",
+    targets: [
+      { key: "tag:retrain:pool", values: [pool] },
+      { key: "tag:retrain:fleet", values: [`retrain-${env}`] },
+    ],
+  },
+  propertyDependencies: { windowId: [windowName] },
+});
+/** One window with its pool target (the repository's registry: prod/a10g is vision's only). */
+const onPool = (schedule: string, extra: Record<string, unknown> = {}, env = "prod", pool = "a10g") => [
+  window("w", schedule, extra),
+  poolTarget("w-pool", "w", env, pool),
+];
+/** As the scheduling program builds it: a cron association waits for its first time. */
+const association = (
+  name: string,
+  scheduleExpression: string,
+  extra: Record<string, unknown> = scheduleExpression.startsWith("cron(")
+    ? { applyOnlyAtCronInterval: true }
+    : {},
+  env = "prod",
+  pool = "a10g",
+): ExampleResource => ({
+  type: "aws:ssm/association:Association",
+  name,
+  props: {
+    ...extra,
+    name: `retrain-${env}-vision-train`,
+    scheduleExpression,
+    targets: [
+      { key: "tag:retrain:pool", values: [pool] },
+      { key: "tag:retrain:fleet", values: [`retrain-${env}`] },
+    ],
+  },
+});
+/** Pack config marking prod/a10g shared, as if the registry granted it to a second team. */
+const shared = { sharedPools: ["prod/a10g"] };
+
 /** A window open 1 h with no cutoff, for edges that a 3 h window would blur. */
 const hourLong = { duration: 1, cutoff: 0 };
 
@@ -206,6 +250,141 @@ export const examples: PolicyExample[] = [
       target("bad-t", "bad", "a10g"),
       target("good-t", "good", "a10g"),
     ],
+    violations: [],
+  },
+  {
+    title: "a rate() window on a pool only its own team holds",
+    resources: onPool("rate(7 days)", { scheduleTimezone: undefined }),
+    violations: [],
+  },
+  {
+    title: "a rate() window on a shared pool: its runs depend on the deploy time",
+    resources: onPool("rate(7 days)", { scheduleTimezone: undefined }),
+    config: shared,
+    violations: [
+      /MaintenanceWindow "w": schedule "rate\(7 days\)" is a rate on pool a10g of prod, which the pack config \(maintenance-window-overlap.sharedPools\) lists as shared: AWS anchors a rate schedule at the time it is created or updated.*Fix: use a cron so the clash check can see when it runs/,
+    ],
+  },
+  {
+    title: "a rate() window with a past startDate on a shared pool (AWS replaces it with the deploy time)",
+    resources: onPool("rate(1 day)", { scheduleTimezone: undefined, startDate: "2020-01-01T00:00:00Z" }),
+    config: shared,
+    violations: [/MaintenanceWindow "w": schedule "rate\(1 day\)" is a rate on pool a10g of prod/],
+  },
+  {
+    title: "a disabled rate() window on a shared pool does not run",
+    resources: onPool("rate(7 days)", { scheduleTimezone: undefined, enabled: false }),
+    config: shared,
+    violations: [],
+  },
+  {
+    title: "a cron window on a shared pool",
+    resources: onPool("cron(0 4 ? * SUN *)"),
+    config: shared,
+    violations: [],
+  },
+  {
+    title:
+      "a rate() window on the same pool name of another environment (another fleet) is not on the shared pool",
+    resources: onPool("rate(7 days)", { scheduleTimezone: undefined }, "dev"),
+    config: shared,
+    violations: [],
+  },
+  {
+    title: "a rate() association on a shared pool",
+    resources: [association("daily", "rate(1 day)")],
+    config: shared,
+    violations: [
+      /Association "daily": scheduleExpression "rate\(1 day\)" is a rate on pool a10g of prod.*Fix: use a cron/,
+    ],
+  },
+  {
+    title: "a cron association on a shared pool",
+    resources: [association("weekly", "cron(0 4 ? * SUN *)")],
+    config: shared,
+    violations: [],
+  },
+  {
+    title: "a window on a shared pool first running in a later year: the clash check cannot see it yet",
+    resources: onPool("cron(0 4 ? * SUN 2099)"),
+    config: shared,
+    violations: [
+      /MaintenanceWindow "w" on pool a10g of prod, which the pack config .* lists as shared, first runs at 2099-01-0\dT03:00:00.000Z \(schedule "cron\(0 4 \? \* SUN 2099\)"\), after the clash check's horizon of 4 weeks \(until \S+\), so the cross-team clash check cannot see it yet\. Fix: add it to the stack only within 4 weeks of its first run/,
+    ],
+  },
+  {
+    title: "a window on a shared pool with a future startDate",
+    resources: onPool("cron(0 4 ? * SUN *)", { startDate: "2099-01-01T00:00:00Z" }),
+    config: shared,
+    violations: [
+      /first runs at 2099-01-04T03:00:00.000Z .*startDate 2099-01-01T00:00:00Z.*cannot see it yet/,
+    ],
+  },
+  {
+    title: "a one-off at() on a shared pool far ahead",
+    resources: onPool("at(2099-06-01T04:00:00)"),
+    config: shared,
+    violations: [/MaintenanceWindow "w" on pool a10g of prod.*first runs at 2099-06-01T02:00:00.000Z/],
+  },
+  {
+    title: "a later year is fine on a pool only its own team holds",
+    resources: onPool("cron(0 4 ? * SUN 2099)"),
+    violations: [],
+  },
+  {
+    title: "a far first run is fine when the horizon reaches it (horizonWeeks 52, startDate in a few days)",
+    resources: onPool("cron(0 4 ? * SUN *)", {
+      startDate: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    }),
+    config: { ...shared, horizonWeeks: 52 },
+    violations: [],
+  },
+  {
+    title: "the same startDate 30 days ahead is beyond the default 4-week horizon",
+    resources: onPool("cron(0 4 ? * SUN *)", {
+      startDate: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    }),
+    config: shared,
+    violations: [/after the clash check's horizon of 4 weeks/],
+  },
+  {
+    title: "a cron association in a later year on a shared pool",
+    resources: [association("later", "cron(0 4 ? * SUN 2099)")],
+    config: shared,
+    violations: [/Association "later" on pool a10g of prod.*first runs at 2099-01-04T04:00:00.000Z/],
+  },
+  {
+    title: "a target unknown during preview is judged at up, when it is known",
+    resources: [
+      window("w", "rate(7 days)", { scheduleTimezone: undefined }),
+      { ...poolTarget("w-pool", "w", "prod", "a10g"), props: { windowId: UNKNOWN, targets: UNKNOWN } },
+    ],
+    config: shared,
+    violations: [],
+  },
+  {
+    title: "a cron association without applyOnlyAtCronInterval on a shared pool also runs at deploy time",
+    resources: [association("weekly", "cron(0 4 ? * SUN *)", {})],
+    config: shared,
+    violations: [
+      /Association "weekly": scheduleExpression "cron\(0 4 \? \* SUN \*\)" on pool a10g of prod, .* without applyOnlyAtCronInterval: .*Fix: set applyOnlyAtCronInterval to true/,
+    ],
+  },
+  {
+    title: "a cron association with applyOnlyAtCronInterval false on a shared pool",
+    resources: [association("weekly", "cron(0 4 ? * SUN *)", { applyOnlyAtCronInterval: false })],
+    config: shared,
+    violations: [/Association "weekly": .*without applyOnlyAtCronInterval/],
+  },
+  {
+    title: "a cron association without applyOnlyAtCronInterval on a pool only its own team holds",
+    resources: [association("weekly", "cron(0 4 ? * SUN *)", {})],
+    violations: [],
+  },
+  {
+    title: "applyOnlyAtCronInterval unknown during preview is judged at up",
+    resources: [association("weekly", "cron(0 4 ? * SUN *)", { applyOnlyAtCronInterval: UNKNOWN })],
+    config: shared,
     violations: [],
   },
 ];

@@ -1,8 +1,12 @@
 import { type Interval, type WindowSchedule, windowOccurrences } from "@retrain/schedule";
 import { DEFAULT_WEEKS, horizon, MAX_WEEKS, overlappingRuns } from "@retrain/windows";
 import { z } from "zod";
-import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
+import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violation } from "../policy-kit.js";
+import { type PackRegistry, packRegistry, packRegistryFile, teamsOnPool } from "../tenancy/registry.js";
+import { reachOf } from "../tenancy/stack.js";
+import { bool, isUnknown, reveal, str } from "../values.js";
 import {
+  ASSOCIATION_TYPE,
   isDisabled,
   TARGET_TYPE,
   TASK_TYPE,
@@ -11,6 +15,7 @@ import {
   windowOf,
   windowScheduleOf,
 } from "../windows/model.js";
+import { firstRun, type RunBounds, runBoundsOf, type ScheduleKind } from "../windows/runs.js";
 
 export const maintenanceWindowOverlapConfig = z.strictObject({
   horizonWeeks: z
@@ -19,8 +24,22 @@ export const maintenanceWindowOverlapConfig = z.strictObject({
     .min(1)
     .max(MAX_WEEKS)
     .default(DEFAULT_WEEKS)
-    .describe("How many weeks ahead windows are compared."),
+    .describe(
+      "How many weeks ahead windows are compared; on a shared pool a window must also first run within it, so keep it no longer than the plan's --weeks (default 4), the weeks its cross-team clash check sees.",
+    ),
+  sharedPools: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/, "a shared pool is written <environment>/<pool>"),
+    )
+    .default([])
+    .describe(
+      "Pools (<environment>/<pool>) judged as shared besides those the tenant registry grants to more than one team, e.g. one about to be granted to a second team.",
+    ),
 });
+
+type Config = z.output<typeof maintenanceWindowOverlapConfig>;
 
 interface Window {
   resource: StackResource;
@@ -29,59 +48,211 @@ interface Window {
   targets: Set<string>;
 }
 
-export const maintenanceWindowOverlap = defineStackPolicy({
-  name: "maintenance-window-overlap",
-  description:
-    "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time.",
-  remediation:
-    "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools.",
-  enforcementLevel: "mandatory",
-  config: maintenanceWindowOverlapConfig,
-  check(resources, config): Violation[] {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const windows = new Map<string, Window>();
-    for (const r of resources) {
-      if (r.type !== WINDOW_TYPE || isDisabled(r.props)) continue;
-      const schedule = windowScheduleOf(r.props);
-      if (schedule) windows.set(r.urn, { resource: r, schedule, targets: new Set() });
-    }
-    // Targets registered with the window, and tasks' own targets (other than window target ids).
-    for (const t of resources.filter((r) => r.type === TARGET_TYPE || r.type === TASK_TYPE)) {
-      const w = windowOf(t, byUrn, resources);
-      const entry = w && windows.get(w.urn);
-      if (!entry) continue;
-      for (const { key, values } of targetsOf(t.props)) {
-        if (key !== "WindowTargetIds") for (const v of values) entry.targets.add(`${key}=${v}`);
-      }
-    }
-    const range = horizon(new Date(), config.horizonWeeks);
-    const list: (Window & { runs: Interval[] })[] = [];
-    for (const w of windows.values()) {
-      try {
-        list.push({ ...w, runs: windowOccurrences(w.schedule, range) });
-      } catch {
-        // an invalid schedule is maintenance-window-limits' finding
-      }
-    }
-    const shared = (a: Window, b: Window) => [...a.targets].filter((t) => b.targets.has(t));
-    // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
-    const pairs = overlappingRuns(
-      list.map((w) => w.runs),
-      (i, j) => shared(list[i]!, list[j]!).length > 0,
-    ).sort((p, q) => p.a - q.a || p.b - q.b);
-    const out: Violation[] = [];
-    for (const p of pairs) {
-      const a = list[p.a]!;
-      const b = list[p.b]!;
-      const clashes = [...p.overlaps].sort(
-        (x, y) => x.start.getTime() - y.start.getTime() || x.end.getTime() - y.end.getTime(),
-      );
-      const first = clashes[0]!;
-      out.push({
-        urn: b.resource.urn,
-        message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) in the next ${config.horizonWeeks} weeks, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+/** A window or association of the stack with the schedule the cross-team clash check sweeps. */
+interface Scheduled {
+  resource: StackResource;
+  kind: ScheduleKind;
+  field: "schedule" | "scheduleExpression";
+  expr: string;
+  timezone?: string;
+  bounds: RunBounds;
+  /** `environment\0pool` → the pool it reaches (known values only). */
+  pools: Map<string, { environment: string; pool: string }>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What the cross-team clash check cannot see, on a pool more than one team holds. The plan (and
+ * this policy) sweep the runs in [now, now + horizonWeeks) that the schedule alone determines;
+ * these escape that sweep:
+ * - rate(): AWS anchors a rate window at the time it is created or updated: "When using a rate
+ *   schedule, if you provide a start date that occurs in the past, the current date and time are used
+ *   as the start date" (CreateMaintenanceWindow / UpdateMaintenanceWindow StartDate,
+ *   https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateMaintenanceWindow.html),
+ *   and the provider sends StartDate again on every update, so the runs land wherever the deploy time
+ *   puts them. State Manager runs an association "immediately after it is created [or updated] and
+ *   then according to the schedule", and ApplyOnlyAtCronInterval, which turns that first run off,
+ *   "isn't supported for rate expressions" (CreateAssociation / UpdateAssociation,
+ *   https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html; offsets
+ *   and rates: Reference: Cron and rate expressions for Systems Manager,
+ *   https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html).
+ *   No offline sweep knows that phase, so the clash it would find is a guess.
+ * - a cron association without applyOnlyAtCronInterval: its extra run at each create or update lands
+ *   at deploy time (the scheduling program sets it for every cron association).
+ * - a first run after the horizon (a future startDate, a cron of a later month or year, a future
+ *   at()): none of its runs is in the sweep, so another team's window on the pool is never compared
+ *   with it until it runs.
+ * A pool only its own team holds has no cross-team clash to hide: both stay allowed there.
+ */
+function sharedPoolProblems(
+  resources: readonly StackResource[],
+  owners: ReadonlyMap<StackResource, StackResource>,
+  config: Config,
+  horizonEndMs: number,
+  locate: () => string | undefined,
+): Violation[] {
+  const scheduled = new Map<string, Scheduled>();
+  const addReach = (s: Scheduled, props: unknown) => {
+    const reach = reachOf(props);
+    // Unknown during preview (judged at `up`, when it is known), or tenant-grants' finding.
+    if (!reach.environment) return;
+    for (const pool of reach.pools)
+      s.pools.set(`${reach.environment}\u0000${pool}`, { environment: reach.environment, pool });
+  };
+  for (const r of resources) {
+    if (r.type === WINDOW_TYPE && !isDisabled(r.props)) {
+      const expr = str(r.props.schedule);
+      if (expr === undefined) continue;
+      const tz = str(r.props.scheduleTimezone);
+      scheduled.set(r.urn, {
+        resource: r,
+        kind: "maintenance-window",
+        field: "schedule",
+        expr,
+        ...(tz ? { timezone: tz } : {}),
+        bounds: runBoundsOf(r.props),
+        pools: new Map(),
       });
+    } else if (r.type === ASSOCIATION_TYPE) {
+      const expr = str(r.props.scheduleExpression);
+      if (expr === undefined) continue;
+      const s: Scheduled = {
+        resource: r,
+        kind: "association",
+        field: "scheduleExpression",
+        expr,
+        bounds: {},
+        pools: new Map(),
+      };
+      addReach(s, r.props);
+      scheduled.set(r.urn, s);
     }
-    return out;
-  },
-});
+  }
+  if (scheduled.size === 0) return [];
+  for (const [target, window] of owners) {
+    const s = scheduled.get(window.urn);
+    if (s) addReach(s, target.props);
+  }
+
+  // Loaded only when a window needs it (the loader caches it by the file's stat and content).
+  let registry: PackRegistry | undefined;
+  const sharedBy = (environment: string, pool: string): string | undefined => {
+    registry ??= packRegistry(locate);
+    // Fail closed: without the registry no pool is known to be held by one team only.
+    if (!registry.ok) return `counted as shared because ${registry.reason}`;
+    const teams = teamsOnPool(registry.loaded.registry, environment, pool);
+    if (teams.length > 1) return `which the tenant registry grants to teams ${teams.join(", ")}`;
+    if (config.sharedPools.includes(`${environment}/${pool}`))
+      return "which the pack config (maintenance-window-overlap.sharedPools) lists as shared";
+    return undefined;
+  };
+
+  const out: Violation[] = [];
+  const weeks = config.horizonWeeks;
+  for (const s of scheduled.values()) {
+    if (s.pools.size === 0) continue;
+    const what = `${s.kind === "association" ? "Association" : "MaintenanceWindow"} "${s.resource.name}"`;
+    const isRate = s.expr.trim().startsWith("rate(");
+    // Unknown during preview is judged at `up`; only a known false or a missing value runs at deploy.
+    const runsAtDeploy =
+      s.kind === "association" &&
+      s.expr.trim().startsWith("cron(") &&
+      !isUnknown(reveal(s.resource.props.applyOnlyAtCronInterval)) &&
+      bool(s.resource.props.applyOnlyAtCronInterval) !== true;
+    let firstMs: number | undefined;
+    if (!isRate && !runsAtDeploy) {
+      try {
+        const first = firstRun(s.expr, s.kind, s.timezone, s.bounds);
+        // No run ahead at all is maintenance-window-limits' finding.
+        if ("none" in first) continue;
+        firstMs = first.firstRunMs;
+      } catch {
+        continue; // an invalid schedule is maintenance-window-limits' finding
+      }
+      if (firstMs < horizonEndMs) continue;
+    }
+    for (const { environment, pool } of s.pools.values()) {
+      const why = sharedBy(environment, pool);
+      if (why === undefined) continue;
+      const on = `pool ${pool} of ${environment}, ${why}`;
+      out.push({
+        urn: s.resource.urn,
+        message: runsAtDeploy
+          ? `${what}: ${s.field} "${s.expr}" on ${on}, without applyOnlyAtCronInterval: State Manager also runs it right after each create or update, at deploy time, which the cross-team clash check cannot see. Fix: set applyOnlyAtCronInterval to true (the scheduling program does for every cron association).`
+          : firstMs === undefined
+            ? `${what}: ${s.field} "${s.expr}" is a rate on ${on}: AWS anchors a rate schedule at the time it is created or updated (a past startDate is replaced by that time), so when it runs depends on the deploy and the cross-team clash check cannot know it. Fix: use a cron so the clash check can see when it runs (e.g. cron(0 4 ? * SUN *) for weekly).`
+            : `${what} on ${on}, first runs at ${iso(firstMs)} (${s.field} "${s.expr}"${s.bounds.startDate ? `, startDate ${s.bounds.startDate}` : ""}), after the clash check's horizon of ${weeks} weeks (until ${iso(horizonEndMs)}), so the cross-team clash check cannot see it yet. Fix: add it to the stack only within ${weeks} weeks of its first run (or give it a run within the next ${weeks} weeks).`,
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The policy reading the registry from `locate()` (tests pass their own files). */
+export function maintenanceWindowOverlapPolicy(
+  locate: () => string | undefined = packRegistryFile,
+): StackPolicyDef<typeof maintenanceWindowOverlapConfig> {
+  return defineStackPolicy({
+    name: "maintenance-window-overlap",
+    description:
+      "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time. On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no cron association that also runs at deploy (applyOnlyAtCronInterval unset), and a first run within horizonWeeks.",
+    remediation:
+      "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, and add a window whose first run is further away than horizonWeeks only once its first run is within horizonWeeks.",
+    enforcementLevel: "mandatory",
+    config: maintenanceWindowOverlapConfig,
+    check(resources, config): Violation[] {
+      const byUrn = new Map(resources.map((r) => [r.urn, r]));
+      const windows = new Map<string, Window>();
+      for (const r of resources) {
+        if (r.type !== WINDOW_TYPE || isDisabled(r.props)) continue;
+        const schedule = windowScheduleOf(r.props);
+        if (schedule) windows.set(r.urn, { resource: r, schedule, targets: new Set() });
+      }
+      // Targets registered with the window, and tasks' own targets (other than window target ids).
+      const owners = new Map<StackResource, StackResource>();
+      for (const t of resources.filter((r) => r.type === TARGET_TYPE || r.type === TASK_TYPE)) {
+        const w = windowOf(t, byUrn, resources);
+        if (w && t.type === TARGET_TYPE) owners.set(t, w);
+        const entry = w && windows.get(w.urn);
+        if (!entry) continue;
+        for (const { key, values } of targetsOf(t.props)) {
+          if (key !== "WindowTargetIds") for (const v of values) entry.targets.add(`${key}=${v}`);
+        }
+      }
+      const range = horizon(new Date(), config.horizonWeeks);
+      const list: (Window & { runs: Interval[] })[] = [];
+      for (const w of windows.values()) {
+        try {
+          list.push({ ...w, runs: windowOccurrences(w.schedule, range) });
+        } catch {
+          // an invalid schedule is maintenance-window-limits' finding
+        }
+      }
+      const shared = (a: Window, b: Window) => [...a.targets].filter((t) => b.targets.has(t));
+      // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
+      const pairs = overlappingRuns(
+        list.map((w) => w.runs),
+        (i, j) => shared(list[i]!, list[j]!).length > 0,
+      ).sort((p, q) => p.a - q.a || p.b - q.b);
+      const out: Violation[] = [];
+      for (const p of pairs) {
+        const a = list[p.a]!;
+        const b = list[p.b]!;
+        const clashes = [...p.overlaps].sort(
+          (x, y) => x.start.getTime() - y.start.getTime() || x.end.getTime() - y.end.getTime(),
+        );
+        const first = clashes[0]!;
+        out.push({
+          urn: b.resource.urn,
+          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) in the next ${config.horizonWeeks} weeks, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+        });
+      }
+      out.push(...sharedPoolProblems(resources, owners, config, range.to.getTime(), locate));
+      return out;
+    },
+  });
+}
+
+export const maintenanceWindowOverlap = maintenanceWindowOverlapPolicy();

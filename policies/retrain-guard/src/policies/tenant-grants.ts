@@ -9,15 +9,14 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   checkTenancy,
-  findTenantRegistry,
   type LoadedTenantRegistry,
   loadTenantRegistry,
-  TENANT_REGISTRY_ENV,
   TENANT_REGISTRY_PATH,
   type TenantRegistry,
 } from "@retrain/config/tenants";
 import { z } from "zod";
 import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violation } from "../policy-kit.js";
+import { packRegistryFile } from "../tenancy/registry.js";
 import {
   DOCUMENT_TYPE,
   isTeamStack,
@@ -33,6 +32,8 @@ import {
 import { at, isUnknown, list, reveal, str } from "../values.js";
 import { ASSOCIATION_TYPE, TARGET_TYPE, TASK_TYPE, WINDOW_TYPE, windowOf } from "../windows/model.js";
 
+export { packRegistryFile };
+
 export const tenantGrantsConfig = z.strictObject({});
 
 const FIX = `Fix: schedule only on what the team is granted, or ask security to change its entry in ${TENANT_REGISTRY_PATH} (a reviewed pull request).`;
@@ -45,16 +46,6 @@ interface Claim {
 }
 
 const label = (r: StackResource) => `${r.type.split(":").pop()} "${r.name}"`;
-
-/**
- * Where the pack looks: the file `RETRAIN_TENANT_REGISTRY` names (the offline plan's workspace), else
- * the nearest policies/tenants.yaml above this module (src/ or dist/).
- */
-export function packRegistryFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const named = env[TENANT_REGISTRY_ENV];
-  if (named) return named;
-  return findTenantRegistry(dirname(fileURLToPath(import.meta.url)));
-}
 
 /** What the stack's resources say about its team, environment and pools. */
 interface Evidence {
