@@ -487,7 +487,11 @@ function tenancyProblems(
   const pools = windows.flatMap((w, i) =>
     isRecord(w) && typeof w.pool === "string" ? [{ pool: w.pool, key: `scheduling:windows[${i}].pool` }] : [],
   );
-  const problems = checkTenancy(loaded.registry, { team, environment, pools }, registryDisplay(loaded.file));
+  const problems = checkTenancy(
+    loaded.registry,
+    { team, environment, pools, windows: windows.length },
+    registryDisplay(loaded.file),
+  );
   // Alert destinations the registry governs (e-mail domains, other teams' topics): docs/operations.md.
   const notify = notifySchema.safeParse(config.notify);
   if (config.notify !== undefined && notify.success)

@@ -20,6 +20,12 @@ export const iamOutputsSchema = z.object({
    * when the environment does not allow start/stop.
    */
   startStopRoleArns: z.record(z.string(), roleArn),
+  /**
+   * `aws:region` of the IAM stack: the window role trusts `ssm` of this region only (aws:SourceArn
+   * `arn:<partition>:ssm:<region>:<account>:*`) and may SendCommand only on documents here, so the
+   * fleet and every team stack of the environment must deploy to it (checked by their programs).
+   */
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
 });
 export type IamOutputs = z.infer<typeof iamOutputsSchema>;
 
@@ -49,6 +55,7 @@ export type NetworkOutput = z.infer<typeof networkOutputSchema>;
 
 export const fleetOutputsSchema = z.object({
   pools: z.array(poolOutputSchema),
+  /** `aws:region` of the fleet: its instances are there, so every team stack on it must deploy there. */
   region: z.string(),
   network: networkOutputSchema,
 });

@@ -101,3 +101,65 @@ export function iamOutputs(stackRef: string, opts?: pulumi.CustomResourceOptions
 export function fleetOutputs(stackRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<FleetOutputs> {
   return typedReference("fleet", fleetOutputsSchema, stackRef, opts);
 }
+
+/**
+ * Why a stack in `region` cannot use an upstream stack in `upstreamRegion`, or undefined when both
+ * are one region. Everything a stack reads from its upstream is regional: a team's windows in another
+ * region than the fleet target no instance; a fleet or team in another region than the IAM stack
+ * gets no SSM through the window role (its trust names `ssm` of the IAM stack's region only, and
+ * SendCommand is allowed only on documents there). `file` names the stack's config file.
+ */
+export function regionMismatch(args: {
+  file: string;
+  region: string;
+  upstream: { kind: "iam" | "fleet"; stackRef: string; region: string };
+}): string | undefined {
+  const { file, region, upstream } = args;
+  if (upstream.region === region) return undefined;
+  const why =
+    upstream.kind === "fleet"
+      ? "its windows and associations would target no instance (the fleet's instances are there)"
+      : "the window role trusts Systems Manager of the IAM stack's region only and may SendCommand only on documents there, so no task would ever run";
+  return `${file}: aws:region is "${region}" but ${upstream.kind} stack "${upstream.stackRef}" is in "${upstream.region}": ${why}. Set aws:region: ${upstream.region} (every stack of an environment deploys to its IAM stack's region)`;
+}
+
+/** `value`, failing (inside the Output) with {@link regionMismatch}'s message when the regions differ. */
+export function inRegionOf<T>(
+  value: pulumi.Input<T>,
+  check: {
+    file: string;
+    region: string;
+    upstream: { kind: "iam" | "fleet"; stackRef: string; region: pulumi.Input<string> }[];
+  },
+): pulumi.Output<T> {
+  const regions = check.upstream.map((u) => pulumi.output(u.region));
+  return pulumi.all([pulumi.output(value), pulumi.all(regions)]).apply(([v, resolved]) => {
+    check.upstream.forEach((u, i) => {
+      const problem = regionMismatch({
+        file: check.file,
+        region: check.region,
+        upstream: { kind: u.kind, stackRef: u.stackRef, region: resolved[i] ?? "" },
+      });
+      if (problem) throw new Error(problem);
+    });
+    return v as T;
+  }) as pulumi.Output<T>;
+}
+
+/**
+ * Why a stack of `environment` may not read `stackRef` (the value of config key `key`), or undefined:
+ * a StackReference names its environment as its stack (`<org>/retrain-iam/<env>`), and one of
+ * another environment plans but never works (e.g. a prod fleet on dev's IAM stack: its instances
+ * get dev's instance profile, while prod's team roles trust only prod's instance role, so every run
+ * fails to assume its team role).
+ */
+export function otherEnvironmentReference(args: {
+  key: string;
+  stackRef: string;
+  environment: string;
+}): string | undefined {
+  const stack = args.stackRef.split("/").at(-1);
+  if (stack === args.environment) return undefined;
+  const project = args.stackRef.split("/").at(-2) ?? "retrain-iam";
+  return `${args.key}: "${args.stackRef}" is stack "${stack}", another environment than this stack's "${args.environment}": its roles trust only that environment's instances, so every run would fail. Reference the stack of the same environment (…/${project}/${args.environment}) or remove ${args.key} to use the default`;
+}

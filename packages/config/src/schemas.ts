@@ -6,6 +6,7 @@
 import { describeBudget, tryParseSchedule, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 import { SLUG_PATTERN } from "./naming.js";
+import { timeZoneProblem } from "./time-zones.js";
 
 const slug = (what: string, max = 32, min = 2) =>
   z
@@ -29,6 +30,31 @@ export const regionSchema = z
 
 // ---------------------------------------------------------------- iam
 
+/**
+ * Prefixes and suffixes S3 reserves in general purpose bucket names ("General purpose bucket naming
+ * rules", https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): CreateBucket
+ * refuses them although they match the character rules. `sthree-` covers `sthree-configurator`.
+ */
+export const S3_RESERVED_BUCKET_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"] as const;
+export const S3_RESERVED_BUCKET_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] as const;
+
+/**
+ * What S3 refuses in a bucket name beyond its characters and length (those are the regexp's): two
+ * adjacent periods, an IP-address form, a reserved prefix or suffix. Undefined when none applies.
+ * Shared by the iam schema and the plan's provider constraints (aws:s3/bucket:Bucket).
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.includes("..")) return "must not contain two adjacent periods ('..')";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not be formatted as an IP address";
+  const prefix = S3_RESERVED_BUCKET_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix)
+    return `must not start with "${prefix}": S3 reserves the prefixes ${S3_RESERVED_BUCKET_PREFIXES.join(", ")}`;
+  const suffix = S3_RESERVED_BUCKET_SUFFIXES.find((x) => name.endsWith(x));
+  if (suffix)
+    return `must not end with "${suffix}": S3 reserves the suffixes ${S3_RESERVED_BUCKET_SUFFIXES.join(", ")} (access point, Object Lambda, Multi-Region Access Point, directory and table bucket names)`;
+  return undefined;
+}
+
 /** Retention periods CloudWatch Logs accepts (the ones useful for training logs). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] as const;
 
@@ -38,7 +64,14 @@ export const iamConfigSchema = z.strictObject({
   /** Artifact bucket name; default `retrain-artifacts-<environment>-<account id>`. */
   artifactBucketName: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name")
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be a valid S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+    )
+    .superRefine((name, ctx) => {
+      const problem = bucketNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   /** Days CloudWatch keeps training logs. */
   logRetentionDays: z
@@ -58,15 +91,40 @@ export type IamConfig = z.infer<typeof iamConfigSchema>;
 export const DEFAULT_AMI_PARAMETER =
   "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
 
+/**
+ * GPU instance families a pool may use: x86_64 with NVIDIA GPUs only. Not g5g (Graviton2, arm64: the
+ * x86_64 Deep Learning AMI cannot boot on it) nor g4ad (AMD Radeon GPUs: the training document's
+ * `nvidia-smi` check fails every run).
+ */
+export const GPU_INSTANCE_FAMILIES = [
+  "g4dn",
+  "g5",
+  "g6",
+  "g6e",
+  "gr6",
+  "p3",
+  "p3dn",
+  "p4d",
+  "p4de",
+  "p5",
+  "p5e",
+  "p5en",
+  "p6-b200",
+] as const;
+const GPU_INSTANCE_TYPE = new RegExp(`^(${GPU_INSTANCE_FAMILIES.join("|")})\\.[a-z0-9]+$`);
+
 export const poolSchema = z.strictObject({
   /** Pool name windows refer to, e.g. `a10g`. */
   name: slug("pool name", 24),
-  /** A GPU instance type (g4dn, g5, g6, g6e, gr6, p3, p4d, p5 families...). */
+  /**
+   * An x86_64 NVIDIA GPU instance type of {@link GPU_INSTANCE_FAMILIES}: the fleet boots the x86_64
+   * NVIDIA Deep Learning AMI ({@link DEFAULT_AMI_PARAMETER}) and every run checks `nvidia-smi`.
+   */
   instanceType: z
     .string()
     .regex(
-      /^(g4dn|g4ad|g5|g5g|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200)\.[a-z0-9]+$/,
-      "must be a GPU instance type such as g5.xlarge",
+      GPU_INSTANCE_TYPE,
+      `must be an x86_64 NVIDIA GPU instance type of the families ${GPU_INSTANCE_FAMILIES.join(", ")}, such as g5.xlarge (not g5g: Graviton/arm64, the x86_64 AMI cannot boot; not g4ad: AMD GPUs, nvidia-smi fails)`,
     ),
   /** Number of instances in the pool. */
   count: z.number().int().min(1).max(50).default(1),
@@ -178,17 +236,31 @@ export const poolStopWhenIdleMinutes = (fleet: Pick<FleetConfig, "stopWhenIdleMi
  * SSM's MaxConcurrency and MaxErrors as the provider validates them (a count or a percentage, no
  * leading zeros); MaxConcurrency cannot be 0 (nothing would run), MaxErrors can (stop at the first
  * error). terraform-provider-aws internal/service/ssm/maintenance_window_task.go and association.go.
+ * The API also limits both to 1-7 characters (API_MaintenanceWindowTask, RegisterTaskWithMaintenanceWindow
+ * and CreateAssociation: "Length Constraints: Minimum length of 1. Maximum length of 7."), which the
+ * pattern alone lets through ("12345678"): checked first, so the message says it.
  */
-const countOrPercent = (pattern: RegExp, allowed: string) =>
+export const MAX_CONCURRENCY_LENGTH = 7;
+const countOrPercent = (what: string, pattern: RegExp, allowed: string) =>
   z
     .union([z.string(), z.number().int().min(0)])
     .transform((v) => String(v))
-    .pipe(z.string().regex(pattern, allowed));
+    .pipe(
+      z
+        .string()
+        .max(
+          MAX_CONCURRENCY_LENGTH,
+          `${what} must be at most ${MAX_CONCURRENCY_LENGTH} characters (SSM's limit): a count up to 9999999 or a percentage`,
+        )
+        .regex(pattern, allowed),
+    );
 const maxConcurrencySchema = countOrPercent(
+  "maxConcurrency",
   /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/,
   'must be a count from 1 or a percentage from 1% to 100% such as "1" or "50%" (0 would run nothing)',
 );
 const maxErrorsSchema = countOrPercent(
+  "maxErrors",
   /^([1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%)$/,
   'must be a count or a percentage from 0% to 100% such as "0", "1" or "10%"',
 );
@@ -214,21 +286,19 @@ export const taskSchema = z.strictObject({
 });
 export type TaskConfig = z.infer<typeof taskSchema>;
 
-/** IANA zone names, checked against the runtime's tz database. */
-/** Zones already accepted: building an Intl.DateTimeFormat per validated window is ~3% of a large plan. */
+/**
+ * IANA zone names, spelled exactly (time-zones.ts): the runtime resolves `europe/berlin` too, but SSM
+ * gets the raw text. A case variant is an error naming the right spelling.
+ * Zones already accepted: checking per validated window is ~3% of a large plan.
+ */
 const knownZones = new Set<string>();
 
-export const timezoneSchema = z.string().refine((tz) => {
-  if (knownZones.has(tz)) return true;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-  } catch {
-    return false;
-  }
-  const ok = tz.includes("/") || tz === "UTC";
-  if (ok) knownZones.add(tz);
-  return ok;
-}, "must be an IANA time zone such as Europe/Berlin or UTC");
+export const timezoneSchema = z.string().superRefine((tz, ctx) => {
+  if (knownZones.has(tz)) return;
+  const problem = timeZoneProblem(tz);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+  else knownZones.add(tz);
+});
 
 /**
  * Window names the team's own alert rules use: window `<w>`'s failure rule is `<w>-failed`, so a
@@ -236,6 +306,26 @@ export const timezoneSchema = z.string().refine((tz) => {
  * (one URN, one EventBridge rule name).
  */
 export const RESERVED_WINDOW_NAMES = ["command", "associations"] as const;
+
+/**
+ * Systems Manager quota "Tasks per maintenance window": 20, not adjustable (AWS General Reference,
+ * Systems Manager endpoints and quotas, https://docs.aws.amazon.com/general/latest/gr/ssm.html).
+ * RegisterTaskWithMaintenanceWindow fails with ResourceLimitExceededException beyond it.
+ */
+export const SSM_TASKS_PER_WINDOW = 20;
+/** Tasks a window registers besides the team's: AWS-StartEC2Instance and AWS-StopEC2Instance (retraining-window.ts). */
+export const START_STOP_TASKS = 2;
+
+/**
+ * At most this many windows in one team stack, whatever the registry says. The team stack puts 1-2
+ * CloudWatch Logs metric filters per alarmed window (team-alerts.ts: `succeeded`, and one per
+ * missed-run alarm kind) on the team's ONE run-log group, and PutMetricFilter allows at most 100
+ * per log group (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html):
+ * 50 windows × 2 = 100. It is also the default Systems Manager quota of maintenance windows per
+ * account and region (50, https://docs.aws.amazon.com/general/latest/gr/ssm.html), which every team
+ * of the account shares: the tenant registry caps each team lower (`maxWindows`, default 10, tenants.ts).
+ */
+export const MAX_WINDOWS_PER_TEAM_STACK = 50;
 
 /** What a window key is when the team leaves it out. */
 export const WINDOW_DEFAULTS = {
@@ -383,6 +473,14 @@ export const windowSchema = z
         message: `endDate (${w.endDate}) must be after startDate (${w.startDate}): the window would never be active`,
       });
     }
+    const ownTasks = w.startStopInstances ? START_STOP_TASKS : 0;
+    if (w.mode === "maintenance-window" && w.tasks.length + ownTasks > SSM_TASKS_PER_WINDOW) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tasks"],
+        message: `a maintenance window holds at most ${SSM_TASKS_PER_WINDOW} tasks (Systems Manager quota)${ownTasks > 0 ? ` and startStopInstances adds ${ownTasks} (start, stop)` : ""}: at most ${SSM_TASKS_PER_WINDOW - ownTasks} tasks here, found ${w.tasks.length}; split them over several windows`,
+      });
+    }
     if (w.mode === "association" && w.tasks.length !== 1) {
       ctx.addIssue({ code: "custom", path: ["tasks"], message: "an association runs exactly one task" });
     }
@@ -482,6 +580,10 @@ export const schedulingConfigSchema = z
     windows: z
       .array(windowSchema)
       .min(1, "a team needs at least one window")
+      .max(
+        MAX_WINDOWS_PER_TEAM_STACK,
+        `at most ${MAX_WINDOWS_PER_TEAM_STACK} windows per team: their alerts' metric filters share the team's run-log group (CloudWatch Logs allows 100 per log group, 2 per window), and the account has 50 maintenance windows per region for every team; the tenant registry's maxWindows (default 10) caps the team lower`,
+      )
       .superRefine((windows, ctx) => {
         const seen = new Set<string>();
         windows.forEach((w, i) => {

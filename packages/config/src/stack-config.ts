@@ -9,7 +9,14 @@ import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import type { StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
 import { toPosix } from "./problem.js";
-import { regionSchema, type SchedulingConfig, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
+import { otherEnvironmentReference } from "./references.js";
+import {
+  type FleetConfig,
+  regionSchema,
+  type SchedulingConfig,
+  STACK_SCHEMAS,
+  type StackConfigOf,
+} from "./schemas.js";
 import {
   checkTenancy,
   findTenantRegistry,
@@ -118,6 +125,20 @@ export function readStackConfig<K extends StackKind>(
   }
   if (kind === "scheduling" && parsed.success)
     problems.push(...programTenancy(parsed.data as SchedulingConfig, options));
+  // A fleet on another environment's IAM stack plans, but every run fails (its team roles trust only
+  // their own environment's instance role): refused before any resource, in `pulumi preview` and the plan.
+  if (kind === "fleet" && parsed.success) {
+    const fleet = parsed.data as FleetConfig;
+    const foreign =
+      fleet.iamStack !== undefined
+        ? otherEnvironmentReference({
+            key: "fleet:iamStack",
+            stackRef: fleet.iamStack,
+            environment: fleet.environment,
+          })
+        : undefined;
+    if (foreign) problems.push({ key: "fleet:iamStack", message: foreign.replace(/^fleet:iamStack: /, "") });
+  }
   if (problems.length > 0 || !parsed.success || !region.success) throw new ConfigError(file, problems);
   return { kind, project, stack, region: region.data, config: parsed.data as StackConfigOf<K> };
 }
@@ -160,6 +181,7 @@ function programTenancy(config: SchedulingConfig, options: ReadStackConfigOption
       team: config.team,
       environment: config.environment,
       pools: config.windows.map((w, i) => ({ pool: w.pool, key: `scheduling:windows[${i}].pool` })),
+      windows: config.windows.length,
     }),
     // Alert destinations the registry governs (e-mail domains, other teams' topics).
     ...checkAlertDestinations(loaded.registry, config.team, config.notify),

@@ -35,6 +35,18 @@ export const tenantGrantSchema = z.strictObject({
 });
 export type TenantGrant = z.infer<typeof tenantGrantSchema>;
 
+/**
+ * Windows (maintenance windows and associations) a team stack may declare unless its registry entry
+ * says otherwise. Systems Manager allows 50 maintenance windows per account and region by default
+ * (https://docs.aws.amazon.com/general/latest/gr/ssm.html), shared by every team of the account, and
+ * each window puts up to 2 metric filters on the team's one run-log group (100 per log group:
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+ * 10 keeps five teams within the account's default quota; security raises it per team.
+ */
+export const DEFAULT_MAX_WINDOWS = 10;
+/** The most `maxWindows` may be: 2 metric filters per window on one log group of 100 (schemas.ts). */
+export const MAX_WINDOWS_LIMIT = 50;
+
 export const tenantSchema = z.strictObject({
   grants: z
     .array(tenantGrantSchema)
@@ -58,6 +70,19 @@ export const tenantSchema = z.strictObject({
   alertEmailDomains: z
     .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a domain such as example.com"))
     .default([]),
+  /**
+   * Windows the team's stack may declare (default {@link DEFAULT_MAX_WINDOWS}, at most
+   * {@link MAX_WINDOWS_LIMIT}): one tenant must not use up the account's maintenance-window quota.
+   */
+  maxWindows: z
+    .number()
+    .int()
+    .min(1, `maxWindows must be 1-${MAX_WINDOWS_LIMIT}`)
+    .max(
+      MAX_WINDOWS_LIMIT,
+      `maxWindows must be 1-${MAX_WINDOWS_LIMIT}: a team's alerts put 2 metric filters per window on its one run-log group (CloudWatch Logs allows 100)`,
+    )
+    .optional(),
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 
@@ -306,6 +331,8 @@ export interface TenancyRequest {
   team: string;
   environment: string;
   pools: { pool: string; key: string }[];
+  /** How many windows the stack declares (`scheduling:windows`); unchecked when absent. */
+  windows?: number;
 }
 
 /**
@@ -336,12 +363,19 @@ export function checkTenancy(
       },
     ];
   }
-  return request.pools
+  const problems: ConfigProblem[] = request.pools
     .filter((p) => !grant.pools.includes(p.pool))
     .map((p) => ({
       key: p.key,
       message: `team "${request.team}" may not use pool "${p.pool}" of ${request.environment}; it is granted ${describeGrants(tenant)} in ${registryFile}`,
     }));
+  const maxWindows = tenant.maxWindows ?? DEFAULT_MAX_WINDOWS;
+  if (request.windows !== undefined && request.windows > maxWindows)
+    problems.push({
+      key: "scheduling:windows",
+      message: `team "${request.team}" declares ${request.windows} windows, more than the ${maxWindows} it may have (${tenant.maxWindows === undefined ? `the default; security may raise it with maxWindows, at most ${MAX_WINDOWS_LIMIT}, in` : "maxWindows in"} ${registryFile}): every team shares the account's 50 maintenance windows per region; merge windows or ask security`,
+    });
+  return problems;
 }
 
 /** The teams granted `environment`, sorted by name, with their pools there. */

@@ -18,6 +18,7 @@ import {
   defaultTags,
   type FleetOutputs,
   iamOutputs,
+  inRegionOf,
   readStackConfig,
   workspaceOrganization,
 } from "@retrain/config";
@@ -32,9 +33,15 @@ const PROGRAM_DIR = path.dirname(fileURLToPath(import.meta.url));
 export async function fleetProgram(): Promise<FleetStackOutputs> {
   const { config, project, stack, region } = readStackConfig("fleet");
   // The organisation from the workspace's retrain.json above this program (not the cwd: the plan runs it in-process).
-  const iam = iamOutputs(
-    config.iamStack ?? defaultStackRef("iam", config.environment, workspaceOrganization(PROGRAM_DIR)),
-  );
+  const iamStack =
+    config.iamStack ?? defaultStackRef("iam", config.environment, workspaceOrganization(PROGRAM_DIR));
+  const iam = iamOutputs(iamStack);
+  // The instances' profile comes from the IAM stack: a fleet in another region than it fails here.
+  const instanceProfileName = inRegionOf(iam.instanceProfileName, {
+    file: `Pulumi.${stack}.yaml`,
+    region,
+    upstream: [{ kind: "iam", stackRef: iamStack, region: iam.region }],
+  });
   const fleetName = fleetNameOf(config.environment);
   const tags = defaultTags({ stack: `${project}/${stack}` });
 
@@ -68,7 +75,7 @@ export async function fleetProgram(): Promise<FleetStackOutputs> {
     fleetName,
     pools: config.pools,
     amiParameter: config.amiParameter,
-    instanceProfileName: iam.instanceProfileName,
+    instanceProfileName,
     subnetIds: network.subnetIds,
     securityGroupId: network.instanceSecurityGroupId,
     stopWhenIdleMinutes: config.stopWhenIdleMinutes,

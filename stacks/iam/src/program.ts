@@ -69,7 +69,7 @@ export interface IamProgramOptions {
 }
 
 export async function iamProgram(options: IamProgramOptions = {}): Promise<IamStackOutputs> {
-  const { config, project, stack } = readStackConfig("iam");
+  const { config, project, stack, region } = readStackConfig("iam");
   const env = config.environment;
   const tags = defaultTags({ stack: `${project}/${stack}` });
   const teams = grantsOf(env, options.registrySearchFrom ?? [PROGRAM_DIR, process.cwd()]);
@@ -149,5 +149,7 @@ export async function iamProgram(options: IamProgramOptions = {}): Promise<IamSt
     logGroupName: artifacts.logGroupName,
     teamRoleArns: arnsOf(teamRoles),
     startStopRoleArns: arnsOf(startStopRoles),
+    // The fleet and team stacks of the environment must deploy here (their programs compare it).
+    region: pulumi.output(region),
   };
 }

@@ -20,6 +20,7 @@ import {
   defaultTags,
   fleetOutputs,
   iamOutputs,
+  inRegionOf,
   readStackConfig,
   type WindowOutput,
   workspaceOrganization,
@@ -45,7 +46,7 @@ export async function schedulingProgram(
 ): Promise<SchedulingStackOutputs> {
   // The program's own folder first: the plan runs it in-process from wherever it was started.
   const searchFrom = [PROGRAM_DIR, process.cwd()];
-  const { config, project, stack } = readStackConfig("scheduling", {
+  const { config, project, stack, region } = readStackConfig("scheduling", {
     searchFrom,
     ...(options.tenantRegistry !== undefined ? { tenantRegistry: options.tenantRegistry } : {}),
   });
@@ -53,15 +54,28 @@ export async function schedulingProgram(
   // Derived from the environment and the workspace's organisation only: a team names no stack.
   const organization = workspaceOrganization(PROGRAM_DIR);
   const fleetStack = defaultStackRef("fleet", environment, organization);
-  const iam = iamOutputs(defaultStackRef("iam", environment, organization));
+  const iamStack = defaultStackRef("iam", environment, organization);
+  const iam = iamOutputs(iamStack);
   const fleet = fleetOutputs(fleetStack);
+  // Every resource of the stack reads the fleet's pools or the IAM stack's roles through these: a
+  // stack in another region than its environment fails here, in `pulumi preview` and in the plan.
+  const sameRegion = {
+    file: `Pulumi.${stack}.yaml`,
+    region,
+    upstream: [
+      { kind: "fleet" as const, stackRef: fleetStack, region: fleet.region },
+      { kind: "iam" as const, stackRef: iamStack, region: iam.region },
+    ],
+  };
+  const fleetPools = inRegionOf(fleet.pools, sameRegion);
+  const teamRoleArns = inRegionOf(iam.teamRoleArns, sameRegion);
   const tags = defaultTags({ stack: `${project}/${stack}`, team });
   const fleetName = fleetNameOf(environment);
 
   const document = new TrainingCommandDocument("train", {
     team,
     environment,
-    teamRoleArn: iam.teamRoleArns.apply((arns) => {
+    teamRoleArn: teamRoleArns.apply((arns) => {
       const arn = arns[team];
       if (!arn) throw new Error(`iam stack of "${environment}" exports no training role for team "${team}"`);
       return arn;
@@ -72,7 +86,7 @@ export async function schedulingProgram(
   const now = new Date();
   const alerted: AlertedWindow[] = [];
   const windows = config.windows.map((w, i) => {
-    const poolTag = fleet.pools.apply((pools) => {
+    const poolTag = fleetPools.apply((pools) => {
       const pool = pools.find((p) => p.name === w.pool);
       if (!pool) {
         throw new Error(

@@ -1,4 +1,5 @@
 /** S3 buckets and their configuration resources, CloudWatch Logs/Events/alarms, SNS. */
+import { bucketNameProblem } from "@retrain/config/workspace";
 import {
   atMostOne,
   type Constraint,
@@ -32,16 +33,14 @@ export const S3_LOGS_SNS_CONSTRAINTS: Record<string, Constraint[]> = {
     ),
     rule(
       "bucket name form",
-      (i) =>
-        typeof i.bucket === "string" &&
-        (/\.\./.test(i.bucket) || /^\d+\.\d+\.\d+\.\d+$/.test(i.bucket) || i.bucket.startsWith("xn--"))
-          ? [
-              {
-                path: "bucket",
-                message: `bucket = ${JSON.stringify(i.bucket)}: no '..', no IP-address form, no 'xn--' prefix`,
-              },
-            ]
-          : [],
+      (i) => {
+        // No '..', no IP-address form, none of S3's reserved prefixes (xn--, sthree-, amzn-s3-demo-)
+        // or suffixes (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3): the same rule as iam:artifactBucketName.
+        const problem = typeof i.bucket === "string" ? bucketNameProblem(i.bucket) : undefined;
+        return problem
+          ? [{ path: "bucket", message: `bucket = ${JSON.stringify(i.bucket)}: ${problem}` }]
+          : [];
+      },
       { source: BUCKET_RULES, phase: "up", good: { bucket: "a.b-c" }, bad: { bucket: "a..b" } },
     ),
     conflicts("bucket", ["bucketPrefix"], {

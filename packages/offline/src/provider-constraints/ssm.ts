@@ -7,6 +7,22 @@ const SSM_NAME_ALLOWED = "3-128 letters, digits, '_', '-' or '.'";
 const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
 /** MaxErrors: 0 / 0% are valid (stop at the first error). */
 const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
+/**
+ * MaxConcurrency and MaxErrors are 1-7 characters for tasks (API_MaintenanceWindowTask,
+ * RegisterTaskWithMaintenanceWindow) and associations (CreateAssociation): the pattern alone
+ * lets "12345678" through, which the API refuses at `pulumi up`.
+ */
+const RATE_CONTROL_MAX = 7;
+const TASK_API = api(
+  "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html",
+);
+const ASSOCIATION_API = api(
+  "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html",
+);
+const rateControlLength = (source: string): Constraint[] =>
+  (["maxConcurrency", "maxErrors"] as const).map((path) =>
+    length(path, 1, RATE_CONTROL_MAX, { source, phase: "up", good: "1000000", bad: "10000000" }),
+  );
 const DOCUMENT_VERSION = /^([$]LATEST|[$]DEFAULT|[1-9][0-9]*)$/;
 
 const WINDOW_API = api(
@@ -85,6 +101,7 @@ export const SSM_CONSTRAINTS: Record<string, Constraint[]> = {
       good: "0",
       bad: "01",
     }),
+    ...rateControlLength(TASK_API),
     oneOf("taskType", ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"], {
       source: TASK,
       good: "AUTOMATION",
@@ -228,6 +245,7 @@ export const SSM_CONSTRAINTS: Record<string, Constraint[]> = {
       good: "0%",
       bad: "101%",
     }),
+    ...rateControlLength(ASSOCIATION_API),
     oneOf("complianceSeverity", ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"], {
       source: ASSOCIATION,
       good: "HIGH",

@@ -5,7 +5,9 @@
  *   - SSM reachable from the fleet's subnets (fleet output `network`);
  *   - a pool that stops when idle is started by every window on it, and runs no association;
  *   - start + tasks + stop fit before the cutoff, counting the rounds MaxConcurrency imposes on the
- *     pool's instance count (the config alone can count only one round).
+ *     pool's instance count (the config alone can count only one round);
+ *   - the teams of one environment (one account and region) declare no more maintenance windows
+ *     than Systems Manager's default quota (each team is capped by the tenant registry; this is the sum).
  * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
  */
 import type { Problem, SchedulingConfig } from "@retrain/config";
@@ -207,10 +209,56 @@ export function checkTeam(t: TeamFacts): Problem[] {
   return problems;
 }
 
+/**
+ * Systems Manager's default quota "Maintenance windows per AWS account per Region": 50 (adjustable;
+ * AWS General Reference, Systems Manager endpoints and quotas,
+ * https://docs.aws.amazon.com/general/latest/gr/ssm.html). CreateMaintenanceWindow fails with
+ * ResourceLimitExceededException beyond it, at `pulumi up` of whichever team comes last.
+ */
+export const SSM_WINDOWS_PER_ACCOUNT_REGION = 50;
+
+/**
+ * (d) The maintenance windows of every team of one environment (its fleet: one account and region)
+ * together within {@link SSM_WINDOWS_PER_ACCOUNT_REGION}. Associations do not count (State Manager
+ * has its own quota). One finding per environment over it, on the team with the most windows.
+ * Environments sharing an account are not summed together: the plan does not know the accounts.
+ */
+export function checkAccountWindows(
+  teams: readonly TeamFacts[],
+  quota = SSM_WINDOWS_PER_ACCOUNT_REGION,
+): Problem[] {
+  const byFleet = new Map<string, { fleet: FleetFacts; teams: { t: TeamFacts; windows: number }[] }>();
+  for (const t of teams) {
+    if (!t.fleet) continue;
+    const windows = t.config.windows.filter((w) => w.mode === "maintenance-window").length;
+    if (windows === 0) continue;
+    const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, teams: [] };
+    entry.teams.push({ t, windows });
+    byFleet.set(t.fleet.id, entry);
+  }
+  const problems: Problem[] = [];
+  for (const { fleet, teams: users } of byFleet.values()) {
+    const total = users.reduce((n, u) => n + u.windows, 0);
+    if (total <= quota) continue;
+    const sorted = [...users].sort((a, b) => b.windows - a.windows || (a.t.id < b.t.id ? -1 : 1));
+    const top = sorted[0]!;
+    problems.push({
+      file: top.t.file,
+      key: "scheduling:windows",
+      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${sorted.map((u) => `${u.t.id} ${u.windows}`).join(", ")}), more than Systems Manager's default quota of ${quota} per account and region: the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota (Service Quotas) first`,
+    });
+  }
+  return problems;
+}
+
 /** Every cross-stack finding of the planned teams and fleets. */
 export function crossStackChecks(input: {
   fleets: readonly FleetFacts[];
   teams: readonly TeamFacts[];
 }): Problem[] {
-  return [...input.fleets.flatMap(checkNetwork), ...input.teams.flatMap(checkTeam)];
+  return [
+    ...input.fleets.flatMap(checkNetwork),
+    ...input.teams.flatMap(checkTeam),
+    ...checkAccountWindows(input.teams),
+  ];
 }

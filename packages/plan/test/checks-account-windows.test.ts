@@ -1,0 +1,70 @@
+/**
+ * The maintenance windows of all teams of one environment against Systems Manager's default quota of
+ * 50 per account and region, table-driven: over it, one finding naming the team file with the most
+ * windows, the key and the counts; associations and other environments do not count.
+ */
+import { schedulingConfigSchema } from "@retrain/config";
+import { describe, expect, it } from "vitest";
+import { checkAccountWindows, type FleetFacts, SSM_WINDOWS_PER_ACCOUNT_REGION } from "../src/checks/index.js";
+
+const fleet = (env: string): FleetFacts => ({
+  id: `fleet/${env}`,
+  file: `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`,
+  outputs: { region: "eu-west-1", pools: [] },
+});
+const task = { name: "retrain", command: "./train.sh", timeoutSeconds: 600 };
+const window = (i: number, mode: "maintenance-window" | "association" = "maintenance-window") =>
+  mode === "association"
+    ? { name: `w-${i}`, mode, schedule: "cron(30 2 ? * * *)", pool: "a10g", tasks: [task] }
+    : { name: `w-${i}`, schedule: "cron(0 4 ? * SUN *)", pool: "a10g", tasks: [task] };
+const team = (name: string, env: string, windows: number, mode?: "association") => ({
+  id: `scheduling/${name}`,
+  file: `stacks/scheduling/teams/${name}/Pulumi.${name}.yaml`,
+  config: schedulingConfigSchema.parse({
+    team: name,
+    environment: env,
+    windows: Array.from({ length: windows }, (_, i) => window(i, mode)),
+  }),
+  fleet: fleet(env),
+});
+
+describe("maintenance windows per account and region", () => {
+  it("uses the default quota of 50", () => expect(SSM_WINDOWS_PER_ACCOUNT_REGION).toBe(50));
+
+  it.each<[string, ReturnType<typeof team>[], [string, RegExp] | undefined]>([
+    [
+      "five teams of 10 in prod (50)",
+      ["ta", "tb", "tc", "td", "te"].map((t) => team(t, "prod", 10)),
+      undefined,
+    ],
+    [
+      "six teams of 10 in prod (60)",
+      ["ta", "tb", "tc", "td", "te", "tf"].map((t) => team(t, "prod", 10)),
+      [
+        "stacks/scheduling/teams/ta/Pulumi.ta.yaml",
+        /the teams on fleet\/prod declare 60 maintenance windows together \(scheduling\/ta 10, .*scheduling\/tf 10\), more than Systems Manager's default quota of 50/,
+      ],
+    ],
+    [
+      "the team with the most windows is named",
+      [team("ta", "prod", 10), team("tb", "prod", 30), team("tc", "prod", 11)],
+      ["stacks/scheduling/teams/tb/Pulumi.tb.yaml", /declare 51 maintenance windows/],
+    ],
+    [
+      "30 in prod and 30 in dev (separate environments)",
+      [team("ta", "prod", 30), team("tb", "dev", 30)],
+      undefined,
+    ],
+    ["associations do not count", [team("ta", "prod", 40), team("tb", "prod", 40, "association")], undefined],
+  ])("%s", (_title, teams, expected) => {
+    const problems = checkAccountWindows(teams);
+    if (!expected) {
+      expect(problems).toEqual([]);
+      return;
+    }
+    const [file, message] = expected;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file, key: "scheduling:windows" });
+    expect(problems[0]!.message).toMatch(message);
+  });
+});
