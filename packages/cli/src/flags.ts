@@ -54,3 +54,15 @@ export function timeZone(flag: string): (value: string) => string {
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+/**
+ * For repeatable comma-separated lists (`--gate a,b --gate c` → ["a", "b", "c"]); an empty value adds
+ * nothing but still gives the list, so `--gate ""` is the empty list, not the default.
+ */
+export function collectList(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  return [...(previous ?? []), ...items];
+}

@@ -168,6 +168,32 @@ export interface PlanSummary {
   exitCode: 0 | 1 | 2;
 }
 
+/** Findings by kind, as the exit code counts them. */
+export interface GateCounts {
+  /** Mandatory policy violations. */
+  mandatory: number;
+  clashes: number;
+  permissionFindings: number;
+}
+
+export interface PlanGate {
+  /** `all`: no gate given, every finding gates. `stacks`: only findings on `stacks` gate. */
+  mode: "all" | "stacks";
+  /** The gated stack ids (`<kind>/<stack>`), sorted; empty in mode `all`. */
+  stacks: string[];
+  /** The findings that decide the exit code. */
+  gating: GateCounts;
+  /** The findings reported but not counted: on stacks outside the gate. */
+  notGating: GateCounts & {
+    /** Shown stacks whose mandatory violations do not gate, sorted. */
+    stackIds: string[];
+    /** Indexes into the report's `clashes`. */
+    clashIndexes: number[];
+    /** Indexes into the report's `permissions.findings`. */
+    permissionFindingIndexes: number[];
+  };
+}
+
 export interface PlanReport {
   /** Start of the planning horizon (UTC). */
   from: string;
@@ -185,4 +211,6 @@ export interface PlanReport {
   permissions: PermissionsReport;
   errors: Problem[];
   summary: PlanSummary;
+  /** Which findings decide the exit code (`--gate`); absent in reports of older versions. */
+  gate?: PlanGate;
 }

@@ -126,6 +126,67 @@ export function previewMatrix(opts: Omit<DeployMatrixOptions, "maxJobs">): Previ
   }));
 }
 
+/** The plan's gate for a pull request: the stacks it touches, or every stack. */
+export interface GateStacks {
+  /** True when a changed file is no single stack's own (platform code, policies, the registry, CI). */
+  all: boolean;
+  /** The gated stack ids (`<kind>/<stack>`), sorted: every stack when `all`. */
+  ids: string[];
+  /** Why every stack gates: the first changed file that is no stack's own. */
+  reason?: string;
+}
+
+/** Changed files that change no plan: documentation. */
+export const isDocumentation = (file: string): boolean => file.startsWith("docs/") || file.endsWith(".md");
+
+/**
+ * The stacks a change touches, for `retrain plan --gate` (pr.yml's verify job). A stack is touched
+ * when Nx says it is affected, or a changed file lies in its own folder (its Nx project root: a
+ * team's `stacks/scheduling/teams/<team>/`). Any other changed file but documentation (packages/,
+ * policies/ with the tenant registry, a stack program's src/, the lockfile, root config, workflows)
+ * may change every stack's plan: every stack gates. Fails closed: what it cannot place gates all.
+ */
+export function gateStacks(opts: {
+  /** Absolute workspace root (the stacks' program dirs are absolute). */
+  root: string;
+  changed: readonly string[];
+  affected: readonly string[];
+  stacks: readonly DiscoveredStack[];
+}): GateStacks {
+  const every = opts.stacks.map((s) => s.id).sort();
+  const affected = new Set(opts.affected);
+  const ids = new Set(opts.stacks.filter((s) => affected.has(stackProjectName(s))).map((s) => s.id));
+  // A stack's folder is its own only when it holds no program (a config next to its program's
+  // src/ shares that folder with every stack of the program): then only its config file is.
+  const owners = opts.stacks.map((s) => {
+    const folder = s.root.replace(/\/+$/, "");
+    const program = path.relative(opts.root, s.programDir).split(path.sep).join("/");
+    const holdsProgram = folder === "" || program === folder || program.startsWith(`${folder}/`);
+    const config = path.relative(opts.root, s.configFile).split(path.sep).join("/");
+    return {
+      id: s.id,
+      owns: (file: string) => file === config || (!holdsProgram && file.startsWith(`${folder}/`)),
+    };
+  });
+  for (const file of opts.changed) {
+    if (isDocumentation(file)) continue;
+    const own = owners.find((o) => o.owns(file));
+    if (!own) return { all: true, ids: every, reason: file };
+    ids.add(own.id);
+  }
+  return { all: false, ids: [...ids].sort() };
+}
+
+/** Files changed between base and head (renames as both paths), workspace-relative. */
+export function changedFiles(root: string, base: string, head: string): string[] {
+  const r = spawnSync("git", ["diff", "--name-only", "--no-renames", "-z", base, head, "--"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`git diff --name-only ${base} ${head} failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout.split("\0").filter((f) => f.length > 0);
+}
+
 export interface CliArgs {
   base: string;
   head: string;
@@ -134,6 +195,8 @@ export interface CliArgs {
   root: string;
   /** `--preview`: one entry per environment instead of the deploy levels. */
   preview: boolean;
+  /** `--gate-stacks`: the stacks the change touches, for `retrain plan --gate`. */
+  gateStacks: boolean;
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
@@ -162,6 +225,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     maxJobs,
     root: path.resolve(value("--root") ?? process.cwd()),
     preview: argv.includes("--preview"),
+    gateStacks: argv.includes("--gate-stacks"),
   };
 }
 
@@ -182,6 +246,9 @@ export function nxAffected(root: string, base: string, head: string): string[] {
  * and, in GitHub Actions, writes `level0`..`level<n-1>` (matrix include lists) and `any` outputs.
  * `deploy-matrix --preview --base <sha> [--head <sha>]`: prints the affected stacks per environment and
  * writes the `environments` (matrix include list) and `any` outputs.
+ * `deploy-matrix --gate-stacks --base <sha> [--head <sha>]`: prints one line, the touched stacks'
+ * ids comma-separated (empty: none), or `*` when every stack gates; exits non-zero when it cannot
+ * tell (the workflow then gates on every stack).
  */
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const args = parseArgs(argv, env);
@@ -192,6 +259,21 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     return 2;
   }
   const affected = nxAffected(args.root, args.base, args.head);
+  if (args.gateStacks) {
+    const gate = gateStacks({
+      root: args.root,
+      changed: changedFiles(args.root, args.base, args.head),
+      affected,
+      stacks: discovered.stacks,
+    });
+    console.error(
+      gate.all
+        ? `deploy-matrix: every stack gates (${gate.reason} is no single stack's own file)`
+        : `deploy-matrix: the change touches ${gate.ids.length} stack${gate.ids.length === 1 ? "" : "s"}: ${gate.ids.join(", ") || "none"}`,
+    );
+    console.log(gate.all ? "*" : gate.ids.join(","));
+    return 0;
+  }
   if (args.preview) {
     const environments = previewMatrix({ affected, stacks: discovered.stacks });
     console.log(JSON.stringify({ environments }, null, 2));

@@ -39,15 +39,41 @@ interface PlanReportView {
   /** The permissions proof; absent in reports of plans that predate it. */
   permissions?: { findings: { environment: string; flow: string; message: string }[] };
   errors: { file: string; key?: string; message: string }[];
+  /** Which findings decide the exit code (`retrain plan --gate`); absent in older reports: all do. */
+  gate?: {
+    mode: "all" | "stacks";
+    stacks: string[];
+    notGating: {
+      mandatory: number;
+      clashes: number;
+      permissionFindings: number;
+      stackIds: string[];
+      clashIndexes: number[];
+      permissionFindingIndexes: number[];
+    };
+  };
 }
+
+/** How the comment marks a finding that does not decide the exit code. */
+export const NOT_GATING = "pre-existing on an unchanged stack, not gating";
 
 const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 export function planComment(report: PlanReportView, runUrl?: string): string {
   const s = report.summary;
+  const gate = report.gate?.mode === "stacks" ? report.gate : undefined;
+  const notGatingStacks = new Set(gate?.notGating.stackIds ?? []);
+  const notGatingClashes = new Set(gate?.notGating.clashIndexes ?? []);
+  const notGatingFindings = new Set(gate?.notGating.permissionFindingIndexes ?? []);
+  const notGatingCount = gate
+    ? gate.notGating.mandatory + gate.notGating.clashes + gate.notGating.permissionFindings
+    : 0;
+  const mark = (notGating: boolean) => (notGating ? ` _(${NOT_GATING})_` : "");
   const verdict =
     s.exitCode === 0
-      ? "✅ clean"
+      ? notGatingCount > 0
+        ? "✅ clean for this change"
+        : "✅ clean"
       : s.exitCode === 1
         ? "❌ mandatory violations, clashes or permission findings"
         : "⚠️ invalid input";
@@ -59,6 +85,16 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
       `${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} clashes` +
       (report.cost ? `, about $${report.cost.totalMonthlyCostUsd.toFixed(0)}/month on-demand GPU.` : "."),
   ];
+  if (gate) {
+    lines.push(
+      "",
+      `Gated on the stacks this pull request touches: ${gate.stacks.map((id) => `\`${id}\``).join(", ") || "none"}.` +
+        (notGatingCount > 0
+          ? ` ${notGatingCount} finding${notGatingCount === 1 ? " is" : "s are"} ${NOT_GATING}: ` +
+            "reported here for their team, they do not fail this pull request."
+          : ""),
+    );
+  }
   if (report.errors.length > 0) {
     lines.push("", "**Invalid input**", "");
     for (const e of report.errors) lines.push(`- \`${e.file}\`${e.key ? ` \`${e.key}\`` : ""}: ${e.message}`);
@@ -68,8 +104,9 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
     lines.push("", "| stack | status | resources | mandatory | advisory |", "|---|---|---:|---:|---:|");
     for (const st of shown) {
       const count = (level: string) => st.violations.filter((v) => v.enforcementLevel === level).length;
+      const mandatory = `${count("mandatory")}${notGatingStacks.has(st.id) ? " (not gating)" : ""}`;
       lines.push(
-        `| \`${st.id}\` | ${st.status} | ${st.resources.length} | ${count("mandatory")} | ${count("advisory")} |`,
+        `| \`${st.id}\` | ${st.status} | ${st.resources.length} | ${mandatory} | ${count("advisory")} |`,
       );
     }
   }
@@ -78,7 +115,8 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   );
   if (mandatory.length > 0) {
     lines.push("", "**Mandatory violations**", "");
-    for (const v of mandatory.slice(0, 50)) lines.push(`- \`${v.id}\` ${v.policy}: ${cell(v.message)}`);
+    for (const v of mandatory.slice(0, 50))
+      lines.push(`- \`${v.id}\` ${v.policy}: ${cell(v.message)}${mark(notGatingStacks.has(v.id))}`);
     if (mandatory.length > 50) lines.push(`- … and ${mandatory.length - 50} more (see the artifact)`);
   }
   const failed = shown.filter((st) => st.error);
@@ -89,18 +127,20 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   const permissionFindings = report.permissions?.findings ?? [];
   if (permissionFindings.length > 0) {
     lines.push("", "**Permission findings**", "");
-    for (const f of permissionFindings.slice(0, 50))
-      lines.push(`- ${f.environment} \`${f.flow}\`: ${cell(f.message)}`);
+    permissionFindings.slice(0, 50).forEach((f, i) => {
+      lines.push(`- ${f.environment} \`${f.flow}\`: ${cell(f.message)}${mark(notGatingFindings.has(i))}`);
+    });
     if (permissionFindings.length > 50)
       lines.push(`- … and ${permissionFindings.length - 50} more (see the artifact)`);
   }
   if (report.clashes.length > 0) {
     lines.push("", "**Window clashes**", "");
-    for (const c of report.clashes) {
+    report.clashes.forEach((c, i) => {
       lines.push(
-        `- ${c.environment}/${c.pool}: ${c.a.team}/${c.a.window} and ${c.b.team}/${c.b.window}, first at ${c.firstOverlap.start}`,
+        `- ${c.environment}/${c.pool}: ${c.a.team}/${c.a.window} and ${c.b.team}/${c.b.window}, first at ${c.firstOverlap.start}` +
+          mark(notGatingClashes.has(i)),
       );
-    }
+    });
   }
   if (runUrl)
     lines.push(

@@ -5,12 +5,14 @@ import path from "node:path";
 import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
 import type { Command } from "commander";
 import { type CliContext, fail, UsageError } from "../context.js";
-import { atLeast, collect, instant, wholeNumber } from "../flags.js";
+import { atLeast, collect, collectList, instant, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 interface PlanFlags {
   stack: string[];
   team: string[];
+  /** `--gate`: the stacks whose findings decide the exit code; undefined: every stack. */
+  gate?: string[];
   weeks: number;
   from?: Date;
   json?: string;
@@ -40,6 +42,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       [],
     )
     .option("--team <name>", "plan only this team's scheduling stack (repeatable)", collect, [])
+    .option(
+      "--gate <ids>",
+      "only findings on these stacks decide the exit code, comma-separated <kind>/<stack> (repeatable; an empty value gates none). " +
+        "Findings on other stacks are still reported, marked not gating. Default: every stack gates",
+      collectList,
+    )
     .option(
       "--weeks <n>",
       `weeks ahead for clashes, calendar and cost (1-${MAX_WEEKS})`,
@@ -73,7 +81,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes, 2 invalid input (config, schedule, unknown stack, broken reference).",
+      "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes (with --gate: on a gated stack; a clash when either side is), 2 invalid input (config, schedule, unknown stack or --gate id, broken reference).",
     )
     .action(async (flags: PlanFlags) => {
       const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
@@ -103,6 +111,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
           workspace,
           stacks: flags.stack,
           teams: flags.team,
+          ...(flags.gate !== undefined ? { gate: flags.gate } : {}),
           weeks: flags.weeks,
           from: flags.from ?? ctx.now(),
           ...(flags.prices ? { pricesFile: resolve(flags.prices) } : {}),

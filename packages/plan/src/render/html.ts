@@ -7,6 +7,9 @@
 import { describeClash } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlanReport, ScheduleEntry } from "../model.js";
+import { NOT_GATING_NOTE, notGatingTotal } from "../stages/gate.js";
+
+/** A report as the page shows it: with its gate when the plan had one (`--gate`). */
 
 const DAY = 86_400_000;
 
@@ -126,7 +129,14 @@ export function renderHtml(report: PlanReport): string {
     );
   });
 
-  const clashItems = report.clashes.map((c) => `<li class="clash-item">${h(describeClash(c))}</li>`);
+  const notGatingClashes = new Set(report.gate?.notGating.clashIndexes ?? []);
+  const notGatingStacks = new Set(report.gate?.notGating.stackIds ?? []);
+  const notGatingFindings = new Set(report.gate?.notGating.permissionFindingIndexes ?? []);
+  const notGatingNote = `<span class="muted"> (${h(NOT_GATING_NOTE)})</span>`;
+  const clashItems = report.clashes.map(
+    (c, i) =>
+      `<li class="clash-item">${h(describeClash(c))}${notGatingClashes.has(i) ? notGatingNote : ""}</li>`,
+  );
 
   const costRows = report.cost.rows.map(
     (r) =>
@@ -171,7 +181,8 @@ export function renderHtml(report: PlanReport): string {
       s.violations.map(
         (v) =>
           `<li class="${v.enforcementLevel === "mandatory" ? "bad" : "warn"}"><strong>${h(s.project)}/${h(s.stack)}</strong> ` +
-          `[${h(v.enforcementLevel)}] ${h(v.policy)}: ${h(v.message)}</li>`,
+          `[${h(v.enforcementLevel)}] ${h(v.policy)}: ${h(v.message)}` +
+          `${v.enforcementLevel === "mandatory" && notGatingStacks.has(s.id) ? notGatingNote : ""}</li>`,
       ),
     );
   const errorItems = report.errors.map(
@@ -179,7 +190,9 @@ export function renderHtml(report: PlanReport): string {
   );
 
   const permissionFindings = report.permissions.findings.map(
-    (f) => `<li class="bad"><strong>${h(f.environment)}</strong> ${h(f.file)}: ${h(f.message)}</li>`,
+    (f, i) =>
+      `<li class="bad"><strong>${h(f.environment)}</strong> ${h(f.file)}: ${h(f.message)}` +
+      `${notGatingFindings.has(i) ? notGatingNote : ""}</li>`,
   );
   const permissionRows = report.permissions.checks.map(
     (c) =>
@@ -202,6 +215,7 @@ export function renderHtml(report: PlanReport): string {
 <p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks} stacks planned, ${s.resources} resources,
 ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clash${s.clashes === 1 ? "" : "es"},
 ${s.permissionFindings} permission finding${s.permissionFindings === 1 ? "" : "s"}, ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
+${gateLine(report)}
 <p class="muted">Horizon ${h(report.from)} → ${h(report.to)} (${report.weeks} weeks). Calendar times are UTC; hover a run for details.</p>
 </header>
 ${errorItems.length ? `<section><h2>Invalid input</h2><ul>${errorItems.join("")}</ul></section>` : ""}
@@ -284,3 +298,16 @@ document.addEventListener("mousemove",function(e){var el=target(e);if(el)show(el
 document.addEventListener("focusin",function(e){var el=target(e);if(el){var r=el.getBoundingClientRect();show(el,r.left,r.bottom);}});
 document.addEventListener("focusout",function(){tip.hidden=true;});})();
 `;
+
+/** Which stacks gate the exit code, when the plan had a gate (`--gate`); empty otherwise. */
+function gateLine(report: PlanReport): string {
+  const gate = report.gate;
+  if (gate?.mode !== "stacks") return "";
+  const other = notGatingTotal(gate);
+  const ids = gate.stacks.length ? gate.stacks.map((id) => `<code>${h(id)}</code>`).join(", ") : "none";
+  return (
+    `<p class="muted">Gated on the stacks this change touches: ${ids}.` +
+    (other ? ` ${other} finding${other === 1 ? "" : "s"} ${h(NOT_GATING_NOTE)}.` : "") +
+    "</p>"
+  );
+}

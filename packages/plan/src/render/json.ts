@@ -8,11 +8,14 @@ import type {
   Clash,
   CostReport,
   PermissionsReport,
+  PlanGate,
   PlanReport,
   PlanSummary,
   ScheduleEntry,
   StackStatus,
 } from "../model.js";
+
+/** A report as the JSON holds it: with its gate when the plan had one. */
 
 export const PLAN_JSON_VERSION = 1;
 
@@ -52,6 +55,11 @@ export interface PlanJson {
   permissions: PermissionsReport;
   /** Every input problem: file, key, line and column when known, message. */
   errors: Problem[];
+  /**
+   * Which findings decide `summary.exitCode`: mode `all` (no `--gate`) or `stacks` (only findings on
+   * `stacks`); `notGating` lists the others. Absent in reports of plans that predate it.
+   */
+  gate?: PlanGate;
   summary: PlanSummary;
 }
 
@@ -91,6 +99,7 @@ export function toPlanJson(report: PlanReport): PlanJson {
     alerts: report.alerts ?? [],
     permissions: report.permissions,
     errors: report.errors,
+    ...(report.gate ? { gate: report.gate } : {}),
     summary: report.summary,
   };
 }

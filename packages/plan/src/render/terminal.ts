@@ -5,6 +5,7 @@
 import { describeClash, type Style } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
+import { NOT_GATING_NOTE, notGatingTotal } from "../stages/gate.js";
 import { keyInputs } from "./inputs.js";
 
 export interface TerminalOptions {
@@ -12,6 +13,8 @@ export interface TerminalOptions {
   /** Only problems and the summary line: no resource tree, no cost table. */
   quiet?: boolean;
 }
+
+/** A report as the terminal shows it: with its gate when the plan had one (`--gate`). */
 
 export function renderTerminal(report: PlanReport, { style, quiet = false }: TerminalOptions): string {
   const out: string[] = [];
@@ -114,8 +117,10 @@ function violations(report: PlanReport, style: Style): string[] {
   const stacks = report.stacks.filter((s) => s.selected && s.violations.length > 0);
   if (stacks.length === 0) return [];
   const lines = [style.paint("bold", "Policy violations:")];
+  const notGating = new Set(report.gate?.notGating.stackIds ?? []);
   for (const stack of stacks) {
-    lines.push(`  ${style.paint("bold", `${stack.project}/${stack.stack}`)}`);
+    const note = notGating.has(stack.id) ? ` ${style.paint("yellow", `(${NOT_GATING_NOTE})`)}` : "";
+    lines.push(`  ${style.paint("bold", `${stack.project}/${stack.stack}`)}${note}`);
     const byPolicy = new Map<string, Violation[]>();
     for (const v of stack.violations) {
       const key = `${v.policyPack}\u0000${v.policy}\u0000${v.enforcementLevel}`;
@@ -144,9 +149,14 @@ function violations(report: PlanReport, style: Style): string[] {
 
 function clashes(report: PlanReport, style: Style): string[] {
   if (report.clashes.length === 0) return [];
+  const notGating = new Set(report.gate?.notGating.clashIndexes ?? []);
   return [
     style.paint("bold", `Cross-team clashes in the next ${report.weeks} weeks:`),
-    ...report.clashes.map((c) => `  ${style.paint("red", "✗")} ${describeClash(c)}`),
+    ...report.clashes.map((c, i) =>
+      notGating.has(i)
+        ? `  ${style.paint("yellow", "!")} ${describeClash(c)} ${style.paint("yellow", `(${NOT_GATING_NOTE})`)}`
+        : `  ${style.paint("red", "✗")} ${describeClash(c)}`,
+    ),
     "",
   ];
 }
@@ -173,8 +183,14 @@ function permissions(report: PlanReport, style: Style, quiet: boolean): string[]
       `  ${failed ? style.paint("red", "✗") : style.paint("green", "✓")} ${key}: ${allowed} needed allowed, ${list.length - allowed} forbidden denied${failed ? `, ${failed} wrong` : ""}`,
     );
   }
-  for (const f of findings)
-    lines.push(`    ${style.paint("red", "✗")} ${f.environment} ${f.file}: ${f.message}`);
+  const notGating = new Set(report.gate?.notGating.permissionFindingIndexes ?? []);
+  findings.forEach((f, i) => {
+    lines.push(
+      notGating.has(i)
+        ? `    ${style.paint("yellow", "!")} ${f.environment} ${f.file}: ${f.message} ${style.paint("yellow", `(${NOT_GATING_NOTE})`)}`
+        : `    ${style.paint("red", "✗")} ${f.environment} ${f.file}: ${f.message}`,
+    );
+  });
   lines.push("");
   return lines;
 }
@@ -272,6 +288,14 @@ export function summaryLine(report: PlanReport, style: Style): string {
     `${s.permissionFindings} permission findings`,
     `~${usd(report.cost.totalMonthlyCostUsd)}/month on demand`,
   ];
+  const gate = report.gate;
+  if (gate?.mode === "stacks") {
+    const other = notGatingTotal(gate);
+    parts.push(
+      `gated on ${gate.stacks.length} stack${gate.stacks.length === 1 ? "" : "s"}` +
+        (other ? ` (${other} finding${other === 1 ? "" : "s"} ${NOT_GATING_NOTE})` : ""),
+    );
+  }
   const verdict =
     s.exitCode === 0
       ? style.paint(["bold", "green"], "Plan OK")

@@ -15,6 +15,12 @@ export interface PlanOptions {
   stacks?: readonly string[];
   /** Teams to plan (their scheduling stacks); combined with `stacks`. */
   teams?: readonly string[];
+  /**
+   * The stacks whose findings decide the exit code (`--gate`), resolved like `stacks`; default
+   * (undefined): every stack. Findings on other stacks are reported as not gating. An empty list
+   * gates no stack: only invalid input fails. See gate.ts.
+   */
+  gate?: readonly string[];
   /** Weeks ahead for clashes, calendar and cost; default 4. */
   weeks?: number;
   /** Start of the horizon; default now. */

@@ -8,11 +8,12 @@ import { buildScheduleView, findClashes, isoUtc } from "@retrain/windows";
 import { alertsOf } from "../alerts.js";
 import { planCrossStackChecks } from "../checks/index.js";
 import { estimateAlertingCost, estimateCost, networkInfoOf } from "../cost.js";
-import type { PlanReport, PlanSummary, StackPlan } from "../model.js";
+import type { PlanSummary, StackPlan } from "../model.js";
 import { proveStackPermissions } from "../permissions/index.js";
 import type { AnalysisResult } from "./analyze.js";
 import type { PlanCacheOptions } from "./cache.js";
 import type { PlanContext } from "./context.js";
+import { type GateCounts, type GatedPlanReport, gateOf } from "./gate.js";
 import type { RunResult, StackOutcome } from "./run.js";
 import { isShown, type Selection } from "./select.js";
 
@@ -63,7 +64,7 @@ export async function report(
   runProblems: readonly Problem[],
   /** The plan cache, when on: the permissions proof memoises its simulations there. */
   cache?: PlanCacheOptions,
-): Promise<PlanReport> {
+): Promise<GatedPlanReport> {
   const { workspace, selected } = selection;
   const shown = (id: string) => isShown(selection, id);
   const both = [...run.outcomes.values()].map((o) => stackPlanOf(o, ctx, analysis));
@@ -115,6 +116,8 @@ export async function report(
     workspace.stacks,
     cache ? { memoDir: cache.dir } : {},
   );
+  // Which findings decide the exit code: all of them, or only those on the gated stacks (--gate).
+  const gate = gateOf(selection.gate, stacks, clashes, permissions.findings, workspace.stacks, ctx.rel);
   return {
     from: isoUtc(from),
     to: isoUtc(to),
@@ -127,7 +130,8 @@ export async function report(
     alerts: alertsOf(ranStacks),
     permissions,
     errors,
-    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length),
+    gate,
+    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length, gate.gating),
   };
 }
 
@@ -136,6 +140,11 @@ export function summarize(
   clashes: number,
   errors: number,
   permissionFindings: number,
+  /**
+   * The findings that decide the exit code (gate.ts); default: every one counted here. The counts
+   * of the summary are always every finding reported.
+   */
+  gating?: GateCounts,
 ): PlanSummary {
   const shown = stacks.filter((s) => s.selected);
   const violations = shown.flatMap((s) => s.violations);
@@ -150,6 +159,11 @@ export function summarize(
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
     clashes,
     permissionFindings,
-    exitCode: exitCodeOf({ invalidInput: errors, findings: mandatory + clashes + permissionFindings }),
+    exitCode: exitCodeOf({
+      invalidInput: errors,
+      findings: gating
+        ? gating.mandatory + gating.clashes + gating.permissionFindings
+        : mandatory + clashes + permissionFindings,
+    }),
   };
 }

@@ -13,6 +13,7 @@ import {
   orderWorkspace,
   type Problem,
   problemsOfError,
+  projectNameOfId,
 } from "@retrain/config";
 import { PACK_CONFIG_FILE, readPackConfig } from "../policy.js";
 import { loadPrices, type PriceTable } from "../prices.js";
@@ -26,6 +27,11 @@ export interface Selection {
   readonly blocked: ReadonlyMap<string, string>;
   /** The selected ids; undefined for "all". */
   readonly selected: ReadonlySet<string> | undefined;
+  /**
+   * The stacks whose findings decide the exit code (`--gate`); undefined for "every stack" (the
+   * default). See gate.ts.
+   */
+  readonly gate?: ReadonlySet<string>;
   /** Input problems found so far (configs, references, the command line, prices, pack config). */
   readonly problems: readonly Problem[];
   /** The price table; undefined when it is invalid (its problem is in `problems`). */
@@ -58,6 +64,8 @@ export function select(ctx: PlanContext): Selection {
   const chosen = selectIds(known, ctx.options);
   problems.push(...chosen.problems);
   const selected = chosen.selected;
+  const gated = gateIds(known, ctx.options.gate);
+  problems.push(...gated.problems);
   const runList = withUpstream(workspace.stacks, order, blocked, selected);
 
   const fromError = <T>(load: () => T): T | undefined => {
@@ -76,6 +84,7 @@ export function select(ctx: PlanContext): Selection {
     runList,
     blocked,
     selected,
+    ...(gated.gate ? { gate: gated.gate } : {}),
     problems,
     prices,
     packConfig: pack && { config: pack.config, file: pack.file ?? PACK_CONFIG_FILE },
@@ -104,7 +113,7 @@ export function withUpstream(
 }
 
 /** `retrain-iam/dev` (Pulumi's `<project>/<stack>`) → `iam/dev`. */
-function idOfProjectStack(name: string): string | undefined {
+export function idOfProjectStack(name: string): string | undefined {
   const parts = name.split("/");
   const kind = parts.length === 2 ? kindOfProject(parts[0]) : undefined;
   return kind && `${kind}/${parts[1]}`;
@@ -154,4 +163,38 @@ export function selectIds(
     }
   }
   return { selected, problems };
+}
+
+/**
+ * The gated ids among `known` (every entry, valid or not), undefined for "everything gates". A name
+ * is resolved as `--stack` resolves it (id, unique stack name, `<project>/<stack>`) or as an Nx project
+ * name (`scheduling-vision`, what `nx show projects --affected` prints); an unknown or
+ * ambiguous one is an input error (exit 2) naming `--gate` and listing the valid ids.
+ */
+export function gateIds(
+  known: ReadonlySet<string>,
+  names: readonly string[] | undefined,
+): { gate: Set<string> | undefined; problems: Problem[] } {
+  if (names === undefined) return { gate: undefined, problems: [] };
+  const gate = new Set<string>();
+  const problems: Problem[] = [];
+  for (const name of names) {
+    const matches = known.has(name)
+      ? [name]
+      : [...known].filter(
+          (id) => id.split("/")[1] === name || id === idOfProjectStack(name) || projectNameOfId(id) === name,
+        );
+    const [only] = matches;
+    if (matches.length === 1 && only !== undefined) gate.add(only);
+    else
+      problems.push({
+        file: "(command line)",
+        key: "--gate",
+        message:
+          matches.length === 0
+            ? `--gate: unknown stack "${name}"; valid stack ids: ${[...known].sort().join(", ") || "none"}`
+            : `--gate: "${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
+      });
+  }
+  return { gate, problems };
 }
