@@ -114,6 +114,8 @@ export function fleetConfig(teams: number): Record<string, unknown> {
       "aws:region": "eu-west-1",
       "fleet:environment": ENVIRONMENT,
       "fleet:iamStack": `organization/retrain-iam/${ENVIRONMENT}`,
+      // Two windows a team: an account this size has its Systems Manager quota raised to match.
+      "fleet:maintenanceWindowQuota": Math.max(50, 2 * teams),
       "fleet:pools": Array.from({ length: pools }, (_, p) => ({
         name: poolName(p),
         instanceType: p % 2 === 0 ? "g5.xlarge" : "g6.xlarge",

@@ -196,6 +196,13 @@ export const fleetConfigSchema = z
       }),
     /** Stop instances after this many idle minutes (no GPU use, no command running); 0 disables. */
     stopWhenIdleMinutes: z.number().int().min(0).max(1440).default(0),
+    /**
+     * The account's Systems Manager quota "Maintenance windows per AWS account per Region" where
+     * this fleet runs: 50 unless raised in Service Quotas. Every team of the environment shares it,
+     * and the plan refuses teams that declare more windows together (a later `pulumi up` would fail
+     * with ResourceLimitExceededException). Set it to the raised value after an increase.
+     */
+    maintenanceWindowQuota: z.number().int().min(1).max(100_000).default(50),
   })
   // The network keys depend on each other: a config that leaves SSM unreachable is an error here.
   .superRefine((c, ctx) => {

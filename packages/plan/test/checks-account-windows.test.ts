@@ -28,6 +28,11 @@ const team = (name: string, env: string, windows: number, mode?: "association") 
   fleet: fleet(env),
 });
 
+const raised = (t: ReturnType<typeof team>, maintenanceWindowQuota: number) => ({
+  ...t,
+  fleet: { ...t.fleet, maintenanceWindowQuota },
+});
+
 describe("maintenance windows per account and region", () => {
   it("uses the default quota of 50", () => expect(SSM_WINDOWS_PER_ACCOUNT_REGION).toBe(50));
 
@@ -42,7 +47,7 @@ describe("maintenance windows per account and region", () => {
       ["ta", "tb", "tc", "td", "te", "tf"].map((t) => team(t, "prod", 10)),
       [
         "stacks/scheduling/teams/ta/Pulumi.ta.yaml",
-        /the teams on fleet\/prod declare 60 maintenance windows together \(scheduling\/ta 10, .*scheduling\/tf 10\), more than Systems Manager's default quota of 50/,
+        /the teams on fleet\/prod declare 60 maintenance windows together \(scheduling\/ta 10, .*scheduling\/tf 10\), more than the account's quota of 50 per region \(fleet:maintenanceWindowQuota in stacks\/fleet\/envs\/prod\/Pulumi\.prod\.yaml; 50 is Systems Manager's default\)/,
       ],
     ],
     [
@@ -56,6 +61,19 @@ describe("maintenance windows per account and region", () => {
       undefined,
     ],
     ["associations do not count", [team("ta", "prod", 40), team("tb", "prod", 40, "association")], undefined],
+    [
+      "a raised quota (fleet:maintenanceWindowQuota 100) takes 60",
+      ["ta", "tb", "tc", "td", "te", "tf"].map((t) => raised(team(t, "prod", 10), 100)),
+      undefined,
+    ],
+    [
+      "a raised quota is still a limit (61 over 60)",
+      [raised(team("ta", "prod", 31), 60), raised(team("tb", "prod", 30), 60)],
+      [
+        "stacks/scheduling/teams/ta/Pulumi.ta.yaml",
+        /declare 61 maintenance windows .*quota of 60 per region/,
+      ],
+    ],
   ])("%s", (_title, teams, expected) => {
     const problems = checkAccountWindows(teams);
     if (!expected) {

@@ -45,6 +45,8 @@ export interface FleetFacts {
   file: string;
   /** Its outputs in this plan. */
   outputs: Record<string, unknown>;
+  /** `fleet:maintenanceWindowQuota`: the account's maintenance-window quota in its region. */
+  maintenanceWindowQuota?: number;
   /** True when its config brings its own subnets (`fleet:subnetIds`). */
   ownSubnets?: boolean;
   /**
@@ -219,7 +221,7 @@ export const SSM_WINDOWS_PER_ACCOUNT_REGION = 50;
 
 /**
  * (d) The maintenance windows of every team of one environment (its fleet: one account and region)
- * together within {@link SSM_WINDOWS_PER_ACCOUNT_REGION}. Associations do not count (State Manager
+ * together within the fleet's `maintenanceWindowQuota` (default {@link SSM_WINDOWS_PER_ACCOUNT_REGION}). Associations do not count (State Manager
  * has its own quota). One finding per environment over it, on the team with the most windows.
  * Environments sharing an account are not summed together: the plan does not know the accounts.
  */
@@ -239,13 +241,14 @@ export function checkAccountWindows(
   const problems: Problem[] = [];
   for (const { fleet, teams: users } of byFleet.values()) {
     const total = users.reduce((n, u) => n + u.windows, 0);
-    if (total <= quota) continue;
+    const limit = fleet.maintenanceWindowQuota ?? quota;
+    if (total <= limit) continue;
     const sorted = [...users].sort((a, b) => b.windows - a.windows || (a.t.id < b.t.id ? -1 : 1));
     const top = sorted[0]!;
     problems.push({
       file: top.t.file,
       key: "scheduling:windows",
-      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${sorted.map((u) => `${u.t.id} ${u.windows}`).join(", ")}), more than Systems Manager's default quota of ${quota} per account and region: the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota (Service Quotas) first`,
+      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${sorted.map((u) => `${u.t.id} ${u.windows}`).join(", ")}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
     });
   }
   return problems;

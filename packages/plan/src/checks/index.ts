@@ -31,6 +31,7 @@ export function planCrossStackChecks(
       file: rel(s.configFile),
       outputs: p.outputs,
       ownSubnets: config.subnetIds !== undefined,
+      maintenanceWindowQuota: config.maintenanceWindowQuota,
       assumesTeamRoles:
         typeof teamRoles === "object" && teamRoles !== null && Object.keys(teamRoles).length > 0,
     });
