@@ -168,3 +168,24 @@ new PolicyPack("dying-pack", {
     expect(packError?.message).toMatch(/exited with code 3|killed|UNAVAILABLE/);
   });
 });
+
+describe("the account's maintenance-window quota", () => {
+  it("sums every team of the environment, also when the plan selects one team", async () => {
+    const ws = copy();
+    const FLEET = "stacks/fleet/envs/prod/Pulumi.prod.yaml";
+    // prod's teams (nlp, vision) declare more windows together than a quota of 2.
+    ws.write(FLEET, ws.read(FLEET).replace("config:\n", "config:\n  fleet:maintenanceWindowQuota: 2\n"));
+    const quota = (r: Awaited<ReturnType<typeof plan>>) =>
+      r.errors.filter((e) => e.key === "scheduling:windows" && /quota of 2 per region/.test(e.message));
+    const all = await plan(ws);
+    expect(all.summary.exitCode).toBe(2);
+    expect(quota(all)).toHaveLength(1);
+    // One team selected: the other team's windows still count against the shared quota.
+    const one = await plan(ws, ["scheduling/vision"]);
+    expect(one.summary.exitCode).toBe(2);
+    expect(quota(one)).toHaveLength(1);
+    expect(quota(one)[0]?.message).toMatch(
+      /scheduling\/nlp \d+, scheduling\/vision \d+|scheduling\/vision \d+, scheduling\/nlp \d+/,
+    );
+  });
+});

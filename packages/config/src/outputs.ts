@@ -24,8 +24,13 @@ export const iamOutputsSchema = z.object({
    * `aws:region` of the IAM stack: the window role trusts `ssm` of this region only (aws:SourceArn
    * `arn:<partition>:ssm:<region>:<account>:*`) and may SendCommand only on documents here, so the
    * fleet and every team stack of the environment must deploy to it (checked by their programs).
+   * Optional while IAM stacks deployed before it was exported are in use: a downstream preview against
+   * such a state skips the comparison (the first deploy of main, IAM first, adds it).
    */
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1")
+    .optional(),
 });
 export type IamOutputs = z.infer<typeof iamOutputsSchema>;
 

@@ -129,16 +129,19 @@ export function inRegionOf<T>(
   check: {
     file: string;
     region: string;
-    upstream: { kind: "iam" | "fleet"; stackRef: string; region: pulumi.Input<string> }[];
+    /** An upstream's region; undefined (a state from before it was exported) is not compared. */
+    upstream: { kind: "iam" | "fleet"; stackRef: string; region: pulumi.Input<string | undefined> }[];
   },
 ): pulumi.Output<T> {
   const regions = check.upstream.map((u) => pulumi.output(u.region));
   return pulumi.all([pulumi.output(value), pulumi.all(regions)]).apply(([v, resolved]) => {
     check.upstream.forEach((u, i) => {
+      const upstreamRegion = resolved[i];
+      if (upstreamRegion === undefined) return;
       const problem = regionMismatch({
         file: check.file,
         region: check.region,
-        upstream: { kind: u.kind, stackRef: u.stackRef, region: resolved[i] ?? "" },
+        upstream: { kind: u.kind, stackRef: u.stackRef, region: upstreamRegion },
       });
       if (problem) throw new Error(problem);
     });

@@ -258,10 +258,12 @@ export function checkAccountWindows(
 export function crossStackChecks(input: {
   fleets: readonly FleetFacts[];
   teams: readonly TeamFacts[];
+  /** The teams summed against their account's window quota (default `teams`): all of an environment's. */
+  quotaTeams?: readonly TeamFacts[];
 }): Problem[] {
   return [
     ...input.fleets.flatMap(checkNetwork),
     ...input.teams.flatMap(checkTeam),
-    ...checkAccountWindows(input.teams),
+    ...checkAccountWindows(input.quotaTeams ?? input.teams),
   ];
 }

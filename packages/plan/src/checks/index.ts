@@ -49,8 +49,26 @@ export function planCrossStackChecks(
     });
   }
   const users = (fleetId: string) => teams.filter((t) => t.fleet?.id === fleetId).map((t) => t.id);
+  // The account's window quota is shared by every team of the environment, planned this run or not
+  // (`--team` plans one): summed over every team whose config loaded, shown with any of them.
+  const quotaTeams: TeamFacts[] = [];
+  for (const s of stacks) {
+    if (s.config.kind !== "scheduling") continue;
+    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
+    const fleet = fleetId ? fleets.get(fleetId) : undefined;
+    if (fleet)
+      quotaTeams.push({
+        id: s.id,
+        file: rel(s.configFile),
+        config: (s.config as LoadedStack<"scheduling">).config,
+        fleet,
+      });
+  }
+  const quotaShown = (fleetId: string) =>
+    isShown(fleetId) || quotaTeams.some((t) => t.fleet?.id === fleetId && isShown(t.id));
   return crossStackChecks({
     fleets: [...fleets.values()].filter((f) => isShown(f.id) || users(f.id).some(isShown)),
     teams: teams.filter((t) => isShown(t.id) || (t.fleet !== undefined && isShown(t.fleet.id))),
+    quotaTeams: quotaTeams.filter((t) => t.fleet !== undefined && quotaShown(t.fleet.id)),
   });
 }

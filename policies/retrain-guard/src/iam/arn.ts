@@ -139,6 +139,8 @@ export async function resourceScope(resource: string, action: string): Promise<R
   let matcher: RegExp | undefined;
   const prefix = literalPrefix(resourcePart);
   const prefilter = isAscii(prefix);
+  // Only a pattern with a wildcard can cover an id (most resources of a scoped policy have none).
+  const wild = prefix.length < resourcePart.length;
   // The action's own types first, so the message names the type the action acts on.
   const formats = [...(await arnFormatsOf(action)), ...(await arnFormatsOfService(service))];
   const serviceLower = service.toLowerCase();
@@ -146,7 +148,7 @@ export async function resourceScope(resource: string, action: string): Promise<R
     if (format.service.toLowerCase() !== serviceLower) continue;
     if (!segmentFits(format.region, parts[3] ?? "") || !segmentFits(format.account, parts[4] ?? "")) continue;
     const whole = { kind: "whole-type", service: format.service, resourceType: format.resourceType } as const;
-    if (wildcardInId(format, resourcePart)) return whole;
+    if (wild && wildcardInId(format, resourcePart)) return whole;
     const any = anyResourceOf(format);
     if (prefilter && !mayMatchAsciiPrefix(prefix, any)) continue;
     matcher ??= resourcePartMatcher(resourcePart);

@@ -15,8 +15,8 @@
  * - Bool, Numeric*, Date*, IpAddress, Binary compare properties of the request (transport, time,
  *   address), not which principal or resource: they do not name anyone.
  * Only StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals, ArnLike (optionally
- * `ForAnyValue:`-prefixed, never IfExists) on a key that identifies a principal, source or resource
- * narrow. Keys the caller sets or that describe the request (aws:UserAgent, aws:Referer,
+ * `ForAnyValue:`-prefixed, never IfExists) on a key that says who may call (for Principal "*") or
+ * which resources (for a whole resource type) narrow: {@link NarrowingPurpose}. Keys the caller sets or that describe the request (aws:UserAgent, aws:Referer,
  * aws:SecureTransport, aws:RequestedRegion, aws:SourceIp, aws:RequestTag/*, aws:TagKeys, aws:CalledVia,
  * ... — AWS global condition context keys,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html) do not.
@@ -33,14 +33,27 @@ import type { Statement } from "./document.js";
 /** Positive matching operators (lower case, without a set prefix). */
 const POSITIVE = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
 
-/** Global keys that name the principal, the source (service-to-service) or the resource. */
-const IDENTIFYING_GLOBAL = new Set(
+/**
+ * What a condition must narrow, by where the statement is open:
+ * - `principal`: Principal "*" (trust and resource policies). Only keys that say which account,
+ *   organization, principal or calling resource the request comes from count. Keys the caller sets
+ *   (sts:ExternalId, sts:RoleSessionName, sts:SourceIdentity), tags and names any account can give its
+ *   own principals (aws:PrincipalTag/*, aws:username, aws:userid), a service name any account's use
+ *   of that service carries (aws:PrincipalServiceName) and the resource's own tags (in a trust policy
+ *   the resource is the role itself) name nobody.
+ * - `resource`: a whole resource type (`instance/*`) in an identity policy. Only the resources' tags
+ *   say which of them: a test of the caller (aws:PrincipalAccount, aws:SourceVpce) or of the
+ *   resources' account or organization (aws:ResourceAccount: every resource of the type there, other
+ *   teams' too) leaves every resource of the type reachable.
+ */
+export type NarrowingPurpose = "principal" | "resource";
+
+const PRINCIPAL_KEYS = new Set(
   [
     "aws:PrincipalOrgID",
     "aws:PrincipalOrgPaths",
     "aws:PrincipalAccount",
     "aws:PrincipalArn",
-    "aws:PrincipalServiceName",
     "aws:SourceAccount",
     "aws:SourceArn",
     "aws:SourceOrgID",
@@ -48,16 +61,9 @@ const IDENTIFYING_GLOBAL = new Set(
     "aws:SourceOwner",
     "aws:SourceVpc",
     "aws:SourceVpce",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
-    "aws:ResourceOrgPaths",
-    "aws:userid",
-    "aws:username",
   ].map((k) => k.toLowerCase()),
 );
-const IDENTIFYING_GLOBAL_PREFIXES = ["aws:principaltag/", "aws:resourcetag/"];
-
-/** Keys whose value is an account or organization id: it must be exact (no wildcard at all). */
+/** Keys whose value is an id (account, organization, VPC, endpoint): it must be exact. */
 const ID_KEYS = new Set(
   [
     "aws:PrincipalOrgID",
@@ -65,6 +71,8 @@ const ID_KEYS = new Set(
     "aws:SourceAccount",
     "aws:SourceOrgID",
     "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
     "aws:ResourceAccount",
     "aws:ResourceOrgID",
   ].map((k) => k.toLowerCase()),
@@ -87,17 +95,13 @@ function positiveOperator(operator: string): string | undefined {
   return POSITIVE.has(op) ? op : undefined;
 }
 
-/** Whether a condition key names a principal, source or resource (lower-cased `key`). */
-export function isIdentifyingKey(key: string): boolean {
+/** Whether a condition key can narrow for `purpose` (see {@link NarrowingPurpose}). */
+export function isIdentifyingKey(key: string, purpose: NarrowingPurpose): boolean {
   const k = key.toLowerCase();
-  if (k.startsWith("aws:"))
-    return IDENTIFYING_GLOBAL.has(k) || IDENTIFYING_GLOBAL_PREFIXES.some((p) => k.startsWith(p));
-  // Service keys (iam:PassedToService, ssm:resourceTag/..) and identity-provider keys
-  // (token.actions.githubusercontent.com:sub): all but the request's own tags, which the caller sets.
+  if (purpose === "principal") return PRINCIPAL_KEYS.has(k);
+  // aws:ResourceTag/<key> and the services' own (ec2:ResourceTag/<key>, ssm:resourceTag/<key>).
   const colon = k.indexOf(":");
-  if (colon <= 0) return false;
-  const name = k.slice(colon + 1);
-  return !name.startsWith("requesttag/") && name !== "tagkeys";
+  return colon > 0 && k.slice(colon + 1).startsWith("resourcetag/");
 }
 
 /**
@@ -110,7 +114,11 @@ async function arnNarrows(value: string): Promise<boolean> {
   const [, , service = "", region = "", account = ""] = parts;
   if (service === "" || WILDCARD.test(service) || WILDCARD.test(region) || WILDCARD.test(account))
     return false;
+  // A fixed account pins it (arn:aws:ssm:<region>:<account>:* is AWS's documented form); without an
+  // account (S3) the resource part must start with fixed text: "arn:aws:s3:::*" is every bucket.
   if (region !== "" && account !== "") return true;
+  const resource = parts.slice(5).join(":");
+  if (account === "" && (resource === "" || WILDCARD.test(resource[0] ?? ""))) return false;
   // A service's list holds other services' types too (ssm lists s3 buckets and iam roles).
   const lower = service.toLowerCase();
   const formats = (await arnFormatsOfService(service)).filter((f) => f.service.toLowerCase() === lower);
@@ -138,30 +146,25 @@ async function valueNarrows(key: string, raw: unknown): Promise<boolean> {
 /**
  * A GitHub subject (`repo:<owner>/<repo>:<context>`, https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims)
  * narrows only with its owner fixed: "repo:*" or "repo:a*" is any repository of anyone. A customized
- * subject (not starting "repo:") needs its first claim's value fixed.
+ * subject without the repository ("environment:prod", "job_workflow_ref:...") is a claim any
+ * repository can give its own tokens, so it does not narrow (fail closed: put `repo` in the template).
  */
 function githubSubjectNarrows(value: string): boolean {
   const [claim = "", rest = ""] = value.split(/:(.*)/s);
-  if (WILDCARD.test(claim) || rest === "") return false;
-  if (claim.toLowerCase() === "repo") {
-    const slash = rest.indexOf("/");
-    return slash > 0 && !WILDCARD.test(rest.slice(0, slash));
-  }
-  const first = rest.split(":")[0] ?? "";
-  return first !== "" && !WILDCARD.test(first);
+  if (claim.toLowerCase() !== "repo") return false;
+  const slash = rest.indexOf("/");
+  return slash > 0 && !WILDCARD.test(rest.slice(0, slash));
 }
 
-/**
- * The lower-cased condition keys of the statement that narrow it (see the header).
- */
-export async function narrowingKeys(st: Statement): Promise<Set<string>> {
+/** The lower-cased condition keys of the statement that narrow it, among those `accepts` takes. */
+export async function narrowingKeys(st: Statement, accepts: (key: string) => boolean): Promise<Set<string>> {
   const keys = new Set<string>();
   if (!st.condition) return keys;
   for (const [operator, block] of Object.entries(st.condition)) {
     if (!positiveOperator(operator)) continue;
     for (const [rawKey, value] of Object.entries(block)) {
       const key = rawKey.toLowerCase();
-      if (keys.has(key) || !isIdentifyingKey(key)) continue;
+      if (keys.has(key) || !accepts(key)) continue;
       const revealed = reveal(value);
       const values = Array.isArray(revealed) ? (revealed as unknown[]) : [revealed];
       if (values.length === 0) continue;
@@ -173,9 +176,17 @@ export async function narrowingKeys(st: Statement): Promise<Set<string>> {
   return keys;
 }
 
-/** Whether any test of the statement's Condition narrows it (optionally: on one of `keys`, lower case). */
-export async function hasNarrowingCondition(st: Statement, keys?: readonly string[]): Promise<boolean> {
-  const narrowing = await narrowingKeys(st);
-  if (!keys) return narrowing.size > 0;
-  return keys.some((k) => narrowing.has(k.toLowerCase()));
+/**
+ * Whether a test of the statement's Condition narrows it for `purpose`, or on one of `keys`
+ * (lower case; an identity provider's `<host>:sub`).
+ */
+export async function hasNarrowingCondition(
+  st: Statement,
+  on: NarrowingPurpose | readonly string[],
+): Promise<boolean> {
+  const accepts =
+    typeof on === "string"
+      ? (key: string) => isIdentifyingKey(key, on)
+      : (key: string) => on.some((k) => k.toLowerCase() === key);
+  return (await narrowingKeys(st, accepts)).size > 0;
 }

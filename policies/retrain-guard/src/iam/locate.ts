@@ -90,6 +90,10 @@ const DOCUMENTS: Readonly<Record<string, (props: unknown) => LocatedDocument[]>>
   "aws:s3/bucketV2:BucketV2": single("policy", "resource", false),
   // A secret's policy: Resource "*" means this secret (Secrets Manager resource-based policies).
   "aws:secretsmanager/secretPolicy:SecretPolicy": single("policy", "resource-implied"),
+  // The policy inputs a few resources still carry themselves, beside their own policy resources.
+  "aws:secretsmanager/secret:Secret": single("policy", "resource-implied", false),
+  "aws:apigateway/restApi:RestApi": single("policy", "resource", false),
+  "aws:opensearch/domain:Domain": single("accessPolicies", "resource", false),
   "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": single("inlinePolicy", "identity"),
   "aws:efs/fileSystemPolicy:FileSystemPolicy": single("policy", "resource"),
   // A backup vault's access policy: AWS's own examples use Resource "*" for this vault.

@@ -113,7 +113,7 @@ async function checkResources(
       if (level.kind === "wildcard-only") continue;
       const scope = await resourceScope(resource, action);
       if (scope.kind === "scoped") continue;
-      if (scope.kind === "whole-type" && (await hasNarrowingCondition(st))) continue;
+      if (scope.kind === "whole-type" && (await hasNarrowingCondition(st, "resource"))) continue;
       const covers =
         scope.kind === "everything"
           ? `every resource ("${resource}")`
@@ -205,7 +205,7 @@ async function checkPrincipal(
   const findings: IamFinding[] = [];
   const what = trust ? "lets any principal assume the role" : "grants access to any principal";
   const open = openness(st.principal);
-  if (open.some((o) => o.kind === "any") && !(await hasNarrowingCondition(st))) {
+  if (open.some((o) => o.kind === "any") && !(await hasNarrowingCondition(st, "principal"))) {
     findings.push({
       ...base,
       rule: "open-principal",

@@ -1181,6 +1181,213 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title:
+      "Principal * narrowed by nothing that names the caller: a caller-set key, a tag or name any account can give, the role's own tag, wildcard endpoint or bucket",
+    resources: [
+      {
+        type: ROLE,
+        name: "caller-external-id",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "s3cr3t" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "caller-session-name",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:RoleSessionName": "retrain" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "any-account-tag",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalTag/team": "vision" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "any-account-username",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:username": "ci" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "own-resource-tag",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:ResourceTag/retrain:team": "vision" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "any-endpoint",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringLike: { "aws:SourceVpce": "vpce-*" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "any-bucket-source",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } },
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] Role "caller-external-id": statement #0 of assumeRolePolicy lets any principal assume the role/,
+      /\[open-principal\] Role "caller-session-name": statement #0 of assumeRolePolicy lets any principal assume the role/,
+      /\[open-principal\] Role "any-account-tag": statement #0 of assumeRolePolicy lets any principal assume the role/,
+      /\[open-principal\] Role "any-account-username": statement #0 of assumeRolePolicy lets any principal assume the role/,
+      /\[open-principal\] Role "own-resource-tag": statement #0 of assumeRolePolicy lets any principal assume the role/,
+      /\[open-principal\] Role "any-endpoint": statement #0 of assumeRolePolicy lets any principal assume the role/,
+      /\[open-principal\] Role "any-bucket-source": statement #0 of assumeRolePolicy lets any principal assume the role/,
+    ],
+  },
+  {
+    title: "a GitHub subject without the repository (a customized claim any repository can set) is open",
+    resources: [
+      {
+        type: ROLE,
+        name: "gha-environment-only",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "environment:prod" } },
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] Role "gha-environment-only": .*token\.actions\.githubusercontent\.com:sub/,
+    ],
+  },
+  {
+    title:
+      "a whole resource type is not narrowed by a test of the caller (account, endpoint) or of the resources' account",
+    resources: [
+      policy(
+        "every-object-own-account",
+        doc({
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::*/*",
+          Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } },
+        }),
+      ),
+      policy(
+        "every-instance-via-endpoint",
+        doc({
+          Effect: "Allow",
+          Action: "ssm:SendCommand",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+          Condition: { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } },
+        }),
+      ),
+      policy(
+        "every-instance-own-account",
+        doc({
+          Effect: "Allow",
+          Action: "ssm:SendCommand",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+          Condition: { StringEquals: { "aws:ResourceAccount": "123456789012" } },
+        }),
+      ),
+    ],
+    violations: [
+      /\[wildcard-resource\] Policy "every-object-own-account": statement #0 of policy allows s3:GetObject on every s3 object/,
+      /\[wildcard-resource\] Policy "every-instance-via-endpoint": statement #0 of policy allows ssm:SendCommand on every ec2 instance/,
+      /\[wildcard-resource\] Policy "every-instance-own-account": statement #0 of policy allows ssm:SendCommand on every ec2 instance/,
+    ],
+  },
+  {
+    title:
+      "the policy inputs of a Secret, a RestApi and an OpenSearch Domain are read like their policy resources",
+    resources: [
+      {
+        type: "aws:secretsmanager/secret:Secret",
+        name: "shared-secret",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: "*",
+          }),
+        },
+      },
+      {
+        type: "aws:apigateway/restApi:RestApi",
+        name: "open-api",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "execute-api:Invoke",
+            Resource: "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/*",
+          }),
+        },
+      },
+      {
+        type: "aws:opensearch/domain:Domain",
+        name: "open-search",
+        props: {
+          accessPolicies: doc({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "es:ESHttpGet",
+            Resource: "arn:aws:es:eu-west-1:123456789012:domain/logs/*",
+          }),
+        },
+      },
+      { type: "aws:secretsmanager/secret:Secret", name: "no-policy", props: { name: "x" } },
+    ],
+    violations: [
+      /\[open-principal\] Secret "shared-secret": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] RestApi "open-api": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] Domain "open-search": statement #0 of accessPolicies grants access to any principal/,
+    ],
+  },
+  {
     title: "a Cognito identity pool role without an aud or sub condition",
     resources: [
       {
