@@ -1388,6 +1388,163 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title:
+      "condition values that name no caller: a short or wildcard-region source ARN, one without its account, an org path without a fixed organization, an empty list",
+    resources: [
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "short-source-arn",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ssm" } },
+          }),
+        },
+      },
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "any-region-source",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ssm:*:123456789012:*" } },
+          }),
+        },
+      },
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "no-account-source",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:eu-west-1::alerts" } },
+          }),
+        },
+      },
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "any-org-path",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-*/r-ab12/*" } },
+          }),
+        },
+      },
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "no-org-path",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "/r-ab12/*" } },
+          }),
+        },
+      },
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "empty-account-list",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            Condition: { StringEquals: { "aws:SourceAccount": [] } },
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] TopicPolicy "short-source-arn": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] TopicPolicy "any-region-source": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] TopicPolicy "no-account-source": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] TopicPolicy "any-org-path": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] TopicPolicy "no-org-path": statement #0 of policy grants access to any principal/,
+      /\[open-principal\] TopicPolicy "empty-account-list": statement #0 of policy grants access to any principal/,
+    ],
+  },
+  {
+    title: "a GitHub subject with an empty owner, and a federated provider the pack does not know, are open",
+    resources: [
+      {
+        type: ROLE,
+        name: "gha-empty-owner",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:/x:*" } },
+          }),
+        },
+      },
+      {
+        type: ROLE,
+        name: "unknown-federation",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: { Federated: "login.example.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[open-principal\] Role "gha-empty-owner": .*token\.actions\.githubusercontent\.com:sub/,
+      /\[open-principal\] Role "unknown-federation": statement #0 of assumeRolePolicy lets any principal assume the role/,
+    ],
+  },
+  {
+    title:
+      "ARNs that match no resource of a type are not whole-type: an ec2 instance ARN with no account, an ssm ARN in ec2's instance form; unknown condition blocks and action elements are left out, a KMS key without a policy is fine",
+    resources: [
+      policy(
+        "no-account-instances",
+        doc({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "arn:aws:ec2:eu-west-1::instance/*" }),
+      ),
+      policy(
+        "ssm-instance-form",
+        doc({
+          Effect: "Allow",
+          Action: "ssm:SendCommand",
+          Resource: "arn:aws:ssm:eu-west-1:123456789012:instance/*",
+        }),
+      ),
+      policy("later-condition", {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["ssm:SendCommand", UNKNOWN],
+            Resource: "arn:aws:ssm:eu-west-1:123456789012:document/retrain-run",
+            Condition: { StringEquals: UNKNOWN },
+          },
+        ],
+      }),
+      { type: "aws:kms/key:Key", name: "default-key-policy", props: { description: "artifacts" } },
+    ],
+    violations: [],
+  },
+  {
     title: "a Cognito identity pool role without an aud or sub condition",
     resources: [
       {
