@@ -1541,6 +1541,21 @@ export const examples: PolicyExample[] = [
         ],
       }),
       { type: "aws:kms/key:Key", name: "default-key-policy", props: { description: "artifacts" } },
+      { type: "aws:kms/replicaKey:ReplicaKey", name: "replica-default", props: { description: "dr" } },
+      { type: "aws:apigateway/restApi:RestApi", name: "private-api", props: { name: "runs" } },
+      policy(
+        "no-region-instances",
+        doc({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "arn:aws:ec2::123456789012:instance/*" }),
+      ),
+      policy(
+        // A name prefix before a version wildcard names the runbooks: scoped.
+        "start-runbooks-by-prefix",
+        doc({
+          Effect: "Allow",
+          Action: "ssm:StartAutomationExecution",
+          Resource: "arn:aws:ssm:eu-west-1:123456789012:automation-definition/retrain-start-*:1",
+        }),
+      ),
     ],
     violations: [],
   },
