@@ -235,6 +235,22 @@ describe("permissions proof of the example stacks", () => {
     },
   );
 
+  it("a finding on a request made from a team's stack names the team (the gate counts it for that team)", async () => {
+    const output = await provePermissions([
+      mutate("prod", "training-instance-agent", "policy", without("AgentOutputToS3")),
+    ]);
+    const vision = output.findings.find(
+      (f) => f.flow === "agent/command-output" && f.message.includes("runs/vision/"),
+    );
+    expect(vision?.team).toBe("vision");
+    const startStop = await provePermissions([
+      mutate("prod", "startstop-l4-permissions", "policy", without("StartStopPoolInstancesOnly")),
+    ]);
+    const pool = startStop.findings.find((f) => f.flow === "automation/start-stop/l4");
+    expect(pool).toBeDefined();
+    expect(pool?.team).toBeUndefined();
+  });
+
   it.each([
     [
       "a team's write prefix widened to runs/*",

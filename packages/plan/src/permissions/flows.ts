@@ -51,6 +51,11 @@ export interface PermissionRequest {
   caller?: Caller;
   /** The role whose trust policy is the resource policy (sts:AssumeRole on a role). */
   trustOf?: string;
+  /**
+   * The team whose scheduling stack the request comes from (its document, its output location): a
+   * finding on it is that team's too (the plan's --gate counts it for a change to that team).
+   */
+  team?: string;
 }
 
 export interface Flow {
@@ -125,6 +130,7 @@ export function flowsOf(f: EnvironmentFacts): Flow[] {
         resource: ssm(`document/${f.documents[team] ?? ""}`),
         expect: "allow" as const,
         why: `the training document of team ${team}`,
+        team,
       })),
       ...pools.map((pool) => ({
         action: "ssm:SendCommand",
@@ -355,6 +361,7 @@ export function flowsOf(f: EnvironmentFacts): Flow[] {
         resource: ssm(`document/${f.documents[team] ?? ""}`),
         expect: "allow" as const,
         why: `an association of team ${team} runs its document`,
+        team,
       })),
       ...(["ssm:GetParameter", "ssm:GetParameters"] as const).map((action) => ({
         action,
@@ -376,6 +383,7 @@ export function flowsOf(f: EnvironmentFacts): Flow[] {
         resource: `arn:${f.partition}:s3:::${o.bucket}/${o.prefix}/${commandId}/${sampleInstance}/awsrunShellScript/run/stdout`,
         expect: "allow" as const,
         why: `output of ${o.where} (prefix ${o.prefix})`,
+        team: o.team,
       })),
       {
         action: "s3:GetEncryptionConfiguration",

@@ -51,6 +51,8 @@ export interface PermissionFinding {
   role: string;
   /** The iam (or scheduling) stack config the finding points to. */
   file: string;
+  /** The team whose scheduling stack the denied or allowed request came from, if one did. */
+  team?: string;
   message: string;
 }
 
@@ -530,6 +532,7 @@ async function proveFlow(
       flow: flow.id,
       role: role.arn,
       file: env.configFile,
+      ...(request.team !== undefined ? { team: request.team } : {}),
       message,
     });
   }

@@ -30,7 +30,8 @@ export const clashGates = (gate: ReadonlySet<string> | undefined, clash: Clash):
 
 /**
  * The gate over what the plan found. A permission finding is on the stack whose config file it
- * names; one that names no known stack's file gates (fail closed).
+ * names, and on the team's stack when its request came from one; one that names no known stack's
+ * file gates (fail closed).
  */
 export function gateOf(
   gate: ReadonlySet<string> | undefined,
@@ -69,7 +70,9 @@ export function gateOf(
   const byFile = new Map(workspaceStacks.map((s) => [rel(s.configFile), s.id]));
   permissionFindings.forEach((f, i) => {
     const id = byFile.get(f.file);
-    if (id === undefined || gates(gate, id)) gating.permissionFindings += 1;
+    // A request made from a team's stack (its document, its output location) is that team's too.
+    const team = f.team !== undefined && gates(gate, `scheduling/${f.team}`);
+    if (id === undefined || gates(gate, id) || team) gating.permissionFindings += 1;
     else {
       notGating.permissionFindings += 1;
       notGating.permissionFindingIndexes.push(i);

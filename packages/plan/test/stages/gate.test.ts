@@ -46,11 +46,12 @@ const clash = (a: string, b: string, environment = "prod"): Clash =>
     overlapCount: 1,
     overlaps: [{ start: "2026-12-06T04:00:00Z", end: "2026-12-06T05:00:00Z" }],
   }) as unknown as Clash;
-const finding = (file: string): PermissionFinding => ({
+const finding = (file: string, team?: string): PermissionFinding => ({
   environment: "prod",
   flow: "window-start",
   role: "r",
   file,
+  ...(team !== undefined ? { team } : {}),
   message: "denied",
 });
 
@@ -169,6 +170,26 @@ describe("the gate decides the exit code", () => {
       [clean],
       [],
       [finding("stacks/iam/prod.yaml")],
+      0,
+      0,
+      1,
+    ],
+    [
+      "a permission finding on a request from a gated team's stack fails (its document, its output)",
+      ["scheduling/vision"],
+      [clean],
+      [],
+      [finding("stacks/iam/prod.yaml", "vision")],
+      0,
+      1,
+      0,
+    ],
+    [
+      "a permission finding on a request from another team's stack passes under this team's gate",
+      ["scheduling/nlp"],
+      [clean],
+      [],
+      [finding("stacks/iam/prod.yaml", "vision")],
       0,
       0,
       1,
