@@ -78,7 +78,7 @@ describe("retrain plan --gate", () => {
       ]);
       expect(r.code).toBe(2);
       expect(r.stdout).toMatch(
-        /--gate: unknown stack "(scheduling\/)?nope"; valid stack ids: .*iam\/dev.*scheduling\/vision/,
+        /--gate: unknown stack "(scheduling\/)?nope"; known stacks: .*iam\/dev.*scheduling\/vision/,
       );
     },
   );

@@ -37,14 +37,14 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     )
     .option(
       "--stack <id>",
-      "plan only this stack, <kind>/<stack> such as scheduling/vision (repeatable; upstream stacks still run)",
+      "plan only this stack: <kind>/<stack> such as scheduling/vision, a unique stack name, <project>/<stack> or the Nx project name (repeatable; upstream stacks still run)",
       collect,
       [],
     )
     .option("--team <name>", "plan only this team's scheduling stack (repeatable)", collect, [])
     .option(
       "--gate <ids>",
-      "only findings on these stacks decide the exit code, comma-separated <kind>/<stack> (repeatable; an empty value gates none). " +
+      "only findings on these stacks decide the exit code, comma-separated, each named as --stack takes it (repeatable; an empty value gates none). " +
         "Findings on other stacks are still reported, marked not gating. Default: every stack gates",
       collectList,
     )

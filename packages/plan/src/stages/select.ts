@@ -120,6 +120,37 @@ export function idOfProjectStack(name: string): string | undefined {
 }
 
 /**
+ * One stack name given on the command line → its id among `known` (every entry, valid or not): an
+ * id (`scheduling/vision`), a unique stack name (`vision`), Pulumi's `<project>/<stack>`
+ * (`retrain-scheduling/vision`) or an Nx project name (`scheduling-vision`, what
+ * `nx show projects --affected` prints). An unknown or ambiguous name is an input problem naming
+ * the flag and listing the known ids.
+ */
+export function resolveStackName(
+  known: ReadonlySet<string>,
+  name: string,
+  flag: "--stack" | "--gate",
+): { id: string } | { problem: Problem } {
+  const matches = known.has(name)
+    ? [name]
+    : [...known].filter(
+        (id) => id.split("/")[1] === name || id === idOfProjectStack(name) || projectNameOfId(id) === name,
+      );
+  const [only] = matches;
+  if (matches.length === 1 && only !== undefined) return { id: only };
+  return {
+    problem: {
+      file: "(command line)",
+      key: flag,
+      message:
+        matches.length === 0
+          ? `${flag}: unknown stack "${name}"; known stacks: ${[...known].sort().join(", ") || "none"}`
+          : `${flag}: "${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
+    },
+  };
+}
+
+/**
  * The selected stack ids among `known` (every entry, valid or not), undefined for "all"; unknown
  * names are input errors listing the known ones.
  */
@@ -133,20 +164,9 @@ export function selectIds(
   if (wanted.length === 0 && teams.length === 0) return { selected: undefined, problems };
   const selected = new Set<string>();
   for (const name of wanted) {
-    const matches = known.has(name)
-      ? [name]
-      : [...known].filter((id) => id.split("/")[1] === name || id === idOfProjectStack(name));
-    const [only] = matches;
-    if (matches.length === 1 && only !== undefined) selected.add(only);
-    else
-      problems.push({
-        file: "(command line)",
-        key: "--stack",
-        message:
-          matches.length === 0
-            ? `unknown stack "${name}"; known stacks: ${[...known].sort().join(", ")}`
-            : `"${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
-      });
+    const r = resolveStackName(known, name, "--stack");
+    if ("id" in r) selected.add(r.id);
+    else problems.push(r.problem);
   }
   for (const team of teams) {
     const id = `scheduling/${team}`;
@@ -166,10 +186,8 @@ export function selectIds(
 }
 
 /**
- * The gated ids among `known` (every entry, valid or not), undefined for "everything gates". A name
- * is resolved as `--stack` resolves it (id, unique stack name, `<project>/<stack>`) or as an Nx project
- * name (`scheduling-vision`, what `nx show projects --affected` prints); an unknown or
- * ambiguous one is an input error (exit 2) naming `--gate` and listing the valid ids.
+ * The gated ids among `known`, undefined for "everything gates"; each name resolved as `--stack`
+ * resolves it (resolveStackName), an unknown or ambiguous one an input error (exit 2).
  */
 export function gateIds(
   known: ReadonlySet<string>,
@@ -179,22 +197,9 @@ export function gateIds(
   const gate = new Set<string>();
   const problems: Problem[] = [];
   for (const name of names) {
-    const matches = known.has(name)
-      ? [name]
-      : [...known].filter(
-          (id) => id.split("/")[1] === name || id === idOfProjectStack(name) || projectNameOfId(id) === name,
-        );
-    const [only] = matches;
-    if (matches.length === 1 && only !== undefined) gate.add(only);
-    else
-      problems.push({
-        file: "(command line)",
-        key: "--gate",
-        message:
-          matches.length === 0
-            ? `--gate: unknown stack "${name}"; valid stack ids: ${[...known].sort().join(", ") || "none"}`
-            : `--gate: "${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
-      });
+    const r = resolveStackName(known, name, "--gate");
+    if ("id" in r) gate.add(r.id);
+    else problems.push(r.problem);
   }
   return { gate, problems };
 }

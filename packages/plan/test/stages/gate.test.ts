@@ -267,7 +267,7 @@ describe("gateIds resolves --gate like --stack", () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ file: "(command line)", key: "--gate" });
     expect(r.problems[0]?.message).toBe(
-      '--gate: unknown stack "scheduling/nope"; valid stack ids: fleet/prod, iam/prod, scheduling/nlp, scheduling/recsys, scheduling/vision',
+      '--gate: unknown stack "scheduling/nope"; known stacks: fleet/prod, iam/prod, scheduling/nlp, scheduling/recsys, scheduling/vision',
     );
     expect(summarize([], 0, r.problems.length, 0).exitCode).toBe(2);
   });

@@ -1,7 +1,7 @@
 /** Stage 1: selection, the upstream closure, and the inputs' problems (no program runs here). */
 import { describe, expect, it } from "vitest";
 import { planContext } from "../../src/stages/context.js";
-import { select, selectIds, withUpstream } from "../../src/stages/select.js";
+import { resolveStackName, select, selectIds, withUpstream } from "../../src/stages/select.js";
 import { REPO_ROOT, workspaceCopies } from "../support/workspace.js";
 
 const FROM = new Date("2026-01-05T00:00:00Z");
@@ -21,8 +21,11 @@ describe("selectIds", () => {
     ["an id", { stacks: ["fleet/prod"] }, ["fleet/prod"], undefined],
     ["a unique stack name", { stacks: ["vision"] }, ["scheduling/vision"], undefined],
     ["Pulumi's project/stack", { stacks: ["retrain-iam/prod"] }, ["iam/prod"], undefined],
+    ["an Nx project name", { stacks: ["scheduling-vision"] }, ["scheduling/vision"], undefined],
+    ["two names, one stack", { stacks: ["vision", "scheduling/vision"] }, ["scheduling/vision"], undefined],
     ["an ambiguous name", { stacks: ["prod"] }, [], /"prod" is ambiguous: iam\/prod, fleet\/prod/],
-    ["an unknown stack", { stacks: ["nobody"] }, [], /unknown stack "nobody"; known stacks: fleet\/dev, /],
+    ["an unknown stack", { stacks: ["nobody"] }, [], /^--stack: unknown stack "nobody"; known stacks: fleet\/dev, /],
+    ["an unknown Nx project", { stacks: ["scheduling-ghost"] }, [], /unknown stack "scheduling-ghost"/],
     ["a team", { teams: ["vision"] }, ["scheduling/vision"], undefined],
     ["an unknown team", { teams: ["ghost"] }, [], /unknown team "ghost"; teams: dev, vision/],
   ])("%s", (_name, options, ids, problem) => {
@@ -30,6 +33,18 @@ describe("selectIds", () => {
     expect(selected && [...selected]).toEqual(ids);
     if (problem) expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(problem)]);
     else expect(problems).toEqual([]);
+  });
+});
+
+describe("resolveStackName: --stack and --gate read a name alike", () => {
+  it.each(["--stack", "--gate"] as const)("%s names itself in the problem and resolves every spelling", (flag) => {
+    for (const name of ["scheduling/vision", "vision", "retrain-scheduling/vision", "scheduling-vision"])
+      expect(resolveStackName(KNOWN, name, flag)).toEqual({ id: "scheduling/vision" });
+    const unknown = resolveStackName(KNOWN, "ghost", flag);
+    expect(unknown).toMatchObject({ problem: { file: "(command line)", key: flag } });
+    expect("problem" in unknown && unknown.problem.message).toMatch(new RegExp(`^${flag}: unknown stack "ghost"`));
+    const ambiguous = resolveStackName(KNOWN, "prod", flag);
+    expect("problem" in ambiguous && ambiguous.problem.message).toMatch(/is ambiguous: iam\/prod, fleet\/prod/);
   });
 });
 

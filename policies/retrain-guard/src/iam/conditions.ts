@@ -63,7 +63,10 @@ const PRINCIPAL_KEYS = new Set(
     "aws:SourceVpce",
   ].map((k) => k.toLowerCase()),
 );
-/** Keys whose value is an id (account, organization, VPC, endpoint): it must be exact. */
+/**
+ * The PRINCIPAL_KEYS whose value is an id (account, organization, VPC, endpoint): it must be exact.
+ * No resource key is listed: aws:ResourceAccount/ResourceOrgID narrow nothing (NarrowingPurpose).
+ */
 const ID_KEYS = new Set(
   [
     "aws:PrincipalOrgID",
@@ -73,13 +76,11 @@ const ID_KEYS = new Set(
     "aws:SourceOwner",
     "aws:SourceVpc",
     "aws:SourceVpce",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
   ].map((k) => k.toLowerCase()),
 );
 /** Organization paths (`o-xxx/r-xxx/ou-xxx/*`): the organization id, their first segment, must be exact. */
 const ORG_PATH_KEYS = new Set(
-  ["aws:PrincipalOrgPaths", "aws:SourceOrgPaths", "aws:ResourceOrgPaths"].map((k) => k.toLowerCase()),
+  ["aws:PrincipalOrgPaths", "aws:SourceOrgPaths"].map((k) => k.toLowerCase()),
 );
 
 const WILDCARD = /[*?]/;
