@@ -257,6 +257,46 @@ describe("retrain calendar on edited workspaces", () => {
     expect(json.runs.filter((x) => x.clashesWith.length > 0)).toHaveLength(4);
   });
 
+  it.each([
+    [
+      "clashes in its season after the horizon: exit 1, listed as after the horizon",
+      "cron(0 12 ? JUN SAT *)",
+      1,
+    ],
+    ["runs in its season beside the other team's window: exit 0", "cron(0 18 ? JUN SAT *)", 0],
+  ])("a seasonal window on a shared pool %s", async (_name, schedule, code) => {
+    const ws = copy();
+    grantVision(ws, ["a10g", "l4"]);
+    // June Saturdays 12:00 Berlin = 10:00 UTC, over nlp/weekly-eval (06:00 New York = 10:00 UTC), but
+    // the two-week horizon from October holds no June run.
+    ws.editYaml(VISION, (doc) => {
+      doc.setIn([...WINDOW0, "pool"], "l4");
+      doc.setIn([...WINDOW0, "schedule"], schedule);
+    });
+    const json = JSON.parse(
+      (await retrain(["calendar", "--workspace", ws.root, "--from", FROM, "--json"])).stdout,
+    ) as JsonCalendar & { clashes: { beyondHorizon?: boolean; overlaps: unknown[] }[] };
+    expect(json.exitCode).toBe(code);
+    expect(json.runs.filter((x) => x.team === "vision" && x.pool === "l4")).toEqual([]);
+    if (code === 0) {
+      expect(json.clashes).toEqual([]);
+      return;
+    }
+    expect(json.clashes).toHaveLength(1);
+    expect(json.clashes[0]).toMatchObject({
+      pool: "l4",
+      a: { team: "nlp", window: "weekly-eval" },
+      b: { team: "vision", window: "weekly-retrain" },
+      firstOverlap: { start: "2026-06-06T10:00:00Z", end: "2026-06-06T13:00:00Z" },
+      overlapCount: 0,
+      overlaps: [],
+      beyondHorizon: true,
+    });
+    const r = await retrain(["calendar", "--workspace", ws.root, "--from", FROM]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/first clash 2026-06-06T10:00:00Z \(after the horizon\)/);
+  });
+
   it("a team filter still reports its clashes with other teams", async () => {
     const ws = copy();
     grantVision(ws, ["a10g", "l4"]);

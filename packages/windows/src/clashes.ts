@@ -5,7 +5,7 @@
  */
 import type { Interval } from "@retrain/schedule";
 import type { Clash, ClashSide } from "./model.js";
-import { overlappingRuns } from "./overlap.js";
+import { type OverlapPair, overlappingRuns } from "./overlap.js";
 import { isoUtc, runTime } from "./time.js";
 
 /** A window with its runs over the horizon, as the clash check needs it. */
@@ -16,14 +16,21 @@ export interface WindowRuns {
   window: string;
   pool: string;
   timezone: string;
-  /** [start, end) in UTC, sorted by start. */
-  occurrences: { start: Date; end: Date }[];
+  /** [start, end) in UTC, sorted by start: the runs starting in the horizon. */
+  occurrences: readonly { start: Date; end: Date }[];
+  /**
+   * The runs after the horizon up to the clash lookahead (CLASH_LOOKAHEAD_WEEKS), sorted by start;
+   * set only for a window on a pool another team's windows hold too.
+   */
+  later?: readonly { start: Date; end: Date }[];
 }
 
 /**
  * Every pair of windows (different teams, same environment and pool) with at least one overlapping
  * run, with the first overlap and how many pairs of runs overlap: the shared sweep
- * ({@link overlappingRuns}) over the runs of each pool.
+ * ({@link overlappingRuns}) over the runs of each pool. A pair that does not overlap in the horizon
+ * but does in the windows' `later` runs is a clash too (`beyondHorizon`), found when the second
+ * window is added rather than months later, once both are deployed.
  */
 export function findClashes(windows: readonly WindowRuns[]): Clash[] {
   const byPool = new Map<string, number[]>();
@@ -42,19 +49,17 @@ export function findClashes(windows: readonly WindowRuns[]): Clash[] {
       pool.map((w) => w.occurrences),
       (a, b) => pool[a]!.team !== pool[b]!.team,
     );
+    const inHorizon = new Set<string>();
     for (const p of pairs) {
-      const wa = pool[p.a]!;
-      const wb = pool[p.b]!;
-      clashes.push({
-        environment: wa.environment,
-        pool: wa.pool,
-        a: side(wa, p.first.a),
-        b: side(wb, p.first.b),
-        firstOverlap: interval(p.overlaps[0]!),
-        overlapCount: p.overlaps.length,
-        overlaps: p.overlaps.map(interval),
-      });
+      inHorizon.add(`${p.a}:${p.b}`);
+      clashes.push(clashOf(pool[p.a]!, pool[p.b]!, p, false));
     }
+    if (!pool.some((w) => w.later && w.later.length > 0)) continue;
+    const beyond = overlappingRuns(
+      pool.map((w) => (w.later ? [...w.occurrences, ...w.later] : w.occurrences)),
+      (a, b) => pool[a]!.team !== pool[b]!.team && !inHorizon.has(`${a}:${b}`),
+    );
+    for (const p of beyond) clashes.push(clashOf(pool[p.a]!, pool[p.b]!, p, true));
   }
   return clashes.sort(
     (x, y) =>
@@ -64,6 +69,20 @@ export function findClashes(windows: readonly WindowRuns[]): Clash[] {
       x.a.stackId.localeCompare(y.a.stackId) ||
       x.a.window.localeCompare(y.a.window),
   );
+}
+
+function clashOf(wa: WindowRuns, wb: WindowRuns, p: OverlapPair, beyondHorizon: boolean): Clash {
+  return {
+    environment: wa.environment,
+    pool: wa.pool,
+    a: side(wa, p.first.a),
+    b: side(wb, p.first.b),
+    firstOverlap: interval(p.overlaps[0]!),
+    // Counts and lists stay the horizon's (the calendar marks them); none is in it here.
+    overlapCount: beyondHorizon ? 0 : p.overlaps.length,
+    overlaps: beyondHorizon ? [] : p.overlaps.map(interval),
+    ...(beyondHorizon ? { beyondHorizon: true as const } : {}),
+  };
 }
 
 function interval(i: Interval) {
@@ -88,7 +107,8 @@ export function describeClash(c: Clash): string {
   const at = (s: ClashSide) => `${s.firstRun.start.local} (${s.firstRun.start.utc})`;
   return (
     `${c.a.team}/${c.a.window} and ${c.b.team}/${c.b.window} both hold pool ${c.pool} in ${c.environment}: ` +
-    `first clash ${c.firstOverlap.start}, ${c.a.team}'s run starts ${at(c.a)}, ${c.b.team}'s starts ${at(c.b)}` +
+    `first clash ${c.firstOverlap.start}${c.beyondHorizon ? " (after the horizon)" : ""}, ` +
+    `${c.a.team}'s run starts ${at(c.a)}, ${c.b.team}'s starts ${at(c.b)}` +
     (c.overlapCount > 1 ? `; ${c.overlapCount} overlapping runs in the horizon` : "")
   );
 }

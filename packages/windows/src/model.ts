@@ -54,12 +54,18 @@ export interface Clash {
   pool: string;
   a: ClashSide;
   b: ClashSide;
-  /** The first overlap in the horizon, UTC. */
+  /** The first overlap in the horizon (after it when `beyondHorizon`), UTC. */
   firstOverlap: { start: string; end: string };
-  /** How many pairs of runs overlap in the horizon. */
+  /** How many pairs of runs overlap in the horizon (0 when `beyondHorizon`). */
   overlapCount: number;
-  /** Every overlap in the horizon, UTC, earliest first. */
+  /** Every overlap in the horizon, UTC, earliest first (empty when `beyondHorizon`). */
   overlaps: { start: string; end: string }[];
+  /**
+   * Set when the windows do not overlap in the horizon but do later within the clash lookahead
+   * (CLASH_LOOKAHEAD_WEEKS): e.g. a window that pauses after the horizon and runs again in its next
+   * season. Still a clash (exit 1): both would be deployed by then.
+   */
+  beyondHorizon?: true;
 }
 
 /**

@@ -8,10 +8,12 @@ import {
   type LoadedStack,
   type Problem,
   poolStopWhenIdleMinutes,
+  type WindowConfig,
   workspaceRelative,
 } from "@retrain/config/workspace";
 import { describe, windowOccurrences } from "@retrain/schedule";
 import type { WindowRuns } from "./clashes.js";
+import { clashLookahead } from "./horizon.js";
 import type { PoolInfo, ScheduleEntry, WindowUsage } from "./model.js";
 import { isoUtc, runTime } from "./time.js";
 import { holdHours, windowNextRuns, windowNoUpcomingRun, windowSchedule } from "./window-schedule.js";
@@ -55,16 +57,43 @@ export function buildScheduleView(
     }
   }
 
-  for (const s of stacks) {
-    if (s.config.kind !== "scheduling") continue;
+  const teams = stacks.flatMap((s) => {
+    if (s.config.kind !== "scheduling") return [];
     const team = s as SchedulingStack;
-    const { config } = team.config;
-    const file = rel(team.configFile);
     // The fleet the team's windows run on: the stack its fleet reference resolves to.
     const fleetRef = team.references.find((r) => r.kind === "fleet");
     const fleet = fleetRef?.targetId ? (byId.get(fleetRef.targetId) as FleetStack | undefined) : undefined;
-    const environment = fleet?.stack ?? config.environment;
+    const environment = fleet?.stack ?? team.config.config.environment;
     const poolNames = fleet ? new Set(fleet.config.config.pools.map((p) => p.name)) : undefined;
+    return [{ team, fleet, environment, poolNames }];
+  });
+  // Pools more than one team's enabled windows hold: only there can teams clash, so only their
+  // windows are followed beyond the horizon (clashLookahead).
+  const teamsOfPool = new Map<string, Set<string>>();
+  for (const { team, environment } of teams)
+    for (const w of team.config.config.windows) {
+      if (!w.enabled) continue;
+      const key = `${environment}\u0000${w.pool}`;
+      teamsOfPool.set(key, (teamsOfPool.get(key) ?? new Set()).add(team.config.config.team));
+    }
+  const lookahead = clashLookahead(range);
+  const horizonEnd = range.to.getTime();
+  // Teams repeat one another's schedules (a pool's teams share its zone, many pick Sunday 02:00), and
+  // a year of runs costs the cron engine ≈ 25 µs a run: each distinct schedule is walked once.
+  const walked = new Map<string, readonly { start: Date; end: Date }[]>();
+  const runsOf = (w: WindowConfig, r: { from: Date; to: Date }, which: string) => {
+    const schedule = windowSchedule(w);
+    const key = `${which}\u0000${JSON.stringify(schedule)}`;
+    const known = walked.get(key);
+    if (known) return known;
+    const runs = windowOccurrences(schedule, r);
+    walked.set(key, runs);
+    return runs;
+  };
+
+  for (const { team, fleet, environment, poolNames } of teams) {
+    const { config } = team.config;
+    const file = rel(team.configFile);
 
     config.windows.forEach((w, i) => {
       const key = `scheduling:windows[${i}]`;
@@ -78,12 +107,20 @@ export function buildScheduleView(
       }
       // An association holds the pool for as long as its one task may run.
       const durationHours = holdHours(w);
-      let occurrences: { start: Date; end: Date }[];
+      const shared = w.enabled && (teamsOfPool.get(`${environment}\u0000${w.pool}`)?.size ?? 0) > 1;
+      let occurrences: readonly { start: Date; end: Date }[];
+      let later: readonly { start: Date; end: Date }[] = [];
       let next: Date[];
       let description: string;
       let neverRuns: string | undefined;
       try {
-        occurrences = windowOccurrences(windowSchedule(w), range);
+        if (shared) {
+          // One walk over the lookahead; the horizon's runs are those starting before its end.
+          const all = runsOf(w, lookahead, "lookahead");
+          const cut = all.findIndex((o) => o.start.getTime() >= horizonEnd);
+          occurrences = cut < 0 ? all : all.slice(0, cut);
+          later = cut < 0 ? [] : all.slice(cut);
+        } else occurrences = runsOf(w, range, "horizon");
         next = windowNextRuns(w, range.from, NEXT_RUNS);
         description = describe(w.schedule, { timezone: w.timezone, kind: w.mode });
         if (w.enabled && next.length === 0) neverRuns = windowNoUpcomingRun(w, range.from)?.reason;
@@ -117,6 +154,7 @@ export function buildScheduleView(
           pool: w.pool,
           timezone: w.timezone,
           occurrences,
+          ...(later.length > 0 ? { later } : {}),
         });
       }
       const from = range.from.getTime();

@@ -92,6 +92,69 @@ describe("findClashes", () => {
       expect(c.a.team).not.toBe(c.b.team);
       expect(c.overlaps).toHaveLength(c.overlapCount);
       expect(c.firstOverlap).toEqual(c.overlaps[0]);
+      expect(c.beyondHorizon).toBeUndefined();
+    }
+  });
+
+  // `later`: the runs after a 4-week horizon that buildScheduleView adds for windows on shared pools.
+  const after = (hour: number, duration: number, fromWeek: number, weeks = 1) =>
+    weekly(hour, duration, fromWeek + weeks).slice(fromWeek);
+  const beyond: {
+    name: string;
+    windows: WindowRuns[];
+    found: { beyondHorizon: boolean; overlapCount: number; first: string }[];
+  }[] = [
+    {
+      name: "no overlap in the horizon, one after it: a clash beyond the horizon",
+      windows: [
+        win("a", "w", weekly(1, 3), { later: after(1, 3, 30) }),
+        win("b", "season", [], { later: after(2, 2, 30) }),
+      ],
+      found: [{ beyondHorizon: true, overlapCount: 0, first: "2027-06-28T02:00:00.000Z" }],
+    },
+    {
+      name: "only the runs just after the horizon overlap",
+      windows: [
+        win("a", "w", [weekly(1, 3)[3]!], { later: after(1, 3, 4) }),
+        win("b", "late", [], { later: after(2, 2, 4) }),
+      ],
+      found: [{ beyondHorizon: true, overlapCount: 0, first: "2026-12-28T02:00:00.000Z" }],
+    },
+    {
+      name: "an overlap in the horizon: one clash with the horizon's count, later runs not added",
+      windows: [
+        win("a", "w", weekly(1, 3), { later: after(1, 3, 4, 20) }),
+        win("b", "w", weekly(2, 2), { later: after(2, 2, 4, 20) }),
+      ],
+      found: [{ beyondHorizon: false, overlapCount: 4, first: "2026-11-30T02:00:00.000Z" }],
+    },
+    {
+      name: "later runs of one team's windows are not a cross-team clash",
+      windows: [win("a", "x", [], { later: after(1, 3, 10) }), win("a", "y", [], { later: after(2, 2, 10) })],
+      found: [],
+    },
+    {
+      name: "later runs that never meet",
+      windows: [
+        win("a", "w", weekly(1, 2), { later: after(1, 2, 4, 40) }),
+        win("b", "w", [], { later: after(5, 2, 4, 40) }),
+      ],
+      found: [],
+    },
+  ];
+  it.each(beyond)("$name", ({ windows, found }) => {
+    const clashes = findClashes(windows);
+    expect(
+      clashes.map((c) => ({
+        beyondHorizon: c.beyondHorizon === true,
+        overlapCount: c.overlapCount,
+        first: new Date(c.firstOverlap.start).toISOString(),
+      })),
+    ).toEqual(found);
+    for (const c of clashes.filter((x) => x.beyondHorizon)) {
+      expect(c.overlaps).toEqual([]);
+      expect(c.a.firstRun.start.utc <= c.firstOverlap.start).toBe(true);
+      expect(describeClash(c)).toContain("(after the horizon)");
     }
   });
 

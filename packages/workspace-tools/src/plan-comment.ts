@@ -34,6 +34,7 @@ interface PlanReportView {
     a: { team: string; window: string };
     b: { team: string; window: string };
     firstOverlap: { start: string };
+    beyondHorizon?: boolean;
   }[];
   cost?: { totalMonthlyCostUsd: number };
   /** The permissions proof; absent in reports of plans that predate it. */
@@ -138,6 +139,7 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
     report.clashes.forEach((c, i) => {
       lines.push(
         `- ${c.environment}/${c.pool}: ${c.a.team}/${c.a.window} and ${c.b.team}/${c.b.window}, first at ${c.firstOverlap.start}` +
+          (c.beyondHorizon ? " (after the horizon)" : "") +
           mark(notGatingClashes.has(i)),
       );
     });
