@@ -55,6 +55,7 @@ function loadRepo(): Repo {
 const repo = loadRepo();
 const pr = repo.workflows["pr.yml"]!;
 const deploy = repo.workflows["deploy.yml"]!;
+const nightly = repo.workflows["nightly-plan.yml"]!;
 
 /** Every command a job runs, composite actions expanded. */
 const commands = (job: Job): string[] => expandedSteps(repo, job).map((s) => s.run ?? s.uses ?? "");
@@ -84,6 +85,16 @@ describe("every workflow and composite action", () => {
         expect(ref?.[2], line).toMatch(/^\s+# v\d+\.\d+\.\d+$/);
       }
     }
+  });
+
+  it("pin each action to one version everywhere", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of files) {
+      for (const [, action, ref] of text(file).matchAll(/uses:\s*([^@\s]+)@(\S+)/g)) {
+        pins.set(action!, (pins.get(action!) ?? new Set()).add(ref!));
+      }
+    }
+    for (const [action, refs] of pins) expect([...refs], action).toHaveLength(1);
   });
 
   it.each(files)(
@@ -118,7 +129,18 @@ describe("every workflow and composite action", () => {
       "deploy.yml/level0": { contents: "read", "id-token": "write" },
       "deploy.yml/level1": { contents: "read", "id-token": "write" },
       "deploy.yml/level2": { contents: "read", "id-token": "write" },
+      "nightly-plan.yml/plan": { contents: "read" },
+      "nightly-plan.yml/report": { issues: "write" },
     });
+  });
+
+  it("bound every job with a timeout", () => {
+    for (const [file, wf] of Object.entries(repo.workflows)) {
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        expect(job["timeout-minutes"], `${file}/${name}`).toBeGreaterThan(0);
+        expect(job["timeout-minutes"], `${file}/${name}`).toBeLessThanOrEqual(60);
+      }
+    }
   });
 });
 
@@ -214,6 +236,7 @@ function mutated(change: (r: Repo) => void): Repo {
 }
 const prJob = (r: Repo, name: string) => r.workflows["pr.yml"]!.jobs[name]!;
 const previewStep = (r: Repo) => prJob(r, "preview").steps.find((s) => s.run?.includes("-t preview"))!;
+const nightlyJob = (r: Repo, name: string) => r.workflows["nightly-plan.yml"]!.jobs[name]!;
 
 describe("each protection, removed, is a finding", () => {
   it.each<[string, (r: Repo) => void, RegExp]>([
@@ -389,6 +412,55 @@ describe("each protection, removed, is a finding", () => {
       },
       /deploy\.yml\/level0: a pull request workflow assumes the deploy role/,
     ],
+    [
+      "a nightly workflow granting a scope to every job",
+      (r) => {
+        r.workflows["nightly-plan.yml"]!.permissions = { issues: "write" };
+      },
+      /nightly-plan\.yml: the workflow must grant nothing at the top level/,
+    ],
+    [
+      "issues: write for the job that runs the plan",
+      (r) => {
+        (nightlyJob(r, "plan").permissions as Record<string, string>).issues = "write";
+      },
+      /nightly-plan\.yml\/plan: a job with issues: write runs shell or local actions/,
+    ],
+    [
+      "the issue job checking out and running the repository's code",
+      (r) => {
+        nightlyJob(r, "report").steps.unshift(
+          {
+            uses: "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+            with: { "persist-credentials": false },
+          },
+          { run: "node packages/workspace-tools/dist/bin/plan-comment.js plan.json plan-comment.md" },
+        );
+      },
+      /nightly-plan\.yml\/report: a job with issues: write runs shell or local actions[\s\S]*nightly-plan\.yml\/report: a job with issues: write checks out repository code/,
+    ],
+    [
+      "the report pasted into the issue script",
+      (r) => {
+        const script = usesOf(nightlyJob(r, "report"), "actions/github-script")!;
+        script.with!.script = `const body = "${gh("steps.plan.outputs.summary")}";`;
+      },
+      /nightly-plan\.yml\/report: a github-script step pastes an expression into its code/,
+    ],
+    [
+      "the issue job on a dispatch from another branch",
+      (r) => {
+        nightlyJob(r, "report").if = "failure()";
+      },
+      /nightly-plan\.yml\/report: a job with issues: write runs on a workflow_dispatch of any branch/,
+    ],
+    [
+      "a nightly plan on pull_request_target",
+      (r) => {
+        r.workflows["nightly-plan.yml"]!.on = { pull_request_target: {} };
+      },
+      /nightly-plan\.yml: pull_request_target \/ workflow_run run with the base branch's secrets/,
+    ],
   ])("%s", (_label, change, finding) => {
     const findings = securityFindings(mutated(change));
     expect(findings.join("\n")).toMatch(finding);
@@ -512,6 +584,69 @@ describe("deploy.yml", () => {
       expect(up?.env).toEqual({ PROJECTS: gh("matrix.projects") });
     },
   );
+});
+
+describe("nightly-plan.yml", () => {
+  const plan = nightly.jobs.plan!;
+  const report = nightly.jobs.report!;
+  const planStep = plan.steps.find((s) => s.id === "plan")!;
+
+  it("runs once a day and on demand, on main only, one run at a time, never cancelled", () => {
+    expect(Object.keys(nightly.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    const schedule = nightly.on.schedule as { cron: string }[];
+    expect(schedule).toHaveLength(1);
+    // minute hour * * *: once a day.
+    expect(schedule[0]?.cron).toMatch(/^\d{1,2} \d{1,2} \* \* \*$/);
+    expect(nightly.concurrency).toEqual({ group: "nightly-plan", "cancel-in-progress": false });
+    expect(nightly.env).toEqual(pr.env);
+    expect(nightly.env).toEqual(deploy.env);
+    expect(Object.keys(nightly.jobs)).toEqual(["plan", "report"]);
+    expect(plan.if).toBe("github.ref == 'refs/heads/main'");
+    expect(report.if).toBe("failure() && github.ref == 'refs/heads/main'");
+  });
+
+  it("plans every stack, every stack gating (no --gate), afresh, with the workspace set up as in pr.yml", () => {
+    expect(runsPullRequestCode(nightly, plan)).toBe(false);
+    const checkout = usesOf(plan, "actions/checkout");
+    expect(checkout?.uses).toBe(usesOf(pr.jobs.verify!, "actions/checkout")?.uses);
+    expect(checkout?.with).toEqual({ "persist-credentials": false });
+    expect(plan.steps.some((s) => s.uses === "./.github/actions/setup-workspace")).toBe(true);
+    expect(planStep.run).toContain("pnpm plan --html plan.html --json plan.json\n");
+    expect(JSON.stringify(nightly)).not.toContain("--gate");
+    expect(planStep.env).toEqual({ RETRAIN_PLAN_CACHE: "0" });
+  });
+
+  it("uploads the JSON and HTML report even when the plan fails, then fails on its exit code", () => {
+    const upload = usesOf(plan, "actions/upload-artifact");
+    expect(upload?.if).toBe("always()");
+    expect(upload?.with).toMatchObject({ name: "plan-report" });
+    expect(String(upload?.with?.path).split("\n").filter(Boolean)).toEqual([
+      "plan.html",
+      "plan.json",
+      "plan-comment.md",
+    ]);
+    const fail = stepRunning(plan, "::error::")!;
+    expect(fail.if).toBe("steps.plan.outputs.exit-code != '0'");
+    expect(fail.env).toEqual({ PLAN_EXIT: gh("steps.plan.outputs.exit-code") });
+    expect(fail.run).toMatch(/\bexit 1\s*$/);
+    const at = (step: Step | undefined) => plan.steps.indexOf(step!);
+    expect(at(planStep)).toBeLessThan(at(upload));
+    expect(at(upload)).toBeLessThan(at(fail));
+  });
+
+  it("reports a failure in one issue, from a job that runs no repository code and reads the report as text", () => {
+    expect(report.needs).toBe("plan");
+    expect(report.steps.map((s) => s.uses?.split("@")[0])).toEqual([
+      "actions/download-artifact",
+      "actions/github-script",
+    ]);
+    expect(usesOf(report, "actions/download-artifact")?.with).toEqual({ name: "plan-report" });
+    const script = String(usesOf(report, "actions/github-script")?.with?.script);
+    expect(script).toContain('fs.readFileSync("plan-comment.md", "utf8")');
+    expect(script).toContain("<!-- retrain-nightly-plan -->");
+    expect(script).toMatch(/report\.length > 60000/);
+    expect(script).not.toMatch(/\beval\b|new Function|require\("node:child_process"\)|exec\(/);
+  });
 });
 
 describe("the shell of every run step", () => {

@@ -16,11 +16,13 @@ export interface Step {
   env?: Record<string, string>;
   if?: string;
   "working-directory"?: string;
+  "continue-on-error"?: boolean;
 }
 export interface Job {
   name?: string;
   needs?: string | string[];
   if?: string;
+  "timeout-minutes"?: number;
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
   concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -60,7 +62,11 @@ const ALLOWED_PERMISSIONS: Record<string, string> = {
   actions: "read",
   "id-token": "write",
   "pull-requests": "write",
+  issues: "write",
 };
+
+/** Scopes that write to the repository's conversations: only jobs that run no repository code hold them. */
+const WRITE_SCOPES = ["pull-requests", "issues"];
 
 const isPullRequestWorkflow = (wf: Workflow) =>
   "pull_request" in wf.on || "pull_request_target" in wf.on || "workflow_run" in wf.on;
@@ -110,9 +116,14 @@ function secretsOf(wf: Workflow, job: Job): string[] {
   return [...new Set([...text.matchAll(/secrets\.([A-Za-z_][\w]*)/g)].map((m) => m[1]!))];
 }
 
-/** Shell that GitHub would build by pasting `${{ }}` expressions into a script. */
+/** Shell, or github-script JavaScript, that GitHub would build by pasting `${{ }}` expressions into it. */
 function injectedRuns(steps: readonly Step[]): Step[] {
-  return steps.filter((s) => s.run?.includes(["$", "{{"].join("")));
+  const expression = ["$", "{{"].join("");
+  return steps.filter(
+    (s) =>
+      s.run?.includes(expression) ||
+      (s.uses?.startsWith("actions/github-script@") && String(s.with?.script ?? "").includes(expression)),
+  );
 }
 
 const isPreviewCommand = (run: string) => /(-t|--targets?)[ =]\S*\bpreview\b|pulumi\s+preview/.test(run);
@@ -159,14 +170,16 @@ export function securityFindings(repo: Repo): string[] {
           if (ALLOWED_PERMISSIONS[scope] !== level)
             add(where, `permission ${scope}: ${level} is not allowed`);
         }
-        if (prCode && job.permissions["pull-requests"] === "write") {
-          add(where, "runs pull request code with pull-requests: write");
-        }
-        if (
-          job.permissions["pull-requests"] === "write" &&
-          job.steps.some((s) => s.run || s.uses?.startsWith("./"))
-        ) {
-          add(where, "a job that writes to the pull request runs shell or local actions");
+        const permissions = job.permissions;
+        const writes = WRITE_SCOPES.filter((scope) => permissions[scope] === "write");
+        for (const scope of writes) {
+          if (prCode) add(where, `runs pull request code with ${scope}: write`);
+          if (job.steps.some((s) => s.run || s.uses?.startsWith("./")))
+            add(where, `a job with ${scope}: write runs shell or local actions`);
+          if (checkouts(job).length > 0) add(where, `a job with ${scope}: write checks out repository code`);
+          // A dispatch can name any branch: its report must not be posted as main's.
+          if ("workflow_dispatch" in wf.on && !job.if?.includes("github.ref == 'refs/heads/main'"))
+            add(where, `a job with ${scope}: write runs on a workflow_dispatch of any branch`);
         }
         const oidc = job.permissions["id-token"] === "write";
         if (oidc !== roles.length > 0) add(where, "id-token: write exactly when the job assumes an AWS role");
@@ -207,7 +220,7 @@ export function securityFindings(repo: Repo): string[] {
       for (const s of injectedRuns(steps)) {
         add(
           where,
-          `a run step pastes an expression into the shell (${s.name ?? s.run?.split("\n")[0]}); pass it through env`,
+          `${s.run ? "a run step pastes an expression into the shell" : "a github-script step pastes an expression into its code"} (${s.name ?? s.run?.split("\n")[0] ?? s.uses}); pass it through env`,
         );
       }
 
