@@ -29,7 +29,7 @@ function spellings(): Map<string, string> {
 }
 
 /** The zone the runtime resolves `tz` to, or undefined when it knows none. */
-function resolvedZone(tz: string): string | undefined {
+export function resolvedZone(tz: string): string | undefined {
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
@@ -37,11 +37,24 @@ function resolvedZone(tz: string): string | undefined {
   }
 }
 
+/** Answers by zone: every window of every team asks, and an Intl.DateTimeFormat costs tens of µs. */
+const answers = new Map<string, string | undefined>();
+const MAX_ANSWERS = 1024;
+
 /**
  * Why `tz` is not a time zone name SSM gets right, or undefined when it is: an exact IANA spelling
  * (a name with a "/", or UTC) the runtime resolves. A case variant is refused naming the spelling.
  */
 export function timeZoneProblem(tz: string): string | undefined {
+  if (answers.has(tz)) return answers.get(tz);
+  // Bounded: one process (the pack, the Nx daemon) may read many workspaces' zones.
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  const answer = judge(tz);
+  answers.set(tz, answer);
+  return answer;
+}
+
+function judge(tz: string): string | undefined {
   const known = spellings().get(tz.toLowerCase());
   if (known !== undefined && known !== tz)
     return `time zone "${tz}" must be spelled exactly as in the IANA tz database: "${known}"`;

@@ -84,6 +84,24 @@ export const examples: PolicyExample[] = [
     violations: [/cannot be evaluated in time zone "Mars\/Olympus_Mons"/],
   },
   {
+    title: "a time zone in the wrong case (the runtime resolves it, SSM takes the raw text)",
+    resources: [window("tz-case", { scheduleTimezone: "europe/berlin" })],
+    violations: [/scheduleTimezone: time zone "europe\/berlin" must be spelled exactly .*"Europe\/Berlin"/],
+  },
+  {
+    title: "a zone abbreviation instead of an IANA name",
+    resources: [window("tz-abbrev", { scheduleTimezone: "CET" })],
+    violations: [/scheduleTimezone: "CET" is not an IANA time zone such as Europe\/Berlin or UTC/],
+  },
+  {
+    title: "a current IANA name and a backward link",
+    resources: [
+      window("tz-kolkata", { scheduleTimezone: "Asia/Kolkata" }),
+      window("tz-link", { scheduleTimezone: "US/Pacific", schedule: "cron(0 6 ? * MON *)" }),
+    ],
+    violations: [],
+  },
+  {
     title: "values unknown during preview are not judged",
     resources: [window("later", { schedule: UNKNOWN, duration: UNKNOWN, cutoff: UNKNOWN })],
     violations: [],

@@ -1,3 +1,4 @@
+import { resolvedZone, timeZoneProblem } from "@retrain/config/time-zones";
 import { minimumIntervalMs, type NoUpcomingRun, tryParseSchedule } from "@retrain/schedule";
 import { z } from "zod";
 import { maxDurationHoursField } from "../config-fields.js";
@@ -153,9 +154,9 @@ function associationTimeoutProblems(p: Record<string, unknown>, config: Config):
 export const maintenanceWindowLimits = defineResourcePolicy({
   name: "maintenance-window-limits",
   description:
-    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed and still has a run ahead (within startDate..endDate), a duration within the maximum (for an association: its run's executionTimeout, which must be set), a cutoff below the duration, and an offset only with cron.",
+    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed and still has a run ahead (within startDate..endDate), a duration within the maximum (for an association: its run's executionTimeout, which must be set), a cutoff below the duration, an offset only with cron, and a time zone spelled exactly as the IANA tz database does.",
   remediation:
-    "Shorten the window's duration or the association's executionTimeout (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), and drop scheduleOffset unless the schedule is a cron.",
+    "Shorten the window's duration or the association's executionTimeout (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), drop scheduleOffset unless the schedule is a cron, and name the zone as IANA spells it (Europe/Berlin, not europe/berlin or CET).",
   enforcementLevel: "mandatory",
   config: maintenanceWindowLimitsConfig,
   resourceTypes: [WINDOW_TYPE, ASSOCIATION_TYPE],
@@ -184,6 +185,13 @@ export const maintenanceWindowLimits = defineResourcePolicy({
     }
     const expr = str(p.schedule);
     const timezone = str(p.scheduleTimezone);
+    // The runtime resolves "europe/berlin" or "CET" and would judge the runs; SSM takes the raw
+    // text and the config schema the IANA spelling. A zone nothing resolves is scheduleProblems'.
+    const zoneProblem = timezone === undefined ? undefined : timeZoneProblem(timezone);
+    if (zoneProblem !== undefined && timezone !== undefined && resolvedZone(timezone) !== undefined)
+      problems.push(
+        `scheduleTimezone: ${zoneProblem}. Fix: name the zone exactly as the IANA tz database spells it, e.g. Europe/Berlin or UTC.`,
+      );
     const bounds: RunBounds = {};
     for (const field of ["startDate", "endDate"] as const) {
       const value = str(p[field]);
