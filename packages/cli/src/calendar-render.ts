@@ -1,4 +1,5 @@
 /** `retrain calendar` for people: runs per pool and day, local and UTC times, clashes inline and listed. */
+import { describeProblem } from "@retrain/config/workspace";
 import { describeClash, type Style, wallClock } from "@retrain/windows";
 import type { Calendar, CalendarProblem, CalendarRun } from "./calendar.js";
 
@@ -110,11 +111,5 @@ export function renderCalendar(cal: Calendar, style: Style): string {
 
 /** `error <file> <key> (line l:c): message`, one line per problem, as `retrain plan` lists them. */
 export function renderProblems(problems: readonly CalendarProblem[], style: Style): string {
-  return problems
-    .map((p) => {
-      const where =
-        p.line === undefined ? "" : ` (line ${p.line}${p.column === undefined ? "" : `:${p.column}`})`;
-      return `${style.paint("red", "error")} ${p.file}${p.key ? ` ${p.key}` : ""}${where}: ${p.message}\n`;
-    })
-    .join("");
+  return problems.map((p) => `${style.paint("red", "error")} ${describeProblem(p)}\n`).join("");
 }

@@ -1,6 +1,6 @@
 /** Config errors that name the file, the key path and what is allowed, listing every problem at once. */
 import type { z } from "zod";
-import { type Problem, problem } from "./problem.js";
+import { describeProblem, type Problem, problem } from "./problem.js";
 import { schemaDef } from "./zod-internals.js";
 
 /**
@@ -10,13 +10,8 @@ import { schemaDef } from "./zod-internals.js";
  */
 export type ConfigProblem = Omit<Problem, "file" | "key"> & { key: string };
 
-/** `file:line:col` style location prefix of one problem. */
-function formatProblem(p: ConfigProblem): string {
-  const where =
-    p.line === undefined ? "" : p.column === undefined ? `line ${p.line}` : `line ${p.line}:${p.column}`;
-  const head = [p.key, where && (p.key ? `(${where})` : where)].filter(Boolean).join(" ");
-  return head ? `${head}: ${p.message}` : p.message;
-}
+/** `key (line l:c): message` of one problem, under a heading that names the file. */
+const formatProblem = (p: ConfigProblem): string => describeProblem(p, { withFile: false });
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

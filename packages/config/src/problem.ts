@@ -50,3 +50,24 @@ export function problem(
     message: p.message,
   };
 }
+
+/** `line 8:3` (or `line 8`), empty when the problem has no place in its file. */
+export function problemPlace(p: Pick<Problem, "line" | "column">): string {
+  if (p.line === undefined) return "";
+  return p.column === undefined ? `line ${p.line}` : `line ${p.line}:${p.column}`;
+}
+
+/**
+ * `<file> <key> (line l:c): message`, the one line every command prints for a problem (`file` left
+ * out with `withFile: false`, under a heading that names it).
+ */
+export function describeProblem(
+  p: Omit<Problem, "file"> & { file?: string },
+  opts: { withFile?: boolean } = {},
+): string {
+  const place = problemPlace(p);
+  const head = [opts.withFile === false ? "" : (p.file ?? ""), p.key ?? "", place && `(${place})`]
+    .filter(Boolean)
+    .join(" ");
+  return head ? `${head}: ${p.message}` : p.message;
+}

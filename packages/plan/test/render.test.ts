@@ -133,6 +133,40 @@ describe("terminal renderer", () => {
   });
 });
 
+describe("input errors name the file, the key and the place in the file", () => {
+  const file = "stacks/scheduling/teams/recsys/Pulumi.recsys.yaml";
+  const withErrors = {
+    ...sampleReport(),
+    errors: [
+      { file, key: "scheduling:environment", line: 8, column: 3, message: 'team "recsys" may not use prod' },
+      { file, line: 16, message: 'top-level setting "environment" is not allowed' },
+      { file: "(command line)", key: "--stack", message: "unknown stack" },
+    ],
+  };
+  it.each<[string, (r: typeof withErrors) => string, string[]]>([
+    [
+      "terminal",
+      (r) => renderTerminal(r, { style: createStyle(false) }),
+      [
+        `${file} scheduling:environment (line 8:3): team "recsys" may not use prod`,
+        `${file} (line 16): top-level setting "environment" is not allowed`,
+        "(command line) --stack: unknown stack",
+      ],
+    ],
+    [
+      "HTML",
+      (r) => renderHtml(r),
+      [
+        `${file} <code>scheduling:environment</code> (line 8:3): team &#34;recsys&#34; may not use prod`,
+        `${file} (line 16): top-level setting &#34;environment&#34; is not allowed`,
+      ],
+    ],
+  ])("%s", (_name, render, lines) => {
+    const out = render(withErrors);
+    for (const line of lines) expect(out).toContain(line);
+  });
+});
+
 describe("colorEnabled", () => {
   it.each([
     ["a terminal", { isTTY: true }, {}, undefined, true],

@@ -1,6 +1,6 @@
 /** `retrain config check [files...]`: validate stack configs with the stacks' own schemas. */
 import path from "node:path";
-import { noStacksMessage } from "@retrain/config/workspace";
+import { describeProblem, noStacksMessage } from "@retrain/config/workspace";
 import { type Command, Option } from "commander";
 import { checkStackConfigs } from "../config-check.js";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
@@ -31,13 +31,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
       }
       for (const f of report.files) {
         ctx.stdout.write(f.ok ? `ok     ${f.file}  (${f.id})\n` : `error  ${f.file}\n`);
-        for (const p of f.problems) {
-          const where =
-            p.line === undefined ? "" : ` (line ${p.line}${p.column === undefined ? "" : `:${p.column}`})`;
-          ctx.stdout.write(
-            `         ${p.key ? `${p.key}${where}: ` : where ? `${where.trim()}: ` : ""}${p.message}\n`,
-          );
-        }
+        for (const p of f.problems) ctx.stdout.write(`         ${describeProblem(p, { withFile: false })}\n`);
       }
       for (const r of report.references) ctx.stdout.write(`error  ${r.message}\n`);
       const invalid = report.files.filter((f) => !f.ok).length;

@@ -99,7 +99,7 @@ export default async function planExecutor(
   options: PlanExecutorOptions,
   context: PlanExecutorContext,
 ): Promise<{ success: boolean }> {
-  const result = planTasks(context.root, { task: options })["task"]!;
+  const result = planTasks(context.root, { task: options }).task!;
   process.stdout.write(result.terminalOutput);
   return { success: result.success };
 }

@@ -4,6 +4,7 @@
  * zone and UTC; GPU hours and cost. Inline CSS and JS only, no fonts, images or requests: the page
  * is a CI artifact opened from disk.
  */
+import { problemPlace } from "@retrain/config/workspace";
 import { describeClash } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlanReport, ScheduleEntry } from "../model.js";
@@ -185,9 +186,10 @@ export function renderHtml(report: PlanReport): string {
           `${v.enforcementLevel === "mandatory" && notGatingStacks.has(s.id) ? notGatingNote : ""}</li>`,
       ),
     );
-  const errorItems = report.errors.map(
-    (e) => `<li class="bad">${h(e.file)}${e.key ? ` <code>${h(e.key)}</code>` : ""}: ${h(e.message)}</li>`,
-  );
+  const errorItems = report.errors.map((e) => {
+    const place = problemPlace(e);
+    return `<li class="bad">${h(e.file)}${e.key ? ` <code>${h(e.key)}</code>` : ""}${place ? ` (${h(place)})` : ""}: ${h(e.message)}</li>`;
+  });
 
   const permissionFindings = report.permissions.findings.map(
     (f, i) =>

@@ -2,6 +2,7 @@
  * The plan on a terminal, in the order a reviewer reads it: a preview-like tree per stack, then
  * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
  */
+import { describeProblem } from "@retrain/config/workspace";
 import { describeClash, type Style } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
@@ -106,9 +107,7 @@ function inputErrors(report: PlanReport, style: Style): string[] {
   if (report.errors.length === 0) return [];
   return [
     style.paint(["bold", "red"], "Invalid input:"),
-    ...report.errors.map(
-      (e) => `  ${style.paint("red", "error")} ${e.file}${e.key ? ` ${e.key}` : ""}: ${e.message}`,
-    ),
+    ...report.errors.map((e) => `  ${style.paint("red", "error")} ${describeProblem(e)}`),
     "",
   ];
 }

@@ -79,9 +79,7 @@ const ID_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 /** Organization paths (`o-xxx/r-xxx/ou-xxx/*`): the organization id, their first segment, must be exact. */
-const ORG_PATH_KEYS = new Set(
-  ["aws:PrincipalOrgPaths", "aws:SourceOrgPaths"].map((k) => k.toLowerCase()),
-);
+const ORG_PATH_KEYS = new Set(["aws:PrincipalOrgPaths", "aws:SourceOrgPaths"].map((k) => k.toLowerCase()));
 
 const WILDCARD = /[*?]/;
 /** GitHub Actions' subject claim, whose owner must be fixed (githubSubjectNarrows). */
