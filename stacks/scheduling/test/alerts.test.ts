@@ -154,6 +154,68 @@ describe("team alerts", () => {
     expect(message).toContain("--log-stream-name-prefix <command>/<instance>");
   });
 
+  const templateOf = (r: StackRunResult, ruleName: string) => {
+    const target = resourcesOfType(r, "aws:cloudwatch/eventTarget:EventTarget").find(
+      (t) => t.inputs.rule === ruleName,
+    );
+    const transformer = target?.inputs.inputTransformer as
+      | { inputPaths: Record<string, string>; inputTemplate: string }
+      | undefined;
+    return {
+      paths: transformer?.inputPaths ?? {},
+      text: JSON.parse(String(transformer?.inputTemplate)) as string,
+    };
+  };
+
+  // nlp runs two windows on one document: each window's own rule names it, its tasks and the task
+  // execution; the one command rule names the instance and how to find the window and task.
+  it.each([
+    [
+      "nlp",
+      "retrain-prod-nlp-nightly-finetune-failed",
+      "window nightly-finetune (<windowId>, tasks start-instances, finetune, evaluate, stop-instances)",
+      { taskExecution: "$.detail.task-execution-id", windowTarget: "$.detail.window-target-id" },
+    ],
+    [
+      "nlp",
+      "retrain-prod-nlp-weekly-eval-failed",
+      "window weekly-eval (<windowId>, tasks start-instances, full-eval, stop-instances)",
+      { taskExecution: "$.detail.task-execution-id" },
+    ],
+    [
+      "nlp",
+      "retrain-prod-nlp-command-failed",
+      "Window and task (not in this event): aws ssm list-commands --command-id <command>",
+      { instance: "$.detail.instance-id", command: "$.detail.command-id" },
+    ],
+    [
+      "recsys",
+      "retrain-dev-recsys-daily-refresh-failed",
+      "window daily-refresh (association <association>, task refresh)",
+      { instance: "$.detail.instance-id", output: "$.detail.output-url" },
+    ],
+  ])("team %s: %s names %s", (team, ruleName, names, paths) => {
+    const { paths: actual, text } = templateOf(results[team] as StackRunResult, ruleName);
+    expect(text).toContain(names);
+    expect(actual).toMatchObject(paths);
+  });
+
+  it("watches each association by its own rule", () => {
+    const r = results.recsys as StackRunResult;
+    const assoc = one(r, "aws:ssm/association:Association");
+    const rule = resourcesOfType(r, "aws:cloudwatch/eventRule:EventRule").find(
+      (x) => x.inputs.name === "retrain-dev-recsys-daily-refresh-failed",
+    );
+    expect(json(rule?.inputs.eventPattern)).toEqual({
+      source: ["aws.ssm"],
+      "detail-type": [
+        "EC2 State Manager Association State Change",
+        "EC2 State Manager Instance Association State Change",
+      ],
+      detail: { "association-id": [assoc.inputs.associationId ?? assoc.id], status: ["Failed"] },
+    });
+  });
+
   it("sizes each missed-run alarm from the schedule: weeknights by the longest gap, weekly a 7-day composite, daily association 26 h", () => {
     const alarm = (team: string, name: string) =>
       resourcesOfType(results[team] as StackRunResult, "aws:cloudwatch/metricAlarm:MetricAlarm").find(

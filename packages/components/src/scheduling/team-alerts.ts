@@ -66,7 +66,8 @@ const KEY_USE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
 /**
  * A team's alerting: an encrypted SNS topic (with the team's e-mail subscriptions), EventBridge rules
  * that publish every failed, timed-out or cancelled run of its windows, tasks, instances and
- * associations to it with a message naming team, window, status, instance and where the output is,
+ * associations to it with a message naming team, window, task, status, instance and where the
+ * output is, as far as each event carries them (see alert-messages.ts),
  * and per window a CloudWatch alarm that goes off when a run that was due did not succeed
  * ({@link planMissedRunAlarm}).
  *
@@ -211,12 +212,30 @@ export class TeamAlerts extends pulumi.ComponentResource {
 
     const windows = args.windows.filter((w) => w.window.mode === "maintenance-window");
     const associations = args.windows.filter((w) => w.window.mode === "association");
+    // One rule per window and per association: the message names it (and its tasks) literally,
+    // since none of Systems Manager's window or association events carries a name.
     for (const w of windows) {
+      const tasks = [
+        ...(w.window.startStopInstances ? ["start-instances"] : []),
+        ...w.window.tasks.map((t) => t.name),
+        ...(w.window.startStopInstances ? ["stop-instances"] : []),
+      ];
       alertRule(
         `${w.window.name}-failed`,
         `Failed, timed-out or cancelled runs of window ${team}/${w.window.name}`,
         pulumi.output(w.id).apply(windowFailurePattern),
-        region.apply((r) => windowFailureMessage({ team, window: w.window.name, region: r })),
+        pulumi
+          .all([region, args.logGroupName, args.artifactBucket])
+          .apply(([r, logGroupName, artifactBucket]) =>
+            windowFailureMessage({
+              team,
+              window: w.window.name,
+              region: r,
+              tasks,
+              logGroupName,
+              artifactBucket,
+            }),
+          ),
       );
     }
     alertRule(
@@ -229,12 +248,21 @@ export class TeamAlerts extends pulumi.ComponentResource {
           commandFailureMessage({ team, region: r, logGroupName, artifactBucket }),
         ),
     );
-    if (associations.length > 0) {
+    for (const a of associations) {
       alertRule(
-        "associations-failed",
-        `Failed runs of the associations of team ${team}`,
-        pulumi.all(associations.map((a) => a.id)).apply(associationFailurePattern),
-        region.apply((r) => associationFailureMessage({ team, region: r })),
+        `${a.window.name}-failed`,
+        `Failed runs of association ${team}/${a.window.name}`,
+        pulumi.output(a.id).apply((id) => associationFailurePattern([id])),
+        pulumi.all([region, args.artifactBucket]).apply(([r, artifactBucket]) =>
+          associationFailureMessage({
+            team,
+            window: a.window.name,
+            // An association runs exactly one task (RetrainingAssociation).
+            task: a.window.tasks[0]?.name ?? "",
+            region: r,
+            artifactBucket,
+          }),
+        ),
       );
     }
 
