@@ -1,6 +1,7 @@
 export { describe } from "./describe.js";
 export { ScheduleError } from "./errors.js";
 export { minimumIntervalMs } from "./interval.js";
+export { type OverlapPair, overlappingRuns, overlaps } from "./overlap.js";
 export {
   ASSOCIATION_RATE_MAX_MS,
   ASSOCIATION_RATE_MIN_MS,

@@ -3,9 +3,8 @@
  * at the same time. A stack's own overlapping windows are the policy pack's stack-wide check; here
  * only pairs of different teams count, because no single stack (and so no policy) sees both.
  */
-import type { Interval } from "@retrain/schedule";
+import { type Interval, type OverlapPair, overlappingRuns } from "@retrain/schedule";
 import type { Clash, ClashSide } from "./model.js";
-import { type OverlapPair, overlappingRuns } from "./overlap.js";
 import { isoUtc, runTime } from "./time.js";
 
 /** A window with its runs over the horizon, as the clash check needs it. */

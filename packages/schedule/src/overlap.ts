@@ -3,7 +3,8 @@
  * plan's cross-team clashes and the pack's stack-wide `maintenance-window-overlap` both use it, so a
  * clash means the same thing to both.
  */
-import { type Interval, type TimeRange, type WindowSchedule, windowOccurrences } from "@retrain/schedule";
+import type { Interval, WindowSchedule } from "./types.js";
+import { type TimeRange, windowOccurrences } from "./windows.js";
 
 /** Two owners with overlapping runs, as the sweep found them. */
 export interface OverlapPair {

@@ -1,6 +1,7 @@
 /** The one overlap sweep: two windows' shared intervals, and the pairs of many windows that overlap. */
-import type { WindowSchedule } from "@retrain/schedule";
+
 import { expect, describe as group, it } from "vitest";
+import type { WindowSchedule } from "../src/index.js";
 import { overlappingRuns, overlaps } from "../src/overlap.js";
 
 const span = (xs: { start: Date; end: Date }[]) =>
