@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { deepFreeze } from "./frozen.js";
+import { defaultStackRef } from "./naming.js";
 import { type FleetOutputs, fleetOutputsSchema, type IamOutputs, iamOutputsSchema } from "./outputs.js";
 
 /** Each contract key as an Output of its type. */
@@ -92,14 +93,25 @@ function typedReference<S extends z.ZodObject>(
   return result as OutputsOf<z.infer<S>>;
 }
 
-/** The IAM stack's outputs, e.g. `iamOutputs("organization/retrain-iam/dev").maintenanceWindowRoleArn`. Call once per stack name. */
-export function iamOutputs(stackRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<IamOutputs> {
-  return typedReference("iam", iamOutputsSchema, stackRef, opts);
+/**
+ * `dev` → `<organization>/retrain-iam/dev` (the workspace's organization, defaultStackRef); a full
+ * `<organization>/<project>/<stack>` is taken as it is.
+ */
+const refOf = (kind: "iam" | "fleet", envOrRef: string) =>
+  envOrRef.includes("/") ? envOrRef : defaultStackRef(kind, envOrRef);
+
+/**
+ * The IAM stack's outputs, e.g. `iamOutputs("dev").maintenanceWindowRoleArn`: an environment (the
+ * stack of that name in this workspace's organization) or a full stack reference
+ * (`organization/retrain-iam/dev`). Call once per stack.
+ */
+export function iamOutputs(envOrRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<IamOutputs> {
+  return typedReference("iam", iamOutputsSchema, refOf("iam", envOrRef), opts);
 }
 
-/** The fleet stack's outputs (`pools`, `region`). Call once per stack name. */
-export function fleetOutputs(stackRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<FleetOutputs> {
-  return typedReference("fleet", fleetOutputsSchema, stackRef, opts);
+/** The fleet stack's outputs (`pools`, `region`), of an environment or a full stack reference. */
+export function fleetOutputs(envOrRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<FleetOutputs> {
+  return typedReference("fleet", fleetOutputsSchema, refOf("fleet", envOrRef), opts);
 }
 
 /**

@@ -46,6 +46,18 @@ describe("typed StackReferences with remembered validations", () => {
     expect(third.seen).toEqual(iam.teamRoleArns);
   });
 
+  it("takes an environment for the stack reference of this workspace's organization", async () => {
+    const result = await runStackProgram({
+      project: "retrain-scheduling",
+      stack: "dev",
+      config: { "aws:region": "eu-west-1" },
+      upstream: { [REF]: iam },
+      program: async () => ({ bucket: iamOutputs("dev").artifactBucket }),
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.bucket).toBe(iam.artifactBucket);
+  });
+
   it("still rejects an invalid value after the same key was valid, naming stack and key", async () => {
     expect((await readTeamRoles(iam)).errors).toEqual([]);
     const bad = { ...iam, teamRoleArns: { vision: "not-an-arn" } };
