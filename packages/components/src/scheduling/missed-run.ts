@@ -19,7 +19,7 @@
  * `none`, with the reason.
  */
 import type { WindowConfig } from "@retrain/config";
-import { nextRuns } from "@retrain/schedule";
+import { windowNextRuns } from "@retrain/windows";
 
 export const MAX_ALARM_RANGE_S = 7 * 86_400;
 const HOUR_S = 3600;
@@ -51,17 +51,13 @@ export type MissedRunPlan =
 
 const ceilHours = (s: number) => Math.ceil(s / HOUR_S) * HOUR_S;
 
-/** The window's runs after `from` (its schedule fields, as nextRuns reads them), at most `count`. */
-function runsOf(w: WindowConfig, from: Date, count: number, endDate?: Date): Date[] {
-  return nextRuns(w.schedule, {
-    from,
-    count,
-    timezone: w.timezone,
-    kind: w.mode,
-    ...(endDate !== undefined ? { endDate } : {}),
-    ...(w.startDate !== undefined ? { startDate: w.startDate } : {}),
-    ...(w.offsetDays !== undefined ? { offsetDays: w.offsetDays } : {}),
-  });
+/**
+ * The window's runs after `from` (its schedule fields, windowNextRuns), at most `count`, up to `until`
+ * instead of the window's own endDate: the gap is the schedule's, sampled as if the window went on.
+ */
+function runsOf(w: WindowConfig, from: Date, count: number, until?: Date): Date[] {
+  const { endDate: _own, ...rest } = w;
+  return windowNextRuns(until === undefined ? rest : { ...rest, endDate: until.toISOString() }, from, count);
 }
 
 /** The runs the gap is taken over: up to MAX_SAMPLES runs strictly after `from`, within SAMPLE_DAYS. */
