@@ -1,11 +1,12 @@
 /**
  * Runs the Pulumi CLI for an Nx target: fails at once with install help when `pulumi` is missing,
- * guards `destroy` behind an explicit confirmation, and otherwise hands over stdio, exit code and
- * signals unchanged, so Nx sees exactly what Pulumi did.
+ * guards `destroy` behind an explicit confirmation, refuses to preview or deploy a stack whose config
+ * is invalid (exit 2, as `retrain config check` and the plan), and otherwise hands over stdio, exit
+ * code and signals unchanged, so Nx sees exactly what Pulumi did.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 
 export const INSTALL_URL = "https://www.pulumi.com/docs/install/";
 
@@ -90,6 +91,60 @@ export function destroyRefusal(
   ].join("\n");
 }
 
+/** The commands that run the stack's program, so need its config valid. */
+const RUNS_PROGRAM = new Set(["preview", "up", "update"]);
+
+/** The value of `--flag <v>` or `--flag=<v>` in Pulumi's arguments. */
+function flagValue(args: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === flag) return args[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+/** The nearest folder at or above `dir` holding pnpm-workspace.yaml, or undefined. */
+function workspaceRootOf(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, "pnpm-workspace.yaml"))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * Why the stack's config file (`--config-file` of a preview or up) may not run, one problem a line
+ * naming file, key and place; undefined when it is valid or the command runs no program. The same
+ * loader as `retrain config check` and the plan (schema, tenant grants, the team folder's rules):
+ * a team's invalid file fails here with exit 2 before Pulumi or the cloud is reached.
+ */
+export async function configRefusal(
+  pulumiArgs: readonly string[],
+  cwd: string = process.cwd(),
+): Promise<string | undefined> {
+  const command = pulumiArgs[0];
+  const configFile = flagValue(pulumiArgs, "--config-file");
+  if (command === undefined || !RUNS_PROGRAM.has(command) || configFile === undefined) return undefined;
+  // Loaded on demand: the config package brings zod and YAML, which the other commands never need.
+  const { ConfigError, describeProblem, loadStackConfig, toPosix } = await import(
+    "@retrain/config/workspace"
+  );
+  const file = resolve(cwd, configFile);
+  const root = workspaceRootOf(dirname(file));
+  const shown = root === undefined ? configFile : toPosix(relative(root, file));
+  try {
+    loadStackConfig(file, { displayName: shown });
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return [
+      `retrain-pulumi: ${shown} is invalid; nothing was previewed or deployed:`,
+      ...e.problems.map((p) => `  ${describeProblem({ ...p, file: shown })}`),
+      "  Check it offline with `pnpm retrain config check` or `pnpm plan`.",
+    ].join("\n");
+  }
+}
+
 /** Runs the wrapper: returns the exit code to use. */
 export async function runPulumi(
   argv: readonly string[],
@@ -106,6 +161,11 @@ export async function runPulumi(
   if (refusal !== undefined) {
     console.error(refusal);
     return 1;
+  }
+  const invalid = await configRefusal(inv.pulumiArgs);
+  if (invalid !== undefined) {
+    console.error(invalid);
+    return 2;
   }
   const pulumi = findOnPath("pulumi", env);
   if (pulumi === undefined) {

@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { destroyRefusal, findOnPath, parseInvocation } from "../src/pulumi-cli.js";
+import { type WorkspaceCopy, workspaceCopies } from "../../plan/test/support/workspace.js";
+import { configRefusal, destroyRefusal, findOnPath, parseInvocation } from "../src/pulumi-cli.js";
 import { PACKAGE_DIR } from "./support/workspace.js";
 
 describe("parseInvocation", () => {
@@ -60,4 +61,65 @@ describe("the compiled wrapper", () => {
       expect(r.stderr).toContain("pnpm plan");
     },
   );
+
+  it.skipIf(!existsSync(bin))(
+    "exits 2 on a team file with a key it may not set, before looking for pulumi",
+    () => {
+      const ws = workspaceCopies()();
+      ws.editYaml("stacks/scheduling/teams/vision/Pulumi.vision.yaml", (doc) =>
+        doc.setIn(["config", "scheduling:iamStack"], "organization/retrain-iam/prod"),
+      );
+      const r = spawnSync(
+        process.execPath,
+        [bin, "preview", "--stack", "vision", "--config-file", "teams/vision/Pulumi.vision.yaml"],
+        { cwd: path.join(ws.root, "stacks/scheduling"), env: { PATH: bare }, encoding: "utf8" },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /stacks\/scheduling\/teams\/vision\/Pulumi\.vision\.yaml scheduling:iamStack \(line/,
+      );
+      expect(r.stderr).not.toContain("https://www.pulumi.com/docs/install/");
+    },
+  );
+});
+
+describe("configRefusal: preview and up refuse an invalid stack config with exit 2", () => {
+  const copy = workspaceCopies();
+  const vision = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";
+  const args = (command: string) => [
+    command,
+    "--stack",
+    "vision",
+    "--config-file",
+    `teams/vision/Pulumi.vision.yaml`,
+  ];
+
+  it.each(["preview", "up"])("%s of a valid file goes on to Pulumi", async (command) => {
+    const ws = copy();
+    expect(await configRefusal(args(command), path.join(ws.root, "stacks/scheduling"))).toBeUndefined();
+  });
+
+  it.each<[string, (ws: WorkspaceCopy) => void, RegExp]>([
+    [
+      "a pool the team is not granted",
+      (ws) => ws.editYaml(vision, (doc) => doc.setIn(["config", "scheduling:windows", 0, "pool"], "l4")),
+      /scheduling:windows\[0\]\.pool \(line \d+:\d+\): .*vision/,
+    ],
+    [
+      "a top-level setting in a team's file",
+      (ws) => ws.editYaml(vision, (doc) => doc.set("encryptionsalt", "v1:abc")),
+      /\(line \d+:\d+\): top-level setting "encryptionsalt"/,
+    ],
+  ])("%s", async (_name, edit, problem) => {
+    const ws = copy();
+    edit(ws);
+    for (const command of ["preview", "up", "update"]) {
+      const refusal = await configRefusal(args(command), path.join(ws.root, "stacks/scheduling"));
+      expect(refusal).toContain(`retrain-pulumi: ${vision} is invalid; nothing was previewed or deployed`);
+      expect(refusal).toMatch(new RegExp(`${vision.replace(/[./]/g, "\\$&")} ${problem.source}`));
+    }
+    // Commands that run no program, and destroy (a broken file must not block tearing a stack down).
+    for (const command of ["refresh", "destroy", "stack"])
+      expect(await configRefusal(args(command), path.join(ws.root, "stacks/scheduling"))).toBeUndefined();
+  });
 });
