@@ -38,10 +38,15 @@ export function reveal(value: unknown): unknown {
   return value;
 }
 
-/** `props[a][b]...`, with secrets unwrapped on the way; undefined when a step is missing. */
+/**
+ * `props[a][b]...`, with secrets unwrapped on the way; undefined when a step is missing. A step that
+ * is unknown (a parent object, an array or an element not known during preview) gives that unknown
+ * sentinel, never undefined: what it holds is not known to be absent, so callers judge it at up.
+ */
 export function at(props: unknown, ...path: (string | number)[]): unknown {
   let cur: unknown = reveal(props);
   for (const key of path) {
+    if (isUnknown(cur)) return cur;
     if (typeof key === "number") {
       if (!Array.isArray(cur)) return undefined;
       cur = reveal(cur[key]);

@@ -1,9 +1,15 @@
 import { z } from "zod";
 import { EBS_VOLUME_TYPE, INSTANCE_TYPE, LAUNCH_TEMPLATE_TYPE, label } from "../fleet/types.js";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
-import { at, bool, isUnknown, list } from "../values.js";
+import { at, bool, isUnknown, list, reveal } from "../values.js";
 
-function check(value: unknown, field: string, out: string[]): void {
+/**
+ * Unknown during preview is not judged: the field itself, or a block holding it (at() gives the
+ * unknown sentinel for an unknown parent: the root block device, an element of ebsBlockDevices, a
+ * mapping's ebs), is checked at up with the real value.
+ */
+function check(raw: unknown, field: string, out: string[]): void {
+  const value = reveal(raw);
   if (isUnknown(value)) return;
   if (bool(value) !== true)
     out.push(`${field} is ${value === undefined ? "not set" : JSON.stringify(value)}`);
@@ -25,11 +31,14 @@ export const ebsEncrypted = defineResourcePolicy({
       // Without a root block device (and no template) the root volume follows the account default.
       if (p.rootBlockDevice !== undefined || p.launchTemplate === undefined)
         check(at(p, "rootBlockDevice", "encrypted"), "rootBlockDevice.encrypted", found);
+      // An unknown list gives no elements; an unknown element reads as unknown.
       for (const [i, d] of list(p.ebsBlockDevices).entries())
         check(at(d, "encrypted"), `ebsBlockDevices[${i}].encrypted`, found);
     }
     if (resource.type === LAUNCH_TEMPLATE_TYPE) {
       for (const [i, m] of list(p.blockDeviceMappings).entries()) {
+        // A mapping without ebs (an instance store volume) has nothing to encrypt; an unknown one is
+        // judged at up (check skips it).
         if (at(m, "ebs") === undefined) continue;
         check(at(m, "ebs", "encrypted"), `blockDeviceMappings[${i}].ebs.encrypted`, found);
       }

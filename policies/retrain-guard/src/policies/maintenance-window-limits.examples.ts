@@ -302,14 +302,26 @@ export const examples: PolicyExample[] = [
     violations: [/Association "none": it sets no parameters.executionTimeout/],
   },
   {
-    title: "association executionTimeout unknown during preview fails closed",
-    resources: [association("later", "rate(1 day)", { executionTimeout: UNKNOWN })],
-    violations: [/Association "later": parameters.executionTimeout is not known yet/],
+    title: "association executionTimeout unknown during preview is judged at up, not now",
+    resources: [association("later", "rate(1 day)", { commandBase64: "eA==", executionTimeout: UNKNOWN })],
+    violations: [],
   },
   {
-    title: "association parameters unknown during preview fail closed",
+    title: "association parameters unknown during preview are judged at up, not now",
     resources: [association("later", "rate(1 day)", UNKNOWN)],
-    violations: [/Association "later": parameters.executionTimeout is not known yet/],
+    violations: [],
+  },
+  {
+    title: "association parameters unknown during preview: the known schedule is still judged",
+    resources: [association("later-fast", "rate(15 minutes)", UNKNOWN)],
+    violations: [
+      /Association "later-fast": scheduleExpression "rate\(15 minutes\)" is not valid for an association/,
+    ],
+  },
+  {
+    title: "known parameters without executionTimeout fail closed, other values unknown or not",
+    resources: [association("bare-later", "rate(1 day)", { commandBase64: UNKNOWN })],
+    violations: [/Association "bare-later": it sets no parameters.executionTimeout.*fails closed/],
   },
   {
     title: "association executionTimeout that is not a number fails closed",

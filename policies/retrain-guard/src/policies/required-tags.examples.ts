@@ -52,4 +52,28 @@ export const examples: PolicyExample[] = [
     resources: [{ type: SG, name: "sg", props: { tags: UNKNOWN } }],
     violations: [],
   },
+  {
+    title: "the provider's defaultTags unknown during preview: its tags are judged at up",
+    resources: [
+      {
+        type: SG,
+        name: "sg",
+        props: { tags: { "managed-by": "pulumi" } },
+        providerProps: { defaultTags: UNKNOWN },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "the provider's defaultTags.tags unknown during preview: judged at up",
+    resources: [
+      {
+        type: SG,
+        name: "sg",
+        props: { tags: { "managed-by": "pulumi" } },
+        providerProps: { defaultTags: { tags: UNKNOWN } },
+      },
+    ],
+    violations: [],
+  },
 ];
