@@ -7,10 +7,14 @@ import {
   discoverStacks,
   loadStackConfig,
   orderStacks,
+  type Problem,
   StackGraphError,
   type StackGraphProblem,
   toPosix,
+  workspaceRelative,
 } from "@retrain/config/workspace";
+import { configCrossStackChecks } from "@retrain/plan/checks";
+import { buildScheduleView, WEEK_MS } from "@retrain/windows";
 
 export interface CheckedFile {
   /** The file as shown: workspace-relative when discovered, cwd-relative when given. */
@@ -26,6 +30,13 @@ export interface ConfigCheckReport {
   files: CheckedFile[];
   /** References to stacks that do not exist, and cycles (only when checking the whole workspace). */
   references: StackGraphProblem[];
+  /**
+   * What two valid configs together get wrong (only when checking the whole workspace): a team's
+   * window against its fleet's pools (a pool it names that the fleet lacks, starting/stopping an
+   * always-on pool, not starting one that stops when idle, rounds that overrun the window) and the
+   * environment's window quota; the same checks as the plan's (the network is the plan's alone).
+   */
+  crossStack: Problem[];
 }
 
 function problemsOf(e: unknown): ConfigProblem[] {
@@ -48,7 +59,7 @@ export function checkStackConfigs(opts: {
         return { file: display, ok: false, problems: problemsOf(e) };
       }
     });
-    return { ok: files.every((f) => f.ok), files, references: [] };
+    return { ok: files.every((f) => f.ok), files, references: [], crossStack: [] };
   }
 
   const { stacks, errors, entries } = discoverStacks(opts.root);
@@ -75,5 +86,16 @@ export function checkStackConfigs(opts: {
     if (!(e instanceof StackGraphError)) throw e;
     references = e.problems;
   }
-  return { ok: files.every((f) => f.ok) && references.length === 0, files, references };
+  const rel = (f: string) => workspaceRelative(opts.root, f);
+  // The schedule view's problems (a pool the fleet lacks, a schedule that cannot be evaluated) over
+  // the shortest horizon: only its problems are read here.
+  const now = new Date();
+  const view = buildScheduleView(stacks, opts.root, { from: now, to: new Date(now.getTime() + WEEK_MS) });
+  const crossStack = [...view.problems, ...configCrossStackChecks(stacks, rel)];
+  return {
+    ok: files.every((f) => f.ok) && references.length === 0 && crossStack.length === 0,
+    files,
+    references,
+    crossStack,
+  };
 }

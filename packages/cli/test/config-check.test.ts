@@ -1,6 +1,11 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { exampleWorkspace, type TempWorkspace, teamYaml } from "../../config/test/support/workspace.js";
+import {
+  exampleWorkspace,
+  fleetYaml,
+  type TempWorkspace,
+  teamYaml,
+} from "../../config/test/support/workspace.js";
 import { retrain } from "./run.js";
 
 let ws: TempWorkspace | undefined;
@@ -57,6 +62,39 @@ describe("retrain config check", () => {
       ["scheduling/vision", "organization/retrain-iam/prod", "scheduling:environment"],
       ["scheduling/vision", "organization/retrain-fleet/prod", "scheduling:environment"],
     ]);
+  });
+
+  // Two configs valid alone, wrong together: the plan's cross-stack checks, run from the configs.
+  it.each<[string, string, string, RegExp]>([
+    [
+      "a window that does not start a pool which stops when idle",
+      "  fleet:stopWhenIdleMinutes: 30\n",
+      "",
+      /^error {2}stacks\/scheduling\/teams\/vision\/Pulumi\.vision\.yaml scheduling:windows\[0\]\.startStopInstances: window "weekly-retrain" would find its instances stopped/m,
+    ],
+    [
+      "a window that would stop an always-on pool",
+      "",
+      "      startStopInstances: true\n",
+      /scheduling:windows\[0\]\.startStopInstances: window "weekly-retrain" would stop pool "a10g" of fleet\/dev/,
+    ],
+  ])("exits 2 on %s, as the plan would", async (_name, fleetExtra, windowExtra, problem) => {
+    ws = exampleWorkspace(["vision"]);
+    ws.write("stacks/fleet/envs/dev/Pulumi.dev.yaml", fleetYaml("dev", fleetExtra));
+    ws.write(
+      "stacks/scheduling/teams/vision/Pulumi.vision.yaml",
+      teamYaml("vision", "dev")
+        .replace("      pool: a10g\n", `      pool: a10g\n${windowExtra}`)
+        // Room for the start and stop tasks too.
+        .replace("durationHours: 3", "durationHours: 4"),
+    );
+    const r = await retrain(["config", "check", "--root", ws.root]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(problem);
+    expect(r.stdout).toMatch(/3 stack configs checked: 3 ok, 0 invalid, 1 problem\(s\) across stacks/);
+    const json = JSON.parse((await retrain(["config", "check", "--root", ws.root, "--json"])).stdout);
+    expect(json.crossStack).toHaveLength(1);
+    expect(json.crossStack[0].file).toBe("stacks/scheduling/teams/vision/Pulumi.vision.yaml");
   });
 
   it.each<[string, string, RegExp]>([

@@ -11,7 +11,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
   config
     .command("check")
     .description(
-      "Validate stack configs: every key, value and schedule, the stack name against the file name, and (without files) every stack's StackReferences.",
+      "Validate stack configs: every key, value and schedule, the stack name against the file name, and (without files) every stack's StackReferences and each team's windows against its fleet's pools and quota.",
     )
     .argument("[files...]", "stack config files; default: every stack of the workspace")
     .addOption(
@@ -34,9 +34,12 @@ export function registerConfig(program: Command, ctx: CliContext): void {
         for (const p of f.problems) ctx.stdout.write(`         ${describeProblem(p, { withFile: false })}\n`);
       }
       for (const r of report.references) ctx.stdout.write(`error  ${r.message}\n`);
+      for (const p of report.crossStack) ctx.stdout.write(`error  ${describeProblem(p)}\n`);
       const invalid = report.files.filter((f) => !f.ok).length;
       const summary = `${report.files.length} stack config${report.files.length === 1 ? "" : "s"} checked: ${report.files.length - invalid} ok, ${invalid} invalid`;
       const refs = report.references.length > 0 ? `, ${report.references.length} invalid reference(s)` : "";
-      ctx.stdout.write(`\n${summary}${refs}\n`);
+      const across =
+        report.crossStack.length > 0 ? `, ${report.crossStack.length} problem(s) across stacks` : "";
+      ctx.stdout.write(`\n${summary}${refs}${across}\n`);
     });
 }

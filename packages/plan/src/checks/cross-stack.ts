@@ -10,7 +10,7 @@
  *     than Systems Manager's default quota (each team is capped by the tenant registry; this is the sum).
  * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
  */
-import type { Problem, SchedulingConfig } from "@retrain/config";
+import type { Problem, SchedulingConfig } from "@retrain/config/workspace";
 import { batchesOf, describeBudget, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 

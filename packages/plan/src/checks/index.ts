@@ -1,5 +1,10 @@
 /** Cross-stack checks on a finished run: which facts each stack contributes, then the checks. */
-import type { DiscoveredStack, LoadedStack, Problem } from "@retrain/config";
+import {
+  type DiscoveredStack,
+  type LoadedStack,
+  type Problem,
+  poolStopWhenIdleMinutes,
+} from "@retrain/config/workspace";
 import type { StackPlan } from "../model.js";
 import { crossStackChecks, type FleetFacts, type TeamFacts } from "./cross-stack.js";
 
@@ -71,4 +76,48 @@ export function planCrossStackChecks(
     teams: teams.filter((t) => isShown(t.id) || (t.fleet !== undefined && isShown(t.fleet.id))),
     quotaTeams: quotaTeams.filter((t) => t.fleet !== undefined && quotaShown(t.fleet.id)),
   });
+}
+
+/**
+ * The cross-stack checks a config alone can decide, for `retrain config check`: each team against
+ * its fleet's config (a pool's idle stop, its instance count, the account's window quota) instead of
+ * the fleet's planned outputs; the network needs the fleet program (the plan checks it). The same
+ * checks as the plan's, so a config check that passes does not leave the plan an exit 2 of this kind.
+ */
+export function configCrossStackChecks(
+  stacks: readonly DiscoveredStack[],
+  rel: (file: string) => string,
+): Problem[] {
+  const fleets = new Map<string, FleetFacts>();
+  for (const s of stacks) {
+    if (s.config.kind !== "fleet") continue;
+    const config = (s.config as LoadedStack<"fleet">).config;
+    fleets.set(s.id, {
+      id: s.id,
+      file: rel(s.configFile),
+      // The outputs the fleet program would export for these pools, as far as the checks read them.
+      outputs: {
+        pools: config.pools.map((p) => ({
+          name: p.name,
+          instanceIds: Array.from({ length: p.count }, (_, i) => `${p.name}-${i}`),
+          stopWhenIdleMinutes: poolStopWhenIdleMinutes(config, p),
+        })),
+      },
+      maintenanceWindowQuota: config.maintenanceWindowQuota,
+    });
+  }
+  const teams: TeamFacts[] = stacks.flatMap((s) => {
+    if (s.config.kind !== "scheduling") return [];
+    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
+    const fleet = fleetId ? fleets.get(fleetId) : undefined;
+    return [
+      {
+        id: s.id,
+        file: rel(s.configFile),
+        config: (s.config as LoadedStack<"scheduling">).config,
+        ...(fleet ? { fleet } : {}),
+      },
+    ];
+  });
+  return crossStackChecks({ fleets: [], teams });
 }
