@@ -3,26 +3,36 @@
  * CODEOWNERS, and the team's grant in the tenant registry (so the onboarding change is one pull request
  * that security must approve). Shared by `nx g @retrain/nx-pulumi:team` and `retrain team add`.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
+  type DiscoveredStack,
+  discoverStacks,
+  type LoadedStack,
+  type LoadedTenantRegistry,
   loadStackConfig,
   loadTenantRegistry,
   PULUMI_PROJECTS,
+  poolStopWhenIdleMinutes,
+  programDirOfKind,
   STACK_LAYOUT,
   schedulingConfigSchema,
   stackProjectName,
   TENANT_REGISTRY_PATH,
+  type WindowConfig,
 } from "@retrain/config/workspace";
+import { describe, windowOccurrences } from "@retrain/schedule";
+import {
+  buildScheduleView,
+  CLASH_LOOKAHEAD_WEEKS,
+  clashLookahead,
+  DEFAULT_WEEKS,
+  findClashes,
+  horizon,
+  type WindowRuns,
+  windowSchedule,
+} from "@retrain/windows";
 import ignore from "ignore";
 import { isMap, isScalar, parseDocument } from "yaml";
 
@@ -50,8 +60,33 @@ export interface AddTeamOptions {
   owners?: string[];
   /** AWS region; default the fleet environment's `aws:region`. */
   region?: string;
+  /**
+   * Start of the plan horizon the starter window's slot is judged over (the plan's `--from`);
+   * default now. The slot is free over the clash check's lookahead from here.
+   */
+  from?: Date;
   /** File access relative to workspaceRoot; default the disk. */
   files?: WorkspaceFiles;
+}
+
+/** The starter window onboarding wrote: where and when it runs, and why. */
+export interface StarterWindow {
+  name: string;
+  pool: string;
+  /** A weekly AWS cron in `timezone`: the first of {@link STARTER_SLOTS} free on the pool. */
+  schedule: string;
+  timezone: string;
+  durationHours: number;
+  /** True when the fleet stops the pool's instances when idle: the window then starts and stops them. */
+  startStopInstances: boolean;
+  /** The pool's `stopWhenIdleMinutes` in the fleet config (its own, else the fleet's); 0 = always on. */
+  stopWhenIdleMinutes: number;
+  /**
+   * The other teams granted the pool (tenant registry) or holding it with a window, sorted: when
+   * any, the pool is shared, and the policy pack refuses rate() schedules and windows whose first
+   * run is beyond its horizonWeeks there (a weekly cron is neither).
+   */
+  sharedWith: string[];
 }
 
 export interface AddTeamResult {
@@ -66,6 +101,8 @@ export interface AddTeamResult {
   owners: string[];
   /** The Nx project of the new stack, e.g. `scheduling-vision`. */
   project: string;
+  /** The starter window written. */
+  window: StarterWindow;
   nextSteps: string[];
 }
 
@@ -88,13 +125,56 @@ export function diskFiles(workspaceRoot: string): WorkspaceFiles {
   };
 }
 
+/** The starter window's fixed fields; onboarding picks its slot and startStopInstances. */
+export const STARTER_WINDOW = {
+  name: "weekly-retrain",
+  timezone: "UTC",
+  durationHours: 3,
+  cutoffHours: 1,
+  timeoutSeconds: 5400,
+} as const;
+
+/** Days the starter window may run on, in order of preference: the weekend first. */
+export const STARTER_DAYS = ["SUN", "SAT", "MON", "TUE", "WED", "THU", "FRI"] as const;
+/** Start hours (UTC) in order of preference: the night from 03:00 on, then round the clock. */
+export const STARTER_HOURS: readonly number[] = Array.from({ length: 24 }, (_, i) => (i + 3) % 24);
+
+/**
+ * The starter window's candidate schedules, in the order they are tried: each start hour on every
+ * day ({@link STARTER_DAYS}) before the next hour ({@link STARTER_HOURS}), so a taken night slot
+ * moves to another day's night before it moves to the day. Weekly crons only: on a shared pool the
+ * pack refuses rate() schedules and windows whose first run is beyond its horizonWeeks (at least
+ * one week), and a weekly cron runs within a week.
+ */
+export const STARTER_SLOTS: readonly string[] = STARTER_HOURS.flatMap((hour) =>
+  STARTER_DAYS.map((day) => `cron(0 ${hour} ? * ${day} *)`),
+);
+
 /** The starter config: one weekly window that passes the schema and the policy pack's defaults. */
 export function teamConfigTemplate(o: {
   team: string;
   environment: string;
   pool: string;
   region: string;
+  /** The window's schedule, a weekly cron in UTC; default the first of {@link STARTER_SLOTS}. */
+  schedule?: string;
+  /**
+   * The pool's stopWhenIdleMinutes: above 0 the window starts and stops the instances, at 0 (an
+   * always-on pool) it must not stop them. Default 0.
+   */
+  stopWhenIdleMinutes?: number;
 }): string {
+  const w = STARTER_WINDOW;
+  const idle = o.stopWhenIdleMinutes ?? 0;
+  const startStop =
+    idle > 0
+      ? `      # The fleet stops this pool's instances after ${idle} idle minutes: start them first and stop
+      # them last. Start, tasks and stop must all begin before durationHours - cutoffHours.
+      startStopInstances: true`
+      : `      # The pool is always on (stopWhenIdleMinutes: 0): the window must not stop it, other teams'
+      # windows and associations rely on its instances running. Tasks must begin before
+      # durationHours - cutoffHours.
+      startStopInstances: false`;
   return `# Stack config of team ${o.team}'s retraining windows (Pulumi project ${PULUMI_PROJECTS.scheduling}).
 # Edit the schedule, pool and command, then check with \`pnpm plan\`. Reference: docs/delivery.md.
 config:
@@ -103,50 +183,101 @@ config:
   # The iam and fleet stacks (environment) the windows run in.
   scheduling:environment: ${o.environment}
   scheduling:windows:
-    - name: weekly-retrain
-      # AWS SSM cron: minute hour day-of-month month day-of-week year, in the timezone below.
-      schedule: cron(0 3 ? * SUN *)
-      timezone: UTC
-      durationHours: 3
-      cutoffHours: 1
+    - name: ${w.name}
+      # AWS SSM cron: minute hour day-of-month month day-of-week year, in the timezone below. Onboarding
+      # chose a weekly slot no other team's window holds on pool ${o.pool} of ${o.environment}; if you move
+      # it, \`pnpm plan\` reports any clash with the pool's other teams.
+      schedule: ${o.schedule ?? STARTER_SLOTS[0]}
+      timezone: ${w.timezone}
+      durationHours: ${w.durationHours}
+      cutoffHours: ${w.cutoffHours}
       pool: ${o.pool}
-      # Start the pool's instances first and stop them last (needed on pools that stop when idle);
-      # start, tasks and stop must all begin before durationHours - cutoffHours.
-      startStopInstances: true
+${startStop}
       tasks:
         - name: retrain
           # Runs on every instance of the pool as the training user; replace with your job.
           command: /opt/retrain/${o.team}/train.sh
-          timeoutSeconds: 5400
+          timeoutSeconds: ${w.timeoutSeconds}
           # On all of the pool's instances at once (with "1" they would run one after another).
           maxConcurrency: "100%"
 `;
 }
 
-/** Pools and region of an environment's fleet config, read leniently (the fleet owns validation). */
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+type FleetStack = DiscoveredStack & { config: LoadedStack<"fleet"> };
+
+/**
+ * The environment's fleet stack, as discovery (@retrain/config) loads and validates it: the pools,
+ * their idle stop and the region onboarding reads are the ones the plan and the program read.
+ */
 function fleetOf(
-  files: WorkspaceFiles,
+  workspace: ReturnType<typeof discoverStacks>,
   environment: string,
-): { pools: string[]; region?: string } | undefined {
-  const text = files.read(`${STACK_LAYOUT.fleet}/${environment}/Pulumi.${environment}.yaml`);
-  if (text === undefined) return undefined;
-  const config = parseDocument(text).toJS()?.config as Record<string, unknown> | undefined;
-  const pools = Array.isArray(config?.["fleet:pools"]) ? (config["fleet:pools"] as { name?: unknown }[]) : [];
-  const region = config?.["aws:region"];
+): { fleet: FleetStack } | { error: string } {
+  const id = `fleet/${environment}`;
+  const fleet = workspace.stacks.find((s): s is FleetStack => s.id === id && s.config.kind === "fleet");
+  if (fleet) return { fleet };
+  const entry = workspace.entries.find((e) => e.id === id);
+  if (entry?.status === "invalid") {
+    return { error: `the ${environment} fleet stack config is invalid; fix it first: ${entry.message}` };
+  }
+  const known = [...new Set(workspace.entries.filter((e) => e.kind === "fleet").map((e) => e.stack))].sort();
   return {
-    pools: pools.flatMap((p) => (typeof p?.name === "string" ? [p.name] : [])),
-    ...(typeof region === "string" ? { region } : {}),
+    error:
+      `no fleet stack for environment "${environment}" (${STACK_LAYOUT.fleet}/${environment}/Pulumi.${environment}.yaml); ` +
+      (known.length > 0 ? `environments: ${known.join(", ")}` : "create the fleet stack first"),
   };
 }
 
-/** Environments that have a fleet stack config. */
-function environments(files: WorkspaceFiles, workspaceRoot: string): string[] {
-  // Listing folders needs the disk; Nx's Tree mirrors it for the files a generator did not touch.
-  const dir = path.join(workspaceRoot, STACK_LAYOUT.fleet);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .filter((e) => files.exists(`${STACK_LAYOUT.fleet}/${e}/Pulumi.${e}.yaml`));
+/** A team's window with its runs as the plan's clash check sees it ({@link buildScheduleView}). */
+function windowRuns(
+  team: string,
+  environment: string,
+  w: WindowConfig,
+  range: { from: Date; to: Date },
+): WindowRuns {
+  // As the schedule view walks a window on a shared pool: one walk over the clash lookahead, the
+  // runs starting before the horizon's end in `occurrences`, the others in `later`.
+  const all = windowOccurrences(windowSchedule(w), clashLookahead(range));
+  const cut = all.findIndex((o) => o.start.getTime() >= range.to.getTime());
+  return {
+    team,
+    stackId: `scheduling/${team}`,
+    environment,
+    window: w.name,
+    pool: w.pool,
+    timezone: w.timezone,
+    occurrences: cut < 0 ? all : all.slice(0, cut),
+    ...(cut < 0 ? {} : { later: all.slice(cut) }),
+  };
+}
+
+/**
+ * The first of `candidates` (schedules) with which `window` of `team` clashes with none of
+ * `others` (the other teams' enabled windows on its pool of `environment`, with their runs over the
+ * clash lookahead) by the plan's own clash check ({@link findClashes}): over the horizon `range` and
+ * the {@link CLASH_LOOKAHEAD_WEEKS} weeks the check looks ahead on shared pools. Undefined when
+ * every candidate clashes.
+ */
+export function firstFreeSlot(o: {
+  team: string;
+  environment: string;
+  window: WindowConfig;
+  others: readonly WindowRuns[];
+  range: { from: Date; to: Date };
+  candidates?: readonly string[];
+}): string | undefined {
+  const others = o.others.filter(
+    (w) => w.team !== o.team && w.environment === o.environment && w.pool === o.window.pool,
+  );
+  for (const schedule of o.candidates ?? STARTER_SLOTS) {
+    if (others.length === 0) return schedule;
+    const mine = windowRuns(o.team, o.environment, { ...o.window, schedule }, o.range);
+    const clash = findClashes([...others, mine]).some((c) => c.a.team === o.team || c.b.team === o.team);
+    if (!clash) return schedule;
+  }
+  return undefined;
 }
 
 /** The `@org` of the first `@org/team` handle in CODEOWNERS. */
@@ -161,10 +292,15 @@ export function codeownersOrg(text: string): string | undefined {
 
 /**
  * Validates the rendered config and registry exactly as the plan and the stack program will read
- * them. The loaders read files, so the texts go to a scratch folder first: nothing lands in the
- * workspace until both are valid and the config passes the new grant.
+ * them, and returns both loaded. The loaders read files, so the texts go to a scratch folder first:
+ * nothing lands in the workspace until both are valid and the config passes the new grant.
  */
-function validate(config: string, registry: string, team: string, displayName: string): void {
+function loadRendered(
+  config: string,
+  registry: string,
+  team: string,
+  displayName: string,
+): { config: LoadedStack<"scheduling">; registry: LoadedTenantRegistry } {
   const dir = mkdtempSync(path.join(tmpdir(), "retrain-team-"));
   try {
     const registryFile = path.join(dir, TENANT_REGISTRY_PATH);
@@ -173,12 +309,14 @@ function validate(config: string, registry: string, team: string, displayName: s
     const tenantRegistry = loadTenantRegistry(registryFile, TENANT_REGISTRY_PATH);
     const file = path.join(dir, `Pulumi.${team}.yaml`);
     writeFileSync(file, config);
-    loadStackConfig(file, {
+    const loaded = loadStackConfig(file, {
       kind: "scheduling",
       project: PULUMI_PROJECTS.scheduling,
       displayName,
       tenantRegistry,
     });
+    if (loaded.kind !== "scheduling") throw new TeamError(`${displayName} did not load as a team config`);
+    return { config: loaded, registry: tenantRegistry };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -263,6 +401,13 @@ export function codeownersWithTeam(text: string, line: string): string {
   return `${[...lines.slice(0, at), line, ...lines.slice(at)].join("\n")}\n`;
 }
 
+/**
+ * Onboards `team`. The fleet and the other teams' stacks are read from the disk under workspaceRoot
+ * as the plan discovers them (through @retrain/config), so the starter window is judged by the
+ * plan's own rules: it starts and stops its pool exactly when the fleet stops that pool when idle,
+ * and runs in the first of {@link STARTER_SLOTS} that no other team's window on the pool overlaps
+ * over the plan's clash lookahead. The files written go through `files` (Nx's tree in the generator).
+ */
 export function addTeam(options: AddTeamOptions): AddTeamResult {
   const { workspaceRoot, team } = options;
   const files = options.files ?? diskFiles(workspaceRoot);
@@ -278,15 +423,12 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
   }
 
   const environment = options.environment ?? "dev";
-  const fleet = fleetOf(files, environment);
-  if (fleet === undefined) {
-    const known = environments(files, workspaceRoot);
-    throw new TeamError(
-      `no fleet stack for environment "${environment}" (${STACK_LAYOUT.fleet}/${environment}/Pulumi.${environment}.yaml); ` +
-        (known.length > 0 ? `environments: ${known.join(", ")}` : "create the fleet stack first"),
-    );
-  }
-  const pool = options.pool ?? options.pools?.[0] ?? fleet.pools[0];
+  const workspace = discoverStacks(workspaceRoot);
+  const found = fleetOf(workspace, environment);
+  if ("error" in found) throw new TeamError(found.error);
+  const { fleet } = found;
+  const fleetPools = fleet.config.config.pools.map((p) => p.name);
+  const pool = options.pool ?? options.pools?.[0] ?? fleetPools[0];
   const pools =
     options.pools !== undefined && options.pools.length > 0
       ? [...new Set(options.pools)]
@@ -294,9 +436,9 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
         ? [pool]
         : [];
   for (const p of [pool, ...pools]) {
-    if (p === undefined || !fleet.pools.includes(p)) {
+    if (p === undefined || !fleetPools.includes(p)) {
       throw new TeamError(
-        `pool "${p ?? ""}" is not in the ${environment} fleet; pools: ${fleet.pools.join(", ") || "(none)"}`,
+        `pool "${p ?? ""}" is not in the ${environment} fleet; pools: ${fleetPools.join(", ") || "(none)"}`,
       );
     }
   }
@@ -305,7 +447,9 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
       `the starter window's pool "${pool ?? ""}" must be one of the granted pools (${pools.join(", ")})`,
     );
   }
-  const region = options.region ?? fleet.region ?? "eu-west-1";
+  const region = options.region ?? fleet.config.region;
+  const poolConfig = fleet.config.config.pools.find((p) => p.name === pool)!;
+  const stopWhenIdleMinutes = poolStopWhenIdleMinutes(fleet.config.config, poolConfig);
 
   const codeowners = CODEOWNERS_LOCATIONS.find((f) => files.exists(f)) ?? CODEOWNERS_LOCATIONS[0];
   const existingOwners = files.read(codeowners) ?? "";
@@ -327,8 +471,52 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
 
   const grant = { environment, pools };
   const registry = registryWithTeam(files.read(TENANT_REGISTRY_PATH), team, grant);
-  const text = teamConfigTemplate({ team, environment, pool, region });
-  validate(text, registry, team, configFile);
+  const render = (schedule: string) =>
+    teamConfigTemplate({ team, environment, pool, region, schedule, stopWhenIdleMinutes });
+  // The first candidate, loaded: the window every candidate slot varies only the schedule of.
+  const starter = loadRendered(render(STARTER_SLOTS[0]!), registry, team, configFile);
+  const window = starter.config.config.windows[0]!;
+
+  // The other teams' windows on the pool over the plan's horizon, from the plan's schedule view with
+  // the new team in it: then the pool counts as shared, and their runs reach the clash lookahead.
+  const range = horizon(options.from ?? new Date(), DEFAULT_WEEKS);
+  const newStack: DiscoveredStack = {
+    id: `scheduling/${team}`,
+    kind: "scheduling",
+    project: PULUMI_PROJECTS.scheduling,
+    stack: team,
+    programDir: path.join(workspaceRoot, programDirOfKind("scheduling")),
+    configFile: path.join(workspaceRoot, configFile),
+    root: folder,
+    config: starter.config,
+    references: [],
+  };
+  const others = buildScheduleView(
+    [...workspace.stacks.filter((s) => s.id !== newStack.id), newStack],
+    workspaceRoot,
+    range,
+  ).windows.filter((w) => w.team !== team && w.environment === environment && w.pool === pool);
+  const schedule = firstFreeSlot({ team, environment, window, others, range });
+  if (schedule === undefined) {
+    const held = [...new Set(others.map((w) => `${w.team}/${w.window}`))].sort().join(", ");
+    throw new TeamError(
+      `no free slot for the starter window on pool "${pool}" of environment ${environment}: every weekly start (each hour of each day, UTC) of a ${window.durationHours} h window overlaps another team's window there (${held}) within the plan's ${CLASH_LOOKAHEAD_WEEKS}-week clash lookahead; grant another pool (--pool) or make room on ${pool} first`,
+    );
+  }
+  const text = render(schedule);
+  loadRendered(text, registry, team, configFile);
+
+  const sharedWith = [
+    ...new Set([
+      ...Object.entries(starter.registry.registry.teams)
+        .filter(
+          ([t, entry]) =>
+            t !== team && entry.grants.some((g) => g.environment === environment && g.pools.includes(pool)),
+        )
+        .map(([t]) => t),
+      ...others.map((w) => w.team),
+    ]),
+  ].sort();
 
   // Last matching pattern wins in CODEOWNERS: after the platform's /stacks/ lines, the team owns its
   // folder; above the security block, it can never take over the registry.
@@ -352,6 +540,16 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
   files.write(codeowners, nextOwners);
 
   const project = stackProjectName({ kind: "scheduling", stack: team });
+  const starterWindow: StarterWindow = {
+    name: window.name,
+    pool,
+    schedule,
+    timezone: window.timezone,
+    durationHours: window.durationHours,
+    startStopInstances: stopWhenIdleMinutes > 0,
+    stopWhenIdleMinutes,
+    sharedWith,
+  };
   return {
     configFile,
     codeowners,
@@ -359,8 +557,15 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
     grant,
     owners,
     project,
+    window: starterWindow,
     nextSteps: [
-      `Edit ${configFile}: the schedule, the pool and the command your retraining runs.`,
+      `Edit ${configFile}: the schedule, the pool and the command your retraining runs. The starter window runs ${lowerFirst(describe(schedule, { timezone: window.timezone }))} for ${window.durationHours} h, a slot free on pool ${pool} of ${environment}` +
+        (sharedWith.length > 0
+          ? ` (shared with ${sharedWith.join(", ")}: keep a cron schedule, not rate(), and pnpm plan reports any clash)`
+          : "") +
+        (stopWhenIdleMinutes > 0
+          ? `; it starts and stops the pool, which stops when idle (${stopWhenIdleMinutes} min).`
+          : "; the pool is always on, so the window does not start or stop it."),
       `Check it offline with the policy pack: pnpm plan (or nx run ${project}:plan).`,
       `Create the stack once per backend: cd stacks/scheduling && pulumi stack init ${team}`,
       `Preview against AWS: npx nx run ${project}:preview`,

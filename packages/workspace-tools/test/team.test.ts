@@ -10,6 +10,7 @@ import {
   codeownersFor,
   codeownersOrg,
   codeownersWithTeam,
+  STARTER_SLOTS,
   TeamError,
 } from "../src/team.js";
 import { FIXTURE, PACKAGE_DIR } from "./support/fixture.js";
@@ -22,6 +23,14 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+const write = (file: string, text: string) => writeFileSync(path.join(root, file), text);
+const DEV_FLEET = "stacks/fleet/envs/dev/Pulumi.dev.yaml";
+/** The starter window of a written team config, as the loader reads it. */
+const starterOf = (file: string) => {
+  const loaded = loadStackConfig(path.join(root, file));
+  if (loaded.kind !== "scheduling") throw new Error(`${file} is not a team config`);
+  return loaded.config.windows[0]!;
+};
 
 describe("addTeam", () => {
   it("creates a valid config for the team, owned by @<org>/<team> in CODEOWNERS", () => {
@@ -38,6 +47,23 @@ describe("addTeam", () => {
     expect(loaded.stack).toBe("speech");
     expect(loaded.region).toBe("eu-west-1");
     expect(loaded.config).toMatchObject({ team: "speech", environment: "dev", windows: [{ pool: "a10g" }] });
+    // The fixture's dev a10g pool is always on (no stopWhenIdleMinutes: the default 0), and nlp's
+    // window holds it on Sunday nights: the window does not start/stop it and moves to Saturday.
+    expect(loaded.config.windows[0]).toMatchObject({
+      schedule: "cron(0 3 ? * SAT *)",
+      timezone: "UTC",
+      startStopInstances: false,
+    });
+    expect(result.window).toEqual({
+      name: "weekly-retrain",
+      pool: "a10g",
+      schedule: "cron(0 3 ? * SAT *)",
+      timezone: "UTC",
+      durationHours: 3,
+      startStopInstances: false,
+      stopWhenIdleMinutes: 0,
+      sharedWith: ["nlp"],
+    });
     // Above the security block, after the other team lines.
     const lines = read(".github/CODEOWNERS").split("\n");
     const at = lines.indexOf("/stacks/scheduling/teams/speech/ @acme/speech");
@@ -182,6 +208,111 @@ describe("addTeam", () => {
     ["* @someone\n", undefined],
   ])("codeownersOrg(%j) = %j", (text, org) => {
     expect(codeownersOrg(text)).toBe(org);
+  });
+});
+
+describe("the starter window", () => {
+  it("tries each night hour on every day, weekend first, before the next hour", () => {
+    expect(STARTER_SLOTS.slice(0, 8)).toEqual([
+      "cron(0 3 ? * SUN *)",
+      "cron(0 3 ? * SAT *)",
+      "cron(0 3 ? * MON *)",
+      "cron(0 3 ? * TUE *)",
+      "cron(0 3 ? * WED *)",
+      "cron(0 3 ? * THU *)",
+      "cron(0 3 ? * FRI *)",
+      "cron(0 4 ? * SUN *)",
+    ]);
+    expect(STARTER_SLOTS).toHaveLength(7 * 24);
+    expect(new Set(STARTER_SLOTS).size).toBe(7 * 24);
+  });
+
+  it("takes the first slot on a pool no other team holds", () => {
+    write(DEV_FLEET, `${read(DEV_FLEET)}    - name: l4\n      instanceType: g6.xlarge\n`);
+    const result = addTeam({ workspaceRoot: root, team: "speech", pool: "l4" });
+    expect(result.window).toMatchObject({ schedule: STARTER_SLOTS[0], sharedWith: [] });
+    expect(starterOf(result.configFile).schedule).toBe(STARTER_SLOTS[0]);
+  });
+
+  it("gets the next free slot when the first is taken, by other teams and by teams onboarded before", () => {
+    // nlp (Sunday 04:00 Berlin, 3 h) holds the first slot on dev a10g.
+    const schedules = ["speech", "ranking", "ads"].map(
+      (team) => addTeam({ workspaceRoot: root, team }).window.schedule,
+    );
+    expect(schedules).toEqual(["cron(0 3 ? * SAT *)", "cron(0 3 ? * MON *)", "cron(0 3 ? * TUE *)"]);
+    expect(starterOf("stacks/scheduling/teams/ads/Pulumi.ads.yaml").schedule).toBe("cron(0 3 ? * TUE *)");
+  });
+
+  it("skips a slot another team holds only after the horizon, within the clash lookahead", () => {
+    // nlp adds a June-only Saturday window: no run in December's 4-week horizon, but the plan's
+    // clash check looks 53 weeks ahead on a shared pool, so Saturday 03:00 is taken too.
+    const nlp = "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml";
+    write(
+      nlp,
+      `${read(nlp)}    - name: june-eval
+      schedule: cron(0 3 ? JUN SAT *)
+      timezone: UTC
+      durationHours: 2
+      cutoffHours: 1
+      pool: a10g
+      tasks:
+        - name: eval
+          command: python /opt/retrain/eval.py
+          timeoutSeconds: 1800
+`,
+    );
+    const result = addTeam({ workspaceRoot: root, team: "speech", from: new Date("2026-12-01T00:00:00Z") });
+    expect(result.window.schedule).toBe("cron(0 3 ? * MON *)");
+  });
+
+  it("fails naming the pool and environment when no weekly slot is free, writing nothing", () => {
+    // nlp holds dev a10g around the clock: a daily 24-hour window.
+    const nlp = "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml";
+    write(
+      nlp,
+      read(nlp)
+        .replace("cron(0 4 ? * SUN *)", "cron(0 0 ? * * *)")
+        .replace("durationHours: 3", "durationHours: 24"),
+    );
+    const owners = read(".github/CODEOWNERS");
+    const registry = read("policies/tenants.yaml");
+    expect(() => addTeam({ workspaceRoot: root, team: "speech" })).toThrow(TeamError);
+    expect(() => addTeam({ workspaceRoot: root, team: "speech" })).toThrow(
+      /no free slot for the starter window on pool "a10g" of environment dev: .*\(nlp\/weekly-retrain\).*53-week clash lookahead/,
+    );
+    expect(existsSync(path.join(root, "stacks/scheduling/teams/speech"))).toBe(false);
+    expect(read(".github/CODEOWNERS")).toBe(owners);
+    expect(read("policies/tenants.yaml")).toBe(registry);
+  });
+
+  const withFleetIdle = (fleet: string) => `${fleet}  fleet:stopWhenIdleMinutes: 30\n`;
+  const withPoolIdle = (minutes: number) => (fleet: string) =>
+    fleet.replace(
+      "instanceType: g5.xlarge",
+      `instanceType: g5.xlarge\n      stopWhenIdleMinutes: ${minutes}`,
+    );
+  it.each<[string, (fleet: string) => string, boolean, number]>([
+    ["the fleet's default (always on)", (fleet) => fleet, false, 0],
+    ["the fleet's stopWhenIdleMinutes", withFleetIdle, true, 30],
+    ["the pool's own stopWhenIdleMinutes (always on)", (f) => withPoolIdle(0)(withFleetIdle(f)), false, 0],
+    ["the pool's own stopWhenIdleMinutes (stops)", withPoolIdle(45), true, 45],
+  ])("starts and stops the pool by %s", (_, editFleet, startStop, idle) => {
+    write(DEV_FLEET, editFleet(read(DEV_FLEET)));
+    const result = addTeam({ workspaceRoot: root, team: "speech" });
+    expect(result.window).toMatchObject({ startStopInstances: startStop, stopWhenIdleMinutes: idle });
+    expect(starterOf(result.configFile).startStopInstances).toBe(startStop);
+    expect(read(result.configFile)).toContain(`startStopInstances: ${startStop}`);
+    expect(result.nextSteps[0]).toMatch(
+      startStop ? /starts and stops the pool/ : /does not start or stop it/,
+    );
+  });
+
+  it("refuses an invalid fleet config with its problem instead of guessing its pools", () => {
+    write(DEV_FLEET, read(DEV_FLEET).replace("instanceType: g5.xlarge", "instanceType: 42"));
+    expect(() => addTeam({ workspaceRoot: root, team: "speech" })).toThrow(
+      /the dev fleet stack config is invalid; fix it first: [\s\S]*fleet:pools\[0\]\.instanceType/,
+    );
+    expect(existsSync(path.join(root, "stacks/scheduling/teams/speech"))).toBe(false);
   });
 });
 
