@@ -73,6 +73,14 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "the whole invocation parameters unknown during preview are not judged (at up they are)",
+    resources: stack({
+      ...automation("start"),
+      props: { ...automation("start").props, taskInvocationParameters: UNKNOWN },
+    }),
+    violations: [],
+  },
+  {
     title: "an automation task running another runbook",
     resources: stack(automation("shell", { runbook: "AWS-RunShellScript" })),
     violations: [

@@ -236,6 +236,11 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "a task's targets unknown during preview are not judged (at up they are)",
+    resources: teamStack("vision", "prod", "a10g", { taskTargets: [UNKNOWN] as unknown as Targets }),
+    violations: [],
+  },
+  {
     title: "a stack without schedule resources reaches no pool and is not judged",
     resources: [
       { type: "aws:iam/role:Role", name: "maintenance-window", props: { name: "retrain-prod-mw" } },

@@ -51,6 +51,21 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "preview: the whole invocation parameters unknown are not judged (at up they are)",
+    resources: [
+      doc(),
+      {
+        ...runCommand("retrain-prod-vision-train"),
+        props: {
+          ...runCommand("x").props,
+          taskArn: "retrain-prod-vision-train",
+          taskInvocationParameters: UNKNOWN,
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
     title: "preview: name and version unknown, taken from the verified document",
     resources: [
       doc(),
