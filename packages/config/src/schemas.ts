@@ -308,9 +308,10 @@ export const timezoneSchema = z.string().superRefine((tz, ctx) => {
 });
 
 /**
- * Window names the team's own alert rules use: window `<w>`'s failure rule is `<w>-failed`, so a
- * window `command` or `associations` would be the `command-failed` / `associations-failed` rule
- * (one URN, one EventBridge rule name).
+ * Window names the team's own alert rules use: window (or association) `<w>`'s failure rule is
+ * `<w>-failed`, so a window `command` would be the `command-failed` rule (one URN, one EventBridge
+ * rule name). `associations` was the team-wide association rule's name before each association got
+ * its own rule; it stays reserved so a stack deployed with that rule never meets a window of its name.
  */
 export const RESERVED_WINDOW_NAMES = ["command", "associations"] as const;
 
