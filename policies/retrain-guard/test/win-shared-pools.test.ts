@@ -152,12 +152,18 @@ describe("maintenance-window-overlap on pools the registry shares", () => {
     expect(check(window("rate(7 days)", "dev", "a10g"))).toEqual([]);
   });
 
-  it("refuses a window on a shared pool whose first run is past the horizon, and follows horizonWeeks", () => {
-    const later = new Date(Date.now() + 40 * 86_400_000).toISOString();
-    const stack = window("cron(0 4 ? * SUN *)", "prod", "l4", { startDate: later });
-    expect(check(stack)).toEqual([expect.stringMatching(/horizon of 4 weeks.*cannot see it yet/)]);
-    expect(check(stack, { horizonWeeks: 8 })).toEqual([]);
-    expect(check(window("cron(0 4 ? * SUN *)", "prod", "a10g", { startDate: later }))).toEqual([]);
+  it("refuses a window on a shared pool whose first run is past the clash check's 53-week lookahead", () => {
+    const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    // Within the lookahead (past the 4-week horizon): the plan compares it with the pool's others.
+    expect(check(window("cron(0 4 ? * SUN *)", "prod", "l4", { startDate: days(40) }))).toEqual([]);
+    const far = window("cron(0 4 ? * SUN *)", "prod", "l4", { startDate: days(400) });
+    expect(check(far)).toEqual([expect.stringMatching(/lookahead of 53 weeks.*cannot see it yet/)]);
+    // horizonWeeks (at most 52) neither shortens nor stretches the lookahead.
+    expect(
+      check(window("cron(0 4 ? * SUN *)", "prod", "l4", { startDate: days(380) }), { horizonWeeks: 52 }),
+    ).toEqual([expect.stringMatching(/lookahead of 53 weeks/)]);
+    // A pool only its own team holds is not the clash check's business.
+    expect(check(window("cron(0 4 ? * SUN *)", "prod", "a10g", { startDate: days(400) }))).toEqual([]);
   });
 
   it("fails closed without a registry: every pool counts as shared", () => {

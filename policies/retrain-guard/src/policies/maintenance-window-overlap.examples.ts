@@ -309,7 +309,7 @@ export const examples: PolicyExample[] = [
     resources: onPool("cron(0 4 ? * SUN 2099)"),
     config: shared,
     violations: [
-      /MaintenanceWindow "w" on pool a10g of prod, which the pack config .* lists as shared, first runs at 2099-01-0\dT03:00:00.000Z \(schedule "cron\(0 4 \? \* SUN 2099\)"\), after the clash check's horizon of 4 weeks \(until \S+\), so the cross-team clash check cannot see it yet\. Fix: add it to the stack only within 4 weeks of its first run/,
+      /MaintenanceWindow "w" on pool a10g of prod, which the pack config .* lists as shared, first runs at 2099-01-0\dT03:00:00.000Z \(schedule "cron\(0 4 \? \* SUN 2099\)"\), after the clash check's lookahead of 53 weeks \(until \S+\), so the cross-team clash check cannot see it yet\. Fix: add it to the stack only within 53 weeks of its first run/,
     ],
   },
   {
@@ -332,20 +332,26 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
-    title: "a far first run is fine when the horizon reaches it (horizonWeeks 52, startDate in a few days)",
-    resources: onPool("cron(0 4 ? * SUN *)", {
-      startDate: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    }),
-    config: { ...shared, horizonWeeks: 52 },
-    violations: [],
-  },
-  {
-    title: "the same startDate 30 days ahead is beyond the default 4-week horizon",
+    title: "a first run beyond the 4-week horizon but within the clash check's 53-week lookahead",
     resources: onPool("cron(0 4 ? * SUN *)", {
       startDate: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
     }),
     config: shared,
-    violations: [/after the clash check's horizon of 4 weeks/],
+    violations: [],
+  },
+  {
+    title: "a seasonal window first running months ahead (June only, whenever the check runs)",
+    resources: onPool("cron(0 4 ? JUN SUN *)"),
+    config: shared,
+    violations: [],
+  },
+  {
+    title: "a startDate 400 days ahead is beyond the lookahead",
+    resources: onPool("cron(0 4 ? * SUN *)", {
+      startDate: new Date(Date.now() + 400 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    }),
+    config: shared,
+    violations: [/after the clash check's lookahead of 53 weeks/],
   },
   {
     title: "a cron association in a later year on a shared pool",

@@ -1,5 +1,12 @@
 import { type Interval, type WindowSchedule, windowOccurrences } from "@retrain/schedule";
-import { DEFAULT_WEEKS, horizon, MAX_WEEKS, overlappingRuns } from "@retrain/windows";
+import {
+  CLASH_LOOKAHEAD_WEEKS,
+  clashLookahead,
+  DEFAULT_WEEKS,
+  horizon,
+  MAX_WEEKS,
+  overlappingRuns,
+} from "@retrain/windows";
 import { z } from "zod";
 import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violation } from "../policy-kit.js";
 import { type PackRegistry, packRegistry, packRegistryFile, teamsOnPool } from "../tenancy/registry.js";
@@ -25,7 +32,7 @@ export const maintenanceWindowOverlapConfig = z.strictObject({
     .max(MAX_WEEKS)
     .default(DEFAULT_WEEKS)
     .describe(
-      "How many weeks ahead windows are compared; on a shared pool a window must also first run within it, so keep it no longer than the plan's --weeks (default 4), the weeks its cross-team clash check sees.",
+      "How many weeks ahead a stack's own windows are compared (the plan's --weeks, default 4). On a shared pool a window must first run within the cross-team clash check's lookahead: 53 weeks, or this horizon when longer.",
     ),
   sharedPools: z
     .array(
@@ -63,9 +70,9 @@ interface Scheduled {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * What the cross-team clash check cannot see, on a pool more than one team holds. The plan (and
- * this policy) sweep the runs in [now, now + horizonWeeks) that the schedule alone determines;
- * these escape that sweep:
+ * What the cross-team clash check cannot see, on a pool more than one team holds. The plan sweeps
+ * the runs of such a pool's windows in [now, now + CLASH_LOOKAHEAD_WEEKS) (or the horizon, when
+ * longer) that the schedule alone determines; these escape that sweep:
  * - rate(): AWS anchors a rate window at the time it is created or updated: "When using a rate
  *   schedule, if you provide a start date that occurs in the past, the current date and time are used
  *   as the start date" (CreateMaintenanceWindow / UpdateMaintenanceWindow StartDate,
@@ -80,9 +87,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  *   No offline sweep knows that phase, so the clash it would find is a guess.
  * - a cron association without applyOnlyAtCronInterval: its extra run at each create or update lands
  *   at deploy time (the scheduling program sets it for every cron association).
- * - a first run after the horizon (a future startDate, a cron of a later month or year, a future
- *   at()): none of its runs is in the sweep, so another team's window on the pool is never compared
- *   with it until it runs.
+ * - a first run after the lookahead (a future startDate, a cron of a later year, a future at()):
+ *   none of its runs is in the sweep, so another team's window on the pool is never compared with it
+ *   until a later plan's lookahead reaches it.
  * A pool only its own team holds has no cross-team clash to hide: both stay allowed there.
  */
 function sharedPoolProblems(
@@ -149,7 +156,7 @@ function sharedPoolProblems(
   };
 
   const out: Violation[] = [];
-  const weeks = config.horizonWeeks;
+  const weeks = Math.max(config.horizonWeeks, CLASH_LOOKAHEAD_WEEKS);
   for (const s of scheduled.values()) {
     if (s.pools.size === 0) continue;
     const what = `${s.kind === "association" ? "Association" : "MaintenanceWindow"} "${s.resource.name}"`;
@@ -182,7 +189,7 @@ function sharedPoolProblems(
           ? `${what}: ${s.field} "${s.expr}" on ${on}, without applyOnlyAtCronInterval: State Manager also runs it right after each create or update, at deploy time, which the cross-team clash check cannot see. Fix: set applyOnlyAtCronInterval to true (the scheduling program does for every cron association).`
           : firstMs === undefined
             ? `${what}: ${s.field} "${s.expr}" is a rate on ${on}: AWS anchors a rate schedule at the time it is created or updated (a past startDate is replaced by that time), so when it runs depends on the deploy and the cross-team clash check cannot know it. Fix: use a cron so the clash check can see when it runs (e.g. cron(0 4 ? * SUN *) for weekly).`
-            : `${what} on ${on}, first runs at ${iso(firstMs)} (${s.field} "${s.expr}"${s.bounds.startDate ? `, startDate ${s.bounds.startDate}` : ""}), after the clash check's horizon of ${weeks} weeks (until ${iso(horizonEndMs)}), so the cross-team clash check cannot see it yet. Fix: add it to the stack only within ${weeks} weeks of its first run (or give it a run within the next ${weeks} weeks).`,
+            : `${what} on ${on}, first runs at ${iso(firstMs)} (${s.field} "${s.expr}"${s.bounds.startDate ? `, startDate ${s.bounds.startDate}` : ""}), after the clash check's lookahead of ${weeks} weeks (until ${iso(horizonEndMs)}), so the cross-team clash check cannot see it yet. Fix: add it to the stack only within ${weeks} weeks of its first run (or give it a run within the next ${weeks} weeks).`,
       });
       break;
     }
@@ -197,9 +204,9 @@ export function maintenanceWindowOverlapPolicy(
   return defineStackPolicy({
     name: "maintenance-window-overlap",
     description:
-      "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time. On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no cron association that also runs at deploy (applyOnlyAtCronInterval unset), and a first run within horizonWeeks.",
+      "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time. On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no cron association that also runs at deploy (applyOnlyAtCronInterval unset), and a first run within the cross-team clash check's lookahead (53 weeks).",
     remediation:
-      "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, and add a window whose first run is further away than horizonWeeks only once its first run is within horizonWeeks.",
+      "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, and add a window whose first run is more than 53 weeks away only once it is within 53 weeks.",
     enforcementLevel: "mandatory",
     config: maintenanceWindowOverlapConfig,
     check(resources, config): Violation[] {
@@ -249,7 +256,9 @@ export function maintenanceWindowOverlapPolicy(
           message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) in the next ${config.horizonWeeks} weeks, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
         });
       }
-      out.push(...sharedPoolProblems(resources, owners, config, range.to.getTime(), locate));
+      // The cross-team clash check follows shared pools' windows over its lookahead (53 weeks or
+      // the horizon, the longer): a first run within it is one the plan compares.
+      out.push(...sharedPoolProblems(resources, owners, config, clashLookahead(range).to.getTime(), locate));
       return out;
     },
   });
