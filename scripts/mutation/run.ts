@@ -3,9 +3,10 @@
  * (`pnpm mutation [--policy NAME]... [--max N] [--jobs N] [--list]`).
  *
  * For every policy, each source file its verdict depends on is weakened one change at a time
- * (a mutant), in a temporary copy of the pack, and that policy's table tests are run against the
- * copy. A mutant is killed when a test fails (or the run exceeds its time limit); a survivor is a
- * change to the rule that no test notices. Prints the survivors and the score, writes
+ * (a mutant), in a temporary copy of the pack (laid out as in the repository, with the files outside
+ * the pack it reads, such as policies/tenants.yaml: ./sandbox.ts), and that policy's table tests are
+ * run against the copy. A mutant is killed when a test fails (or the run exceeds its time limit); a
+ * survivor is a change to the rule that no test notices. Prints the survivors and the score, writes
  * scripts/mutation/results.json.
  *
  * Hand-written over Stryker: Stryker's vitest runner needs the project's own vitest config and
@@ -15,20 +16,18 @@
  *   === ↔ !==, < ↔ <=, > ↔ >=, && ↔ ||, !x → x, true ↔ false, n → n + 1,
  *   `continue` → nothing, `list.push(x)` → `list.concat(x)` (the finding is dropped).
  */
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import ts from "typescript";
 import { POLICIES } from "../../policies/retrain-guard/src/policies/index.js";
 import { policyFiles } from "./files.js";
+import { createSandbox, PACK_PATH, runTests as runSandboxTests } from "./sandbox.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const PACK = path.join(REPO_ROOT, "policies/retrain-guard");
+const PACK = path.join(REPO_ROOT, PACK_PATH);
 const VITEST = path.join(REPO_ROOT, "node_modules/vitest/vitest.mjs");
-const TEST_FILE = "test/policies.test.ts";
 const MUTANT_TIMEOUT_MS = 120_000;
 
 /**
@@ -100,65 +99,15 @@ export function mutantsOf(policy: string, file: string, text: string): Mutant[] 
   return out;
 }
 
-/** A copy of the pack that a mutant can be written into; node_modules linked, not copied. */
-function sandbox(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "retrain-mutation-"));
-  for (const entry of ["src", "test", "package.json"]) {
-    cpSync(path.join(PACK, entry), path.join(dir, entry), { recursive: true });
-  }
-  // The pack's tsconfig extends the repo's base by a relative path; the transform needs it found.
-  writeFileSync(
-    path.join(dir, "tsconfig.json"),
-    JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), include: ["src", "test"] }),
-  );
-  symlinkSync(path.join(PACK, "node_modules"), path.join(dir, "node_modules"), "dir");
-  // vitest's config without importing vitest (it is not among the pack's dependencies).
-  writeFileSync(
-    path.join(dir, "vitest.config.mjs"),
-    `export default {
-  resolve: { conditions: ["@retrain/source"] },
-  ssr: { resolve: { conditions: ["@retrain/source"], externalConditions: ["@retrain/source"] } },
-  test: { include: ["${TEST_FILE}"], testTimeout: 60000 },
-};
-`,
-  );
-  return dir;
-}
-
 interface Outcome {
   mutant: Mutant;
   status: "killed" | "survived" | "timeout";
   ms: number;
 }
 
-/** Runs the policy table tests whose full name matches `pattern` (vitest -t). */
-function runTests(dir: string, pattern: string): Promise<{ passed: boolean; timedOut: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        VITEST,
-        "run",
-        "--root",
-        dir,
-        "--config",
-        "vitest.config.mjs",
-        "--reporter=dot",
-        "-t",
-        pattern,
-        TEST_FILE,
-      ],
-      { cwd: dir, stdio: "ignore", env: { ...process.env, CI: "1" } },
-    );
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve({ passed: false, timedOut: true });
-    }, MUTANT_TIMEOUT_MS);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ passed: code === 0, timedOut: false });
-    });
-  });
+/** Runs the policy table tests matching `pattern` in the copy of the pack `packDir`. */
+function runTests(packDir: string, pattern: string): Promise<{ passed: boolean; timedOut: boolean }> {
+  return runSandboxTests(VITEST, packDir, pattern, MUTANT_TIMEOUT_MS);
 }
 
 async function main(): Promise<number> {
@@ -194,22 +143,23 @@ async function main(): Promise<number> {
   process.stdout.write(`${mutants.length} mutants over ${policies.length} policies, ${jobs} at a time\n`);
 
   // Unmutated, the tests must pass: otherwise every mutant would count as killed.
-  const check = sandbox();
+  const check = createSandbox(REPO_ROOT);
   try {
     for (const policy of policies) {
-      if (!(await runTests(check, `^policy tables ${policy} `)).passed) {
+      if (!(await runTests(check.pack, `^policy tables ${policy} `)).passed) {
         process.stderr.write(`the ${policy} tests fail without any mutation: fix them first\n`);
         return 1;
       }
     }
   } finally {
-    rmSync(check, { recursive: true, force: true });
+    rmSync(check.root, { recursive: true, force: true });
   }
 
   const outcomes: Outcome[] = [];
   let next = 0;
   const worker = async () => {
-    const dir = sandbox();
+    const box = createSandbox(REPO_ROOT);
+    const dir = box.pack;
     try {
       while (next < mutants.length) {
         const mutant = mutants[next++]!;
@@ -228,7 +178,7 @@ async function main(): Promise<number> {
         process.stdout.write(status === "survived" ? "S" : status === "timeout" ? "T" : ".");
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(box.root, { recursive: true, force: true });
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
