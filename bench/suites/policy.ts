@@ -33,6 +33,8 @@ import { generateWorkspace } from "../lib/workspace.js";
 export const PACK_DIR = path.join(REPO_ROOT, "policies/retrain-guard");
 /** retrain-guard's policies served by the same kit, with checks that report nothing. */
 export const NOOP_POLICIES_DIR = path.join(REPO_ROOT, "bench/fixtures/noop-policy-pack");
+/** A pack of one empty policy and none of retrain-guard's modules: the start-up baseline. */
+export const EMPTY_PACK_DIR = path.join(REPO_ROOT, "bench/fixtures/empty-policy-pack");
 /** The plan keeps this many analyze calls in flight (packages/plan/src/policy.ts); so do we. */
 const IN_FLIGHT = 8;
 
@@ -279,6 +281,29 @@ export async function runPolicySuite(opts: { quick: boolean; profile?: boolean }
   } finally {
     await Promise.all([guard.close(), noop.close(), noopPolicies.close()]);
   }
+
+  // Start-up, as the Pulumi CLI starts a pack (the run-policy-pack launcher, until the port line) and
+  // stops it: issue 5's "starts in under 2 s", against a pack of one empty policy started the same
+  // way (the launcher's and @pulumi/policy's own start).
+  const startStop = (packDir: string) => async () => {
+    const host = await startPolicyPack({ packDir });
+    await host.close();
+  };
+  rows.push({
+    case: "start-up: launcher to the port line, then close",
+    unit: "s/start",
+    subject: "retrain-guard",
+    baseline: "empty pack",
+    comparison: await compare(
+      { name: "empty pack", fn: startStop(EMPTY_PACK_DIR) },
+      { name: "retrain-guard", fn: startStop(PACK_DIR) },
+      opts.quick
+        ? { warmupMs: -1, batchMs: 0, minRounds: 2, maxRounds: 2 }
+        : { warmupMs: -1, batchMs: 0, minRounds: 5, maxRounds: 8, maxMs: 60_000, tolerance: 0.05 },
+    ),
+    show: "seconds",
+    target: { secondsBelow: 2 },
+  });
 
   // One document evaluation, in-process.
   const example = (await examplesOf("no-wildcard-iam")).find((e) => e.title.startsWith("scoped window role"));
