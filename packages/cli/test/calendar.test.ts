@@ -297,6 +297,32 @@ describe("retrain calendar on edited workspaces", () => {
     expect(r.stdout).toMatch(/first clash 2026-06-06T10:00:00Z \(after the horizon\)/);
   });
 
+  it("compares a window that starts late in the lookahead over a year of its runs, not one", async () => {
+    const ws = copy();
+    grantVision(ws, ["a10g", "l4"]);
+    // nlp evaluates in March only; vision adds a Saturday window starting in 362 days, near the end
+    // of the 53-week lookahead. They first meet on 2027-03-06 (11:00 UTC: 12:00 CET, 06:00 EST).
+    ws.editYaml("stacks/scheduling/teams/nlp/Pulumi.nlp.yaml", (doc) =>
+      doc.setIn(["config", "scheduling:windows", 1, "schedule"], "cron(0 6 ? MAR SAT *)"),
+    );
+    ws.editYaml(VISION, (doc) => {
+      doc.setIn([...WINDOW0, "pool"], "l4");
+      doc.setIn([...WINDOW0, "schedule"], "cron(0 12 ? * SAT *)");
+      doc.setIn([...WINDOW0, "startDate"], "2026-10-10T00:00:00Z");
+    });
+    const json = JSON.parse(
+      (await retrain(["calendar", "--workspace", ws.root, "--from", FROM, "--json"])).stdout,
+    ) as JsonCalendar & { clashes: { beyondHorizon?: boolean }[] };
+    expect(json.exitCode).toBe(1);
+    expect(json.clashes).toHaveLength(1);
+    expect(json.clashes[0]).toMatchObject({
+      a: { team: "nlp", window: "weekly-eval" },
+      b: { team: "vision", window: "weekly-retrain" },
+      firstOverlap: { start: "2027-03-06T11:00:00Z" },
+      beyondHorizon: true,
+    });
+  });
+
   it("a team filter still reports its clashes with other teams", async () => {
     const ws = copy();
     grantVision(ws, ["a10g", "l4"]);

@@ -13,7 +13,7 @@ import {
 } from "@retrain/config/workspace";
 import { describe, windowOccurrences } from "@retrain/schedule";
 import type { WindowRuns } from "./clashes.js";
-import { clashLookahead } from "./horizon.js";
+import { clashLookahead, splitAtHorizon } from "./horizon.js";
 import type { PoolInfo, ScheduleEntry, WindowUsage } from "./model.js";
 import { isoUtc, runTime } from "./time.js";
 import { holdHours, windowNextRuns, windowNoUpcomingRun, windowSchedule } from "./window-schedule.js";
@@ -76,20 +76,34 @@ export function buildScheduleView(
       const key = `${environment}\u0000${w.pool}`;
       teamsOfPool.set(key, (teamsOfPool.get(key) ?? new Set()).add(team.config.config.team));
     }
-  const lookahead = clashLookahead(range);
-  const horizonEnd = range.to.getTime();
   // Teams repeat one another's schedules (a pool's teams share its zone, many pick Sunday 02:00), and
-  // a year of runs costs the cron engine ≈ 25 µs a run: each distinct schedule is walked once.
+  // a year of runs costs the cron engine ≈ 25 µs a run: each distinct schedule is walked once a range.
   const walked = new Map<string, readonly { start: Date; end: Date }[]>();
-  const runsOf = (w: WindowConfig, r: { from: Date; to: Date }, which: string) => {
+  const runsOf = (w: WindowConfig, r: { from: Date; to: Date }) => {
     const schedule = windowSchedule(w);
-    const key = `${which}\u0000${JSON.stringify(schedule)}`;
+    const key = `${r.to.getTime()}\u0000${JSON.stringify(schedule)}`;
     const known = walked.get(key);
     if (known) return known;
     const runs = windowOccurrences(schedule, r);
     walked.set(key, runs);
     return runs;
   };
+  // Each shared pool's clash range reaches a lookahead past its windows' latest first run.
+  const lookahead = clashLookahead(range);
+  const latestFirst = new Map<string, Date>();
+  for (const { team, environment } of teams)
+    for (const w of team.config.config.windows) {
+      const key = `${environment}\u0000${w.pool}`;
+      if (!w.enabled || (teamsOfPool.get(key)?.size ?? 0) < 2) continue;
+      let first: Date | undefined;
+      try {
+        first = runsOf(w, lookahead)[0]?.start;
+      } catch {
+        continue; // an invalid schedule is reported below
+      }
+      const known = latestFirst.get(key);
+      if (first && (!known || first > known)) latestFirst.set(key, first);
+    }
 
   for (const { team, fleet, environment, poolNames } of teams) {
     const { config } = team.config;
@@ -107,7 +121,8 @@ export function buildScheduleView(
       }
       // An association holds the pool for as long as its one task may run.
       const durationHours = holdHours(w);
-      const shared = w.enabled && (teamsOfPool.get(`${environment}\u0000${w.pool}`)?.size ?? 0) > 1;
+      const poolKey = `${environment}\u0000${w.pool}`;
+      const shared = w.enabled && (teamsOfPool.get(poolKey)?.size ?? 0) > 1;
       let occurrences: readonly { start: Date; end: Date }[];
       let later: readonly { start: Date; end: Date }[] = [];
       let next: Date[];
@@ -115,12 +130,12 @@ export function buildScheduleView(
       let neverRuns: string | undefined;
       try {
         if (shared) {
-          // One walk over the lookahead; the horizon's runs are those starting before its end.
-          const all = runsOf(w, lookahead, "lookahead");
-          const cut = all.findIndex((o) => o.start.getTime() >= horizonEnd);
-          occurrences = cut < 0 ? all : all.slice(0, cut);
-          later = cut < 0 ? [] : all.slice(cut);
-        } else occurrences = runsOf(w, range, "horizon");
+          // One walk over the pool's clash range; the horizon's runs are those starting before its end.
+          ({ occurrences, later } = splitAtHorizon(
+            runsOf(w, clashLookahead(range, latestFirst.get(poolKey))),
+            range.to,
+          ));
+        } else occurrences = runsOf(w, range);
         next = windowNextRuns(w, range.from, NEXT_RUNS);
         description = describe(w.schedule, { timezone: w.timezone, kind: w.mode });
         if (w.enabled && next.length === 0) neverRuns = windowNoUpcomingRun(w, range.from)?.reason;

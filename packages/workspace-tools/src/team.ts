@@ -30,6 +30,7 @@ import {
   DEFAULT_WEEKS,
   findClashes,
   horizon,
+  splitAtHorizon,
   type WindowRuns,
   windowSchedule,
 } from "@retrain/windows";
@@ -236,11 +237,14 @@ function windowRuns(
   environment: string,
   w: WindowConfig,
   range: { from: Date; to: Date },
+  latestFirstRun?: Date,
 ): WindowRuns {
-  // As the schedule view walks a window on a shared pool: one walk over the clash lookahead, the
-  // runs starting before the horizon's end in `occurrences`, the others in `later`.
-  const all = windowOccurrences(windowSchedule(w), clashLookahead(range));
-  const cut = all.findIndex((o) => o.start.getTime() >= range.to.getTime());
+  // As the schedule view walks a window on a shared pool: over the pool's clash range (a lookahead
+  // past its latest first run), horizon runs in `occurrences`, the others in `later`.
+  const { occurrences, later } = splitAtHorizon(
+    windowOccurrences(windowSchedule(w), clashLookahead(range, latestFirstRun)),
+    range.to,
+  );
   return {
     team,
     stackId: `scheduling/${team}`,
@@ -248,8 +252,8 @@ function windowRuns(
     window: w.name,
     pool: w.pool,
     timezone: w.timezone,
-    occurrences: cut < 0 ? all : all.slice(0, cut),
-    ...(cut < 0 ? {} : { later: all.slice(cut) }),
+    occurrences,
+    ...(later.length > 0 ? { later } : {}),
   };
 }
 
@@ -271,9 +275,12 @@ export function firstFreeSlot(o: {
   const others = o.others.filter(
     (w) => w.team !== o.team && w.environment === o.environment && w.pool === o.window.pool,
   );
+  // The pool's latest first run among the others: the new window is compared as far as they reach.
+  const firsts = others.flatMap((w) => (w.occurrences[0] ?? w.later?.[0])?.start ?? []);
+  const latest = firsts.length > 0 ? new Date(Math.max(...firsts.map((d) => d.getTime()))) : undefined;
   for (const schedule of o.candidates ?? STARTER_SLOTS) {
     if (others.length === 0) return schedule;
-    const mine = windowRuns(o.team, o.environment, { ...o.window, schedule }, o.range);
+    const mine = windowRuns(o.team, o.environment, { ...o.window, schedule }, o.range, latest);
     const clash = findClashes([...others, mine]).some((c) => c.a.team === o.team || c.b.team === o.team);
     if (!clash) return schedule;
   }

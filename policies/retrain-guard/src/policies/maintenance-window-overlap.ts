@@ -32,7 +32,7 @@ export const maintenanceWindowOverlapConfig = z.strictObject({
     .max(MAX_WEEKS)
     .default(DEFAULT_WEEKS)
     .describe(
-      "How many weeks ahead a stack's own windows are compared (the plan's --weeks, default 4). On a shared pool a window must first run within the cross-team clash check's lookahead: 53 weeks, or this horizon when longer.",
+      "How many weeks ahead a stack's own windows are compared (the plan's --weeks, default 4). On a shared pool a window must first run within the cross-team clash check's lookahead of 53 weeks.",
     ),
   sharedPools: z
     .array(
@@ -156,7 +156,8 @@ function sharedPoolProblems(
   };
 
   const out: Violation[] = [];
-  const weeks = Math.max(config.horizonWeeks, CLASH_LOOKAHEAD_WEEKS);
+  // horizonWeeks is at most MAX_WEEKS (52), so the lookahead is always clashLookahead's 53 weeks.
+  const weeks = CLASH_LOOKAHEAD_WEEKS;
   for (const s of scheduled.values()) {
     if (s.pools.size === 0) continue;
     const what = `${s.kind === "association" ? "Association" : "MaintenanceWindow"} "${s.resource.name}"`;
