@@ -131,11 +131,15 @@ export function resolveStackName(
   name: string,
   flag: "--stack" | "--gate",
 ): { id: string } | { problem: Problem } {
+  // Most specific first: an id, an Nx project name (unique by construction: `fleet-prod` is fleet/prod
+  // even when a team is called fleet-prod), then a stack name or `<project>/<stack>`.
+  const ids = [...known];
+  const byProject = ids.filter((id) => projectNameOfId(id) === name);
   const matches = known.has(name)
     ? [name]
-    : [...known].filter(
-        (id) => id.split("/")[1] === name || id === idOfProjectStack(name) || projectNameOfId(id) === name,
-      );
+    : byProject.length > 0
+      ? byProject
+      : ids.filter((id) => id.split("/")[1] === name || id === idOfProjectStack(name));
   const [only] = matches;
   if (matches.length === 1 && only !== undefined) return { id: only };
   return {

@@ -42,6 +42,17 @@ describe("selectIds", () => {
 });
 
 describe("resolveStackName: --stack and --gate read a name alike", () => {
+  it("prefers an Nx project name over a team whose stack name is spelled the same", () => {
+    const withTwin = new Set([...KNOWN, "scheduling/fleet-prod"]);
+    expect(resolveStackName(withTwin, "fleet-prod", "--stack")).toEqual({ id: "fleet/prod" });
+    expect(resolveStackName(withTwin, "scheduling/fleet-prod", "--stack")).toEqual({
+      id: "scheduling/fleet-prod",
+    });
+    expect(resolveStackName(withTwin, "scheduling-fleet-prod", "--gate")).toEqual({
+      id: "scheduling/fleet-prod",
+    });
+  });
+
   it.each(["--stack", "--gate"] as const)(
     "%s names itself in the problem and resolves every spelling",
     (flag) => {
