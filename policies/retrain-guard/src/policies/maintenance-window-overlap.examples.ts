@@ -88,6 +88,30 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    // Whenever the check runs, a June-only window first runs after a 4-week horizon for most of the
+    // year (or within it, in May and June): either way its overlap with the other is found.
+    title: "two windows of a later season overlapping then, compared from the season's first run",
+    resources: [
+      window("june-early", "cron(0 4 ? JUN SUN *)"),
+      window("june-late", "cron(0 5 ? JUN SUN *)"),
+      target("early-t", "june-early", "a10g"),
+      target("late-t", "june-late", "a10g"),
+    ],
+    violations: [
+      /MaintenanceWindow "june-late" and "june-early" both target tag:retrain:pool=a10g and are open at the same time/,
+    ],
+  },
+  {
+    title: "a later season's window beside a weekly one at another hour",
+    resources: [
+      window("june", "cron(0 4 ? JUN SUN *)", hourLong),
+      window("weekly", "cron(0 6 ? * SUN *)", hourLong),
+      target("june-t", "june", "a10g"),
+      target("weekly-t", "weekly", "a10g"),
+    ],
+    violations: [],
+  },
+  {
     title: "same times on different pools",
     resources: [
       window("a", "cron(0 4 ? * SUN *)"),

@@ -6,6 +6,7 @@ import {
   horizon,
   MAX_WEEKS,
   overlappingRuns,
+  WEEK_MS,
 } from "@retrain/windows";
 import { z } from "zod";
 import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violation } from "../policy-kit.js";
@@ -230,7 +231,7 @@ export function maintenanceWindowOverlapPolicy(
         }
       }
       const range = horizon(new Date(), config.horizonWeeks);
-      const list: (Window & { runs: Interval[] })[] = [];
+      let list: (Window & { runs: Interval[] })[] = [];
       for (const w of windows.values()) {
         try {
           list.push({ ...w, runs: windowOccurrences(w.schedule, range) });
@@ -238,6 +239,22 @@ export function maintenanceWindowOverlapPolicy(
           // an invalid schedule is maintenance-window-limits' finding
         }
       }
+      // A window first running after the horizon (a season, a later startDate, allowed on a shared
+      // pool within the lookahead) is compared over a horizon from its first run, else its overlaps
+      // with the stack's other windows would show only weeks before they happen, after the deploy.
+      // Rare, so the longer walk is paid only then.
+      const lookahead = clashLookahead(range);
+      let latestFirst = 0;
+      for (const w of list) {
+        if (w.runs.length > 0) continue;
+        const first = windowOccurrences(w.schedule, lookahead)[0];
+        if (first) latestFirst = Math.max(latestFirst, first.start.getTime());
+      }
+      const sweep =
+        latestFirst > 0
+          ? { from: range.from, to: new Date(latestFirst + config.horizonWeeks * WEEK_MS) }
+          : range;
+      if (sweep !== range) list = list.map((w) => ({ ...w, runs: windowOccurrences(w.schedule, sweep) }));
       const shared = (a: Window, b: Window) => [...a.targets].filter((t) => b.targets.has(t));
       // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
       const pairs = overlappingRuns(
@@ -254,7 +271,7 @@ export function maintenanceWindowOverlapPolicy(
         const first = clashes[0]!;
         out.push({
           urn: b.resource.urn,
-          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) in the next ${config.horizonWeeks} weeks, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) ${sweep === range ? `in the next ${config.horizonWeeks} weeks` : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
         });
       }
       // The cross-team clash check follows shared pools' windows over its lookahead (53 weeks or
