@@ -94,12 +94,38 @@ export function destroyRefusal(
 /** The commands that run the stack's program, so need its config valid. */
 const RUNS_PROGRAM = new Set(["preview", "up", "update"]);
 
-/** The value of `--flag <v>` or `--flag=<v>` in Pulumi's arguments. */
-function flagValue(args: readonly string[], flag: string): string | undefined {
+/** The values of every `--flag <v>` or `--flag=<v>` in Pulumi's arguments, in order. */
+function flagValues(args: readonly string[], flag: string): (string | undefined)[] {
+  const values: (string | undefined)[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === flag) return args[i + 1];
-    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+    if (a === flag) values.push(args[++i]);
+    else if (a.startsWith(`${flag}=`)) values.push(a.slice(flag.length + 1));
+  }
+  return values;
+}
+
+/**
+ * Pulumi's shorthands that take no value (`-y` yes, `-f` skip-preview, `-r` refresh, `-d` debug,
+ * `-j` json, `-e` emoji, `-Q` fully-qualify-stack-names, `-h` help): in a cluster such as `-yc`,
+ * the letter after them is another flag; after any other letter, the rest is that flag's value.
+ */
+const BOOLEAN_SHORTHANDS = new Set(["y", "f", "r", "d", "j", "e", "Q", "h"]);
+
+/**
+ * The first argument that overrides the stack's config file or the folder it is found from:
+ * `-c`/`--config` (per-key values, never validated) and `-C`/`--cwd` (another project), in every
+ * spelling pflag accepts (`--config=k=v`, `-ck=v`, `-c=k=v`, `-Cdir`, `-yc k=v`). `--config-file`
+ * and `--config-path` are other flags.
+ */
+function configOverride(args: readonly string[]): string | undefined {
+  for (const a of args) {
+    if (a === "--config" || a.startsWith("--config=") || a === "--cwd" || a.startsWith("--cwd=")) return a;
+    if (!a.startsWith("-") || a.startsWith("--")) continue;
+    for (const letter of a.slice(1)) {
+      if (letter === "c" || letter === "C") return a;
+      if (!BOOLEAN_SHORTHANDS.has(letter)) break;
+    }
   }
   return undefined;
 }
@@ -117,14 +143,34 @@ function workspaceRootOf(dir: string): string | undefined {
  * naming file, key and place; undefined when it is valid or the command runs no program. The same
  * loader as `retrain config check` and the plan (schema, tenant grants, the team folder's rules):
  * a team's invalid file fails here with exit 2 before Pulumi or the cloud is reached.
+ *
+ * Arguments that would make Pulumi run with other config than the file validated here are refused
+ * too: a second `--config-file` (Pulumi keeps the last one, and Nx appends a user's extra arguments
+ * at the end), `-c`/`--config` and `-C`/`--cwd`. The Nx targets never pass them.
  */
 export async function configRefusal(
   pulumiArgs: readonly string[],
   cwd: string = process.cwd(),
 ): Promise<string | undefined> {
   const command = pulumiArgs[0];
-  const configFile = flagValue(pulumiArgs, "--config-file");
-  if (command === undefined || !RUNS_PROGRAM.has(command) || configFile === undefined) return undefined;
+  if (command === undefined || !RUNS_PROGRAM.has(command)) return undefined;
+  const configFiles = flagValues(pulumiArgs, "--config-file");
+  const override = configOverride(pulumiArgs);
+  const bypass =
+    configFiles.length > 1
+      ? `--config-file is given ${configFiles.length} times (Pulumi would use the last one)`
+      : override === undefined
+        ? undefined
+        : `${override} would bypass the stack's config file`;
+  if (bypass !== undefined)
+    return [
+      `retrain-pulumi: refusing to ${command}: ${bypass}; nothing was previewed or deployed.`,
+      "  Only the config file the Nx target passes is validated, so -c/--config, -C/--cwd and a second",
+      "  --config-file are refused. Edit the stack's config file instead (check it offline with",
+      "  `pnpm retrain config check`), then run the target without them.",
+    ].join("\n");
+  const configFile = configFiles[0];
+  if (configFile === undefined) return undefined;
   // Loaded on demand: the config package brings zod and YAML, which the other commands never need.
   const { ConfigError, describeProblem, loadStackConfig, toPosix } = await import(
     "@retrain/config/workspace"

@@ -122,4 +122,51 @@ describe("configRefusal: preview and up refuse an invalid stack config with exit
     for (const command of ["refresh", "destroy", "stack"])
       expect(await configRefusal(args(command), path.join(ws.root, "stacks/scheduling"))).toBeUndefined();
   });
+
+  // What `nx run scheduling-vision:preview -- <extra>` hands over: the target's arguments, then the user's.
+  it.each<[string[], string | undefined]>([
+    [[], undefined],
+    [["--yes", "--diff", "-s", "vision", "--config-path", "--parallel", "-1"], undefined],
+    [["--config-file", "other.yaml"], "--config-file is given 2 times"],
+    [["--config-file=other.yaml"], "--config-file is given 2 times"],
+    [["-c", "scheduling:team=nlp"], "-c would bypass"],
+    [["-cscheduling:team=nlp"], "-cscheduling:team=nlp would bypass"],
+    [["-c=scheduling:team=nlp"], "-c=scheduling:team=nlp would bypass"],
+    [["--config", "scheduling:team=nlp"], "--config would bypass"],
+    [["--config=scheduling:team=nlp"], "--config=scheduling:team=nlp would bypass"],
+    [["-yc", "scheduling:team=nlp"], "-yc would bypass"],
+    [["-C", "../fleet"], "-C would bypass"],
+    [["-C../fleet"], "-C../fleet would bypass"],
+    [["--cwd", "../fleet"], "--cwd would bypass"],
+    [["--cwd=../fleet"], "--cwd=../fleet would bypass"],
+    // A value letter first: the rest of the cluster is its value (`-s` stack, `-m` message).
+    [["-mcheck"], undefined],
+  ])("extra arguments %j: refused %j", async (extra, refused) => {
+    const ws = copy();
+    const cwd = path.join(ws.root, "stacks/scheduling");
+    for (const command of ["preview", "up", "update"]) {
+      const refusal = await configRefusal([...args(command), ...extra], cwd);
+      if (refused === undefined) expect(refusal).toBeUndefined();
+      else {
+        expect(refusal).toContain(`retrain-pulumi: refusing to ${command}: ${refused}`);
+        expect(refusal).toContain("nothing was previewed or deployed");
+        expect(refusal).toContain("Edit the stack's config file instead");
+      }
+    }
+    // Commands that run no program pass anything through, as before.
+    expect(
+      await configRefusal(["refresh", "--yes", ...args("refresh").slice(1), ...extra], cwd),
+    ).toBeUndefined();
+  });
+
+  it("refuses a second --config-file even when both files are valid and the first is the team's", async () => {
+    const ws = copy();
+    const refusal = await configRefusal(
+      [...args("up"), "--yes", "--config-file", "teams/nlp/Pulumi.nlp.yaml"],
+      path.join(ws.root, "stacks/scheduling"),
+    );
+    expect(refusal).toMatch(
+      /^retrain-pulumi: refusing to up: --config-file is given 2 times \(Pulumi would use the last one\)/,
+    );
+  });
 });

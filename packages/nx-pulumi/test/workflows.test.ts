@@ -605,7 +605,11 @@ describe("nightly-plan.yml", () => {
     expect(nightly.env).toEqual(deploy.env);
     expect(Object.keys(nightly.jobs)).toEqual(["plan", "report"]);
     expect(plan.if).toBe("github.ref == 'refs/heads/main'");
-    expect(report.if).toBe("failure() && github.ref == 'refs/heads/main'");
+    // Also after a cancelled plan (a timeout may conclude as cancelled, where failure() is false);
+    // never after a skipped one (a dispatch from another branch).
+    expect(report.if).toBe(
+      "always() && needs.plan.result != 'success' && needs.plan.result != 'skipped' && github.ref == 'refs/heads/main'",
+    );
   });
 
   it("plans every stack, every stack gating (no --gate), afresh, with the workspace set up as in pr.yml", () => {
@@ -649,6 +653,71 @@ describe("nightly-plan.yml", () => {
     expect(script).toContain("<!-- retrain-nightly-plan -->");
     expect(script).toMatch(/report\.length > 60000/);
     expect(script).not.toMatch(/\beval\b|new Function|require\("node:child_process"\)|exec\(/);
+  });
+
+  /** Runs the inline script as github-script does (an async function of its arguments), with fakes. */
+  async function runReportScript(planComment: string | undefined, open: unknown[] = []) {
+    const script = String(usesOf(report, "actions/github-script")?.with?.script);
+    const calls: [string, Record<string, unknown>][] = [];
+    const record = (name: string) => async (args: Record<string, unknown>) => {
+      calls.push([name, args]);
+      return { data: {} };
+    };
+    const fakeFs = {
+      existsSync: (f: string) => f === "plan-comment.md" && planComment !== undefined,
+      readFileSync: (f: string) => {
+        if (f !== "plan-comment.md" || planComment === undefined) throw new Error(`ENOENT: ${f}`);
+        return planComment;
+      },
+    };
+    const github = {
+      paginate: async () => open,
+      rest: {
+        issues: {
+          listForRepo: {},
+          create: record("create"),
+          update: record("update"),
+          createComment: record("createComment"),
+        },
+      },
+    };
+    const context = {
+      repo: { owner: "acme", repo: "retrain-infra" },
+      serverUrl: "https://github.com",
+      runId: 42,
+    };
+    const require = (id: string) => {
+      if (id !== "node:fs") throw new Error(`unexpected require(${id})`);
+      return fakeFs;
+    };
+    const AsyncFunction = (async () => {}).constructor as new (
+      ...args: string[]
+    ) => (...args: unknown[]) => Promise<unknown>;
+    await new AsyncFunction("github", "context", "require", script)(github, context, require);
+    return calls;
+  }
+
+  it("the issue body stays within GitHub's 65,536 characters with every @mention defused", async () => {
+    const calls = await runReportScript("@a ".repeat(70_000));
+    expect(calls.map(([name]) => name)).toEqual(["create"]);
+    const body = String(calls[0]?.[1].body);
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body.startsWith("<!-- retrain-nightly-plan -->\n")).toBe(true);
+    expect(body).toContain("https://github.com/acme/retrain-infra/actions/runs/42");
+    expect(body).not.toMatch(/@a/);
+    expect(body).toContain("@\u200ba");
+    expect(body).toMatch(/… \(truncated; the full report is the plan-report artifact\)$/);
+  });
+
+  it("updates its own open issue, and says so when the plan job left no report", async () => {
+    const mine = { number: 7, user: { type: "Bot" }, body: "<!-- retrain-nightly-plan -->\nold" };
+    const someone = { number: 8, user: { type: "User" }, body: "<!-- retrain-nightly-plan -->\nquoted" };
+    const calls = await runReportScript(undefined, [someone, mine]);
+    expect(calls.map(([name, args]) => [name, args.issue_number])).toEqual([
+      ["update", 7],
+      ["createComment", 7],
+    ]);
+    expect(String(calls[0]?.[1].body)).toContain("The plan job produced no report: see the run's log.");
   });
 });
 

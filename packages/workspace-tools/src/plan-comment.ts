@@ -98,7 +98,9 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   }
   if (report.errors.length > 0) {
     lines.push("", "**Invalid input**", "");
-    for (const e of report.errors) lines.push(`- \`${e.file}\`${e.key ? ` \`${e.key}\`` : ""}: ${e.message}`);
+    for (const e of report.errors.slice(0, 50))
+      lines.push(`- \`${e.file}\`${e.key ? ` \`${e.key}\`` : ""}: ${cell(e.message)}`);
+    if (report.errors.length > 50) lines.push(`- … and ${report.errors.length - 50} more (see the artifact)`);
   }
   const shown = report.stacks.filter((st) => st.selected !== false);
   if (shown.length > 0) {

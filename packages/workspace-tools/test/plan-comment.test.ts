@@ -67,6 +67,31 @@ describe("planComment", () => {
     expect(body).not.toContain("Permission findings");
   });
 
+  it("keeps each input error on one line, and lists at most 50 of them", () => {
+    const errors = [
+      {
+        file: "stacks/scheduling/teams/x/Pulumi.x.yaml",
+        key: "scheduling:windows",
+        message: "bad | value\n## injected",
+      },
+      ...Array.from({ length: 59 }, (_, i) => ({
+        file: `stacks/scheduling/teams/t${i}/Pulumi.t${i}.yaml`,
+        message: "required",
+      })),
+    ];
+    const body = planComment({ summary: { ...summary, exitCode: 2 }, stacks: [], clashes: [], errors });
+    expect(body).toContain("⚠️ invalid input");
+    expect(body).toContain(
+      "- `stacks/scheduling/teams/x/Pulumi.x.yaml` `scheduling:windows`: bad \\| value ## injected\n",
+    );
+    expect(body).not.toMatch(/^## injected/m);
+    const listed = body.split("\n").filter((l) => l.startsWith("- `stacks/"));
+    expect(listed).toHaveLength(50);
+    expect(body).toContain("- `stacks/scheduling/teams/t48/Pulumi.t48.yaml`: required\n");
+    expect(body).not.toContain("t49/");
+    expect(body).toContain("- … and 10 more (see the artifact)");
+  });
+
   it("lists the permission findings of the proof", () => {
     const body = planComment({
       summary: { ...summary, exitCode: 1 },
