@@ -161,6 +161,84 @@ export const examples: PolicyExample[] = [
     violations: [/targets several pools \(a10g, l4\)/],
   },
   {
+    title: "a start/stop role given by name instead of an ARN",
+    resources: stack(automation("start", { assumeRole: ["retrain-prod-startstop-a10g"] })),
+    violations: [
+      /runs with AutomationAssumeRole "retrain-prod-startstop-a10g", not the start\/stop role of its pool \(retrain-prod-startstop-a10g\)/,
+    ],
+  },
+  {
+    title: "the start/stop role of the same pool in another environment",
+    resources: stack(automation("start", { assumeRole: [role("retrain-dev-startstop-a10g")] })),
+    violations: [
+      /runs with AutomationAssumeRole "arn:aws:iam::123456789012:role\/retrain-dev-startstop-a10g", not the start\/stop role of its pool \(retrain-prod-startstop-a10g\)/,
+    ],
+  },
+  {
+    title: "another window's target named by id",
+    resources: [
+      ...stack(
+        automation("start", { targets: [{ key: "WindowTargetIds", values: ["wt-other"] }], targetDeps: [] }),
+      ),
+      window("other"),
+      { ...target("other-pool", "other"), props: { ...target("other-pool", "other").props, id: "wt-other" } },
+    ],
+    violations: [
+      /MaintenanceWindowTask "start" targets MaintenanceWindowTarget "other-pool" of MaintenanceWindow "other", not a target of its own window/,
+    ],
+  },
+  {
+    title: "a window target id that is no target of this stack",
+    resources: stack(
+      automation("start", {
+        targets: [{ key: "WindowTargetIds", values: ["wt-0123456789abcdef0"] }],
+        targetDeps: [],
+      }),
+    ),
+    violations: [
+      /MaintenanceWindowTask "start" targets window target "wt-0123456789abcdef0", which is no target of this stack/,
+    ],
+  },
+  {
+    title: "another runbook is reported once, not also judged as a start/stop task",
+    resources: stack(
+      automation("shell", { runbook: "AWS-RunShellScript", instanceId: null, assumeRole: null }),
+    ),
+    violations: [/MaintenanceWindowTask "shell" runs the automation runbook "AWS-RunShellScript"/],
+  },
+  {
+    title: "the target's pool unknown during preview: the role is not judged (at up it is)",
+    resources: [window("weekly"), target("weekly-pool", "weekly", [UNKNOWN]), automation("start")],
+    violations: [],
+  },
+  {
+    title: "a task and its target naming their window by id (after deployment), among two windows",
+    resources: [
+      { ...window("weekly"), props: { ...window("weekly").props, id: "mw-weekly" } },
+      { ...window("other"), props: { ...window("other").props, id: "mw-other" } },
+      {
+        ...target("weekly-pool", "weekly"),
+        props: { ...target("weekly-pool", "weekly").props, windowId: "mw-weekly" },
+        propertyDependencies: {},
+      },
+      {
+        ...automation("start"),
+        props: { ...automation("start").props, windowId: "mw-weekly" },
+        propertyDependencies: { targets: ["weekly-pool"] },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "a task and its target under the window's own component",
+    resources: [
+      { ...window("weekly"), parent: "weekly-window" },
+      { ...target("weekly-pool", "weekly"), parent: "weekly-window", propertyDependencies: {} },
+      { ...automation("start"), parent: "weekly-window", propertyDependencies: { targets: ["weekly-pool"] } },
+    ],
+    violations: [],
+  },
+  {
     title: "RUN_COMMAND tasks are not this policy's concern",
     resources: [
       ...stack(),

@@ -1,4 +1,8 @@
-import { documentParameterList, documentParameterMap } from "@retrain/components/training-document";
+import {
+  DOCUMENT_PARAMETERS,
+  documentParameterList,
+  documentParameterMap,
+} from "@retrain/components/training-document";
 import { UNKNOWN } from "@retrain/config/unknown";
 import type { ExampleResource, PolicyExample } from "../examples.js";
 
@@ -20,6 +24,10 @@ const association = (parameters: unknown): ExampleResource => ({
   props: { name: "retrain-prod-vision-train", parameters },
 });
 const good = { command: "python train.py\nretrain_cleanup", executionTimeout: 3600 };
+
+/** `pattern`, in a message that holds no raw control character (C0, DEL, C1, U+2028/U+2029). */
+const lineFree = (pattern: RegExp) =>
+  new RegExp(`^(?![\\s\\S]*[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029])[\\s\\S]*${pattern.source}`, "u");
 
 export const examples: PolicyExample[] = [
   {
@@ -85,6 +93,54 @@ export const examples: PolicyExample[] = [
     title: "two values for one parameter",
     resources: [task([{ name: "executionTimeout", values: ["3600", "60"] }])],
     violations: [/parameters\[0\] \(executionTimeout\) has 2 values; the document takes one/],
+  },
+  {
+    title: "a value with control characters is shown escaped and cut at 40 characters, never raw",
+    resources: [
+      association({
+        // 41 characters: cut to 40, the newline past the cut left out.
+        commandBase64: `${"A".repeat(40)}\n`,
+        // 40 characters: shown whole, ESC as \u001b.
+        executionTimeout: `\u001b[2J${"9".repeat(36)}`,
+      }),
+      task([{ name: "executionTimeout", values: [`${"1".repeat(39)}\u2028reboot`] }]),
+    ],
+    violations: [
+      lineFree(/parameters\.commandBase64 value "A{40}…" holds the control character U\+000A at 40/),
+      lineFree(
+        /parameters\.executionTimeout value "\\u001b\[2J9{36}" holds the control character U\+001B at 0/,
+      ),
+      lineFree(
+        /parameters\[0\] \(executionTimeout\) value "1{39}\\u2028…" holds the control character U\+2028 at 39/,
+      ),
+    ],
+  },
+  {
+    title: "a parameter the document does not declare is reported once, whatever its values",
+    resources: [task([{ name: "runAs", values: ["root", "ad\nmin"] }])],
+    violations: [/parameters\[0\] \(runAs\) is not a parameter of the training document/],
+  },
+  {
+    title: "a value that is not a string is reported once",
+    resources: [task([{ name: "executionTimeout", values: [{ "Fn::Sub": "3600" }] }])],
+    violations: [/parameters\[0\] \(executionTimeout\) value 0 is not a string/],
+  },
+  {
+    title: "an automation runbook's parameter named like a document parameter is not held to its pattern",
+    resources: [task([{ name: "executionTimeout", values: ["PT1H"] }], "AUTOMATION")],
+    violations: [],
+  },
+  {
+    title: "a commandBase64 of the document's full length limit passes",
+    resources: [
+      task([
+        {
+          name: "commandBase64",
+          values: [`${"A".repeat(DOCUMENT_PARAMETERS.commandBase64.maxChars - 2)}==`],
+        },
+      ]),
+    ],
+    violations: [],
   },
   {
     title: "a control character in an automation parameter",

@@ -52,6 +52,16 @@ function teamStack(
   ];
 }
 
+/** The stack with its window found by id (a deployed window's `id`), not by dependency. */
+const byId = (stack: ExampleResource[], windowId: string): ExampleResource[] =>
+  stack.map((r) =>
+    r.type === WINDOW
+      ? { ...r, props: { ...r.props, id: windowId } }
+      : r.type === TARGET || r.type === TASK
+        ? { ...r, props: { ...r.props, windowId }, propertyDependencies: {} }
+        : r,
+  );
+
 export const examples: PolicyExample[] = [
   {
     title: "vision on prod/a10g, as granted",
@@ -239,6 +249,130 @@ export const examples: PolicyExample[] = [
     title: "a task's targets unknown during preview are not judged (at up they are)",
     resources: teamStack("vision", "prod", "a10g", { taskTargets: [UNKNOWN] as unknown as Targets }),
     violations: [],
+  },
+  {
+    title: "the rest of a name is no second team: vision's window retrain-prod-vision-nlp-weekly is vision's",
+    resources: teamStack("vision", "prod", "a10g").map((r) =>
+      r.type === WINDOW ? { ...r, props: { ...r.props, name: "retrain-prod-vision-nlp-weekly" } } : r,
+    ),
+    violations: [],
+  },
+  {
+    title: "an unregistered team whose name extends a registered one (vision-ml) is not taken for vision",
+    resources: [
+      {
+        type: ASSOCIATION,
+        name: "daily",
+        props: {
+          name: "retrain-prod-vision-ml-train",
+          associationName: "retrain-prod-vision-ml-daily",
+          tags: { "retrain:team": "vision-ml" },
+          targets: poolTargets("prod", "a10g"),
+        },
+      },
+    ],
+    violations: [/team "vision-ml" is not registered in policies\/tenants\.yaml/],
+  },
+  {
+    title: "an untagged association named for its team, running its document by ARN",
+    resources: [
+      {
+        type: DOCUMENT,
+        name: "train",
+        props: { name: "retrain-dev-recsys-train", tags: { "retrain:team": "recsys" } },
+      },
+      {
+        type: ASSOCIATION,
+        name: "daily",
+        props: {
+          name: "arn:aws:ssm:eu-west-1:123456789012:document/retrain-dev-recsys-train",
+          associationName: "retrain-dev-recsys-daily",
+          targets: poolTargets("dev", "a10g"),
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "other tag keys only narrow a target (tag:Name, tag-key)",
+    resources: teamStack("vision", "prod", "a10g", {
+      targets: [
+        ...poolTargets("prod", "a10g"),
+        { key: "tag:Name", values: ["trainer-1"] },
+        { key: "tag-key", values: ["retrain:team"] },
+      ],
+    }),
+    violations: [],
+  },
+  {
+    title: "a target entry whose key is unknown during preview is not judged (at up it is)",
+    resources: teamStack("vision", "prod", "a10g", {
+      targets: [...poolTargets("prod", "a10g"), { key: UNKNOWN, values: ["trainer-1"] }],
+    }),
+    violations: [],
+  },
+  {
+    title: "a fleet tag value that is no fleet (prod instead of retrain-prod) fails closed",
+    resources: teamStack("vision", "prod", "a10g", {
+      targets: [
+        { key: "tag:retrain:pool", values: ["a10g"] },
+        { key: "tag:retrain:fleet", values: ["prod"] },
+      ],
+    }),
+    violations: [
+      /MaintenanceWindowTarget "weekly-pool": targets tag:retrain:fleet=prod, which is no fleet \(retrain-<environment>\)/,
+    ],
+  },
+  {
+    title: "two fleets in one target are refused",
+    resources: teamStack("vision", "prod", "a10g", {
+      targets: [
+        { key: "tag:retrain:pool", values: ["a10g"] },
+        { key: "tag:retrain:fleet", values: ["retrain-prod", "retrain-dev"] },
+      ],
+    }),
+    violations: [
+      /MaintenanceWindowTarget "weekly-pool": targets several fleets \(tag:retrain:fleet=retrain-prod, retrain-dev\)/,
+    ],
+  },
+  {
+    title: "a target naming the fleet of another environment is refused",
+    resources: teamStack("vision", "prod", "a10g", { targets: poolTargets("dev", "a10g") }),
+    violations: [
+      /name more than one environment: .*MaintenanceWindowTarget "weekly-pool" target tag:retrain:fleet=retrain-dev → "dev"/,
+    ],
+  },
+  {
+    title: "a target and a task naming their window by id (after deployment), among two windows",
+    resources: [
+      ...byId(teamStack("vision", "prod", "a10g"), "mw-0123456789abcdef0"),
+      {
+        type: WINDOW,
+        name: "nightly",
+        props: {
+          id: "mw-0fedcba9876543210",
+          name: "retrain-prod-vision-nightly",
+          tags: { "retrain:team": "vision" },
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "a target and a task under the window's own component",
+    resources: teamStack("vision", "prod", "a10g").map((r) =>
+      r.type === DOCUMENT ? r : { ...r, parent: "weekly-window", propertyDependencies: {} },
+    ),
+    violations: [],
+  },
+  {
+    title: "a target whose windowId names no window of this stack fails closed",
+    resources: byId(teamStack("vision", "prod", "a10g"), "mw-0123456789abcdef0").map((r) =>
+      r.type === TARGET ? { ...r, props: { ...r.props, windowId: "mw-0fedcba9876543210" } } : r,
+    ),
+    violations: [
+      /MaintenanceWindowTarget "weekly-pool": it belongs to no maintenance window of the stack, so the pack cannot tell/,
+    ],
   },
   {
     title: "a stack without schedule resources reaches no pool and is not judged",

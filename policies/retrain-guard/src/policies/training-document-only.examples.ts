@@ -121,6 +121,25 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title:
+      "a document whose content is unknown during preview is not judged, and a task running it fails closed",
+    resources: [doc(undefined, UNKNOWN), runCommand("retrain-prod-vision-train")],
+    violations: [
+      /MaintenanceWindowTask "retrain": taskArn runs "retrain-prod-vision-train", which is not a verified training document of this stack \(expected a TrainingCommandDocument of this stack/,
+    ],
+  },
+  {
+    title: "a training document whose documentType is not Command, and the task running it",
+    resources: [
+      { ...doc(), props: { ...doc().props, documentType: "Automation" } },
+      runCommand("retrain-prod-vision-train"),
+    ],
+    violations: [
+      /Document "train": documentType is "Automation"/,
+      /taskArn runs "retrain-prod-vision-train", which is not a verified training document of this stack/,
+    ],
+  },
+  {
     title: "$DEFAULT, $LATEST and no version",
     resources: [
       doc(),
