@@ -43,6 +43,21 @@ export function reveal(value: unknown): unknown {
  * is unknown (a parent object, an array or an element not known during preview) gives that unknown
  * sentinel, never undefined: what it holds is not known to be absent, so callers judge it at up.
  */
+/**
+ * As {@link at}, but undefined (absent) when an object on the way is unknown, for stack policies on
+ * a container our programs always give as a literal (a task's invocation parameters, a target
+ * entry): Pulumi runs stack policies after the update at `up`, so "judged at up" would mean found
+ * after the deploy; there an unknown container fails closed, as an absent one does.
+ */
+export function knownAt(props: unknown, ...path: (string | number)[]): unknown {
+  let cur: unknown = reveal(props);
+  for (const key of path) {
+    if (isUnknown(cur)) return undefined;
+    cur = at(cur, key);
+  }
+  return cur;
+}
+
 export function at(props: unknown, ...path: (string | number)[]): unknown {
   let cur: unknown = reveal(props);
   for (const key of path) {

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
 import { knownStrings, reachOf } from "../tenancy/stack.js";
-import { at, isUnknown, list, reveal, str } from "../values.js";
+import { at, isUnknown, knownAt, list, reveal, str } from "../values.js";
 import { TARGET_TYPE, TASK_TYPE, windowOf } from "../windows/model.js";
 
 export const startStopOwnPoolConfig = z.strictObject({});
@@ -40,7 +40,8 @@ function roleOf(arn: string): { account: string; name: string } | undefined {
 
 /** The automation parameter's values: undefined when absent, null when unknown. */
 function parameter(task: StackResource, name: string): string[] | null | undefined {
-  const raw = reveal(at(task.props, "taskInvocationParameters", "automationParameters", "parameters"));
+  // A stack policy: an unknown container fails closed (knownAt); an unknown list or value is judged at up.
+  const raw = reveal(knownAt(task.props, "taskInvocationParameters", "automationParameters", "parameters"));
   if (isUnknown(raw)) return null;
   for (const p of list(raw)) {
     const n = reveal(at(p, "name"));
@@ -69,7 +70,7 @@ function targetsOfTask(
     );
   const ids: string[] = [];
   for (const entry of entries) {
-    const key = reveal(at(entry, "key"));
+    const key = reveal(knownAt(entry, "key"));
     if (isUnknown(key)) continue;
     if (key !== "WindowTargetIds") {
       problems.push(

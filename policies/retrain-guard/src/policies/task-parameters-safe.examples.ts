@@ -116,6 +116,19 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title: "a parameter name with control characters is shown escaped in the message, never raw",
+    resources: [
+      association({ "x\nFix: all good\u001b[2K": ["1"] }),
+      task([{ name: "y\u2028z", values: ["1"] }]),
+    ],
+    violations: [
+      lineFree(/Association "nightly": parameters\["x\\u000aFix: all good\\u001b\[2K"\] is not a parameter/),
+      lineFree(
+        /MaintenanceWindowTask "retrain": taskInvocationParameters\.runCommandParameters\.parameters\[0\] \("y\\u2028z"\) is not a parameter/,
+      ),
+    ],
+  },
+  {
     title: "a parameter the document does not declare is reported once, whatever its values",
     resources: [task([{ name: "runAs", values: ["root", "ad\nmin"] }])],
     violations: [/parameters\[0\] \(runAs\) is not a parameter of the training document/],

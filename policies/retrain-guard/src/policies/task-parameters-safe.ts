@@ -19,27 +19,32 @@ const DECLARED = new Map(Object.entries(DOCUMENT_PARAMETERS)) as Map<
   (typeof DOCUMENT_PARAMETERS)[DocumentParameterName]
 >;
 
+/** The value quoted for a message: at most 40 characters, every control character as \\uXXXX. */
+function escaped(s: string): string {
+  const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  return `"${cut.replace(new RegExp(CONTROL.source, "gu"), (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)}"`;
+}
+
+/** A parameter name as the message shows it: as is, or escaped when it could forge lines there. */
+const shownName = (name: string) => (CONTROL.test(name) || name.length > 40 ? escaped(name) : name);
+
 /** `{ name, values }` of a task's parameter list or an association's map, known values only. */
 function parametersOf(value: unknown): { name: string; values: unknown[]; where: string }[] {
   const v = reveal(value);
   if (Array.isArray(v))
     return v.flatMap((p, i) => {
       const name = str(at(p, "name"));
-      return name === undefined ? [] : [{ name, values: list(at(p, "values")), where: `[${i}] (${name})` }];
+      return name === undefined
+        ? []
+        : [{ name, values: list(at(p, "values")), where: `[${i}] (${shownName(name)})` }];
     });
   if (isRecord(v))
     return Object.entries(v).map(([name, value]) => ({
       name,
       values: Array.isArray(reveal(value)) ? list(value) : [value],
-      where: `.${name}`,
+      where: shownName(name) === name ? `.${name}` : `[${shownName(name)}]`,
     }));
   return [];
-}
-
-/** The value quoted for a message: at most 40 characters, every control character as \\uXXXX. */
-function escaped(s: string): string {
-  const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return `"${cut.replace(new RegExp(CONTROL.source, "gu"), (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)}"`;
 }
 
 export const taskParametersSafe = defineResourcePolicy({

@@ -132,6 +132,16 @@ export const examples: PolicyExample[] = [
     violations: [/MaintenanceWindowTarget "weekly-pool": targets key "InstanceIds"/],
   },
   {
+    title: "instance ids unknown during preview still escape the pool's tag: the key is known",
+    resources: teamStack("vision", "prod", "a10g", {
+      targets: [
+        ...poolTargets("prod", "a10g"),
+        { key: "InstanceIds", values: UNKNOWN as unknown as string[] },
+      ],
+    }),
+    violations: [/MaintenanceWindowTarget "weekly-pool": targets key "InstanceIds"/],
+  },
+  {
     title: "a task naming instances itself bypasses the window's pool target",
     resources: teamStack("vision", "prod", "a10g", {
       taskTargets: [{ key: "InstanceIds", values: ["i-0123456789abcdef0"] }],
@@ -246,9 +256,12 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
-    title: "a task's targets unknown during preview are not judged (at up they are)",
+    // A stack policy runs after the update at `up`: an unknown entry fails closed at preview.
+    title: "a task's target entry unknown during preview fails closed (a stack policy)",
     resources: teamStack("vision", "prod", "a10g", { taskTargets: [UNKNOWN] as unknown as Targets }),
-    violations: [],
+    violations: [
+      /MaintenanceWindowTask "weekly-retrain": its targets use key undefined instead of WindowTargetIds/,
+    ],
   },
   {
     title: "the rest of a name is no second team: vision's window retrain-prod-vision-nlp-weekly is vision's",

@@ -29,7 +29,7 @@ import {
   TAG,
   tagOf,
 } from "../tenancy/stack.js";
-import { at, isUnknown, list, reveal, str } from "../values.js";
+import { at, isUnknown, knownAt, list, reveal, str } from "../values.js";
 import { ASSOCIATION_TYPE, TARGET_TYPE, TASK_TYPE, WINDOW_TYPE, windowOf } from "../windows/model.js";
 
 export { packRegistryFile };
@@ -185,7 +185,8 @@ function gather(resources: readonly StackResource[], loaded: LoadedTenantRegistr
         str(at(r.props, "taskInvocationParameters", "runCommandParameters", "outputS3KeyPrefix")),
       );
       for (const entry of list(reveal(r.props.targets))) {
-        const key = reveal(at(entry, "key"));
+        // A stack policy: an unknown entry fails closed (knownAt); an unknown key is judged at up.
+        const key = reveal(knownAt(entry, "key"));
         if (isUnknown(key) || key === "WindowTargetIds") continue;
         undetermined(
           r,

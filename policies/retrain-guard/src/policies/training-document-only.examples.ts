@@ -51,7 +51,8 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
-    title: "preview: the whole invocation parameters unknown are not judged (at up they are)",
+    // A stack policy runs after the update at `up`: unknown parameters fail closed, as absent ones.
+    title: "preview: the whole invocation parameters unknown fail closed (a stack policy)",
     resources: [
       doc(),
       {
@@ -63,7 +64,9 @@ export const examples: PolicyExample[] = [
         },
       },
     ],
-    violations: [],
+    violations: [
+      /MaintenanceWindowTask "retrain": taskInvocationParameters\.runCommandParameters\.documentVersion is not set/,
+    ],
   },
   {
     title: "preview: name and version unknown, taken from the verified document",

@@ -13,7 +13,7 @@ import {
 } from "@retrain/components/training-document";
 import { z } from "zod";
 import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
-import { at, isUnknown, reveal, str } from "../values.js";
+import { isUnknown, knownAt, reveal, str } from "../values.js";
 import { ASSOCIATION_TYPE, TASK_TYPE } from "../windows/model.js";
 
 export const DOCUMENT_TYPE = "aws:ssm/document:Document";
@@ -136,7 +136,8 @@ export const trainingDocumentOnly = defineStackPolicy({
           message: `MaintenanceWindowTask "${task.name}": ${problem}. Fix: pass TrainingCommandDocument.documentName as taskArn.`,
         });
       const pin = pinProblem(
-        at(task.props, "taskInvocationParameters", "runCommandParameters", "documentVersion"),
+        // A stack policy: unknown invocation parameters fail closed (knownAt), as absent ones.
+        knownAt(task.props, "taskInvocationParameters", "runCommandParameters", "documentVersion"),
       );
       if (pin)
         out.push({

@@ -83,8 +83,19 @@ export function reachOf(props: unknown): Reach {
   let unknown = false;
   for (const entry of list(raw)) {
     const key = reveal(at(entry, "key"));
+    if (isUnknown(key) || isUnknown(entry)) {
+      unknown = true;
+      continue;
+    }
+    // A known key that names instances another way escapes the pool whatever its values are.
+    if (typeof key !== "string" || !(key.startsWith("tag:") || key === "tag-key")) {
+      reach.problems.push(
+        `targets key ${JSON.stringify(key)}, which names instances without the pool's tag (allowed: tag:${TAG.fleet}, tag:${TAG.pool} and other tag: keys)`,
+      );
+      continue;
+    }
     const valuesRaw = reveal(at(entry, "values"));
-    if (isUnknown(key) || isUnknown(entry) || isUnknown(valuesRaw)) {
+    if (isUnknown(valuesRaw)) {
       unknown = true;
       continue;
     }
@@ -97,10 +108,6 @@ export function reachOf(props: unknown): Reach {
     } else if (key === `tag:${TAG.pool}`) {
       poolKey = true;
       reach.pools.push(...known);
-    } else if (typeof key !== "string" || !(key.startsWith("tag:") || key === "tag-key")) {
-      reach.problems.push(
-        `targets key ${JSON.stringify(key)}, which names instances without the pool's tag (allowed: tag:${TAG.fleet}, tag:${TAG.pool} and other tag: keys)`,
-      );
     }
   }
   const distinct = [...new Set(fleets)];
