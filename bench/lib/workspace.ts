@@ -10,6 +10,12 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import {
+  EVENTBRIDGE_RULES_PER_BUS,
+  type SchedulingConfig,
+  schedulingConfigSchema,
+  teamEventRuleCount,
+} from "@retrain/config/workspace";
 import { stringify } from "yaml";
 import { copyWorkspace, type WorkspaceCopy } from "../../packages/plan/test/support/workspace.js";
 
@@ -107,6 +113,30 @@ export function teamConfig(i: number): Record<string, unknown> {
   };
 }
 
+/** Generated team `i`'s config as its program validates it (the `scheduling:` keys of {@link teamConfig}). */
+export function validatedTeamConfig(i: number): SchedulingConfig {
+  const raw = teamConfig(i).config as Record<string, unknown>;
+  const prefix = "scheduling:";
+  return schedulingConfigSchema.parse(
+    Object.fromEntries(
+      Object.entries(raw)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    ),
+  );
+}
+
+/**
+ * The EventBridge rules the stacks of `teams` generated teams put on the account's default bus
+ * together: each team's {@link teamEventRuleCount} (two windows: 2 + command-failed + windows-log = 4);
+ * the iam and fleet stacks create none.
+ */
+export function generatedEventRules(teams: number): number {
+  let rules = 0;
+  for (let i = 0; i < teams; i++) rules += teamEventRuleCount(validatedTeamConfig(i));
+  return rules;
+}
+
 export function fleetConfig(teams: number): Record<string, unknown> {
   const pools = Math.max(1, Math.ceil(teams / TEAMS_PER_POOL));
   return {
@@ -116,6 +146,8 @@ export function fleetConfig(teams: number): Record<string, unknown> {
       "fleet:iamStack": `organization/retrain-iam/${ENVIRONMENT}`,
       // Two windows a team: an account this size has its Systems Manager quota raised to match.
       "fleet:maintenanceWindowQuota": Math.max(50, 2 * teams),
+      // And its EventBridge quota of rules per event bus, for every team's alert and run-log rules.
+      "fleet:eventRuleQuota": Math.max(EVENTBRIDGE_RULES_PER_BUS, generatedEventRules(teams)),
       "fleet:pools": Array.from({ length: pools }, (_, p) => ({
         name: poolName(p),
         instanceType: p % 2 === 0 ? "g5.xlarge" : "g6.xlarge",

@@ -34,7 +34,8 @@ export interface ConfigCheckReport {
    * What two valid configs together get wrong (only when checking the whole workspace): a team's
    * window against its fleet's pools (a pool it names that the fleet lacks, starting/stopping an
    * always-on pool, not starting one that stops when idle, rounds that overrun the window) and the
-   * environment's window quota; the same checks as the plan's (the network is the plan's alone).
+   * environment's window and EventBridge rule quotas; the same checks as the plan's (the network is
+   * the plan's alone).
    */
   crossStack: Problem[];
 }

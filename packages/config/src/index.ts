@@ -1,5 +1,6 @@
 export * from "./discovery.js";
 export * from "./errors.js";
+export * from "./event-rules.js";
 export * from "./exit-code.js";
 export { LabelledHash } from "./labelled-hash.js";
 export * from "./load.js";

@@ -203,6 +203,16 @@ export const fleetConfigSchema = z
      * with ResourceLimitExceededException). Set it to the raised value after an increase.
      */
     maintenanceWindowQuota: z.number().int().min(1).max(100_000).default(50),
+    /**
+     * The account's EventBridge quota "Rules" per event bus where this fleet runs
+     * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html): unless raised in
+     * Service Quotas, 300, or 100 in af-south-1 and eu-south-1 (left out, the default of the fleet's
+     * `aws:region` applies: `defaultEventRuleQuota`, event-rules.ts). Every stack of the environment puts its
+     * rules on the account's default bus (each team's alert and run-log rules, `teamEventRuleCount`),
+     * and the plan refuses more together (a later `pulumi up` would fail with LimitExceededException).
+     * Set it to the raised value after an increase.
+     */
+    eventRuleQuota: z.number().int().min(1).max(100_000).optional(),
   })
   // The network keys depend on each other: a config that leaves SSM unreachable is an error here.
   .superRefine((c, ctx) => {

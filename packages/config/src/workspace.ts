@@ -4,6 +4,7 @@
  */
 export * from "./discovery.js";
 export * from "./errors.js";
+export * from "./event-rules.js";
 export * from "./exit-code.js";
 export * from "./load.js";
 export * from "./naming.js";

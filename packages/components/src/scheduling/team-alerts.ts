@@ -181,6 +181,10 @@ export class TeamAlerts extends pulumi.ComponentResource {
       );
     }
 
+    // Every EventBridge rule of this component (the alert rules below and the run-log rules further
+    // down) is counted by teamEventRuleCount (@retrain/config, event-rules.ts) for the plan's check of
+    // the account's rules per event bus: stacks/scheduling/test/event-rules.test.ts fails if a rule is
+    // added or made conditional here without changing the count there.
     const region = ctx.region;
     const rules: aws.cloudwatch.EventRule[] = [];
     const alertRule = (

@@ -7,10 +7,17 @@
  *   - start + tasks + stop fit before the cutoff, counting the rounds MaxConcurrency imposes on the
  *     pool's instance count (the config alone can count only one round);
  *   - the teams of one environment (one account and region) declare no more maintenance windows
- *     than Systems Manager's default quota (each team is capped by the tenant registry; this is the sum).
+ *     than Systems Manager's default quota (each team is capped by the tenant registry; this is the sum);
+ *   - the stacks of one environment create no more EventBridge rules on the account's default bus
+ *     than EventBridge's quota of rules per event bus (counted from each stack's config).
  * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
  */
-import type { Problem, SchedulingConfig } from "@retrain/config/workspace";
+import {
+  defaultEventRuleQuota,
+  type Problem,
+  type SchedulingConfig,
+  teamEventRuleCount,
+} from "@retrain/config/workspace";
 import { batchesOf, describeBudget, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 
@@ -47,6 +54,16 @@ export interface FleetFacts {
   outputs: Record<string, unknown>;
   /** `fleet:maintenanceWindowQuota`: the account's maintenance-window quota in its region. */
   maintenanceWindowQuota?: number;
+  /** `fleet:eventRuleQuota`: the account's EventBridge rules per event bus in its region; default by region. */
+  eventRuleQuota?: number;
+  /** Its `aws:region` (the environment's): EventBridge's default rule quota differs by region. */
+  region?: string;
+  /**
+   * The EventBridge rules the environment's own stacks create (this fleet and its iam stack), by
+   * stack id (`fleetEventRuleCount`, `iamEventRuleCount` of their configs); the teams' are counted
+   * from the teams' configs.
+   */
+  platformEventRules?: readonly { id: string; rules: number }[];
   /** True when its config brings its own subnets (`fleet:subnetIds`). */
   ownSubnets?: boolean;
   /**
@@ -254,16 +271,63 @@ export function checkAccountWindows(
   return problems;
 }
 
+/**
+ * (e) The EventBridge rules of every stack of one environment (its fleet: one account and region) on
+ * the account's default event bus together within the fleet's `eventRuleQuota` (default EventBridge's
+ * in the fleet's region, {@link defaultEventRuleQuota}: 300, 100 in af-south-1 and eu-south-1). Each
+ * team's stack counts {@link teamEventRuleCount} of its config (a rule per window and per
+ * association, its document's command-failed rule, a run-log rule per mode), the fleet and iam stacks
+ * their `platformEventRules`. One finding per environment over it, on the team with the most rules. Rules the account's default bus holds outside these stacks are not known to the plan:
+ * `fleet:eventRuleQuota` should leave them out.
+ */
+export function checkAccountEventRules(teams: readonly TeamFacts[]): Problem[] {
+  const byFleet = new Map<string, { fleet: FleetFacts; teams: { t: TeamFacts; rules: number }[] }>();
+  for (const t of teams) {
+    if (!t.fleet) continue;
+    const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, teams: [] };
+    entry.teams.push({ t, rules: teamEventRuleCount(t.config) });
+    byFleet.set(t.fleet.id, entry);
+  }
+  const problems: Problem[] = [];
+  for (const { fleet, teams: users } of byFleet.values()) {
+    const platform = (fleet.platformEventRules ?? []).filter((p) => p.rules > 0);
+    const total = [...users, ...platform].reduce((n, u) => n + u.rules, 0);
+    const standard = defaultEventRuleQuota(fleet.region);
+    const limit = fleet.eventRuleQuota ?? standard;
+    if (total <= limit) continue;
+    const sorted = [...users].sort((a, b) => b.rules - a.rules || (a.t.id < b.t.id ? -1 : 1));
+    const top = sorted[0]!;
+    const counts = [
+      ...sorted.map((u) => `${u.t.id} ${u.rules}`),
+      ...platform.map((p) => `${p.id} ${p.rules}`),
+    ].join(", ");
+    const where = fleet.region ? ` in ${fleet.region}` : "";
+    const who =
+      platform.length > 0 ? `the teams on ${fleet.id} and its platform stacks` : `the teams on ${fleet.id}`;
+    problems.push({
+      file: top.t.file,
+      key: "scheduling:windows",
+      message: `${who} create ${total} EventBridge rules on the account's default event bus together (${counts}), more than the account's quota of ${limit} per event bus (fleet:eventRuleQuota in ${fleet.file}; ${standard} is EventBridge's default${where}, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html): the last stack deployed would fail with LimitExceededException. A team's stack creates a rule per window and per association, one for its document's failed commands and one run-log rule per mode it uses. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:eventRuleQuota`,
+    });
+  }
+  return problems;
+}
+
 /** Every cross-stack finding of the planned teams and fleets. */
 export function crossStackChecks(input: {
   fleets: readonly FleetFacts[];
   teams: readonly TeamFacts[];
-  /** The teams summed against their account's window quota (default `teams`): all of an environment's. */
+  /**
+   * The teams summed against their account's window and EventBridge rule quotas (default `teams`):
+   * all of an environment's.
+   */
   quotaTeams?: readonly TeamFacts[];
 }): Problem[] {
+  const quotaTeams = input.quotaTeams ?? input.teams;
   return [
     ...input.fleets.flatMap(checkNetwork),
     ...input.teams.flatMap(checkTeam),
-    ...checkAccountWindows(input.quotaTeams ?? input.teams),
+    ...checkAccountWindows(quotaTeams),
+    ...checkAccountEventRules(quotaTeams),
   ];
 }

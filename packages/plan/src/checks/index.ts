@@ -1,6 +1,8 @@
 /** Cross-stack checks on a finished run: which facts each stack contributes, then the checks. */
 import {
   type DiscoveredStack,
+  fleetEventRuleCount,
+  iamEventRuleCount,
   type LoadedStack,
   type Problem,
   poolStopWhenIdleMinutes,
@@ -9,6 +11,31 @@ import type { StackPlan } from "../model.js";
 import { crossStackChecks, type FleetFacts, type TeamFacts } from "./cross-stack.js";
 
 export * from "./cross-stack.js";
+
+/**
+ * What an environment's fleet stack declares for the account-wide quota checks: its quotas, its
+ * region and the EventBridge rules it and its iam stack create (from their configs: the same counts
+ * whether the plan ran them or `retrain config check` only loaded them).
+ */
+function accountFacts(
+  s: DiscoveredStack,
+  byId: ReadonlyMap<string, DiscoveredStack>,
+): Pick<FleetFacts, "maintenanceWindowQuota" | "eventRuleQuota" | "region" | "platformEventRules"> {
+  const fleet = s.config as LoadedStack<"fleet">;
+  const iamId = s.references.find((r) => r.kind === "iam")?.targetId;
+  const iam = iamId ? byId.get(iamId) : undefined;
+  return {
+    maintenanceWindowQuota: fleet.config.maintenanceWindowQuota,
+    ...(fleet.config.eventRuleQuota !== undefined ? { eventRuleQuota: fleet.config.eventRuleQuota } : {}),
+    region: fleet.region,
+    platformEventRules: [
+      ...(iam?.config.kind === "iam"
+        ? [{ id: iam.id, rules: iamEventRuleCount((iam.config as LoadedStack<"iam">).config) }]
+        : []),
+      { id: s.id, rules: fleetEventRuleCount(fleet.config) },
+    ],
+  };
+}
 
 /**
  * The findings for the stacks that planned; a finding is kept when the stack it names, or the other
@@ -24,6 +51,7 @@ export function planCrossStackChecks(
     const p = id ? plans.get(id) : undefined;
     return p?.status === "planned" ? p : undefined;
   };
+  const byId = new Map(stacks.map((s) => [s.id, s] as const));
   const fleets = new Map<string, FleetFacts>();
   for (const s of stacks) {
     const p = planned(s.id);
@@ -36,7 +64,7 @@ export function planCrossStackChecks(
       file: rel(s.configFile),
       outputs: p.outputs,
       ownSubnets: config.subnetIds !== undefined,
-      maintenanceWindowQuota: config.maintenanceWindowQuota,
+      ...accountFacts(s, byId),
       assumesTeamRoles:
         typeof teamRoles === "object" && teamRoles !== null && Object.keys(teamRoles).length > 0,
     });
@@ -54,8 +82,9 @@ export function planCrossStackChecks(
     });
   }
   const users = (fleetId: string) => teams.filter((t) => t.fleet?.id === fleetId).map((t) => t.id);
-  // The account's window quota is shared by every team of the environment, planned this run or not
-  // (`--team` plans one): summed over every team whose config loaded, shown with any of them.
+  // The account's window and EventBridge rule quotas are shared by every team of the environment,
+  // planned this run or not (`--team` plans one): summed over every team whose config loaded, shown
+  // with any of them.
   const quotaTeams: TeamFacts[] = [];
   for (const s of stacks) {
     if (s.config.kind !== "scheduling") continue;
@@ -80,14 +109,16 @@ export function planCrossStackChecks(
 
 /**
  * The cross-stack checks a config alone can decide, for `retrain config check`: each team against
- * its fleet's config (a pool's idle stop, its instance count, the account's window quota) instead of
- * the fleet's planned outputs; the network needs the fleet program (the plan checks it). The same
- * checks as the plan's, so a config check that passes does not leave the plan an exit 2 of this kind.
+ * its fleet's config (a pool's idle stop, its instance count, the account's window and EventBridge
+ * rule quotas) instead of the fleet's planned outputs; the network needs the fleet program (the plan
+ * checks it). The same checks as the plan's, so a config check that passes does not leave the plan an
+ * exit 2 of this kind.
  */
 export function configCrossStackChecks(
   stacks: readonly DiscoveredStack[],
   rel: (file: string) => string,
 ): Problem[] {
+  const byId = new Map(stacks.map((s) => [s.id, s] as const));
   const fleets = new Map<string, FleetFacts>();
   for (const s of stacks) {
     if (s.config.kind !== "fleet") continue;
@@ -103,7 +134,7 @@ export function configCrossStackChecks(
           stopWhenIdleMinutes: poolStopWhenIdleMinutes(config, p),
         })),
       },
-      maintenanceWindowQuota: config.maintenanceWindowQuota,
+      ...accountFacts(s, byId),
     });
   }
   const teams: TeamFacts[] = stacks.flatMap((s) => {
