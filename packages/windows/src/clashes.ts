@@ -24,6 +24,23 @@ export interface WindowRuns {
   later?: readonly { start: Date; end: Date }[];
 }
 
+/** A team's window with its runs, as the schedule view and `retrain team add` hand it to the check. */
+export function windowRunsOf(
+  owner: { team: string; stackId: string; environment: string },
+  w: { name: string; pool: string; timezone: string },
+  runs: { occurrences: WindowRuns["occurrences"]; later?: WindowRuns["later"] },
+): WindowRuns {
+  const later = runs.later ?? [];
+  return {
+    ...owner,
+    window: w.name,
+    pool: w.pool,
+    timezone: w.timezone,
+    occurrences: runs.occurrences,
+    ...(later.length > 0 ? { later } : {}),
+  };
+}
+
 /**
  * Every pair of windows (different teams, same environment and pool) with at least one overlapping
  * run, with the first overlap and how many pairs of runs overlap: the shared sweep

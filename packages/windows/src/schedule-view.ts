@@ -12,7 +12,7 @@ import {
   workspaceRelative,
 } from "@retrain/config/workspace";
 import { describe, windowOccurrences } from "@retrain/schedule";
-import type { WindowRuns } from "./clashes.js";
+import { type WindowRuns, windowRunsOf } from "./clashes.js";
 import { clashLookahead, splitAtHorizon } from "./horizon.js";
 import type { PoolInfo, ScheduleEntry, WindowUsage } from "./model.js";
 import { isoUtc, runTime } from "./time.js";
@@ -161,16 +161,9 @@ export function buildScheduleView(
         ...(neverRuns === undefined ? {} : { neverRuns }),
       });
       if (w.enabled) {
-        view.windows.push({
-          team: config.team,
-          stackId: team.id,
-          environment,
-          window: w.name,
-          pool: w.pool,
-          timezone: w.timezone,
-          occurrences,
-          ...(later.length > 0 ? { later } : {}),
-        });
+        view.windows.push(
+          windowRunsOf({ team: config.team, stackId: team.id, environment }, w, { occurrences, later }),
+        );
       }
       const from = range.from.getTime();
       const to = range.to.getTime();

@@ -32,6 +32,7 @@ import {
   horizon,
   splitAtHorizon,
   type WindowRuns,
+  windowRunsOf,
   windowSchedule,
 } from "@retrain/windows";
 import ignore from "ignore";
@@ -241,20 +242,11 @@ function windowRuns(
 ): WindowRuns {
   // As the schedule view walks a window on a shared pool: over the pool's clash range (a lookahead
   // past its latest first run), horizon runs in `occurrences`, the others in `later`.
-  const { occurrences, later } = splitAtHorizon(
-    windowOccurrences(windowSchedule(w), clashLookahead(range, latestFirstRun)),
-    range.to,
+  return windowRunsOf(
+    { team, stackId: `scheduling/${team}`, environment },
+    w,
+    splitAtHorizon(windowOccurrences(windowSchedule(w), clashLookahead(range, latestFirstRun)), range.to),
   );
-  return {
-    team,
-    stackId: `scheduling/${team}`,
-    environment,
-    window: w.name,
-    pool: w.pool,
-    timezone: w.timezone,
-    occurrences,
-    ...(later.length > 0 ? { later } : {}),
-  };
 }
 
 /**
