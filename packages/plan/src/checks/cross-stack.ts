@@ -242,30 +242,44 @@ export const SSM_WINDOWS_PER_ACCOUNT_REGION = 50;
  * has its own quota). One finding per environment over it, on the team with the most windows.
  * Environments sharing an account are not summed together: the plan does not know the accounts.
  */
+/**
+ * The teams of each fleet (environment) with what `count` gives each, teams counting 0 left out, the
+ * largest first (then by id): the account-wide quota checks sum these and name the first.
+ */
+function perEnvironment(
+  teams: readonly TeamFacts[],
+  count: (t: TeamFacts) => number,
+): { fleet: FleetFacts; users: { t: TeamFacts; n: number }[]; total: number }[] {
+  const byFleet = new Map<string, { fleet: FleetFacts; users: { t: TeamFacts; n: number }[] }>();
+  for (const t of teams) {
+    if (!t.fleet) continue;
+    const n = count(t);
+    if (n === 0) continue;
+    const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, users: [] };
+    entry.users.push({ t, n });
+    byFleet.set(t.fleet.id, entry);
+  }
+  return [...byFleet.values()].map(({ fleet, users }) => ({
+    fleet,
+    users: users.sort((a, b) => b.n - a.n || (a.t.id < b.t.id ? -1 : 1)),
+    total: users.reduce((n, u) => n + u.n, 0),
+  }));
+}
+
 export function checkAccountWindows(
   teams: readonly TeamFacts[],
   quota = SSM_WINDOWS_PER_ACCOUNT_REGION,
 ): Problem[] {
-  const byFleet = new Map<string, { fleet: FleetFacts; teams: { t: TeamFacts; windows: number }[] }>();
-  for (const t of teams) {
-    if (!t.fleet) continue;
-    const windows = t.config.windows.filter((w) => w.mode === "maintenance-window").length;
-    if (windows === 0) continue;
-    const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, teams: [] };
-    entry.teams.push({ t, windows });
-    byFleet.set(t.fleet.id, entry);
-  }
   const problems: Problem[] = [];
-  for (const { fleet, teams: users } of byFleet.values()) {
-    const total = users.reduce((n, u) => n + u.windows, 0);
+  const windowsOf = (t: TeamFacts) => t.config.windows.filter((w) => w.mode === "maintenance-window").length;
+  for (const { fleet, users: sorted, total } of perEnvironment(teams, windowsOf)) {
     const limit = fleet.maintenanceWindowQuota ?? quota;
     if (total <= limit) continue;
-    const sorted = [...users].sort((a, b) => b.windows - a.windows || (a.t.id < b.t.id ? -1 : 1));
     const top = sorted[0]!;
     problems.push({
       file: top.t.file,
       key: "scheduling:windows",
-      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${sorted.map((u) => `${u.t.id} ${u.windows}`).join(", ")}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
+      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${sorted.map((u) => `${u.t.id} ${u.n}`).join(", ")}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
     });
   }
   return problems;
@@ -281,24 +295,18 @@ export function checkAccountWindows(
  * `fleet:eventRuleQuota` should leave them out.
  */
 export function checkAccountEventRules(teams: readonly TeamFacts[]): Problem[] {
-  const byFleet = new Map<string, { fleet: FleetFacts; teams: { t: TeamFacts; rules: number }[] }>();
-  for (const t of teams) {
-    if (!t.fleet) continue;
-    const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, teams: [] };
-    entry.teams.push({ t, rules: teamEventRuleCount(t.config) });
-    byFleet.set(t.fleet.id, entry);
-  }
   const problems: Problem[] = [];
-  for (const { fleet, teams: users } of byFleet.values()) {
+  for (const { fleet, users: sorted, total: teamRules } of perEnvironment(teams, (t) =>
+    teamEventRuleCount(t.config),
+  )) {
     const platform = (fleet.platformEventRules ?? []).filter((p) => p.rules > 0);
-    const total = [...users, ...platform].reduce((n, u) => n + u.rules, 0);
+    const total = platform.reduce((n, p) => n + p.rules, teamRules);
     const standard = defaultEventRuleQuota(fleet.region);
     const limit = fleet.eventRuleQuota ?? standard;
     if (total <= limit) continue;
-    const sorted = [...users].sort((a, b) => b.rules - a.rules || (a.t.id < b.t.id ? -1 : 1));
     const top = sorted[0]!;
     const counts = [
-      ...sorted.map((u) => `${u.t.id} ${u.rules}`),
+      ...sorted.map((u) => `${u.t.id} ${u.n}`),
       ...platform.map((p) => `${p.id} ${p.rules}`),
     ].join(", ");
     const where = fleet.region ? ` in ${fleet.region}` : "";

@@ -37,6 +37,22 @@ function accountFacts(
   };
 }
 
+/** A team's facts for the checks: its config and, when it has one here, the fleet it runs on. */
+function teamFactsOf(
+  s: DiscoveredStack,
+  fleets: ReadonlyMap<string, FleetFacts>,
+  rel: (file: string) => string,
+): TeamFacts {
+  const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
+  const fleet = fleetId ? fleets.get(fleetId) : undefined;
+  return {
+    id: s.id,
+    file: rel(s.configFile),
+    config: (s.config as LoadedStack<"scheduling">).config,
+    ...(fleet ? { fleet } : {}),
+  };
+}
+
 /**
  * The findings for the stacks that planned; a finding is kept when the stack it names, or the other
  * stack of the pair, is selected.
@@ -69,35 +85,15 @@ export function planCrossStackChecks(
         typeof teamRoles === "object" && teamRoles !== null && Object.keys(teamRoles).length > 0,
     });
   }
-  const teams: TeamFacts[] = [];
-  for (const s of stacks) {
-    if (s.config.kind !== "scheduling" || !planned(s.id)) continue;
-    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
-    const fleet = fleetId ? fleets.get(fleetId) : undefined;
-    teams.push({
-      id: s.id,
-      file: rel(s.configFile),
-      config: (s.config as LoadedStack<"scheduling">).config,
-      ...(fleet ? { fleet } : {}),
-    });
-  }
+  const allTeams = stacks
+    .filter((s) => s.config.kind === "scheduling")
+    .map((s) => teamFactsOf(s, fleets, rel));
+  const teams = allTeams.filter((t) => planned(t.id));
   const users = (fleetId: string) => teams.filter((t) => t.fleet?.id === fleetId).map((t) => t.id);
   // The account's window and EventBridge rule quotas are shared by every team of the environment,
   // planned this run or not (`--team` plans one): summed over every team whose config loaded, shown
   // with any of them.
-  const quotaTeams: TeamFacts[] = [];
-  for (const s of stacks) {
-    if (s.config.kind !== "scheduling") continue;
-    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
-    const fleet = fleetId ? fleets.get(fleetId) : undefined;
-    if (fleet)
-      quotaTeams.push({
-        id: s.id,
-        file: rel(s.configFile),
-        config: (s.config as LoadedStack<"scheduling">).config,
-        fleet,
-      });
-  }
+  const quotaTeams = allTeams.filter((t) => t.fleet !== undefined);
   const quotaShown = (fleetId: string) =>
     isShown(fleetId) || quotaTeams.some((t) => t.fleet?.id === fleetId && isShown(t.id));
   return crossStackChecks({
@@ -137,18 +133,6 @@ export function configCrossStackChecks(
       ...accountFacts(s, byId),
     });
   }
-  const teams: TeamFacts[] = stacks.flatMap((s) => {
-    if (s.config.kind !== "scheduling") return [];
-    const fleetId = s.references.find((r) => r.kind === "fleet")?.targetId;
-    const fleet = fleetId ? fleets.get(fleetId) : undefined;
-    return [
-      {
-        id: s.id,
-        file: rel(s.configFile),
-        config: (s.config as LoadedStack<"scheduling">).config,
-        ...(fleet ? { fleet } : {}),
-      },
-    ];
-  });
+  const teams = stacks.filter((s) => s.config.kind === "scheduling").map((s) => teamFactsOf(s, fleets, rel));
   return crossStackChecks({ fleets: [], teams });
 }
