@@ -390,3 +390,28 @@ export function teamsGranted(
     })
     .sort((a, b) => a.team.localeCompare(b.team));
 }
+
+const poolTeams = new WeakMap<TenantRegistry, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * The teams the registry grants `pool` of `environment`, sorted by name. A pool name in two
+ * environments is two pools (two fleets, `retrain-<environment>`), as the plan's clash check keys them.
+ */
+export function teamsOnPool(registry: TenantRegistry, environment: string, pool: string): readonly string[] {
+  let index = poolTeams.get(registry);
+  if (!index) {
+    const m = new Map<string, string[]>();
+    for (const [team, tenant] of Object.entries(registry.teams))
+      for (const g of tenant.grants)
+        for (const p of new Set(g.pools)) {
+          const key = `${g.environment}\u0000${p}`;
+          const teams = m.get(key);
+          if (teams) teams.push(team);
+          else m.set(key, [team]);
+        }
+    for (const teams of m.values()) teams.sort();
+    index = m;
+    poolTeams.set(registry, index);
+  }
+  return index.get(`${environment}\u0000${pool}`) ?? [];
+}

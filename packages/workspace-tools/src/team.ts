@@ -20,6 +20,7 @@ import {
   schedulingConfigSchema,
   stackProjectName,
   TENANT_REGISTRY_PATH,
+  teamsOnPool,
   type WindowConfig,
 } from "@retrain/config/workspace";
 import { describe, windowOccurrences } from "@retrain/schedule";
@@ -507,12 +508,7 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
 
   const sharedWith = [
     ...new Set([
-      ...Object.entries(starter.registry.registry.teams)
-        .filter(
-          ([t, entry]) =>
-            t !== team && entry.grants.some((g) => g.environment === environment && g.pools.includes(pool)),
-        )
-        .map(([t]) => t),
+      ...teamsOnPool(starter.registry.registry, environment, pool).filter((t) => t !== team),
       ...others.map((w) => w.team),
     ]),
   ].sort();

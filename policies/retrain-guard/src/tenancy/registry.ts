@@ -11,8 +11,11 @@ import {
   type LoadedTenantRegistry,
   loadTenantRegistry,
   TENANT_REGISTRY_ENV,
-  type TenantRegistry,
 } from "@retrain/config/tenants";
+
+// Which teams the registry grants a pool: the registry's own question, answered in @retrain/config
+// (`retrain team add` asks it too).
+export { teamsOnPool } from "@retrain/config/tenants";
 
 /**
  * Where the pack looks: the file `RETRAIN_TENANT_REGISTRY` names (the offline plan's workspace), else
@@ -42,27 +45,3 @@ export function packRegistry(locate: () => string | undefined = packRegistryFile
 }
 
 /** `environment\0pool` → the teams granted it, sorted; computed once per parsed registry. */
-const poolTeams = new WeakMap<TenantRegistry, ReadonlyMap<string, readonly string[]>>();
-
-/**
- * The teams the registry grants `pool` of `environment`, sorted by name. A pool name in two
- * environments is two pools (two fleets, `retrain-<environment>`), as the plan's clash check keys them.
- */
-export function teamsOnPool(registry: TenantRegistry, environment: string, pool: string): readonly string[] {
-  let index = poolTeams.get(registry);
-  if (!index) {
-    const m = new Map<string, string[]>();
-    for (const [team, tenant] of Object.entries(registry.teams))
-      for (const g of tenant.grants)
-        for (const p of new Set(g.pools)) {
-          const key = `${g.environment}\u0000${p}`;
-          const teams = m.get(key);
-          if (teams) teams.push(team);
-          else m.set(key, [team]);
-        }
-    for (const teams of m.values()) teams.sort();
-    index = m;
-    poolTeams.set(registry, index);
-  }
-  return index.get(`${environment}\u0000${pool}`) ?? [];
-}
