@@ -36,6 +36,17 @@ export const workspaceSettingsSchema = z.strictObject({
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
+/** The nearest folder at or above `from` holding pnpm-workspace.yaml; `from` itself when none does. */
+export function findWorkspaceRoot(from: string): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(from);
+    dir = parent;
+  }
+}
+
 /** The nearest `retrain.json` at or above `dir`; undefined when there is none. */
 export function findWorkspaceSettings(dir: string): string | undefined {
   let current = path.resolve(dir);

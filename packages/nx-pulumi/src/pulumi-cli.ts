@@ -5,7 +5,7 @@
  * code and signals unchanged, so Nx sees exactly what Pulumi did.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 
 export const INSTALL_URL = "https://www.pulumi.com/docs/install/";
@@ -130,14 +130,6 @@ function configOverride(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The nearest folder at or above `dir` holding pnpm-workspace.yaml, or undefined. */
-function workspaceRootOf(dir: string): string | undefined {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, "pnpm-workspace.yaml"))) return d;
-    if (dirname(d) === d) return undefined;
-  }
-}
-
 /**
  * Why the stack's config file (`--config-file` of a preview or up) may not run, one problem a line
  * naming file, key and place; undefined when it is valid or the command runs no program. The same
@@ -172,12 +164,11 @@ export async function configRefusal(
   const configFile = configFiles[0];
   if (configFile === undefined) return undefined;
   // Loaded on demand: the config package brings zod and YAML, which the other commands never need.
-  const { ConfigError, describeProblem, loadStackConfig, toPosix } = await import(
+  const { ConfigError, describeProblem, findWorkspaceRoot, loadStackConfig, toPosix } = await import(
     "@retrain/config/workspace"
   );
   const file = resolve(cwd, configFile);
-  const root = workspaceRootOf(dirname(file));
-  const shown = root === undefined ? configFile : toPosix(relative(root, file));
+  const shown = toPosix(relative(findWorkspaceRoot(dirname(file)), file));
   try {
     loadStackConfig(file, { displayName: shown });
     return undefined;
