@@ -156,6 +156,23 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "a control character in an automation parameter's name is reported, escaped, once",
+    resources: [
+      task(
+        [
+          { name: "Instance\nId", values: ["i-0123\n"] },
+          { name: "InstanceId", values: ["i-0123"] },
+        ],
+        "AUTOMATION",
+      ),
+    ],
+    violations: [
+      lineFree(
+        /automationParameters\.parameters\[0\] \("Instance\\u000aId"\) has a parameter name holding the control character U\+000A at 8/,
+      ),
+    ],
+  },
+  {
     title: "a control character in an automation parameter",
     resources: [task([{ name: "InstanceId", values: ["i-0123\u0000"] }], "AUTOMATION")],
     violations: [

@@ -3,7 +3,8 @@
  * parameters it declares, each a single value matching the document's own `allowedPattern` (read from
  * `@retrain/components/training-document`, the renderer of the document itself); and no value of any
  * task or association, whatever it runs, holds a control character where a line is expected (C0, DEL,
- * C1, U+2028/U+2029 — what a shell, a log or a heredoc reads as a line break or worse).
+ * C1, U+2028/U+2029 — what a shell, a log or a heredoc reads as a line break or worse), nor does
+ * the name of a parameter passed to any other runbook.
  */
 import { DOCUMENT_PARAMETERS, type DocumentParameterName } from "@retrain/components/training-document";
 import { z } from "zod";
@@ -24,6 +25,9 @@ function escaped(s: string): string {
   const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
   return `"${cut.replace(new RegExp(CONTROL.source, "gu"), (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)}"`;
 }
+
+/** "U+000A" of a character. */
+const codeOf = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 /** A parameter name as the message shows it: as is, or escaped when it could forge lines there. */
 const shownName = (name: string) => (CONTROL.test(name) || name.length > 40 ? escaped(name) : name);
@@ -79,6 +83,15 @@ export const taskParametersSafe = defineResourcePolicy({
       for (const param of parametersOf(value)) {
         const where = `${field}${param.where}`;
         const declared = DECLARED.get(param.name as DocumentParameterName);
+        // A runbook's parameter names are its own (no list to check against); a line break in one
+        // is what a value may not carry either, and no SSM document declares such a name.
+        const nameControl = !trainingDocument && CONTROL.exec(param.name);
+        if (nameControl) {
+          out.push({
+            message: `${label}: ${where} has a parameter name holding the control character ${codeOf(nameControl[0])} at ${nameControl.index}. Fix: name parameters as the runbook declares them.`,
+          });
+          continue;
+        }
         if (trainingDocument && !declared) {
           out.push({
             message: `${label}: ${where} is not a parameter of the training document (it declares ${[...DECLARED.keys()].join(", ")}). Fix: remove it.`,
@@ -99,9 +112,8 @@ export const taskParametersSafe = defineResourcePolicy({
           }
           const control = CONTROL.exec(v);
           if (control) {
-            const code = `U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
             out.push({
-              message: `${label}: ${where} value ${escaped(v)} holds the control character ${code} at ${control.index}. Fix: pass line-free values (the command goes base64-encoded).`,
+              message: `${label}: ${where} value ${escaped(v)} holds the control character ${codeOf(control[0])} at ${control.index}. Fix: pass line-free values (the command goes base64-encoded).`,
             });
             continue;
           }
