@@ -147,6 +147,16 @@ export function parseCronBody(
     );
   }
 
+  // Every cron form the same reference lists for associations ("every 1/2, 1, 2, 4, 8, or 12 hours;
+  // every day, every week, every nth day, or the last x day of the month") has * in the year field,
+  // and it documents no year for them: a year is not something we can promise State Manager runs.
+  if (kind === "association" && year.text !== "*") {
+    fail(
+      "State Manager documents no year for an association's cron; use * in the year field (a maintenance window, with startDate/endDate, can bound its runs)",
+      year.position,
+    );
+  }
+
   const schedule: CronSchedule = {
     type: "cron",
     expression,

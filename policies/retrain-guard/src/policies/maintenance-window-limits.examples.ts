@@ -115,6 +115,17 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title: "association cron with a year or a month (forms State Manager does not document)",
+    resources: [
+      association("yearly", "cron(0 4 ? * SUN 2099)"),
+      association("june", "cron(0 4 ? JUN SUN *)"),
+    ],
+    violations: [
+      /Association "yearly": scheduleExpression "cron\(0 4 \? \* SUN 2099\)" is not valid for an association.*use \* in the year field/,
+      /Association "june": scheduleExpression .* is not valid for an association.*months/,
+    ],
+  },
+  {
     title: "4 h is exactly the default maximum duration",
     resources: [window("four", { duration: 4 })],
     violations: [],

@@ -378,8 +378,8 @@ export const examples: PolicyExample[] = [
     violations: [/after the clash check's lookahead of 53 weeks/],
   },
   {
-    title: "a cron association in a later year on a shared pool",
-    resources: [association("later", "cron(0 4 ? * SUN 2099)")],
+    title: "a one-time association in a later year on a shared pool",
+    resources: [association("later", "at(2099-01-04T04:00:00)")],
     config: shared,
     violations: [/Association "later" on pool a10g of prod.*first runs at 2099-01-04T04:00:00.000Z/],
   },
