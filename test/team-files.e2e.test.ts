@@ -4,7 +4,7 @@
  * is invalid input, exit 2, naming the file and the key; none crashes the plan.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { runPlan } from "@retrain/plan";
 import { describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ const PLANNED = [
   "a dev team targeting prod",
   "an unregistered team",
   "a StackReference override",
+  "keys hidden from our parser",
 ];
 
 function retrain(ws: WorkspaceCopy, args: string[]) {
@@ -70,6 +71,16 @@ describe("pnpm plan and config check on hostile team files", () => {
       (ws) => ws.editYaml(team("nlp"), (doc) => doc.set("environment", doc.createNode(["platform/prod"]))),
       team("nlp"),
       /top-level setting "environment" is not allowed in a team's file/,
+    ],
+    [
+      "keys hidden from our parser behind carriage returns in a comment (Pulumi's YAML reads them)",
+      (ws) =>
+        ws.write(
+          team("vision"),
+          `${readFileSync(path.join(ws.root, team("vision")), "utf8")}  # end\r  aws:profile: team-vision\r  aws:skipCredentialsValidation: true\n`,
+        ),
+      team("vision"),
+      /the file holds a carriage return not followed by a line feed \(U\+000D\) at line \d+, column 8: Pulumi's YAML reads it as a line break/,
     ],
     [
       "an unregistered team",

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
+import { ambiguousScalars, configKeyOf, unsafeCharacters } from "./portable-yaml.js";
 import { toPosix } from "./problem.js";
 import { notifySchema, regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
 import {
@@ -243,7 +244,21 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     );
   }
 
-  const problems: ConfigProblem[] = [];
+  // Text Pulumi's YAML reads otherwise: refused before anything is judged (see portable-yaml.ts).
+  const hidden = unsafeCharacters(text, lines);
+  if (hidden.length > 0) {
+    throw new ConfigError(
+      display,
+      hidden.map((p) => ({ key: "", message: `the file ${p.message}`, line: p.line, column: p.column })),
+    );
+  }
+
+  const problems: ConfigProblem[] = ambiguousScalars(doc.contents, lines).map((p) => ({
+    key: configKeyOf(p.path),
+    message: p.message,
+    line: p.line,
+    column: p.column,
+  }));
   const problem = (key: string, message: string, yamlPath: readonly PropertyKey[]) =>
     problems.push({ key, message, ...locate(doc, lines, yamlPath) });
 

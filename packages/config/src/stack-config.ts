@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
+import { FILE_RULES } from "./load.js";
 import type { StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
 import { toPosix } from "./problem.js";
@@ -104,6 +105,19 @@ export function readStackConfig<K extends StackKind>(
   }
 
   const problems: ConfigProblem[] = [];
+  // What Pulumi parsed, checked again here: a team's file may set only its namespace and aws:region.
+  // Config validation refuses anything else in the file, but it reads the file with another parser
+  // than Pulumi's; a key only Pulumi sees (aws:profile, aws:endpoints, ...) stops the program here.
+  if (kind === "scheduling") {
+    const allowed = FILE_RULES.scheduling.awsKeys.map((k) => `aws:${k}`);
+    for (const key of Object.keys(all).sort()) {
+      if (key.startsWith(`${namespace}:`) || allowed.includes(key)) continue;
+      problems.push({
+        key,
+        message: `not allowed in a team's stack: a team's file sets only ${namespace}: keys and ${allowed.join(", ")} (provider and other settings are platform's)`,
+      });
+    }
+  }
   const region = regionSchema.safeParse(all["aws:region"]);
   if (all["aws:region"] === undefined) {
     problems.push({

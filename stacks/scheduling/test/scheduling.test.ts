@@ -346,6 +346,23 @@ describe("the tenant registry inside the program (pulumi preview without the pla
       /scheduling:windows\[0\]\.pool: team "vision" may not use pool "l4" of prod; it is granted prod \(pool a10g\)/,
     ],
     [
+      // Config validation refuses these in the file; the program sees what Pulumi's parser read.
+      "provider settings only Pulumi's YAML parser saw",
+      "vision",
+      (c) => ({
+        ...c,
+        "aws:profile": "team-vision",
+        "aws:endpoints": JSON.stringify([{ ssm: "https://ssm.attacker.example" }]),
+      }),
+      /aws:endpoints: not allowed in a team's stack: a team's file sets only scheduling: keys and aws:region[\s\S]*aws:profile: not allowed in a team's stack/,
+    ],
+    [
+      "a key of another namespace",
+      "vision",
+      (c) => ({ ...c, "fleet:pools": "[]" }),
+      /fleet:pools: not allowed in a team's stack/,
+    ],
+    [
       "a team the registry does not know",
       "vision",
       (c) => ({ ...c, "scheduling:team": "mallory" }),
