@@ -27,8 +27,8 @@ export interface PortabilityProblem {
  * the CR of CRLF), DEL, C1 (NEL U+0085 among them), LS U+2028, PS U+2029, and a byte order mark
  * after the start.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const UNSAFE_CHARACTER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]|(?<!^)\ufeff/gu;
 
 const CHARACTER_NAMES: Record<number, string> = {
