@@ -9,7 +9,9 @@
  *   - the teams of one environment (one account and region) declare no more maintenance windows
  *     than Systems Manager's default quota (each team is capped by the tenant registry; this is the sum);
  *   - the stacks of one environment create no more EventBridge rules on the account's default bus
- *     than EventBridge's quota of rules per event bus (counted from each stack's config).
+ *     than EventBridge's quota of rules per event bus (counted from each stack's config);
+ *   - no pool is targeted by more associations, all teams' together, than State Manager allows per
+ *     managed node (20).
  * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
  */
 import {
@@ -321,13 +323,58 @@ export function checkAccountEventRules(teams: readonly TeamFacts[]): Problem[] {
   return problems;
 }
 
+/**
+ * State Manager: "Each managed node can be targeted by a maximum of 20 associations" (About targets
+ * and rate controls in State Manager associations,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html).
+ */
+export const SSM_ASSOCIATIONS_PER_MANAGED_NODE = 20;
+
+/**
+ * (f) The associations on each pool of one environment together within
+ * {@link SSM_ASSOCIATIONS_PER_MANAGED_NODE}: each targets every instance of its pool (by the pool's
+ * and the fleet's tags), so every instance of the pool is targeted by all of them, whichever team
+ * wrote them. Teams share a pool: one team's twentieth-and-first association takes the node from the
+ * others too. One finding per pool over it, on the team with the most associations there.
+ * Associations the account holds outside these stacks (Quick Setup's, say) are not known to the plan.
+ */
+export function checkPoolAssociations(
+  teams: readonly TeamFacts[],
+  limit = SSM_ASSOCIATIONS_PER_MANAGED_NODE,
+): Problem[] {
+  const byPool = new Map<string, { fleet: FleetFacts; pool: string; users: Map<TeamFacts, number> }>();
+  for (const t of teams) {
+    if (!t.fleet) continue;
+    for (const w of t.config.windows) {
+      if (w.mode !== "association") continue;
+      const key = `${t.fleet.id}\u0000${w.pool}`;
+      const entry = byPool.get(key) ?? { fleet: t.fleet, pool: w.pool, users: new Map() };
+      entry.users.set(t, (entry.users.get(t) ?? 0) + 1);
+      byPool.set(key, entry);
+    }
+  }
+  const problems: Problem[] = [];
+  for (const { fleet, pool, users } of byPool.values()) {
+    const sorted = [...users].sort(([a, n], [b, m]) => m - n || (a.id < b.id ? -1 : 1));
+    const total = sorted.reduce((n, [, m]) => n + m, 0);
+    if (total <= limit) continue;
+    const [top] = sorted[0]!;
+    problems.push({
+      file: top.file,
+      key: "scheduling:windows",
+      message: `${total} associations target pool ${pool} of ${fleet.id} together (${sorted.map(([t, n]) => `${t.id} ${n}`).join(", ")}), and every instance of the pool is targeted by each of them: State Manager allows at most ${limit} associations per managed node (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html), so the pool's instances would not run them all. Merge associations, move some to maintenance windows, or spread them over pools (associations the account holds outside these stacks count too)`,
+    });
+  }
+  return problems;
+}
+
 /** Every cross-stack finding of the planned teams and fleets. */
 export function crossStackChecks(input: {
   fleets: readonly FleetFacts[];
   teams: readonly TeamFacts[];
   /**
-   * The teams summed against their account's window and EventBridge rule quotas (default `teams`):
-   * all of an environment's.
+   * The teams summed against their account's window and EventBridge rule quotas and the pools'
+   * association limit (default `teams`): all of an environment's.
    */
   quotaTeams?: readonly TeamFacts[];
 }): Problem[] {
@@ -337,5 +384,6 @@ export function crossStackChecks(input: {
     ...input.teams.flatMap(checkTeam),
     ...checkAccountWindows(quotaTeams),
     ...checkAccountEventRules(quotaTeams),
+    ...checkPoolAssociations(quotaTeams),
   ];
 }
