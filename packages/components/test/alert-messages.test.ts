@@ -107,6 +107,17 @@ const commandInvocation = ssmEvent(
     status: "Failed",
   },
 );
+/**
+ * EventBridge's exact matching, the subset our patterns use: every field the pattern names holds one
+ * of its listed values, nested objects field by field (a test aid, not a full pattern engine).
+ */
+function matches(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.includes(event);
+  if (typeof pattern !== "object" || pattern === null) return false;
+  if (typeof event !== "object" || event === null) return false;
+  return Object.entries(pattern).every(([k, v]) => matches(v, (event as Record<string, unknown>)[k]));
+}
+
 const associationDetail = {
   "association-id": "fa94c678-85c6-4d40-926b-7c791EXAMPLE",
   "document-name": "retrain-dev-recsys-train",
@@ -256,8 +267,30 @@ describe("alert messages (EventBridge input transformers)", () => {
     expect(text).not.toMatch(/<[A-Za-z0-9_]+>/);
   });
 
+  it("sends a team's run log its associations' events by its document, in a pattern of fixed size", () => {
+    const { associations } = runLogPattern({
+      windowIds: [],
+      associationDocument: "retrain-dev-recsys-train",
+    });
+    expect(associations).toHaveLength(1);
+    const pattern = associations[0]!;
+    // AWS's two association events of the team's document, and of another team's.
+    expect(matches(pattern, association)).toBe(true);
+    expect(matches(pattern, instanceAssociation)).toBe(true);
+    const other = {
+      ...association,
+      detail: { ...association.detail, "document-name": "retrain-dev-nlp-train" },
+    };
+    expect(matches(pattern, other)).toBe(false);
+    expect(matches(pattern, commandInvocation)).toBe(false);
+    // 50 windows (the registry's largest maxWindows) stay within EventBridge's 2,048 characters.
+    const ids = Array.from({ length: 50 }, (_, i) => `mw-${i.toString(16).padStart(17, "0")}`);
+    expect(JSON.stringify(runLogPattern({ windowIds: ids }).windows[0]).length).toBeLessThanOrEqual(2048);
+    expect(runLogPattern({ windowIds: ids }).associations).toEqual([]);
+  });
+
   it("sends a team's run log only its own windows' and associations' events", () => {
-    expect(runLogPattern({ windowIds: ["mw-1"], associationIds: [] })).toEqual({
+    expect(runLogPattern({ windowIds: ["mw-1"] })).toEqual({
       windows: [
         {
           source: ["aws.ssm"],

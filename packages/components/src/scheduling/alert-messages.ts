@@ -195,26 +195,33 @@ export function associationFailureMessage(a: {
   };
 }
 
-/** Everything about the team's runs, any status: the run log the missed-run metrics count. */
-export function runLogPattern(ids: { windowIds: readonly string[]; associationIds: readonly string[] }) {
-  const windows = ids.windowIds.length
+/**
+ * Everything about the team's runs, any status: the run log the missed-run metrics count. Windows by
+ * id (at most the team's maxWindows, 50: ≈1,400 characters); associations by the team's training
+ * document, which every event of an association carries as `document-name` and which only the
+ * team's associations run (training-document-only): a list of association ids (36 characters each)
+ * would pass EventBridge's 2,048-character pattern limit at 49 associations.
+ */
+export function runLogPattern(of: { windowIds: readonly string[]; associationDocument?: string }) {
+  const windows = of.windowIds.length
     ? [
         {
           source: ["aws.ssm"],
           "detail-type": [...WINDOW_EVENT_TYPES],
-          detail: { "window-id": [...ids.windowIds] },
+          detail: { "window-id": [...of.windowIds] },
         },
       ]
     : [];
-  const associations = ids.associationIds.length
-    ? [
-        {
-          source: ["aws.ssm"],
-          "detail-type": [...ASSOCIATION_EVENT_TYPES],
-          detail: { "association-id": [...ids.associationIds] },
-        },
-      ]
-    : [];
+  const associations =
+    of.associationDocument !== undefined
+      ? [
+          {
+            source: ["aws.ssm"],
+            "detail-type": [...ASSOCIATION_EVENT_TYPES],
+            detail: { "document-name": [of.associationDocument] },
+          },
+        ]
+      : [];
   return { windows, associations };
 }
 

@@ -282,8 +282,13 @@ export class TeamAlerts extends pulumi.ComponentResource {
       child,
     );
     const patterns = pulumi
-      .all([pulumi.all(windows.map((w) => w.id)), pulumi.all(associations.map((a) => a.id))])
-      .apply(([windowIds, associationIds]) => runLogPattern({ windowIds, associationIds }));
+      .all([pulumi.all(windows.map((w) => w.id)), pulumi.output(args.documentName)])
+      .apply(([windowIds, documentName]) =>
+        runLogPattern({
+          windowIds,
+          ...(associations.length > 0 ? { associationDocument: documentName } : {}),
+        }),
+      );
     for (const [kind, present] of [
       ["windows", windows.length > 0],
       ["associations", associations.length > 0],

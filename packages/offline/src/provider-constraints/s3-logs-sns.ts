@@ -14,6 +14,8 @@ import {
 } from "./engine.js";
 
 const BUCKET_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
+/** EventBridge quotas: "Event pattern size | 2,048 | Maximum size of an event pattern, in characters". */
+const EB_QUOTAS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html";
 /** CloudWatch Events / EventBridge rule and target ids. */
 const EVENTS_NAME = /^[.\-_A-Za-z0-9]+$/;
 
@@ -132,6 +134,14 @@ export const S3_LOGS_SNS_CONSTRAINTS: Record<string, Constraint[]> = {
     }),
     length("scheduleExpression", 1, 256, { source: tf("events/rule.go"), good: "rate(5 minutes)", bad: "" }),
     json("eventPattern", { source: tf("events/rule.go"), good: '{"source":["aws.ssm"]}', bad: "{source:" }),
+    // The provider checks 4,096 (validateEventPatternValue); PutRule applies the account's quota,
+    // 2,048 by default (adjustable): a pattern listing ids must stay under it.
+    length("eventPattern", 1, 2048, {
+      source: EB_QUOTAS,
+      phase: "up",
+      good: `{"detail":{"window-id":[${Array.from({ length: 50 }, (_, i) => `"mw-0${String(i).padStart(16, "0")}"`).join(",")}]}}`,
+      bad: `{"detail":{"association-id":[${Array.from({ length: 60 }, () => `"6e37940a-23ba-4ab0-9b96-5d0a1a05464f"`).join(",")}]}}`,
+    }),
     oneOf("state", ["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], {
       source: tf("events/rule.go"),
       good: "ENABLED",
