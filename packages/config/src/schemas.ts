@@ -3,8 +3,10 @@
  * each schema describes the keys of its stack's namespace (`iam:`, `fleet:`, `scheduling:`), with
  * `aws:region` read separately. Types are inferred from the schemas: nothing re-declares them.
  */
+
 import { describeBudget, tryParseSchedule, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
+import { ec2InstanceTypes, sizesOf } from "./ec2-instance-types.js";
 import { SLUG_PATTERN } from "./naming.js";
 import { timeZoneProblem } from "./time-zones.js";
 
@@ -92,6 +94,14 @@ export const DEFAULT_AMI_PARAMETER =
   "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
 
 /**
+ * The public parameters AWS publishes per Deep Learning AMI, in the form of
+ * {@link DEFAULT_AMI_PARAMETER}: the architecture in the path, the AMI's name, its latest id. Only
+ * x86_64: an arm64 AMI (`/arm64/`, for g5g and p6e-gb200) cannot boot the pool families.
+ */
+const DEEP_LEARNING_AMI_PARAMETER =
+  /^\/aws\/service\/deeplearning\/ami\/x86_64\/[a-z0-9][a-z0-9.-]*\/latest\/ami-id$/;
+
+/**
  * GPU instance families a pool may use: x86_64 with NVIDIA GPUs only. Not g5g (Graviton2, arm64: the
  * x86_64 Deep Learning AMI cannot boot on it) nor g4ad (AMD Radeon GPUs: the training document's
  * `nvidia-smi` check fails every run).
@@ -125,7 +135,17 @@ export const poolSchema = z.strictObject({
     .regex(
       GPU_INSTANCE_TYPE,
       `must be an x86_64 NVIDIA GPU instance type of the families ${GPU_INSTANCE_FAMILIES.join(", ")}, such as g5.xlarge (not g5g: Graviton/arm64, the x86_64 AMI cannot boot; not g4ad: AMD GPUs, nvidia-smi fails)`,
-    ),
+    )
+    // A size the family does not have: RunInstances and the offerings lookup know no such type.
+    .refine((t) => !GPU_INSTANCE_TYPE.test(t) || ec2InstanceTypes().has(t), {
+      error: (issue) => {
+        const t = String(issue.input);
+        const family = t.slice(0, t.indexOf("."));
+        return `${t} is not an EC2 instance type: ${family} comes in ${sizesOf(family)
+          .map((s) => `${family}.${s}`)
+          .join(", ")} (the types @pulumi/aws knows)`;
+      },
+    }),
   /** Number of instances in the pool. */
   count: z.number().int().min(1).max(50).default(1),
   /** Encrypted gp3 root volume size in GiB. */
@@ -161,7 +181,10 @@ export const fleetConfigSchema = z
     /** Public SSM parameter holding the AMI id. */
     amiParameter: z
       .string()
-      .startsWith("/aws/service/", "must be a public AWS SSM parameter path")
+      .regex(
+        DEEP_LEARNING_AMI_PARAMETER,
+        `must be the SSM parameter of an x86_64 AWS Deep Learning AMI with NVIDIA drivers, /aws/service/deeplearning/ami/x86_64/<name>/latest/ami-id, such as ${DEFAULT_AMI_PARAMETER} (every pool family is x86_64 NVIDIA: an arm64 AMI fails RunInstances, an AMI without the driver fails every run's nvidia-smi check)`,
+      )
       .default(DEFAULT_AMI_PARAMETER),
     /**
      * Bring-your-own subnets to launch into instead of the fleet's own VPC; requires `ssmAccess`.

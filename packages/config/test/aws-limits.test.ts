@@ -87,6 +87,16 @@ describe("fleet: pools use x86_64 NVIDIA GPU families only", () => {
     ["g5g.xlarge", /not g5g: Graviton\/arm64/],
     ["g4ad.xlarge", /not g4ad: AMD GPUs/],
     ["m5.xlarge", /x86_64 NVIDIA GPU instance type/],
+    ["g4dn.metal", undefined],
+    ["p5.4xlarge", undefined],
+    // Sizes a family does not come in: no such EC2 type.
+    [
+      "g5.large",
+      /g5\.large is not an EC2 instance type: g5 comes in g5\.xlarge, g5\.2xlarge, g5\.4xlarge, .*g5\.48xlarge/,
+    ],
+    ["g6.huge", /g6\.huge is not an EC2 instance type: g6 comes in g6\.xlarge/],
+    ["p4d.xlarge", /p4d\.xlarge is not an EC2 instance type: p4d comes in p4d\.24xlarge \(/],
+    ["g4dn.32xlarge", /g4dn comes in .*g4dn\.16xlarge, g4dn\.metal/],
   ])("%s", (type, message) => {
     expectProblem(problemsOf(FLEET, pool(type)), message && ["fleet:pools[0].instanceType", message]);
   });
@@ -94,6 +104,28 @@ describe("fleet: pools use x86_64 NVIDIA GPU families only", () => {
   it("lists neither g5g nor g4ad", () => {
     expect(GPU_INSTANCE_FAMILIES).not.toContain("g5g");
     expect(GPU_INSTANCE_FAMILIES).not.toContain("g4ad");
+  });
+});
+
+describe("fleet:amiParameter: an x86_64 Deep Learning AMI with NVIDIA drivers", () => {
+  const FLEET = "stacks/fleet/envs/prod/Pulumi.prod.yaml";
+  const fleet = (parameter: string) =>
+    `config:\n  aws:region: eu-west-1\n  fleet:environment: prod\n  fleet:amiParameter: ${parameter}\n  fleet:pools:\n    - name: a10g\n      instanceType: g5.xlarge\n`;
+  const wrong = /must be the SSM parameter of an x86_64 AWS Deep Learning AMI with NVIDIA drivers/;
+  it.each<[string, RegExp | undefined]>([
+    ["/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id", undefined],
+    [
+      "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.7-ubuntu-22.04/latest/ami-id",
+      undefined,
+    ],
+    // arm64 (Graviton) cannot boot the x86_64 pool families; RunInstances refuses the pair.
+    ["/aws/service/deeplearning/ami/arm64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id", wrong],
+    // No NVIDIA driver: every run's nvidia-smi check fails.
+    ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", wrong],
+    ["/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/ami-id", wrong],
+    ["/my-team/golden-ami", wrong],
+  ])("%s", (parameter, message) => {
+    expectProblem(problemsOf(FLEET, fleet(parameter)), message && ["fleet:amiParameter", message]);
   });
 });
 
