@@ -227,6 +227,34 @@ export function json(path: string, o: RuleOptions): Constraint {
   );
 }
 
+/**
+ * An IAM policy document (JSON text) within IAM's size quota and character set: "IAM doesn't count
+ * white space when calculating the size of a policy", and "Policy documents can contain only the
+ * following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage return (U+000D),
+ * and characters in the range U+0020 to U+00FF" (IAM and AWS STS quotas).
+ */
+export function iamPolicyDocument(path: string, maxCharacters: number, o: RuleOptions): Constraint {
+  return onValues(
+    path,
+    o.source,
+    o.phase ?? "preview",
+    (v) => {
+      if (typeof v !== "string") return undefined;
+      const outside = /[^\t\n\r\u0020-\u00ff]/u.exec(v);
+      if (outside) {
+        const code = outside[0].codePointAt(0) ?? 0;
+        return `holds U+${code.toString(16).toUpperCase().padStart(4, "0")} at ${outside.index}: IAM policy documents may hold only tab, line feed, carriage return and U+0020-U+00FF`;
+      }
+      const size = v.replace(/\s/g, "").length;
+      return size > maxCharacters
+        ? `is ${size} characters without white space, over IAM's ${maxCharacters}`
+        : undefined;
+    },
+    o.good,
+    o.bad,
+  );
+}
+
 export interface WholeOptions {
   source: string;
   phase?: Phase;

@@ -1,5 +1,24 @@
 /** IAM roles, their policies, instance profiles. */
-import { type Constraint, intRange, json, length, pattern, tf } from "./engine.js";
+import { type Constraint, iamPolicyDocument, intRange, json, length, pattern, tf } from "./engine.js";
+
+/**
+ * IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
+ * role trust policy length 2,048 characters (the default; adjustable), managed policy size 6,144,
+ * role policy size 10,240 (all of a role's inline policies together), white space not counted.
+ * CreateRole / CreatePolicy / PutRolePolicy refuse larger documents with LimitExceeded or
+ * MalformedPolicyDocument; the provider checks only that the text is JSON.
+ */
+const IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+const statements = (n: number, resource: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: Array.from({ length: n }, (_, i) => ({
+      Sid: `S${i}`,
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: resource,
+    })),
+  });
 
 /** IAM entity names: validResourceName in iam/validate.go (`[\w+=,.@-]`). */
 const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -33,6 +52,12 @@ export const IAM_CONSTRAINTS: Record<string, Constraint[]> = {
       good: '{"Version":"2012-10-17","Statement":[]}',
       bad: "{Version:",
     }),
+    iamPolicyDocument("assumeRolePolicy", 2048, {
+      source: IAM_QUOTAS,
+      phase: "up",
+      good: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ssm.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+      bad: statements(30, "arn:aws:s3:::b/*"),
+    }),
     ...path("iam/role.go"),
   ],
   "aws:iam/rolePolicy:RolePolicy": [
@@ -46,6 +71,13 @@ export const IAM_CONSTRAINTS: Record<string, Constraint[]> = {
       source: tf("iam/role_policy.go"),
       good: '{"Version":"2012-10-17","Statement":[]}',
       bad: "not json",
+    }),
+    // One inline policy; the quota counts all of a role's together, which no one resource shows.
+    iamPolicyDocument("policy", 10_240, {
+      source: IAM_QUOTAS,
+      phase: "up",
+      good: statements(100, "arn:aws:s3:::b/*"),
+      bad: statements(150, "arn:aws:s3:::b/*"),
     }),
   ],
   "aws:iam/policy:Policy": [
@@ -64,6 +96,15 @@ export const IAM_CONSTRAINTS: Record<string, Constraint[]> = {
       source: tf("iam/policy.go"),
       good: '{"Version":"2012-10-17","Statement":[]}',
       bad: "[",
+    }),
+    iamPolicyDocument("policy", 6144, {
+      source: IAM_QUOTAS,
+      phase: "up",
+      good: statements(60, "arn:aws:s3:::b/*"),
+      bad: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/ü→" }],
+      }),
     }),
     ...path("iam/policy.go"),
   ],
