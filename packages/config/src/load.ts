@@ -10,7 +10,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
-import { ambiguousScalars, configKeyOf, unsafeCharacters } from "./portable-yaml.js";
+import { ambiguousScalars, configKeyOf, directiveProblems, unsafeCharacters } from "./portable-yaml.js";
 import { toPosix } from "./problem.js";
 import { notifySchema, regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
 import {
@@ -253,7 +253,10 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     );
   }
 
-  const problems: ConfigProblem[] = ambiguousScalars(doc.contents, lines).map((p) => ({
+  const problems: ConfigProblem[] = [
+    ...directiveProblems(doc, lines, text),
+    ...ambiguousScalars(doc.contents, lines),
+  ].map((p) => ({
     key: configKeyOf(p.path),
     message: p.message,
     line: p.line,

@@ -11,7 +11,18 @@
  * 1.2's core schema does not, and the characters libyaml reads as line breaks (is_break: CR, NEL,
  * LS, PS) that YAML 1.2 does not.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, Scalar } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  Scalar,
+} from "yaml";
 
 /** One place of a file where the two readings differ. */
 export interface PortabilityProblem {
@@ -143,13 +154,32 @@ export function ambiguityOf(text: string): Ambiguity | undefined {
 const shown = (s: string) => JSON.stringify(s);
 
 /**
- * Every plain (unquoted) scalar of `root`, keys included, that YAML 1.1 reads differently, with its
- * path from the top. An alias is not followed (its anchor is reported where it is written).
+ * Every plain (unquoted) scalar of `root`, keys included, that YAML 1.1 reads differently, and every
+ * node with an explicit tag (`!!int 010` is 10 here and 8 to Go's YAML, `!!binary` text here and
+ * bytes there, a local `!tag` unresolved here), with its path from the top. An alias is not followed
+ * (its anchor is reported where it is written).
  */
 export function ambiguousScalars(root: Node | null | undefined, lines: LineCounter): PortabilityProblem[] {
   const out: PortabilityProblem[] = [];
+  const tagged = (node: unknown, at: PropertyKey[]) => {
+    if (!isNode(node) || node.tag === undefined || !node.range) return;
+    const { line, col } = lines.linePos(node.range[0]);
+    out.push({
+      path: at,
+      line,
+      column: col,
+      message: `has the explicit tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")}: YAML readers resolve tags differently (Go's YAML reads !!int 010 as 8 and decodes !!binary), so what is checked would not be what deploys. Fix: remove the tag and write the value plainly (quoted, for text)`,
+    });
+  };
   const check = (node: unknown, at: PropertyKey[]) => {
-    if (!isScalar(node) || node.type !== Scalar.PLAIN || typeof node.source !== "string") return;
+    tagged(node, at);
+    if (
+      !isScalar(node) ||
+      node.tag !== undefined ||
+      node.type !== Scalar.PLAIN ||
+      typeof node.source !== "string"
+    )
+      return;
     const text = node.source;
     const a = ambiguityOf(text);
     if (!a || !node.range || a.agrees?.(text, node.value)) return;
@@ -165,6 +195,7 @@ export function ambiguousScalars(root: Node | null | undefined, lines: LineCount
   };
   const walk = (node: unknown, at: PropertyKey[]) => {
     if (isAlias(node)) return;
+    if (isMap(node) || isSeq(node)) tagged(node, at);
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
@@ -181,6 +212,25 @@ export function ambiguousScalars(root: Node | null | undefined, lines: LineCount
   };
   walk(root, []);
   return out;
+}
+
+/**
+ * A `%YAML` or `%TAG` directive: `%YAML 1.1` makes this reader apply YAML 1.1 (reading `1:20` as 80,
+ * which Go's YAML keeps as text), and a `%TAG` handle only names tags. Stack files need neither.
+ */
+export function directiveProblems(doc: Document, lines: LineCounter, text: string): PortabilityProblem[] {
+  const custom = Object.keys(doc.directives?.tags ?? {}).filter((h) => h !== "!!");
+  if (!doc.directives?.yaml.explicit && custom.length === 0) return [];
+  const at = Math.max(0, text.search(/^%/m));
+  const { line, col } = lines.linePos(at);
+  return [
+    {
+      path: [],
+      line,
+      column: col,
+      message: `starts with a ${doc.directives?.yaml.explicit ? `%YAML ${doc.directives.yaml.version}` : "%TAG"} directive: it changes how this check reads the file but not how Pulumi's YAML does. Fix: remove the directive (and a --- line it needs)`,
+    },
+  ];
 }
 
 /** A path as config keys are shown: `scheduling:windows[0].durationHours`, or `config` when top-level. */

@@ -102,6 +102,43 @@ describe("stack files Pulumi would read otherwise are refused (parser differenti
     );
   });
 
+  it.each([
+    ["!!int 010", "!!int"],
+    ["!!binary MwE=", "!!binary"],
+    ["!!str 3", "!!str"],
+    ["!local 3", "!local"],
+  ])("an explicit tag (%s) is refused at its key", (value, tag) => {
+    const problems = problemsOf(
+      teamYaml("vision", "dev").replace("durationHours: 3", `durationHours: ${value}`),
+    );
+    expect(
+      problems.filter((p) => p.key === "scheduling:windows[0].durationHours").map((p) => p.message),
+    ).toContainEqual(
+      expect.stringMatching(new RegExp(`has the explicit tag ${tag}: YAML readers resolve tags differently`)),
+    );
+  });
+
+  it("a tagged collection is refused too", () => {
+    const problems = problemsOf(
+      teamYaml("vision", "dev").replace("scheduling:windows:", "scheduling:windows: !!seq"),
+    );
+    expect(problems.map((p) => `${p.key}: ${p.message}`)).toContainEqual(
+      expect.stringMatching(/^scheduling:windows: has the explicit tag !!seq/),
+    );
+  });
+
+  it.each([
+    [
+      "%YAML 1.1",
+      /starts with a %YAML 1\.1 directive: it changes how this check reads the file but not how Pulumi's YAML does/,
+    ],
+    ["%TAG !t! tag:example.com,2026:", /starts with a %TAG directive/],
+  ])("a %s directive is refused at line 1", (directive, message) => {
+    const problems = problemsOf(`${directive}\n---\n${teamYaml("vision", "dev")}`);
+    const p = problems.find((q) => message.test(q.message));
+    expect(p).toMatchObject({ key: "", line: 1, column: 1 });
+  });
+
   it("the same values quoted are judged as ordinary values", () => {
     const r = load(teamYaml("vision", "dev").replace("durationHours: 3", 'durationHours: "3"'));
     // A quoted number is text: the schema's finding, not a portability one.
