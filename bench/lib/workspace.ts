@@ -8,7 +8,7 @@
  * and the figure measures the work of a clean plan rather than the size of a clash report. Every
  * team is in the tenant registry with its e-mail domain and sends alerts (teamConfig).
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   EVENTBRIDGE_RULES_PER_BUS,
@@ -16,7 +16,7 @@ import {
   schedulingConfigSchema,
   teamEventRuleCount,
 } from "@retrain/config/workspace";
-import { stringify } from "yaml";
+import { parseDocument, stringify } from "yaml";
 import { copyWorkspace, type WorkspaceCopy } from "../../packages/plan/test/support/workspace.js";
 
 export const TEAMS_PER_POOL = 20;
@@ -148,6 +148,8 @@ export function fleetConfig(teams: number): Record<string, unknown> {
       "fleet:maintenanceWindowQuota": Math.max(50, 2 * teams),
       // And its EventBridge quota of rules per event bus, for every team's alert and run-log rules.
       "fleet:eventRuleQuota": Math.max(EVENTBRIDGE_RULES_PER_BUS, generatedEventRules(teams)),
+      // And its SSM documents (one training document a team) beyond CreateDocument's 500.
+      "fleet:documentQuota": Math.max(500, teams),
       "fleet:pools": Array.from({ length: pools }, (_, p) => ({
         name: poolName(p),
         instanceType: p % 2 === 0 ? "g5.xlarge" : "g6.xlarge",
@@ -196,5 +198,11 @@ export function generateWorkspace(teams: number): GeneratedWorkspace {
     if (env !== ENVIRONMENT) rmSync(path.join(iamEnvs, env), { recursive: true });
   writeFileSync(path.join(envs, ENVIRONMENT, `Pulumi.${ENVIRONMENT}.yaml`), stringify(fleetConfig(teams)));
   writeFileSync(path.join(ws.root, "policies/tenants.yaml"), stringify(registry(teams)));
+  // A role a team and one start/stop role a pool, besides the stack's own: the account's IAM quota
+  // of roles raised to match, as for the windows above.
+  const iamFile = path.join(iamEnvs, ENVIRONMENT, `Pulumi.${ENVIRONMENT}.yaml`);
+  const iam = parseDocument(readFileSync(iamFile, "utf8"));
+  iam.setIn(["config", "iam:roleQuota"], Math.max(1000, teams + Math.ceil(teams / TEAMS_PER_POOL) + 10));
+  writeFileSync(iamFile, iam.toString());
   return { ...ws, teams };
 }

@@ -84,6 +84,16 @@ export const iamConfigSchema = z.strictObject({
     .default(30),
   /** Allow window tasks to start/stop the fleet through the AWS-StartEC2Instance/StopEC2Instance automations. */
   allowStartStop: z.boolean().default(true),
+  /**
+   * The account's IAM quota "Roles in an AWS account": 1,000 unless raised in Service Quotas
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). This
+   * stack creates a role per team the tenant registry grants the environment, besides its own
+   * (`iamRoleCount`, event-rules.ts), and the plan refuses more (CreateRole would fail with
+   * LimitExceeded). IAM is global: lower it by the roles the account holds outside this stack
+   * (service-linked roles, another environment's iam stack in the same account). Set it to the
+   * raised value after an increase.
+   */
+  roleQuota: z.number().int().min(1).max(1_000_000).default(1_000),
 });
 export type IamConfig = z.infer<typeof iamConfigSchema>;
 
@@ -236,6 +246,19 @@ export const fleetConfigSchema = z
      * Set it to the raised value after an increase.
      */
     eventRuleQuota: z.number().int().min(1).max(100_000).optional(),
+    /**
+     * The account's limit of SSM documents where this fleet runs: 500 as CreateDocument states it
+     * (DocumentLimitExceeded, "You can have at most 500 active SSM documents"). Each team's stack
+     * creates its training document, and the plan refuses more together. Set it to your account's
+     * value if AWS has raised it.
+     */
+    documentQuota: z.number().int().min(1).max(100_000).default(500),
+    /**
+     * The account's limit of active State Manager associations where this fleet runs: 2,000 as
+     * CreateAssociation states it (AssociationLimitExceeded). Each `mode: association` window is
+     * one, and the plan refuses more together. Set it to your account's value if AWS has raised it.
+     */
+    associationQuota: z.number().int().min(1).max(1_000_000).default(2000),
   })
   // The network keys depend on each other: a config that leaves SSM unreachable is an error here.
   .superRefine((c, ctx) => {

@@ -11,7 +11,8 @@
  *   - the stacks of one environment create no more EventBridge rules on the account's default bus
  *     than EventBridge's quota of rules per event bus (counted from each stack's config);
  *   - no pool is targeted by more associations, all teams' together, than State Manager allows per
- *     managed node (20).
+ *     managed node (20);
+ *   - the account's SSM documents, State Manager associations and IAM roles (account-quotas.ts).
  * Outputs are read leniently: a field the fleet does not export yet is "unknown", never a finding.
  */
 import {
@@ -22,6 +23,13 @@ import {
 } from "@retrain/config/workspace";
 import { batchesOf, describeBudget, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
+import {
+  checkAccountAssociations,
+  checkAccountDocuments,
+  checkAccountRoles,
+  type IamRoleFacts,
+  perEnvironment,
+} from "./account-quotas.js";
 
 /** The endpoints the SSM agent needs (Run Command, Session channel, messages) and those output needs. */
 export const SSM_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
@@ -58,6 +66,10 @@ export interface FleetFacts {
   maintenanceWindowQuota?: number;
   /** `fleet:eventRuleQuota`: the account's EventBridge rules per event bus in its region; default by region. */
   eventRuleQuota?: number;
+  /** `fleet:documentQuota`: the account's SSM documents in its region. */
+  documentQuota?: number;
+  /** `fleet:associationQuota`: the account's active State Manager associations in its region. */
+  associationQuota?: number;
   /** Its `aws:region` (the environment's): EventBridge's default rule quota differs by region. */
   region?: string;
   /**
@@ -66,6 +78,12 @@ export interface FleetFacts {
    * from the teams' configs.
    */
   platformEventRules?: readonly { id: string; rules: number }[];
+  /**
+   * The SSM documents the environment's own stacks create (this fleet and its iam stack), by stack
+   * id (`fleetDocumentCount`, `iamDocumentCount` of their configs); the teams' are counted from the
+   * teams' configs (`teamDocumentCount`).
+   */
+  platformDocuments?: readonly { id: string; documents: number }[];
   /** True when its config brings its own subnets (`fleet:subnetIds`). */
   ownSubnets?: boolean;
   /**
@@ -244,30 +262,6 @@ export const SSM_WINDOWS_PER_ACCOUNT_REGION = 50;
  * has its own quota). One finding per environment over it, on the team with the most windows.
  * Environments sharing an account are not summed together: the plan does not know the accounts.
  */
-/**
- * The teams of each fleet (environment) with what `count` gives each, teams counting 0 left out, the
- * largest first (then by id): the account-wide quota checks sum these and name the first.
- */
-function perEnvironment(
-  teams: readonly TeamFacts[],
-  count: (t: TeamFacts) => number,
-): { fleet: FleetFacts; users: { t: TeamFacts; n: number }[]; total: number }[] {
-  const byFleet = new Map<string, { fleet: FleetFacts; users: { t: TeamFacts; n: number }[] }>();
-  for (const t of teams) {
-    if (!t.fleet) continue;
-    const n = count(t);
-    if (n === 0) continue;
-    const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, users: [] };
-    entry.users.push({ t, n });
-    byFleet.set(t.fleet.id, entry);
-  }
-  return [...byFleet.values()].map(({ fleet, users }) => ({
-    fleet,
-    users: users.sort((a, b) => b.n - a.n || (a.t.id < b.t.id ? -1 : 1)),
-    total: users.reduce((n, u) => n + u.n, 0),
-  }));
-}
-
 export function checkAccountWindows(
   teams: readonly TeamFacts[],
   quota = SSM_WINDOWS_PER_ACCOUNT_REGION,
@@ -372,9 +366,11 @@ export function checkPoolAssociations(
 export function crossStackChecks(input: {
   fleets: readonly FleetFacts[];
   teams: readonly TeamFacts[];
+  /** The iam stacks checked against the account's IAM roles quota (their configs and the registry). */
+  iams?: readonly IamRoleFacts[];
   /**
-   * The teams summed against their account's window and EventBridge rule quotas and the pools'
-   * association limit (default `teams`): all of an environment's.
+   * The teams summed against their account's window, EventBridge rule, document and association
+   * quotas and the pools' association limit (default `teams`): all of an environment's.
    */
   quotaTeams?: readonly TeamFacts[];
 }): Problem[] {
@@ -385,5 +381,8 @@ export function crossStackChecks(input: {
     ...checkAccountWindows(quotaTeams),
     ...checkAccountEventRules(quotaTeams),
     ...checkPoolAssociations(quotaTeams),
+    ...checkAccountDocuments(quotaTeams),
+    ...checkAccountAssociations(quotaTeams),
+    ...checkAccountRoles(input.iams ?? []),
   ];
 }

@@ -1,15 +1,25 @@
 /** Cross-stack checks on a finished run: which facts each stack contributes, then the checks. */
 import {
+  ConfigError,
   type DiscoveredStack,
+  findTenantRegistry,
+  fleetDocumentCount,
   fleetEventRuleCount,
+  iamDocumentCount,
   iamEventRuleCount,
+  iamRoleCount,
   type LoadedStack,
+  loadTenantRegistry,
   type Problem,
   poolStopWhenIdleMinutes,
+  type TenantRegistry,
+  teamsGranted,
 } from "@retrain/config/workspace";
 import type { StackPlan } from "../model.js";
+import type { IamRoleFacts } from "./account-quotas.js";
 import { crossStackChecks, type FleetFacts, type TeamFacts } from "./cross-stack.js";
 
+export * from "./account-quotas.js";
 export * from "./cross-stack.js";
 
 /**
@@ -20,12 +30,23 @@ export * from "./cross-stack.js";
 function accountFacts(
   s: DiscoveredStack,
   byId: ReadonlyMap<string, DiscoveredStack>,
-): Pick<FleetFacts, "maintenanceWindowQuota" | "eventRuleQuota" | "region" | "platformEventRules"> {
+): Pick<
+  FleetFacts,
+  | "maintenanceWindowQuota"
+  | "eventRuleQuota"
+  | "documentQuota"
+  | "associationQuota"
+  | "region"
+  | "platformEventRules"
+  | "platformDocuments"
+> {
   const fleet = s.config as LoadedStack<"fleet">;
   const iamId = s.references.find((r) => r.kind === "iam")?.targetId;
   const iam = iamId ? byId.get(iamId) : undefined;
   return {
     maintenanceWindowQuota: fleet.config.maintenanceWindowQuota,
+    documentQuota: fleet.config.documentQuota,
+    associationQuota: fleet.config.associationQuota,
     ...(fleet.config.eventRuleQuota !== undefined ? { eventRuleQuota: fleet.config.eventRuleQuota } : {}),
     region: fleet.region,
     platformEventRules: [
@@ -34,7 +55,55 @@ function accountFacts(
         : []),
       { id: s.id, rules: fleetEventRuleCount(fleet.config) },
     ],
+    platformDocuments: [
+      ...(iam?.config.kind === "iam"
+        ? [{ id: iam.id, documents: iamDocumentCount((iam.config as LoadedStack<"iam">).config) }]
+        : []),
+      { id: s.id, documents: fleetDocumentCount(fleet.config) },
+    ],
   };
+}
+
+/**
+ * Each iam stack's roles for the account's IAM roles quota, from what its program reads: its config
+ * and the tenant registry it finds at or above its program folder (the iam program looks there
+ * first). An iam stack without a readable registry is left out: its program fails on it, and that is
+ * reported as the stack's own error.
+ */
+function iamRoleFacts(stacks: readonly DiscoveredStack[], rel: (file: string) => string): IamRoleFacts[] {
+  const registries = new Map<string, { file: string; registry: TenantRegistry } | undefined>();
+  const registryAt = (dir: string) => {
+    const file = findTenantRegistry(dir);
+    if (file === undefined) return undefined;
+    if (!registries.has(file)) {
+      try {
+        registries.set(file, { file, registry: loadTenantRegistry(file).registry });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        registries.set(file, undefined);
+      }
+    }
+    return registries.get(file);
+  };
+  return stacks.flatMap((s) => {
+    if (s.config.kind !== "iam") return [];
+    const config = (s.config as LoadedStack<"iam">).config;
+    const found = registryAt(s.programDir);
+    if (!found) return [];
+    const granted = teamsGranted(found.registry, config.environment);
+    const roles = iamRoleCount(config, granted);
+    return [
+      {
+        id: s.id,
+        file: rel(s.configFile),
+        roleQuota: config.roleQuota,
+        roles,
+        teamRoles: granted.length,
+        startStopRoles: config.allowStartStop ? new Set(granted.flatMap((g) => g.pools)).size : 0,
+        registry: rel(found.file),
+      },
+    ];
+  });
 }
 
 /** A team's facts for the checks: its config and, when it has one here, the fleet it runs on. */
@@ -96,7 +165,12 @@ export function planCrossStackChecks(
   const quotaTeams = allTeams.filter((t) => t.fleet !== undefined);
   const quotaShown = (fleetId: string) =>
     isShown(fleetId) || quotaTeams.some((t) => t.fleet?.id === fleetId && isShown(t.id));
+  // The iam stack's roles: shown with it or with any team of its environment.
+  const iamShown = (iamId: string) =>
+    isShown(iamId) ||
+    allTeams.some((t) => isShown(t.id) && byId.get(t.id)?.references.some((r) => r.targetId === iamId));
   return crossStackChecks({
+    iams: iamRoleFacts(stacks, rel).filter((i) => iamShown(i.id)),
     fleets: [...fleets.values()].filter((f) => isShown(f.id) || users(f.id).some(isShown)),
     teams: teams.filter((t) => isShown(t.id) || (t.fleet !== undefined && isShown(t.fleet.id))),
     quotaTeams: quotaTeams.filter((t) => t.fleet !== undefined && quotaShown(t.fleet.id)),
@@ -134,5 +208,5 @@ export function configCrossStackChecks(
     });
   }
   const teams = stacks.filter((s) => s.config.kind === "scheduling").map((s) => teamFactsOf(s, fleets, rel));
-  return crossStackChecks({ fleets: [], teams });
+  return crossStackChecks({ fleets: [], teams, iams: iamRoleFacts(stacks, rel) });
 }
