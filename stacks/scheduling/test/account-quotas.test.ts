@@ -18,37 +18,21 @@ import {
   iamDocumentCount,
   iamRoleCount,
   loadTenantRegistry,
-  STACK_SCHEMAS,
-  type StackConfigOf,
-  type StackKind,
   teamAssociationCount,
   teamDocumentCount,
   teamsGranted,
 } from "@retrain/config";
-import { runStackProgram, type StackRunResult } from "@retrain/offline";
-import { resourcesOfType } from "@retrain/testing";
+import { runStackProgram } from "@retrain/offline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetProgram } from "../../fleet/src/program.js";
 import { iamProgram } from "../../iam/src/program.js";
 import { schedulingProgram } from "../src/program.js";
+import { countOf, validated } from "./support/counted-resources.js";
 import { loadExample, runExampleUpstream } from "./support/example-upstream.js";
 
 const DOCUMENT = "aws:ssm/document:Document";
 const ASSOCIATION = "aws:ssm/association:Association";
 const ROLE = "aws:iam/role:Role";
-const countOf = (r: StackRunResult, type: string) => {
-  expect(r.errors).toEqual([]);
-  return resourcesOfType(r, type).length;
-};
-
-/** A raw Pulumi config (`<namespace>:<key>` → value) validated as the program validates it. */
-function validated<K extends StackKind>(kind: K, raw: Record<string, unknown>): StackConfigOf<K> {
-  const { namespace, schema } = STACK_SCHEMAS[kind];
-  const own = Object.entries(raw)
-    .filter(([k, v]) => k.startsWith(`${namespace}:`) && v !== undefined)
-    .map(([k, v]) => [k.slice(namespace.length + 1), v]);
-  return schema.parse(Object.fromEntries(own)) as StackConfigOf<K>;
-}
 
 const upstream: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {

@@ -5,36 +5,17 @@
  * associations, with both, with and without alert destinations. A rule added to a component without
  * its count fails here, not at `pulumi up` with LimitExceededException.
  */
-import {
-  fleetEventRuleCount,
-  iamEventRuleCount,
-  STACK_SCHEMAS,
-  type StackConfigOf,
-  type StackKind,
-  teamEventRuleCount,
-} from "@retrain/config";
+import { fleetEventRuleCount, iamEventRuleCount, teamEventRuleCount } from "@retrain/config";
 import { runStackProgram, type StackRunResult } from "@retrain/offline";
-import { resourcesOfType } from "@retrain/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fleetProgram } from "../../fleet/src/program.js";
 import { iamProgram } from "../../iam/src/program.js";
 import { schedulingProgram } from "../src/program.js";
+import { countOf, validated } from "./support/counted-resources.js";
 import { loadExample, runExampleUpstream } from "./support/example-upstream.js";
 
 const RULE = "aws:cloudwatch/eventRule:EventRule";
-const rulesOf = (r: StackRunResult) => {
-  expect(r.errors).toEqual([]);
-  return resourcesOfType(r, RULE).length;
-};
-
-/** A raw Pulumi config (`<namespace>:<key>` → value) validated as the program validates it. */
-function validated<K extends StackKind>(kind: K, raw: Record<string, unknown>): StackConfigOf<K> {
-  const { namespace, schema } = STACK_SCHEMAS[kind];
-  const own = Object.entries(raw)
-    .filter(([k, v]) => k.startsWith(`${namespace}:`) && v !== undefined)
-    .map(([k, v]) => [k.slice(namespace.length + 1), v]);
-  return schema.parse(Object.fromEntries(own)) as StackConfigOf<K>;
-}
+const rulesOf = (r: StackRunResult) => countOf(r, RULE);
 
 const upstream: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
