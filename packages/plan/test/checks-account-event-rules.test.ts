@@ -27,16 +27,11 @@ import {
   type TeamFacts,
 } from "../src/checks/index.js";
 import { runPlan } from "../src/index.js";
+import { fleetFacts, shortTask } from "./support/facts.js";
 import { workspaceCopies } from "./support/workspace.js";
 
-const fleet = (env: string, facts: Partial<FleetFacts> = {}): FleetFacts => ({
-  id: `fleet/${env}`,
-  file: `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`,
-  outputs: { region: "eu-west-1", pools: [] },
-  region: "eu-west-1",
-  ...facts,
-});
-const task = { name: "retrain", command: "./train.sh", timeoutSeconds: 600 };
+const fleet = fleetFacts;
+const task = shortTask;
 const window = (i: number) => ({
   name: `w-${i}`,
   schedule: "cron(0 4 ? * SUN *)",

@@ -31,15 +31,11 @@ import {
   type TeamFacts,
 } from "../src/checks/index.js";
 import { runPlan } from "../src/index.js";
+import { fleetFacts, shortTask } from "./support/facts.js";
 import { workspaceCopies } from "./support/workspace.js";
 
-const fleet = (env: string, facts: Partial<FleetFacts> = {}): FleetFacts => ({
-  id: `fleet/${env}`,
-  file: `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`,
-  outputs: { region: "eu-west-1", pools: [] },
-  ...facts,
-});
-const task = { name: "retrain", command: "./train.sh", timeoutSeconds: 600 };
+const fleet = fleetFacts;
+const task = shortTask;
 /** A team with `associations` associations and `windows` maintenance windows, spread over pools. */
 const team = (name: string, env: string, associations = 0, windows = 0, facts?: FleetFacts): TeamFacts => ({
   id: `scheduling/${name}`,

@@ -5,14 +5,11 @@
  */
 import { schedulingConfigSchema } from "@retrain/config";
 import { describe, expect, it } from "vitest";
-import { checkAccountWindows, type FleetFacts, SSM_WINDOWS_PER_ACCOUNT_REGION } from "../src/checks/index.js";
+import { checkAccountWindows, SSM_WINDOWS_PER_ACCOUNT_REGION } from "../src/checks/index.js";
+import { fleetFacts, shortTask } from "./support/facts.js";
 
-const fleet = (env: string): FleetFacts => ({
-  id: `fleet/${env}`,
-  file: `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`,
-  outputs: { region: "eu-west-1", pools: [] },
-});
-const task = { name: "retrain", command: "./train.sh", timeoutSeconds: 600 };
+const fleet = fleetFacts;
+const task = shortTask;
 const window = (i: number, mode: "maintenance-window" | "association" = "maintenance-window") =>
   mode === "association"
     ? { name: `w-${i}`, mode, schedule: "cron(30 2 ? * * *)", pool: "a10g", tasks: [task] }

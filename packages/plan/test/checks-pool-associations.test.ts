@@ -8,17 +8,13 @@ import { describe, expect, it } from "vitest";
 import {
   checkPoolAssociations,
   crossStackChecks,
-  type FleetFacts,
   SSM_ASSOCIATIONS_PER_MANAGED_NODE,
   type TeamFacts,
 } from "../src/checks/index.js";
+import { fleetFacts, shortTask } from "./support/facts.js";
 
-const fleet = (env: string): FleetFacts => ({
-  id: `fleet/${env}`,
-  file: `stacks/fleet/envs/${env}/Pulumi.${env}.yaml`,
-  outputs: { region: "eu-west-1", pools: [] },
-});
-const task = { name: "retrain", command: "./train.sh", timeoutSeconds: 600 };
+const fleet = fleetFacts;
+const task = shortTask;
 type Spec = { associations?: number; windows?: number; pool?: string };
 const team = (name: string, env: string, specs: Spec[]): TeamFacts => {
   let i = 0;
