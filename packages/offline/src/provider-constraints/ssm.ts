@@ -48,6 +48,9 @@ const targets = (source: string): Constraint[] => [
   length("targets[].key", 1, 163, { source, good: "tag:retrain:pool", bad: "" }),
 ];
 
+/** Systems Manager's limit on a document's content, in bytes. */
+const DOCUMENT_CONTENT_BYTES = 64 * 1024;
+
 export const SSM_CONSTRAINTS: Record<string, Constraint[]> = {
   "aws:ssm/maintenanceWindow:MaintenanceWindow": [
     // The provider checks only schedule_offset (ssm/maintenance_window.go); the rest is CreateMaintenanceWindow's.
@@ -213,6 +216,36 @@ export const SSM_CONSTRAINTS: Record<string, Constraint[]> = {
         phase: "up",
         good: { documentFormat: "JSON", content: '{"schemaVersion":"2.2"}' },
         bad: { documentFormat: "JSON", content: "schemaVersion: '2.2'" },
+      },
+    ),
+    rule(
+      "content within 64 KB",
+      (i) => {
+        if (typeof i.content !== "string") return [];
+        const bytes = Buffer.byteLength(i.content, "utf8");
+        // "the content of the document must not exceed 64KB. This quota also includes the content
+        // specified for input parameters at runtime" (Creating SSM documents): the parameters a
+        // run passes take from the same 64 KB, so a document near it leaves them nothing.
+        return bytes > DOCUMENT_CONTENT_BYTES
+          ? [
+              {
+                path: "content",
+                message: `content is ${bytes} bytes, over Systems Manager's ${DOCUMENT_CONTENT_BYTES} (64 KB, parameters passed at run time included)`,
+              },
+            ]
+          : [];
+      },
+      {
+        source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/create-ssm-doc.html",
+        phase: "up",
+        good: {
+          documentFormat: "JSON",
+          content: JSON.stringify({ schemaVersion: "2.2", description: "d".repeat(60_000) }),
+        },
+        bad: {
+          documentFormat: "JSON",
+          content: JSON.stringify({ schemaVersion: "2.2", description: "\u00e9".repeat(33_000) }),
+        },
       },
     ),
   ],
