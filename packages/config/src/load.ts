@@ -85,6 +85,25 @@ const TEAM_SETTING_WHY: Record<string, string> = {
   encryptionsalt: "secrets-provider state is stack-level: platform configures it, not a team's file",
 };
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function invalidUtf8At(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, by bisection (a sequence cut in half is invalid too).
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
 const STACK_FILE_NAME = /^Pulumi\.([^/\\]+)\.ya?ml$/;
 
 const KINDS = Object.keys(PULUMI_PROJECTS) as StackKind[];
@@ -220,15 +239,36 @@ function decideKind(file: string, opts: LoadStackConfigOptions, namespaces: Set<
 export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {}): LoadedStackConfig {
   const display = opts.displayName ?? file;
   const absolute = path.resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(absolute, "utf8");
+    bytes = readFileSync(absolute);
   } catch (e) {
     throw new ConfigError(display, [{ key: "", message: `cannot read the file: ${(e as Error).message}` }]);
+  }
+  // Decoding with replacement would read invalid bytes as U+FFFD; Go's YAML refuses the file.
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    throw new ConfigError(display, [
+      {
+        key: "",
+        message: `is not valid UTF-8 (at byte ${invalidUtf8At(bytes)}): Pulumi's YAML refuses such a file. Fix: save it as UTF-8`,
+      },
+    ]);
   }
 
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Text Pulumi's YAML reads otherwise: refused before anything is judged (see portable-yaml.ts),
+  // also when it broke this parse (a bare CR is then reported as what it is, not as a syntax error).
+  const hidden = unsafeCharacters(text, lines);
+  if (hidden.length > 0) {
+    throw new ConfigError(
+      display,
+      hidden.map((p) => ({ key: "", message: `the file ${p.message}`, line: p.line, column: p.column })),
+    );
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       display,
@@ -241,15 +281,6 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
           column: pos.col,
         };
       }),
-    );
-  }
-
-  // Text Pulumi's YAML reads otherwise: refused before anything is judged (see portable-yaml.ts).
-  const hidden = unsafeCharacters(text, lines);
-  if (hidden.length > 0) {
-    throw new ConfigError(
-      display,
-      hidden.map((p) => ({ key: "", message: `the file ${p.message}`, line: p.line, column: p.column })),
     );
   }
 

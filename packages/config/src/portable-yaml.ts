@@ -7,9 +7,10 @@
  * refused when it holds such text, so what was checked is what Pulumi reads.
  *
  * Written by hand: no library reports where two YAML dialects differ; the classes below are the
- * YAML 1.1 resolutions Go's YAML implements (gopkg.in/yaml.v2 resolve.go, v3's README) that YAML
- * 1.2's core schema does not, and the characters libyaml reads as line breaks (is_break: CR, NEL,
- * LS, PS) that YAML 1.2 does not.
+ * YAML 1.1 resolutions Go's YAML implements (gopkg.in/yaml.v2 resolve.go, which Pulumi's
+ * sdk/go/common/encoding uses; v3's README) that YAML 1.2's core schema does not, the characters
+ * libyaml reads as line breaks (is_break: CR, NEL, LS, PS) where the `yaml` package reads none
+ * (inside a comment), and the characters libyaml's reader refuses (outside YAML's printable set).
  */
 import {
   type Document,
@@ -35,12 +36,13 @@ export interface PortabilityProblem {
 
 /**
  * Characters a stack file may not hold: C0 controls but tab and line feed (carriage return only as
- * the CR of CRLF), DEL, C1 (NEL U+0085 among them), LS U+2028, PS U+2029, and a byte order mark
+ * the CR of CRLF), DEL, C1 (NEL U+0085 among them), LS U+2028, PS U+2029, the noncharacters
+ * U+FFFE and U+FFFF (outside YAML's printable set: libyaml refuses the file), and a byte order mark
  * after the start.
  */
 const UNSAFE_CHARACTER =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]|(?<!^)\ufeff/gu;
+  /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|(?<!^)\ufeff/gu;
 
 const CHARACTER_NAMES: Record<number, string> = {
   13: "a carriage return not followed by a line feed",
@@ -48,6 +50,8 @@ const CHARACTER_NAMES: Record<number, string> = {
   8232: "a line separator",
   8233: "a paragraph separator",
   65279: "a byte order mark after the start",
+  65534: "a noncharacter",
+  65535: "a noncharacter",
 };
 
 /** Characters that Go's YAML reads as a line break and this file's reader does not. */
@@ -97,7 +101,6 @@ const YAML11_TRUE = /^(?:y|Y|yes|Yes|YES|on|On|ON)$/;
 const LEGACY_OCTAL = /^[-+]?0[0-7_]*[0-7][0-7_]*$/;
 const INTEGER_11 = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)$/;
 const FLOAT_WITH_SEPARATOR = /^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/;
-const SIGNED_SPECIAL = /^[-+](?:inf|infinity|nan)$/i;
 
 /** What Go's strconv.ParseInt(text without "_", 0, 64) reads, for YAML 1.1 integer spellings. */
 function goInteger(text: string): bigint | undefined {
@@ -133,15 +136,16 @@ const AMBIGUITIES: readonly Ambiguity[] = [
   },
   {
     // Binary, upper-case prefixes and digit separators: YAML 1.1 integers, text in YAML 1.2.
-    test: (t) => INTEGER_11.test(t) && (t.includes("_") || /0[bBXO]/.test(t)),
+    // A sign before 0x/0o is text in YAML 1.2's core schema and a number to Go's ParseInt.
+    test: (t) => INTEGER_11.test(t) && (t.includes("_") || /^[-+]?0[bBXO]/.test(t) || /^[-+]0[xXoO]/.test(t)),
     elsewhere: (t) => `the number ${goInteger(t)}`,
     portable: (t) => `${goInteger(t)}`,
   },
   {
-    // Floats with digit separators; Go's ParseFloat also reads a signed inf or nan.
-    test: (t) => (FLOAT_WITH_SEPARATOR.test(t) && t.includes("_")) || SIGNED_SPECIAL.test(t),
-    elsewhere: (t) =>
-      SIGNED_SPECIAL.test(t) ? "an infinite or not-a-number float" : `the number ${t.replaceAll("_", "")}`,
+    // Floats with digit separators: yaml.v2 drops the `_` before its float pattern and ParseFloat.
+    // (A signed inf or nan fails that pattern: text to both.)
+    test: (t) => FLOAT_WITH_SEPARATOR.test(t) && t.includes("_"),
+    elsewhere: (t) => `the number ${t.replaceAll("_", "")}`,
   },
 ];
 
@@ -228,7 +232,7 @@ export function directiveProblems(doc: Document, lines: LineCounter, text: strin
       path: [],
       line,
       column: col,
-      message: `starts with a ${doc.directives?.yaml.explicit ? `%YAML ${doc.directives.yaml.version}` : "%TAG"} directive: it changes how this check reads the file but not how Pulumi's YAML does. Fix: remove the directive (and a --- line it needs)`,
+      message: `starts with a ${doc.directives?.yaml.explicit ? `%YAML ${doc.directives.yaml.version}` : "%TAG"} directive: the two YAML readers treat directives differently (this one then applies that version's rules, Go's YAML accepts only %YAML 1.1 and ignores base 60), so what is checked would not be what deploys. Fix: remove the directive (and a --- line it needs)`,
     },
   ];
 }

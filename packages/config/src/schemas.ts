@@ -106,10 +106,12 @@ export const DEFAULT_AMI_PARAMETER =
 /**
  * The public parameters AWS publishes per Deep Learning AMI, in the form of
  * {@link DEFAULT_AMI_PARAMETER}: the architecture in the path, the AMI's name, its latest id. Only
- * x86_64: an arm64 AMI (`/arm64/`, for g5g and p6e-gb200) cannot boot the pool families.
+ * x86_64: an arm64 AMI (`/arm64/`, for g5g and p6e-gb200) cannot boot the pool families; and only
+ * the NVIDIA-driver AMIs (`...-nvidia-driver-...` in the name): a Neuron AMI has no driver for
+ * the training document's `nvidia-smi` check.
  */
 const DEEP_LEARNING_AMI_PARAMETER =
-  /^\/aws\/service\/deeplearning\/ami\/x86_64\/[a-z0-9][a-z0-9.-]*\/latest\/ami-id$/;
+  /^\/aws\/service\/deeplearning\/ami\/x86_64\/[a-z0-9][a-z0-9.-]*nvidia[a-z0-9.-]*\/latest\/ami-id$/;
 
 /**
  * GPU instance families a pool may use: x86_64 with NVIDIA GPUs only. Not g5g (Graviton2, arm64: the

@@ -123,6 +123,8 @@ describe("fleet:amiParameter: an x86_64 Deep Learning AMI with NVIDIA drivers", 
     // No NVIDIA driver: every run's nvidia-smi check fails.
     ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", wrong],
     ["/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/ami-id", wrong],
+    // A Neuron (Inferentia/Trainium) AMI has no NVIDIA driver.
+    ["/aws/service/deeplearning/ami/x86_64/base-neuron-ubuntu-22.04/latest/ami-id", wrong],
     ["/my-team/golden-ami", wrong],
   ])("%s", (parameter, message) => {
     expectProblem(problemsOf(FLEET, fleet(parameter)), message && ["fleet:amiParameter", message]);

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem, loadStackConfig } from "../src/index.js";
@@ -58,6 +59,8 @@ describe("stack files Pulumi would read otherwise are refused (parser differenti
     ["DEL", "\u007f"],
     ["C1 control", "\u009b"],
     ["byte order mark after the start", "\ufeff"],
+    ["noncharacter U+FFFE", "\ufffe"],
+    ["noncharacter U+FFFF", "\uffff"],
   ])("a %s in a comment is refused", (_name, ch) => {
     const problems = problemsOf(`${teamYaml("vision", "dev")}  # note${ch}  aws:profile: x\n`);
     expect(problems.map((p) => p.message).join("\n")).toMatch(
@@ -72,6 +75,34 @@ describe("stack files Pulumi would read otherwise are refused (parser differenti
     ["non-ASCII text in a comment", (t: string) => `${t}  # Zürich — 東京\n`],
   ])("%s are accepted", (_name, edit) => {
     expect(load(edit(teamYaml("vision", "dev")))).toEqual({ ok: true });
+  });
+
+  it("a file that is not valid UTF-8 is refused, naming the byte (not read with replacement characters)", () => {
+    ws?.remove();
+    ws = tempWorkspace(PROGRAMS);
+    const text = teamYaml("vision", "dev");
+    const at = text.indexOf("python");
+    const abs = ws.write(TEAM_FILE, "");
+    writeFileSync(
+      abs,
+      Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc3, 0x28]), Buffer.from(text.slice(at))]),
+    );
+    try {
+      loadStackConfig(abs, { displayName: TEAM_FILE });
+      throw new Error("expected a ConfigError");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems[0]?.message).toBe(
+        // 0xC3 starts a two-byte sequence; 0x28, one byte on, cannot continue it.
+        `is not valid UTF-8 (at byte ${at + 1}): Pulumi's YAML refuses such a file. Fix: save it as UTF-8`,
+      );
+    }
+  });
+
+  it("a bare CR that breaks this parse is reported as the CR, not as a YAML syntax error", () => {
+    const problems = problemsOf(`${teamYaml("vision", "dev")}  bad: [1,\r  2\n`);
+    expect(problems[0]?.message).toMatch(/carriage return not followed by a line feed/);
+    expect(problems.every((p) => !/YAML syntax error/.test(p.message))).toBe(true);
   });
 
   it("an octal-looking duration is refused at its key, naming both readings and the fix", () => {
@@ -128,10 +159,7 @@ describe("stack files Pulumi would read otherwise are refused (parser differenti
   });
 
   it.each([
-    [
-      "%YAML 1.1",
-      /starts with a %YAML 1\.1 directive: it changes how this check reads the file but not how Pulumi's YAML does/,
-    ],
+    ["%YAML 1.1", /starts with a %YAML 1\.1 directive: the two YAML readers treat directives differently/],
     ["%TAG !t! tag:example.com,2026:", /starts with a %TAG directive/],
   ])("a %s directive is refused at line 1", (directive, message) => {
     const problems = problemsOf(`${directive}\n---\n${teamYaml("vision", "dev")}`);
@@ -175,9 +203,10 @@ describe("ambiguityOf: the plain scalars YAML 1.1 and YAML 1.2 read differently"
     "-1_0",
     // floats with separators, signed specials
     "1_0.5",
-    "+inf",
-    "-Infinity",
-    "+NaN",
+    // a sign before a 0x or 0o prefix: text in YAML 1.2's core schema, a number to ParseInt
+    "+0x10",
+    "-0x10",
+    "-0o17",
   ])("%s is ambiguous", (text) => {
     expect(ambiguityOf(text)).toBeDefined();
   });
@@ -193,7 +222,14 @@ describe("ambiguityOf: the plain scalars YAML 1.1 and YAML 1.2 read differently"
     "+10",
     "08",
     "0x1f",
+    "0x0B",
+    "0xE0B",
+    "0x10b",
     "0o17",
+    // a signed inf or nan fails yaml.v2's float pattern: text to both
+    "+inf",
+    "-Infinity",
+    "+NaN",
     "1.5",
     ".5",
     "1e3",
