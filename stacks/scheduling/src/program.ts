@@ -130,7 +130,7 @@ export async function schedulingProgram(
       artifactBucket: iam.artifactBucket,
       tags,
     });
-    alerted.push({ window: w, id: window.windowId });
+    alerted.push({ window: w, id: window.windowId, successId: window.targetId });
     return pulumi.output({ name: w.name, id: window.windowId, schedule: w.schedule, nextRuns: runs });
   });
 

@@ -93,15 +93,35 @@ describe("scheduling stack", () => {
       });
     });
 
-    it("targets the pool by tag, never by instance id", () => {
-      const [target] = resourcesOfType(result, "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget");
-      expect(target?.inputs.resourceType).toBe("INSTANCE");
-      expect(target?.inputs.targets).toEqual([
-        { key: "tag:retrain:pool", values: ["a10g"] },
-        { key: "tag:retrain:fleet", values: ["retrain-prod"] },
-      ]);
+    it("targets the pool by tag, never by instance id: the training tasks on one target, start/stop on another", () => {
+      const targets = resourcesOfType(result, "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget");
+      expect(targets.map((t) => t.inputs.name)).toEqual(["a10g-pool", "a10g-power"]);
+      for (const target of targets) {
+        expect(target.inputs.resourceType).toBe("INSTANCE");
+        expect(target.inputs.targets).toEqual([
+          { key: "tag:retrain:pool", values: ["a10g"] },
+          { key: "tag:retrain:fleet", values: ["retrain-prod"] },
+        ]);
+      }
+      const [training, power] = targets;
       for (const task of resourcesOfType(result, TASK)) {
-        expect(task.inputs.targets).toEqual([{ key: "WindowTargetIds", values: [target?.id] }]);
+        const on = task.inputs.taskType === "AUTOMATION" ? power : training;
+        expect(task.inputs.targets).toEqual([{ key: "WindowTargetIds", values: [on?.id] }]);
+      }
+    });
+
+    it("counts a success only from the training tasks' target (start/stop invocations also end in SUCCESS)", () => {
+      const [training, power] = resourcesOfType(
+        result,
+        "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget",
+      );
+      const filters = resourcesOfType(result, "aws:cloudwatch/logMetricFilter:LogMetricFilter").filter((f) =>
+        String(f.inputs.name).endsWith("-succeeded"),
+      );
+      expect(filters.length).toBeGreaterThan(0);
+      for (const f of filters) {
+        expect(f.inputs.pattern).toBe(`"Task Target Invocation State-change" "SUCCESS" "${training?.id}"`);
+        expect(String(f.inputs.pattern)).not.toContain(String(power?.id));
       }
     });
 

@@ -228,7 +228,9 @@ export function runLogPattern(of: { windowIds: readonly string[]; associationDoc
 /**
  * Metric filter terms (unstructured match: every quoted term must occur in the event's JSON; case
  * matters): https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
- * JSON selectors are avoided because the event's field names contain "-".
+ * JSON selectors are avoided because the event's field names contain "-". For a window, `id` is
+ * the window target of its training tasks: a Task Target Invocation event names the window and the
+ * window target but not the task, and the start/stop automations run on a target of their own.
  */
 export function succeededFilter(kind: "maintenance-window" | "association", id: string): string {
   return kind === "maintenance-window"

@@ -79,6 +79,11 @@ export class RetrainingWindow extends pulumi.ComponentResource {
     );
 
     const poolTag = pulumi.output(args.poolTag);
+    // The pool's instances in this fleet, by their tags.
+    const poolInstances = [
+      { key: poolTag.apply((t) => `tag:${t.key}`), values: [poolTag.apply((t) => t.value)] },
+      { key: `tag:${TAG_KEYS.fleet}`, values: [args.fleetTagValue] },
+    ];
     const target = new aws.ssm.MaintenanceWindowTarget(
       `${name}-pool`,
       {
@@ -86,14 +91,35 @@ export class RetrainingWindow extends pulumi.ComponentResource {
         name: `${w.pool}-pool`,
         description: `Instances of pool ${w.pool} in fleet ${args.fleetTagValue}`,
         resourceType: "INSTANCE",
-        targets: [
-          { key: poolTag.apply((t) => `tag:${t.key}`), values: [poolTag.apply((t) => t.value)] },
-          { key: `tag:${TAG_KEYS.fleet}`, values: [args.fleetTagValue] },
-        ],
+        targets: poolInstances,
       },
       child,
     );
     const targets = [{ key: "WindowTargetIds", values: [target.id] }];
+    // The start/stop automations get a target of their own on the same instances: their
+    // per-instance invocations also end in SUCCESS, and the event names only the window and the
+    // window target, so on one shared target they would count as a run that trained (missed-run
+    // metric) though the training task never succeeded.
+    const powerTargets = w.startStopInstances
+      ? [
+          {
+            key: "WindowTargetIds",
+            values: [
+              new aws.ssm.MaintenanceWindowTarget(
+                `${name}-power`,
+                {
+                  windowId: window.id,
+                  name: `${w.pool}-power`,
+                  description: `Instances of pool ${w.pool} in fleet ${args.fleetTagValue}, for start/stop`,
+                  resourceType: "INSTANCE",
+                  targets: poolInstances,
+                },
+                child,
+              ).id,
+            ],
+          },
+        ]
+      : targets;
 
     const startStopRole = pulumi.output(args.startStopRoleArn).apply((arn) => {
       if (w.startStopInstances && !arn) {
@@ -117,7 +143,7 @@ export class RetrainingWindow extends pulumi.ComponentResource {
           // Every instance of the pool, whatever happens to one of them.
           maxConcurrency: "100%",
           maxErrors: "100%",
-          targets,
+          targets: powerTargets,
           taskInvocationParameters: {
             automationParameters: {
               documentVersion: "$DEFAULT",

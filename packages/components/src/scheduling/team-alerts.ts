@@ -21,6 +21,12 @@ export interface AlertedWindow {
   window: WindowConfig;
   /** Maintenance window id, or association id in association mode. */
   id: pulumi.Input<string>;
+  /**
+   * For a maintenance window, the window target its training tasks run on (RetrainingWindow's
+   * `targetId`): a success counts only there, not on the start/stop automations' own target.
+   * Default `id`.
+   */
+  successId?: pulumi.Input<string>;
 }
 
 export interface TeamAlertsArgs {
@@ -336,7 +342,7 @@ export class TeamAlerts extends pulumi.ComponentResource {
       };
       const succeeded = metric(
         "succeeded",
-        pulumi.output(w.id).apply((id) => succeededFilter(w.window.mode, id)),
+        pulumi.output(w.successId ?? w.id).apply((id) => succeededFilter(w.window.mode, id)),
       );
       const alarm = (id: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "namespace">) =>
         new aws.cloudwatch.MetricAlarm(
