@@ -14,11 +14,20 @@ export interface OverlapPair {
   /** The run of a and the run of b behind the first overlap. */
   first: { a: Interval; b: Interval };
   /**
-   * Every intersection of a run of a with a run of b, ascending by start (not clipped to any
-   * range); its length is how many pairs of runs overlap.
+   * The intersections of a run of a with a run of b, ascending by start (not clipped to any
+   * range): every one, up to {@link MAX_KEPT_OVERLAPS}.
    */
   overlaps: Interval[];
+  /** How many pairs of runs overlap (also those past {@link MAX_KEPT_OVERLAPS}). */
+  count: number;
 }
+
+/**
+ * Overlaps kept per pair of owners. Two real windows meet a few times a horizon; two windows of a
+ * schedule every 5 minutes lasting 24 hours meet millions of times, and keeping each one took a
+ * plan (and the pack) to gigabytes of memory: past this, they are only counted.
+ */
+export const MAX_KEPT_OVERLAPS = 1000;
 
 interface Run {
   start: number;
@@ -43,7 +52,11 @@ export function overlappingRuns(
   });
   runs.sort((x, y) => x.start - y.start || x.end - y.end || x.owner - y.owner);
 
-  const pairs = new Map<string, { a: Run; b: Run; overlaps: { start: number; end: number }[] }>();
+  const owners = runsOf.length;
+  const pairs = new Map<
+    number,
+    { a: Run; b: Run; overlaps: { start: number; end: number }[]; count: number }
+  >();
   let active: Run[] = [];
   for (const run of runs) {
     active = active.filter((r) => r.end > run.start);
@@ -52,12 +65,12 @@ export function overlappingRuns(
       // Order each pair by owner so (x, y) and (y, x) are one pair.
       const [first, second] = other.owner < run.owner ? [other, run] : [run, other];
       if (!clash(first.owner, second.owner)) continue;
-      const key = `${first.owner}:${second.owner}`;
+      const key = first.owner * owners + second.owner;
       const overlap = { start: run.start, end: Math.min(run.end, other.end) };
       const state = pairs.get(key);
       // Runs arrive by start, so the first overlap found for a pair is its earliest.
-      if (state) state.overlaps.push(overlap);
-      else pairs.set(key, { a: first, b: second, overlaps: [overlap] });
+      if (!state) pairs.set(key, { a: first, b: second, overlaps: [overlap], count: 1 });
+      else if (++state.count <= MAX_KEPT_OVERLAPS) state.overlaps.push(overlap);
     }
     active.push(run);
   }
@@ -70,6 +83,7 @@ export function overlappingRuns(
     b: p.b.owner,
     first: { a: interval(p.a), b: interval(p.b) },
     overlaps: p.overlaps.map(interval),
+    count: p.count,
   }));
 }
 

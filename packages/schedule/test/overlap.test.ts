@@ -2,7 +2,7 @@
 
 import { expect, describe as group, it } from "vitest";
 import type { WindowSchedule } from "../src/index.js";
-import { overlappingRuns, overlaps } from "../src/overlap.js";
+import { MAX_KEPT_OVERLAPS, overlappingRuns, overlaps } from "../src/overlap.js";
 
 const span = (xs: { start: Date; end: Date }[]) =>
   xs.map((i) => `${i.start.toISOString().slice(0, 16)}/${i.end.toISOString().slice(11, 16)}`);
@@ -82,5 +82,14 @@ group("overlappingRuns", () => {
       "2025-03-01T01:00/11:00",
     ]);
     expect(span(pair!.overlaps)).toEqual(["2025-03-01T01:00/02:00", "2025-03-01T10:00/11:00"]);
+  });
+
+  it("counts every overlap of a pair but keeps only the first MAX_KEPT_OVERLAPS (memory stays bounded)", () => {
+    // One long run against 1,500 short ones inside it: 1,500 overlaps.
+    const short = Array.from({ length: 1500 }, (_, i) => at(i, 1));
+    const [pair] = overlappingRuns([[at(0, 2000)], short]);
+    expect(pair?.count).toBe(1500);
+    expect(pair?.overlaps).toHaveLength(MAX_KEPT_OVERLAPS);
+    expect(span(pair!.overlaps.slice(0, 2))).toEqual(["2025-03-01T00:00/01:00", "2025-03-01T01:00/02:00"]);
   });
 });

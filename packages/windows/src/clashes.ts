@@ -95,7 +95,7 @@ function clashOf(wa: WindowRuns, wb: WindowRuns, p: OverlapPair, beyondHorizon: 
     b: side(wb, p.first.b),
     firstOverlap: interval(p.overlaps[0]!),
     // Counts and lists stay the horizon's (the calendar marks them); none is in it here.
-    overlapCount: beyondHorizon ? 0 : p.overlaps.length,
+    overlapCount: beyondHorizon ? 0 : p.count,
     overlaps: beyondHorizon ? [] : p.overlaps.map(interval),
     ...(beyondHorizon ? { beyondHorizon: true as const } : {}),
   };

@@ -49,6 +49,22 @@ export interface PackSession {
  */
 export const MAX_ANALYSIS_BACKLOG = 16;
 
+/** A call the pack did not answer before its deadline (gRPC DEADLINE_EXCEEDED). */
+function isDeadline(e: Error): boolean {
+  const code = (e.cause as { code?: unknown } | undefined)?.code;
+  return code === 4 || /Deadline exceeded/i.test(e.message);
+}
+
+/** Stops a pack that may be stuck in a computation: SIGKILL, as a busy process may not get to SIGTERM. */
+function killNow(h: PolicyPackHost): void {
+  try {
+    if (h.pid > 0) process.kill(h.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  void h.close().catch(() => undefined);
+}
+
 /** Host starter, replaceable in tests. */
 export type StartPack = typeof startPolicyPack;
 
@@ -62,6 +78,7 @@ export function startAnalysis(
   const analyses = new Map<string, Analysis>();
   const problems: Problem[] = [];
   let host: Promise<PolicyPackHost> | undefined;
+  let startHost: (() => Promise<PolicyPackHost>) | undefined;
   if (pack && selection.runList.some((s) => isShown(selection, s.id))) {
     // The pack judges tenancy by the planned workspace's registry, not the one beside the pack.
     // Its heap sized for its allocation rate (heap.ts), unless this process's user chose otherwise.
@@ -69,9 +86,13 @@ export function startAnalysis(
       [TENANT_REGISTRY_ENV]: path.join(ctx.root, TENANT_REGISTRY_PATH),
       NODE_OPTIONS: packNodeOptions(),
     };
-    host = start({ packDir: locatePack(ctx.root), config: pack.config, env });
-    // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
-    host.catch(() => undefined);
+    startHost = () => {
+      const h = start({ packDir: locatePack(ctx.root), config: pack.config, env });
+      // Its failure is reported by the first analysis that awaits it; avoid an unhandled rejection before.
+      h.catch(() => undefined);
+      return h;
+    };
+    host = startHost();
   }
   // Stacks are analysed one after another (each with a few RPCs in flight), overlapping the next
   // programs' runs: the pack is one process, and hundreds of stacks' RPCs at once would only queue.
@@ -89,13 +110,21 @@ export function startAnalysis(
     },
     submit(outcome, recorded) {
       if (!outcome.selected || !host || !pack) return;
-      const running = host;
       submitted++;
       chain = chain.then(async () => {
+        // Read at analysis time: a pack replaced after a deadline judges every stack after it.
+        const running = host!;
         try {
           analyses.set(outcome.id, { violations: await analyzeResources(await running, recorded) });
         } catch (e) {
           const err = e as Error;
+          // The call gave up but the pack is still busy with this stack (a pathological schedule,
+          // say): every later stack's call would queue behind it and time out too, charged to
+          // stacks that did nothing. This stack keeps its error; a fresh pack judges the rest.
+          if (isDeadline(err) && startHost && host === running) {
+            host = startHost();
+            void running.then(killNow, () => undefined);
+          }
           // A config the pack rejects is the config file's fault; anything else is the pack's.
           const file = err instanceof PolicyConfigError ? pack.file : "policies/retrain-guard";
           const message = `policy pack: ${err.message}`;

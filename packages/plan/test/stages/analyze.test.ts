@@ -85,6 +85,38 @@ describe("startAnalysis", () => {
     expect(pack.log.at(-1)).toBe("close");
   });
 
+  it("replaces a pack that missed a deadline, so the stacks after it are judged by a free pack", async () => {
+    const log: string[] = [];
+    let started = 0;
+    const start: StartPack = async () => {
+      const n = ++started;
+      log.push(`start ${n}`);
+      return {
+        analyze: async () => [],
+        analyzeStack: async () => {
+          log.push(`analyzeStack ${n}`);
+          // The first pack is stuck in one stack's computation: every call on it times out.
+          if (n === 1) throw new Error("analyzeStack failed: Deadline exceeded after 120.005s");
+          return [];
+        },
+        close: async () => {
+          log.push(`close ${n}`);
+        },
+      } as unknown as PolicyPackHost;
+    };
+    const session = startAnalysis(ctx, selection(["scheduling/recsys", "scheduling/vision"]), start);
+    session.submit(planned("scheduling/recsys"), []);
+    session.submit(planned("scheduling/vision"), []);
+    const result = await session.finish();
+    expect(result.analyses.get("scheduling/recsys")).toEqual({
+      error: "policy pack: analyzeStack failed: Deadline exceeded after 120.005s",
+    });
+    expect(result.analyses.get("scheduling/vision")).toEqual({ violations: [] });
+    expect(log.filter((l) => l.startsWith("analyzeStack"))).toEqual(["analyzeStack 1", "analyzeStack 2"]);
+    expect(log).toContain("close 1");
+    expect(log.at(-1)).toBe("close 2");
+  });
+
   it.each([
     ["the pack config is invalid", selection(["iam/dev"], { pack: false })],
     ["no stack to run is shown", selection(["iam/dev"], { selected: [] })],

@@ -271,7 +271,7 @@ export function maintenanceWindowOverlapPolicy(
         const first = clashes[0]!;
         out.push({
           urn: b.resource.urn,
-          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${clashes.length} time(s) ${sweep === range ? `in the next ${config.horizonWeeks} weeks` : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) ${sweep === range ? `in the next ${config.horizonWeeks} weeks` : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
         });
       }
       // The cross-team clash check follows shared pools' windows over its lookahead (53 weeks or
