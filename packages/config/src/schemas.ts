@@ -108,10 +108,12 @@ export const DEFAULT_AMI_PARAMETER =
  * {@link DEFAULT_AMI_PARAMETER}: the architecture in the path, the AMI's name, its latest id. Only
  * x86_64: an arm64 AMI (`/arm64/`, for g5g and p6e-gb200) cannot boot the pool families; and only
  * the NVIDIA-driver AMIs (`...-nvidia-driver-...` in the name): a Neuron AMI has no driver for
- * the training document's `nvidia-smi` check.
+ * the training document's `nvidia-smi` check; and only Ubuntu's: the fleet's launch template sizes
+ * and encrypts the root volume at `/dev/sda1`, Ubuntu's root device (an Amazon Linux AMI boots from
+ * `/dev/xvda`, and the mapping would add a second, unused volume to every instance).
  */
 const DEEP_LEARNING_AMI_PARAMETER =
-  /^\/aws\/service\/deeplearning\/ami\/x86_64\/[a-z0-9][a-z0-9.-]*nvidia[a-z0-9.-]*\/latest\/ami-id$/;
+  /^\/aws\/service\/deeplearning\/ami\/x86_64\/[a-z0-9.-]*nvidia[a-z0-9.-]*ubuntu[a-z0-9.-]*\/latest\/ami-id$/;
 
 /**
  * GPU instance families a pool may use: x86_64 with NVIDIA GPUs only. Not g5g (Graviton2, arm64: the
@@ -195,7 +197,7 @@ export const fleetConfigSchema = z
       .string()
       .regex(
         DEEP_LEARNING_AMI_PARAMETER,
-        `must be the SSM parameter of an x86_64 AWS Deep Learning AMI with NVIDIA drivers, /aws/service/deeplearning/ami/x86_64/<name>/latest/ami-id, such as ${DEFAULT_AMI_PARAMETER} (every pool family is x86_64 NVIDIA: an arm64 AMI fails RunInstances, an AMI without the driver fails every run's nvidia-smi check)`,
+        `must be the SSM parameter of an x86_64 Ubuntu AWS Deep Learning AMI with NVIDIA drivers, /aws/service/deeplearning/ami/x86_64/<name with nvidia and ubuntu>/latest/ami-id, such as ${DEFAULT_AMI_PARAMETER} (every pool family is x86_64 NVIDIA: an arm64 AMI fails RunInstances, an AMI without the driver fails every run's nvidia-smi check, and the launch template maps Ubuntu's root device /dev/sda1)`,
       )
       .default(DEFAULT_AMI_PARAMETER),
     /**

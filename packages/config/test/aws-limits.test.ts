@@ -111,7 +111,7 @@ describe("fleet:amiParameter: an x86_64 Deep Learning AMI with NVIDIA drivers", 
   const FLEET = "stacks/fleet/envs/prod/Pulumi.prod.yaml";
   const fleet = (parameter: string) =>
     `config:\n  aws:region: eu-west-1\n  fleet:environment: prod\n  fleet:amiParameter: ${parameter}\n  fleet:pools:\n    - name: a10g\n      instanceType: g5.xlarge\n`;
-  const wrong = /must be the SSM parameter of an x86_64 AWS Deep Learning AMI with NVIDIA drivers/;
+  const wrong = /must be the SSM parameter of an x86_64 Ubuntu AWS Deep Learning AMI with NVIDIA drivers/;
   it.each<[string, RegExp | undefined]>([
     ["/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id", undefined],
     [
@@ -123,6 +123,11 @@ describe("fleet:amiParameter: an x86_64 Deep Learning AMI with NVIDIA drivers", 
     // No NVIDIA driver: every run's nvidia-smi check fails.
     ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", wrong],
     ["/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/ami-id", wrong],
+    // Amazon Linux boots from /dev/xvda; the launch template maps Ubuntu's /dev/sda1.
+    [
+      "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id",
+      wrong,
+    ],
     // A Neuron (Inferentia/Trainium) AMI has no NVIDIA driver.
     ["/aws/service/deeplearning/ami/x86_64/base-neuron-ubuntu-22.04/latest/ami-id", wrong],
     ["/my-team/golden-ami", wrong],
