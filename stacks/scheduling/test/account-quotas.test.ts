@@ -22,13 +22,10 @@ import {
   teamDocumentCount,
   teamsGranted,
 } from "@retrain/config";
-import { runStackProgram } from "@retrain/offline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fleetProgram } from "../../fleet/src/program.js";
 import { iamProgram } from "../../iam/src/program.js";
-import { schedulingProgram } from "../src/program.js";
 import { countOf, validated } from "./support/counted-resources.js";
-import { loadExample, runExampleUpstream } from "./support/example-upstream.js";
+import { loadExample, runExample, runExampleUpstream } from "./support/example-upstream.js";
 
 const DOCUMENT = "aws:ssm/document:Document";
 const ASSOCIATION = "aws:ssm/association:Association";
@@ -42,16 +39,8 @@ beforeAll(async () => {
 const REGISTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../policies/tenants.yaml");
 
 describe("SSM documents and associations of a team's stack", () => {
-  const runTeam = (team: string, raw: Record<string, unknown>) => {
-    const loaded = loadExample("scheduling", "teams", team);
-    return runStackProgram({
-      project: loaded.project,
-      stack: loaded.stack,
-      program: schedulingProgram,
-      config: raw,
-      upstream,
-    });
-  };
+  const runTeam = (team: string, raw: Record<string, unknown>) =>
+    runExample("scheduling", team, { config: raw, upstream }).run;
   const task = (name: string) => ({ name, command: `./${name}.sh`, timeoutSeconds: 1800 });
   const windowOn = (name: string, day: string) => ({
     name,
@@ -133,19 +122,11 @@ describe("SSM documents and IAM roles of an environment's iam and fleet stacks",
     );
     return dir;
   };
-  const runIam = (env: string, patch: Record<string, unknown>, registryDir?: string) => {
-    const loaded = loadExample("iam", "envs", env);
-    const raw = { ...loaded.raw, ...patch };
-    return {
-      raw,
-      run: runStackProgram({
-        project: loaded.project,
-        stack: env,
-        program: () => iamProgram(registryDir ? { registrySearchFrom: [registryDir] } : {}),
-        config: raw,
-      }),
-    };
-  };
+  const runIam = (env: string, patch: Record<string, unknown>, registryDir?: string) =>
+    runExample("iam", env, {
+      patch,
+      program: () => iamProgram(registryDir ? { registrySearchFrom: [registryDir] } : {}),
+    });
 
   it.each<[string, Record<string, unknown>]>([
     ["dev", {}],
@@ -181,15 +162,9 @@ describe("SSM documents and IAM roles of an environment's iam and fleet stacks",
   });
 
   it.each(["dev", "prod"])("fleet/%s creates no SSM document and no IAM role", async (env) => {
-    const loaded = loadExample("fleet", "envs", env);
-    const r = await runStackProgram({
-      project: loaded.project,
-      stack: env,
-      program: fleetProgram,
-      config: loaded.raw,
-      upstream,
-    });
-    expect(fleetDocumentCount(validated("fleet", loaded.raw))).toBe(countOf(r, DOCUMENT));
+    const { raw, run } = runExample("fleet", env, { upstream });
+    const r = await run;
+    expect(fleetDocumentCount(validated("fleet", raw))).toBe(countOf(r, DOCUMENT));
     expect(countOf(r, ROLE)).toBe(0);
   });
 });

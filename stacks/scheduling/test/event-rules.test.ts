@@ -6,13 +6,10 @@
  * its count fails here, not at `pulumi up` with LimitExceededException.
  */
 import { fleetEventRuleCount, iamEventRuleCount, teamEventRuleCount } from "@retrain/config";
-import { runStackProgram, type StackRunResult } from "@retrain/offline";
+import type { StackRunResult } from "@retrain/offline";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fleetProgram } from "../../fleet/src/program.js";
-import { iamProgram } from "../../iam/src/program.js";
-import { schedulingProgram } from "../src/program.js";
 import { countOf, validated } from "./support/counted-resources.js";
-import { loadExample, runExampleUpstream } from "./support/example-upstream.js";
+import { loadExample, runExample, runExampleUpstream } from "./support/example-upstream.js";
 
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const rulesOf = (r: StackRunResult) => countOf(r, RULE);
@@ -23,16 +20,8 @@ beforeAll(async () => {
 });
 
 describe("EventBridge rules of a team's stack", () => {
-  const runTeam = (team: string, raw: Record<string, unknown>) => {
-    const loaded = loadExample("scheduling", "teams", team);
-    return runStackProgram({
-      project: loaded.project,
-      stack: loaded.stack,
-      program: schedulingProgram,
-      config: raw,
-      upstream,
-    });
-  };
+  const runTeam = (team: string, raw: Record<string, unknown>) =>
+    runExample("scheduling", team, { config: raw, upstream }).run;
   const task = (name: string) => ({ name, command: `./${name}.sh`, timeoutSeconds: 1800 });
   const windowOn = (pool: string, name: string, day: string, extra: Record<string, unknown> = {}) => ({
     name,
@@ -123,28 +112,9 @@ describe("EventBridge rules of a team's stack", () => {
 });
 
 describe("EventBridge rules of an environment's iam and fleet stacks", () => {
-  const runIam = (env: string, patch: Record<string, unknown> = {}) => {
-    const loaded = loadExample("iam", "envs", env);
-    const raw = { ...loaded.raw, ...patch };
-    return {
-      raw,
-      run: runStackProgram({ project: loaded.project, stack: env, program: iamProgram, config: raw }),
-    };
-  };
-  const runFleet = (env: string, patch: Record<string, unknown> = {}) => {
-    const loaded = loadExample("fleet", "envs", env);
-    const raw = { ...loaded.raw, ...patch };
-    return {
-      raw,
-      run: runStackProgram({
-        project: loaded.project,
-        stack: env,
-        program: fleetProgram,
-        config: raw,
-        upstream,
-      }),
-    };
-  };
+  const runIam = (env: string, patch: Record<string, unknown> = {}) => runExample("iam", env, { patch });
+  const runFleet = (env: string, patch: Record<string, unknown> = {}) =>
+    runExample("fleet", env, { patch, upstream });
 
   it.each<[string, Record<string, unknown>]>([
     ["dev", {}],
