@@ -242,6 +242,18 @@ function associationRows(): Row[] {
       windows: [association({ durationHours: 2, cutoffHours: 0, enabled: true, startStopInstances: false })],
     },
     {
+      title: "an association on weekdays (a cron shape State Manager does not list; a window takes it)",
+      windows: [association({ schedule: "cron(0 2 ? * MON-FRI *)" })],
+      error: [
+        "scheduling:windows[0].schedule",
+        /day-of-week "MON-FRI" is none of these.*mode: maintenance-window/,
+      ],
+    },
+    {
+      title: "the same cron on a maintenance window",
+      windows: [window({ schedule: "cron(0 2 ? * MON-FRI *)" })],
+    },
+    {
       title: "an association with its complianceSeverity",
       windows: [association({ complianceSeverity: "HIGH" })],
     },

@@ -5,6 +5,7 @@
  * Rules follow the EventBridge cron reference that the SSM reference links to:
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
  */
+import { associationShapeProblem } from "./association-shapes.js";
 import { ScheduleError } from "./errors.js";
 import type { CronField, CronFieldName, CronItem, CronSchedule, ScheduleKind } from "./types.js";
 
@@ -175,6 +176,10 @@ export function parseCronBody(
       `this cron fires every ${gap} minute${gap === 1 ? "" : "s"} at times; ${what} may run at most every ${minGap} minutes (e.g. 0/${minGap} in minutes)`,
       minutes.position,
     );
+  }
+  if (kind === "association") {
+    const problem = associationShapeProblem(schedule);
+    if (problem) fail(problem.message, problem.position);
   }
   return schedule;
 }

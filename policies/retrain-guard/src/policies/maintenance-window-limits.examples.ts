@@ -126,6 +126,19 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title: "association cron outside State Manager's list of shapes (a window may take it)",
+    resources: [
+      association("weekdays", "cron(0 2 ? * MON-FRI *)"),
+      association("every-3h", "cron(0 0/3 * * ? *)"),
+      association("patch-tuesday", "cron(30 23 ? * TUE#2 *)"),
+      window("weekdays-window", { schedule: "cron(0 2 ? * MON-FRI *)" }),
+    ],
+    violations: [
+      /Association "weekdays": scheduleExpression "cron\(0 2 \? \* MON-FRI \*\)" is not valid for an association: .*day-of-week "MON-FRI" is none of these/,
+      /Association "every-3h": scheduleExpression .* is not valid for an association: .*every 30 minutes, every 1, 2, 4, 8, 12 hours/,
+    ],
+  },
+  {
     title: "4 h is exactly the default maximum duration",
     resources: [window("four", { duration: 4 })],
     violations: [],
