@@ -222,6 +222,7 @@ export class MockCloud {
   private readonly options: MockCloudOptions;
   /** Resources created so far by physical id, for constraints that look across resources. */
   private readonly created = new Map<string, RegisteredResource>();
+  private readonly createdByType = new Map<string, RegisteredResource[]>();
 
   constructor(options: MockCloudOptions & { region: string }) {
     this.options = options;
@@ -237,14 +238,21 @@ export class MockCloud {
   /** Physical id and state (inputs plus computed attributes) of a new custom resource. */
   newResource(r: ResourceRequest): { id: string; state: Record<string, unknown> } {
     if (this.options.providerConstraints !== false) {
-      const violations = checkProviderConstraints(r.type, r.inputs, { byId: (id) => this.created.get(id) });
+      const violations = checkProviderConstraints(r.type, r.inputs, {
+        byId: (id) => this.created.get(id),
+        ofType: (type) => this.createdByType.get(type) ?? [],
+      });
       if (violations.length > 0)
         throw new ProviderConstraintError(
           `${r.type} "${r.name}" (${r.urn}): ${describeViolations(violations)}`,
         );
     }
     const made = this.shapeOf(r);
-    this.created.set(made.id, { type: r.type, name: r.name, urn: r.urn, inputs: r.inputs });
+    const registered = { type: r.type, name: r.name, urn: r.urn, inputs: r.inputs };
+    this.created.set(made.id, registered);
+    const sameType = this.createdByType.get(r.type);
+    if (sameType) sameType.push(registered);
+    else this.createdByType.set(r.type, [registered]);
     return made;
   }
 

@@ -200,6 +200,44 @@ describe("runStackProgram", () => {
     expect(off.errors).toEqual([]);
   });
 
+  it("adds up a role's inline policies across RolePolicy resources (IAM's 10,240 per role)", async () => {
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: Array.from({ length: 45 }, (_, i) => ({
+        Sid: `S${i}`,
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: `arn:aws:s3:::bucket-${i}/*`,
+      })),
+    });
+    const putPolicies = (names: string[]) =>
+      runStackProgram({
+        ...base,
+        stack: "dev",
+        program: async () => {
+          const role = new Res("aws:iam/role:Role", "window", { name: "retrain-dev-window" });
+          for (const name of names)
+            new Res(
+              "aws:iam/rolePolicy:RolePolicy",
+              name,
+              { role: role.id, name, policy },
+              { dependsOn: role },
+            );
+          // Another role's policy does not count towards this one's.
+          const other = new Res("aws:iam/role:Role", "other", { name: "retrain-dev-other" });
+          new Res("aws:iam/rolePolicy:RolePolicy", "other-p", { role: other.id, name: "p", policy });
+          return {};
+        },
+      });
+    expect((await putPolicies(["a", "b"])).errors).toEqual([]);
+    const message = (await putPolicies(["a", "b", "c"])).errors.map((e) => e.message).join("\n");
+    expect(message).toMatch(/aws:iam\/rolePolicy:RolePolicy "[abc]"/);
+    expect(message).toMatch(
+      /with role retrain-dev-window's other inline policies \([ab] \d+, [ab] \d+\) that is \d+, over IAM's 10240/,
+    );
+    expect(message).not.toContain("other-p");
+  });
+
   it("refuses a duplicate URN as Pulumi does, naming both registrations", async () => {
     const run = await runStackProgram({
       ...base,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { checkProviderConstraints } from "../src/index.js";
 
-const ctx = { byId: () => undefined };
+const ctx = { byId: () => undefined, ofType: () => [] };
 const BUCKET = "aws:s3/bucket:Bucket";
 const TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
 const ASSOCIATION = "aws:ssm/association:Association";

@@ -4,6 +4,7 @@ import type { Constraint, ConstraintContext, RegisteredResource } from "../src/p
 
 const ctxOf = (others: Record<string, RegisteredResource> = {}): ConstraintContext => ({
   byId: (id) => others[id],
+  ofType: (type) => Object.values(others).filter((r) => r.type === type),
 });
 
 const rows = Object.entries(PROVIDER_CONSTRAINTS).flatMap(([type, constraints]) =>

@@ -24,6 +24,8 @@ export interface RegisteredResource {
 export interface ConstraintContext {
   /** A resource registered earlier in the same run, by the physical id the mock gave it. */
   byId(id: string): RegisteredResource | undefined;
+  /** Every resource of `type` registered earlier in the same run (limits that add up across them). */
+  ofType(type: string): readonly RegisteredResource[];
 }
 
 export interface ConstraintFinding {
@@ -233,6 +235,9 @@ export function json(path: string, o: RuleOptions): Constraint {
  * following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage return (U+000D),
  * and characters in the range U+0020 to U+00FF" (IAM and AWS STS quotas).
  */
+/** The length IAM's quotas count: the document's characters without white space. */
+export const policySize = (document: string): number => document.replace(/\s/g, "").length;
+
 export function iamPolicyDocument(path: string, maxCharacters: number, o: RuleOptions): Constraint {
   return onValues(
     path,
@@ -245,7 +250,7 @@ export function iamPolicyDocument(path: string, maxCharacters: number, o: RuleOp
         const code = outside[0].codePointAt(0) ?? 0;
         return `holds U+${code.toString(16).toUpperCase().padStart(4, "0")} at ${outside.index}: IAM policy documents may hold only tab, line feed, carriage return and U+0020-U+00FF`;
       }
-      const size = v.replace(/\s/g, "").length;
+      const size = policySize(v);
       return size > maxCharacters
         ? `is ${size} characters without white space, over IAM's ${maxCharacters}`
         : undefined;

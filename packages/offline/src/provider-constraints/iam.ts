@@ -1,5 +1,17 @@
 /** IAM roles, their policies, instance profiles. */
-import { type Constraint, iamPolicyDocument, intRange, json, length, pattern, tf } from "./engine.js";
+import {
+  type Constraint,
+  type ConstraintContext,
+  type Inputs,
+  iamPolicyDocument,
+  intRange,
+  json,
+  length,
+  pattern,
+  policySize,
+  type RegisteredResource,
+  tf,
+} from "./engine.js";
 
 /**
  * IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
@@ -36,6 +48,52 @@ const path = (source: string): Constraint[] => [
     bad: "retrain",
   }),
 ];
+
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+/** All of a role's inline policies together (IAM quotas, "Role policy size"). */
+const ROLE_INLINE_TOTAL = 10_240;
+
+/**
+ * PutRolePolicy refuses a policy that takes the role's inline policies past 10,240 characters in all
+ * (LimitExceeded): the role's other RolePolicy resources of this run plus the role's own
+ * `inlinePolicies`. A policy put again under its own name replaces itself, so it is not counted twice.
+ * One policy over the limit alone is the per-document rule's finding, not this one's.
+ */
+function roleInlineTotal(inputs: Inputs, ctx: ConstraintContext): { path: string; message: string }[] {
+  const { role, name, policy } = inputs;
+  if (typeof role !== "string" || typeof policy !== "string") return [];
+  const others: { name: string; size: number }[] = [];
+  for (const sibling of ctx.ofType(ROLE_POLICY)) {
+    const s = sibling.inputs;
+    if (s.role === role && s.name !== name && typeof s.policy === "string")
+      others.push({ name: String(s.name ?? sibling.name), size: policySize(s.policy) });
+  }
+  const owner = ctx.byId(role);
+  if (owner?.type === ROLE && Array.isArray(owner.inputs.inlinePolicies)) {
+    for (const inline of owner.inputs.inlinePolicies as { name?: unknown; policy?: unknown }[]) {
+      if (typeof inline?.policy === "string" && inline.name !== name)
+        others.push({ name: String(inline.name ?? "(inline)"), size: policySize(inline.policy) });
+    }
+  }
+  const own = policySize(policy);
+  const total = others.reduce((sum, o) => sum + o.size, own);
+  if (others.length === 0 || own > ROLE_INLINE_TOTAL || total <= ROLE_INLINE_TOTAL) return [];
+  const listed = others.map((o) => `${o.name} ${o.size}`).join(", ");
+  return [
+    {
+      path: "policy",
+      message: `is ${own} characters without white space; with role ${role}'s other inline policies (${listed}) that is ${total}, over IAM's ${ROLE_INLINE_TOTAL} for all of a role's inline policies together (merge them or move some into a managed policy, aws.iam.Policy, which has its own 6,144)`,
+    },
+  ];
+}
+
+const rolePolicyOn = (role: string, policy: string, policyName: string): RegisteredResource => ({
+  type: ROLE_POLICY,
+  name: policyName,
+  urn: `urn:pulumi:dev::iam::${ROLE_POLICY}::${policyName}`,
+  inputs: { role, name: policyName, policy },
+});
 
 export const IAM_CONSTRAINTS: Record<string, Constraint[]> = {
   "aws:iam/role:Role": [
@@ -79,6 +137,21 @@ export const IAM_CONSTRAINTS: Record<string, Constraint[]> = {
       good: statements(100, "arn:aws:s3:::b/*"),
       bad: statements(150, "arn:aws:s3:::b/*"),
     }),
+    {
+      path: "policy",
+      source: IAM_QUOTAS,
+      phase: "up",
+      check: roleInlineTotal,
+      examples: {
+        // 50 statements are 4,278 characters: two such policies on a role fit, a third does not.
+        good: { role: "retrain-prod-window", name: "second", policy: statements(50, "arn:aws:s3:::b/*") },
+        bad: { role: "retrain-prod-window", name: "third", policy: statements(50, "arn:aws:s3:::b/*") },
+        others: {
+          first: rolePolicyOn("retrain-prod-window", statements(50, "arn:aws:s3:::b/*"), "first"),
+          second: rolePolicyOn("retrain-prod-window", statements(50, "arn:aws:s3:::b/*"), "second"),
+        },
+      },
+    },
   ],
   "aws:iam/policy:Policy": [
     pattern("name", IAM_NAME, IAM_NAME_ALLOWED, {
