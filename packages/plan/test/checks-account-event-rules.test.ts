@@ -76,7 +76,7 @@ describe("EventBridge rules per event bus (account and region)", () => {
       [...teams(25, "prod", 10), team("zz", "prod", 1)],
       [
         "stacks/scheduling/teams/t00/Pulumi.t00.yaml",
-        /^the teams on fleet\/prod create 303 EventBridge rules on the account's default event bus together \(scheduling\/t00 12, scheduling\/t01 12, .*scheduling\/t24 12, scheduling\/zz 3\), more than the account's quota of 300 per event bus \(fleet:eventRuleQuota in stacks\/fleet\/envs\/prod\/Pulumi\.prod\.yaml; 300 is EventBridge's default in eu-west-1, https:\/\/docs\.aws\.amazon\.com\/eventbridge\/latest\/userguide\/eb-quota\.html\): the last stack deployed would fail with LimitExceededException\..*raise the quota in Service Quotas first and then fleet:eventRuleQuota$/,
+        /^the teams on fleet\/prod create 303 EventBridge rules on the account's default event bus together \(scheduling\/t00 12, scheduling\/t01 12, .*scheduling\/t09 12, and 16 more stacks \(183\)\), more than the account's quota of 300 per event bus \(fleet:eventRuleQuota in stacks\/fleet\/envs\/prod\/Pulumi\.prod\.yaml; 300 is EventBridge's default in eu-west-1, https:\/\/docs\.aws\.amazon\.com\/eventbridge\/latest\/userguide\/eb-quota\.html\): the last stack deployed would fail with LimitExceededException\..*raise the quota in Service Quotas first and then fleet:eventRuleQuota$/,
       ],
     ],
     [
@@ -129,7 +129,15 @@ describe("EventBridge rules per event bus (account and region)", () => {
       ],
       [
         "stacks/scheduling/teams/t00/Pulumi.t00.yaml",
-        /the teams on fleet\/prod and its platform stacks create 303 EventBridge rules .*scheduling\/zz 10, fleet\/prod 5\)/,
+        /the teams on fleet\/prod and its platform stacks create 303 EventBridge rules .*scheduling\/t09 12, and 16 more stacks \(183\)\)/,
+      ],
+    ],
+    [
+      "a platform stack with more rules than any team is named first (240 + 70)",
+      teams(20, "prod", 10, { platformEventRules: [{ id: "fleet/prod", rules: 70 }] }),
+      [
+        "stacks/scheduling/teams/t00/Pulumi.t00.yaml",
+        /create 310 EventBridge rules .*together \(fleet\/prod 70, scheduling\/t00 12, .*and 11 more stacks \(132\)\)/,
       ],
     ],
   ])("%s", (_title, quotaTeams, expected) => {

@@ -55,7 +55,7 @@ export function perEnvironment(
 const NAMED = 10;
 
 /** `a 3, b 2, … and 4,998 more stacks (4,998)`: the largest first, as perEnvironment sorts them. */
-function countsOf(entries: readonly { id: string; n: number }[]): string {
+export function countsOf(entries: readonly { id: string; n: number }[]): string {
   const shown = entries.slice(0, NAMED).map((e) => `${e.id} ${e.n}`);
   const rest = entries.slice(NAMED);
   if (rest.length > 0)

@@ -27,6 +27,7 @@ import {
   checkAccountAssociations,
   checkAccountDocuments,
   checkAccountRoles,
+  countsOf,
   type IamRoleFacts,
   perEnvironment,
 } from "./account-quotas.js";
@@ -275,7 +276,7 @@ export function checkAccountWindows(
     problems.push({
       file: top.t.file,
       key: "scheduling:windows",
-      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${sorted.map((u) => `${u.t.id} ${u.n}`).join(", ")}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
+      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${countsOf(sorted.map((u) => ({ id: u.t.id, n: u.n })))}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
     });
   }
   return problems;
@@ -301,10 +302,13 @@ export function checkAccountEventRules(teams: readonly TeamFacts[]): Problem[] {
     const limit = fleet.eventRuleQuota ?? standard;
     if (total <= limit) continue;
     const top = sorted[0]!;
-    const counts = [
-      ...sorted.map((u) => `${u.t.id} ${u.n}`),
-      ...platform.map((p) => `${p.id} ${p.rules}`),
-    ].join(", ");
+    // The platform stacks among the teams by count, so a large one is named, not summed away.
+    const counts = countsOf(
+      [
+        ...sorted.map((u) => ({ id: u.t.id, n: u.n })),
+        ...platform.map((p) => ({ id: p.id, n: p.rules })),
+      ].sort((a, b) => b.n - a.n),
+    );
     const where = fleet.region ? ` in ${fleet.region}` : "";
     const who =
       platform.length > 0 ? `the teams on ${fleet.id} and its platform stacks` : `the teams on ${fleet.id}`;
