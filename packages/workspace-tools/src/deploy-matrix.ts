@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
+import { findTenantRegistry, loadTenantRegistry } from "@retrain/config/tenants";
 import {
   type DiscoveredStack,
   discoverStacks,
@@ -15,6 +16,15 @@ import {
   stackProjectName,
 } from "@retrain/config/workspace";
 import { nxCliScript } from "./nx-cli.js";
+import {
+  deployProjects,
+  describeRefusedRemovals,
+  removedStacks,
+  stackConfigsAt,
+  stacksOwningChanges,
+} from "./stack-changes.js";
+
+export { isDocumentation } from "./stack-changes.js";
 
 /** GitHub Actions runs at most 256 jobs per matrix. */
 export const GITHUB_MATRIX_LIMIT = 256;
@@ -136,9 +146,6 @@ export interface GateStacks {
   reason?: string;
 }
 
-/** Changed files that change no plan: documentation. */
-export const isDocumentation = (file: string): boolean => file.startsWith("docs/") || file.endsWith(".md");
-
 /**
  * The stacks a change touches, for `retrain plan --gate` (pr.yml's verify job). A stack is touched
  * when Nx says it is affected, or a changed file lies in its own folder (its Nx project root: a
@@ -153,27 +160,11 @@ export function gateStacks(opts: {
   affected: readonly string[];
   stacks: readonly DiscoveredStack[];
 }): GateStacks {
-  const every = opts.stacks.map((s) => s.id).sort();
+  const owned = stacksOwningChanges(opts);
+  if (owned.all) return { all: true, ids: owned.ids, reason: owned.reason! };
   const affected = new Set(opts.affected);
   const ids = new Set(opts.stacks.filter((s) => affected.has(stackProjectName(s))).map((s) => s.id));
-  // A stack's folder is its own only when it holds no program (a config next to its program's
-  // src/ shares that folder with every stack of the program): then only its config file is.
-  const owners = opts.stacks.map((s) => {
-    const folder = s.root.replace(/\/+$/, "");
-    const program = path.relative(opts.root, s.programDir).split(path.sep).join("/");
-    const holdsProgram = folder === "" || program === folder || program.startsWith(`${folder}/`);
-    const config = path.relative(opts.root, s.configFile).split(path.sep).join("/");
-    return {
-      id: s.id,
-      owns: (file: string) => file === config || (!holdsProgram && file.startsWith(`${folder}/`)),
-    };
-  });
-  for (const file of opts.changed) {
-    if (isDocumentation(file)) continue;
-    const own = owners.find((o) => o.owns(file));
-    if (!own) return { all: true, ids: every, reason: file };
-    ids.add(own.id);
-  }
+  for (const id of owned.ids) ids.add(id);
   return { all: false, ids: [...ids].sort() };
 }
 
@@ -197,6 +188,8 @@ export interface CliArgs {
   preview: boolean;
   /** `--gate-stacks`: the stacks the change touches, for `retrain plan --gate`. */
   gateStacks: boolean;
+  /** `--check-removed`: only refuse (exit 2) stacks removed without their offboarding. */
+  checkRemoved: boolean;
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
@@ -226,6 +219,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     root: path.resolve(value("--root") ?? process.cwd()),
     preview: argv.includes("--preview"),
     gateStacks: argv.includes("--gate-stacks"),
+    checkRemoved: argv.includes("--check-removed"),
   };
 }
 
@@ -249,6 +243,9 @@ export function nxAffected(root: string, base: string, head: string): string[] {
  * `deploy-matrix --gate-stacks --base <sha> [--head <sha>]`: prints one line, the touched stacks'
  * ids comma-separated (empty: none), or `*` when every stack gates; exits non-zero when it cannot
  * tell (the workflow then gates on every stack).
+ * `deploy-matrix --check-removed --base <sha> [--head <sha>]`: exits 2 when the change removes a
+ * stack's config file without its offboarding (stack-changes.ts `removedStacks`), as the deploy and
+ * preview modes do before computing anything.
  */
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const args = parseArgs(argv, env);
@@ -258,14 +255,10 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     console.error("deploy-matrix: fix the stack configs above before deploying");
     return 2;
   }
-  const affected = nxAffected(args.root, args.base, args.head);
+  const changed = changedFiles(args.root, args.base, args.head);
+  const nxSays = nxAffected(args.root, args.base, args.head);
   if (args.gateStacks) {
-    const gate = gateStacks({
-      root: args.root,
-      changed: changedFiles(args.root, args.base, args.head),
-      affected,
-      stacks: discovered.stacks,
-    });
+    const gate = gateStacks({ root: args.root, changed, affected: nxSays, stacks: discovered.stacks });
     console.error(
       gate.all
         ? `deploy-matrix: every stack gates (${gate.reason} is no single stack's own file)`
@@ -274,6 +267,32 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     console.log(gate.all ? "*" : gate.ids.join(","));
     return 0;
   }
+  const registryFile = findTenantRegistry(args.root);
+  const removed = removedStacks({
+    before: stackConfigsAt(args.root, args.base),
+    stacks: discovered.stacks,
+    registry: registryFile ? loadTenantRegistry(registryFile).registry : undefined,
+  });
+  const refused = describeRefusedRemovals(removed);
+  if (refused.length > 0) {
+    for (const line of refused) console.error(line);
+    console.error("deploy-matrix: a stack's file was removed without its offboarding; nothing is deployed");
+    return 2;
+  }
+  if (args.checkRemoved) {
+    console.error(
+      removed.length > 0
+        ? `deploy-matrix: removed with their registry entries: ${removed.map((r) => r.id).join(", ")}`
+        : "deploy-matrix: no stack removed",
+    );
+    return 0;
+  }
+  const affected = deployProjects({
+    root: args.root,
+    changed,
+    nxAffected: nxSays,
+    stacks: discovered.stacks,
+  });
   if (args.preview) {
     const environments = previewMatrix({ affected, stacks: discovered.stacks });
     console.log(JSON.stringify({ environments }, null, 2));

@@ -2,6 +2,7 @@
 import { discoverStacks } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
 import { gateStacks, parseArgs } from "../src/deploy-matrix.js";
+import { deployProjects } from "../src/stack-changes.js";
 import { FIXTURE } from "./support/fixture.js";
 
 const { stacks } = discoverStacks(FIXTURE);
@@ -96,5 +97,34 @@ describe("gateStacks", () => {
     expect(parseArgs(["--gate-stacks", "--base", "abc"], {}).gateStacks).toBe(true);
     expect(parseArgs(["--base", "abc"], {}).gateStacks).toBe(false);
     expect(() => parseArgs(["--gate-stacks"], {})).toThrow(/--base/);
+  });
+});
+
+describe("deployProjects", () => {
+  const everyProject = stacks.map((s) => `${s.kind}-${s.stack}`);
+  it.each<[string, string[], string[], string[]]>([
+    // name, changed files, nx affected, deployed projects
+    [
+      "team files only: those teams, though Nx says every project (a renamed project file)",
+      ["stacks/scheduling/teams/vision/Pulumi.vision.yaml"],
+      everyProject,
+      ["scheduling-vision"],
+    ],
+    [
+      "an environment's file: what Nx says (its downstream stacks read its outputs)",
+      ["stacks/iam/envs/dev/Pulumi.dev.yaml"],
+      ["iam-dev", "fleet-dev", "scheduling-nlp"],
+      ["fleet-dev", "iam-dev", "scheduling-nlp"],
+    ],
+    [
+      "the tenant registry: every iam stack as well",
+      ["policies/tenants.yaml"],
+      ["scheduling-nlp"],
+      ["iam-dev", "iam-prod", "scheduling-nlp"],
+    ],
+    ["retrain.json: every stack", ["retrain.json"], [], [...everyProject].sort()],
+    ["documentation: nothing", ["docs/ops.md"], [], []],
+  ])("%s", (_name, changed, nxAffected, expected) => {
+    expect(deployProjects({ root: FIXTURE, changed, nxAffected, stacks })).toEqual(expected);
   });
 });
