@@ -4,7 +4,7 @@
  * is invalid input, exit 2, naming the file and the key; none crashes the plan.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { runPlan } from "@retrain/plan";
 import { describe, expect, it } from "vitest";
@@ -16,12 +16,20 @@ const team = (name: string) => `stacks/scheduling/teams/${name}/Pulumi.${name}.y
 
 const copy = workspaceCopies();
 const PLANNED = [
+  "a team file turned into a link to /dev/zero",
+  "a team file turned into a FIFO",
   "a second config file",
   "a dev team targeting prod",
   "an unregistered team",
   "a StackReference override",
   "keys hidden from our parser",
 ];
+
+/** Replaces `rel` with a symbolic link to `target`. */
+function relink(ws: WorkspaceCopy, rel: string, target: string): void {
+  rmSync(path.join(ws.root, rel));
+  symlinkSync(target, path.join(ws.root, rel));
+}
 
 function retrain(ws: WorkspaceCopy, args: string[]) {
   const run = spawnSync(process.execPath, [CLI, ...args], {
@@ -81,6 +89,28 @@ describe("pnpm plan and config check on hostile team files", () => {
         ),
       team("vision"),
       /the file holds a carriage return not followed by a line feed \(U\+000D\) at line \d+, column 8: Pulumi's YAML reads it as a line break/,
+    ],
+    [
+      "a team file turned into a link to /dev/zero (reading it would never end)",
+      (ws) => relink(ws, team("vision"), "/dev/zero"),
+      team("vision"),
+      /is a symbolic link: a workspace file must be a regular file in the repository/,
+    ],
+    [
+      "a team file turned into a link to another team's file",
+      (ws) => relink(ws, team("vision"), "../nlp/Pulumi.nlp.yaml"),
+      team("vision"),
+      /is a symbolic link/,
+    ],
+    [
+      "a team file turned into a FIFO (opening it would block)",
+      (ws) => {
+        rmSync(path.join(ws.root, team("recsys")));
+        const made = spawnSync("mkfifo", [path.join(ws.root, team("recsys"))]);
+        if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
+      },
+      team("recsys"),
+      /is not a regular file \(a FIFO\)/,
     ],
     [
       "an unregistered team",

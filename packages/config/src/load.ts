@@ -12,6 +12,7 @@ import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
 import { checkAlertDestinations } from "./notify.js";
 import { ambiguousScalars, configKeyOf, directiveProblems, unsafeCharacters } from "./portable-yaml.js";
 import { toPosix } from "./problem.js";
+import { readRegularFile, UnreadableFileError } from "./regular-file.js";
 import { notifySchema, regionSchema, STACK_SCHEMAS, type StackConfigOf } from "./schemas.js";
 import {
   checkTenancy,
@@ -241,9 +242,11 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
   const absolute = path.resolve(file);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(absolute);
+    bytes = readRegularFile(absolute);
   } catch (e) {
-    throw new ConfigError(display, [{ key: "", message: `cannot read the file: ${(e as Error).message}` }]);
+    const message =
+      e instanceof UnreadableFileError ? e.message : `cannot read the file: ${(e as Error).message}`;
+    throw new ConfigError(display, [{ key: "", message }]);
   }
   // Decoding with replacement would read invalid bytes as U+FFFD; Go's YAML refuses the file.
   let text: string;
