@@ -58,8 +58,22 @@ export function problemPlace(p: Pick<Problem, "line" | "column">): string {
 }
 
 /**
+ * Control characters (C0 but tab, DEL, C1), line and paragraph separators and the bidirectional
+ * overrides and isolates: what a team-written value quoted in a message could use to rewrite a
+ * terminal (ESC sequences), start a line of its own (a forged `::error::` workflow command in CI's
+ * log) or reorder what a reviewer reads.
+ */
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** `text` with every {@link UNPRINTABLE} character written as its `\u{...}` escape: one inert line. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
+/**
  * `<file> <key> (line l:c): message`, the one line every command prints for a problem (`file` left
- * out with `withFile: false`, under a heading that names it).
+ * out with `withFile: false`, under a heading that names it), {@link printable}.
  */
 export function describeProblem(
   p: Omit<Problem, "file"> & { file?: string },
@@ -69,5 +83,5 @@ export function describeProblem(
   const head = [opts.withFile === false ? "" : (p.file ?? ""), p.key ?? "", place && `(${place})`]
     .filter(Boolean)
     .join(" ");
-  return head ? `${head}: ${p.message}` : p.message;
+  return printable(head ? `${head}: ${p.message}` : p.message);
 }

@@ -4,6 +4,7 @@
  * so the plan report can grow without breaking CI.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { printable } from "@retrain/config/workspace";
 
 /** Marks the comment so CI updates its own comment instead of adding one per push. */
 export const COMMENT_MARKER = "<!-- retrain-plan -->";
@@ -58,7 +59,25 @@ interface PlanReportView {
 /** How the comment marks a finding that does not decide the exit code. */
 export const NOT_GATING = "pre-existing on an unchanged stack, not gating";
 
-const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+/**
+ * A message as inert text in the comment's markdown: one line, control characters as escapes
+ * ({@link printable}), `|` escaped for tables. Outside its code spans (which GitHub shows verbatim)
+ * `&`, `<` and `>` become entities and `[`, `]` are backslash-escaped, so a value quoted from a team's
+ * file cannot open an HTML comment (hiding the rest of the report), a tag, a link or an image; with
+ * an unpaired backtick or a run of them every backtick is escaped, so no span swallows what follows.
+ */
+function cell(text: string): string {
+  const line = printable(text.replaceAll("\n", " "));
+  const parts = line.split("`");
+  const outside = (part: string) =>
+    part.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/[[\]]/g, "\\$&");
+  // Single backticks pair up in order, as markdown pairs them; runs of two or more do not: escape all.
+  const md =
+    parts.length % 2 === 1 && !line.includes("``")
+      ? parts.map((part, i) => (i % 2 === 0 ? outside(part) : part)).join("`")
+      : parts.map(outside).join("\\`");
+  return md.replaceAll("|", "\\|");
+}
 
 export function planComment(report: PlanReportView, runUrl?: string): string {
   const s = report.summary;

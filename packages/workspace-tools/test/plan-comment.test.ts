@@ -92,6 +92,34 @@ describe("planComment", () => {
     expect(body).toContain("- … and 10 more (see the artifact)");
   });
 
+  it.each<[string, string, string]>([
+    // title, message quoting a team's value, how the comment shows it
+    [
+      "an HTML comment that would hide the rest of the report",
+      'schedule "cron(0 4 ? * SUN *) <!-- " is invalid',
+      'schedule "cron(0 4 ? * SUN *) &lt;!-- " is invalid',
+    ],
+    ["a tag", 'name "<img src=x onerror=alert(1)>"', 'name "&lt;img src=x onerror=alert(1)&gt;"'],
+    [
+      "a link or image",
+      'key "![x](https://evil.example/t.png)"',
+      'key "!\\[x\\](https://evil.example/t.png)"',
+    ],
+    ["an entity", 'value "&lt;"', 'value "&amp;lt;"'],
+    [
+      "terminal escapes and a forged workflow command",
+      "bad \u001b[2K\n::error::ok",
+      "bad \\u{1b}\\[2K ::error::ok",
+    ],
+    ["our own code spans stay code", "use `retrain-<env>-x` or `*`", "use `retrain-<env>-x` or `*`"],
+    ["an unpaired backtick opens no span", 'value "`<!--" in `x`', 'value "\\`&lt;!--" in \\`x\\`'],
+    ["a run of backticks is escaped whole", "value ``<!--``", "value \\`\\`&lt;!--\\`\\`"],
+  ])("shows %s as inert text", (_title, message, shown) => {
+    const errors = [{ file: "stacks/scheduling/teams/x/Pulumi.x.yaml", message }];
+    const body = planComment({ summary: { ...summary, exitCode: 2 }, stacks: [], clashes: [], errors });
+    expect(body).toContain(`- \`stacks/scheduling/teams/x/Pulumi.x.yaml\`: ${shown}\n`);
+  });
+
   it("lists the permission findings of the proof", () => {
     const body = planComment({
       summary: { ...summary, exitCode: 1 },

@@ -1,6 +1,6 @@
 /** `retrain config check [files...]`: validate stack configs with the stacks' own schemas. */
 import path from "node:path";
-import { describeProblem, noStacksMessage } from "@retrain/config/workspace";
+import { describeProblem, noStacksMessage, printable } from "@retrain/config/workspace";
 import { type Command, Option } from "commander";
 import { checkStackConfigs } from "../config-check.js";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
@@ -33,7 +33,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
         ctx.stdout.write(f.ok ? `ok     ${f.file}  (${f.id})\n` : `error  ${f.file}\n`);
         for (const p of f.problems) ctx.stdout.write(`         ${describeProblem(p, { withFile: false })}\n`);
       }
-      for (const r of report.references) ctx.stdout.write(`error  ${r.message}\n`);
+      for (const r of report.references) ctx.stdout.write(`error  ${printable(r.message)}\n`);
       for (const p of report.crossStack) ctx.stdout.write(`error  ${describeProblem(p)}\n`);
       const invalid = report.files.filter((f) => !f.ok).length;
       const summary = `${report.files.length} stack config${report.files.length === 1 ? "" : "s"} checked: ${report.files.length - invalid} ok, ${invalid} invalid`;

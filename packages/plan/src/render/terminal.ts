@@ -2,7 +2,7 @@
  * The plan on a terminal, in the order a reviewer reads it: a preview-like tree per stack, then
  * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
  */
-import { describeProblem } from "@retrain/config/workspace";
+import { describeProblem, printable } from "@retrain/config/workspace";
 import { describeClash, type Style } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
@@ -37,7 +37,7 @@ function stackTree(stack: StackPlan, style: Style): string[] {
   ];
   if (stack.status === "failed" || stack.status === "skipped") {
     lines.push(
-      `  ${style.paint("red", stack.status === "failed" ? "failed" : "skipped")}: ${stack.error ?? ""}`,
+      `  ${style.paint("red", stack.status === "failed" ? "failed" : "skipped")}: ${(stack.error ?? "").split("\n").map(printable).join("\n    ")}`,
       "",
     );
     return lines;
@@ -138,7 +138,7 @@ function violations(report: PlanReport, style: Style): string[] {
       for (const v of list) {
         const where = v.urn ? (resourceName.get(v.urn) ?? v.urn) : "stack";
         lines.push(`      - ${style.paint("dim", where)}`);
-        for (const line of v.message.split("\n")) lines.push(`        ${line}`);
+        for (const line of v.message.split("\n")) lines.push(`        ${printable(line)}`);
       }
     }
   }
@@ -186,8 +186,8 @@ function permissions(report: PlanReport, style: Style, quiet: boolean): string[]
   findings.forEach((f, i) => {
     lines.push(
       notGating.has(i)
-        ? `    ${style.paint("yellow", "!")} ${f.environment} ${f.file}: ${f.message} ${style.paint("yellow", `(${NOT_GATING_NOTE})`)}`
-        : `    ${style.paint("red", "✗")} ${f.environment} ${f.file}: ${f.message}`,
+        ? `    ${style.paint("yellow", "!")} ${f.environment} ${f.file}: ${printable(f.message)} ${style.paint("yellow", `(${NOT_GATING_NOTE})`)}`
+        : `    ${style.paint("red", "✗")} ${f.environment} ${f.file}: ${printable(f.message)}`,
     );
   });
   lines.push("");
