@@ -58,17 +58,16 @@ export function problemPlace(p: Pick<Problem, "line" | "column">): string {
 }
 
 /**
- * Control characters (C0 but tab, DEL, C1), line and paragraph separators and the bidirectional
+ * Control characters (C0, DEL and C1; tab is kept), line and paragraph separators and the bidirectional
  * overrides and isolates: what a team-written value quoted in a message could use to rewrite a
  * terminal (ESC sequences), start a line of its own (a forged `::error::` workflow command in CI's
  * log) or reorder what a reviewer reads.
  */
-const UNPRINTABLE =
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** `text` with every {@link UNPRINTABLE} character written as its `\u{...}` escape: one inert line. */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+  return text.replace(UNPRINTABLE, (c) => (c === "\t" ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`));
 }
 
 /**
