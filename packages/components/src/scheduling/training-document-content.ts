@@ -54,7 +54,11 @@ export const DOCUMENT_PARAMETERS = {
   commandBase64: {
     type: "String",
     description: "The team's command (a bash script, may be multi-line), base64-encoded (RFC 4648 alphabet).",
-    allowedPattern: `^[A-Za-z0-9+/]{2,${MAX_COMMAND_BASE64_CHARS}}={0,2}$`,
+    // The length lives in min/maxChars, not in the pattern: SSM checks the pattern with Java's regex,
+    // then the agent compiles it again with Go's regexp, which refuses a repeat count above 1000
+    // (`{2,16384}`): the agent would fail every run before the script starts.
+    allowedPattern: "^[A-Za-z0-9+/]+={0,2}$",
+    minChars: 4,
     maxChars: MAX_COMMAND_BASE64_CHARS + 2,
   },
   executionTimeout: {

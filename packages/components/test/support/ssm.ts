@@ -5,14 +5,19 @@
  * that fails `allowedPattern` or exceeds `maxChars` is rejected, then `{{ name }}` is replaced by the
  * value's text in the step's inputs.
  *
- * AWS does not say which regex dialect checks `allowedPattern`. In Java, PCRE and Python `$` also
+ * SSM checks `allowedPattern` twice: with Java's regex at the API, then the agent compiles it with
+ * Go's regexp before it runs anything, so a pattern Go refuses (a repeat count above 1000, a
+ * lookahead) fails every run; re2js has Go's syntax and limits. In Java, PCRE and Python `$` also
  * matches before a final newline; JavaScript's does not. The emulation accepts a value when either
  * reading does, so the tests see every value SSM might let through.
  */
 
+import { RE2JS } from "re2js";
+
 interface DeclaredParameter {
   default?: string;
   allowedPattern?: string;
+  minChars?: number;
   maxChars?: number;
 }
 
@@ -32,12 +37,25 @@ export function ssmMayAccept(pattern: string, value: string): boolean {
 }
 
 export function ssmSubstitute(doc: SsmDocument, given: Record<string, string>): Substitution {
+  for (const [name, p] of Object.entries(doc.parameters)) {
+    if (p.allowedPattern === undefined) continue;
+    try {
+      RE2JS.compile(p.allowedPattern);
+    } catch (e) {
+      return {
+        ok: false,
+        reason: `the agent cannot compile ${name}'s allowedPattern: ${(e as Error).message}`,
+      };
+    }
+  }
   for (const name of Object.keys(given))
     if (!(name in doc.parameters)) return { ok: false, reason: `parameter ${name} is not declared` };
   const values: Record<string, string> = {};
   for (const [name, p] of Object.entries(doc.parameters)) {
     const value = given[name] ?? p.default;
     if (value === undefined) return { ok: false, reason: `parameter ${name} is required` };
+    if (p.minChars !== undefined && value.length < p.minChars)
+      return { ok: false, reason: `parameter ${name} is shorter than ${p.minChars}` };
     if (p.maxChars !== undefined && value.length > p.maxChars)
       return { ok: false, reason: `parameter ${name} is longer than ${p.maxChars}` };
     if (p.allowedPattern !== undefined && !ssmMayAccept(p.allowedPattern, value))

@@ -7,8 +7,11 @@
  */
 import { UNKNOWN } from "@retrain/config/unknown";
 
-/** Where a constraint bites: `preview` = the provider's schema check; `up` = the AWS API call. */
-export type Phase = "preview" | "up";
+/**
+ * Where a constraint bites: `preview` = the provider's schema check; `up` = the AWS API call; `run` =
+ * AWS accepts it, and the thing fails when it runs (the SSM agent refusing a document).
+ */
+export type Phase = "preview" | "up" | "run";
 
 /** Inputs of one resource as the program registered them. */
 export type Inputs = Record<string, unknown>;

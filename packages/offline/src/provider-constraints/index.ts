@@ -43,12 +43,13 @@ export function checkProviderConstraints(
   );
 }
 
+const PHASE_TEXT: Record<Phase, string> = {
+  preview: "the AWS provider rejects this in pulumi preview",
+  up: "AWS rejects this in pulumi up",
+  run: "AWS accepts this in pulumi up, and it fails at every run",
+};
+
 /** One line per violation, saying when AWS would reject it and where the rule comes from. */
 export function describeViolations(violations: readonly ProviderViolation[]): string {
-  return violations
-    .map(
-      (v) =>
-        `${v.message} [${v.phase === "preview" ? "the AWS provider rejects this in pulumi preview" : "AWS rejects this in pulumi up"}; ${v.source}]`,
-    )
-    .join("; ");
+  return violations.map((v) => `${v.message} [${PHASE_TEXT[v.phase]}; ${v.source}]`).join("; ");
 }

@@ -1,4 +1,5 @@
 /** Systems Manager: maintenance windows, their targets and tasks, documents, associations. */
+import { RE2JS } from "re2js";
 import { api, type Constraint, intRange, length, maxItems, oneOf, pattern, rule, tf } from "./engine.js";
 
 const SSM_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
@@ -216,6 +217,56 @@ export const SSM_CONSTRAINTS: Record<string, Constraint[]> = {
         phase: "up",
         good: { documentFormat: "JSON", content: '{"schemaVersion":"2.2"}' },
         bad: { documentFormat: "JSON", content: "schemaVersion: '2.2'" },
+      },
+    ),
+    rule(
+      "every parameter's allowedPattern compiles as the SSM agent compiles it (Go regexp)",
+      (i) => {
+        if ((i.documentFormat ?? "JSON") !== "JSON" || typeof i.content !== "string") return [];
+        let parameters: unknown;
+        try {
+          parameters = (JSON.parse(i.content) as { parameters?: unknown }).parameters;
+        } catch {
+          return []; // the JSON rule above reports it
+        }
+        if (parameters === null || typeof parameters !== "object") return [];
+        return Object.entries(parameters as Record<string, { allowedPattern?: unknown }>).flatMap(
+          ([name, p]) => {
+            if (typeof p?.allowedPattern !== "string") return [];
+            try {
+              RE2JS.compile(p.allowedPattern);
+              return [];
+            } catch (e) {
+              return [
+                {
+                  path: `content.parameters.${name}.allowedPattern`,
+                  message: `allowedPattern ${JSON.stringify(p.allowedPattern)} of parameter ${name} is no Go regexp (${(e as Error).message}): CreateDocument checks it with Java's regex and accepts it, the SSM agent compiles it again with Go's and fails the document at every run. Use RE2 syntax (no lookaround or backreference, repeat counts up to 1000; bound the length with minChars/maxChars)`,
+                },
+              ];
+            }
+          },
+        );
+      },
+      {
+        source:
+          "https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html",
+        phase: "run",
+        good: {
+          documentFormat: "JSON",
+          content: JSON.stringify({
+            schemaVersion: "2.2",
+            parameters: {
+              b64: { type: "String", allowedPattern: "^[A-Za-z0-9+/]+={0,2}$", maxChars: 16386 },
+            },
+          }),
+        },
+        bad: {
+          documentFormat: "JSON",
+          content: JSON.stringify({
+            schemaVersion: "2.2",
+            parameters: { b64: { type: "String", allowedPattern: "^[A-Za-z0-9+/]{2,16384}={0,2}$" } },
+          }),
+        },
       },
     ),
     rule(

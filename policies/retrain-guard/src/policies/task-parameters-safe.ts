@@ -119,9 +119,20 @@ export const taskParametersSafe = defineResourcePolicy({
           }
           if (declared && trainingDocument) {
             const max = "maxChars" in declared ? declared.maxChars : undefined;
-            if (!new RegExp(declared.allowedPattern, "u").test(v) || (max !== undefined && v.length > max))
+            const min = "minChars" in declared ? declared.minChars : undefined;
+            const bounds = [
+              min !== undefined ? `at least ${min}` : "",
+              max !== undefined ? `at most ${max}` : "",
+            ]
+              .filter(Boolean)
+              .join(", ");
+            if (
+              !new RegExp(declared.allowedPattern, "u").test(v) ||
+              (max !== undefined && v.length > max) ||
+              (min !== undefined && v.length < min)
+            )
               out.push({
-                message: `${label}: ${where} value ${escaped(v)} does not match the document's allowedPattern ${declared.allowedPattern}${max !== undefined ? ` (at most ${max} characters)` : ""}; SSM would reject it. Fix: build it with documentParameterList/documentParameterMap.`,
+                message: `${label}: ${where} value ${escaped(v)} does not match the document's allowedPattern ${declared.allowedPattern}${bounds ? ` (${bounds} characters)` : ""}; SSM would reject it. Fix: build it with documentParameterList/documentParameterMap.`,
               });
           }
         }
