@@ -90,6 +90,13 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
+    title: "base64 shorter than the document's minChars (SSM rejects it before the run)",
+    resources: [association({ commandBase64: "QQ", executionTimeout: "3600" })],
+    violations: [
+      /parameters\.commandBase64 value "QQ" does not match the document's allowedPattern .* \(at least 4, at most 16386 characters\)/,
+    ],
+  },
+  {
     title: "two values for one parameter",
     resources: [task([{ name: "executionTimeout", values: ["3600", "60"] }])],
     violations: [/parameters\[0\] \(executionTimeout\) has 2 values; the document takes one/],
