@@ -70,6 +70,7 @@ export {
   type TrainingCommandDocumentArgs,
 } from "./scheduling/training-document.js";
 export {
+  AGENT_RESERVED_EXIT_CODES,
   DOCUMENT_EXIT_CODES,
   DOCUMENT_PARAMETERS,
   documentParameterList,

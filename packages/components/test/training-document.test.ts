@@ -11,6 +11,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AGENT_RESERVED_EXIT_CODES,
   DOCUMENT_EXIT_CODES,
   DOCUMENT_PARAMETERS,
   documentParameterMap,
@@ -284,6 +285,15 @@ describe("the root side of a run", () => {
   it("passes the command's own exit code through", () => {
     expect(run(encoded("exit 7")).status).toBe(7);
   });
+
+  it.each(AGENT_RESERVED_EXIT_CODES)(
+    "never exits %i, which the SSM agent reads as a reboot or a time out, and logs the command's own",
+    (code) => {
+      const r = run(encoded(`exit ${code}`));
+      expect(r.status).toBe(DOCUMENT_EXIT_CODES.agentReservedCode);
+      expect(r.stdout).toContain(`exit ${code} has a meaning to the SSM agent`);
+    },
+  );
 
   it("refuses a timeout that would leave the unit without a limit", () => {
     const r = run({ ...encoded(PAYLOAD), executionTimeout: "00" });

@@ -35,11 +35,24 @@ export const DOCUMENT_EXIT_CODES = {
   invalidParameters: 12,
   /** The root side could not prepare the run: team user, run directory, region or team credentials. */
   setupFailed: 13,
+  /**
+   * The command exited with a code the SSM agent gives a meaning: 194 ("reboot the instance, then run
+   * the script again", which would let a team reboot a shared host in a loop) or 137 (read as a time
+   * out). Reported as this code instead; the log line keeps the command's own.
+   */
+  agentReservedCode: 14,
   /** The run reached its time limit (systemd's RuntimeMaxSec); the whole unit was stopped. */
   timedOut: 124,
   /** SSM stopped the document (cancel or its own timeout): the run unit was stopped too. */
   cancelled: 143,
 } as const;
+
+/**
+ * Exit codes of a Linux script the SSM agent does not report as Failed: 194 (reboot the node, then run
+ * the script again: https://docs.aws.amazon.com/systems-manager/latest/userguide/send-commands-reboot.html)
+ * and 137 (stopped preemptively: TimedOut). A team's command never exits the document with them.
+ */
+export const AGENT_RESERVED_EXIT_CODES = [194, 137] as const;
 
 /** Seconds of the plugin's timeout kept back so the script can stop the unit and report. */
 export const REPORT_MARGIN_SECONDS = 60;
@@ -134,7 +147,7 @@ export function trainingDocumentScript(spec: TrainingDocumentSpec): string {
   const user = teamUser(spec.team);
   return `#!/bin/bash
 # Root side of one retraining run of team ${spec.team} (${spec.environment}). Exit codes: ${E.gpuCheckFailed} GPU check,
-# ${E.hostBusy} host busy, ${E.invalidParameters} bad parameter, ${E.setupFailed} setup failed, ${E.timedOut} time limit, ${E.cancelled} cancelled; else the command's.
+# ${E.hostBusy} host busy, ${E.invalidParameters} bad parameter, ${E.setupFailed} setup failed, ${E.agentReservedCode} the command exited ${AGENT_RESERVED_EXIT_CODES.join(" or ")}, ${E.timedOut} time limit, ${E.cancelled} cancelled; else the command's.
 set -uo pipefail
 umask 077
 readonly TEAM='${spec.team}'
@@ -255,6 +268,10 @@ if [ "$(systemctl show --property=Result --value "$unit.service" 2>/dev/null)" =
   rc=${E.timedOut}
 fi
 log "command exited with $rc"
+case $rc in
+  # SSM agent (pluginutil GetStatus): 194 reboots the instance and reruns the script, 137 is a time out.
+  ${AGENT_RESERVED_EXIT_CODES.join("|")}) log "exit $rc has a meaning to the SSM agent: reporting ${E.agentReservedCode}"; rc=${E.agentReservedCode} ;;
+esac
 exit "$rc"`;
 }
 
