@@ -218,7 +218,10 @@ export const fleetConfigSchema = z
     maxAvailabilityZones: z.number().int().min(1).max(6).default(2),
     /** Interface endpoints for SSM, logs and STS plus an S3 gateway endpoint in the fleet's own VPC. */
     vpcEndpoints: z.boolean().default(true),
-    /** A NAT gateway (public subnet, internet gateway, route) for package mirrors; costs by the hour. */
+    /**
+     * A NAT gateway (public subnet, internet gateway, route) and port 443 to the internet: pip, conda,
+     * git over HTTPS (not apt's `http://` Ubuntu mirrors, port 80); costs by the hour.
+     */
     internetEgress: z.boolean().default(false),
     pools: z
       .array(poolSchema)

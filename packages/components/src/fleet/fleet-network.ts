@@ -340,7 +340,7 @@ export class FleetNetwork extends pulumi.ComponentResource {
     rule("s3", { prefixListId: s3.id }, "HTTPS to S3 (gateway endpoint)");
     if (o.toCidr) rule("vpc", { cidrIpv4: o.toCidr }, "HTTPS to the declared VPC endpoints");
     if (o.toAnywhere)
-      rule("internet", { cidrIpv4: "0.0.0.0/0" }, "HTTPS through the NAT gateway (package mirrors)");
+      rule("internet", { cidrIpv4: "0.0.0.0/0" }, "HTTPS through the NAT gateway (pip, conda, git)");
   }
 }
 
