@@ -90,7 +90,7 @@ describe("SSM parameter substitution with hostile values", () => {
     // Whatever the command did, the root side only ever ran its own steps.
     for (const c of r.calls.filter((c) => c.includes("ctx=root")))
       expect(c).toMatch(
-        /^(nvidia-smi|flock|systemctl|getent|groupadd|useradd|id|install|chown|curl|python3|systemd-run) /,
+        /^(nvidia-smi|nvidia-modprobe|flock|systemctl|getent|groupadd|useradd|id|install|chown|curl|python3|systemd-run) /,
       );
   });
 
@@ -280,6 +280,18 @@ describe("the root side of a run", () => {
     );
     expect(r.marks).toEqual([]);
     expect(r.leftovers).toEqual([]);
+  });
+
+  it("creates CUDA's /dev/nvidia-uvm as root before the unit starts, and runs even when that fails", () => {
+    for (const rc of ["0", "1"]) {
+      const r = run(encoded(PAYLOAD), { STUB_MODPROBE_RC: rc });
+      expect(r.status, `nvidia-modprobe exit ${rc}`).toBe(0);
+      const modprobe = r.calls.findIndex((c) => c === "nvidia-modprobe ctx=root -u -c=0");
+      const unit = r.calls.findIndex((c) => c.startsWith("systemd-run"));
+      expect(modprobe).toBeGreaterThanOrEqual(0);
+      expect(modprobe).toBeLessThan(unit);
+      if (rc === "1") expect(r.stdout).toContain("nvidia-modprobe -u failed");
+    }
   });
 
   it("passes the command's own exit code through", () => {

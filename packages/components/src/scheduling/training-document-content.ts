@@ -175,6 +175,11 @@ limit=$(( 10#$TIMEOUT > ${2 * REPORT_MARGIN_SECONDS} ? 10#$TIMEOUT - ${REPORT_MA
 if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi --query-gpu=name,memory.total,utilization.gpu --format=csv,noheader; then
   fail ${E.gpuCheckFailed} "GPU check failed: nvidia-smi is missing or not working"
 fi
+# CUDA's unified-memory device node: on a first CUDA call the driver creates it through the setuid
+# nvidia-modprobe, which cannot gain root in the team's unit (NoNewPrivileges=yes): create it here.
+if [ ! -e /dev/nvidia-uvm ] && command -v nvidia-modprobe >/dev/null 2>&1; then
+  nvidia-modprobe -u -c=0 || log "nvidia-modprobe -u failed: CUDA may not initialise in the run"
+fi
 
 # 2. Host lock in the root-only state directory, held by this script only: the run starts in a unit
 #    of its own (systemd forks it, not this shell), so the descriptor never reaches the team's processes.

@@ -19,6 +19,7 @@ const LOG = 'echo "$(basename "$0") ctx=${RETRAIN_STUB_CONTEXT:-root} $*" >> "$S
 
 const STUBS: Record<string, string> = {
   "nvidia-smi": 'exit "${STUB_NVIDIA_RC:-0}"',
+  "nvidia-modprobe": 'exit "${STUB_MODPROBE_RC:-0}"',
   flock: 'exit "${STUB_FLOCK_RC:-0}"',
   getent: "exit 0",
   groupadd: "exit 0",
