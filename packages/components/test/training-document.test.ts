@@ -286,7 +286,7 @@ describe("the root side of a run", () => {
     for (const rc of ["0", "1"]) {
       const r = run(encoded(PAYLOAD), { STUB_MODPROBE_RC: rc });
       expect(r.status, `nvidia-modprobe exit ${rc}`).toBe(0);
-      const modprobe = r.calls.findIndex((c) => c === "nvidia-modprobe ctx=root -u -c=0");
+      const modprobe = r.calls.indexOf("nvidia-modprobe ctx=root -u -c=0");
       const unit = r.calls.findIndex((c) => c.startsWith("systemd-run"));
       expect(modprobe).toBeGreaterThanOrEqual(0);
       expect(modprobe).toBeLessThan(unit);
