@@ -318,6 +318,9 @@ describe("the starter window", () => {
 
 describe("the repository's CODEOWNERS", () => {
   const REAL = readFileSync(path.join(PACKAGE_DIR, "../../.github/CODEOWNERS"), "utf8");
+  const REGISTERED = Object.keys(
+    loadTenantRegistry(path.join(PACKAGE_DIR, "../../policies/tenants.yaml")).registry.teams,
+  );
 
   it.each<[string, string[]]>([
     ["policies/tenants.yaml", ["@retrain-ml/security"]],
@@ -325,15 +328,22 @@ describe("the repository's CODEOWNERS", () => {
     [".github/CODEOWNERS", ["@retrain-ml/security"]],
     [".github/workflows/pr.yml", ["@retrain-ml/platform"]],
     ["retrain.json", ["@retrain-ml/platform"]],
-    ["stacks/scheduling/teams/vision/Pulumi.vision.yaml", ["@retrain-ml/platform"]],
+    ["stacks/scheduling/teams/vision/Pulumi.vision.yaml", ["@retrain-ml/vision"]],
+    ["stacks/scheduling/src/program.ts", ["@retrain-ml/platform"]],
     ["packages/config/src/load.ts", ["@retrain-ml/platform"]],
-  ])("gives %s to %j, and still does after teams are onboarded", (file, owners) => {
+  ])("gives %s to %j, and still does after more teams are onboarded", (file, owners) => {
     expect(codeownersFor(REAL, file)).toEqual(owners);
     let text = REAL;
-    for (const team of ["vision", "nlp", "recsys", "speech"])
+    for (const team of ["speech", "ads"])
       text = codeownersWithTeam(text, `/stacks/scheduling/teams/${team}/ @retrain-ml/${team}`);
-    const expected = file.startsWith("stacks/scheduling/teams/vision/") ? ["@retrain-ml/vision"] : owners;
-    expect(codeownersFor(text, file)).toEqual(expected);
+    expect(codeownersFor(text, file)).toEqual(owners);
+  });
+
+  it.each(REGISTERED)("gives registered team %s its own folder, and no other team's", (team) => {
+    const own = codeownersFor(REAL, `stacks/scheduling/teams/${team}/Pulumi.${team}.yaml`);
+    expect(own).toEqual([`@retrain-ml/${team}`]);
+    for (const other of REGISTERED.filter((t) => t !== team))
+      expect(codeownersFor(REAL, `stacks/scheduling/teams/${other}/Pulumi.${other}.yaml`)).not.toEqual(own);
   });
 
   it("ends with the security block, so appending a line anywhere before it cannot override it", () => {
