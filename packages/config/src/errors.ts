@@ -1,6 +1,6 @@
 /** Config errors that name the file, the key path and what is allowed, listing every problem at once. */
 import type { z } from "zod";
-import { describeProblem, type Problem, problem } from "./problem.js";
+import { describeProblem, type Problem, printable, problem } from "./problem.js";
 import { schemaDef } from "./zod-internals.js";
 
 /**
@@ -20,7 +20,9 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(`invalid config in ${file}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
+    super(
+      `invalid config in ${printable(file)}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`,
+    );
   }
 }
 

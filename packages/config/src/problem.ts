@@ -59,11 +59,11 @@ export function problemPlace(p: Pick<Problem, "line" | "column">): string {
 
 /**
  * Control characters (C0, DEL and C1; tab is kept), line and paragraph separators and the bidirectional
- * overrides and isolates: what a team-written value quoted in a message could use to rewrite a
+ * controls (marks, embeddings, overrides, isolates: Unicode's Bidi_Control): what a team-written value quoted in a message could use to rewrite a
  * terminal (ESC sequences), start a line of its own (a forged `::error::` workflow command in CI's
  * log) or reorder what a reviewer reads.
  */
-const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+const UNPRINTABLE = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/gu;
 
 /** `text` with every {@link UNPRINTABLE} character written as its `\u{...}` escape: one inert line. */
 export function printable(text: string): string {

@@ -43,7 +43,8 @@ function addPath(h: LabelledHash, abs: string, label: string, read = true): void
   }
   let target = st;
   if (st.isSymbolicLink()) {
-    // Discovery follows links when it reads: where it points and the target's bytes both matter.
+    // A stack config behind a link is an error to discovery (it never follows one); other inputs
+    // (the registry, retrain.json) may be links. The link's text and its target's bytes both count.
     h.add(label, `link:${readlinkSync(abs)}`);
     try {
       target = statSync(abs);

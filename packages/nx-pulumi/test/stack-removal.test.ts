@@ -70,7 +70,7 @@ describe("deploy-matrix on removed, renamed and registry changes", () => {
     });
     const check = matrix("--check-removed");
     expect(check.status, check.stderr).toBe(0);
-    expect(check.stderr).toContain("removed with their registry entries: scheduling/vision");
+    expect(check.stderr).toContain("with their registry entries: scheduling/vision");
     const r = matrix();
     expect(r.status, r.stderr).toBe(0);
     // The registry changed: the iam stacks, which make a role per registered team, redeploy.
@@ -83,6 +83,30 @@ describe("deploy-matrix on removed, renamed and registry changes", () => {
     const r = matrix("--check-removed");
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${REGISTRY} still grants environment "dev" to nlp`);
+  });
+
+  it("a team moving its stack to another granted environment is refused until the old grant goes", () => {
+    const NLP = "stacks/scheduling/teams/nlp/Pulumi.nlp.yaml";
+    const toProd = () =>
+      edit(NLP, (t) => t.replace("scheduling:environment: dev", "scheduling:environment: prod"));
+    branch("nlp-moves-keeping-dev", () => {
+      toProd();
+      edit(REGISTRY, (t) =>
+        t.replace(/( {2}nlp:\n {4}grants:\n)/, "$1      - environment: prod\n        pools: [a10g]\n"),
+      );
+    });
+    const refused = matrix("--check-removed");
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(
+      `${NLP}: scheduling:environment changes from dev to prod, but ${REGISTRY} still grants team "nlp" environment "dev"`,
+    );
+    branch("nlp-moves-dropping-dev", () => {
+      toProd();
+      edit(REGISTRY, (t) => t.replace(/( {2}nlp:\n {4}grants:\n {6}- environment: )dev/, "$1prod"));
+    });
+    const moved = matrix("--check-removed");
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain("scheduling/nlp");
   });
 
   it("a team renaming its file (.yaml to .yml) is refused before Nx is asked", () => {

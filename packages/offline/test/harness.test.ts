@@ -210,7 +210,7 @@ describe("runStackProgram", () => {
         Resource: `arn:aws:s3:::bucket-${i}/*`,
       })),
     });
-    const putPolicies = (names: string[]) =>
+    const putPolicies = (names: string[], named = true) =>
       runStackProgram({
         ...base,
         stack: "dev",
@@ -220,7 +220,7 @@ describe("runStackProgram", () => {
             new Res(
               "aws:iam/rolePolicy:RolePolicy",
               name,
-              { role: role.id, name, policy },
+              { role: role.id, ...(named ? { name } : {}), policy },
               { dependsOn: role },
             );
           // Another role's policy does not count towards this one's.
@@ -236,6 +236,10 @@ describe("runStackProgram", () => {
       /with role retrain-dev-window's other inline policies \([ab] \d+, [ab] \d+\) that is \d+, over IAM's 10240/,
     );
     expect(message).not.toContain("other-p");
+    // Unnamed policies (Pulumi names each apart) add up too.
+    expect((await putPolicies(["a", "b", "c"], false)).errors.map((e) => e.message).join("\n")).toMatch(
+      /over IAM's 10240 for all of a role's inline policies together/,
+    );
   });
 
   it("refuses a duplicate URN as Pulumi does, naming both registrations", async () => {

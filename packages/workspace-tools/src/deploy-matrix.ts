@@ -11,6 +11,7 @@ import path from "node:path";
 import { findTenantRegistry, loadTenantRegistry } from "@retrain/config/tenants";
 import {
   type DiscoveredStack,
+  describeProblem,
   discoverStacks,
   orderStacks,
   stackProjectName,
@@ -22,6 +23,7 @@ import {
   removedStacks,
   stackConfigsAt,
   stacksOwningChanges,
+  teamEnvironmentAt,
 } from "./stack-changes.js";
 
 export { isDocumentation } from "./stack-changes.js";
@@ -251,13 +253,14 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
   const args = parseArgs(argv, env);
   const discovered = discoverStacks(args.root);
   if (discovered.errors.length > 0) {
-    for (const e of discovered.errors) console.error(e.message);
+    for (const e of discovered.errors)
+      for (const p of e.problems) console.error(describeProblem({ ...p, file: e.file }));
     console.error("deploy-matrix: fix the stack configs above before deploying");
     return 2;
   }
-  const changed = changedFiles(args.root, args.base, args.head);
-  const nxSays = nxAffected(args.root, args.base, args.head);
   if (args.gateStacks) {
+    const changed = changedFiles(args.root, args.base, args.head);
+    const nxSays = nxAffected(args.root, args.base, args.head);
     const gate = gateStacks({ root: args.root, changed, affected: nxSays, stacks: discovered.stacks });
     console.error(
       gate.all
@@ -271,6 +274,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
   const removed = removedStacks({
     before: stackConfigsAt(args.root, args.base),
     stacks: discovered.stacks,
+    environmentBefore: (file) => teamEnvironmentAt(args.root, args.base, file),
     registry: registryFile ? loadTenantRegistry(registryFile).registry : undefined,
   });
   const refused = describeRefusedRemovals(removed);
@@ -282,15 +286,16 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
   if (args.checkRemoved) {
     console.error(
       removed.length > 0
-        ? `deploy-matrix: removed with their registry entries: ${removed.map((r) => r.id).join(", ")}`
+        ? `deploy-matrix: removed or moved with their registry entries: ${removed.map((r) => r.id).join(", ")}`
         : "deploy-matrix: no stack removed",
     );
     return 0;
   }
+  // Asked only now: --check-removed needs neither, so an Nx failure cannot fail that check.
   const affected = deployProjects({
     root: args.root,
-    changed,
-    nxAffected: nxSays,
+    changed: changedFiles(args.root, args.base, args.head),
+    nxAffected: nxAffected(args.root, args.base, args.head),
     stacks: discovered.stacks,
   });
   if (args.preview) {

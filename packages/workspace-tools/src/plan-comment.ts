@@ -69,14 +69,33 @@ export const NOT_GATING = "pre-existing on an unchanged stack, not gating";
 function cell(text: string): string {
   const line = printable(text.replaceAll("\n", " "));
   const parts = line.split("`");
+  // A backslash first: before a backtick it would make that backtick literal and shift the pairing.
   const outside = (part: string) =>
-    part.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/[[\]]/g, "\\$&");
-  // Single backticks pair up in order, as markdown pairs them; runs of two or more do not: escape all.
+    part
+      .replaceAll("\\", "\\\\")
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replace(/[[\]]/g, "\\$&");
+  // Single backticks pair up in order, as markdown pairs them; runs of two or more, or a backslash
+  // before one, do not: escape all.
   const md =
-    parts.length % 2 === 1 && !line.includes("``")
+    parts.length % 2 === 1 && !line.includes("``") && !line.includes("\\`")
       ? parts.map((part, i) => (i % 2 === 0 ? outside(part) : part)).join("`")
       : parts.map(outside).join("\\`");
   return md.replaceAll("|", "\\|");
+}
+
+/**
+ * `text` (a file name, a key, a stack id: all of them may come from a team) as one code span: a fence
+ * of more backticks than the longest run inside, padded with spaces, so the span cannot be closed from
+ * within (CommonMark code spans); control characters as escapes.
+ */
+function codeSpan(text: string): string {
+  const line = printable(text.replaceAll("\n", " "));
+  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return longest === 0 ? `${fence}${line}${fence}` : `${fence} ${line} ${fence}`;
 }
 
 export function planComment(report: PlanReportView, runUrl?: string): string {
@@ -108,7 +127,7 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   if (gate) {
     lines.push(
       "",
-      `Gated on the stacks this pull request touches: ${gate.stacks.map((id) => `\`${id}\``).join(", ") || "none"}.` +
+      `Gated on the stacks this pull request touches: ${gate.stacks.map(codeSpan).join(", ") || "none"}.` +
         (notGatingCount > 0
           ? ` ${notGatingCount} finding${notGatingCount === 1 ? " is" : "s are"} ${NOT_GATING}: ` +
             "reported here for their team, they do not fail this pull request."
@@ -118,7 +137,7 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   if (report.errors.length > 0) {
     lines.push("", "**Invalid input**", "");
     for (const e of report.errors.slice(0, 50))
-      lines.push(`- \`${e.file}\`${e.key ? ` \`${e.key}\`` : ""}: ${cell(e.message)}`);
+      lines.push(`- ${codeSpan(e.file)}${e.key ? ` ${codeSpan(e.key)}` : ""}: ${cell(e.message)}`);
     if (report.errors.length > 50) lines.push(`- … and ${report.errors.length - 50} more (see the artifact)`);
   }
   const shown = report.stacks.filter((st) => st.selected !== false);
@@ -138,19 +157,21 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
   if (mandatory.length > 0) {
     lines.push("", "**Mandatory violations**", "");
     for (const v of mandatory.slice(0, 50))
-      lines.push(`- \`${v.id}\` ${v.policy}: ${cell(v.message)}${mark(notGatingStacks.has(v.id))}`);
+      lines.push(`- ${codeSpan(v.id)} ${v.policy}: ${cell(v.message)}${mark(notGatingStacks.has(v.id))}`);
     if (mandatory.length > 50) lines.push(`- … and ${mandatory.length - 50} more (see the artifact)`);
   }
   const failed = shown.filter((st) => st.error);
   if (failed.length > 0) {
     lines.push("", "**Failed stacks**", "");
-    for (const st of failed) lines.push(`- \`${st.id}\`: ${cell(st.error ?? "")}`);
+    for (const st of failed) lines.push(`- ${codeSpan(st.id)}: ${cell(st.error ?? "")}`);
   }
   const permissionFindings = report.permissions?.findings ?? [];
   if (permissionFindings.length > 0) {
     lines.push("", "**Permission findings**", "");
     permissionFindings.slice(0, 50).forEach((f, i) => {
-      lines.push(`- ${f.environment} \`${f.flow}\`: ${cell(f.message)}${mark(notGatingFindings.has(i))}`);
+      lines.push(
+        `- ${f.environment} ${codeSpan(f.flow)}: ${cell(f.message)}${mark(notGatingFindings.has(i))}`,
+      );
     });
     if (permissionFindings.length > 50)
       lines.push(`- … and ${permissionFindings.length - 50} more (see the artifact)`);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { STACK_LAYOUT, type StackKind } from "@retrain/config/layout";
 import { TENANT_REGISTRY_PATH, type TenantRegistry, teamsGranted } from "@retrain/config/tenants";
 import { type DiscoveredStack, projectNameOfId, stackProjectName } from "@retrain/config/workspace";
+import { parse } from "yaml";
 
 /** Changed files that change no plan: documentation. */
 export const isDocumentation = (file: string): boolean => file.startsWith("docs/") || file.endsWith(".md");
@@ -89,9 +90,17 @@ export function deployProjects(opts: {
   return [...projects].sort();
 }
 
-/** A stack whose config file the base commit has and the head commit does not. */
+/**
+ * A stack the change takes out of an environment: its config file is gone (`removed`), or a team's
+ * file names another environment than at the base commit (`moved`: each environment has its own
+ * state backend, so the old stack stays where it was).
+ */
 export interface RemovedStack {
   id: string;
+  how: "removed" | "moved";
+  /** `moved`: the environment the stack leaves, and the one it goes to. */
+  from?: string;
+  to?: string;
   /** Its config file at the base commit, workspace-relative. */
   file: string;
   /**
@@ -141,12 +150,27 @@ export function removedStacks(opts: {
   stacks: readonly DiscoveredStack[];
   /** The tenant registry at head; none: every removal is refused (nothing confirms it). */
   registry: TenantRegistry | undefined;
+  /** A team stack's `scheduling:environment` in its file at the base commit ({@link teamEnvironmentAt}). */
+  environmentBefore?: (file: string) => string | undefined;
 }): RemovedStack[] {
-  const now = new Set(opts.stacks.map((s) => s.id));
+  const now = new Map(opts.stacks.map((s) => [s.id, s]));
   const removed: RemovedStack[] = [];
   for (const [id, file] of [...opts.before].sort(([a], [b]) => a.localeCompare(b))) {
-    if (now.has(id)) continue;
     const [kind, name] = id.split("/") as [StackKind, string];
+    const stays = now.get(id);
+    if (stays) {
+      if (kind !== "scheduling" || !opts.environmentBefore) continue;
+      const from = opts.environmentBefore(file);
+      const to = stays.config.config.environment;
+      if (from === undefined || from === to) continue;
+      const grant = opts.registry?.teams[name]?.grants.some((g) => g.environment === from);
+      const refusal =
+        !opts.registry || grant
+          ? `${TENANT_REGISTRY_PATH} still grants team "${name}" environment "${from}"`
+          : undefined;
+      removed.push({ id, how: "moved", from, to, file, ...(refusal ? { refusal } : {}) });
+      continue;
+    }
     let refusal: string | undefined;
     if (!opts.registry) refusal = `no ${TENANT_REGISTRY_PATH} confirms that it was offboarded`;
     else if (kind === "scheduling") {
@@ -157,9 +181,26 @@ export function removedStacks(opts: {
       if (granted.length > 0)
         refusal = `${TENANT_REGISTRY_PATH} still grants environment "${name}" to ${granted.join(", ")}`;
     }
-    removed.push({ id, file, ...(refusal ? { refusal } : {}) });
+    removed.push({ id, how: "removed", file, ...(refusal ? { refusal } : {}) });
   }
   return removed;
+}
+
+/**
+ * `scheduling:environment` of the team file `file` at `commit` (undefined when git or the YAML cannot
+ * say: the file was invalid there, and nothing was deployed from it).
+ */
+export function teamEnvironmentAt(root: string, commit: string, file: string): string | undefined {
+  const r = spawnSync("git", ["show", `${commit}:${file}`], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) return undefined;
+  try {
+    const value = (parse(r.stdout) as { config?: Record<string, unknown> } | null)?.config?.[
+      "scheduling:environment"
+    ];
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One line per refused removal: what is wrong and the way to remove a stack. */
@@ -167,6 +208,10 @@ export function describeRefusedRemovals(removed: readonly RemovedStack[]): strin
   return removed.flatMap((r) => {
     if (!r.refusal) return [];
     const project = projectNameOfId(r.id);
+    if (r.how === "moved")
+      return [
+        `${r.file}: scheduling:environment changes from ${r.from} to ${r.to}, but ${r.refusal}. Each environment keeps its own stacks: the ${r.from} stack and its windows would keep running there, out of every plan and policy check. Destroy it in ${r.from} first (npx nx run ${project}:destroy --confirm=${project}, before this change), then switch the environment and remove the ${r.from} grant in one change; otherwise keep ${r.from}`,
+      ];
     return [
       `${r.file}: removed, but ${r.refusal}. Deleting a stack's file does not delete the stack: its windows would keep running, out of every plan and policy check. To remove it, destroy the stack with its file in place (npx nx run ${project}:destroy --confirm=${project}), then remove the file and its registry entry in one change (docs/delivery.md, "Removing a stack"); otherwise restore the file`,
     ];

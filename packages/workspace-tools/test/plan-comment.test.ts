@@ -109,15 +109,37 @@ describe("planComment", () => {
     [
       "terminal escapes and a forged workflow command",
       "bad \u001b[2K\n::error::ok",
-      "bad \\u{1b}\\[2K ::error::ok",
+      "bad \\\\u{1b}\\[2K ::error::ok",
     ],
     ["our own code spans stay code", "use `retrain-<env>-x` or `*`", "use `retrain-<env>-x` or `*`"],
     ["an unpaired backtick opens no span", 'value "`<!--" in `x`', 'value "\\`&lt;!--" in \\`x\\`'],
+    [
+      "a backslash before a backtick (literal in markdown) does not shift the pairing",
+      'pool "\\`<img src=x> [ok](https://evil.example)` x"',
+      'pool "\\\\\\`&lt;img src=x&gt; \\[ok\\](https://evil.example)\\` x"',
+    ],
     ["a run of backticks is escaped whole", "value ``<!--``", "value \\`\\`&lt;!--\\`\\`"],
   ])("shows %s as inert text", (_title, message, shown) => {
     const errors = [{ file: "stacks/scheduling/teams/x/Pulumi.x.yaml", message }];
     const body = planComment({ summary: { ...summary, exitCode: 2 }, stacks: [], clashes: [], errors });
     expect(body).toContain(`- \`stacks/scheduling/teams/x/Pulumi.x.yaml\`: ${shown}\n`);
+  });
+
+  it("fences a team-chosen key and file name so no backtick in them closes the span", () => {
+    const errors = [
+      {
+        file: "stacks/scheduling/teams/x/Pulumi.x.yaml",
+        key: "scheduling:x` [click](https://evil.example) <b>hi</b> `",
+        message: "unknown key",
+      },
+      { file: "stacks/scheduling/teams/x/notes``\n::error::ok", message: "remove it" },
+    ];
+    const body = planComment({ summary: { ...summary, exitCode: 2 }, stacks: [], clashes: [], errors });
+    expect(body).toContain(
+      "- `stacks/scheduling/teams/x/Pulumi.x.yaml` `` scheduling:x` [click](https://evil.example) <b>hi</b> ` ``: unknown key\n",
+    );
+    expect(body).toContain("- ``` stacks/scheduling/teams/x/notes`` ::error::ok ```: remove it\n");
+    expect(body).not.toMatch(/^::error/m);
   });
 
   it("lists the permission findings of the proof", () => {

@@ -66,13 +66,15 @@ function roleInlineTotal(inputs: Inputs, ctx: ConstraintContext): { path: string
   const others: { name: string; size: number }[] = [];
   for (const sibling of ctx.ofType(ROLE_POLICY)) {
     const s = sibling.inputs;
-    if (s.role === role && s.name !== name && typeof s.policy === "string")
+    // Only a policy put again under the same name replaces itself; unnamed ones are auto-named apart.
+    const itself = typeof name === "string" && s.name === name;
+    if (s.role === role && !itself && typeof s.policy === "string")
       others.push({ name: String(s.name ?? sibling.name), size: policySize(s.policy) });
   }
   const owner = ctx.byId(role);
   if (owner?.type === ROLE && Array.isArray(owner.inputs.inlinePolicies)) {
     for (const inline of owner.inputs.inlinePolicies as { name?: unknown; policy?: unknown }[]) {
-      if (typeof inline?.policy === "string" && inline.name !== name)
+      if (typeof inline?.policy === "string" && !(typeof name === "string" && inline.name === name))
         others.push({ name: String(inline.name ?? "(inline)"), size: policySize(inline.policy) });
     }
   }
