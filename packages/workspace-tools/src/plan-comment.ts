@@ -61,8 +61,8 @@ export const NOT_GATING = "pre-existing on an unchanged stack, not gating";
 
 /**
  * A message as inert text in the comment's markdown: one line, control characters as escapes
- * ({@link printable}), `|` escaped for tables. Outside its code spans (which GitHub shows verbatim)
- * `&`, `<` and `>` become entities and `[`, `]` are backslash-escaped, so a value quoted from a team's
+ * ({@link printable}). Outside its code spans (which GitHub shows verbatim) `&`, `<` and `>` become
+ * entities and `[`, `]`, `|` are backslash-escaped, so a value quoted from a team's
  * file cannot open an HTML comment (hiding the rest of the report), a tag, a link or an image; with
  * an unpaired backtick or a run of them every backtick is escaped, so no span swallows what follows.
  */
@@ -76,14 +76,14 @@ function cell(text: string): string {
       .replaceAll("&", "&amp;")
       .replaceAll("<", "&lt;")
       .replaceAll(">", "&gt;")
-      .replace(/[[\]]/g, "\\$&");
+      .replace(/[[\]|]/g, "\\$&");
   // Single backticks pair up in order, as markdown pairs them; runs of two or more, or a backslash
   // before one, do not: escape all.
   const md =
     parts.length % 2 === 1 && !line.includes("``") && !line.includes("\\`")
       ? parts.map((part, i) => (i % 2 === 0 ? outside(part) : part)).join("`")
       : parts.map(outside).join("\\`");
-  return md.replaceAll("|", "\\|");
+  return md;
 }
 
 /**

@@ -111,6 +111,7 @@ describe("planComment", () => {
       "bad \u001b[2K\n::error::ok",
       "bad \\\\u{1b}\\[2K ::error::ok",
     ],
+    ["a pipe is escaped outside code spans only", "use `a|b` or c|d", "use `a|b` or c\\|d"],
     ["our own code spans stay code", "use `retrain-<env>-x` or `*`", "use `retrain-<env>-x` or `*`"],
     ["an unpaired backtick opens no span", 'value "`<!--" in `x`', 'value "\\`&lt;!--" in \\`x\\`'],
     [
