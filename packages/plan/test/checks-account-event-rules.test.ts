@@ -5,12 +5,7 @@
  * each stack's count; other environments do not count. Then end to end on a copy of the example
  * workspace: the plan (all stacks, and one team selected) and `retrain config check`'s variant.
  */
-import {
-  discoverStacks,
-  schedulingConfigSchema,
-  teamEventRuleCount,
-  workspaceRelative,
-} from "@retrain/config/workspace";
+import { discoverStacks, teamEventRuleCount, workspaceRelative } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
 import {
   fleetConfig,
@@ -27,41 +22,16 @@ import {
   type TeamFacts,
 } from "../src/checks/index.js";
 import { runPlan } from "../src/index.js";
-import { fleetFacts, shortTask } from "./support/facts.js";
+import { expectOneFinding, fleetFacts, quotaTeam } from "./support/facts.js";
 import { workspaceCopies } from "./support/workspace.js";
 
 const fleet = fleetFacts;
-const task = shortTask;
-const window = (i: number) => ({
-  name: `w-${i}`,
-  schedule: "cron(0 4 ? * SUN *)",
-  pool: "a10g",
-  tasks: [task],
-});
-const association = (i: number) => ({
-  name: `a-${i}`,
-  mode: "association",
-  schedule: "cron(30 2 ? * * *)",
-  pool: "a10g",
-  tasks: [task],
-});
 /**
  * A team with `windows` maintenance windows and `associations` associations: windows + associations
  * failure rules, its command-failed rule and a run-log rule per mode (10 windows: 12 rules).
  */
-const team = (name: string, env: string, windows: number, associations = 0, facts?: Partial<FleetFacts>) => ({
-  id: `scheduling/${name}`,
-  file: `stacks/scheduling/teams/${name}/Pulumi.${name}.yaml`,
-  config: schedulingConfigSchema.parse({
-    team: name,
-    environment: env,
-    windows: [
-      ...Array.from({ length: windows }, (_, i) => window(i)),
-      ...Array.from({ length: associations }, (_, i) => association(i)),
-    ],
-  }),
-  fleet: fleet(env, facts),
-});
+const team = (name: string, env: string, windows: number, associations = 0, facts?: Partial<FleetFacts>) =>
+  quotaTeam(name, env, { windows, associations }, fleet(env, facts));
 const names = (n: number, prefix = "t") =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, "0")}`);
 const teams = (n: number, env: string, windows: number, facts?: Partial<FleetFacts>) =>
@@ -147,14 +117,7 @@ describe("EventBridge rules per event bus (account and region)", () => {
       p.message.includes("EventBridge"),
     );
     expect(all).toEqual(problems);
-    if (!expected) {
-      expect(problems).toEqual([]);
-      return;
-    }
-    const [file, message] = expected;
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file, key: "scheduling:windows" });
-    expect(problems[0]!.message).toMatch(message);
+    expectOneFinding(problems, expected, "scheduling:windows");
   });
 
   it("a team without a fleet (its reference did not resolve) is not counted", () => {

@@ -15,7 +15,6 @@ import {
   iamRoleCount,
   SSM_ASSOCIATIONS_PER_ACCOUNT_REGION,
   SSM_DOCUMENTS_PER_ACCOUNT_REGION,
-  schedulingConfigSchema,
   workspaceRelative,
 } from "@retrain/config/workspace";
 import { describe, expect, it } from "vitest";
@@ -31,36 +30,13 @@ import {
   type TeamFacts,
 } from "../src/checks/index.js";
 import { runPlan } from "../src/index.js";
-import { fleetFacts, shortTask } from "./support/facts.js";
+import { expectOneFinding, fleetFacts, quotaTeam } from "./support/facts.js";
 import { workspaceCopies } from "./support/workspace.js";
 
 const fleet = fleetFacts;
-const task = shortTask;
-/** A team with `associations` associations and `windows` maintenance windows, spread over pools. */
-const team = (name: string, env: string, associations = 0, windows = 0, facts?: FleetFacts): TeamFacts => ({
-  id: `scheduling/${name}`,
-  file: `stacks/scheduling/teams/${name}/Pulumi.${name}.yaml`,
-  config: schedulingConfigSchema.parse({
-    team: name,
-    environment: env,
-    windows: [
-      ...Array.from({ length: associations }, (_, i) => ({
-        name: `a-${i}`,
-        mode: "association" as const,
-        schedule: "cron(30 2 ? * * *)",
-        pool: `pool-${i % 5}`,
-        tasks: [task],
-      })),
-      ...Array.from({ length: windows }, (_, i) => ({
-        name: `w-${i}`,
-        schedule: "cron(0 4 ? * SUN *)",
-        pool: "a10g",
-        tasks: [task],
-      })),
-    ],
-  }),
-  fleet: facts ?? fleet(env),
-});
+/** A team with `associations` associations (over five pools) and `windows` maintenance windows. */
+const team = (name: string, env: string, associations = 0, windows = 0, facts?: FleetFacts): TeamFacts =>
+  quotaTeam(name, env, { associations, windows, associationPools: 5 }, facts ?? fleet(env));
 const teams = (count: number, env: string, associations = 0, windows = 1, facts?: FleetFacts) =>
   Array.from({ length: count }, (_, i) =>
     team(`t${String(i).padStart(4, "0")}`, env, associations, windows, facts),
@@ -113,14 +89,7 @@ describe("Systems Manager documents per account and Region", () => {
       ],
     ],
   ])("%s", (_title, input, limit, expected) => {
-    const problems = checkAccountDocuments(input, limit);
-    if (!expected) {
-      expect(problems).toEqual([]);
-      return;
-    }
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file: expected[0], key: "scheduling:environment" });
-    expect(problems[0]!.message).toMatch(expected[1]);
+    expectOneFinding(checkAccountDocuments(input, limit), expected, "scheduling:environment");
   });
 
   it("is one of the cross-stack checks, over every team of the environment", () => {
@@ -180,14 +149,7 @@ describe("State Manager associations per account and Region", () => {
     ],
     ["environments are separate", [team("ta", "prod", 3), team("tb", "dev", 3)], 4, undefined],
   ])("%s", (_title, input, limit, expected) => {
-    const problems = checkAccountAssociations(input, limit);
-    if (!expected) {
-      expect(problems).toEqual([]);
-      return;
-    }
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file: expected[0], key: "scheduling:windows" });
-    expect(problems[0]!.message).toMatch(expected[1]);
+    expectOneFinding(checkAccountAssociations(input, limit), expected, "scheduling:windows");
   });
 
   it("is one of the cross-stack checks", () => {

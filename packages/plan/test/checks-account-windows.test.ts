@@ -6,7 +6,7 @@
 import { schedulingConfigSchema } from "@retrain/config";
 import { describe, expect, it } from "vitest";
 import { checkAccountWindows, SSM_WINDOWS_PER_ACCOUNT_REGION } from "../src/checks/index.js";
-import { fleetFacts, shortTask } from "./support/facts.js";
+import { expectOneFinding, fleetFacts, shortTask } from "./support/facts.js";
 
 const fleet = fleetFacts;
 const task = shortTask;
@@ -73,13 +73,6 @@ describe("maintenance windows per account and region", () => {
     ],
   ])("%s", (_title, teams, expected) => {
     const problems = checkAccountWindows(teams);
-    if (!expected) {
-      expect(problems).toEqual([]);
-      return;
-    }
-    const [file, message] = expected;
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file, key: "scheduling:windows" });
-    expect(problems[0]!.message).toMatch(message);
+    expectOneFinding(problems, expected, "scheduling:windows");
   });
 });
