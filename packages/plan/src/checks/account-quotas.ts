@@ -27,6 +27,13 @@ import {
 } from "@retrain/config/workspace";
 import type { FleetFacts, TeamFacts } from "./cross-stack.js";
 
+/** A team of an environment with its count; `id` and `n` as {@link countsOf} lists them. */
+export interface EnvironmentUser {
+  t: TeamFacts;
+  id: string;
+  n: number;
+}
+
 /**
  * The teams of each fleet (environment) with what `count` gives each, teams counting 0 left out, the
  * largest first (then by id): the account-wide quota checks sum these and name the first.
@@ -34,14 +41,14 @@ import type { FleetFacts, TeamFacts } from "./cross-stack.js";
 export function perEnvironment(
   teams: readonly TeamFacts[],
   count: (t: TeamFacts) => number,
-): { fleet: FleetFacts; users: { t: TeamFacts; n: number }[]; total: number }[] {
-  const byFleet = new Map<string, { fleet: FleetFacts; users: { t: TeamFacts; n: number }[] }>();
+): { fleet: FleetFacts; users: EnvironmentUser[]; total: number }[] {
+  const byFleet = new Map<string, { fleet: FleetFacts; users: EnvironmentUser[] }>();
   for (const t of teams) {
     if (!t.fleet) continue;
     const n = count(t);
     if (n === 0) continue;
     const entry = byFleet.get(t.fleet.id) ?? { fleet: t.fleet, users: [] };
-    entry.users.push({ t, n });
+    entry.users.push({ t, id: t.id, n });
     byFleet.set(t.fleet.id, entry);
   }
   return [...byFleet.values()].map(({ fleet, users }) => ({
@@ -88,10 +95,7 @@ export function checkAccountDocuments(
     const quota = fleet.documentQuota ?? limit;
     if (total <= quota) continue;
     const top = users[0]!;
-    const counts = countsOf([
-      ...users.map((u) => ({ id: u.t.id, n: u.n })),
-      ...platform.map((p) => ({ id: p.id, n: p.documents })),
-    ]);
+    const counts = countsOf([...users, ...platform.map((p) => ({ id: p.id, n: p.documents }))]);
     problems.push({
       file: top.t.file,
       key: "scheduling:environment",
@@ -121,7 +125,7 @@ export function checkAccountAssociations(
     problems.push({
       file: top.t.file,
       key: "scheduling:windows",
-      message: `the teams on ${fleet.id} declare ${n(total)} associations together (${countsOf(users.map((u) => ({ id: u.t.id, n: u.n })))}), more than the account's ${n(quota)} active associations in its region (fleet:associationQuota in ${fleet.file}; ${n(limit)} is CreateAssociation's stated limit, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html): the last stack deployed would fail with AssociationLimitExceeded. Merge associations, move some to maintenance windows, lower the teams' maxWindows in the tenant registry, or move teams to another environment (associations the account holds outside these stacks count too)`,
+      message: `the teams on ${fleet.id} declare ${n(total)} associations together (${countsOf(users)}), more than the account's ${n(quota)} active associations in its region (fleet:associationQuota in ${fleet.file}; ${n(limit)} is CreateAssociation's stated limit, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html): the last stack deployed would fail with AssociationLimitExceeded. Merge associations, move some to maintenance windows, lower the teams' maxWindows in the tenant registry, or move teams to another environment (associations the account holds outside these stacks count too)`,
     });
   }
   return problems;

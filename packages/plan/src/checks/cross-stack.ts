@@ -276,7 +276,7 @@ export function checkAccountWindows(
     problems.push({
       file: top.t.file,
       key: "scheduling:windows",
-      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${countsOf(sorted.map((u) => ({ id: u.t.id, n: u.n })))}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
+      message: `the teams on ${fleet.id} declare ${total} maintenance windows together (${countsOf(sorted)}), more than the account's quota of ${limit} per region (fleet:maintenanceWindowQuota in ${fleet.file}; ${quota} is Systems Manager's default): the last stack deployed would fail with ResourceLimitExceededException. Merge windows, lower the teams' maxWindows in the tenant registry, or raise the quota in Service Quotas first and then fleet:maintenanceWindowQuota`,
     });
   }
   return problems;
@@ -304,10 +304,7 @@ export function checkAccountEventRules(teams: readonly TeamFacts[]): Problem[] {
     const top = sorted[0]!;
     // The platform stacks among the teams by count, so a large one is named, not summed away.
     const counts = countsOf(
-      [
-        ...sorted.map((u) => ({ id: u.t.id, n: u.n })),
-        ...platform.map((p) => ({ id: p.id, n: p.rules })),
-      ].sort((a, b) => b.n - a.n),
+      [...sorted, ...platform.map((p) => ({ id: p.id, n: p.rules }))].sort((a, b) => b.n - a.n),
     );
     const where = fleet.region ? ` in ${fleet.region}` : "";
     const who =
