@@ -67,10 +67,7 @@ describe("every workflow and composite action", () => {
     ...workflowFiles.map((f) => `workflows/${f}`),
     ...actionDirs.map((d) => `actions/${d}/action.yml`),
   ];
-  /** Pinned to an exact release tag because their commit SHAs could not be verified offline. */
-  const TAG_PINNED = new Set(["nrwl/nx-set-shas", "pulumi/actions"]);
-
-  it.each(files)("%s pins every action to a commit SHA with its version, or an exact tag", (file) => {
+  it.each(files)("%s pins every action to a commit SHA with its version", (file) => {
     const uses = text(file)
       .split("\n")
       .filter((l) => /^\s*-?\s*uses:/.test(l));
@@ -79,11 +76,8 @@ describe("every workflow and composite action", () => {
       const ref = /uses:\s*(\S+)(.*)$/.exec(line);
       const [action = "", version = ""] = (ref?.[1] ?? "").split("@");
       if (action.startsWith("./")) continue;
-      if (TAG_PINNED.has(action)) expect(version, line).toMatch(/^v\d+\.\d+\.\d+$/);
-      else {
-        expect(version, line).toMatch(/^[0-9a-f]{40}$/);
-        expect(ref?.[2], line).toMatch(/^\s+# v\d+\.\d+\.\d+$/);
-      }
+      expect(version, line).toMatch(/^[0-9a-f]{40}$/);
+      expect(ref?.[2], line).toMatch(/^\s+# v\d+\.\d+\.\d+$/);
     }
   });
 
