@@ -116,9 +116,11 @@ const DEEP_LEARNING_AMI_PARAMETER =
   /^\/aws\/service\/deeplearning\/ami\/x86_64\/[a-z0-9.-]*nvidia[a-z0-9.-]*ubuntu[a-z0-9.-]*\/latest\/ami-id$/;
 
 /**
- * GPU instance families a pool may use: x86_64 with NVIDIA GPUs only. Not g5g (Graviton2, arm64: the
- * x86_64 Deep Learning AMI cannot boot on it) nor g4ad (AMD Radeon GPUs: the training document's
- * `nvidia-smi` check fails every run).
+ * GPU instance families a pool may use: x86_64 with NVIDIA GPUs the Deep Learning AMIs support. Not
+ * g5g (Graviton2, arm64: the x86_64 Deep Learning AMI cannot boot on it), nor g4ad (AMD Radeon GPUs:
+ * the training document's `nvidia-smi` check fails every run), nor p3/p3dn (V100, Volta: NVIDIA's
+ * open kernel modules of the OSS-driver AMI do not drive Volta, and no current x86_64 Deep Learning
+ * AMI lists P3 among its supported instances, so the instance boots without a GPU driver).
  */
 export const GPU_INSTANCE_FAMILIES = [
   "g4dn",
@@ -126,8 +128,6 @@ export const GPU_INSTANCE_FAMILIES = [
   "g6",
   "g6e",
   "gr6",
-  "p3",
-  "p3dn",
   "p4d",
   "p4de",
   "p5",
@@ -148,7 +148,7 @@ export const poolSchema = z.strictObject({
     .string()
     .regex(
       GPU_INSTANCE_TYPE,
-      `must be an x86_64 NVIDIA GPU instance type of the families ${GPU_INSTANCE_FAMILIES.join(", ")}, such as g5.xlarge (not g5g: Graviton/arm64, the x86_64 AMI cannot boot; not g4ad: AMD GPUs, nvidia-smi fails)`,
+      `must be an x86_64 NVIDIA GPU instance type of the families ${GPU_INSTANCE_FAMILIES.join(", ")}, such as g5.xlarge (not g5g: Graviton/arm64, the x86_64 AMI cannot boot; not g4ad: AMD GPUs, nvidia-smi fails; not p3/p3dn: V100, no driver in the Deep Learning AMIs)`,
     )
     // A size the family does not have: RunInstances and the offerings lookup know no such type.
     .refine((t) => !GPU_INSTANCE_TYPE.test(t) || ec2InstanceTypes().has(t), {

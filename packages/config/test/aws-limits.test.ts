@@ -86,6 +86,8 @@ describe("fleet: pools use x86_64 NVIDIA GPU families only", () => {
     ["p6-b200.48xlarge", undefined],
     ["g5g.xlarge", /not g5g: Graviton\/arm64/],
     ["g4ad.xlarge", /not g4ad: AMD GPUs/],
+    ["p3.2xlarge", /not p3\/p3dn: V100, no driver in the Deep Learning AMIs/],
+    ["p3dn.24xlarge", /not p3\/p3dn: V100/],
     ["m5.xlarge", /x86_64 NVIDIA GPU instance type/],
     ["g4dn.metal", undefined],
     ["p5.4xlarge", undefined],
@@ -101,9 +103,8 @@ describe("fleet: pools use x86_64 NVIDIA GPU families only", () => {
     expectProblem(problemsOf(FLEET, pool(type)), message && ["fleet:pools[0].instanceType", message]);
   });
 
-  it("lists neither g5g nor g4ad", () => {
-    expect(GPU_INSTANCE_FAMILIES).not.toContain("g5g");
-    expect(GPU_INSTANCE_FAMILIES).not.toContain("g4ad");
+  it("lists none of g5g, g4ad, p3 and p3dn", () => {
+    for (const family of ["g5g", "g4ad", "p3", "p3dn"]) expect(GPU_INSTANCE_FAMILIES).not.toContain(family);
   });
 });
 
