@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "@retrain/config";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadStackConfig } from "@retrain/config";
 import { afterEach, describe, expect, it } from "vitest";
 import { hourlyPrice, loadPrices, networkPrice, WORKSPACE_PRICES_FILE } from "../src/prices.js";
 
+const REPO = fileURLToPath(new URL("../../..", import.meta.url));
 const dirs: string[] = [];
 const workspace = () => {
   const dir = mkdtempSync(join(tmpdir(), "plan-prices-"));
@@ -38,7 +40,7 @@ describe("loadPrices", () => {
       extra,
       JSON.stringify({
         source: "override",
-        date: "2026-12-02",
+        date: "2026-12-30",
         regions: { "ap-south-1": { "g6.xlarge": 0.65 } },
       }),
     );
@@ -50,7 +52,7 @@ describe("loadPrices", () => {
       loadPrices(workspace()).prices.get("us-east-1")!.get("g4dn.xlarge"),
     );
     expect(table.source).toContain("our negotiated rates (2026-12-01)");
-    expect(table.date).toBe("2026-12-02");
+    expect(table.date).toBe("2026-12-30");
   });
 
   it.each([
@@ -87,9 +89,24 @@ describe("network prices", () => {
     expect(table.source).toContain("https://aws.amazon.com/vpc/pricing/");
     expect(networkPrice(table, "eu-west-1", "publicIpv4Hour")).toBe(0.005);
     expect(networkPrice(table, "us-east-2", "natGatewayHour")).toBe(0.045);
-    expect(networkPrice(table, "eu-west-1", "natGatewayHour")).toBeNull();
-    expect(networkPrice(table, "eu-west-1", "interfaceEndpointAzHour")).toBeNull();
+    expect(networkPrice(table, "ap-south-2", "natGatewayHour")).toBeNull();
+    expect(networkPrice(table, "ap-south-2", "interfaceEndpointAzHour")).toBeNull();
   });
+
+  // The repository's own fleets are what a reader of the example plan sees costed: each billed part
+  // of their network must have a figure, or the total leaves it out (shown n/a).
+  it.each(readdirSync(join(REPO, "stacks/fleet/envs")))(
+    "price every billed network part in the region of the repository's %s fleet",
+    (env) => {
+      const file = join(REPO, "stacks/fleet/envs", env, `Pulumi.${env}.yaml`);
+      const fleet = loadStackConfig(file, { kind: "fleet" });
+      if (fleet.kind !== "fleet") throw new Error(`${file} is not a fleet stack`);
+      const table = loadPrices(workspace());
+      for (const part of ["natGatewayHour", "interfaceEndpointAzHour", "publicIpv4Hour"] as const) {
+        expect(networkPrice(table, fleet.region, part), part).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it("are extended per region and field by plan.prices.json", () => {
     const ws = workspace();
