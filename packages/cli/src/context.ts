@@ -1,3 +1,5 @@
+import type { Command } from "commander";
+
 /** What every command runs with: injectable output streams, working directory and clock (for tests). */
 
 /** The three exit codes (one definition, in @retrain/config, shared with the plan and the calendar). */
@@ -8,6 +10,26 @@ Exit codes:
   0  success
   1  violations or failures found (e.g. mandatory policy violations, window clashes)
   2  invalid input (unknown flag or value, invalid schedule expression, invalid stack config)`;
+
+/** Commands that say what their own exit codes mean: their help shows that, not EXIT_CODES_HELP. */
+const OWN_EXIT_CODES = new WeakSet<Command>();
+
+/**
+ * A command's own "Exit codes: ..." help line, for `.addHelpText("after", ...)`, shown instead of the
+ * generic block. Commander writes a command's "after" text before its ancestors' "afterAll" text, so
+ * the command is marked by the time {@link genericExitCodesHelp} asks.
+ */
+export function ownExitCodesHelp(text: string): (context: { command: Command }) => string {
+  return ({ command }) => {
+    OWN_EXIT_CODES.add(command);
+    return `\nExit codes: ${text}`;
+  };
+}
+
+/** The generic block, for the help of any command that has no text of its own (`afterAll`). */
+export function genericExitCodesHelp({ command }: { command: Command }): string {
+  return OWN_EXIT_CODES.has(command) ? "" : EXIT_CODES_HELP;
+}
 
 export interface Output {
   write(text: string): void;

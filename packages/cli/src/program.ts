@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.js";
-import { type CliContext, EXIT, EXIT_CODES_HELP, type Output, UsageError } from "./context.js";
+import { type CliContext, EXIT, genericExitCodesHelp, type Output, UsageError } from "./context.js";
 
 function version(): string {
   // package.json sits one level above both src/ and dist/.
@@ -25,7 +25,7 @@ export function createProgram(ctx: CliContext): Command {
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
     })
-    .addHelpText("afterAll", EXIT_CODES_HELP);
+    .addHelpText("afterAll", genericExitCodesHelp);
   // Subcommands inherit exitOverride and the output configuration from here.
   for (const register of COMMANDS) register(program, ctx);
   return program;

@@ -174,6 +174,19 @@ describe("retrain help and usage", () => {
     },
   );
 
+  // A command with exit codes of its own shows those, once; the generic block would contradict them
+  // (for `runs`, 1 is an SSM call that failed, not violations found).
+  it.each([
+    [["plan", "--help"], /0 clean \(advisory violations allowed\), 1 mandatory violations/],
+    [["calendar", "--help"], /0 no clashes, 1 windows of different teams clash/],
+    [["runs", "--help"], /0 runs listed \(whatever their status\), 1 an SSM call failed/],
+  ])("%j shows its own exit codes only", async (argv, own) => {
+    const r = await retrain(argv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(own);
+    expect(r.stdout.match(/Exit codes:/g)).toHaveLength(1);
+  });
+
   it.each([[["frobnicate"]], [[]], [["schedule"]]])("exits 2 on %j", async (argv) => {
     const r = await retrain(argv);
     expect(r.code).toBe(2);

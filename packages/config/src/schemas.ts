@@ -347,7 +347,7 @@ export const taskSchema = z.strictObject({
     (n) => !(RESERVED_TASK_NAMES as readonly string[]).includes(n),
     `task name is reserved for the window's start/stop tasks (${RESERVED_TASK_NAMES.join(", ")}); choose another`,
   ),
-  /** Shell command run as the unprivileged training user on each target instance. */
+  /** Shell command run on each target instance as the team's unprivileged user `retrain-<team>`, in its own systemd unit with the team role's credentials. */
   command: z.string().min(1, "command must not be empty").max(4096),
   /** Seconds the command may run; must fit into the window (duration - cutoff). */
   timeoutSeconds: z.number().int().min(30).max(172_800).default(3600),

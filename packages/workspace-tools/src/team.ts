@@ -561,6 +561,7 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
         (stopWhenIdleMinutes > 0
           ? `; it starts and stops the pool, which stops when idle (${stopWhenIdleMinutes} min).`
           : "; the pool is always on, so the window does not start or stop it."),
+      `Say who hears of a failed or missed run: scheduling:notify with e-mail addresses in a domain security lists for ${team} (alertEmailDomains in ${TENANT_REGISTRY_PATH}), or a topic ${team}-... of your own (docs/operations.md); until then pnpm plan reports the advisory window-notifications.`,
       `Check it offline with the policy pack: pnpm plan (or nx run ${project}:plan).`,
       `Create the stack once per backend: cd stacks/scheduling && pulumi stack init ${team}`,
       `Preview against AWS: npx nx run ${project}:preview`,

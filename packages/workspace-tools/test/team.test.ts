@@ -78,6 +78,8 @@ describe("addTeam", () => {
     expect(result.nextSteps.join("\n")).toMatch(
       /pulumi stack init speech[\s\S]*nx run scheduling-speech:preview/,
     );
+    // The starter has no notify (its addresses are the team's to give): the steps say what to set.
+    expect(result.nextSteps.join("\n")).toMatch(/scheduling:notify .*alertEmailDomains/);
   });
 
   it("adds the grant to the registry keeping security's comments, entries and layout", () => {

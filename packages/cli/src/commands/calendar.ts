@@ -4,7 +4,7 @@ import { colorEnabled, createStyle, MAX_WEEKS } from "@retrain/windows";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { buildCalendar } from "../calendar.js";
 import { renderCalendar, renderProblems } from "../calendar-render.js";
-import { type CliContext, fail } from "../context.js";
+import { type CliContext, fail, ownExitCodesHelp } from "../context.js";
 import { collect, instant, timeZone, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
@@ -63,7 +63,9 @@ export function registerCalendar(program: Command, ctx: CliContext): void {
     .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
     .addHelpText(
       "after",
-      "\nExit codes: 0 no clashes, 1 windows of different teams clash on a pool, 2 invalid input (flag, config, schedule, reference).",
+      ownExitCodesHelp(
+        "0 no clashes, 1 windows of different teams clash on a pool, 2 invalid input (flag, config, schedule, reference).",
+      ),
     )
     .action((flags: CalendarFlags) => {
       const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);

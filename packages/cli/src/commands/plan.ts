@@ -4,7 +4,7 @@ import path from "node:path";
 // The engine (and with it the Pulumi SDK, seconds to load) only when `plan` runs, not for every command.
 import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
 import type { Command } from "commander";
-import { type CliContext, fail, UsageError } from "../context.js";
+import { type CliContext, fail, ownExitCodesHelp, UsageError } from "../context.js";
 import { atLeast, collect, collectList, instant, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
@@ -81,7 +81,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 clean (advisory violations allowed), 1 mandatory violations or clashes (with --gate: on a gated stack; a clash when either side is), 2 invalid input (config, schedule, unknown stack or --gate id, broken reference).",
+      ownExitCodesHelp(
+        "0 clean (advisory violations allowed), 1 mandatory violations or clashes (with --gate: on a gated stack; a clash when either side is), 2 invalid input (config, schedule, unknown stack or --gate id, broken reference).",
+      ),
     )
     .action(async (flags: PlanFlags) => {
       const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);

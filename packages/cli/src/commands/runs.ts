@@ -6,7 +6,7 @@ import path from "node:path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { type CliContext, EXIT, fail, UsageError } from "../context.js";
+import { type CliContext, EXIT, fail, ownExitCodesHelp, UsageError } from "../context.js";
 import { renderRuns } from "../runs/render.js";
 import { fetchRuns, type RunsQuery, type RunsResult } from "../runs/ssm-runs.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
@@ -116,7 +116,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
     .addHelpText(
       "after",
-      "\nExit codes: 0 runs listed (whatever their status), 1 an SSM call failed, 2 invalid input or no AWS credentials.",
+      ownExitCodesHelp(
+        "0 runs listed (whatever their status), 1 an SSM call failed, 2 invalid input or no AWS credentials.",
+      ),
     )
     .action(async (flags: RunsFlags) => {
       if (flags.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(flags.region))
