@@ -45,3 +45,39 @@ describe("the retrain executable", () => {
     expect(flag.stderr).toMatch(/--count/);
   });
 });
+
+// `pnpm retrain ...` from the root, as the README says: no `retrain` script in the root package.json,
+// so pnpm runs the workspace's bin through `pnpm exec`, which prints no `> script` banner and no
+// ELIFECYCLE line into stdout: `--json` output is parseable and the exit code is the command's.
+describe("pnpm retrain, as run from the workspace root", () => {
+  const exec = process.env.npm_execpath;
+  const pnpm = exec && /pnpm/.test(path.basename(exec)) ? exec : undefined;
+  if (!pnpm)
+    console.log("skipping the pnpm retrain test: not run through pnpm (pnpm test sets npm_execpath)");
+  const viaPnpm = (args: string[]) => {
+    const r = spawnSync(process.execPath, [pnpm!, "retrain", ...args], { cwd: repo, encoding: "utf8" });
+    return { code: r.status, stdout: r.stdout };
+  };
+
+  it.skipIf(!pnpm)(
+    "prints only the JSON, valid or not, with the command's exit code",
+    { timeout: 60_000 },
+    () => {
+      const ok = viaPnpm([
+        "schedule",
+        "next",
+        "cron(0 4 ? * SUN *)",
+        "--from",
+        "2025-06-01T00:00:00Z",
+        "--count",
+        "1",
+        "--json",
+      ]);
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, next: ["2025-06-01T04:00:00.000Z"] });
+      const bad = viaPnpm(["schedule", "next", "cron(0 4 ? * 8 *)", "--json"]);
+      expect(bad.code).toBe(2);
+      expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, position: 13 });
+    },
+  );
+});
