@@ -50,7 +50,8 @@ async function main(): Promise<number> {
     const results = await runSuite(name, { quick, teams, profile: values.profile });
     for (const r of results) {
       printTable(r);
-      const file = writeResult(r.suite, r);
+      // A quick run is a smoke run: it never replaces the record of a full one.
+      const file = writeResult(quick && !r.suite.endsWith("-quick") ? `${r.suite}-quick` : r.suite, r);
       process.stdout.write(`  → ${file}\n`);
       missed += r.rows.flatMap(targetChecks).filter((t) => !t.met).length;
     }

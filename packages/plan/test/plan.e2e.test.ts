@@ -153,6 +153,23 @@ describe("a broken copy of the workspace", () => {
     expect(report.summary.exitCode, JSON.stringify(speech.violations, null, 2)).toBe(0);
   });
 
+  // A check only the program makes (the referenced iam stack's environment) still reports one
+  // problem per key, with the file and key, like the load stage's: never one folded message.
+  it("reports a config error the program throws by file and key (exit 2)", async () => {
+    const ws = copy();
+    ws.editYaml("stacks/fleet/envs/dev/Pulumi.dev.yaml", (doc) =>
+      doc.setIn(["config", "fleet:iamStack"], "organization/retrain-iam/prod"),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM });
+    expect(report.summary.exitCode).toBe(2);
+    const problem = report.errors.find((e) => e.key === "fleet:iamStack");
+    expect(problem, JSON.stringify(report.errors, null, 2)).toMatchObject({
+      file: "stacks/fleet/envs/dev/Pulumi.dev.yaml",
+      message: expect.stringMatching(/another environment than this stack's "dev"/),
+    });
+    expect(text(report)).not.toContain("\\u{a}");
+  });
+
   it("fails (exit 1) on an over-long window, naming the policy and the window", async () => {
     const ws = copy();
     const team = exampleTeams()[0]!;

@@ -3,6 +3,7 @@
  * whether the program ran in this thread or in a worker (stages/worker.ts), where the result
  * crosses threads by structured clone.
  */
+import { ConfigError, type ConfigProblem } from "@retrain/config";
 import { type RecordedResource, runStackProgram } from "@retrain/offline";
 import type { ProgramLoader } from "./load.js";
 
@@ -25,6 +26,12 @@ export type ProgramRun =
       readonly outputs: Record<string, unknown>;
       /** The run's errors, by message (Error objects do not keep their class across threads). */
       readonly errors: string[];
+      /**
+       * The config problems of those errors that were a {@link ConfigError} (a check only the program
+       * makes, e.g. a reference to another environment's stack), by the error's message: reported
+       * one problem each, with its key and place, as the load stage reports its own.
+       */
+      readonly configErrors?: { readonly message: string; readonly problems: ConfigProblem[] }[];
     };
 
 export async function executeProgram(load: ProgramLoader, input: ProgramInput): Promise<ProgramRun> {
@@ -41,9 +48,17 @@ export async function executeProgram(load: ProgramLoader, input: ProgramInput): 
     config: input.config,
     upstream: input.upstream,
   });
+  const configErrors = result.errors
+    // By class, or by shape when the program's copy of @retrain/config is another module instance.
+    .filter(
+      (e): e is ConfigError =>
+        e instanceof ConfigError || (e.name === "ConfigError" && Array.isArray((e as ConfigError).problems)),
+    )
+    .map((e) => ({ message: e.message, problems: e.problems.map((p) => ({ ...p })) }));
   return {
     resources: result.resources,
     outputs: result.outputs,
     errors: result.errors.map((e) => e.message),
+    ...(configErrors.length > 0 ? { configErrors } : {}),
   };
 }

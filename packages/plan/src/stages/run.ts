@@ -341,10 +341,11 @@ function outcomeOf(ctx: PlanContext, base: OutcomeBase, run: ProgramRun): StackO
       resources,
       outputs: run.outputs,
       error: run.errors.join("\n"),
-      problems: run.errors.map((message) => ({
-        file: ctx.rel(s.configFile),
-        message: `${s.id}: ${message}`,
-      })),
+      problems: run.errors.flatMap((message): Problem[] => {
+        const config = run.configErrors?.find((c) => c.message === message);
+        if (!config) return [{ file: ctx.rel(s.configFile), message: `${s.id}: ${message}` }];
+        return config.problems.map((p) => ({ ...p, file: ctx.rel(s.configFile), key: p.key || undefined }));
+      }),
     };
   }
   return { ...base, status: "planned", resources, outputs: run.outputs };
