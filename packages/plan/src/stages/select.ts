@@ -148,8 +148,8 @@ export function resolveStackName(
       key: flag,
       message:
         matches.length === 0
-          ? `${flag}: unknown stack "${name}"; known stacks: ${[...known].sort().join(", ") || "none"}`
-          : `${flag}: "${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
+          ? `unknown stack "${name}"; known stacks: ${[...known].sort().join(", ") || "none"}`
+          : `"${name}" is ambiguous: ${matches.join(", ")}; give <kind>/<stack>`,
     },
   };
 }

@@ -267,13 +267,13 @@ describe("gateIds resolves --gate like --stack", () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ file: "(command line)", key: "--gate" });
     expect(r.problems[0]?.message).toBe(
-      '--gate: unknown stack "scheduling/nope"; known stacks: fleet/prod, iam/prod, scheduling/nlp, scheduling/recsys, scheduling/vision',
+      'unknown stack "scheduling/nope"; known stacks: fleet/prod, iam/prod, scheduling/nlp, scheduling/recsys, scheduling/vision',
     );
     expect(summarize([], 0, r.problems.length, 0).exitCode).toBe(2);
   });
 
   it("rejects an ambiguous name", () => {
     const r = gateIds(known, ["prod"]);
-    expect(r.problems[0]?.message).toMatch(/--gate: "prod" is ambiguous: .*give <kind>\/<stack>/);
+    expect(r.problems[0]?.message).toMatch(/^"prod" is ambiguous: .*give <kind>\/<stack>/);
   });
 });
