@@ -15,18 +15,22 @@ function spawnRetrain(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** One next run of a weekly cron as JSON, and an expression invalid at position 13. */
+const NEXT_SUNDAY = [
+  "schedule",
+  "next",
+  "cron(0 4 ? * SUN *)",
+  "--from",
+  "2025-06-01T00:00:00Z",
+  "--count",
+  "1",
+  "--json",
+];
+const BAD_DAY = ["schedule", "next", "cron(0 4 ? * 8 *)", "--json"];
+
 describe("the retrain executable", () => {
   it("prints next runs as JSON and exits 0", () => {
-    const r = spawnRetrain([
-      "schedule",
-      "next",
-      "cron(0 4 ? * SUN *)",
-      "--from",
-      "2025-06-01T00:00:00Z",
-      "--count",
-      "1",
-      "--json",
-    ]);
+    const r = spawnRetrain(NEXT_SUNDAY);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
@@ -37,7 +41,7 @@ describe("the retrain executable", () => {
   });
 
   it("exits 2 on an invalid expression and on a bad flag", () => {
-    const bad = spawnRetrain(["schedule", "next", "cron(0 4 ? * 8 *)", "--json"]);
+    const bad = spawnRetrain(BAD_DAY);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, position: 13 });
     const flag = spawnRetrain(["schedule", "next", "rate(1 hour)", "--count", "x"]);
@@ -63,19 +67,10 @@ describe("pnpm retrain, as run from the workspace root", () => {
     "prints only the JSON, valid or not, with the command's exit code",
     { timeout: 60_000 },
     () => {
-      const ok = viaPnpm([
-        "schedule",
-        "next",
-        "cron(0 4 ? * SUN *)",
-        "--from",
-        "2025-06-01T00:00:00Z",
-        "--count",
-        "1",
-        "--json",
-      ]);
+      const ok = viaPnpm(NEXT_SUNDAY);
       expect(ok.code).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, next: ["2025-06-01T04:00:00.000Z"] });
-      const bad = viaPnpm(["schedule", "next", "cron(0 4 ? * 8 *)", "--json"]);
+      const bad = viaPnpm(BAD_DAY);
       expect(bad.code).toBe(2);
       expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, position: 13 });
     },

@@ -54,7 +54,7 @@ export async function executeProgram(load: ProgramLoader, input: ProgramInput): 
       (e): e is ConfigError =>
         e instanceof ConfigError || (e.name === "ConfigError" && Array.isArray((e as ConfigError).problems)),
     )
-    .map((e) => ({ message: e.message, problems: e.problems.map((p) => ({ ...p })) }));
+    .map((e) => ({ message: e.message, problems: e.problems }));
   return {
     resources: result.resources,
     outputs: result.outputs,

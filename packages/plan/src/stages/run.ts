@@ -4,7 +4,7 @@
  * Each stack ends in one {@link StackOutcome}.
  */
 
-import { type DiscoveredStack, OUTPUT_SCHEMAS, type Problem } from "@retrain/config";
+import { type DiscoveredStack, OUTPUT_SCHEMAS, type Problem, problem } from "@retrain/config";
 import { deepFreeze } from "@retrain/config/frozen";
 import type { RecordedResource } from "@retrain/offline";
 import type { PlannedResource } from "../model.js";
@@ -344,7 +344,7 @@ function outcomeOf(ctx: PlanContext, base: OutcomeBase, run: ProgramRun): StackO
       problems: run.errors.flatMap((message): Problem[] => {
         const config = run.configErrors?.find((c) => c.message === message);
         if (!config) return [{ file: ctx.rel(s.configFile), message: `${s.id}: ${message}` }];
-        return config.problems.map((p) => ({ ...p, file: ctx.rel(s.configFile), key: p.key || undefined }));
+        return config.problems.map((p) => problem(ctx.rel(s.configFile), p));
       }),
     };
   }
