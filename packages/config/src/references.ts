@@ -69,6 +69,8 @@ function typedReference<S extends z.ZodObject>(
     // secret when any output of the referenced stack is (getOutput tracks each); no contract output is.
     result[key] = ref.outputs.apply((outputs: Record<string, unknown>) => {
       const value = outputs[key];
+      // An optional contract key (iam `region`) may be absent from a state exported before it.
+      if (value === undefined && field.safeParse(undefined).success) return undefined;
       if (value === undefined || value === null) {
         throw new StackReferenceError(
           stackRef,

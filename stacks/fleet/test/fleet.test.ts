@@ -266,6 +266,13 @@ describe("fleet stack", () => {
     expect(messages).toContain('stack "organization/retrain-iam/dev" has no output "instanceProfileName"');
   });
 
+  it("plans against an IAM state from before its optional region output", async () => {
+    const { region: _, ...beforeRegion } = iamByEnv.dev as Record<string, unknown>;
+    const result = await runFleet("dev", {}, beforeRegion);
+    expect(result.errors).toEqual([]);
+    expect(resourcesOfType(result, "aws:ec2/instance:Instance").length).toBeGreaterThan(0);
+  });
+
   it("fails naming the stack and key when an upstream output has the wrong shape", async () => {
     const result = await runFleet("dev", {}, { ...iamByEnv.dev, instanceProfileName: 42 });
     expect(result.errors.map((e) => e.message).join("\n")).toMatch(
