@@ -45,19 +45,29 @@ describe("planMissedRunAlarm", () => {
     ["once: nothing to miss", { schedule: "at(2027-01-01T00:00:00)" }, { kind: "none" }],
     ["disabled", { schedule: "cron(0 2 * * ? *)", enabled: false }, { kind: "none" }],
     [
-      "monthly: runs further apart than any alarm looks back",
+      "monthly: runs further apart than any alarm looks back, so watched from each start",
       { schedule: "cron(0 2 1 * ? *)" },
-      {
-        kind: "none",
-        reason: expect.stringMatching(
-          /up to 3\d\.0 days apart; a CloudWatch alarm looks back at most 7 days/,
-        ),
-      },
+      { kind: "after-start", startedPeriodSeconds: 3 * H, periodSeconds: 6 * H },
+    ],
+    [
+      "weekly with a 24 h window: the composite's started alarm looks back 25 h",
+      { schedule: "cron(0 4 ? * SUN *)", durationHours: 24 },
+      { kind: "composite", startedPeriodSeconds: 25 * H, periodSeconds: 7 * 24 * H },
+    ],
+    [
+      "every second Tuesday (offset): 4-5 weeks apart",
+      { schedule: "cron(0 3 ? * TUE#2 *)", offsetDays: 2, durationHours: 4 },
+      { kind: "after-start", startedPeriodSeconds: 5 * H, periodSeconds: 10 * H },
     ],
     [
       "weekly association: no start event to exclude the run, so no alarm",
       { schedule: "cron(0 2 ? * SUN *)", mode: "association" },
-      { kind: "none" },
+      { kind: "none", reason: expect.stringMatching(/7\.0 days apart; .*an association has no start event/) },
+    ],
+    [
+      "monthly association: no start event to watch from",
+      { schedule: "cron(0 2 1 * ? *)", mode: "association" },
+      { kind: "none", reason: expect.stringMatching(/up to 3\d\.0 days apart/) },
     ],
   ])("%s", (_title, w, expected) => {
     expect(planMissedRunAlarm(window(w), FROM)).toMatchObject(expected);

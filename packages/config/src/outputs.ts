@@ -83,7 +83,7 @@ export const alertsOutputSchema = z.object({
   missedRunAlarms: z.array(
     z.object({
       window: z.string(),
-      kind: z.enum(["single", "composite", "none"]),
+      kind: z.enum(["single", "composite", "after-start", "none"]),
       periodHours: z.number().optional(),
       reason: z.string().optional(),
     }),

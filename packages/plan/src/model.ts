@@ -3,7 +3,7 @@
  * JSON and HTML renderers all read this model and nothing else, so they can never disagree.
  * Instants are ISO 8601 UTC strings so the report round-trips through JSON unchanged.
  */
-import type { Problem } from "@retrain/config";
+import type { AlertsOutputContract, Problem } from "@retrain/config";
 import type { Clash, ScheduleEntry } from "@retrain/windows";
 import type { PermissionsReport } from "./permissions/simulate.js";
 
@@ -144,13 +144,8 @@ export interface AlertEntry {
   topicArn: string;
   /** `sns:<arn>`, `email:<address> (pending until confirmed)`. */
   destinations: string[];
-  /** Per window: how a missed run is watched (`single` / `composite` alarm, or `none` and why). */
-  missedRunAlarms: {
-    window: string;
-    kind: "single" | "composite" | "none";
-    periodHours?: number;
-    reason?: string;
-  }[];
+  /** Per window: how a missed run is watched (`single` / `composite` / `after-start` alarm, or `none` and why). */
+  missedRunAlarms: AlertsOutputContract["missedRunAlarms"];
 }
 
 export interface PlanSummary {

@@ -257,6 +257,65 @@ describe("team alerts", () => {
       expect(Number(a.inputs.period) * Number(a.inputs.evaluationPeriods)).toBeLessThanOrEqual(604_800);
   });
 
+  it("watches a monthly window from each start: started 4-8 h ago, not in the last 4 h, no success in 8 h", async () => {
+    const [weekly] = (load("scheduling", "teams", "vision").config as { windows: Record<string, unknown>[] })
+      .windows;
+    const monthly = {
+      ...weekly,
+      name: "monthly-retrain",
+      schedule: "cron(0 4 1 * ? *)",
+      durationHours: 3,
+      cutoffHours: 0,
+    };
+    const r = await runTeam("vision", { "scheduling:windows": [monthly] });
+    expect(r.errors).toEqual([]);
+    const alarms = resourcesOfType(r, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const byName = (suffix: string) =>
+      alarms.find((a) => a.inputs.name === `retrain-prod-vision-monthly-retrain-${suffix}`);
+    const filters = resourcesOfType(r, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    const metricOf = (what: string) => {
+      const filter = filters.find((f) => f.inputs.name === `vision-monthly-retrain-${what}`);
+      return (filter?.inputs.metricTransformation as { name: string } | undefined)?.name;
+    };
+    expect(byName("started-recently")?.inputs).toMatchObject({
+      metricName: metricOf("started"),
+      period: 4 * 3600,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    expect(byName("started-earlier")?.inputs).toMatchObject({
+      metricName: metricOf("started"),
+      period: 8 * 3600,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    expect(byName("succeeded-recently")?.inputs).toMatchObject({
+      metricName: metricOf("succeeded"),
+      period: 8 * 3600,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    // Only the composite notifies; the parts have no actions.
+    for (const a of alarms) expect(a.inputs.alarmActions ?? []).toEqual([]);
+    const composite = one(r, "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+    expect(composite.inputs.alarmName).toBe("retrain-prod-vision-monthly-retrain-missed");
+    expect(composite.inputs.alarmRule).toBe(
+      'ALARM("retrain-prod-vision-monthly-retrain-started-earlier") AND NOT ALARM("retrain-prod-vision-monthly-retrain-started-recently") AND NOT ALARM("retrain-prod-vision-monthly-retrain-succeeded-recently")',
+    );
+    expect(composite.inputs.alarmActions).toEqual([one(r, "aws:sns/topic:Topic").id]);
+    const policy = statements(one(r, "aws:sns/topicPolicy:TopicPolicy").inputs.policy);
+    expect(
+      policy.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com")?.Condition?.ArnEquals,
+    ).toEqual({
+      "aws:SourceArn": [
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:retrain-prod-vision-monthly-retrain-missed",
+      ],
+    });
+    expect(r.outputs.alerts).toMatchObject({
+      missedRunAlarms: [{ window: "monthly-retrain", kind: "after-start", periodHours: 8 }],
+    });
+  });
+
   it("counts successes from the run log that EventBridge may write to", () => {
     const r = results.recsys as StackRunResult;
     const log = one(r, "aws:cloudwatch/logGroup:LogGroup");

@@ -15,8 +15,13 @@
  * composite: "no success in the last 7 days" AND NOT "the window started within its duration"; the
  * first alone would go off at every run until its success arrives. A weekly run in a zone with DST is
  * 7 days + 1 hour apart once a year (fall back): that week the alarm can go off up to an hour before
- * the run starts (docs/operations.md). Runs further apart cannot be watched by an alarm at all:
- * `none`, with the reason.
+ * the run starts (docs/operations.md). A window whose runs are further apart (monthly, or an
+ * irregular cron) cannot be watched over its gap; it is watched from each start instead (`after-start`):
+ * "the window started between its run + slack and twice that ago" AND NOT "it started within its run
+ * + slack" AND NOT "a run succeeded within twice its run + slack". Every success of that run falls in
+ * the last window, so only a started run with no success goes off, once the run should have
+ * succeeded. It cannot see a window that never starts (disabled or deleted outside Pulumi). An
+ * association has no start event: runs more than 7 days apart get `none`, with the reason.
  */
 import type { WindowConfig } from "@retrain/config";
 import { windowNextRuns } from "@retrain/windows";
@@ -45,6 +50,14 @@ export type MissedRunPlan =
       periodSeconds: number;
       /** "Started recently" alarm: the run's duration + slack, whole hours. */
       startedPeriodSeconds: number;
+      maxGapSeconds: number;
+    }
+  | {
+      kind: "after-start";
+      /** "Started recently" alarm: the run's duration + slack, whole hours. */
+      startedPeriodSeconds: number;
+      /** "Started earlier" and "succeeded recently" alarms: twice the started period. */
+      periodSeconds: number;
       maxGapSeconds: number;
     }
   | { kind: "none"; reason: string };
@@ -162,15 +175,22 @@ export function planMissedRunAlarm(w: WindowConfig, from = new Date()): MissedRu
   const single = ceilHours(gap + run + SLACK_S);
   if (single <= MAX_ALARM_RANGE_S) return { kind: "single", periodSeconds: single, maxGapSeconds: gap };
   const started = ceilHours(run + SLACK_S);
-  if (w.mode === "maintenance-window" && gap <= MAX_ALARM_RANGE_S + DST_SHIFT_S && started <= 86_400)
+  if (w.mode === "maintenance-window" && gap <= MAX_ALARM_RANGE_S + DST_SHIFT_S)
     return {
       kind: "composite",
       periodSeconds: MAX_ALARM_RANGE_S,
       startedPeriodSeconds: started,
       maxGapSeconds: gap,
     };
+  if (w.mode === "maintenance-window" && 2 * started <= MAX_ALARM_RANGE_S)
+    return {
+      kind: "after-start",
+      startedPeriodSeconds: started,
+      periodSeconds: 2 * started,
+      maxGapSeconds: gap,
+    };
   return {
     kind: "none",
-    reason: `runs are up to ${(gap / 86_400).toFixed(1)} days apart; a CloudWatch alarm looks back at most 7 days`,
+    reason: `runs are up to ${(gap / 86_400).toFixed(1)} days apart; a CloudWatch alarm looks back at most 7 days, and an association has no start event to watch from`,
   };
 }

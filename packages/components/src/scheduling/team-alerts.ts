@@ -350,19 +350,20 @@ export class TeamAlerts extends pulumi.ComponentResource {
           { name: `${prefix}-${wn}-${id}`, namespace, tags: args.tags, ...a },
           child,
         );
-      const noSuccess = {
-        metricName: succeeded,
+      /** An alarm on one metric's Sum over one period, ALARM at ≥ 1 (`seen`) or < 1 (`missing`). */
+      const sumAlarm = (metricName: string, periodSeconds: number, state: "seen" | "missing") => ({
+        metricName,
         statistic: "Sum",
-        period: plan.periodSeconds,
+        period: periodSeconds,
         evaluationPeriods: 1,
         threshold: 1,
-        comparisonOperator: "LessThanThreshold",
-        // No success in the period is a missing data point: the run did not happen.
-        treatMissingData: "breaching",
-      };
+        comparisonOperator: state === "seen" ? "GreaterThanOrEqualToThreshold" : "LessThanThreshold",
+        // No event in the period is a missing data point: nothing happened.
+        treatMissingData: state === "seen" ? "notBreaching" : "breaching",
+      });
       if (plan.kind === "single") {
         alarm("missed", {
-          ...noSuccess,
+          ...sumAlarm(succeeded, plan.periodSeconds, "missing"),
           alarmDescription: `No successful run of ${team}/${wn} in ${plan.periodSeconds / 3600} h (longest gap between runs + the run + 1 h)`,
           alarmActions,
         });
@@ -372,26 +373,39 @@ export class TeamAlerts extends pulumi.ComponentResource {
         "started",
         pulumi.output(w.id).apply((id) => startedFilter(id)),
       );
-      const none = alarm("no-success-7d", {
-        ...noSuccess,
-        alarmDescription: `No successful run of ${team}/${wn} in 7 days (part of ${prefix}-${wn}-missed)`,
+      const part = `part of ${prefix}-${wn}-missed`;
+      const running = alarm("started-recently", {
+        ...sumAlarm(started, plan.startedPeriodSeconds, "seen"),
+        alarmDescription: `Window ${team}/${wn} started in the last ${plan.startedPeriodSeconds / 3600} h (${part})`,
       });
-      const open = alarm("started-recently", {
-        metricName: started,
-        statistic: "Sum",
-        period: plan.startedPeriodSeconds,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmDescription: `Window ${team}/${wn} started in the last ${plan.startedPeriodSeconds / 3600} h (part of ${prefix}-${wn}-missed)`,
-      });
+      let alarmRule: pulumi.Output<string>;
+      let description: string;
+      if (plan.kind === "composite") {
+        const none = alarm("no-success-7d", {
+          ...sumAlarm(succeeded, plan.periodSeconds, "missing"),
+          alarmDescription: `No successful run of ${team}/${wn} in 7 days (${part})`,
+        });
+        alarmRule = pulumi.interpolate`ALARM("${none.name}") AND NOT ALARM("${running.name}")`;
+        description = `Window ${team}/${wn} was due and no run succeeded (weekly: 7-day look-back, not while the window is running)`;
+      } else {
+        const hours = plan.periodSeconds / 3600;
+        const startedEarlier = alarm("started-earlier", {
+          ...sumAlarm(started, plan.periodSeconds, "seen"),
+          alarmDescription: `Window ${team}/${wn} started in the last ${hours} h (${part})`,
+        });
+        const succeededLately = alarm("succeeded-recently", {
+          ...sumAlarm(succeeded, plan.periodSeconds, "seen"),
+          alarmDescription: `A run of ${team}/${wn} succeeded in the last ${hours} h (${part})`,
+        });
+        alarmRule = pulumi.interpolate`ALARM("${startedEarlier.name}") AND NOT ALARM("${running.name}") AND NOT ALARM("${succeededLately.name}")`;
+        description = `Window ${team}/${wn} started and no run succeeded within ${plan.startedPeriodSeconds / 3600} h (runs more than 7 days apart: watched from each start; a start that never happens is not seen)`;
+      }
       new aws.cloudwatch.CompositeAlarm(
         `${name}-${wn}-missed`,
         {
           alarmName: `${prefix}-${wn}-missed`,
-          alarmDescription: `Window ${team}/${wn} was due and no run succeeded (weekly: 7-day look-back, not while the window is running)`,
-          alarmRule: pulumi.interpolate`ALARM("${none.name}") AND NOT ALARM("${open.name}")`,
+          alarmDescription: description,
+          alarmRule,
           alarmActions,
           tags: args.tags,
         },
