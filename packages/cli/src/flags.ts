@@ -50,6 +50,24 @@ export function timeZone(flag: string): (value: string) => string {
   };
 }
 
+/**
+ * A file or folder flag (`--json <file>`, `--workspace <dir>`). Commander gives a required value the
+ * next word whatever it is, so `--json --quiet` would write a file named `--quiet`: a value that
+ * starts with `-` or is empty is refused, and `./-name` still names such a file.
+ */
+export function filePath(flag: string, what: "file" | "folder" = "file"): (value: string) => string {
+  return (value) => {
+    if (value.trim() === "")
+      throw new InvalidArgumentError(`${flag} needs a ${what} name, got an empty value.`);
+    if (value.startsWith("-")) {
+      throw new InvalidArgumentError(
+        `${flag} needs a ${what} name, got "${value}", which looks like an option (a ${what} named so: ./${value}).`,
+      );
+    }
+    return value;
+  };
+}
+
 /** For repeatable options: `--team a --team b` → ["a", "b"]. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,4 +1,4 @@
-/** `retrain plan` rejects a bad --jobs (or RETRAIN_PLAN_JOBS) before planning, naming it (exit 2). */
+/** `retrain` rejects bad flags before doing anything, naming them (exit 2): --jobs (or RETRAIN_PLAN_JOBS), file and folder flags. */
 import { afterEach, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../plan/test/support/workspace.js";
 import { retrain } from "./run.js";
@@ -23,5 +23,25 @@ describe("retrain plan --jobs", () => {
     const r = await retrain(["plan", "--workspace", REPO_ROOT]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${ENV} must be a whole number of at least 1, got "${value}"`));
+  });
+});
+
+describe("file and folder flags refuse a value that is an option or empty", () => {
+  it.each([
+    [["plan", "--json", "--quiet"], "--json", '"--quiet"'],
+    [["plan", "--html", "--json", "out.json"], "--html", '"--json"'],
+    [["plan", "--prices", "-"], "--prices", '"-"'],
+    [["plan", "--policy-config", ""], "--policy-config", "an empty value"],
+    [["plan", "--workspace", "--no-cache"], "--workspace", '"--no-cache"'],
+    [["calendar", "--workspace", "--json"], "--workspace", '"--json"'],
+    [["runs", "--workspace", "--json"], "--workspace", '"--json"'],
+    [["config", "check", "--root", "--json"], "--root", '"--json"'],
+    [["team", "add", "x", "--env", "dev", "--pool", "a10g", "--root", "-x"], "--root", '"-x"'],
+  ])("%j", async (argv, flag, got) => {
+    const r = await retrain(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${flag} needs a`);
+    expect(r.stderr).toContain(got);
+    expect(r.stdout).toBe("");
   });
 });

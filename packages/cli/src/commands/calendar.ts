@@ -5,7 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { buildCalendar } from "../calendar.js";
 import { renderCalendar, renderProblems } from "../calendar-render.js";
 import { type CliContext, fail, ownExitCodesHelp } from "../context.js";
-import { collect, instant, timeZone, wholeNumber } from "../flags.js";
+import { collect, filePath, instant, timeZone, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 export const DEFAULT_CALENDAR_WEEKS = 2;
@@ -60,7 +60,11 @@ export function registerCalendar(program: Command, ctx: CliContext): void {
     )
     .option("--json", "print the calendar as JSON: runs, clashes, errors (see docs/cli.md)")
     .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
-    .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
+    .option(
+      "--workspace <dir>",
+      "workspace root (default: the nearest folder with pnpm-workspace.yaml)",
+      filePath("--workspace", "folder"),
+    )
     .addHelpText(
       "after",
       ownExitCodesHelp(

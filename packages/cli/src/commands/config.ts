@@ -4,6 +4,7 @@ import { describeProblem, noStacksMessage, printable } from "@retrain/config/wor
 import { type Command, Option } from "commander";
 import { checkStackConfigs } from "../config-check.js";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
+import { filePath } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 export function registerConfig(program: Command, ctx: CliContext): void {
@@ -15,7 +16,10 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     )
     .argument("[files...]", "stack config files; default: every stack of the workspace")
     .addOption(
-      new Option("--root <dir>", "workspace root; default: the nearest folder with pnpm-workspace.yaml"),
+      new Option(
+        "--root <dir>",
+        "workspace root; default: the nearest folder with pnpm-workspace.yaml",
+      ).argParser(filePath("--root", "folder")),
     )
     .option("--json", "print the result as JSON")
     .action((files: string[], opts: { root?: string; json?: boolean }) => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/windows";
 import type { Command } from "commander";
 import { type CliContext, fail, ownExitCodesHelp, UsageError } from "../context.js";
-import { atLeast, collect, collectList, instant, wholeNumber } from "../flags.js";
+import { atLeast, collect, collectList, filePath, instant, wholeNumber } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 interface PlanFlags {
@@ -59,14 +59,27 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       "start of the horizon, ISO 8601 with offset (default: now)",
       instant("--from"),
     )
-    .option("--json <file>", "also write the plan as JSON (schema in docs/plan.md)")
-    .option("--html <file>", "also write a self-contained HTML calendar of the windows with cost")
-    .option("--prices <file>", "on-demand price table overlaid on the checked-in one and plan.prices.json")
+    .option("--json <file>", "also write the plan as JSON (schema in docs/plan.md)", filePath("--json"))
+    .option(
+      "--html <file>",
+      "also write a self-contained HTML calendar of the windows with cost",
+      filePath("--html"),
+    )
+    .option(
+      "--prices <file>",
+      "on-demand price table overlaid on the checked-in one and plan.prices.json",
+      filePath("--prices"),
+    )
     .option(
       "--policy-config <file>",
       "policy pack config (default: policies/retrain-guard/policy-config.json)",
+      filePath("--policy-config"),
     )
-    .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
+    .option(
+      "--workspace <dir>",
+      "workspace root (default: the nearest folder with pnpm-workspace.yaml)",
+      filePath("--workspace", "folder"),
+    )
     .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
     .option("--quiet", "print only problems and the summary line; no progress")
     .option(

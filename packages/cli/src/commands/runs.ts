@@ -7,6 +7,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type CliContext, EXIT, fail, ownExitCodesHelp, UsageError } from "../context.js";
+import { filePath } from "../flags.js";
 import { renderRuns } from "../runs/render.js";
 import { fetchRuns, type RunsQuery, type RunsResult } from "../runs/ssm-runs.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
@@ -113,7 +114,11 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       "--log-group <name>",
       "training log group (default: /retrain/<environment>/runs, the iam stack's)",
     )
-    .option("--workspace <dir>", "workspace root (default: the nearest folder with pnpm-workspace.yaml)")
+    .option(
+      "--workspace <dir>",
+      "workspace root (default: the nearest folder with pnpm-workspace.yaml)",
+      filePath("--workspace", "folder"),
+    )
     .addHelpText(
       "after",
       ownExitCodesHelp(

@@ -4,6 +4,7 @@ import { ConfigError } from "@retrain/config/workspace";
 import { addTeam, TeamError } from "@retrain/workspace-tools";
 import { type Command, Option } from "commander";
 import { type CliContext, UsageError } from "../context.js";
+import { filePath } from "../flags.js";
 import { findWorkspaceRoot } from "../workspace-root.js";
 
 interface TeamAddOptions {
@@ -39,7 +40,10 @@ export function registerTeam(program: Command, ctx: CliContext): void {
     .option("--owners <owners...>", "CODEOWNERS owners; default: @<org>/<name> with the org CODEOWNERS uses")
     .option("--region <region>", "AWS region; default: the fleet environment's aws:region")
     .addOption(
-      new Option("--root <dir>", "workspace root; default: the nearest folder with pnpm-workspace.yaml"),
+      new Option(
+        "--root <dir>",
+        "workspace root; default: the nearest folder with pnpm-workspace.yaml",
+      ).argParser(filePath("--root", "folder")),
     )
     .action((name: string, opts: TeamAddOptions) => {
       const workspaceRoot = opts.root ? path.resolve(ctx.cwd, opts.root) : findWorkspaceRoot(ctx.cwd);
