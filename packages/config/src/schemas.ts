@@ -513,6 +513,17 @@ export const windowSchema = z
         message: "associations run in UTC only; remove timezone or set UTC",
       });
     }
+    if (w.mode === "association" && w.schedule.trim().startsWith("at(")) {
+      // State Manager runs a new association at once, and again after an update, unless
+      // ApplyOnlyAtCronInterval, which AWS documents for cron only: a one-time job would also run
+      // at every deploy that touches it, outside any calendar the plan shows.
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedule"],
+        message:
+          "an association with at(...) would also run when it is created and after every update (only a cron association can wait for its time); for a one-time run use mode: maintenance-window",
+      });
+    }
     if (w.mode === "association") {
       // aws.ssm.Association has none of these (no Duration, Cutoff, StartDate, EndDate, Description,
       // no way to disable it; the provider does not expose ScheduleOffset): set, they would be

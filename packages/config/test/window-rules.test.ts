@@ -183,6 +183,26 @@ const ROWS: Row[] = [
   },
   ...associationRows(),
   {
+    title: "a one-time association (it would also run at every create and update)",
+    windows: [
+      {
+        name: "once",
+        mode: "association",
+        schedule: "at(2027-03-01T04:00:00)",
+        pool: "a10g",
+        tasks: [task({ timeoutSeconds: 3600 })],
+      },
+    ],
+    error: [
+      "scheduling:windows[0].schedule",
+      /an association with at\(\.\.\.\) would also run when it is created .*use mode: maintenance-window/,
+    ],
+  },
+  {
+    title: "a one-time maintenance window",
+    windows: [window({ schedule: "at(2027-03-01T04:00:00)" })],
+  },
+  {
     title: "complianceSeverity on a maintenance window (associations only)",
     windows: [window({ complianceSeverity: "HIGH" })],
     error: ["scheduling:windows[0].complianceSeverity", /applies to associations only/],

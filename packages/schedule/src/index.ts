@@ -21,4 +21,4 @@ export {
   type WindowBudgetInput,
   windowBudget,
 } from "./window-budget.js";
-export { type TimeRange, windowOccurrences } from "./windows.js";
+export { type Instant, type TimeRange, windowOccurrences } from "./windows.js";

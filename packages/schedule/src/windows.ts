@@ -8,17 +8,41 @@ import type { Interval, WindowSchedule } from "./types.js";
 
 const HOUR_MS = 3_600_000;
 
-export interface TimeRange {
-  from: Date;
-  to: Date;
+/** An instant: a Date, epoch milliseconds, or an ISO 8601 text with a UTC offset (or a bare date, UTC). */
+export type Instant = Date | number | string;
+
+/**
+ * The range to look in, [from, to). An {@link Interval} (`{ start, end }`, what the functions
+ * return) is taken as well, so a run can be passed back as the range.
+ */
+export type TimeRange = { from: Instant; to: Instant } | { start: Instant; end: Instant };
+
+/** Offset required: local time would make the range depend on the machine's zone. */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
+
+function instantMs(value: unknown, key: string): number {
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === "number"
+        ? value
+        : typeof value === "string" && ISO_WITH_OFFSET.test(value)
+          ? Date.parse(value)
+          : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new RangeError(
+      `range.${key} must be a valid Date, epoch milliseconds or an ISO 8601 instant with an offset, found ${JSON.stringify(value) ?? String(value)}`,
+    );
+  return ms;
 }
 
 function rangeMs(range: TimeRange): [number, number] {
-  const from = range.from.getTime();
-  const to = range.to.getTime();
-  if (Number.isNaN(from) || Number.isNaN(to))
-    throw new RangeError("range.from and range.to must be valid dates");
-  return [from, to];
+  if (typeof range !== "object" || range === null)
+    throw new RangeError("range must be { from, to } (or an interval { start, end })");
+  const r = range as Partial<Record<"from" | "to" | "start" | "end", unknown>>;
+  if ("from" in r || "to" in r) return [instantMs(r.from, "from"), instantMs(r.to, "to")];
+  if ("start" in r || "end" in r) return [instantMs(r.start, "start"), instantMs(r.end, "end")];
+  throw new RangeError("range must be { from, to } (or an interval { start, end })");
 }
 
 /** Occurrences of the window whose open interval intersects [range.from, range.to), ascending. */

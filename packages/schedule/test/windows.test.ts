@@ -17,6 +17,29 @@ group("windowOccurrences", () => {
     ]);
   });
 
+  it.each([
+    ["an interval { start, end }", { start: march.from, end: march.to }],
+    ["ISO texts with an offset", { from: "2025-03-01T00:00:00Z", to: "2025-04-01T02:00:00+02:00" }],
+    ["bare dates (UTC)", { from: "2025-03-01", to: "2025-04-01" }],
+    ["epoch milliseconds", { from: march.from.getTime(), to: march.to.getTime() }],
+  ])("takes the range as %s, the same as { from, to } of Dates", (_title, range) => {
+    expect(windowOccurrences(seed, range)).toEqual(windowOccurrences(seed, march));
+  });
+
+  it.each([
+    [
+      "a local time (no offset)",
+      { from: "2025-03-01T00:00:00", to: march.to },
+      /range\.from must be .*with an offset/,
+    ],
+    ["an invalid Date", { from: march.from, to: new Date("nope") }, /range\.to must be a valid Date/],
+    ["neither from/to nor start/end", { begin: march.from }, /range must be \{ from, to \}/],
+    ["no range", undefined, /range must be \{ from, to \}/],
+  ])("refuses %s with a RangeError naming the key", (_title, range, message) => {
+    expect(() => windowOccurrences(seed, range as never)).toThrow(RangeError);
+    expect(() => windowOccurrences(seed, range as never)).toThrow(message);
+  });
+
   it("includes a window that started before the range and is still open, not one that just closed", () => {
     const open = { from: new Date("2025-03-02T05:59:00Z"), to: new Date("2025-03-03T00:00:00Z") };
     expect(span(windowOccurrences(seed, open))).toEqual(["2025-03-02T03:00/06:00"]);

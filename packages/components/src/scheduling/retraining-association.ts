@@ -43,6 +43,9 @@ export class RetrainingAssociation extends pulumi.ComponentResource {
         scheduleExpression: w.schedule,
         // A cron association waits for its first time instead of running at creation.
         ...(w.schedule.startsWith("cron(") ? { applyOnlyAtCronInterval: true } : {}),
+        // Two tag keys, both required: "You can also specify multiple tag keys using the AWS CLI. In
+        // this case, all tag keys are required for the nodes to be targeted" (State Manager user
+        // guide, "Understanding targets and rate controls"; its one-key limit is the console's).
         targets: [
           { key: poolTag.apply((t) => `tag:${t.key}`), values: [poolTag.apply((t) => t.value)] },
           { key: `tag:${TAG_KEYS.fleet}`, values: [args.fleetTagValue] },

@@ -381,7 +381,9 @@ export const examples: PolicyExample[] = [
     title: "a one-time association in a later year on a shared pool",
     resources: [association("later", "at(2099-01-04T04:00:00)")],
     config: shared,
-    violations: [/Association "later" on pool a10g of prod.*first runs at 2099-01-04T04:00:00.000Z/],
+    violations: [
+      /Association "later": scheduleExpression "at\(2099-01-04T04:00:00\)" on pool a10g of prod, .*right after each create or update/,
+    ],
   },
   {
     title: "a target unknown during preview is judged at up, when it is known",
@@ -409,6 +411,19 @@ export const examples: PolicyExample[] = [
   {
     title: "a cron association without applyOnlyAtCronInterval on a pool only its own team holds",
     resources: [association("weekly", "cron(0 4 ? * SUN *)", {})],
+    violations: [],
+  },
+  {
+    title: "an at() association on a shared pool also runs at deploy time, flag or not",
+    resources: [association("once", "at(2027-03-01T04:00:00)", { applyOnlyAtCronInterval: true })],
+    config: shared,
+    violations: [
+      /Association "once": scheduleExpression "at\(2027-03-01T04:00:00\)" on pool a10g of prod, .*right after each create or update .*Fix: use a maintenance window for a one-time run/,
+    ],
+  },
+  {
+    title: "an at() association on a pool only its own team holds",
+    resources: [association("once", "at(2027-03-01T04:00:00)", {})],
     violations: [],
   },
   {

@@ -163,12 +163,16 @@ function sharedPoolProblems(
     if (s.pools.size === 0) continue;
     const what = `${s.kind === "association" ? "Association" : "MaintenanceWindow"} "${s.resource.name}"`;
     const isRate = s.expr.trim().startsWith("rate(");
-    // Unknown during preview is judged at `up`; only a known false or a missing value runs at deploy.
+    // An association runs at creation unless applyOnlyAtCronInterval (a rate one always, counted
+    // below; an at() one too, since AWS documents the flag for cron only). Unknown during preview is
+    // judged at `up`; only a known false or a missing value runs at deploy.
+    const isAt = s.expr.trim().startsWith("at(");
     const runsAtDeploy =
       s.kind === "association" &&
-      s.expr.trim().startsWith("cron(") &&
-      !isUnknown(reveal(s.resource.props.applyOnlyAtCronInterval)) &&
-      bool(s.resource.props.applyOnlyAtCronInterval) !== true;
+      (isAt ||
+        (s.expr.trim().startsWith("cron(") &&
+          !isUnknown(reveal(s.resource.props.applyOnlyAtCronInterval)) &&
+          bool(s.resource.props.applyOnlyAtCronInterval) !== true));
     let firstMs: number | undefined;
     if (!isRate && !runsAtDeploy) {
       try {
@@ -187,11 +191,14 @@ function sharedPoolProblems(
       const on = `pool ${pool} of ${environment}, ${why}`;
       out.push({
         urn: s.resource.urn,
-        message: runsAtDeploy
-          ? `${what}: ${s.field} "${s.expr}" on ${on}, without applyOnlyAtCronInterval: State Manager also runs it right after each create or update, at deploy time, which the cross-team clash check cannot see. Fix: set applyOnlyAtCronInterval to true (the scheduling program does for every cron association).`
-          : firstMs === undefined
-            ? `${what}: ${s.field} "${s.expr}" is a rate on ${on}: AWS anchors a rate schedule at the time it is created or updated (a past startDate is replaced by that time), so when it runs depends on the deploy and the cross-team clash check cannot know it. Fix: use a cron so the clash check can see when it runs (e.g. cron(0 4 ? * SUN *) for weekly).`
-            : `${what} on ${on}, first runs at ${iso(firstMs)} (${s.field} "${s.expr}"${s.bounds.startDate ? `, startDate ${s.bounds.startDate}` : ""}), after the clash check's lookahead of ${weeks} weeks (until ${iso(horizonEndMs)}), so the cross-team clash check cannot see it yet. Fix: add it to the stack only within ${weeks} weeks of its first run (or give it a run within the next ${weeks} weeks).`,
+        message:
+          runsAtDeploy && isAt
+            ? `${what}: ${s.field} "${s.expr}" on ${on}: State Manager runs an association right after each create or update as well as at its at(...) time (applyOnlyAtCronInterval is for cron), at deploy time, which the cross-team clash check cannot see. Fix: use a maintenance window for a one-time run.`
+            : runsAtDeploy
+              ? `${what}: ${s.field} "${s.expr}" on ${on}, without applyOnlyAtCronInterval: State Manager also runs it right after each create or update, at deploy time, which the cross-team clash check cannot see. Fix: set applyOnlyAtCronInterval to true (the scheduling program does for every cron association).`
+              : firstMs === undefined
+                ? `${what}: ${s.field} "${s.expr}" is a rate on ${on}: AWS anchors a rate schedule at the time it is created or updated (a past startDate is replaced by that time), so when it runs depends on the deploy and the cross-team clash check cannot know it. Fix: use a cron so the clash check can see when it runs (e.g. cron(0 4 ? * SUN *) for weekly).`
+                : `${what} on ${on}, first runs at ${iso(firstMs)} (${s.field} "${s.expr}"${s.bounds.startDate ? `, startDate ${s.bounds.startDate}` : ""}), after the clash check's lookahead of ${weeks} weeks (until ${iso(horizonEndMs)}), so the cross-team clash check cannot see it yet. Fix: add it to the stack only within ${weeks} weeks of its first run (or give it a run within the next ${weeks} weeks).`,
       });
       break;
     }
@@ -206,9 +213,9 @@ export function maintenanceWindowOverlapPolicy(
   return defineStackPolicy({
     name: "maintenance-window-overlap",
     description:
-      "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time. On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no cron association that also runs at deploy (applyOnlyAtCronInterval unset), and a first run within the cross-team clash check's lookahead (53 weeks).",
+      "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time. On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no association that also runs at deploy (a cron one without applyOnlyAtCronInterval, or an at() one), and a first run within the cross-team clash check's lookahead (53 weeks).",
     remediation:
-      "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, and add a window whose first run is more than 53 weeks away only once it is within 53 weeks.",
+      "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, make a one-time run a maintenance window, and add a window whose first run is more than 53 weeks away only once it is within 53 weeks.",
     enforcementLevel: "mandatory",
     config: maintenanceWindowOverlapConfig,
     check(resources, config): Violation[] {
