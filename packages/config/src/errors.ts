@@ -15,14 +15,19 @@ const formatProblem = (p: ConfigProblem): string => describeProblem(p, { withFil
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+  /** Never empty: an error without a problem would drop its stack from a report with nothing to show. */
+  readonly problems: ConfigProblem[];
   constructor(
     /** The stack config file (or `<project>/<stack>` when no file is known). */
     readonly file: string,
-    readonly problems: ConfigProblem[],
+    problems: ConfigProblem[],
   ) {
+    const listed =
+      problems.length > 0 ? problems : [{ key: "", message: "the config is invalid (no detail was given)" }];
     super(
-      `invalid config in ${printable(file)}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`,
+      `invalid config in ${printable(file)}:\n${listed.map((p) => `  - ${formatProblem(p)}`).join("\n")}`,
     );
+    this.problems = listed;
   }
 }
 

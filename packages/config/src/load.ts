@@ -413,18 +413,18 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
   }
   const parsed = (schema as z.ZodType).safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.filter(
-      (i) => i.code === "invalid_type" || !secretPaths.some((p) => samePath(p, i.path)),
-    );
-    const keptError = { ...parsed.error, issues } as z.ZodError;
-    for (const p of problemsFromZod(namespace, keptError, input, schema as z.ZodType)) {
+    // A rule a secure: value's ciphertext breaks is reported too (marked below): the stack cannot
+    // be planned without the parse, so dropping it would drop the stack with no problem to show.
+    for (const p of problemsFromZod(namespace, parsed.error, input, schema as z.ZodType)) {
       const issuePath = yamlPathOf(p.key, namespace);
       const secret = secretPaths.some((s) =>
         samePath(["config", `${namespace}:${String(s[0])}`, ...s.slice(1)], issuePath),
       );
       problems.push({
         ...p,
-        message: secret ? `${p.message} (a secure: value is an encrypted string)` : p.message,
+        message: secret
+          ? `${p.message} (a secure: value is an encrypted string, which the plan cannot check: write it in plain text)`
+          : p.message,
         ...locate(doc, lines, issuePath),
       });
     }

@@ -236,6 +236,20 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
         message: /expected number.*secure: value is an encrypted string/,
       },
     ],
+    // Before, a rule the ciphertext broke was dropped, and with it the whole stack from the plan
+    // (Plan OK, one stack fewer): reported, keyed, like any other.
+    [
+      "a secure: value where a schedule expression is required",
+      TEAM_FILE,
+      teamYaml("vision").replace(
+        /schedule: (.*)/,
+        "schedule:\n        secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBB",
+      ),
+      {
+        key: "scheduling:windows[0].schedule",
+        message: /secure: value is an encrypted string, which the plan cannot check: write it in plain text/,
+      },
+    ],
     // Attack: the plan would judge the ciphertext (`secure: dev` passes as "dev") while Pulumi deploys
     // the plaintext; what the tenant registry decides on must be readable here.
     [
