@@ -65,7 +65,10 @@ export const NOT_GATING = "pre-existing on an unchanged stack, not gating";
  * entities and `[`, `]`, `|` are backslash-escaped, so a value quoted from a team's
  * file cannot open an HTML comment (hiding the rest of the report), a tag, a link or an image; with
  * an unpaired backtick or a run of them every backtick is escaped, so no span swallows what follows.
+ * `@name`, `https://…` and `www.…` are broken with a zero-width space, so no mention or link.
  */
+const ZWSP = "\u200b";
+
 function cell(text: string): string {
   const line = printable(text.replaceAll("\n", " "));
   const parts = line.split("`");
@@ -76,7 +79,12 @@ function cell(text: string): string {
       .replaceAll("&", "&amp;")
       .replaceAll("<", "&lt;")
       .replaceAll(">", "&gt;")
-      .replace(/[[\]|]/g, "\\$&");
+      .replace(/[[\]|]/g, "\\$&")
+      // A zero-width space after `@`, in a scheme and after `www`: no mention pings anyone from the
+      // bot's comment and no bare URL becomes a link (GitHub's autolinks, GFM's extended autolinks).
+      .replace(/@(?=[\w-])/g, `@${ZWSP}`)
+      .replace(/\b(https?|ftp):(?=\/\/)/gi, `$1${ZWSP}:`)
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
   // Single backticks pair up in order, as markdown pairs them; runs of two or more, or a backslash
   // before one, do not: escape all.
   const md =

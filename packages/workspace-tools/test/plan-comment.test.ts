@@ -103,7 +103,7 @@ describe("planComment", () => {
     [
       "a link or image",
       'key "![x](https://evil.example/t.png)"',
-      'key "!\\[x\\](https://evil.example/t.png)"',
+      'key "!\\[x\\](https\u200b://evil.example/t.png)"',
     ],
     ["an entity", 'value "&lt;"', 'value "&amp;lt;"'],
     [
@@ -117,9 +117,21 @@ describe("planComment", () => {
     [
       "a backslash before a backtick (literal in markdown) does not shift the pairing",
       'pool "\\`<img src=x> [ok](https://evil.example)` x"',
-      'pool "\\\\\\`&lt;img src=x&gt; \\[ok\\](https://evil.example)\\` x"',
+      'pool "\\\\\\`&lt;img src=x&gt; \\[ok\\](https\u200b://evil.example)\\` x"',
     ],
     ["a run of backticks is escaped whole", "value ``<!--``", "value \\`\\`&lt;!--\\`\\`"],
+    [
+      "a mention pings no one",
+      'timezone "@octocat and @org/security"',
+      'timezone "@\u200boctocat and @\u200borg/security"',
+    ],
+    [
+      "a bare URL becomes no link",
+      "see https://evil.example/login or HTTP://x.example or www.evil.example",
+      "see https\u200b://evil.example/login or HTTP\u200b://x.example or www\u200b.evil.example",
+    ],
+    ["an e-mail address becomes no mailto link", "mail me@evil.example", "mail me@\u200bevil.example"],
+    ["a mention inside our code span stays as it is", "owner `@org/ml`", "owner `@org/ml`"],
   ])("shows %s as inert text", (_title, message, shown) => {
     const errors = [{ file: "stacks/scheduling/teams/x/Pulumi.x.yaml", message }];
     const body = planComment({ summary: { ...summary, exitCode: 2 }, stacks: [], clashes: [], errors });
