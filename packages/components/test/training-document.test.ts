@@ -205,9 +205,23 @@ describe("the root side of a run", () => {
       "--property=TemporaryFileSystem=/dev/shm:mode=1777",
       "--property=ProtectSystem=strict",
       "--property=IPAddressDeny=169.254.169.254 fd00:ec2::254",
+      "--property=RestrictNamespaces=yes",
+      "--property=ProtectKernelTunables=yes",
+      "--property=ProtectKernelModules=yes",
+      "--property=ProtectControlGroups=yes",
+      "--property=RestrictSUIDSGID=yes",
     ])
       expect(unit).toContain(flag);
     expect(unit).toMatch(/--unit=retrain-run-vision-\S+/);
+  });
+
+  it("keeps the GPUs open to the run: no device policy in its unit", () => {
+    // PrivateDevices, DeviceAllow, DevicePolicy=closed and ProtectClock (which implies a DeviceAllow)
+    // all leave /dev/nvidia* out of the unit's devices: every CUDA call would fail.
+    const r = run(encoded("true"));
+    const [unit] = r.calls.filter((c) => c.startsWith("systemd-run "));
+    expect(unit).toBeDefined();
+    expect(unit).not.toMatch(/PrivateDevices|DeviceAllow|DevicePolicy|ProtectClock/);
   });
 
   it("leaves no IPC objects behind for the next team's run on the host", () => {

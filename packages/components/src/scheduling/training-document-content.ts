@@ -253,6 +253,10 @@ printf 'AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%s/credentials\\nAWS
 #    included) ends with it, at the latest after the time limit; private /tmp and /dev/shm, no home
 #    directories, the file system read-only but the run directory, no privilege gain, no metadata service,
 #    and no IPC object left for the next run (team users are system users, which logind never cleans).
+#    Less kernel to attack from it (root on one host reaches every team's role via the instance
+#    role): no namespaces (user namespaces are where most local kernel exploits start), kernel
+#    tunables, modules and cgroups read-only, no set-uid files, no personality or realtime changes.
+#    Not ProtectClock or a DeviceAllow list: either installs a device policy that would close the GPUs.
 log "team $TEAM ($ENVIRONMENT): running as $TEAM_USER in $unit ($run_dir), limit \${limit}s"
 systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
   --working-directory="$run_dir" \\
@@ -260,6 +264,9 @@ systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
   --property=PrivateTmp=yes --property=ProtectHome=yes --property=ProtectSystem=strict \\
   --property=ReadWritePaths="$run_dir" --property=NoNewPrivileges=yes \\
   --property=TemporaryFileSystem=/dev/shm:mode=1777 --property=RemoveIPC=yes \\
+  --property=ProtectKernelTunables=yes --property=ProtectKernelModules=yes \\
+  --property=ProtectControlGroups=yes --property=RestrictNamespaces=yes \\
+  --property=RestrictSUIDSGID=yes --property=LockPersonality=yes --property=RestrictRealtime=yes \\
   --property="IPAddressDeny=${IMDS_ADDRESSES.ipv4} ${IMDS_ADDRESSES.ipv6}" \\
   --property=EnvironmentFile="$secrets/env" \\
   --setenv=HOME="$run_dir" --setenv=AWS_REGION="$region" --setenv=RETRAIN_TEAM="$TEAM" \\
