@@ -149,7 +149,10 @@ export interface AlertEntry {
 }
 
 export interface PlanSummary {
+  /** Stacks in the report (`stacks[]`): those whose config loaded. */
   stacks: number;
+  /** Stack config files that did not load (their problems are in `errors`): not in `stacks[]`, not planned. */
+  invalid: number;
   planned: number;
   failed: number;
   skipped: number;

@@ -170,6 +170,24 @@ describe("a broken copy of the workspace", () => {
     expect(text(report)).not.toContain("\\u{a}");
   });
 
+  it("counts a stack file that did not load as invalid, not as one stack fewer", async () => {
+    const ws = copy();
+    const team = exampleTeams()[0]!;
+    const { index } = firstWindow(ws, team);
+    ws.editYaml(teamFile(team), (doc) =>
+      doc.setIn(["config", "scheduling:windows", index, "schedule"], "cron(99 2 ? * * *)"),
+    );
+    const report = await runPlan({ workspace: ws.root, from: FROM });
+    expect(report.summary.exitCode).toBe(2);
+    expect(report.stacks.map((s) => s.id)).not.toContain(`scheduling/${team}`);
+    expect(report.summary.invalid).toBe(1);
+    const files = new Set(report.stacks.map((s) => s.id));
+    expect(report.summary.stacks).toBe(files.size);
+    expect(text(report)).toMatch(
+      new RegExp(`Plan INVALID: ${report.summary.planned} of ${files.size + 1} stacks planned, 1 invalid`),
+    );
+  });
+
   it("fails (exit 1) on an over-long window, naming the policy and the window", async () => {
     const ws = copy();
     const team = exampleTeams()[0]!;

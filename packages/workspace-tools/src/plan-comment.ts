@@ -12,6 +12,8 @@ export const COMMENT_MARKER = "<!-- retrain-plan -->";
 interface PlanReportView {
   summary: {
     stacks: number;
+    /** Stack files that did not load (not in `stacks`); absent in a report from before it. */
+    invalid?: number;
     planned: number;
     failed: number;
     skipped: number;
@@ -128,7 +130,7 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
     COMMENT_MARKER,
     `### Offline plan: ${verdict}`,
     "",
-    `${s.stacks} stacks (${s.planned} planned, ${s.failed} failed, ${s.skipped} skipped), ${s.resources} resources, ` +
+    `${s.stacks + (s.invalid ?? 0)} stacks (${s.planned} planned, ${s.invalid ? `${s.invalid} invalid, ` : ""}${s.failed} failed, ${s.skipped} skipped), ${s.resources} resources, ` +
       `${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} clashes` +
       (report.cost ? `, about $${report.cost.totalMonthlyCostUsd.toFixed(0)}/month on-demand GPU.` : "."),
   ];

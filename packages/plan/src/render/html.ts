@@ -214,7 +214,7 @@ export function renderHtml(report: PlanReport): string {
 <style>${CSS}</style></head>
 <body>
 <header><h1>retrain plan</h1>
-<p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks} stacks planned, ${s.resources} resources,
+<p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks + s.invalid} stacks planned${s.invalid ? `, ${s.invalid} invalid` : ""}, ${s.resources} resources,
 ${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clash${s.clashes === 1 ? "" : "es"},
 ${s.permissionFindings} permission finding${s.permissionFindings === 1 ? "" : "s"}, ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
 ${gateLine(report)}

@@ -280,7 +280,7 @@ function alerts(report: PlanReport, style: Style): string[] {
 export function summaryLine(report: PlanReport, style: Style): string {
   const s = report.summary;
   const parts = [
-    `${s.planned} of ${s.stacks} stacks planned${s.failed ? `, ${s.failed} failed` : ""}${s.skipped ? `, ${s.skipped} skipped` : ""}`,
+    `${s.planned} of ${s.stacks + s.invalid} stacks planned${s.invalid ? `, ${s.invalid} invalid` : ""}${s.failed ? `, ${s.failed} failed` : ""}${s.skipped ? `, ${s.skipped} skipped` : ""}`,
     `${s.resources} resources`,
     `${s.mandatory} mandatory and ${s.advisory} advisory violations`,
     `${s.clashes} clashes`,

@@ -131,8 +131,15 @@ export async function report(
     permissions,
     errors,
     gate,
-    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length, gate.gating),
+    summary: summarize(stacks, clashes.length, errors.length, permissions.findings.length, gate.gating, {
+      invalid: invalidStackFiles(workspace.errors),
+    }),
   };
+}
+
+/** Stack config files (`Pulumi.<stack>.yaml`) among the discovery errors: stacks the report cannot list. */
+function invalidStackFiles(errors: readonly { file: string }[]): number {
+  return new Set(errors.map((e) => e.file).filter((f) => /(^|[/\\])Pulumi\.[^/\\]+\.ya?ml$/.test(f))).size;
 }
 
 export function summarize(
@@ -145,12 +152,15 @@ export function summarize(
    * of the summary are always every finding reported.
    */
   gating?: GateCounts,
+  /** Stack config files that did not load (default none). */
+  files: { invalid: number } = { invalid: 0 },
 ): PlanSummary {
   const shown = stacks.filter((s) => s.selected);
   const violations = shown.flatMap((s) => s.violations);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   return {
     stacks: shown.length,
+    invalid: files.invalid,
     planned: shown.filter((s) => s.status === "planned").length,
     failed: shown.filter((s) => s.status === "failed").length,
     skipped: shown.filter((s) => s.status === "skipped").length,

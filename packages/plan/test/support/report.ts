@@ -207,6 +207,7 @@ export function sampleReport(teamName = "vision"): PlanReport {
     errors: [],
     summary: {
       stacks: 2,
+      invalid: 0,
       planned: 1,
       failed: 0,
       skipped: 0,
