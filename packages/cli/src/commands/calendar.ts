@@ -1,12 +1,11 @@
 /** `retrain calendar`: every team's windows per pool over the next weeks, from the configs alone. */
-import path from "node:path";
 import { colorEnabled, createStyle, MAX_WEEKS } from "@retrain/windows";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { buildCalendar } from "../calendar.js";
 import { renderCalendar, renderProblems } from "../calendar-render.js";
 import { type CliContext, fail, ownExitCodesHelp } from "../context.js";
-import { collect, filePath, instant, timeZone, wholeNumber } from "../flags.js";
-import { findWorkspaceRoot } from "../workspace-root.js";
+import { collect, instant, timeZone, wholeNumber } from "../flags.js";
+import { resolveWorkspace, workspaceOption } from "../workspace-root.js";
 
 export const DEFAULT_CALENDAR_WEEKS = 2;
 
@@ -60,11 +59,7 @@ export function registerCalendar(program: Command, ctx: CliContext): void {
     )
     .option("--json", "print the calendar as JSON: runs, clashes, errors (see docs/cli.md)")
     .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
-    .option(
-      "--workspace <dir>",
-      "workspace root (default: the nearest folder with pnpm-workspace.yaml)",
-      filePath("--workspace", "folder"),
-    )
+    .addOption(workspaceOption())
     .addHelpText(
       "after",
       ownExitCodesHelp(
@@ -72,7 +67,7 @@ export function registerCalendar(program: Command, ctx: CliContext): void {
       ),
     )
     .action((flags: CalendarFlags) => {
-      const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
+      const workspace = resolveWorkspace(ctx.cwd, flags.workspace);
       const calendar = buildCalendar({
         workspace,
         from: flags.from ?? ctx.now(),

@@ -1,11 +1,9 @@
 /** `retrain config check [files...]`: validate stack configs with the stacks' own schemas. */
-import path from "node:path";
 import { describeProblem, noStacksMessage, printable } from "@retrain/config/workspace";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { checkStackConfigs } from "../config-check.js";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
-import { filePath } from "../flags.js";
-import { findWorkspaceRoot } from "../workspace-root.js";
+import { resolveWorkspace, workspaceOption } from "../workspace-root.js";
 
 export function registerConfig(program: Command, ctx: CliContext): void {
   const config = program.command("config").description("Work with stack config files (Pulumi.<stack>.yaml).");
@@ -15,15 +13,10 @@ export function registerConfig(program: Command, ctx: CliContext): void {
       "Validate stack configs: every key, value and schedule, the stack name against the file name, and (without files) every stack's StackReferences and each team's windows against its fleet's pools and quota.",
     )
     .argument("[files...]", "stack config files; default: every stack of the workspace")
-    .addOption(
-      new Option(
-        "--root <dir>",
-        "workspace root; default: the nearest folder with pnpm-workspace.yaml",
-      ).argParser(filePath("--root", "folder")),
-    )
+    .addOption(workspaceOption("--root"))
     .option("--json", "print the result as JSON")
     .action((files: string[], opts: { root?: string; json?: boolean }) => {
-      const root = opts.root ? path.resolve(ctx.cwd, opts.root) : findWorkspaceRoot(ctx.cwd);
+      const root = resolveWorkspace(ctx.cwd, opts.root);
       const report = checkStackConfigs({ cwd: ctx.cwd, root, files });
       if (report.files.length === 0) {
         throw new UsageError(noStacksMessage(root));

@@ -6,7 +6,7 @@ import { colorEnabled, createStyle, DEFAULT_WEEKS, MAX_WEEKS } from "@retrain/wi
 import type { Command } from "commander";
 import { type CliContext, fail, ownExitCodesHelp, UsageError } from "../context.js";
 import { atLeast, collect, collectList, filePath, instant, wholeNumber } from "../flags.js";
-import { findWorkspaceRoot } from "../workspace-root.js";
+import { resolveWorkspace, workspaceOption } from "../workspace-root.js";
 
 interface PlanFlags {
   stack: string[];
@@ -75,11 +75,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       "policy pack config (default: policies/retrain-guard/policy-config.json)",
       filePath("--policy-config"),
     )
-    .option(
-      "--workspace <dir>",
-      "workspace root (default: the nearest folder with pnpm-workspace.yaml)",
-      filePath("--workspace", "folder"),
-    )
+    .addOption(workspaceOption())
     .option("--no-color", "no colours (also: NO_COLOR, or output that is not a terminal)")
     .option("--quiet", "print only problems and the summary line; no progress")
     .option(
@@ -99,7 +95,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       ),
     )
     .action(async (flags: PlanFlags) => {
-      const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
+      const workspace = resolveWorkspace(ctx.cwd, flags.workspace);
       const resolve = (file: string) => path.resolve(ctx.cwd, file);
       const {
         boundHeapGrowth,

@@ -2,15 +2,13 @@
  * `retrain runs`: did it run? The last executions of a team's windows and associations, with status,
  * start, duration, per-instance result and where the logs are, straight from Systems Manager.
  */
-import path from "node:path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type CliContext, EXIT, fail, ownExitCodesHelp, UsageError } from "../context.js";
-import { filePath } from "../flags.js";
 import { renderRuns } from "../runs/render.js";
 import { fetchRuns, type RunsQuery, type RunsResult } from "../runs/ssm-runs.js";
-import { findWorkspaceRoot } from "../workspace-root.js";
+import { resolveWorkspace, workspaceOption } from "../workspace-root.js";
 
 /** SSM keeps maintenance-window and association execution history for 30 days. */
 export const MAX_SINCE_DAYS = 30;
@@ -114,11 +112,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       "--log-group <name>",
       "training log group (default: /retrain/<environment>/runs, the iam stack's)",
     )
-    .option(
-      "--workspace <dir>",
-      "workspace root (default: the nearest folder with pnpm-workspace.yaml)",
-      filePath("--workspace", "folder"),
-    )
+    .addOption(workspaceOption())
     .addHelpText(
       "after",
       ownExitCodesHelp(
@@ -128,7 +122,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .action(async (flags: RunsFlags) => {
       if (flags.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(flags.region))
         throw new UsageError(`--region must be an AWS region such as eu-west-1 (found "${flags.region}")`);
-      const workspace = flags.workspace ? path.resolve(ctx.cwd, flags.workspace) : findWorkspaceRoot(ctx.cwd);
+      const workspace = resolveWorkspace(ctx.cwd, flags.workspace);
       const since = new Date(ctx.now().getTime() - flags.since);
       const clients = new Map<string, SSMClient>();
       const result: RunsResult = { runs: [], notFound: [] };

@@ -1,11 +1,9 @@
 /** `retrain team add <name>`: onboard an ML team (the same onboarding as `nx g @retrain/nx-pulumi:team`). */
-import path from "node:path";
 import { ConfigError } from "@retrain/config/workspace";
 import { addTeam, TeamError } from "@retrain/workspace-tools";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { type CliContext, UsageError } from "../context.js";
-import { filePath } from "../flags.js";
-import { findWorkspaceRoot } from "../workspace-root.js";
+import { resolveWorkspace, workspaceOption } from "../workspace-root.js";
 
 interface TeamAddOptions {
   environment?: string;
@@ -39,14 +37,9 @@ export function registerTeam(program: Command, ctx: CliContext): void {
     )
     .option("--owners <owners...>", "CODEOWNERS owners; default: @<org>/<name> with the org CODEOWNERS uses")
     .option("--region <region>", "AWS region; default: the fleet environment's aws:region")
-    .addOption(
-      new Option(
-        "--root <dir>",
-        "workspace root; default: the nearest folder with pnpm-workspace.yaml",
-      ).argParser(filePath("--root", "folder")),
-    )
+    .addOption(workspaceOption("--root"))
     .action((name: string, opts: TeamAddOptions) => {
-      const workspaceRoot = opts.root ? path.resolve(ctx.cwd, opts.root) : findWorkspaceRoot(ctx.cwd);
+      const workspaceRoot = resolveWorkspace(ctx.cwd, opts.root);
       let result: ReturnType<typeof addTeam>;
       try {
         result = addTeam({
