@@ -9,7 +9,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDoc
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import { PULUMI_PROJECTS, type StackKind } from "./naming.js";
-import { checkAlertDestinations } from "./notify.js";
+import { checkAlertDestinations, checkTopicRegion } from "./notify.js";
 import { ambiguousScalars, configKeyOf, directiveProblems, unsafeCharacters } from "./portable-yaml.js";
 import { toPosix } from "./problem.js";
 import { readRegularFile, UnreadableFileError } from "./regular-file.js";
@@ -450,7 +450,11 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
   }
 
   if (kind === "scheduling") {
-    for (const p of tenancyProblems(input, absolute, opts.tenantRegistry)) {
+    const notify = parsed.success ? (parsed.data as StackConfigOf<"scheduling">).notify : undefined;
+    for (const p of [
+      ...tenancyProblems(input, absolute, opts.tenantRegistry),
+      ...(region ? checkTopicRegion(notify, region) : []),
+    ]) {
       problems.push({ ...p, ...(p.key ? locate(doc, lines, yamlPathOf(p.key, namespace)) : {}) });
     }
   }

@@ -64,6 +64,23 @@ export function checkAlertEmails(
   );
 }
 
+/** Why a topic of `region` cannot take a stack's alerts when the stack is in `stackRegion`. */
+function otherRegion(topicArn: string, region: string, stackRegion: string): string {
+  return `topic ${topicArn} is in region ${region}, not this stack's region ${stackRegion} (aws:region; EventBridge targets a topic of the rule's own region)`;
+}
+
+/**
+ * The team's topic against the stack's `aws:region`, which the file itself sets: checked with the
+ * config, so `retrain config check` and the plan name the key. (The account is known only to the
+ * program: {@link checkTopicScope}.)
+ */
+export function checkTopicRegion(notify: NotifyConfig | undefined, stackRegion: string): ConfigProblem[] {
+  const topicArn = notify?.topicArn;
+  const region = topicArn ? SNS_TOPIC_ARN.exec(topicArn)?.[2] : undefined;
+  if (!topicArn || region === undefined || region === stackRegion) return [];
+  return [{ key: "scheduling:notify.topicArn", message: otherRegion(topicArn, region, stackRegion) }];
+}
+
 /** Why a topic ARN is outside the stack's account and region; undefined when it is inside. */
 export function checkTopicScope(
   topicArn: string,
@@ -74,7 +91,6 @@ export function checkTopicScope(
   const [, , region, , account] = m;
   if (account !== scope.accountId)
     return `topic ${topicArn} is in account ${account}, not this stack's account ${scope.accountId}`;
-  if (region !== scope.region)
-    return `topic ${topicArn} is in region ${region}, not this stack's region ${scope.region} (EventBridge targets a topic of the rule's own region)`;
+  if (region !== scope.region) return otherRegion(topicArn, region!, scope.region);
   return undefined;
 }

@@ -603,8 +603,9 @@ export const windowSchema = z
 export type WindowConfig = z.infer<typeof windowSchema>;
 
 /**
- * An SNS topic ARN in the commercial, China or GovCloud partition. Whether it is in the stack's own
- * account and region is checked by the program (`checkTopicScope`), which knows both.
+ * An SNS topic ARN in the commercial, China or GovCloud partition. Its region is checked against the
+ * file's `aws:region` with the config (`checkTopicRegion`), its account by the program
+ * (`checkTopicScope`), which alone knows it.
  */
 export const SNS_TOPIC_ARN =
   /^arn:aws(-cn|-us-gov)?:sns:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):([A-Za-z0-9_-]{1,256})$/;

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors.js";
 import { FILE_RULES } from "./load.js";
 import type { StackKind } from "./naming.js";
-import { checkAlertDestinations } from "./notify.js";
+import { checkAlertDestinations, checkTopicRegion } from "./notify.js";
 import { toPosix } from "./problem.js";
 import { otherEnvironmentReference } from "./references.js";
 import {
@@ -137,8 +137,11 @@ export function readStackConfig<K extends StackKind>(
       message: `is "${idValue}" but the stack is "${stack}"; they must agree (the stack name is ${idKey})`,
     });
   }
-  if (kind === "scheduling" && parsed.success)
+  if (kind === "scheduling" && parsed.success) {
     problems.push(...programTenancy(parsed.data as SchedulingConfig, options));
+    if (region.success)
+      problems.push(...checkTopicRegion((parsed.data as SchedulingConfig).notify, region.data));
+  }
   // A fleet on another environment's IAM stack plans, but every run fails (its team roles trust only
   // their own environment's instance role): refused before any resource, in `pulumi preview` and the plan.
   if (kind === "fleet" && parsed.success) {

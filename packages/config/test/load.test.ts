@@ -283,6 +283,19 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
       { key: "scheduling:notify.emails[0]", message: /may not be a secret/ },
     ],
     [
+      "a team topic in another region than the file's aws:region",
+      TEAM_FILE,
+      teamYaml("vision", "dev", {
+        extra: "  scheduling:notify:\n    topicArn: arn:aws:sns:us-east-1:123456789012:vision-oncall\n",
+      }),
+      {
+        key: "scheduling:notify.topicArn",
+        message:
+          /topic arn:aws:sns:us-east-1:123456789012:vision-oncall is in region us-east-1, not this stack's region eu-west-1 \(aws:region/,
+        line: 6,
+      },
+    ],
+    [
       "a log retention CloudWatch does not offer",
       "stacks/iam/envs/dev/Pulumi.dev.yaml",
       iamYaml("dev", "  iam:logRetentionDays: 10\n"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAlertDestinations, checkTopicScope } from "../src/notify.js";
+import { checkAlertDestinations, checkTopicRegion, checkTopicScope } from "../src/notify.js";
 import { notifySchema, schedulingConfigSchema } from "../src/schemas.js";
 import type { TenantRegistry } from "../src/tenants.js";
 
@@ -74,6 +74,28 @@ describe("the notify schema", () => {
     const r = schedulingConfigSchema.safeParse({ ...base, notify });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.message).join("\n")).toMatch(message);
+  });
+});
+
+describe("checkTopicRegion", () => {
+  it.each([
+    ["no notify", undefined, []],
+    ["e-mail only", { emails: ["a@vision.example.com"] }, []],
+    ["a topic of the stack's region", { emails: [], topicArn: arn("vision-oncall") }, []],
+    [
+      "a topic of another region",
+      { emails: [], topicArn: "arn:aws:sns:us-east-1:123456789012:vision-oncall" },
+      [/is in region us-east-1, not this stack's region eu-west-1 \(aws:region/],
+    ],
+    [
+      "a GovCloud topic",
+      { emails: [], topicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:vision-oncall" },
+      [/is in region us-gov-west-1, not this stack's region eu-west-1/],
+    ],
+  ])("%s", (_title, notify, expected) => {
+    const problems = checkTopicRegion(notify, "eu-west-1");
+    expect(problems.map((p) => p.key)).toEqual(expected.map(() => "scheduling:notify.topicArn"));
+    for (const [i, p] of problems.entries()) expect(p.message).toMatch(expected[i]!);
   });
 });
 
