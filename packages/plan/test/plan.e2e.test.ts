@@ -155,20 +155,49 @@ describe("a broken copy of the workspace", () => {
 
   // A check only the program makes (the referenced iam stack's environment) still reports one
   // problem per key, with the file and key, like the load stage's: never one folded message.
-  it("reports a config error the program throws by file and key (exit 2)", async () => {
-    const ws = copy();
-    ws.editYaml("stacks/fleet/envs/dev/Pulumi.dev.yaml", (doc) =>
-      doc.setIn(["config", "fleet:iamStack"], "organization/retrain-iam/prod"),
-    );
-    const report = await runPlan({ workspace: ws.root, from: FROM });
-    expect(report.summary.exitCode).toBe(2);
-    const problem = report.errors.find((e) => e.key === "fleet:iamStack");
-    expect(problem, JSON.stringify(report.errors, null, 2)).toMatchObject({
-      file: "stacks/fleet/envs/dev/Pulumi.dev.yaml",
-      message: expect.stringMatching(/another environment than this stack's "dev"/),
-    });
-    expect(text(report)).not.toContain("\\u{a}");
-  });
+  it.each<[string, (ws: ReturnType<typeof copy>) => string, string, RegExp]>([
+    [
+      "a fleet on another environment's iam stack (checked before any resource)",
+      (ws) => {
+        ws.editYaml("stacks/fleet/envs/dev/Pulumi.dev.yaml", (doc) =>
+          doc.setIn(["config", "fleet:iamStack"], "organization/retrain-iam/prod"),
+        );
+        return "stacks/fleet/envs/dev/Pulumi.dev.yaml";
+      },
+      "fleet:iamStack",
+      /another environment than this stack's "dev"/,
+    ],
+    [
+      "a team topic in another account (checked inside an Output, once the account is known)",
+      (ws) => {
+        const team = exampleTeams()[0]!;
+        ws.editYaml(teamFile(team), (doc) => {
+          const region = String(doc.getIn(["config", "aws:region"]));
+          doc.setIn(["config", "scheduling:notify"], {
+            topicArn: `arn:aws:sns:${region}:999999999999:${team}-oncall`,
+          });
+        });
+        return teamFile(team);
+      },
+      "scheduling:notify.topicArn",
+      /is in account 999999999999, not this stack's account/,
+    ],
+  ])(
+    "reports a config error the program throws by file and key (exit 2): %s",
+    async (_title, edit, key, message) => {
+      const ws = copy();
+      const file = edit(ws);
+      const report = await runPlan({ workspace: ws.root, from: FROM });
+      expect(report.summary.exitCode).toBe(2);
+      const problem = report.errors.find((e) => e.key === key);
+      expect(problem, JSON.stringify(report.errors, null, 2)).toMatchObject({
+        file,
+        message: expect.stringMatching(message),
+      });
+      expect(problem?.message).not.toMatch(/error serializing property/);
+      expect(text(report)).not.toContain("\\u{a}");
+    },
+  );
 
   it("counts a stack file that did not load as invalid, not as one stack fewer", async () => {
     const ws = copy();

@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkTopicScope, type NotifyConfig, resourceName, type WindowConfig } from "@retrain/config";
+import {
+  ConfigError,
+  checkTopicScope,
+  type NotifyConfig,
+  resourceName,
+  type WindowConfig,
+} from "@retrain/config";
 import { awsContext } from "../aws-context.js";
 import { runLogGroupPrefix } from "../iam/run-log-delivery-policy.js";
 import {
@@ -172,7 +178,11 @@ export class TeamAlerts extends pulumi.ComponentResource {
     const teamTopicArn = teamTopic
       ? pulumi.all([ctx.accountId, ctx.region]).apply(([accountId, region]) => {
           const problem = checkTopicScope(teamTopic, { accountId, region });
-          if (problem) throw new Error(`scheduling:notify.topicArn: ${problem}`);
+          // A ConfigError (Pulumi keeps the thrown object), so the plan reports it by file and key.
+          if (problem)
+            throw new ConfigError(`Pulumi.${pulumi.getStack()}.yaml`, [
+              { key: "scheduling:notify.topicArn", message: problem },
+            ]);
           return teamTopic;
         })
       : undefined;
