@@ -10,6 +10,7 @@ export * from "./load.js";
 export * from "./naming.js";
 export * from "./notify.js";
 export * from "./order.js";
+export * from "./outputs.js";
 export * from "./plan-inputs.js";
 export * from "./problem.js";
 export * from "./schemas.js";

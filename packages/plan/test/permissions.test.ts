@@ -489,6 +489,25 @@ describe("permissions proof of the example stacks", () => {
   });
 });
 
+describe("an iam stack whose outputs break the contract", () => {
+  // A renamed output fails every downstream StackReference (reported there, exit 2): the proof
+  // says once why it cannot run instead of a made-up finding per flow that read the missing value.
+  it.each(["logGroupName", "artifactBucket", "teamRoleArns", "instanceProfileName"])(
+    "without %s: one finding naming the key, no flow simulated",
+    async (key) => {
+      const base = env("prod");
+      const { [key]: _, ...outputs } = base.iam.outputs;
+      const report = await provePermissions([{ ...base, iam: { ...base.iam, outputs } }]);
+      expect(report.checks).toEqual([]);
+      expect(report.findings).toHaveLength(1);
+      expect(report.findings[0]).toMatchObject({ flow: "(all)", environment: base.environment });
+      expect(report.findings[0]?.message).toMatch(
+        new RegExp(`permissions cannot be proven: the iam stack's outputs break the contract .*${key}`),
+      );
+    },
+  );
+});
+
 /**
  * A multi-team environment from prod: every resource and output of team `vision` (its role, its
  * policy, its scheduling stack) cloned for each generated team, as a workspace of many teams has.

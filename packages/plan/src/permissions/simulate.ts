@@ -8,6 +8,7 @@
  * content the plan cannot know is a mandatory finding naming the flow, the role and the permission.
  */
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { OUTPUT_SCHEMAS } from "@retrain/config/workspace";
 import type { PlannedResource } from "../model.js";
 import { type EnvironmentFacts, type Flow, flowsOf, type PermissionRequest } from "./flows.js";
 import { type ProofMemo, proofMemoFile, type SimulationOutcome, simulationKey } from "./memo.js";
@@ -159,6 +160,13 @@ const DEFAULT_DOCUMENT = (env: string, team: string) => `retrain-${env}-${team}-
 /** The facts the flows are built from, or why they cannot be (a missing or malformed output). */
 export function factsOf(env: EnvironmentStacks): EnvironmentFacts | string {
   const o = env.iam.outputs;
+  // Outputs off the contract (a renamed or missing key) fail every downstream reference, which the
+  // plan reports; proving flows over them would add a made-up finding per missing value instead.
+  const contract = OUTPUT_SCHEMAS.iam.safeParse(o);
+  if (!contract.success) {
+    const issue = contract.error.issues[0];
+    return `the iam stack's outputs break the contract (@retrain/config outputs.ts): ${issue?.path.join(".") || "(outputs)"}: ${issue?.message ?? "invalid"}`;
+  }
   const windowRole = str(o.maintenanceWindowRoleArn);
   const instanceRole = str(o.instanceRoleArn);
   const match = windowRole ? ROLE_ARN.exec(windowRole) : null;
