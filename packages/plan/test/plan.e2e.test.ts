@@ -498,13 +498,18 @@ describe("a broken copy of the workspace", () => {
     mkdirSync(path.join(ws.root, "policies/retrain-guard"), { recursive: true });
     ws.write(
       "policies/retrain-guard/policy-config.json",
-      JSON.stringify({ "maintenance-window-limits": { maxDurationHours: -1 } }),
+      JSON.stringify({ "maintenance-window-limits": { maxDurationHours: -1 }, "no-such-policy": {} }),
     );
     const report = await runPlan({ workspace: ws.root, from: FROM, stacks: [`iam/${environmentOf(ws)}`] });
     expect(report.summary.exitCode).toBe(2);
-    const error = report.errors.find((e) => e.file === "policies/retrain-guard/policy-config.json");
-    expect(error, JSON.stringify(report.errors, null, 2)).toBeDefined();
-    expect(error!.message).toContain("maxDurationHours");
+    const errors = report.errors.filter((e) => e.file === "policies/retrain-guard/policy-config.json");
+    // One problem per key of the file, as a stack config's: never one folded, escaped message.
+    expect(errors.map((e) => e.key).sort(), JSON.stringify(report.errors, null, 2)).toEqual([
+      "maintenance-window-limits.maxDurationHours",
+      "no-such-policy",
+    ]);
+    expect(errors.every((e) => !e.message.includes("\n"))).toBe(true);
+    expect(text(report)).not.toContain("\\u{a}");
   });
 
   it("is invalid input (exit 2) for an unknown --stack, listing the known ones", async () => {

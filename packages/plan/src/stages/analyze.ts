@@ -126,9 +126,10 @@ export function startAnalysis(
             void running.then(killNow, () => undefined);
           }
           // A config the pack rejects is the config file's fault; anything else is the pack's.
-          const file = err instanceof PolicyConfigError ? pack.file : "policies/retrain-guard";
           const message = `policy pack: ${err.message}`;
-          if (!problems.some((p) => p.message === message)) problems.push({ file, message });
+          for (const problem of packProblems(err, pack.file))
+            if (!problems.some((p) => p.key === problem.key && p.message === problem.message))
+              problems.push(problem);
           analyses.set(outcome.id, { error: message });
         } finally {
           analysed++;
@@ -150,4 +151,19 @@ export function startAnalysis(
       return { analyses, problems };
     },
   };
+}
+
+/**
+ * A config the pack rejects is the config file's fault, one problem per key of that file
+ * (`<policy>.<field>: <why>`); anything else is the pack's.
+ */
+function packProblems(err: Error, configFile: string): Problem[] {
+  if (!(err instanceof PolicyConfigError))
+    return [{ file: "policies/retrain-guard", message: `policy pack: ${err.message}` }];
+  return err.problems.map((p) => {
+    const m = /^([^\s:]+): ([\s\S]*)$/.exec(p);
+    return m
+      ? { file: configFile, key: m[1]!, message: `policy pack config: ${m[2]}` }
+      : { file: configFile, message: `policy pack config: ${p}` };
+  });
 }
