@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 import { run } from "./program.js";
 
+// `retrain --help | head`: the reader closed the pipe; what is left unwritten has no one to read
+// it. Exit quietly (as `cat` does) instead of crashing with an unhandled EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (e) {

@@ -1,5 +1,7 @@
 /** Smoke tests of the real executable: the entry point, its exit codes and stdout through a process. */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -48,6 +50,28 @@ describe("the retrain executable", () => {
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/--count/);
   });
+
+  // `retrain --help | head -1`: the reader closes the pipe early; no EPIPE stack trace, exit 0.
+  it.each([["--help"], ["plan", "--help"], ["calendar", "--help"]])(
+    "exits quietly when its reader closes the pipe: retrain %s … | head -c 1",
+    (...args: string[]) => {
+      const command = [process.execPath, "--import", "tsx", "--conditions=@retrain/source", bin, ...args]
+        .map((a) => `'${a}'`)
+        .join(" ");
+      const err = path.join(mkdtempSync(path.join(tmpdir(), "retrain-epipe-")), "stderr.txt");
+      // The reader exits after one byte; the writer meets the closed pipe on a later write.
+      const r = spawnSync(
+        "bash",
+        ["-c", `${command} 2>'${err}' | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`],
+        {
+          cwd: repo,
+          encoding: "utf8",
+        },
+      );
+      expect(readFileSync(err, "utf8")).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+      expect(r.stdout.trim()).toBe("0");
+    },
+  );
 });
 
 // `pnpm retrain ...` from the root, as the README says: no `retrain` script in the root package.json,
