@@ -33,13 +33,13 @@ export interface StackOrder {
 
 const byId = (a: DiscoveredStack, b: DiscoveredStack) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Where a reference is set, for messages: the file (relative to the cwd) and key. */
+/** Where a reference is set, for messages: the file (workspace-relative) and key. */
 function site(s: DiscoveredStack, key: string): string {
   return `${shown(s)} (${key})`;
 }
 
-/** The config file, relative to the cwd. */
-const shown = (s: DiscoveredStack) => path.relative(process.cwd(), s.configFile) || s.configFile;
+/** The config file, workspace-relative as every problem's `file`, wherever the command was started. */
+const shown = (s: DiscoveredStack) => `${s.root}/${path.basename(s.configFile)}`;
 
 /**
  * Orders stacks so every stack comes after the stacks it references, level by level (Kahn's

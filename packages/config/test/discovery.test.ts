@@ -300,6 +300,11 @@ describe("orderStacks", () => {
     expect(error.message).toMatch(
       /scheduling\/vision references stack "organization\/retrain-fleet\/prod" \(.*Pulumi\.vision\.yaml \(scheduling:environment\)\), but no such stack exists/,
     );
+    // The file as in every problem, workspace-relative, wherever the command runs from.
+    expect(error.message).toContain(
+      "(stacks/scheduling/teams/vision/Pulumi.vision.yaml (scheduling:environment))",
+    );
+    expect(error.message).not.toContain("..");
   });
 
   it("rejects two stacks of one id with an error naming both files, whatever else is wrong", () => {
