@@ -101,6 +101,33 @@ describe("the example workspace", () => {
     expect(page).toContain("Permissions proven");
   });
 
+  // The schema users read (docs/plan.md) must name every field the report has: a field added to the
+  // report without its line there (cost.network once) fails here.
+  it("has every field named in docs/plan.md's JSON schema", async () => {
+    // What --json writes.
+    const report = JSON.parse(renderJson(await runPlan({ workspace: REPO_ROOT, from: FROM }))) as PlanReport;
+    const doc = readFileSync(path.join(REPO_ROOT, "docs/plan.md"), "utf8");
+    const schema = /## JSON report[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(doc)?.[1] ?? "";
+    const keysOf = (label: string, value: unknown): [string, string][] =>
+      value && typeof value === "object" && !Array.isArray(value)
+        ? Object.keys(value).map((k) => [label, k])
+        : [];
+    const fields: [string, string][] = [
+      ...keysOf("report", report),
+      ...keysOf("horizon", report.horizon),
+      ...keysOf("stacks[]", report.stacks[0]),
+      ...keysOf("cost", report.cost),
+      ...report.cost.network.flatMap((r) => keysOf("cost.network[]", r)),
+      ...report.cost.rows.slice(0, 1).flatMap((r) => keysOf("cost.rows[]", r)),
+      ...report.alerts.slice(0, 1).flatMap((a) => keysOf("alerts[]", a)),
+      ...keysOf("permissions", report.permissions),
+      ...keysOf("summary", report.summary),
+    ];
+    expect(report.cost.network.length, "the example fleets have billed network parts").toBeGreaterThan(0);
+    const missing = fields.filter(([, key]) => !new RegExp(`\\b${key}\\??:`).test(schema));
+    expect(missing).toEqual([]);
+  });
+
   it("is deterministic: the same input gives the same plan", async () => {
     const a = await runPlan({ workspace: REPO_ROOT, from: FROM, teams: [exampleTeams()[0]!] });
     const b = await runPlan({ workspace: REPO_ROOT, from: FROM, teams: [exampleTeams()[0]!] });
