@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { isMap, isSeq, type YAMLMap } from "yaml";
 import { runPlan } from "../src/engine.js";
 import type { PlanReport } from "../src/model.js";
-import { renderJson } from "../src/render/json.js";
+import { type PlanJson, renderJson } from "../src/render/json.js";
 import { renderTerminal } from "../src/render/terminal.js";
 import {
   environmentOf,
@@ -105,7 +105,7 @@ describe("the example workspace", () => {
   // report without its line there (cost.network once) fails here.
   it("has every field named in docs/plan.md's JSON schema", async () => {
     // What --json writes.
-    const report = JSON.parse(renderJson(await runPlan({ workspace: REPO_ROOT, from: FROM }))) as PlanReport;
+    const report = JSON.parse(renderJson(await runPlan({ workspace: REPO_ROOT, from: FROM }))) as PlanJson;
     const doc = readFileSync(path.join(REPO_ROOT, "docs/plan.md"), "utf8");
     const schema = /## JSON report[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(doc)?.[1] ?? "";
     const keysOf = (label: string, value: unknown): [string, string][] =>
