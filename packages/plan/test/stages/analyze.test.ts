@@ -67,9 +67,21 @@ describe("startAnalysis", () => {
   });
 
   it.each([
-    ["the pack failing", () => new Error("exited with code 3"), "policies/retrain-guard"],
-    ["a pack config the pack rejects", () => new PolicyConfigError(["x: must be > 0"]), PACK_FILE],
-  ])("reports %s once, on the right file, and marks every stack it hit", async (_n, error, file) => {
+    [
+      "the pack failing",
+      () => new Error("exited with code 3"),
+      [{ file: "policies/retrain-guard", message: "policy pack: exited with code 3" }],
+    ],
+    [
+      "a pack config the pack rejects (one problem per key of its file)",
+      () => new PolicyConfigError(["x.limit: must be > 0", "y: no such policy", "unkeyed text"]),
+      [
+        { file: PACK_FILE, key: "x.limit", message: "policy pack config: must be > 0" },
+        { file: PACK_FILE, key: "y", message: "policy pack config: no such policy" },
+        { file: PACK_FILE, message: "policy pack config: unkeyed text" },
+      ],
+    ],
+  ])("reports %s once, on the right file, and marks every stack it hit", async (_n, error, problems) => {
     const pack = fakePack(async () => {
       throw error();
     });
@@ -77,7 +89,7 @@ describe("startAnalysis", () => {
     session.submit(planned("iam/dev"), []);
     session.submit(planned("fleet/dev"), []);
     const result = await session.finish();
-    expect(result.problems).toEqual([{ file, message: `policy pack: ${error().message}` }]);
+    expect(result.problems).toEqual(problems);
     expect([...result.analyses.values()]).toEqual([
       { error: `policy pack: ${error().message}` },
       { error: `policy pack: ${error().message}` },
