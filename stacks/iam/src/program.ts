@@ -133,7 +133,9 @@ export async function iamProgram(options: IamProgramOptions = {}): Promise<IamSt
     documentNamePrefix: `retrain-${env}-`,
     fleetTagValue: fleetNameOf(env),
     artifactBucket: artifacts.bucketName,
-    startStopRoleArns: startStopRoles.map(([, r]) => r.roleArn),
+    ...(config.allowStartStop
+      ? { startStopRoleNamePrefix: `${resourceName("iamRole", env, "startstop")}-` }
+      : {}),
     tags,
   });
 

@@ -18,10 +18,13 @@ export interface MaintenanceWindowServiceRoleArgs {
   /** Artifact bucket the commands write their output to (SendCommand authorizes the output bucket). */
   artifactBucket: pulumi.Input<string>;
   /**
-   * The per-pool start/stop automation roles (StartStopAutomationRole) the window passes as
-   * `AutomationAssumeRole` of AWS-StartEC2Instance / AWS-StopEC2Instance; none: no start/stop.
+   * Name prefix of the per-pool start/stop automation roles (StartStopAutomationRole,
+   * `retrain-<env>-startstop-`) the window passes as `AutomationAssumeRole` of AWS-StartEC2Instance /
+   * AWS-StopEC2Instance; absent: no start/stop. A prefix, as for the documents, not a list of ARNs:
+   * a role's inline policies share 10,240 characters, which a list of every pool's role outgrows
+   * (at ≈140 pools; the plan refuses such a policy as AWS would).
    */
-  startStopRoleArns: pulumi.Input<string>[];
+  startStopRoleNamePrefix?: string;
   tags?: pulumi.Input<Record<string, string>>;
 }
 
@@ -112,7 +115,7 @@ export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
         conditions: passedToSsm,
       },
     ];
-    if (args.startStopRoleArns.length > 0) {
+    if (args.startStopRoleNamePrefix !== undefined) {
       statements.push(
         {
           // StartAutomationExecution authorizes the definition, the document and the execution it
@@ -136,7 +139,9 @@ export class MaintenanceWindowServiceRole extends pulumi.ComponentResource {
           // The runbooks act as the pool's role (AutomationAssumeRole), which the caller must pass.
           sid: "PassPoolStartStopRolesToSsm",
           actions: ["iam:PassRole"],
-          resources: args.startStopRoleArns,
+          resources: [
+            pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${args.startStopRoleNamePrefix}*`,
+          ],
           conditions: passedToSsm,
         },
       );
