@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +6,7 @@ import { ConfigError, iamOutputsSchema, loadStackConfig } from "@retrain/config"
 import { runStackProgram } from "@retrain/offline";
 import { policyDocumentsOf, resourceNamed, resourcesOfType, statementsOf } from "@retrain/testing";
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { iamProgram } from "../src/program.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -265,6 +266,29 @@ describe("iam stack", () => {
     );
     // A team not granted prod gets no role there.
     expect(resourcesOfType(result, ROLE).map((r) => r.name)).not.toContain("team-recsys");
+  });
+
+  // Every policy of the stack must stay within IAM's size quotas however many pools and teams the
+  // registry grants: a list of every pool's role in the window role's policy outgrew its 10,240
+  // characters at ≈140 pools (the 5,000-team workspace of the bench). The offline runtime's
+  // provider constraints refuse an oversized policy as AWS would, so this run fails if one grows.
+  it("stays within IAM's policy size quotas with 300 pools and 600 teams in one environment", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "many-pools-"));
+    mkdirSync(path.join(dir, "policies"));
+    const teams = Object.fromEntries(
+      Array.from({ length: 600 }, (_, i) => [
+        `team${String(i).padStart(3, "0")}`,
+        { grants: [{ environment: "dev", pools: [`pool-${String(Math.floor(i / 2)).padStart(3, "0")}`] }] },
+      ]),
+    );
+    writeFileSync(path.join(dir, "policies/tenants.yaml"), stringify({ teams }));
+    const result = await runEnv("dev", { "iam:roleQuota": "2000" }, { registrySearchFrom: [dir] });
+    expect(result.errors.map((e) => e.message.slice(0, 400))).toEqual([]);
+    expect(Object.keys(result.outputs.startStopRoleArns as Record<string, string>)).toHaveLength(300);
+    const window = JSON.stringify(
+      JSON.parse(String(resourceNamed(result, ROLE_POLICY, "maintenance-window-permissions").inputs.policy)),
+    );
+    expect(window.length).toBeLessThan(10_240);
   });
 
   it("fails closed naming the registry when no tenant registry is found", async () => {
