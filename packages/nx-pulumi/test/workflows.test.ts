@@ -790,6 +790,20 @@ function findPnpm(): string[] | undefined {
   return onPath ? [onPath] : undefined;
 }
 
+/**
+ * Why the tests that run a workflow step on this checkout skip (undefined: they run): they need a
+ * pnpm and the compiled file the step runs. Printed, never a silent pass.
+ */
+function stepRunSkipReason(tests: string, builtFile: string): string | undefined {
+  const reason = !findPnpm()
+    ? "no pnpm (run it through `pnpm test`, or put pnpm on PATH)"
+    : !existsSync(path.join(REPO_ROOT, builtFile))
+      ? `${builtFile} is not built (tsc -b tsconfig.build.json)`
+      : undefined;
+  if (reason) console.log(`skipping ${tests}: ${reason}`);
+  return reason;
+}
+
 /** A folder with a `pnpm` that runs this pnpm, to put first on PATH (the runners have one there). */
 function pnpmShim(pnpm: string[], temp: string): string {
   const bin = path.join(temp, "bin");
@@ -844,13 +858,10 @@ describe("deploy.yml's affected job, run on this checkout as a runner would", ()
   });
 
   const pnpm = findPnpm();
-  const built = existsSync(path.join(REPO_ROOT, "packages/workspace-tools/dist/bin/deploy-matrix.js"));
-  const reason = !pnpm
-    ? "no pnpm (run it through `pnpm test`, or put pnpm on PATH)"
-    : !built
-      ? "not built"
-      : undefined;
-  if (reason) console.log(`skipping the deploy.yml affected-job runs: ${reason}`);
+  const reason = stepRunSkipReason(
+    "the deploy.yml affected-job runs",
+    "packages/workspace-tools/dist/bin/deploy-matrix.js",
+  );
 
   it.skipIf(reason !== undefined)(
     "its matrix step loads the Nx plugins from the root nx.json with plain node (no NODE_PATH)",
@@ -898,13 +909,7 @@ describe("deploy.yml's affected job, run on this checkout as a runner would", ()
 
 describe("the base pack bundle", () => {
   const pnpm = findPnpm();
-  const packBuilt = existsSync(path.join(REPO_ROOT, "policies/retrain-guard/dist/index.js"));
-  const reason = !pnpm
-    ? "no pnpm (run it through `pnpm test`, or put pnpm on PATH)"
-    : !packBuilt
-      ? "the pack is not built (tsc -b tsconfig.build.json)"
-      : undefined;
-  if (reason) console.log(`skipping the base pack bundle test: ${reason}`);
+  const reason = stepRunSkipReason("the base pack bundle test", "policies/retrain-guard/dist/index.js");
 
   it.skipIf(reason !== undefined)(
     "base-pack's own script, run on this checkout, makes a pack that starts outside the workspace",
