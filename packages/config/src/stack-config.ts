@@ -72,6 +72,15 @@ function decodeValue(raw: string, expected: string | undefined): unknown {
 }
 
 /**
+ * The running stack's config file as a program's {@link ConfigError} names it: Pulumi gives the
+ * program its config, not the file's path.
+ */
+export function programConfigFile(): string {
+  const stack = pulumi.getStack();
+  return `Pulumi.${stack}.yaml (project ${pulumi.getProject()}, stack ${stack})`;
+}
+
+/**
  * Reads and validates the config of a stack of `kind` (namespace `iam`, `fleet` or `scheduling`, plus
  * `aws:region`). Throws a {@link ConfigError} naming `Pulumi.<stack>.yaml` with every problem; call it
  * before creating any resource.
@@ -94,7 +103,7 @@ export function readStackConfig<K extends StackKind>(
   const stack = pulumi.getStack();
   const { namespace, schema } = STACK_SCHEMAS[kind];
   const shape = (schema as unknown as { shape: Record<string, z.core.$ZodType> }).shape;
-  const file = `Pulumi.${stack}.yaml (project ${project}, stack ${stack})`;
+  const file = programConfigFile();
 
   const all = pulumi.runtime.allConfig();
   const input: Record<string, unknown> = {};

@@ -133,7 +133,8 @@ export async function iamProgram(options: IamProgramOptions = {}): Promise<IamSt
     documentNamePrefix: `retrain-${env}-`,
     fleetTagValue: fleetNameOf(env),
     artifactBucket: artifacts.bucketName,
-    ...(config.allowStartStop
+    // The roles are named `<prefix><pool>` above; no pool, no role to pass (and no statement).
+    ...(startStopRoles.length > 0
       ? { startStopRoleNamePrefix: `${resourceName("iamRole", env, "startstop")}-` }
       : {}),
     tags,

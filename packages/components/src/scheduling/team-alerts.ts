@@ -4,6 +4,7 @@ import {
   ConfigError,
   checkTopicScope,
   type NotifyConfig,
+  programConfigFile,
   resourceName,
   type WindowConfig,
 } from "@retrain/config";
@@ -180,7 +181,7 @@ export class TeamAlerts extends pulumi.ComponentResource {
           const problem = checkTopicScope(teamTopic, { accountId, region });
           // A ConfigError (Pulumi keeps the thrown object), so the plan reports it by file and key.
           if (problem)
-            throw new ConfigError(`Pulumi.${pulumi.getStack()}.yaml`, [
+            throw new ConfigError(programConfigFile(), [
               { key: "scheduling:notify.topicArn", message: problem },
             ]);
           return teamTopic;

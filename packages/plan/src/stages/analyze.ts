@@ -127,7 +127,7 @@ export function startAnalysis(
           }
           // A config the pack rejects is the config file's fault; anything else is the pack's.
           const message = `policy pack: ${err.message}`;
-          for (const problem of packProblems(err, pack.file))
+          for (const problem of packProblems(err, message, pack.file))
             if (!problems.some((p) => p.key === problem.key && p.message === problem.message))
               problems.push(problem);
           analyses.set(outcome.id, { error: message });
@@ -157,9 +157,8 @@ export function startAnalysis(
  * A config the pack rejects is the config file's fault, one problem per key of that file
  * (`<policy>.<field>: <why>`); anything else is the pack's.
  */
-function packProblems(err: Error, configFile: string): Problem[] {
-  if (!(err instanceof PolicyConfigError))
-    return [{ file: "policies/retrain-guard", message: `policy pack: ${err.message}` }];
+function packProblems(err: Error, message: string, configFile: string): Problem[] {
+  if (!(err instanceof PolicyConfigError)) return [{ file: "policies/retrain-guard", message }];
   return err.problems.map((p) => {
     const m = /^([^\s:]+): ([\s\S]*)$/.exec(p);
     return m
