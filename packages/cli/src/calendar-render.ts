@@ -1,6 +1,6 @@
 /** `retrain calendar` for people: runs per pool and day, local and UTC times, clashes inline and listed. */
 import { describeProblem } from "@retrain/config/workspace";
-import { describeClash, type Style, wallClock } from "@retrain/windows";
+import { counted, describeClash, type Style, wallClock } from "@retrain/windows";
 import type { Calendar, CalendarProblem, CalendarRun } from "./calendar.js";
 
 const DAY_MS = 86_400_000;
@@ -50,7 +50,7 @@ export function renderCalendar(cal: Calendar, style: Style): string {
 
   const zones = cal.timezone ? `${cal.timezone} and UTC` : "each window's own zone and UTC";
   const out: string[] = [
-    `Windows from ${cal.from} to ${cal.to} (${cal.weeks} week${cal.weeks === 1 ? "" : "s"}); times in ${zones}, days in ${dayZone}`,
+    `Windows from ${cal.from} to ${cal.to} (${counted(cal.weeks, "week")}); times in ${zones}, days in ${dayZone}`,
   ];
 
   const pools = [
@@ -97,14 +97,11 @@ export function renderCalendar(cal: Calendar, style: Style): string {
   }
   const teams = new Set(cal.windows.map((w) => w.team)).size;
   out.push(
-    `${cal.runs.length} run${cal.runs.length === 1 ? "" : "s"} of ${cal.windows.length} window${cal.windows.length === 1 ? "" : "s"} ` +
-      `(${teams} team${teams === 1 ? "" : "s"}) on ${pools.length} pool${pools.length === 1 ? "" : "s"}; ` +
+    `${counted(cal.runs.length, "run")} of ${counted(cal.windows.length, "window")} ` +
+      `(${counted(teams, "team")}) on ${counted(pools.length, "pool")}; ` +
       (cal.clashes.length === 0
         ? "no clashes between teams"
-        : style.paint(
-            "red",
-            `${cal.clashes.length} clash${cal.clashes.length === 1 ? "" : "es"} between teams`,
-          )),
+        : style.paint("red", `${counted(cal.clashes.length, "clash", "clashes")} between teams`)),
   );
   return `${out.join("\n")}\n`;
 }

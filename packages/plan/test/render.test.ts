@@ -83,7 +83,7 @@ describe("terminal renderer", () => {
         .trimEnd()
         .split("\n")
         .at(-1),
-    ).toContain("1 permission findings");
+    ).toContain("1 permission finding,");
     const proven = {
       ...report,
       permissions: { checks: report.permissions.checks.map((c) => ({ ...c, ok: true })), findings: [] },

@@ -9,6 +9,7 @@
 // pack and the plan, which read it beside the horizon.
 export { type OverlapPair, overlappingRuns, overlaps } from "@retrain/schedule";
 export * from "./clashes.js";
+export * from "./counted.js";
 export * from "./horizon.js";
 export * from "./model.js";
 export * from "./schedule-view.js";

@@ -16,6 +16,7 @@ import {
   orderStacks,
   stackProjectName,
 } from "@retrain/config/workspace";
+import { counted } from "@retrain/windows";
 import { nxCliScript } from "./nx-cli.js";
 import {
   deployProjects,
@@ -265,7 +266,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     console.error(
       gate.all
         ? `deploy-matrix: every stack gates (${gate.reason} is no single stack's own file)`
-        : `deploy-matrix: the change touches ${gate.ids.length} stack${gate.ids.length === 1 ? "" : "s"}: ${gate.ids.join(", ") || "none"}`,
+        : `deploy-matrix: the change touches ${counted(gate.ids.length, "stack")}: ${gate.ids.join(", ") || "none"}`,
     );
     console.log(gate.all ? "*" : gate.ids.join(","));
     return 0;

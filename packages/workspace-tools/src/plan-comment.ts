@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { printable } from "@retrain/config/workspace";
+import { counted } from "@retrain/windows";
 
 /** Marks the comment so CI updates its own comment instead of adding one per push. */
 export const COMMENT_MARKER = "<!-- retrain-plan -->";
@@ -130,8 +131,8 @@ export function planComment(report: PlanReportView, runUrl?: string): string {
     COMMENT_MARKER,
     `### Offline plan: ${verdict}`,
     "",
-    `${s.stacks + (s.invalid ?? 0)} stacks (${s.planned} planned, ${s.invalid ? `${s.invalid} invalid, ` : ""}${s.failed} failed, ${s.skipped} skipped), ${s.resources} resources, ` +
-      `${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} clashes` +
+    `${counted(s.stacks + (s.invalid ?? 0), "stack")} (${s.planned} planned, ${s.invalid ? `${s.invalid} invalid, ` : ""}${s.failed} failed, ${s.skipped} skipped), ${counted(s.resources, "resource")}, ` +
+      `${s.mandatory} mandatory and ${s.advisory} advisory ${s.mandatory + s.advisory === 1 ? "violation" : "violations"}, ${counted(s.clashes, "clash", "clashes")}` +
       (report.cost ? `, about $${report.cost.totalMonthlyCostUsd.toFixed(0)}/month on-demand GPU.` : "."),
   ];
   if (gate) {

@@ -58,6 +58,7 @@ describe("planComment", () => {
       "https://github.com/o/r/actions/runs/1",
     );
     expect(body).toContain("❌ mandatory violations, clashes or permission findings");
+    expect(body).toContain("1 mandatory and 1 advisory violations, 1 clash,");
     expect(body).toContain("- `scheduling/vision` no-wildcard-iam: Action `*` \\| allowed");
     expect(body).not.toContain("`iam/dev`");
     expect(body).toContain("- prod/a10g: vision/weekly and nlp/nightly, first at 2025-06-01T04:00:00Z");

@@ -1,5 +1,5 @@
 /** `retrain calendar`: every team's windows per pool over the next weeks, from the configs alone. */
-import { colorEnabled, createStyle, MAX_WEEKS } from "@retrain/windows";
+import { colorEnabled, counted, createStyle, MAX_WEEKS } from "@retrain/windows";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { buildCalendar } from "../calendar.js";
 import { renderCalendar, renderProblems } from "../calendar-render.js";
@@ -88,7 +88,7 @@ export function registerCalendar(program: Command, ctx: CliContext): void {
         const style = createStyle(colorEnabled(ctx.stderr, process.env, flags.color));
         ctx.stderr.write(renderProblems(calendar.errors, style));
         ctx.stderr.write(
-          `${calendar.errors.length} input problem${calendar.errors.length === 1 ? "" : "s"}: windows of invalid configs are missing above\n`,
+          `${counted(calendar.errors.length, "input problem")}: windows of invalid configs are missing above\n`,
         );
       }
     });

@@ -1,5 +1,6 @@
 /** `retrain config check [files...]`: validate stack configs with the stacks' own schemas. */
 import { describeProblem, noStacksMessage, printable } from "@retrain/config/workspace";
+import { counted } from "@retrain/windows";
 import type { Command } from "commander";
 import { checkStackConfigs } from "../config-check.js";
 import { type CliContext, EXIT, fail, UsageError } from "../context.js";
@@ -33,10 +34,11 @@ export function registerConfig(program: Command, ctx: CliContext): void {
       for (const r of report.references) ctx.stdout.write(`error  ${printable(r.message)}\n`);
       for (const p of report.crossStack) ctx.stdout.write(`error  ${describeProblem(p)}\n`);
       const invalid = report.files.filter((f) => !f.ok).length;
-      const summary = `${report.files.length} stack config${report.files.length === 1 ? "" : "s"} checked: ${report.files.length - invalid} ok, ${invalid} invalid`;
-      const refs = report.references.length > 0 ? `, ${report.references.length} invalid reference(s)` : "";
+      const summary = `${counted(report.files.length, "stack config")} checked: ${report.files.length - invalid} ok, ${invalid} invalid`;
+      const refs =
+        report.references.length > 0 ? `, ${counted(report.references.length, "invalid reference")}` : "";
       const across =
-        report.crossStack.length > 0 ? `, ${report.crossStack.length} problem(s) across stacks` : "";
+        report.crossStack.length > 0 ? `, ${counted(report.crossStack.length, "problem")} across stacks` : "";
       ctx.stdout.write(`\n${summary}${refs}${across}\n`);
     });
 }

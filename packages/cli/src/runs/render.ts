@@ -1,4 +1,6 @@
 /** `retrain runs` as text: per window its executions, newest first, and per instance the result. */
+
+import { counted } from "@retrain/windows";
 import type { RunsResult } from "./ssm-runs.js";
 
 export function formatDuration(s: number | null): string {
@@ -49,7 +51,7 @@ export function renderRuns(result: RunsResult, since: Date): string {
   const count = result.runs.length;
   const failed = result.runs.filter((r) => !/^(SUCCESS|Success)$/.test(r.status)).length;
   out.push(
-    `${count} run${count === 1 ? "" : "s"} since ${since.toISOString()}${failed ? `, ${failed} not successful` : ""}`,
+    `${counted(count, "run")} since ${since.toISOString()}${failed ? `, ${failed} not successful` : ""}`,
   );
   return `${out.join("\n")}\n`;
 }

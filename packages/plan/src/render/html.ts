@@ -5,7 +5,7 @@
  * is a CI artifact opened from disk.
  */
 import { problemPlace } from "@retrain/config/workspace";
-import { describeClash } from "@retrain/windows";
+import { counted, describeClash } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlanReport, ScheduleEntry } from "../model.js";
 import { NOT_GATING_NOTE, notGatingTotal } from "../stages/gate.js";
@@ -108,7 +108,7 @@ export function renderHtml(report: PlanReport): string {
     const teams = [...new Set(entries.map((e) => e.team))].sort();
     return (
       `<div class="lane" data-pool="${h(key)}"><div class="lane-label"><strong>${h(key)}</strong>` +
-      `<span>${teams.length} team${teams.length === 1 ? "" : "s"}</span></div>` +
+      `<span>${counted(teams.length, "team")}</span></div>` +
       `<div class="track" style="background-size:${(100 / days).toFixed(4)}% 100%">${blocks.join("")}` +
       `<div class="now" style="left:${pct(Date.parse(report.from))}%" title="plan start"></div></div></div>`
     );
@@ -214,9 +214,9 @@ export function renderHtml(report: PlanReport): string {
 <style>${CSS}</style></head>
 <body>
 <header><h1>retrain plan</h1>
-<p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks + s.invalid} stacks planned${s.invalid ? `, ${s.invalid} invalid` : ""}, ${s.resources} resources,
-${s.mandatory} mandatory and ${s.advisory} advisory violations, ${s.clashes} cross-team clash${s.clashes === 1 ? "" : "es"},
-${s.permissionFindings} permission finding${s.permissionFindings === 1 ? "" : "s"}, ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
+<p class="summary ${verdict}">exit ${s.exitCode}: ${s.planned} of ${s.stacks + s.invalid} stacks planned${s.invalid ? `, ${s.invalid} invalid` : ""}, ${counted(s.resources, "resource")},
+${s.mandatory} mandatory and ${s.advisory} advisory ${s.mandatory + s.advisory === 1 ? "violation" : "violations"}, ${counted(s.clashes, "cross-team clash", "cross-team clashes")},
+${counted(s.permissionFindings, "permission finding")}, ~${usd(report.cost.totalMonthlyCostUsd)}/month on demand</p>
 ${gateLine(report)}
 <p class="muted">Horizon ${h(report.from)} → ${h(report.to)} (${report.weeks} weeks). Calendar times are UTC; hover a run for details.</p>
 </header>
@@ -309,7 +309,7 @@ function gateLine(report: PlanReport): string {
   const ids = gate.stacks.length ? gate.stacks.map((id) => `<code>${h(id)}</code>`).join(", ") : "none";
   return (
     `<p class="muted">Gated on the stacks this change touches: ${ids}.` +
-    (other ? ` ${other} finding${other === 1 ? "" : "s"} ${h(NOT_GATING_NOTE)}.` : "") +
+    (other ? ` ${counted(other, "finding")} ${h(NOT_GATING_NOTE)}.` : "") +
     "</p>"
   );
 }

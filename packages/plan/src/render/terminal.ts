@@ -3,7 +3,7 @@
  * policy violations grouped by stack and policy, then cross-team clashes, cost, and one summary line.
  */
 import { describeProblem, printable } from "@retrain/config/workspace";
-import { describeClash, type Style } from "@retrain/windows";
+import { counted, describeClash, type Style } from "@retrain/windows";
 import { NETWORK_PART_LABEL } from "../cost.js";
 import type { PlannedResource, PlanReport, StackPlan, Violation } from "../model.js";
 import { NOT_GATING_NOTE, notGatingTotal } from "../stages/gate.js";
@@ -268,7 +268,7 @@ function alerts(report: PlanReport, style: Style): string[] {
   if (alerting && alerting.rows.length > 0) {
     const parts = alerting.rows.map(
       (r) =>
-        `${r.team} ${usd(r.monthlyCostUsd)} (${r.standardAlarms} alarm${r.standardAlarms === 1 ? "" : "s"}${r.compositeAlarms ? `, ${r.compositeAlarms} composite` : ""}, ${r.kmsKeys} key${r.kmsKeys === 1 ? "" : "s"})`,
+        `${r.team} ${usd(r.monthlyCostUsd)} (${counted(r.standardAlarms, "alarm")}${r.compositeAlarms ? `, ${r.compositeAlarms} composite` : ""}, ${counted(r.kmsKeys, "key")})`,
     );
     lines.push(`  alerting cost per month: ${parts.join(", ")}; total ${usd(alerting.totalMonthlyCostUsd)}`);
     lines.push(style.paint("dim", `  prices: ${alerting.prices.source} (${alerting.prices.date})`));
@@ -281,18 +281,18 @@ export function summaryLine(report: PlanReport, style: Style): string {
   const s = report.summary;
   const parts = [
     `${s.planned} of ${s.stacks + s.invalid} stacks planned${s.invalid ? `, ${s.invalid} invalid` : ""}${s.failed ? `, ${s.failed} failed` : ""}${s.skipped ? `, ${s.skipped} skipped` : ""}`,
-    `${s.resources} resources`,
-    `${s.mandatory} mandatory and ${s.advisory} advisory violations`,
-    `${s.clashes} clashes`,
-    `${s.permissionFindings} permission findings`,
+    counted(s.resources, "resource"),
+    `${s.mandatory} mandatory and ${s.advisory} advisory ${s.mandatory + s.advisory === 1 ? "violation" : "violations"}`,
+    counted(s.clashes, "clash", "clashes"),
+    counted(s.permissionFindings, "permission finding"),
     `~${usd(report.cost.totalMonthlyCostUsd)}/month on demand`,
   ];
   const gate = report.gate;
   if (gate?.mode === "stacks") {
     const other = notGatingTotal(gate);
     parts.push(
-      `gated on ${gate.stacks.length} stack${gate.stacks.length === 1 ? "" : "s"}` +
-        (other ? ` (${other} finding${other === 1 ? "" : "s"} ${NOT_GATING_NOTE})` : ""),
+      `gated on ${counted(gate.stacks.length, "stack")}` +
+        (other ? ` (${counted(other, "finding")} ${NOT_GATING_NOTE})` : ""),
     );
   }
   const verdict =
