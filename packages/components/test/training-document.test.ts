@@ -210,6 +210,9 @@ describe("the root side of a run", () => {
       "--property=ProtectKernelModules=yes",
       "--property=ProtectControlGroups=yes",
       "--property=RestrictSUIDSGID=yes",
+      "--property=ProtectKernelLogs=yes",
+      "--property=ProtectProc=invisible",
+      "--property=SystemCallArchitectures=native",
     ])
       expect(unit).toContain(flag);
     expect(unit).toMatch(/--unit=retrain-run-vision-\S+/);
@@ -222,6 +225,19 @@ describe("the root side of a run", () => {
     const [unit] = r.calls.filter((c) => c.startsWith("systemd-run "));
     expect(unit).toBeDefined();
     expect(unit).not.toMatch(/PrivateDevices|DeviceAllow|DevicePolicy|ProtectClock/);
+  });
+
+  it("keeps part of the host's memory out of the run's reach", () => {
+    // Attack (or a leak): the run takes all the host's memory and the kernel's OOM killer picks the
+    // SSM agent or the script, so the window is never reported and the host stops taking commands.
+    // Under MemoryMax the kill happens inside the run's unit and the script reports it.
+    const r = run(encoded("true"));
+    const [unit] = r.calls.filter((c) => c.startsWith("systemd-run "));
+    const max = /--property=MemoryMax=(\d+)%/.exec(unit ?? "");
+    expect(max).not.toBeNull();
+    // A reserve for the host, most of the memory for the training.
+    expect(Number(max?.[1])).toBeLessThan(100);
+    expect(Number(max?.[1])).toBeGreaterThanOrEqual(80);
   });
 
   it("leaves no IPC objects behind for the next team's run on the host", () => {
@@ -274,10 +290,16 @@ describe("the root side of a run", () => {
       DOCUMENT_EXIT_CODES.hostBusy,
     ],
     ["the unit hit its time limit", { STUB_RESULT: "timeout" }, DOCUMENT_EXIT_CODES.timedOut],
+    [
+      "the kernel killed the run at its memory limit",
+      { STUB_RESULT: "oom-kill" },
+      DOCUMENT_EXIT_CODES.outOfMemory,
+    ],
   ])("exits with its own code when %s", (_, env, code) => {
     const r = run(encoded(PAYLOAD), env);
     expect(r.status).toBe(code);
-    if (code !== DOCUMENT_EXIT_CODES.timedOut) expect(r.marks).toEqual([]);
+    if (code !== DOCUMENT_EXIT_CODES.timedOut && code !== DOCUMENT_EXIT_CODES.outOfMemory)
+      expect(r.marks).toEqual([]);
   });
 
   it("stops the whole unit at once when SSM stops the document", () => {

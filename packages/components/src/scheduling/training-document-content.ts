@@ -41,6 +41,8 @@ export const DOCUMENT_EXIT_CODES = {
    * out). Reported as this code instead; the log line keeps the command's own.
    */
   agentReservedCode: 14,
+  /** The run used the host's memory up to its unit's MemoryMax, and the kernel killed it there. */
+  outOfMemory: 15,
   /** The run reached its time limit (systemd's RuntimeMaxSec); the whole unit was stopped. */
   timedOut: 124,
   /** SSM stopped the document (cancel or its own timeout): the run unit was stopped too. */
@@ -61,6 +63,10 @@ export const REPORT_MARGIN_SECONDS = 60;
 export const MAX_COMMAND_CHARS = 4096;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit; base64 makes 4 characters of every 3 bytes. */
 export const MAX_COMMAND_BASE64_CHARS = Math.ceil((MAX_COMMAND_CHARS * 3) / 3) * 4;
+
+/** Share of the host's memory the run's unit may not take: the root side and the SSM agent live in it. */
+export const RUN_MEMORY_RESERVE_PERCENT = 10;
+const RUN_MEMORY_MAX = `${100 - RUN_MEMORY_RESERVE_PERCENT}%`;
 
 /** The document's parameters with the constraints SSM enforces; the script re-checks both. */
 export const DOCUMENT_PARAMETERS = {
@@ -147,7 +153,7 @@ export function trainingDocumentScript(spec: TrainingDocumentSpec): string {
   const user = teamUser(spec.team);
   return `#!/bin/bash
 # Root side of one retraining run of team ${spec.team} (${spec.environment}). Exit codes: ${E.gpuCheckFailed} GPU check,
-# ${E.hostBusy} host busy, ${E.invalidParameters} bad parameter, ${E.setupFailed} setup failed, ${E.agentReservedCode} the command exited ${AGENT_RESERVED_EXIT_CODES.join(" or ")}, ${E.timedOut} time limit, ${E.cancelled} cancelled; else the command's.
+# ${E.hostBusy} host busy, ${E.invalidParameters} bad parameter, ${E.setupFailed} setup failed, ${E.agentReservedCode} the command exited ${AGENT_RESERVED_EXIT_CODES.join(" or ")}, ${E.outOfMemory} out of memory, ${E.timedOut} time limit, ${E.cancelled} cancelled; else the command's.
 set -uo pipefail
 umask 077
 readonly TEAM='${spec.team}'
@@ -255,8 +261,11 @@ printf 'AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%s/credentials\\nAWS
 #    and no IPC object left for the next run (team users are system users, which logind never cleans).
 #    Less kernel to attack from it (root on one host reaches every team's role via the instance
 #    role): no namespaces (user namespaces are where most local kernel exploits start), kernel
-#    tunables, modules and cgroups read-only, no set-uid files, no personality or realtime changes.
+#    tunables, modules, cgroups and the kernel log read-only or closed, no set-uid files, no personality
+#    or realtime changes, native system calls only (no 32-bit entry), no other user's processes in /proc.
 #    Not ProtectClock or a DeviceAllow list: either installs a device policy that would close the GPUs.
+#    The run may use all but ${RUN_MEMORY_RESERVE_PERCENT}% of the host's memory: out of memory, the kernel kills in the run's
+#    unit, not the SSM agent, the credential server or this script (which must report the run).
 log "team $TEAM ($ENVIRONMENT): running as $TEAM_USER in $unit ($run_dir), limit \${limit}s"
 systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
   --working-directory="$run_dir" \\
@@ -267,6 +276,8 @@ systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
   --property=ProtectKernelTunables=yes --property=ProtectKernelModules=yes \\
   --property=ProtectControlGroups=yes --property=RestrictNamespaces=yes \\
   --property=RestrictSUIDSGID=yes --property=LockPersonality=yes --property=RestrictRealtime=yes \\
+  --property=ProtectKernelLogs=yes --property=ProtectProc=invisible --property=SystemCallArchitectures=native \\
+  --property=MemoryMax=${RUN_MEMORY_MAX} \\
   --property="IPAddressDeny=${IMDS_ADDRESSES.ipv4} ${IMDS_ADDRESSES.ipv6}" \\
   --property=EnvironmentFile="$secrets/env" \\
   --setenv=HOME="$run_dir" --setenv=AWS_REGION="$region" --setenv=RETRAIN_TEAM="$TEAM" \\
@@ -275,9 +286,13 @@ systemd-run --unit="$unit" --uid="$uid" --gid="$gid" --wait --pipe --quiet \\
 # \`wait\`, but only after a foreground command has ended.
 wait "$!"
 rc=$?
-if [ "$(systemctl show --property=Result --value "$unit.service" 2>/dev/null)" = timeout ]; then
+result=$(systemctl show --property=Result --value "$unit.service" 2>/dev/null)
+if [ "$result" = timeout ]; then
   log "command stopped after \${limit}s"
   rc=${E.timedOut}
+elif [ "$result" = oom-kill ]; then
+  log "command killed for using more than ${RUN_MEMORY_MAX} of the host's memory (MemoryMax)"
+  rc=${E.outOfMemory}
 fi
 log "command exited with $rc"
 case $rc in
