@@ -4,7 +4,7 @@
  * `aws:region` read separately. Types are inferred from the schemas: nothing re-declares them.
  */
 
-import { describeBudget, tryParseSchedule, windowBudget } from "@retrain/schedule";
+import { describeBudget, selfOverlapGapMs, tryParseSchedule, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 import { ec2InstanceTypes, sizesOf } from "./ec2-instance-types.js";
 import { SLUG_PATTERN } from "./naming.js";
@@ -449,6 +449,42 @@ function keysAnAssociationDrops(w: {
   ];
 }
 
+const hoursOrMinutes = (ms: number): string =>
+  ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+
+/**
+ * A run still open when the schedule starts the next one: a window open longer than the gap to its
+ * own next start, an association whose run may last longer than its interval. The training
+ * document's host lock fails the later run on every instance (an alert each time), and a window's
+ * stop task stops the pool under the earlier run; the calendar and cost would count hours twice.
+ */
+function ownRunsOverlap(w: {
+  mode: "maintenance-window" | "association";
+  schedule: string;
+  timezone: string;
+  durationHours: number;
+  tasks: readonly { timeoutSeconds: number }[];
+}): { path: (string | number)[]; message: string } | undefined {
+  const association = w.mode === "association";
+  const holdMs = association ? (w.tasks[0]?.timeoutSeconds ?? 0) * 1000 : w.durationHours * 3_600_000;
+  let gap: number | undefined;
+  try {
+    gap = selfOverlapGapMs(w.schedule, holdMs, { kind: w.mode, timezone: w.timezone });
+  } catch {
+    return undefined; // a zone the runtime cannot resolve is the timezone key's error
+  }
+  if (gap === undefined) return undefined;
+  return association
+    ? {
+        path: ["tasks", 0, "timeoutSeconds"],
+        message: `timeoutSeconds (${w.tasks[0]?.timeoutSeconds} s) is longer than the ${hoursOrMinutes(gap)} "${w.schedule}" leaves between two runs at times: a run still going when the next starts makes that one fail on the host lock. Lower timeoutSeconds to at most ${Math.floor(gap / 1000)} or schedule the runs further apart`,
+      }
+    : {
+        path: ["durationHours"],
+        message: `the window is open ${w.durationHours} h, but "${w.schedule}"${w.timezone === "UTC" ? "" : ` in ${w.timezone}`} starts it again after ${hoursOrMinutes(gap)} at times: the next run would start while this one is open (its tasks fail on the host lock and its stop task stops the pool under this run). ${Math.floor(gap / 3_600_000) >= 1 ? `Lower durationHours to at most ${Math.floor(gap / 3_600_000)} or schedule the runs further apart` : `Schedule the runs at least ${w.durationHours} h apart`}`,
+      };
+}
+
 export const windowSchema = z
   .strictObject({
     name: slug("window name", 40).refine(
@@ -498,6 +534,9 @@ export const windowSchema = z
         path: ["offsetDays"],
         message: "offsetDays is allowed only with a cron(...) schedule",
       });
+    } else {
+      const overlap = ownRunsOverlap(w);
+      if (overlap) ctx.addIssue({ code: "custom", ...overlap });
     }
     if (w.mode === "maintenance-window" && w.cutoffHours >= w.durationHours) {
       ctx.addIssue({

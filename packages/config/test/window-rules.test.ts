@@ -177,7 +177,65 @@ const ROWS: Row[] = [
         mode: "association",
         schedule: "cron(30 2 ? * * *)",
         pool: "a10g",
-        tasks: [task({ timeoutSeconds: 172800 })],
+        tasks: [task({ timeoutSeconds: 86400 })],
+      },
+    ],
+  },
+  {
+    title: "an association whose run may outlast its interval",
+    windows: [
+      {
+        name: "hourly",
+        mode: "association",
+        schedule: "rate(1 hour)",
+        pool: "a10g",
+        tasks: [task({ timeoutSeconds: 14400 })],
+      },
+    ],
+    error: [
+      "scheduling:windows[0].tasks[0].timeoutSeconds",
+      /longer than the 1 h "rate\(1 hour\)" leaves.*at most 3600/,
+    ],
+  },
+  {
+    title: "a window open longer than the gap to its own next start",
+    windows: [
+      { name: "often", schedule: "cron(0 0/2 ? * * *)", durationHours: 4, pool: "a10g", tasks: [task()] },
+    ],
+    error: [
+      "scheduling:windows[0].durationHours",
+      /open 4 h, but "cron\(0 0\/2 \? \* \* \*\)" starts it again after 2 h.*at most 2/,
+    ],
+  },
+  {
+    title: "a window as long as its interval",
+    windows: [{ name: "often", schedule: "rate(4 hours)", durationHours: 4, pool: "a10g", tasks: [task()] }],
+  },
+  {
+    title: "a daily 24 h window in a zone with daylight saving (23 h once a year)",
+    windows: [
+      {
+        name: "daily",
+        schedule: "cron(0 4 ? * * *)",
+        timezone: "Europe/Berlin",
+        durationHours: 24,
+        cutoffHours: 1,
+        pool: "a10g",
+        tasks: [task()],
+      },
+    ],
+    error: ["scheduling:windows[0].durationHours", /in Europe\/Berlin starts it again after 23 h/],
+  },
+  {
+    title: "the same daily 24 h window in UTC",
+    windows: [
+      {
+        name: "daily",
+        schedule: "cron(0 4 ? * * *)",
+        durationHours: 24,
+        cutoffHours: 1,
+        pool: "a10g",
+        tasks: [task()],
       },
     ],
   },

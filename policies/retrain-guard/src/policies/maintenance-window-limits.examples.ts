@@ -63,10 +63,17 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
-    title: "a lower minimum interval allows it",
-    resources: [window("busy", { schedule: "cron(0/10 * * * ? *)", duration: 1, cutoff: 0 })],
-    config: { minIntervalMinutes: 10 },
+    title: "a lower minimum interval allows an association every 30 minutes (20-minute runs)",
+    resources: [association("busy", "cron(0/30 * * * ? *)", { executionTimeout: "1200" })],
+    config: { minIntervalMinutes: 30 },
     violations: [],
+  },
+  {
+    title: "the same association under the default 60-minute minimum",
+    resources: [association("busy", "cron(0/30 * * * ? *)", { executionTimeout: "1200" })],
+    violations: [
+      /Association "busy": scheduleExpression "cron\(0\/30 .* more often than the allowed minimum interval of 60 minutes/,
+    ],
   },
   {
     title: "offset without cron",
@@ -296,8 +303,49 @@ export const examples: PolicyExample[] = [
     title: "association whose run may take 48 h every day holds a shared pool for good",
     resources: [association("hog", "rate(1 day)", { commandBase64: "eA==", executionTimeout: "172800" })],
     violations: [
+      /Association "hog": scheduleExpression "rate\(1 day\)" starts again 1440 minutes after a run at times, but its run may last parameters.executionTimeout = 172800 s/,
       /Association "hog": parameters.executionTimeout is 172800 s \(48 h\), above the maximum of 4 h \(14400 s\)/,
     ],
+  },
+  {
+    title: "window open 4 h, started every 2 h: the next run starts while the last is open",
+    resources: [
+      window("overlaps", { schedule: "cron(0 0/2 ? * * *)", duration: 4, scheduleTimezone: "UTC" }),
+    ],
+    violations: [
+      /MaintenanceWindow "overlaps": schedule "cron\(0 0\/2 \? \* \* \*\)" starts again 120 minutes after a run at times, but the window is open 4 h/,
+    ],
+  },
+  {
+    title: "window open exactly as long as its interval (rate(4 hours), 4 h)",
+    resources: [
+      window("back-to-back", { schedule: "rate(4 hours)", duration: 4, scheduleTimezone: undefined }),
+    ],
+    violations: [],
+  },
+  {
+    title: "every 4 h on Berlin's wall clock is 3 h across the spring-forward night: a 4 h window overlaps",
+    resources: [window("dst", { schedule: "cron(0 0/4 ? * * *)", duration: 4 })],
+    violations: [/MaintenanceWindow "dst": schedule "cron\(0 0\/4 .* starts again 180 minutes after a run/],
+  },
+  {
+    title: "a disabled window is still judged for overlapping its own runs (enabling it must not break)",
+    resources: [
+      window("off", { schedule: "rate(1 hour)", duration: 2, enabled: false, scheduleTimezone: undefined }),
+    ],
+    violations: [/MaintenanceWindow "off": schedule "rate\(1 hour\)" starts again 60 minutes after a run/],
+  },
+  {
+    title: "association run of 4 h every hour: three runs in four fail on the host lock",
+    resources: [association("hourly", "rate(1 hour)", { executionTimeout: "14400" })],
+    violations: [
+      /Association "hourly": scheduleExpression "rate\(1 hour\)" starts again 60 minutes after a run at times, but its run may last parameters.executionTimeout = 14400 s/,
+    ],
+  },
+  {
+    title: "association run of 1 h every hour",
+    resources: [association("hourly", "rate(1 hour)", { executionTimeout: 3600 })],
+    violations: [],
   },
   {
     title: "association run of exactly the maximum (4 h = 14400 s)",

@@ -84,6 +84,8 @@ function scheduleProblems(
   bounds: RunBounds = {},
   /** False for a disabled window: it is meant not to run. */
   mustRun = true,
+  /** How long one run may stay open (a window's duration, an association's timeout), when known. */
+  hold?: { ms: number; what: string; fix: string },
 ): string[] {
   const parsed = tryParseSchedule(expr, { kind });
   if (!parsed.ok) {
@@ -102,6 +104,13 @@ function scheduleProblems(
   if (gapMs < minMs) {
     return [
       `${field} "${expr}" fires as often as every ${Math.round(gapMs / 60_000)} minutes, more often than the allowed minimum interval of ${config.minIntervalMinutes} minutes. Fix: schedule it less often (or lower minIntervalMinutes in the pack config, with security's review).`,
+    ];
+  }
+  // A run still open at the next start: the training document's host lock fails the later run, and
+  // a window's stop task stops the pool under the earlier one. Checked on the same measured gap.
+  if (hold && gapMs < hold.ms) {
+    return [
+      `${field} "${expr}" starts again ${Math.round(gapMs / 60_000)} minutes after a run at times, but ${hold.what}: the next run would start while the last is still open and fail on the host's lock. Fix: ${hold.fix}.`,
     ];
   }
   if (!mustRun) return [];
@@ -154,9 +163,9 @@ function associationTimeoutProblems(p: Record<string, unknown>, config: Config):
 export const maintenanceWindowLimits = defineResourcePolicy({
   name: "maintenance-window-limits",
   description:
-    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed and still has a run ahead (within startDate..endDate), a duration within the maximum (for an association: its run's executionTimeout, which must be set), a cutoff below the duration, an offset only with cron, and a time zone spelled exactly as the IANA tz database does.",
+    "SSM maintenance windows and associations must have a valid AWS schedule that fires no more often than allowed, never while its last run may still be open (the gap to the next start at least the duration or executionTimeout), and still has a run ahead (within startDate..endDate), a duration within the maximum (for an association: its run's executionTimeout, which must be set), a cutoff below the duration, an offset only with cron, and a time zone spelled exactly as the IANA tz database does.",
   remediation:
-    "Shorten the window's duration or the association's executionTimeout (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often, give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), drop scheduleOffset unless the schedule is a cron, and name the zone as IANA spells it (Europe/Berlin, not europe/berlin or CET).",
+    "Shorten the window's duration or the association's executionTimeout (or split the work into several windows), set cutoff below duration, fix the schedule expression to AWS's syntax and make it fire less often (never more often than a run lasts), give it a run ahead (a future date, an endDate after a run, or remove a window whose work is done), drop scheduleOffset unless the schedule is a cron, and name the zone as IANA spells it (Europe/Berlin, not europe/berlin or CET).",
   enforcementLevel: "mandatory",
   config: maintenanceWindowLimitsConfig,
   resourceTypes: [WINDOW_TYPE, ASSOCIATION_TYPE],
@@ -166,8 +175,20 @@ export const maintenanceWindowLimits = defineResourcePolicy({
     const problems: string[] = [];
     if (resource.type === ASSOCIATION_TYPE) {
       const expr = str(p.scheduleExpression);
+      const parameters = reveal(p.parameters);
+      const timeout = isRecord(parameters) ? num(reveal(parameters.executionTimeout)) : undefined;
+      const hold =
+        timeout === undefined
+          ? undefined
+          : {
+              ms: timeout * 1000,
+              what: `its run may last parameters.executionTimeout = ${timeout} s`,
+              fix: "lower the task's timeoutSeconds (the association's parameters.executionTimeout) below the gap, or schedule the runs further apart",
+            };
       if (expr)
-        problems.push(...scheduleProblems(expr, "association", "scheduleExpression", undefined, config));
+        problems.push(
+          ...scheduleProblems(expr, "association", "scheduleExpression", undefined, config, {}, true, hold),
+        );
       problems.push(...associationTimeoutProblems(p, config));
       return problems.map((m) => ({ message: `${what}: ${m}` }));
     }
@@ -216,7 +237,22 @@ export const maintenanceWindowLimits = defineResourcePolicy({
       )
         bounds.offsetDays = offset;
       problems.push(
-        ...scheduleProblems(expr, "maintenance-window", "schedule", timezone, config, bounds, !isDisabled(p)),
+        ...scheduleProblems(
+          expr,
+          "maintenance-window",
+          "schedule",
+          timezone,
+          config,
+          bounds,
+          !isDisabled(p),
+          duration === undefined
+            ? undefined
+            : {
+                ms: duration * 3_600_000,
+                what: `the window is open ${duration} h`,
+                fix: "shorten duration below the gap, or schedule the runs further apart",
+              },
+        ),
       );
       if (offset !== undefined && offset > 0 && !expr.trim().startsWith("cron(")) {
         problems.push(
