@@ -75,7 +75,7 @@ describe("planMissedRunAlarm", () => {
 
   it("never asks CloudWatch for more than 7 days or a period that is not whole minutes", () => {
     for (const schedule of [
-      "rate(30 minutes)",
+      "rate(2 hours)",
       "rate(1 day)",
       "rate(3 days)",
       "cron(0 2 ? * MON,THU *)",
@@ -100,8 +100,12 @@ describe("longestGapSeconds remembers the runs per schedule", () => {
     { schedule: "cron(0 1 ? * MON-FRI *)", timezone: "America/New_York" },
     { schedule: "cron(30 2 ? * SUN *)", timezone: "Europe/Berlin" },
     { schedule: "cron(0 2 ? * MON,THU *)", timezone: "Australia/Lord_Howe" },
-    { schedule: "cron(0/5 * * * ? *)" },
-    { schedule: "cron(0/10 * ? * MON-FRI *)", timezone: "Europe/London" },
+    {
+      schedule: "cron(0/30 * * * ? *)",
+      mode: "association",
+      tasks: [{ name: "train", command: "true", timeoutSeconds: 1200 }],
+    },
+    { schedule: "cron(0 0/3 ? * MON-FRI *)", timezone: "Europe/London" },
     { schedule: "cron(0 2 1 * ? *)", timezone: "Pacific/Auckland" },
     { schedule: "cron(0 3 ? * TUE#2 *)", offsetDays: 2 },
     { schedule: "cron(0 2 * * ? *)", startDate: "2026-12-03T00:00:00Z" },

@@ -180,11 +180,20 @@ export type PoolConfig = z.infer<typeof poolSchema>;
 export const SSM_ACCESS_DECLARATIONS = ["declared-endpoints", "declared-nat"] as const;
 
 /** A /16 IPv4 block such as 10.64.0.0/16: the fleet's own VPC, cut into /20 subnets. */
+/**
+ * A private /16: RFC 1918 (what AWS recommends for a VPC) or RFC 6598's shared space, never
+ * 172.17.0.0/16, Docker's default bridge on the deep-learning AMI (the host would route the VPC's
+ * DNS resolver, base + 2, and other subnets' endpoints into the bridge; AWS asks not to use it:
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html). Public, link-local
+ * (169.254/16, where the metadata service is) and reserved blocks are refused.
+ */
+const PRIVATE_VPC_BLOCK =
+  /^(10\.(25[0-5]|2[0-4]\d|1?\d?\d)|172\.(1[68]|19|2\d|3[01])|192\.168|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7]))\.0\.0\/16$/;
 const vpcCidrSchema = z
   .string()
   .regex(
-    /^(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/,
-    "must be a /16 IPv4 block such as 10.64.0.0/16",
+    PRIVATE_VPC_BLOCK,
+    "must be a private /16: 10.x.0.0/16, 172.16.0.0/16 or 172.18-31.0.0/16 (not 172.17.0.0/16, Docker's default bridge on the instances), 192.168.0.0/16, or 100.64-127.0.0/16 (RFC 6598)",
   );
 
 export const fleetConfigSchema = z

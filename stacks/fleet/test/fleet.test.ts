@@ -553,7 +553,11 @@ describe("the fleet's network", () => {
       "fleet:ssmAccess",
       "must be one of: declared-endpoints, declared-nat",
     ],
-    [{ "fleet:vpcCidr": "10.64.0.0/20" }, "fleet:vpcCidr", "must be a /16"],
+    [{ "fleet:vpcCidr": "10.64.0.0/20" }, "fleet:vpcCidr", "must be a private /16"],
+    [{ "fleet:vpcCidr": "169.254.0.0/16" }, "fleet:vpcCidr", "must be a private /16"],
+    [{ "fleet:vpcCidr": "172.17.0.0/16" }, "fleet:vpcCidr", "not 172.17.0.0/16, Docker's default bridge"],
+    [{ "fleet:vpcCidr": "52.10.0.0/16" }, "fleet:vpcCidr", "must be a private /16"],
+    [{ "fleet:vpcCidr": "100.128.0.0/16" }, "fleet:vpcCidr", "must be a private /16"],
   ])("rejects %j naming %s", async (overrides, key, message) => {
     const result = await runFleet("prod", overrides);
     const text = result.errors.map((e) => e.message).join("\n");
