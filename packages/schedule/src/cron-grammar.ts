@@ -92,6 +92,14 @@ export function parseCronBody(
   const fail = (message: string, position: number): never => {
     throw new ScheduleError(message, position, expression);
   };
+  // AWS documents its fields as separated by single spaces; two, or one inside the parentheses, are
+  // nowhere documented as accepted by SSM: refused rather than passed on as unknown.
+  const loose = / {2}|^ | $/.exec(body);
+  if (loose)
+    fail(
+      "separate the 6 fields by exactly one space, with none after cron( or before )",
+      offset + loose.index + (loose[0] === "  " ? 1 : 0),
+    );
   const tokens: { text: string; position: number }[] = [];
   for (const m of body.matchAll(/[^ ]+/g)) tokens.push({ text: m[0], position: offset + m.index });
   if (tokens.length === 0)

@@ -92,6 +92,8 @@ function parseRate(
   const unitAt = offset + digits.length + space.length;
   if (space === "")
     fail("expected a space and a unit (minute(s), hour(s) or day(s)) after the number", unitAt);
+  if (space.length > 1)
+    fail("put exactly one space between the number and the unit", offset + digits.length + 1);
   const unitMatch = /^(minute|hour|day)(s?)$/.exec(unitText);
   if (!unitMatch)
     fail(`expected a unit: ${value === 1 ? "minute, hour or day" : "minutes, hours or days"}`, unitAt);

@@ -114,6 +114,12 @@ const invalid: [string, RegExp, ScheduleKind?][] = [
   ["rate(^ minutes)", /needs a whole number/],
   ["rate(^-5 minutes)", /needs a whole number/],
   ["rate(5^)", /expected a space and a unit/],
+  ["rate(5 ^ minutes)", /exactly one space between the number and the unit/],
+  ["cron(0 ^ 4 ? * SUN *)", /exactly one space/],
+  ["cron(^ 0 4 ? * SUN *)", /exactly one space, with none after cron\( or before \)/],
+  ["cron(0 4 ? * SUN *^ )", /exactly one space/],
+  // A tab is no separator: five fields.
+  ["cron(0 4 ? * SUN\t*^)", /6 fields/],
   ["rate(1 ^hours)", /singular unit for 1: rate\(1 hour\)/],
   ["rate(1 ^minutes)", /singular unit for 1: rate\(1 minute\)/],
   ["rate(2 ^hour)", /plural unit .*: rate\(2 hours\)/],
