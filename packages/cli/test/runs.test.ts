@@ -188,6 +188,56 @@ describe("retrain runs against the SSM JSON protocol", () => {
     expect(lines.at(-2)).toBe("2 runs since 2026-11-17T12:00:00.000Z, 1 not successful");
   });
 
+  it("names a Run Command task from its command's comment when the invocation's parameters do not", async () => {
+    // AWS's example of the invocation's Parameters holds only the document, instances, concurrency
+    // and parameters: the task then comes from ListCommands' Comment ("retrain <team>/<window>/<task>").
+    const withoutTaskNames =
+      (listCommands: Responder): Responder =>
+      (op, body) => {
+        if (op === "ListCommands") return listCommands(op, body);
+        const answer = documented(op, body);
+        if (op !== "DescribeMaintenanceWindowExecutionTaskInvocations") return answer;
+        const ids = (answer.body as { WindowExecutionTaskInvocationIdentities: { Parameters: string }[] })
+          .WindowExecutionTaskInvocationIdentities;
+        for (const inv of ids) {
+          const {
+            comment: _c,
+            outputS3KeyPrefix: _o,
+            ...rest
+          } = JSON.parse(inv.Parameters) as Record<string, unknown>;
+          inv.Parameters = JSON.stringify(rest);
+        }
+        return answer;
+      };
+    const asked: string[] = [];
+    respond = withoutTaskNames((_op, body) => {
+      asked.push(String(body.CommandId));
+      return {
+        body: { Commands: [{ CommandId: body.CommandId, Comment: "retrain vision/weekly-retrain/retrain" }] },
+      };
+    });
+    const tasks = async () => {
+      const r = await runs(["--team", "vision", "--since", "14d", "--json", "--endpoint", endpoint.url]);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as RunsJson).runs.map((x) => x.instances.map((i) => i.task));
+    };
+    expect(await tasks()).toEqual([
+      ["start-instances", "retrain"],
+      ["start-instances", "retrain"],
+    ]);
+    expect(asked.sort()).toEqual([R.COMMAND_ID, R.FAILED_COMMAND_ID].sort());
+
+    // Without the permission the document is the label, and the runs still list.
+    respond = withoutTaskNames(() => ({
+      status: 400,
+      body: { __type: "AccessDeniedException", message: "not authorized" },
+    }));
+    expect(await tasks()).toEqual([
+      ["start-instances", "retrain-prod-vision-train"],
+      ["start-instances", "retrain-prod-vision-train"],
+    ]);
+  });
+
   it("reads an association's executions and targets by association name", async () => {
     const r = await runs(["--team", "recsys", "--json", "--endpoint", endpoint.url]);
     expect(r.code).toBe(0);

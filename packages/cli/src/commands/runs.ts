@@ -52,7 +52,8 @@ const HOW_TO_CREDENTIALS =
   "no AWS credentials found. Provide them the standard way: `aws sso login --profile <p>` and `export AWS_PROFILE=<p>`, " +
   "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or run where an instance or container role is available. " +
   "The caller needs ssm:DescribeMaintenanceWindows, ssm:DescribeMaintenanceWindowExecutions, ssm:DescribeMaintenanceWindowExecutionTasks, " +
-  "ssm:DescribeMaintenanceWindowExecutionTaskInvocations, ssm:ListAssociations, ssm:DescribeAssociationExecutions and ssm:DescribeAssociationExecutionTargets.";
+  "ssm:DescribeMaintenanceWindowExecutionTaskInvocations, ssm:ListAssociations, ssm:DescribeAssociationExecutions and ssm:DescribeAssociationExecutionTargets " +
+  "(and ssm:ListCommands to name each training task).";
 
 /** The teams (and windows) to ask about, from the workspace's scheduling configs. */
 function queries(workspace: string, flags: RunsFlags, since: Date): RunsQuery[] {

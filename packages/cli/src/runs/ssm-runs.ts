@@ -12,6 +12,7 @@ import {
   DescribeMaintenanceWindowExecutionTasksCommand,
   DescribeMaintenanceWindowsCommand,
   ListAssociationsCommand,
+  ListCommandsCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { resourceName } from "@retrain/config/workspace";
@@ -108,6 +109,22 @@ function invocationParameters(text: string | undefined): { instanceId: string | 
   }
 }
 
+/**
+ * The task name from the command's comment (`retrain <team>/<window>/<task>`, set by the stack),
+ * for invocations whose `Parameters` carry neither comment nor output prefix: AWS's examples of
+ * DescribeMaintenanceWindowExecutionTaskInvocations show only the document, instances, concurrency
+ * and parameters. Without ssm:ListCommands (or on any error) the document name stays the label.
+ */
+async function commandTask(ssm: SSMClient, commandId: string): Promise<string | null> {
+  try {
+    const r = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
+    const comment = r.Commands?.[0]?.Comment;
+    return comment?.startsWith("retrain ") ? (comment.split("/").pop() ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 function taskLabel(taskArn: string | undefined): string {
   if (taskArn === "AWS-StartEC2Instance") return "start-instances";
   if (taskArn === "AWS-StopEC2Instance") return "stop-instances";
@@ -165,9 +182,10 @@ async function windowRuns(
       for (const inv of invocations) {
         const params = invocationParameters(inv.Parameters);
         const commandId = inv.TaskType === "RUN_COMMAND" ? (inv.ExecutionId ?? null) : null;
+        const task = commandId ? (params.task ?? (await commandTask(ssm, commandId))) : null;
         instances.push({
           instanceId: params.instanceId,
-          task: inv.TaskType === "RUN_COMMAND" ? (params.task ?? taskLabel(t.TaskArn)) : taskLabel(t.TaskArn),
+          task: task ?? taskLabel(t.TaskArn),
           status: inv.Status ?? "UNKNOWN",
           statusDetails: inv.StatusDetails ?? null,
           start: iso(inv.StartTime),
