@@ -234,6 +234,8 @@ describe("team alerts", () => {
     expect(nightly?.inputs.alarmActions).toEqual([
       one(results.nlp as StackRunResult, "aws:sns/topic:Topic").id,
     ]);
+    // OK too: the alarm is in ALARM from its deploy, so "OK" after the first run is the sign it ran.
+    expect(nightly?.inputs.okActions).toEqual(nightly?.inputs.alarmActions);
     // Weekly: CloudWatch looks back 7 days at most, so a composite excludes the window's own run.
     expect(alarm("vision", "retrain-prod-vision-weekly-retrain-no-success-7d")?.inputs).toMatchObject({
       period: 604_800,
@@ -296,13 +298,17 @@ describe("team alerts", () => {
       treatMissingData: "notBreaching",
     });
     // Only the composite notifies; the parts have no actions.
-    for (const a of alarms) expect(a.inputs.alarmActions ?? []).toEqual([]);
+    for (const a of alarms) {
+      expect(a.inputs.alarmActions ?? []).toEqual([]);
+      expect(a.inputs.okActions ?? []).toEqual([]);
+    }
     const composite = one(r, "aws:cloudwatch/compositeAlarm:CompositeAlarm");
     expect(composite.inputs.alarmName).toBe("retrain-prod-vision-monthly-retrain-missed");
     expect(composite.inputs.alarmRule).toBe(
       'ALARM("retrain-prod-vision-monthly-retrain-started-earlier") AND NOT ALARM("retrain-prod-vision-monthly-retrain-started-recently") AND NOT ALARM("retrain-prod-vision-monthly-retrain-succeeded-recently")',
     );
     expect(composite.inputs.alarmActions).toEqual([one(r, "aws:sns/topic:Topic").id]);
+    expect(composite.inputs.okActions).toEqual([one(r, "aws:sns/topic:Topic").id]);
     const policy = statements(one(r, "aws:sns/topicPolicy:TopicPolicy").inputs.policy);
     expect(
       policy.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com")?.Condition?.ArnEquals,

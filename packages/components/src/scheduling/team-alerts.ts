@@ -326,8 +326,11 @@ export class TeamAlerts extends pulumi.ComponentResource {
     // EventBridge writes into the run log through the environment's one log resource policy (iam
     // stack, RunLogDeliveryPolicy: Logs allows 10 per account and region, not one per team).
 
-    // Missed runs.
+    // Missed runs. OK is sent too: CloudWatch acts only on a change of state, and each alarm is in
+    // ALARM from its deploy until the first success, so the team's "OK" after a new window's first
+    // run is the sign it ran (a first run that never happens sends nothing more).
     const alarmActions = destinations;
+    const okActions = destinations;
     const namespace = `Retrain/${environment}`;
     const missed: AlertsOutput["missedRunAlarms"] = [];
     for (const { w, plan } of plans) {
@@ -377,6 +380,7 @@ export class TeamAlerts extends pulumi.ComponentResource {
           ...sumAlarm(succeeded, plan.periodSeconds, "missing"),
           alarmDescription: `No successful run of ${team}/${wn} in ${plan.periodSeconds / 3600} h (longest gap between runs + the run + 1 h)`,
           alarmActions,
+          okActions,
         });
         continue;
       }
@@ -418,6 +422,7 @@ export class TeamAlerts extends pulumi.ComponentResource {
           alarmDescription: description,
           alarmRule,
           alarmActions,
+          okActions,
           tags: args.tags,
         },
         child,
