@@ -183,7 +183,7 @@ export const maintenanceWindowLimits = defineResourcePolicy({
           : {
               ms: timeout * 1000,
               what: `its run may last parameters.executionTimeout = ${timeout} s`,
-              fix: "lower the task's timeoutSeconds (the association's parameters.executionTimeout) below the gap, or schedule the runs further apart",
+              fix: "lower the task's timeoutSeconds (the association's parameters.executionTimeout) to at most the gap, or schedule the runs further apart",
             };
       if (expr)
         problems.push(
@@ -250,7 +250,7 @@ export const maintenanceWindowLimits = defineResourcePolicy({
             : {
                 ms: duration * 3_600_000,
                 what: `the window is open ${duration} h`,
-                fix: "shorten duration below the gap, or schedule the runs further apart",
+                fix: "shorten duration to at most the gap, or schedule the runs further apart",
               },
         ),
       );
