@@ -4,7 +4,13 @@
  * `aws:region` read separately. Types are inferred from the schemas: nothing re-declares them.
  */
 
-import { describeBudget, selfOverlapGapMs, tryParseSchedule, windowBudget } from "@retrain/schedule";
+import {
+  describeBudget,
+  describeGap,
+  selfOverlapGapMs,
+  tryParseSchedule,
+  windowBudget,
+} from "@retrain/schedule";
 import { z } from "zod";
 import { ec2InstanceTypes, sizesOf } from "./ec2-instance-types.js";
 import { SLUG_PATTERN } from "./naming.js";
@@ -458,9 +464,6 @@ function keysAnAssociationDrops(w: {
   ];
 }
 
-const hoursOrMinutes = (ms: number): string =>
-  ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round((ms / 3_600_000) * 10) / 10} h`;
-
 /**
  * A run still open when the schedule starts the next one: a window open longer than the gap to its
  * own next start, an association whose run may last longer than its interval. The training
@@ -486,11 +489,11 @@ function ownRunsOverlap(w: {
   return association
     ? {
         path: ["tasks", 0, "timeoutSeconds"],
-        message: `timeoutSeconds (${w.tasks[0]?.timeoutSeconds} s) is longer than the ${hoursOrMinutes(gap)} "${w.schedule}" leaves between two runs at times: a run still going when the next starts makes that one fail on the host lock. Lower timeoutSeconds to at most ${Math.floor(gap / 1000)} or schedule the runs further apart`,
+        message: `timeoutSeconds (${w.tasks[0]?.timeoutSeconds} s) is longer than the ${describeGap(gap)} "${w.schedule}" leaves between two runs at times: a run still going when the next starts makes that one fail on the host lock. Lower timeoutSeconds to at most ${Math.floor(gap / 1000)} or schedule the runs further apart`,
       }
     : {
         path: ["durationHours"],
-        message: `the window is open ${w.durationHours} h, but "${w.schedule}"${w.timezone === "UTC" ? "" : ` in ${w.timezone}`} starts it again after ${hoursOrMinutes(gap)} at times: the next run would start while this one is open (its tasks fail on the host lock and its stop task stops the pool under this run). ${Math.floor(gap / 3_600_000) >= 1 ? `Lower durationHours to at most ${Math.floor(gap / 3_600_000)} or schedule the runs further apart` : `Schedule the runs at least ${w.durationHours} h apart`}`,
+        message: `the window is open ${w.durationHours} h, but "${w.schedule}"${w.timezone === "UTC" ? "" : ` in ${w.timezone}`} starts it again after ${describeGap(gap)} at times: the next run would start while this one is open (its tasks fail on the host lock and its stop task stops the pool under this run). ${Math.floor(gap / 3_600_000) >= 1 ? `Lower durationHours to at most ${Math.floor(gap / 3_600_000)} or schedule the runs further apart` : `Schedule the runs at least ${w.durationHours} h apart`}`,
       };
 }
 

@@ -9,7 +9,7 @@ export {
   tryParseSchedule,
 } from "./parse.js";
 export { nextRuns } from "./runs.js";
-export { selfOverlapGapMs } from "./self-overlap.js";
+export { describeGap, selfOverlapGapMs } from "./self-overlap.js";
 export type * from "./types.js";
 export { firstRunAfter, type NoUpcomingRun, type NoUpcomingRunField, noUpcomingRun } from "./upcoming.js";
 export {

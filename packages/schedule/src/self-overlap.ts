@@ -63,3 +63,8 @@ export function selfOverlapGapMs(
   const gap = minimumIntervalMs(expression, options);
   return gap < holdMs ? gap : undefined;
 }
+
+/** A gap between two runs for people: minutes under an hour, else hours (one decimal). */
+export function describeGap(ms: number): string {
+  return ms < 3_600_000 ? `${Math.round(ms / MINUTE_MS)} min` : `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+}

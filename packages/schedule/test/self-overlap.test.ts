@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { minimumIntervalMs, selfOverlapGapMs, tryParseSchedule } from "../src/index.js";
+import { describeGap, minimumIntervalMs, selfOverlapGapMs, tryParseSchedule } from "../src/index.js";
 
 const H = 3_600_000;
 const FROM = new Date("2027-01-04T00:00:00Z");
@@ -91,5 +91,16 @@ describe("selfOverlapGapMs", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("describeGap", () => {
+  it.each([
+    [30 * 60_000, "30 min"],
+    [H, "1 h"],
+    [23 * H, "23 h"],
+    [1.5 * H, "1.5 h"],
+  ])("%i ms: %s", (ms, text) => {
+    expect(describeGap(ms)).toBe(text);
   });
 });

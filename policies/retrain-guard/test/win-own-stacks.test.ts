@@ -56,7 +56,7 @@ describe("the project's own stacks under the changed window policies", () => {
         };
         const others = stack.filter((r) => r !== a);
         expect(await judge(maintenanceWindowLimits, [hog])).toEqual([
-          expect.stringMatching(/starts again 1440 minutes after a run .*executionTimeout = 172800 s/),
+          expect.stringMatching(/starts again 24 h after a run .*executionTimeout = 172800 s/),
           expect.stringMatching(/executionTimeout is 172800 s/),
         ]);
         expect(await judge(overlap, [...others, hog], { sharedPools: everyPool })).toEqual([

@@ -303,7 +303,7 @@ export const examples: PolicyExample[] = [
     title: "association whose run may take 48 h every day holds a shared pool for good",
     resources: [association("hog", "rate(1 day)", { commandBase64: "eA==", executionTimeout: "172800" })],
     violations: [
-      /Association "hog": scheduleExpression "rate\(1 day\)" starts again 1440 minutes after a run at times, but its run may last parameters.executionTimeout = 172800 s/,
+      /Association "hog": scheduleExpression "rate\(1 day\)" starts again 24 h after a run at times, but its run may last parameters.executionTimeout = 172800 s/,
       /Association "hog": parameters.executionTimeout is 172800 s \(48 h\), above the maximum of 4 h \(14400 s\)/,
     ],
   },
@@ -313,7 +313,7 @@ export const examples: PolicyExample[] = [
       window("overlaps", { schedule: "cron(0 0/2 ? * * *)", duration: 4, scheduleTimezone: "UTC" }),
     ],
     violations: [
-      /MaintenanceWindow "overlaps": schedule "cron\(0 0\/2 \? \* \* \*\)" starts again 120 minutes after a run at times, but the window is open 4 h/,
+      /MaintenanceWindow "overlaps": schedule "cron\(0 0\/2 \? \* \* \*\)" starts again 2 h after a run at times, but the window is open 4 h/,
     ],
   },
   {
@@ -326,20 +326,20 @@ export const examples: PolicyExample[] = [
   {
     title: "every 4 h on Berlin's wall clock is 3 h across the spring-forward night: a 4 h window overlaps",
     resources: [window("dst", { schedule: "cron(0 0/4 ? * * *)", duration: 4 })],
-    violations: [/MaintenanceWindow "dst": schedule "cron\(0 0\/4 .* starts again 180 minutes after a run/],
+    violations: [/MaintenanceWindow "dst": schedule "cron\(0 0\/4 .* starts again 3 h after a run/],
   },
   {
     title: "a disabled window is still judged for overlapping its own runs (enabling it must not break)",
     resources: [
       window("off", { schedule: "rate(1 hour)", duration: 2, enabled: false, scheduleTimezone: undefined }),
     ],
-    violations: [/MaintenanceWindow "off": schedule "rate\(1 hour\)" starts again 60 minutes after a run/],
+    violations: [/MaintenanceWindow "off": schedule "rate\(1 hour\)" starts again 1 h after a run/],
   },
   {
     title: "association run of 4 h every hour: three runs in four fail on the host lock",
     resources: [association("hourly", "rate(1 hour)", { executionTimeout: "14400" })],
     violations: [
-      /Association "hourly": scheduleExpression "rate\(1 hour\)" starts again 60 minutes after a run at times, but its run may last parameters.executionTimeout = 14400 s/,
+      /Association "hourly": scheduleExpression "rate\(1 hour\)" starts again 1 h after a run at times, but its run may last parameters.executionTimeout = 14400 s/,
     ],
   },
   {

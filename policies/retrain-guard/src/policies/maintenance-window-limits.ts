@@ -1,5 +1,5 @@
 import { resolvedZone, timeZoneProblem } from "@retrain/config/time-zones";
-import { minimumIntervalMs, type NoUpcomingRun, tryParseSchedule } from "@retrain/schedule";
+import { describeGap, minimumIntervalMs, type NoUpcomingRun, tryParseSchedule } from "@retrain/schedule";
 import { z } from "zod";
 import { maxDurationHoursField } from "../config-fields.js";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
@@ -110,7 +110,7 @@ function scheduleProblems(
   // a window's stop task stops the pool under the earlier one. Checked on the same measured gap.
   if (hold && gapMs < hold.ms) {
     return [
-      `${field} "${expr}" starts again ${Math.round(gapMs / 60_000)} minutes after a run at times, but ${hold.what}: the next run would start while the last is still open and fail on the host's lock. Fix: ${hold.fix}.`,
+      `${field} "${expr}" starts again ${describeGap(gapMs)} after a run at times, but ${hold.what}: the next run would start while the last is still open and fail on the host's lock. Fix: ${hold.fix}.`,
     ];
   }
   if (!mustRun) return [];
