@@ -185,11 +185,11 @@ export type PoolConfig = z.infer<typeof poolSchema>;
  */
 export const SSM_ACCESS_DECLARATIONS = ["declared-endpoints", "declared-nat"] as const;
 
-/** A /16 IPv4 block such as 10.64.0.0/16: the fleet's own VPC, cut into /20 subnets. */
 /**
- * A private /16: RFC 1918 (what AWS recommends for a VPC) or RFC 6598's shared space, never
- * 172.17.0.0/16, Docker's default bridge on the deep-learning AMI (the host would route the VPC's
- * DNS resolver, base + 2, and other subnets' endpoints into the bridge; AWS asks not to use it:
+ * The fleet's own VPC, cut into /20 subnets: a private /16, RFC 1918 (what AWS recommends for a
+ * VPC) or RFC 6598's shared space, never 172.17.0.0/16, Docker's default bridge on the
+ * deep-learning AMI (the host would route the VPC's DNS resolver, base + 2, and other subnets'
+ * endpoints into the bridge; AWS asks not to use it:
  * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html). Public, link-local
  * (169.254/16, where the metadata service is) and reserved blocks are refused.
  */
