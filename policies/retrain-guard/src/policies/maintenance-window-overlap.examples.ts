@@ -112,6 +112,78 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    title: "back to back in Berlin: the spring-forward Sunday, beyond the horizon, makes them overlap",
+    resources: [
+      window("first", "cron(0 1 ? * SUN *)"),
+      window("second", "cron(0 4 ? * SUN *)"),
+      target("f-t", "first", "a10g"),
+      target("s-t", "second", "a10g"),
+    ],
+    violations: [
+      /MaintenanceWindow "second" and "first" both target tag:retrain:pool=a10g and are open at the same time 1 time\(s\) in the next 53 weeks \(none in the next 4\), first from 2027-03-28T02:00:00.000Z/,
+    ],
+  },
+  {
+    title: "a monthly run on the 1st meets a weekly Sunday window months ahead",
+    resources: [
+      window("weekly", "cron(0 4 ? * SUN *)", { scheduleTimezone: "UTC" }),
+      window("monthly", "cron(0 5 1 * ? *)", { scheduleTimezone: "UTC", duration: 2, cutoff: 0 }),
+      target("w-t", "weekly", "a10g"),
+      target("m-t", "monthly", "a10g"),
+    ],
+    violations: [/"monthly" and "weekly" both target .* in the next 53 weeks/],
+  },
+  {
+    title: "a window and an association of the stack on the same pool, every night",
+    resources: [
+      window("nightly", "cron(0 2 ? * * *)", { scheduleTimezone: "UTC" }),
+      target("n-t", "nightly", "a10g"),
+      association("refresh", "cron(30 2 ? * * *)", {
+        applyOnlyAtCronInterval: true,
+        parameters: { executionTimeout: "3600" },
+      }),
+    ],
+    violations: [
+      /Association "refresh" and MaintenanceWindow "nightly" both target tag:retrain:pool=a10g and are open at the same time 28 time\(s\) in the next 4 weeks/,
+    ],
+  },
+  {
+    title: "an association after a window's end does not clash",
+    resources: [
+      window("nightly", "cron(0 2 ? * * *)", { scheduleTimezone: "UTC" }),
+      target("n-t", "nightly", "a10g"),
+      association("refresh", "cron(0 6 ? * * *)", {
+        applyOnlyAtCronInterval: true,
+        parameters: { executionTimeout: "3600" },
+      }),
+    ],
+    violations: [],
+  },
+  {
+    title: "two windows on different pools of one fleet share the fleet tag, not the instances",
+    resources: [
+      window("a", "cron(0 4 ? * SUN *)"),
+      window("b", "cron(0 4 ? * SUN *)"),
+      poolTarget("a-t", "a", "prod", "a10g"),
+      poolTarget("b-t", "b", "prod", "l4"),
+    ],
+    violations: [],
+  },
+  {
+    // The cron one runs only in 2099, so no sweep pairs them whenever the example runs: the finding
+    // is the rate beside it, which the deploy time would place.
+    title: "a rate() window beside a cron window on a pool only its own team holds",
+    resources: [
+      window("weekly", "cron(0 4 ? * SUN 2099)"),
+      window("eval", "rate(7 days)", { duration: 1, cutoff: 0 }),
+      target("w-t", "weekly", "a10g"),
+      target("e-t", "eval", "a10g"),
+    ],
+    violations: [
+      /MaintenanceWindow "eval": schedule "rate\(7 days\)" is a rate beside MaintenanceWindow "weekly"/,
+    ],
+  },
+  {
     title: "same times on different pools",
     resources: [
       window("a", "cron(0 4 ? * SUN *)"),
@@ -132,10 +204,11 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    // In UTC: in Berlin the spring-forward Sunday makes 01:00 + 3 h end at 05:00 CEST, past 04:00.
     title: "back to back windows touch but do not overlap",
     resources: [
-      window("first", "cron(0 1 ? * SUN *)"),
-      window("second", "cron(0 4 ? * SUN *)"),
+      window("first", "cron(0 1 ? * SUN *)", { scheduleTimezone: "UTC" }),
+      window("second", "cron(0 4 ? * SUN *)", { scheduleTimezone: "UTC" }),
       target("f-t", "first", "a10g"),
       target("s-t", "second", "a10g"),
     ],
@@ -209,6 +282,8 @@ export const examples: PolicyExample[] = [
     config: { horizonWeeks: 1 },
     violations: [
       /"b" and "a" both target tag:retrain:pool=a10g and are open at the same time 1 time\(s\) in the next 1 weeks/,
+      /MaintenanceWindow "a": schedule "rate\(7 days\)" is a rate beside MaintenanceWindow "b" on tag:retrain:pool=a10g: AWS anchors a rate schedule/,
+      /MaintenanceWindow "b": schedule "rate\(7 days\)" is a rate beside MaintenanceWindow "a"/,
     ],
   },
   {
@@ -219,7 +294,11 @@ export const examples: PolicyExample[] = [
       target("a-t", "a", "a10g"),
       target("b-t", "b", "a10g"),
     ],
-    violations: [/open at the same time 28 time\(s\) in the next 4 weeks/],
+    violations: [
+      /open at the same time 28 time\(s\) in the next 4 weeks/,
+      /MaintenanceWindow "a": schedule "rate\(1 day\)" is a rate beside MaintenanceWindow "b"/,
+      /MaintenanceWindow "b": schedule "rate\(1 day\)" is a rate beside MaintenanceWindow "a"/,
+    ],
   },
   {
     // Patch-Tuesday style: 04:00 on the Wednesday after the second Tuesday, when the weekly one runs.

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { defineStackPolicy, type StackPolicyDef, type StackResource, type Violation } from "../policy-kit.js";
 import { type PackRegistry, packRegistry, packRegistryFile, teamsOnPool } from "../tenancy/registry.js";
 import { reachOf } from "../tenancy/stack.js";
-import { bool, isUnknown, reveal, str } from "../values.js";
+import { bool, isUnknown, num, reveal, str } from "../values.js";
 import {
   ASSOCIATION_TYPE,
   isDisabled,
@@ -54,6 +54,54 @@ interface Window {
   schedule: WindowSchedule;
   /** "key=value" of every target registered with the window, e.g. "tag:retrain:pool=a10g". */
   targets: Set<string>;
+}
+
+const label = (r: StackResource) =>
+  `${r.type === ASSOCIATION_TYPE ? "Association" : "MaintenanceWindow"} "${r.name}"`;
+
+/**
+ * The targets two windows (or associations) share, when they can reach the same instances: at least
+ * one key=value in common, and no tag key both name with values apart (SSM matches an instance on
+ * every tag of a target: `retrain:pool=a10g` and `retrain:pool=l4` of one fleet are different
+ * instances, however many other tags they share). Empty: not the same instances as far as known.
+ */
+function sharedTargets(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
+  const common = [...a].filter((t) => b.has(t));
+  if (common.length === 0) return [];
+  const byKey = (set: ReadonlySet<string>) => {
+    const m = new Map<string, Set<string>>();
+    for (const t of set) {
+      const i = t.indexOf("=");
+      const key = t.slice(0, i);
+      if (!key.startsWith("tag:")) continue;
+      m.set(key, (m.get(key) ?? new Set()).add(t.slice(i + 1)));
+    }
+    return m;
+  };
+  const ka = byKey(a);
+  const kb = byKey(b);
+  for (const [key, values] of ka) {
+    const other = kb.get(key);
+    if (other && ![...values].some((v) => other.has(v))) return [];
+  }
+  return common;
+}
+
+/**
+ * An association as the overlap sweep reads a window: its schedule, held for its run's
+ * executionTimeout (no timeout known: maintenance-window-limits' finding), on its own targets.
+ */
+function associationAsWindow(r: StackResource): Window | undefined {
+  const expr = str(r.props.scheduleExpression);
+  const parameters = reveal(r.props.parameters);
+  const timeout =
+    parameters !== null && typeof parameters === "object"
+      ? num(reveal((parameters as Record<string, unknown>).executionTimeout))
+      : undefined;
+  if (expr === undefined || timeout === undefined || timeout <= 0) return undefined;
+  const targets = new Set<string>();
+  for (const { key, values } of targetsOf(r.props)) for (const v of values) targets.add(`${key}=${v}`);
+  return { resource: r, schedule: { schedule: expr, durationHours: timeout / 3600 }, targets };
 }
 
 /** A window or association of the stack with the schedule the cross-team clash check sweeps. */
@@ -213,15 +261,20 @@ export function maintenanceWindowOverlapPolicy(
   return defineStackPolicy({
     name: "maintenance-window-overlap",
     description:
-      "Two maintenance windows of one stack that target the same instances (e.g. the same pool) must not be open at the same time. On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no association that also runs at deploy (a cron one without applyOnlyAtCronInterval, or an at() one), and a first run within the cross-team clash check's lookahead (53 weeks).",
+      "Two maintenance windows or associations of one stack that target the same instances (e.g. the same pool) must not be open at the same time (an association for its executionTimeout), in the horizon or within the cross-team clash check's 53 weeks, and a rate() one may not run beside another (AWS anchors it at deploy time). On a pool the tenant registry grants to more than one team, windows and associations must be ones the cross-team clash check can see: no rate() schedule (AWS anchors it at deploy time), no association that also runs at deploy (a cron one without applyOnlyAtCronInterval, or an at() one), and a first run within the cross-team clash check's lookahead (53 weeks).",
     remediation:
-      "Move one window's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, make a one-time run a maintenance window, and add a window whose first run is more than 53 weeks away only once it is within 53 weeks.",
+      "Move one window's or association's schedule so the two never overlap (leave at least the longer duration between starts), or target different pools; use a cron, not rate(), beside another window. On a shared pool, use a cron instead of rate(), set applyOnlyAtCronInterval on a cron association, make a one-time run a maintenance window, and add a window whose first run is more than 53 weeks away only once it is within 53 weeks.",
     enforcementLevel: "mandatory",
     config: maintenanceWindowOverlapConfig,
     check(resources, config): Violation[] {
       const byUrn = new Map(resources.map((r) => [r.urn, r]));
       const windows = new Map<string, Window>();
       for (const r of resources) {
+        if (r.type === ASSOCIATION_TYPE) {
+          const a = associationAsWindow(r);
+          if (a) windows.set(r.urn, a);
+          continue;
+        }
         if (r.type !== WINDOW_TYPE || isDisabled(r.props)) continue;
         const schedule = windowScheduleOf(r.props);
         if (schedule) windows.set(r.urn, { resource: r, schedule, targets: new Set() });
@@ -232,7 +285,7 @@ export function maintenanceWindowOverlapPolicy(
         const w = windowOf(t, byUrn, resources);
         if (w && t.type === TARGET_TYPE) owners.set(t, w);
         const entry = w && windows.get(w.urn);
-        if (!entry) continue;
+        if (!entry || entry.resource.type !== WINDOW_TYPE) continue;
         for (const { key, values } of targetsOf(t.props)) {
           if (key !== "WindowTargetIds") for (const v of values) entry.targets.add(`${key}=${v}`);
         }
@@ -262,24 +315,65 @@ export function maintenanceWindowOverlapPolicy(
           ? { from: range.from, to: new Date(latestFirst + config.horizonWeeks * WEEK_MS) }
           : range;
       if (sweep !== range) list = list.map((w) => ({ ...w, runs: windowOccurrences(w.schedule, sweep) }));
-      const shared = (a: Window, b: Window) => [...a.targets].filter((t) => b.targets.has(t));
+      const shared = (a: Window, b: Window) => sharedTargets(a.targets, b.targets);
+      const overlapsIn = (runs: Interval[][]) =>
+        overlappingRuns(runs, (i, j) => shared(list[i]!, list[j]!).length > 0).sort(
+          (p, q) => p.a - q.a || p.b - q.b,
+        );
+      const firstOf = (overlaps: Iterable<Interval>) =>
+        [...overlaps].sort(
+          (x, y) => x.start.getTime() - y.start.getTime() || x.end.getTime() - y.end.getTime(),
+        )[0]!;
+      const both = (a: Window, b: Window) =>
+        a.resource.type === WINDOW_TYPE && b.resource.type === WINDOW_TYPE
+          ? `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}"`
+          : `${label(b.resource)} and ${label(a.resource)}`;
       // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
-      const pairs = overlappingRuns(
-        list.map((w) => w.runs),
-        (i, j) => shared(list[i]!, list[j]!).length > 0,
-      ).sort((p, q) => p.a - q.a || p.b - q.b);
+      const pairs = overlapsIn(list.map((w) => w.runs));
       const out: Violation[] = [];
       for (const p of pairs) {
         const a = list[p.a]!;
         const b = list[p.b]!;
-        const clashes = [...p.overlaps].sort(
-          (x, y) => x.start.getTime() - y.start.getTime() || x.end.getTime() - y.end.getTime(),
-        );
-        const first = clashes[0]!;
+        const first = firstOf(p.overlaps);
         out.push({
           urn: b.resource.urn,
-          message: `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}" both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) ${sweep === range ? `in the next ${config.horizonWeeks} weeks` : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+          message: `${both(a, b)} both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) ${sweep === range ? `in the next ${config.horizonWeeks} weeks` : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
         });
+      }
+      // Beyond the horizon, as far as the cross-team clash check looks (53 weeks): a monthly run on
+      // a weekly window's Sunday, months ahead, is a clash to refuse now, not in the plan of that
+      // month. Only pairs the horizon did not already report; only when two could meet at all.
+      if (sweep === range && list.length > 1) {
+        const seen = new Set(pairs.map((p) => `${p.a}\u0000${p.b}`));
+        const later = overlapsIn(
+          list.map((w) => {
+            try {
+              return windowOccurrences(w.schedule, lookahead);
+            } catch {
+              return [];
+            }
+          }),
+        ).filter((p) => !seen.has(`${p.a}\u0000${p.b}`));
+        for (const p of later) {
+          const a = list[p.a]!;
+          const b = list[p.b]!;
+          const first = firstOf(p.overlaps);
+          out.push({
+            urn: b.resource.urn,
+            message: `${both(a, b)} both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) in the next ${CLASH_LOOKAHEAD_WEEKS} weeks (none in the next ${config.horizonWeeks}), first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+          });
+        }
+      }
+      // A rate() runs where its deploy time anchors it (sharedPoolProblems, below): beside another
+      // window or association of the stack on the same instances, no sweep knows whether they meet.
+      for (const w of list) {
+        if (!w.schedule.schedule.trim().startsWith("rate(")) continue;
+        const beside = list.find((o) => o !== w && shared(w, o).length > 0);
+        if (beside)
+          out.push({
+            urn: w.resource.urn,
+            message: `${label(w.resource)}: schedule "${w.schedule.schedule}" is a rate beside ${label(beside.resource)} on ${shared(w, beside).join(", ")}: AWS anchors a rate schedule at the time it is created or updated, so whether the two overlap depends on the deploy, and no check can know it. Fix: use a cron (e.g. cron(0 4 ? * SUN *) for weekly) at a time apart from the other.`,
+          });
       }
       // The cross-team clash check follows shared pools' windows over its lookahead (53 weeks or
       // the horizon, the longer): a first run within it is one the plan compares.
