@@ -245,7 +245,41 @@ const TEAM_ROWS: TeamRow[] = [
         "scheduling:windows[0].tasks",
         /on 2 instance\(s\) of pool "l4" needs up to AWS-StartEC2Instance 900 s \+ finetune 2×5000 10000 s \+ AWS-StopEC2Instance 600 s = 11500 s, more than it can run \(10800 s/,
       ],
+      // And the second instance waits 5000 s for its round: the pool stops it after 60 idle minutes.
+      [
+        "scheduling:windows[0].tasks[0].maxConcurrency",
+        /task "finetune" runs in 2 rounds .* wait up to 5000 s .* after 60 idle minutes \(4200 s here\)/,
+      ],
     ],
+  },
+  {
+    title: "a round's wait shorter than the idle limit (+ the stopper's 10 minutes after boot)",
+    windows: [window({ startStopInstances: true }, [task({ timeoutSeconds: 3600 })])],
+    pools: [pool({ stopWhenIdleMinutes: 60 })],
+    findings: [],
+  },
+  {
+    title: "between two tasks in rounds, an instance may wait out both",
+    // 900 + 2×2400 + 2×2400 + 600 = 11100 > 10800 would not fit; use a longer window.
+    windows: [
+      window({ startStopInstances: true, durationHours: 5 }, [
+        task({ name: "prep", timeoutSeconds: 2400 }),
+        task({ name: "train", timeoutSeconds: 2400 }),
+      ]),
+    ],
+    pools: [pool({ stopWhenIdleMinutes: 60 })],
+    findings: [
+      [
+        "scheduling:windows[0].tasks[1].maxConcurrency",
+        /task "train" runs in 2 rounds .* wait up to 4800 s .* \(3600 s here\)/,
+      ],
+    ],
+  },
+  {
+    title: "rounds on an always-on pool leave nothing to stop",
+    windows: [window({}, [task({ timeoutSeconds: 5000 })])],
+    pools: [pool({ stopWhenIdleMinutes: 0 })],
+    findings: [],
   },
   {
     title: "the same task at 100% runs once",

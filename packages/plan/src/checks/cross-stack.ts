@@ -187,6 +187,31 @@ export function checkNetwork(f: FleetFacts): Problem[] {
   return problems;
 }
 
+/** The idle stopper's first check comes this long after boot (user data's timer, OnBootSec). */
+const IDLE_CHECK_BOOT_DELAY_S = 600;
+
+/**
+ * The longest an instance of a pool that stops when idle may sit with no command while a window's
+ * tasks run in rounds over the pool, when it reaches the stopper's limit: before the first task's
+ * last round (counted from boot, so with the stopper's boot delay), or from the first round of one
+ * task to the last round of the next (tasks run one after another, each over every instance).
+ */
+function longestIdleWait(
+  tasks: readonly { maxConcurrency: string; timeoutSeconds: number }[],
+  instances: number,
+  idleMinutes: number,
+): { task: number; rounds: number; seconds: number; limitSeconds: number } | undefined {
+  const waits = tasks.map((task) => (batchesOf(task.maxConcurrency, instances) - 1) * task.timeoutSeconds);
+  for (let i = 0; i < tasks.length; i++) {
+    const seconds = (waits[i] ?? 0) + (i > 0 ? (waits[i - 1] ?? 0) : 0);
+    const limitSeconds = idleMinutes * 60 + (i === 0 ? IDLE_CHECK_BOOT_DELAY_S : 0);
+    if (seconds === 0 || seconds < limitSeconds) continue;
+    const task = (waits[i] ?? 0) > 0 ? i : i - 1;
+    return { task, rounds: batchesOf(tasks[task]!.maxConcurrency, instances), seconds, limitSeconds };
+  }
+  return undefined;
+}
+
 /**
  * (b) and (c) for one team: windows on pools that stop when idle must start them (State Manager
  * skips stopped instances, so an association there never runs); the tasks in order, each as many
@@ -244,6 +269,15 @@ export function checkTeam(t: TeamFacts): Problem[] {
           key: `${key}.tasks`,
           message: `window "${w.name}" on ${instances} instance(s) of pool "${w.pool}" needs up to ${describeBudget(budget)}, more than it can run (${budget.availableSeconds} s = durationHours - cutoffHours): a task runs in rounds of maxConcurrency instances, and the stop task would never start. Raise maxConcurrency (e.g. "100%"), lower timeoutSeconds or lengthen the window`,
         });
+      if (idle !== undefined && idle > 0) {
+        const wait = longestIdleWait(w.tasks, instances, idle);
+        if (wait)
+          problems.push({
+            file: t.file,
+            key: `${key}.tasks[${wait.task}].maxConcurrency`,
+            message: `window "${w.name}": task "${w.tasks[wait.task]?.name}" runs in ${wait.rounds} rounds of maxConcurrency over the ${instances} instances of pool "${w.pool}", so an instance may wait up to ${wait.seconds} s with nothing to run, and the pool stops an instance after ${idle} idle minutes (${wait.limitSeconds} s here): it would be stopped before its round, and SSM counts the undelivered command neither as run nor as an error. Raise maxConcurrency (e.g. "100%") or lower timeoutSeconds`,
+          });
+      }
     }
   });
   return problems;
