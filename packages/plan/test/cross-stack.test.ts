@@ -276,6 +276,39 @@ const TEAM_ROWS: TeamRow[] = [
     ],
   },
   {
+    title: "an hourly association one instance at a time over two: its run outlasts the hour",
+    windows: [
+      {
+        name: "refresh",
+        mode: "association",
+        schedule: "rate(1 hour)",
+        pool: "l4",
+        tasks: [task({ timeoutSeconds: 2400, maxConcurrency: "1" })],
+      },
+    ],
+    pools: [pool({ stopWhenIdleMinutes: 0 })],
+    findings: [
+      [
+        "scheduling:windows[0].tasks[0].maxConcurrency",
+        /association "refresh" runs in 2 rounds .* up to 2 × 2400 s, longer than the 1 h "rate\(1 hour\)"/,
+      ],
+    ],
+  },
+  {
+    title: "the same association over both instances at once",
+    windows: [
+      {
+        name: "refresh",
+        mode: "association",
+        schedule: "rate(1 hour)",
+        pool: "l4",
+        tasks: [task({ timeoutSeconds: 2400, maxConcurrency: "100%" })],
+      },
+    ],
+    pools: [pool({ stopWhenIdleMinutes: 0 })],
+    findings: [],
+  },
+  {
     title: "rounds on an always-on pool leave nothing to stop",
     windows: [window({}, [task({ timeoutSeconds: 5000 })])],
     pools: [pool({ stopWhenIdleMinutes: 0 })],

@@ -21,7 +21,7 @@ import {
   type SchedulingConfig,
   teamEventRuleCount,
 } from "@retrain/config/workspace";
-import { batchesOf, describeBudget, windowBudget } from "@retrain/schedule";
+import { batchesOf, describeBudget, describeGap, selfOverlapGapMs, windowBudget } from "@retrain/schedule";
 import { z } from "zod";
 import {
   checkAccountAssociations,
@@ -250,6 +250,25 @@ export function checkTeam(t: TeamFacts): Problem[] {
         });
     }
     const instances = pool.instanceIds?.length;
+    const only = w.tasks[0];
+    if (w.mode === "association" && only && instances !== undefined && instances > 1) {
+      // State Manager runs on at most maxConcurrency targets at a time: the config's rule (a run
+      // within the gap to the next start) read one timeout; over the pool it is one per round.
+      const rounds = batchesOf(only.maxConcurrency, instances);
+      const holdMs = rounds * only.timeoutSeconds * 1000;
+      let gap: number | undefined;
+      try {
+        gap = rounds > 1 ? selfOverlapGapMs(w.schedule, holdMs, { kind: "association" }) : undefined;
+      } catch {
+        gap = undefined; // an invalid schedule is the config's error
+      }
+      if (gap !== undefined)
+        problems.push({
+          file: t.file,
+          key: `${key}.tasks[0].maxConcurrency`,
+          message: `association "${w.name}" runs in ${rounds} rounds of maxConcurrency over the ${instances} instances of pool "${w.pool}", up to ${rounds} × ${only.timeoutSeconds} s, longer than the ${describeGap(gap)} "${w.schedule}" leaves between two runs at times: the next run would start while this one is still going and fail on the host lock. Raise maxConcurrency (e.g. "100%"), lower timeoutSeconds or schedule the runs further apart`,
+        });
+    }
     if (w.mode === "maintenance-window" && instances !== undefined && instances > 0) {
       const budget = windowBudget({
         durationHours: w.durationHours,
