@@ -5,6 +5,7 @@ import {
   DEFAULT_WEEKS,
   horizon,
   MAX_WEEKS,
+  type OverlapPair,
   overlappingRuns,
   WEEK_MS,
 } from "@retrain/windows";
@@ -328,18 +329,25 @@ export function maintenanceWindowOverlapPolicy(
         a.resource.type === WINDOW_TYPE && b.resource.type === WINDOW_TYPE
           ? `MaintenanceWindow "${b.resource.name}" and "${a.resource.name}"`
           : `${label(b.resource)} and ${label(a.resource)}`;
-      // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
-      const pairs = overlapsIn(list.map((w) => w.runs));
       const out: Violation[] = [];
-      for (const p of pairs) {
+      const report = (p: OverlapPair, when: string) => {
         const a = list[p.a]!;
         const b = list[p.b]!;
         const first = firstOf(p.overlaps);
         out.push({
           urn: b.resource.urn,
-          message: `${both(a, b)} both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) ${sweep === range ? `in the next ${config.horizonWeeks} weeks` : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
+          message: `${both(a, b)} both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) ${when}, first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
         });
-      }
+      };
+      // The plan's sweep over every run of the stack; pairs in window order, as the messages list them.
+      const pairs = overlapsIn(list.map((w) => w.runs));
+      for (const p of pairs)
+        report(
+          p,
+          sweep === range
+            ? `in the next ${config.horizonWeeks} weeks`
+            : `until ${sweep.to.toISOString()} (${config.horizonWeeks} weeks from the first run of a window starting after the horizon)`,
+        );
       // Beyond the horizon, as far as the cross-team clash check looks (53 weeks): a monthly run on
       // a weekly window's Sunday, months ahead, is a clash to refuse now, not in the plan of that
       // month. Only pairs the horizon did not already report; only when two could meet at all.
@@ -353,16 +361,10 @@ export function maintenanceWindowOverlapPolicy(
               return [];
             }
           }),
-        ).filter((p) => !seen.has(`${p.a}\u0000${p.b}`));
-        for (const p of later) {
-          const a = list[p.a]!;
-          const b = list[p.b]!;
-          const first = firstOf(p.overlaps);
-          out.push({
-            urn: b.resource.urn,
-            message: `${both(a, b)} both target ${shared(a, b).join(", ")} and are open at the same time ${p.count} time(s) in the next ${CLASH_LOOKAHEAD_WEEKS} weeks (none in the next ${config.horizonWeeks}), first from ${first.start.toISOString()} to ${first.end.toISOString()}. Fix: move one schedule so they never overlap, or target different pools.`,
-          });
-        }
+        );
+        for (const p of later)
+          if (!seen.has(`${p.a}\u0000${p.b}`))
+            report(p, `in the next ${CLASH_LOOKAHEAD_WEEKS} weeks (none in the next ${config.horizonWeeks})`);
       }
       // A rate() runs where its deploy time anchors it (sharedPoolProblems, below): beside another
       // window or association of the stack on the same instances, no sweep knows whether they meet.
