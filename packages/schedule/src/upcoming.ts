@@ -6,6 +6,7 @@
  */
 import { parseSchedule } from "./parse.js";
 import { iterateRuns, runWindow } from "./runs.js";
+import { wallToInstant } from "./timezone.js";
 import type { NextRunsOptions } from "./types.js";
 
 /** Which field a team changes to make the schedule fire again. */
@@ -62,10 +63,19 @@ export function noUpcomingRun(expression: string, options: UpcomingOptions): NoU
       field: "startDate",
       reason: `every run is before its startDate ${iso(start)}`,
     };
+  const schedule = parseSchedule(expression, options.kind === undefined ? {} : { kind: options.kind });
+  if (schedule.type === "at") {
+    const zone = options.timezone ?? "UTC";
+    return {
+      field: "schedule",
+      reason:
+        wallToInstant(Date.parse(`${schedule.dateTime}Z`), zone) === null
+          ? `it runs once, at ${schedule.dateTime} in ${zone}, a wall-clock time that does not exist there (the clocks skip it for daylight saving)`
+          : `it runs once, and that time is past (now: ${iso(from)})`,
+    };
+  }
   return {
     field: "schedule",
-    reason: expression.trim().startsWith("at(")
-      ? `it runs once, and that time is past (now: ${iso(from)})`
-      : `the expression has no run after now (${iso(from)}): a past year or a date that does not exist`,
+    reason: `the expression has no run after now (${iso(from)}): a past year or a date that does not exist`,
   };
 }

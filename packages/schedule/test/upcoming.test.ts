@@ -29,6 +29,20 @@ const ROWS: Row[] = [
   },
   { title: "an at() in the past", expr: "at(2020-01-01T00:00:00)", none: ["schedule", /runs once/] },
   {
+    // 2027-03-28 02:30 does not exist in Berlin (02:00 CET → 03:00 CEST): never "past".
+    title: "an at() in the spring-forward gap of its zone",
+    expr: "at(2027-03-28T02:30:00)",
+    opts: { timezone: "Europe/Berlin" },
+    none: [
+      "schedule",
+      /at 2027-03-28T02:30:00 in Europe\/Berlin, a wall-clock time that does not exist there/,
+    ],
+  },
+  {
+    title: "the same at() in UTC runs",
+    expr: "at(2027-03-28T02:30:00)",
+  },
+  {
     title: "a cron in a past year",
     expr: "cron(0 4 ? * SUN 2020)",
     none: ["schedule", /no run after now \(2026-06-01T00:00:00Z\)/],
