@@ -143,6 +143,12 @@ export const GPU_INSTANCE_FAMILIES = [
 ] as const;
 const GPU_INSTANCE_TYPE = new RegExp(`^(${GPU_INSTANCE_FAMILIES.join("|")})\\.[a-z0-9]+$`);
 
+/**
+ * Minutes after boot before an instance's idle stopper first checks (its timer's OnBootSec, in the
+ * fleet's user data); the plan counts them before a window's first round on a pool that stops when idle.
+ */
+export const IDLE_STOPPER_BOOT_DELAY_MINUTES = 10;
+
 export const poolSchema = z.strictObject({
   /** Pool name windows refer to, e.g. `a10g`. */
   name: slug("pool name", 24),

@@ -8,6 +8,7 @@
  * root-only state directory, the runs directory) comes first; the SSM agent install, which needs a
  * network, comes last and cannot abort the script.
  */
+import { IDLE_STOPPER_BOOT_DELAY_MINUTES } from "@retrain/config";
 import { HOST_STATE_DIR, IMDS_ADDRESSES, IMDS_GUARD_UNIT, RUN_UNIT_PREFIX, RUNS_DIR } from "../host.js";
 
 export interface UserDataOptions {
@@ -111,7 +112,7 @@ cat > /etc/systemd/system/retrain-idle-check.timer <<'UNIT'
 [Unit]
 Description=Check every minute whether this training instance is idle
 [Timer]
-OnBootSec=10min
+OnBootSec=${IDLE_STOPPER_BOOT_DELAY_MINUTES}min
 OnUnitActiveSec=1min
 [Install]
 WantedBy=timers.target

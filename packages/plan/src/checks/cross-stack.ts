@@ -17,6 +17,7 @@
  */
 import {
   defaultEventRuleQuota,
+  IDLE_STOPPER_BOOT_DELAY_MINUTES,
   type Problem,
   type SchedulingConfig,
   teamEventRuleCount,
@@ -187,9 +188,6 @@ export function checkNetwork(f: FleetFacts): Problem[] {
   return problems;
 }
 
-/** The idle stopper's first check comes this long after boot (user data's timer, OnBootSec). */
-const IDLE_CHECK_BOOT_DELAY_S = 600;
-
 /**
  * The longest an instance of a pool that stops when idle may sit with no command while a window's
  * tasks run in rounds over the pool, when it reaches the stopper's limit: before the first task's
@@ -204,7 +202,7 @@ function longestIdleWait(
   const waits = tasks.map((task) => (batchesOf(task.maxConcurrency, instances) - 1) * task.timeoutSeconds);
   for (let i = 0; i < tasks.length; i++) {
     const seconds = (waits[i] ?? 0) + (i > 0 ? (waits[i - 1] ?? 0) : 0);
-    const limitSeconds = idleMinutes * 60 + (i === 0 ? IDLE_CHECK_BOOT_DELAY_S : 0);
+    const limitSeconds = idleMinutes * 60 + (i === 0 ? IDLE_STOPPER_BOOT_DELAY_MINUTES * 60 : 0);
     if (seconds === 0 || seconds < limitSeconds) continue;
     const task = (waits[i] ?? 0) > 0 ? i : i - 1;
     return { task, rounds: batchesOf(tasks[task]!.maxConcurrency, instances), seconds, limitSeconds };
