@@ -26,6 +26,12 @@ export const PROJECT_EXEMPTIONS: readonly ProjectExemption[] = [
     justification:
       "Read-only status of the start/stop automations the window starts; execution ids are assigned by AWS at start, so automation-execution/* cannot be narrowed by name, and executions carry no tags to condition on.",
   },
+  {
+    urn: "urn:pulumi:*::retrain-iam::retrain:iam:RunLogDeliveryPolicy$aws:cloudwatch/logResourcePolicy:LogResourcePolicy::*",
+    rule: "service-without-source",
+    justification:
+      "EventBridge writing the teams' run events into their run logs, in the form AWS documents (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions: no Condition). A rule delivers only to log groups of its own account, and the Resource names this account's `/aws/events/retrain-<env>-*-runs` groups; a source condition AWS does not document for this delivery risks run events that never arrive, which the missed-run alarms count.",
+  },
   ...[
     "ssm:UpdateInstanceInformation",
     "ssm:ListInstanceAssociations",

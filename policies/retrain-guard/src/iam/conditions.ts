@@ -104,34 +104,50 @@ export function isIdentifyingKey(key: string, purpose: NarrowingPurpose): boolea
 }
 
 /**
- * Whether an ARN value names something: its service, region and account segments must hold no
- * wildcard; region and account may be empty only where the service's ARN formats have none (S3).
+ * A policy variable: "the policy variables are replaced with values that come from the conditional
+ * context keys passed in the request" (IAM policy elements: Variables and tags,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html). A test of a
+ * key against a variable compares the request with itself (`aws:PrincipalAccount` =
+ * `${aws:PrincipalAccount}` holds for everyone) or with what the caller brings (its tags): it names
+ * nobody, so it never narrows (fail closed: write the value itself).
  */
-async function arnNarrows(value: string): Promise<boolean> {
+const POLICY_VARIABLE = /\$\{/;
+
+/**
+ * Whether an ARN value names something: its service, region and account segments must hold no
+ * wildcard, the account must be there, and the region may be empty only where the service's ARN
+ * formats have none (IAM). An ARN without an account (an S3 bucket's) does not narrow alone: "If
+ * the aws:SourceArn value does not contain the account ID, such as an Amazon S3 bucket ARN, you
+ * must use both global condition context keys" (The confused deputy problem,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html): a deleted bucket's name
+ * can be taken by anyone, so aws:SourceAccount must pin the owner too.
+ */
+export async function arnNarrows(value: string): Promise<boolean> {
+  if (POLICY_VARIABLE.test(value)) return false;
   const parts = value.split(":");
   if (parts.length < 6) return false;
   const [, , service = "", region = "", account = ""] = parts;
-  if (service === "" || WILDCARD.test(service) || WILDCARD.test(region) || WILDCARD.test(account))
+  if (
+    service === "" ||
+    account === "" ||
+    WILDCARD.test(service) ||
+    WILDCARD.test(region) ||
+    WILDCARD.test(account)
+  )
     return false;
-  // A fixed account pins it (arn:aws:ssm:<region>:<account>:* is AWS's documented form); without an
-  // account (S3) the resource part must start with fixed text: "arn:aws:s3:::*" is every bucket.
-  if (region !== "" && account !== "") return true;
-  const resource = parts.slice(5).join(":");
-  if (account === "" && (resource === "" || WILDCARD.test(resource[0] ?? ""))) return false;
+  // A fixed account pins it (arn:aws:ssm:<region>:<account>:* is AWS's documented form).
+  if (region !== "") return true;
   // A service's list holds other services' types too (ssm lists s3 buckets and iam roles).
   const lower = service.toLowerCase();
   const formats = (await arnFormatsOfService(service)).filter((f) => f.service.toLowerCase() === lower);
-  return (
-    (region !== "" || formats.some((f) => f.region === "")) &&
-    (account !== "" || formats.some((f) => f.account === ""))
-  );
+  return formats.some((f) => f.region === "");
 }
 
 async function valueNarrows(key: string, raw: unknown): Promise<boolean> {
   const value = reveal(raw);
   // Unknown during preview (e.g. the account id output): judged again with the value at update.
   if (isUnknown(value)) return true;
-  if (typeof value !== "string" || ONLY_WILDCARDS.test(value)) return false;
+  if (typeof value !== "string" || ONLY_WILDCARDS.test(value) || POLICY_VARIABLE.test(value)) return false;
   if (ID_KEYS.has(key)) return !WILDCARD.test(value);
   if (ORG_PATH_KEYS.has(key)) {
     const org = value.split("/")[0] ?? "";
@@ -139,7 +155,11 @@ async function valueNarrows(key: string, raw: unknown): Promise<boolean> {
   }
   if (/^arn:/i.test(value)) return arnNarrows(value);
   if (key === GITHUB_SUB) return githubSubjectNarrows(value);
-  return true;
+  // Any other value must be concrete: under StringLike, "retrain-*" is every fleet's tag (prod's
+  // too), "system:serviceaccount:*" every service account, "*.apps.googleusercontent.com" every
+  // Google app ("can include multi-character match wildcards (*) … anywhere in the string",
+  // Condition operators). Only the GitHub subject has a rule for a wildcard after a fixed owner.
+  return !WILDCARD.test(value);
 }
 
 /**

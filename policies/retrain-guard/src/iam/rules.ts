@@ -7,7 +7,7 @@ import { at, isUnknown, reveal } from "../values.js";
 import { isWildcardAction, resourceLevel } from "./actions.js";
 import { adminPolicyIn, awsManagedPolicyName } from "./admin-policies.js";
 import { resourceScope } from "./arn.js";
-import { hasNarrowingCondition } from "./conditions.js";
+import { arnNarrows, hasNarrowingCondition } from "./conditions.js";
 import { describeStatement, type Principal, parsePolicyDocument, type Statement } from "./document.js";
 import type { LocatedDocument, LocatedPolicyArn } from "./locate.js";
 
@@ -18,6 +18,7 @@ export type IamRule =
   | "not-resource"
   | "wildcard-resource"
   | "open-principal"
+  | "service-without-source"
   | "not-principal"
   | "admin-managed-policy"
   | "unreviewed-managed-policy";
@@ -95,6 +96,7 @@ export async function checkDocument(doc: LocatedDocument): Promise<IamFinding[]>
       findings.push(...(await checkResources(st, where, base)));
     if (doc.kind !== "identity")
       findings.push(...(await checkPrincipal(st, doc.kind === "trust", where, base)));
+    if (doc.kind === "resource") findings.push(...(await checkServicePrincipal(st, where, base)));
   }
   return findings;
 }
@@ -231,6 +233,39 @@ async function checkPrincipal(
   return findings;
 }
 
+/** The AWS service principals of a Principal (`{"Service": "sns.amazonaws.com"}`). */
+function servicePrincipals(p: Principal | undefined): string[] {
+  if (p === undefined || p === "*") return [];
+  return Object.entries(p)
+    .filter(([kind]) => kind === "Service")
+    .flatMap(([, values]) => values)
+    .filter((v) => v !== "*");
+}
+
+/**
+ * A resource policy granting an AWS service: any account's use of that service is that principal,
+ * so without aws:SourceArn (with an account) or aws:SourceAccount/aws:SourceOrgID, another
+ * account's bucket, rule or alarm can act on this resource through the service ("the confused
+ * deputy", https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Trust policies
+ * are not judged here (a role for ec2.amazonaws.com has no source to name); key policies
+ * (resource-implied) neither: SNS does not support the keys there for EventBridge.
+ */
+async function checkServicePrincipal(
+  st: Statement,
+  where: string,
+  base: { field: string; statement: string },
+): Promise<IamFinding[]> {
+  const services = servicePrincipals(st.principal);
+  if (services.length === 0 || (await hasNarrowingCondition(st, "principal"))) return [];
+  return [
+    {
+      ...base,
+      rule: "service-without-source",
+      message: `${where} grants the service principal ${services.map((v) => `"${v}"`).join(", ")} without a Condition naming the source: any account's use of the service could act on this resource (confused deputy). Fix: add "ArnEquals": {"aws:SourceArn": "<the rule, bucket or alarm ARN>"} and "StringEquals": {"aws:SourceAccount": "<account>"}.`,
+    },
+  ];
+}
+
 export interface ManagedPolicyConfig {
   additionalAdminPolicies: readonly string[];
   /** AWS managed policy names reviewed as needed (the pack config's `allowedManagedPolicies`). */
@@ -268,29 +303,74 @@ export function checkPolicyArn(located: LocatedPolicyArn, config: ManagedPolicyC
   ];
 }
 
-/** A set narrowing property of a Lambda permission (unknown during preview counts: it will be set). */
-function narrowsPermission(props: unknown, field: string): boolean {
+/** A set property of a Lambda permission that names something (unknown during preview counts: it will be set). */
+function setValue(props: unknown, field: string): string | "unknown" | undefined {
   const v = reveal(at(props, field));
-  if (isUnknown(v)) return true;
-  return typeof v === "string" && !/^[*?]*$/.test(v.trim());
+  if (isUnknown(v)) return "unknown";
+  return typeof v === "string" && !/^[*?]*$/.test(v.trim()) ? v : undefined;
+}
+
+/** Whether a Lambda permission's source fields name who may call (see {@link checkLambdaPermission}). */
+async function permissionNarrowed(props: unknown): Promise<boolean> {
+  const account = setValue(props, "sourceAccount");
+  const org = setValue(props, "principalOrgId");
+  if ((account !== undefined && (account === "unknown" || /^\d{12}$/.test(account))) || org !== undefined)
+    return true;
+  const source = setValue(props, "sourceArn");
+  return source === "unknown" || (source !== undefined && (await arnNarrows(source)));
 }
 
 /**
  * aws:lambda/permission:Permission adds a statement to the function's resource-based policy. With
- * principal "*" anyone may invoke the function unless the statement carries SourceArn,
- * SourceAccount or PrincipalOrgID (Lambda, "Working with resource-based IAM policies in Lambda").
+ * principal "*" anyone may invoke the function, and with a service principal any account's use of
+ * that service ("If you grant permission to a service principal without specifying the source,
+ * other accounts could potentially configure resources in their account to invoke your Lambda
+ * function", AddPermission,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html), unless the statement
+ * carries a sourceAccount, a principalOrgId or a sourceArn that names an account (an S3 bucket's ARN
+ * has none: with it, sourceAccount too). Its action is one action (`lambda:*` grants them all).
  */
-export function checkLambdaPermission(props: unknown): IamFinding[] {
+export async function checkLambdaPermission(props: unknown): Promise<IamFinding[]> {
+  const findings: IamFinding[] = [];
+  const action = reveal(at(props, "action"));
+  if (typeof action === "string" && !isUnknown(action) && isWildcardAction(action))
+    findings.push({
+      rule: "wildcard-action",
+      field: "action",
+      action,
+      message: `action "${action}" is a wildcard: the permission grants every Lambda action it matches. Fix: name the one action (e.g. "lambda:InvokeFunction").`,
+    });
   const principal = reveal(at(props, "principal"));
-  if (principal !== "*") return [];
-  if (["sourceArn", "sourceAccount", "principalOrgId"].some((f) => narrowsPermission(props, f))) return [];
+  if (typeof principal !== "string" || isUnknown(principal)) return findings;
+  const service = /\.amazonaws\.com(\.cn)?$/i.test(principal);
+  if ((principal !== "*" && !service) || (await permissionNarrowed(props))) return findings;
   // No `action` on the finding: an allowlisted action (e.g. lambda:InvokeFunction) must not exempt a
   // function open to everyone.
+  findings.push({
+    rule: principal === "*" ? "open-principal" : "service-without-source",
+    field: "principal",
+    message:
+      principal === "*"
+        ? `principal "*" lets any principal invoke the function: none of sourceAccount, principalOrgId, or a sourceArn naming an account is set. Fix: name the principal (e.g. "events.amazonaws.com") and set sourceArn (and sourceAccount), or principalOrgId.`
+        : `principal "${principal}" with no sourceAccount, principalOrgId, or sourceArn naming an account lets any account's use of the service invoke the function (confused deputy). Fix: set sourceArn to the calling resource's ARN and sourceAccount to its account.`,
+  });
+  return findings;
+}
+
+/**
+ * aws:lambda/layerVersionPermission:LayerVersionPermission with principal "*" shares the layer with
+ * every AWS account unless organizationId limits it to one organization.
+ */
+export function checkLayerPermission(props: unknown): IamFinding[] {
+  const principal = reveal(at(props, "principal"));
+  if (principal !== "*") return [];
+  const org = reveal(at(props, "organizationId"));
+  if (isUnknown(org) || (typeof org === "string" && org.trim() !== "")) return [];
   return [
     {
       rule: "open-principal",
       field: "principal",
-      message: `principal "*" lets any principal invoke the function: none of sourceArn, sourceAccount, principalOrgId is set. Fix: name the principal (e.g. "events.amazonaws.com") and set sourceArn (and sourceAccount), or principalOrgId.`,
+      message: `principal "*" shares the layer version with every AWS account. Fix: name the account, or set organizationId.`,
     },
   ];
 }

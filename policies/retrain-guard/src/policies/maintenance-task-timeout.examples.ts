@@ -29,6 +29,12 @@ const task = (
   ...extra,
 });
 
+/** Run Command parameters of a task that runs (and waits for delivery) at most `seconds`. */
+const timed = (seconds: number): Record<string, unknown> => ({
+  timeoutSeconds: seconds,
+  parameters: [{ name: "executionTimeout", values: [String(seconds)] }],
+});
+
 /** Extra task props: a priority. */
 const withPriority = (priority: number): Record<string, unknown> => ({ priority });
 const automation = (name: string, runbook: string, priority: number): ExampleResource => ({
@@ -148,13 +154,68 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
-    title: "a cutoff unknown during preview is taken as 0: the whole duration is available",
+    // AWS requires Cutoff < Duration: duration − 1 leaves the tasks the least time (fail closed).
+    title: "a cutoff unknown during preview is taken as duration − 1 h: one hour is available",
     resources: [
       { ...window("w"), props: { schedule: "cron(0 4 ? * SUN *)", duration: 3, cutoff: UNKNOWN } },
-      task("fits", { timeoutSeconds: 10800 }, { propertyDependencies: { windowId: ["w"] } }),
-      task("over", { timeoutSeconds: 10801 }, { propertyDependencies: { windowId: ["w"] } }),
+      task("fits", { timeoutSeconds: 3600 }, { propertyDependencies: { windowId: ["w"] } }),
+      task("over", { timeoutSeconds: 3601 }, { propertyDependencies: { windowId: ["w"] } }),
     ],
-    violations: [/MaintenanceWindowTask "over": .* \(duration 3 h − cutoff 0 h = 10800 s\)/],
+    violations: [
+      /MaintenanceWindowTask "over": .* \(duration 3 h − cutoff unknown in preview, taken as 2 h = 3600 s\)/,
+    ],
+  },
+  {
+    // The training document's default executionTimeout (3600 s) applies to a task passing none.
+    title: "a task without executionTimeout runs for the document's default, 3600 s",
+    resources: [
+      window("w", 2, 1),
+      task("t", { timeoutSeconds: 600 }, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [],
+  },
+  {
+    title: "two tasks without executionTimeout add up at the default and overrun a 1 h window",
+    resources: [
+      window("w", 2, 1),
+      task(
+        "a",
+        { timeoutSeconds: 600 },
+        { props: { priority: 1 }, propertyDependencies: { windowId: ["w"] } },
+      ),
+      task(
+        "b",
+        { timeoutSeconds: 600 },
+        { props: { priority: 2 }, propertyDependencies: { windowId: ["w"] } },
+      ),
+    ],
+    violations: [/MaintenanceWindow "w": its tasks in priority order take up to .*7200/],
+  },
+  {
+    title: "a task without executionTimeout in a window shorter than the document's default",
+    resources: [
+      window("w", 2, 1.5),
+      task("t", { timeoutSeconds: 600 }, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [
+      /MaintenanceWindowTask "t": .*no executionTimeout: the document's default, 3600 s\) is 3600 s, longer than its window "w" can run it/,
+    ],
+  },
+  {
+    title: "timeouts unknown during preview fail closed",
+    resources: [
+      window("w"),
+      task(
+        "t",
+        { timeoutSeconds: UNKNOWN, parameters: [{ name: "executionTimeout", values: [UNKNOWN] }] },
+        { propertyDependencies: { windowId: ["w"] } },
+      ),
+      task("u", UNKNOWN as unknown as Record<string, unknown>, { propertyDependencies: { windowId: ["w"] } }),
+    ],
+    violations: [
+      /MaintenanceWindowTask "t": taskInvocationParameters\.runCommandParameters\.timeoutSeconds, taskInvocationParameters\.runCommandParameters\.parameters\[0\] \(executionTimeout\) are unknown during preview/,
+      /MaintenanceWindowTask "u": taskInvocationParameters\.runCommandParameters is unknown during preview/,
+    ],
   },
   {
     title: "other numeric document parameters are not timeouts",
@@ -183,16 +244,8 @@ export const examples: PolicyExample[] = [
     resources: [
       window("w", 4, 1),
       automation("start", "AWS-StartEC2Instance", 1),
-      task(
-        "train",
-        { timeoutSeconds: 6000 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
-      ),
-      task(
-        "eval",
-        { timeoutSeconds: 1200 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
-      ),
+      task("train", timed(6000), { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) }),
+      task("eval", timed(1200), { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) }),
       automation("stop", "AWS-StopEC2Instance", 100),
     ],
     violations: [],
@@ -202,16 +255,8 @@ export const examples: PolicyExample[] = [
     resources: [
       window("w", 3, 1),
       automation("start", "AWS-StartEC2Instance", 1),
-      task(
-        "train",
-        { timeoutSeconds: 5400 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
-      ),
-      task(
-        "eval",
-        { timeoutSeconds: 1200 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
-      ),
+      task("train", timed(5400), { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) }),
+      task("eval", timed(1200), { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) }),
       automation("stop", "AWS-StopEC2Instance", 100),
     ],
     violations: [
@@ -223,11 +268,7 @@ export const examples: PolicyExample[] = [
     resources: [
       window("w", 2, 0),
       automation("start", "arn:aws:ssm:eu-west-1::automation-definition/AWS-StartEC2Instance:$DEFAULT", 1),
-      task(
-        "train",
-        { timeoutSeconds: 6301 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
-      ),
+      task("train", timed(6301), { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) }),
     ],
     violations: [/start \(priority 1\) 900 s \+ train \(priority 10\) 6301 s = 7201 s/],
   },
@@ -235,21 +276,9 @@ export const examples: PolicyExample[] = [
     title: "tasks of one priority run in parallel: only the longest counts",
     resources: [
       window("w", 3, 1),
-      task(
-        "a",
-        { timeoutSeconds: 5000 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
-      ),
-      task(
-        "b",
-        { timeoutSeconds: 5000 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
-      ),
-      task(
-        "c",
-        { timeoutSeconds: 2200 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
-      ),
+      task("a", timed(5000), { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) }),
+      task("b", timed(5000), { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) }),
+      task("c", timed(2200), { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) }),
     ],
     violations: [],
   },
@@ -257,16 +286,8 @@ export const examples: PolicyExample[] = [
     title: "tasks of different priorities add up, one second over",
     resources: [
       window("w", 3, 1),
-      task(
-        "a",
-        { timeoutSeconds: 5000 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) },
-      ),
-      task(
-        "c",
-        { timeoutSeconds: 2201 },
-        { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) },
-      ),
+      task("a", timed(5000), { propertyDependencies: { windowId: ["w"] }, props: withPriority(10) }),
+      task("c", timed(2201), { propertyDependencies: { windowId: ["w"] }, props: withPriority(11) }),
     ],
     violations: [/MaintenanceWindow "w": .* = 7201 s, more than the window can run/],
   },

@@ -2,8 +2,17 @@ import { AUTOMATION_TASK_SECONDS, type BudgetPart, describeBudget, windowBudget 
 import { z } from "zod";
 import { maxDurationHoursField } from "../config-fields.js";
 import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
-import { num, str } from "../values.js";
-import { TASK_TYPE, taskTimeouts, WINDOW_TYPE, windowOf } from "../windows/model.js";
+import { isUnknown, num, reveal, str } from "../values.js";
+import { TASK_TYPE, taskTimeouts, unknownTimeoutFields, WINDOW_TYPE, windowOf } from "../windows/model.js";
+
+/**
+ * The window's cutoff in hours, and whether it was unknown: AWS requires Cutoff below Duration, so
+ * an unknown one (preview) is taken as duration − 1, the least time it can leave the tasks.
+ */
+function cutoffOf(window: StackResource, duration: number): { hours: number; unknown: boolean } {
+  if (isUnknown(reveal(window.props.cutoff))) return { hours: Math.max(0, duration - 1), unknown: true };
+  return { hours: num(window.props.cutoff) ?? 0, unknown: false };
+}
 
 /** Worst-case seconds of one task: its longest known timeout, or the runbook bound of a start/stop task. */
 function taskSeconds(task: StackResource): number | undefined {
@@ -36,6 +45,12 @@ export const maintenanceTaskTimeout = defineStackPolicy({
     // is the bound when the task's window, or its duration, is not known.
     const maxS = config.maxDurationHours * 3600;
     for (const task of resources.filter((r) => r.type === TASK_TYPE)) {
+      const unknown = unknownTimeoutFields(task.props);
+      if (unknown.length > 0)
+        out.push({
+          urn: task.urn,
+          message: `MaintenanceWindowTask "${task.name}": ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} unknown during preview, so the pack cannot bound how long the task holds the pool (stack policies run at \`up\` only after the update). Fix: give the task's timeouts as literals.`,
+        });
       const window = windowOf(task, byUrn, resources);
       const duration = window && num(window.props.duration);
       if (!window || duration === undefined) {
@@ -57,13 +72,17 @@ export const maintenanceTaskTimeout = defineStackPolicy({
         continue;
       }
       tasksOf.set(window, [...(tasksOf.get(window) ?? []), task]);
-      const cutoff = num(window.props.cutoff) ?? 0;
+      const cut = cutoffOf(window, duration);
+      const cutoff = cut.hours;
+      const cutoffText = cut.unknown
+        ? `cutoff unknown in preview, taken as ${cutoff} h`
+        : `cutoff ${cutoff} h`;
       const availableS = (duration - cutoff) * 3600;
       for (const t of taskTimeouts(task.props)) {
         if (t.seconds > availableS) {
           out.push({
             urn: task.urn,
-            message: `MaintenanceWindowTask "${task.name}": ${t.field} is ${t.seconds} s, longer than its window "${window.name}" can run it (duration ${duration} h − cutoff ${cutoff} h = ${availableS} s). Fix: lower the timeout to at most ${availableS} s or lengthen the window.`,
+            message: `MaintenanceWindowTask "${task.name}": ${t.field} is ${t.seconds} s, longer than its window "${window.name}" can run it (duration ${duration} h − ${cutoffText} = ${availableS} s). Fix: lower the timeout to at most ${availableS} s or lengthen the window.`,
           });
         }
       }
@@ -73,7 +92,7 @@ export const maintenanceTaskTimeout = defineStackPolicy({
       const tasks = tasksOf.get(window) ?? [];
       const duration = num(window.props.duration);
       if (duration === undefined || tasks.length < 2) continue;
-      const cutoff = num(window.props.cutoff) ?? 0;
+      const cutoff = cutoffOf(window, duration).hours;
       const rounds = new Map<number | string, BudgetPart>();
       for (const t of tasks) {
         const seconds = taskSeconds(t);

@@ -801,7 +801,7 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
-    title: "a run log resource policy for EventBridge on one log group",
+    title: "a run log resource policy for EventBridge on one log group, its source account named",
     resources: [
       {
         type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
@@ -812,11 +812,61 @@ export const examples: PolicyExample[] = [
             Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/retrain-prod-vision-runs:*",
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
           }),
         },
       },
     ],
     violations: [],
+  },
+  {
+    // The confused deputy: any account's rule, bucket or alarm is that service principal.
+    title: "service principals in resource policies without a source condition",
+    resources: [
+      {
+        type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        name: "route53-logs",
+        props: {
+          policyDocument: doc({
+            Effect: "Allow",
+            Principal: { Service: "route53.amazonaws.com" },
+            Action: "logs:PutLogEvents",
+            Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/route53/x:*",
+          }),
+        },
+      },
+      {
+        type: "aws:sqs/queuePolicy:QueuePolicy",
+        name: "from-s3",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: "arn:aws:sqs:eu-west-1:123456789012:q",
+          }),
+        },
+      },
+      {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: "from-s3-bucket-only",
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:t",
+            // A bucket ARN has no account: its name can be taken by anyone once deleted.
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::retrain-*" } },
+          }),
+        },
+      },
+    ],
+    violations: [
+      /\[service-without-source\] LogResourcePolicy "route53-logs": statement #0 of policyDocument grants the service principal "route53.amazonaws.com" without a Condition naming the source/,
+      /\[service-without-source\] QueuePolicy "from-s3"/,
+      /\[service-without-source\] TopicPolicy "from-s3-bucket-only"/,
+    ],
   },
   {
     title: "a log resource policy with logs:* is read too",
@@ -830,6 +880,7 @@ export const examples: PolicyExample[] = [
             Principal: { Service: "events.amazonaws.com" },
             Action: "logs:*",
             Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/x:*",
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
           }),
         },
       },
@@ -985,7 +1036,11 @@ export const examples: PolicyExample[] = [
               Principal: "*",
               Action: "sns:Publish",
               Resource: "arn:aws:sns:eu-west-1:123456789012:alerts",
-              Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::retrain-artifacts-prod" } },
+              // A bucket ARN has no account: AWS asks for aws:SourceAccount beside it.
+              Condition: {
+                ArnEquals: { "aws:SourceArn": "arn:aws:s3:::retrain-artifacts-prod" },
+                StringEquals: { "aws:SourceAccount": "123456789012" },
+              },
             },
             {
               Effect: "Allow",
@@ -1881,6 +1936,188 @@ export const examples: PolicyExample[] = [
       { type: "aws:glacier/vault:Vault", name: "glacier-none", props: {} },
     ],
     violations: [],
+  },
+  {
+    // Policy variables compare the request with itself; wildcards outside ARNs match other values.
+    title: "conditions that hold for everyone: policy variables, partial wildcards, a bucket ARN alone",
+    resources: [
+      ...[
+        { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalAccount}" } },
+        { StringEquals: { "aws:PrincipalOrgID": "${aws:PrincipalOrgID}" } },
+        { StringEquals: { "aws:SourceAccount": "${aws:SourceAccount}" } },
+        { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:*" } },
+        { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::retrain-artifacts-prod" } },
+      ].map((Condition, i) => ({
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        name: `self-${i}`,
+        props: {
+          policy: doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:eu-west-1:123456789012:t",
+            Condition,
+          }),
+        },
+      })),
+      policy(
+        "every-fleet",
+        doc({
+          Effect: "Allow",
+          Action: "ssm:SendCommand",
+          Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+          Condition: { StringLike: { "aws:ResourceTag/retrain:fleet": "retrain-*" } },
+        }),
+      ),
+      {
+        type: ROLE,
+        name: "any-service-account",
+        props: {
+          assumeRolePolicy: doc({
+            Effect: "Allow",
+            Principal: {
+              Federated:
+                "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B7",
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringLike: {
+                "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B7:sub": "system:serviceaccount:*",
+              },
+            },
+          }),
+        },
+      },
+    ],
+    violations: [
+      ...[0, 1, 2, 3, 4].map((i) => new RegExp(`\\[open-principal\\] TopicPolicy "self-${i}"`)),
+      /\[wildcard-resource\] Policy "every-fleet": .*ssm:SendCommand on every ec2 instance/,
+      /\[open-principal\] Role "any-service-account"/,
+    ],
+  },
+  {
+    title:
+      "Lambda permissions: a wildcard action, a service without a source, a bucket source alone, a public layer",
+    resources: [
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "all-actions",
+        props: {
+          action: "lambda:*",
+          function: "retrain-hook",
+          principal: "events.amazonaws.com",
+          sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/retrain",
+        },
+      },
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "from-any-bucket",
+        props: { action: "lambda:InvokeFunction", function: "retrain-hook", principal: "s3.amazonaws.com" },
+      },
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "star-bucket-source",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "*",
+          sourceArn: "arn:aws:s3:::retrain-artifacts-prod",
+        },
+      },
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "star-every-bucket",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "*",
+          sourceArn: "arn:aws:s3:::*",
+        },
+      },
+      {
+        type: "aws:lambda/layerVersionPermission:LayerVersionPermission",
+        name: "public-layer",
+        props: {
+          layerName: "x",
+          versionNumber: 1,
+          statementId: "s",
+          action: "lambda:GetLayerVersion",
+          principal: "*",
+        },
+      },
+    ],
+    violations: [
+      /\[wildcard-action\] Permission "all-actions": action "lambda:\*" is a wildcard/,
+      /\[service-without-source\] Permission "from-any-bucket": principal "s3\.amazonaws\.com" with no sourceAccount/,
+      /\[open-principal\] Permission "star-bucket-source"/,
+      /\[open-principal\] Permission "star-every-bucket"/,
+      /\[open-principal\] LayerVersionPermission "public-layer": principal "\*" shares the layer version with every AWS account/,
+    ],
+  },
+  {
+    title: "Lambda permissions narrowed: a bucket source with its account, a layer for one organization",
+    resources: [
+      {
+        type: "aws:lambda/permission:Permission",
+        name: "from-our-bucket",
+        props: {
+          action: "lambda:InvokeFunction",
+          function: "retrain-hook",
+          principal: "s3.amazonaws.com",
+          sourceArn: "arn:aws:s3:::retrain-artifacts-prod",
+          sourceAccount: "123456789012",
+        },
+      },
+      {
+        type: "aws:lambda/layerVersionPermission:LayerVersionPermission",
+        name: "org-layer",
+        props: {
+          layerName: "x",
+          versionNumber: 1,
+          statementId: "s",
+          action: "lambda:GetLayerVersion",
+          principal: "*",
+          organizationId: "o-abc123",
+        },
+      },
+    ],
+    violations: [],
+  },
+  {
+    title: "resource-based policies the provider carries on their own resources are read too",
+    resources: [
+      policy(
+        "fn-policy",
+        doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "lambda:*",
+          Resource: "arn:aws:lambda:eu-west-1:123456789012:function:f",
+        }),
+        "aws:lambda/resourcePolicy:ResourcePolicy",
+      ),
+      policy(
+        "table-policy",
+        doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "dynamodb:GetItem",
+          Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+        }),
+        "aws:dynamodb/resourcePolicy:ResourcePolicy",
+      ),
+      {
+        type: "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+        name: "admins",
+        props: { managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] },
+      },
+    ],
+    violations: [
+      /\[wildcard-action\] ResourcePolicy "fn-policy": statement #0 of policy allows Action "lambda:\*"/,
+      /\[open-principal\] ResourcePolicy "fn-policy"/,
+      /\[open-principal\] ResourcePolicy "table-policy"/,
+      /\[admin-managed-policy\] ManagedPolicyAttachmentsExclusive "admins": managedPolicyArns\[0\] attaches the AWS managed policy AdministratorAccess/,
+    ],
   },
   {
     title: "a Lambda permission for principal * without a source is open to everyone",

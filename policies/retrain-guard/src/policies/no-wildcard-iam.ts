@@ -1,8 +1,21 @@
 import { z } from "zod";
 import { nonBlank } from "../config-fields.js";
 import { PROJECT_EXEMPTIONS } from "../exemptions.js";
-import { documentsOf, IAM_RESOURCE_TYPES, LAMBDA_PERMISSION, policyArnsOf } from "../iam/locate.js";
-import { checkDocument, checkLambdaPermission, checkPolicyArn, type IamFinding } from "../iam/rules.js";
+import {
+  documentsOf,
+  IAM_RESOURCE_TYPES,
+  LAMBDA_PERMISSION,
+  LAYER_PERMISSION,
+  policyArnsOf,
+} from "../iam/locate.js";
+import {
+  checkDocument,
+  checkLambdaPermission,
+  checkLayerPermission,
+  checkPolicyArn,
+  type IamFinding,
+  type IamRule,
+} from "../iam/rules.js";
 import { defineResourcePolicy, type Violation } from "../policy-kit.js";
 
 const allowlistEntry = z
@@ -33,7 +46,11 @@ export type AllowlistEntry = z.infer<typeof allowlistEntry>;
  * `resource` is an ARN pattern (`*` matches within one ARN segment, i.e. no `:`), and the entry then
  * exempts only findings about that resource, never the same action on another (e.g. on "*").
  */
-export type ProjectExemption = AllowlistEntry & { resource?: string };
+export type ProjectExemption = AllowlistEntry & {
+  resource?: string;
+  /** Only findings of this rule (e.g. `service-without-source` on a policy AWS gives no source key). */
+  rule?: IamRule;
+};
 
 const managedPolicyEntry = z.strictObject({
   name: nonBlank("name").describe(
@@ -94,6 +111,7 @@ export function resourceMatches(pattern: string, resource: string): boolean {
 function exempt(f: IamFinding, urn: string, allowlist: readonly ProjectExemption[]): boolean {
   return allowlist.some((e) => {
     if (e.urn !== undefined && !urnMatches(e.urn, urn)) return false;
+    if (e.rule !== undefined && f.rule !== e.rule) return false;
     if (e.resource !== undefined && (f.resource === undefined || !resourceMatches(e.resource, f.resource)))
       return false;
     if (e.action !== undefined)
@@ -105,7 +123,7 @@ function exempt(f: IamFinding, urn: string, allowlist: readonly ProjectExemption
 export const noWildcardIam = defineResourcePolicy({
   name: "no-wildcard-iam",
   description:
-    'IAM documents must not allow wildcard actions, NotAction/NotResource, Resource "*" for actions with resource-level permissions, any principal (web identity federation included, unless its subject is tested), admin-like or unreviewed AWS managed policies, or Lambda permissions open to everyone.',
+    'IAM documents must not allow wildcard actions, NotAction/NotResource, Resource "*" for actions with resource-level permissions, any principal (web identity federation included, unless its subject is tested), a service principal in a resource policy without a source condition, admin-like or unreviewed AWS managed policies, or Lambda permissions open to everyone or to a service without a source.',
   remediation:
     "Name the exact actions and resource ARNs, narrow trust policies to a named principal with aws:SourceAccount/aws:SourceArn conditions (web identity roles: a <provider>:sub condition), and attach customer managed policies instead of AWS managed ones (or list a reviewed one in allowedManagedPolicies). If an exemption is really needed, add an allowlist entry with a justification to the pack config (reviewed by security).",
   enforcementLevel: "mandatory",
@@ -122,7 +140,8 @@ export const noWildcardIam = defineResourcePolicy({
           allowedManagedPolicies: config.allowedManagedPolicies.map((e) => e.name),
         }),
       );
-    if (resource.type === LAMBDA_PERMISSION) findings.push(...checkLambdaPermission(resource.props));
+    if (resource.type === LAMBDA_PERMISSION) findings.push(...(await checkLambdaPermission(resource.props)));
+    if (resource.type === LAYER_PERMISSION) findings.push(...checkLayerPermission(resource.props));
     if (findings.length === 0) return [];
     const allowlist: ProjectExemption[] = [...PROJECT_EXEMPTIONS, ...config.allowlist];
     return findings

@@ -69,18 +69,51 @@ export const examples: PolicyExample[] = [
     ],
   },
   {
-    title: "preview: name and version unknown, taken from the verified document",
+    // A document's latestVersion is computed: unknown in the preview of a create or an edit.
+    title: "preview: the version unknown, the name known (the document's name is an input)",
+    resources: [
+      doc(),
+      runCommand("retrain-prod-vision-train", UNKNOWN),
+      association("retrain-prod-vision-train", UNKNOWN),
+    ],
+    violations: [],
+  },
+  {
+    // `doc.arn.apply(() => "AWS-RunShellScript")` depends on the verified document too.
+    title: "preview: a name unknown fails closed, even computed from the verified document",
     resources: [
       doc(),
       runCommand(UNKNOWN, UNKNOWN, { propertyDependencies: { taskArn: ["train"] } }),
       { ...association(UNKNOWN, UNKNOWN), propertyDependencies: { name: ["train"] } },
     ],
-    violations: [],
+    violations: [
+      /MaintenanceWindowTask "retrain": taskArn is unknown during preview, so the pack cannot tell which document it runs/,
+      /Association "nightly": name is unknown during preview/,
+    ],
   },
   {
-    title: "the document given by ARN",
-    resources: [doc(), runCommand("arn:aws:ssm:eu-west-1:123456789012:document/retrain-prod-vision-train")],
-    violations: [],
+    title: "preview: a task type unknown fails closed",
+    resources: [
+      doc(),
+      {
+        ...runCommand("AWS-RunShellScript"),
+        props: { ...runCommand("AWS-RunShellScript").props, taskType: UNKNOWN },
+      },
+    ],
+    violations: [/MaintenanceWindowTask "retrain": taskType is unknown during preview/],
+  },
+  {
+    // SSM runs a shared document of another account by its ARN, under the same name.
+    title: "the document given by ARN, of this account or another",
+    resources: [
+      doc(),
+      runCommand("arn:aws:ssm:eu-west-1:123456789012:document/retrain-prod-vision-train"),
+      association("arn:aws:ssm:eu-west-1:999999999999:document/retrain-prod-vision-train"),
+    ],
+    violations: [
+      /MaintenanceWindowTask "retrain": taskArn is the ARN "arn:aws:ssm:eu-west-1:123456789012:document\/retrain-prod-vision-train": a document ARN can run another account's shared document/,
+      /Association "nightly": name is the ARN "arn:aws:ssm:eu-west-1:999999999999:document\/retrain-prod-vision-train"/,
+    ],
   },
   {
     title: "a task running AWS-RunShellScript",
@@ -159,7 +192,7 @@ export const examples: PolicyExample[] = [
   {
     title: "an unknown document name that does not come from the verified document fails closed",
     resources: [doc(), runCommand(UNKNOWN)],
-    violations: [/taskArn is unknown and does not come from a verified training document/],
+    violations: [/taskArn is unknown during preview/],
   },
   {
     title: "an automation task running another runbook, and a Lambda task",

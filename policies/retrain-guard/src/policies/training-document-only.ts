@@ -3,8 +3,10 @@
  * document of the stack is verified against the renderer of `@retrain/components/training-document`
  * (same script, parameters and patterns for the team, environment and role it names), every
  * RUN_COMMAND task and association runs one of those verified documents of this stack (name
- * `retrain-<env>-<team>-train`) at a pinned version, and automation tasks run only the start/stop
- * runbooks. Unknown names fail closed unless they come from a verified document of the stack.
+ * `retrain-<env>-<team>-train`, by name: an ARN can name another account's shared document of that
+ * name) at a pinned version, and automation tasks run only the start/stop runbooks. A task type or
+ * document name unknown during preview fails closed: a value computed from the verified document's
+ * outputs can still be any document, and Pulumi runs stack policies at `up` only after the update.
  */
 import {
   type TrainingDocumentSpec,
@@ -28,6 +30,15 @@ export const ALLOWED_RUNBOOKS: readonly string[] = ["AWS-StartEC2Instance", "AWS
 function documentNameOf(value: string): string {
   return /^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:document\/(.+)$/.exec(value)?.[1] ?? value;
 }
+
+/**
+ * SSM runs a document given by name from the caller's own account; an ARN is how a document shared
+ * from another account is run ("For SSM documents that are shared with you from other AWS accounts,
+ * you must specify the complete SSM document ARN", CreateAssociation Name,
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html). The
+ * pack does not know the stack's account, so only the name form is the stack's own document.
+ */
+const isArn = (value: string) => /^arn:/i.test(value);
 
 /** A known version pin is a version number; `$DEFAULT`, `$LATEST` or nothing follow every edit. */
 function pinProblem(version: unknown): string | undefined {
@@ -99,18 +110,27 @@ export const trainingDocumentOnly = defineStackPolicy({
     /** Why `resource` (through property `prop`) does not run a verified training document, if it does not. */
     const runsVerified = (resource: StackResource, prop: string): string | undefined => {
       const raw = reveal(resource.props[prop]);
-      if (isUnknown(raw) || raw === undefined) {
-        const deps = resource.propertyDependencies[prop] ?? [];
-        if (deps.some((u) => verifiedUrns.has(u))) return undefined;
-        return `${prop} is ${raw === undefined ? "not set" : "unknown"} and does not come from a verified training document`;
-      }
+      if (raw === undefined) return `${prop} is not set`;
+      // A dependency on the verified document proves nothing: `doc.arn.apply(() => "AWS-RunShellScript")`
+      // has one too. Our programs pass the document's name, an input, known in preview.
+      if (isUnknown(raw))
+        return `${prop} is unknown during preview, so the pack cannot tell which document it runs (a value computed from another resource's outputs can name any document)`;
       if (typeof raw !== "string") return `${prop} is not a document name`;
+      if (isArn(raw))
+        return `${prop} is the ARN "${raw}": a document ARN can run another account's shared document of the same name, so only the name of this stack's document is accepted`;
       const name = documentNameOf(raw);
       if (verified.has(name)) return undefined;
       return `${prop} runs "${name}", which is not a verified training document of this stack (expected ${want})`;
     };
 
     for (const task of resources.filter((r) => r.type === TASK_TYPE)) {
+      if (isUnknown(reveal(task.props.taskType))) {
+        out.push({
+          urn: task.urn,
+          message: `MaintenanceWindowTask "${task.name}": taskType is unknown during preview, so the pack cannot tell what the task runs. Fix: set taskType to "RUN_COMMAND" (the training document) or "AUTOMATION" (the start/stop runbooks) as a literal.`,
+        });
+        continue;
+      }
       const taskType = str(task.props.taskType);
       if (taskType === "AUTOMATION") {
         const arn = str(task.props.taskArn);

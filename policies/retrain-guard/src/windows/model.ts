@@ -1,4 +1,5 @@
 /** SSM maintenance windows, tasks, targets and associations as the policies read them. */
+import { DOCUMENT_PARAMETERS } from "@retrain/components/training-document";
 import type { WindowSchedule } from "@retrain/schedule";
 import type { StackResource } from "../policy-kit.js";
 import { at, bool, isRecord, isUnknown, list, num, type PropertyMap, reveal, str } from "../values.js";
@@ -37,9 +38,18 @@ export interface TaskTimeout {
 }
 
 /**
+ * The training document's own `executionTimeout` default: what a RUN_COMMAND task that passes none
+ * runs for (training-document-only lets RUN_COMMAND tasks run nothing else).
+ */
+const DOCUMENT_DEFAULT_TIMEOUT_S = Number(DOCUMENT_PARAMETERS.executionTimeout.default);
+
+const isAutomation = (props: PropertyMap) => str(props.taskType) === "AUTOMATION";
+
+/**
  * How long a task may run, from what is known: Run Command's `timeoutSeconds` (SSM stops delivering
- * after it) and the document's `executionTimeout` parameter (AWS-RunShellScript and documents modelled
- * on it). Every known one is returned; each must fit the window.
+ * after it) and the document's `executionTimeout` parameter (the training document, AWS-RunShellScript
+ * and documents modelled on it); without that parameter, the document's default. Every known one is
+ * returned; each must fit the window.
  */
 export function taskTimeouts(props: PropertyMap): TaskTimeout[] {
   const out: TaskTimeout[] = [];
@@ -47,14 +57,49 @@ export function taskTimeouts(props: PropertyMap): TaskTimeout[] {
   const t = num(at(rc, "timeoutSeconds"));
   if (t !== undefined)
     out.push({ seconds: t, field: "taskInvocationParameters.runCommandParameters.timeoutSeconds" });
+  let execution = false;
   for (const [i, p] of list(at(rc, "parameters")).entries()) {
     if (str(at(p, "name")) !== "executionTimeout") continue;
+    execution = true;
     const v = num(list(at(p, "values"))[0]);
     if (v !== undefined)
       out.push({
         seconds: v,
         field: `taskInvocationParameters.runCommandParameters.parameters[${i}] (executionTimeout)`,
       });
+  }
+  if (!execution && !isAutomation(props))
+    out.push({
+      seconds: DOCUMENT_DEFAULT_TIMEOUT_S,
+      field: `taskInvocationParameters.runCommandParameters.parameters (no executionTimeout: the document's default, ${DOCUMENT_DEFAULT_TIMEOUT_S} s)`,
+    });
+  return out;
+}
+
+/**
+ * The timeout fields of a Run Command task that are unknown during preview (or sit in an unknown
+ * container): the pack cannot bound how long the task holds the pool, and Pulumi runs stack
+ * policies at `up` only after the update, so they fail closed. Our programs give them as literals.
+ */
+export function unknownTimeoutFields(props: PropertyMap): string[] {
+  if (isAutomation(props)) return [];
+  const base = "taskInvocationParameters.runCommandParameters";
+  const rc = at(props, "taskInvocationParameters", "runCommandParameters");
+  if (isUnknown(rc)) return [base];
+  const out: string[] = [];
+  if (isUnknown(at(rc, "timeoutSeconds"))) out.push(`${base}.timeoutSeconds`);
+  const params = at(rc, "parameters");
+  if (isUnknown(params)) return [...out, `${base}.parameters`];
+  for (const [i, p] of list(params).entries()) {
+    const name = at(p, "name");
+    if (isUnknown(name) || isUnknown(p)) {
+      out.push(`${base}.parameters[${i}].name`);
+      continue;
+    }
+    if (str(name) !== "executionTimeout") continue;
+    const values = at(p, "values");
+    const first = isUnknown(values) ? values : list(values)[0];
+    if (isUnknown(reveal(first))) out.push(`${base}.parameters[${i}] (executionTimeout)`);
   }
   return out;
 }
