@@ -280,6 +280,23 @@ describe("each protection, removed, is a finding", () => {
       /pr\.yml\/preview: runs pull request code with role \$\{\{ vars\.AWS_DEPLOY_ROLE_ARN \}\}/,
     ],
     [
+      "the pull request's pnpm cache restored beside the preview role",
+      (r) => {
+        delete prJob(r, "preview").steps.find((s) => s.uses === "./.github/actions/setup-workspace")!.with;
+      },
+      /pr\.yml\/preview: restores a cache \(actions\/setup-node\) while holding id-token: write/,
+    ],
+    [
+      "an actions/cache step in the preview",
+      (r) => {
+        prJob(r, "preview").steps.splice(1, 0, {
+          uses: "actions/cache/restore@0400d5f644dc74513175e3cd8d07132dd4860809",
+          with: { path: ".nx/cache", key: "nx" },
+        });
+      },
+      /pr\.yml\/preview: restores a cache \(actions\/cache\/restore\) while holding id-token: write/,
+    ],
+    [
       "OIDC for the verify job",
       (r) => {
         (prJob(r, "verify").permissions as Record<string, string>)["id-token"] = "write";
@@ -532,7 +549,8 @@ describe("deploy.yml", () => {
 
   it("runs on pushes to main, one run at a time, never cancelling a deploy", () => {
     expect(deploy.on).toMatchObject({ push: { branches: ["main"] } });
-    expect(deploy.concurrency).toEqual({ group: "deploy-main", "cancel-in-progress": false });
+    // Per ref: a dispatch from another branch (which deploys nothing) never replaces main's pending run.
+    expect(deploy.concurrency).toEqual({ group: `deploy-${gh("github.ref")}`, "cancel-in-progress": false });
     expect(Object.keys(deploy.jobs)).toEqual(["affected", ...levels]);
     expect(deploy.jobs.affected?.if).toBe("github.ref == 'refs/heads/main'");
   });
@@ -603,7 +621,10 @@ describe("nightly-plan.yml", () => {
     expect(schedule).toHaveLength(1);
     // minute hour * * *: once a day.
     expect(schedule[0]?.cron).toMatch(/^\d{1,2} \d{1,2} \* \* \*$/);
-    expect(nightly.concurrency).toEqual({ group: "nightly-plan", "cancel-in-progress": false });
+    expect(nightly.concurrency).toEqual({
+      group: `nightly-plan-${gh("github.ref")}`,
+      "cancel-in-progress": false,
+    });
     expect(nightly.env).toEqual(pr.env);
     expect(nightly.env).toEqual(deploy.env);
     expect(Object.keys(nightly.jobs)).toEqual(["plan", "report"]);

@@ -39,6 +39,7 @@ export interface Workflow {
   jobs: Record<string, Job>;
 }
 export interface CompositeAction {
+  inputs?: Record<string, { default?: string }>;
   runs: { steps: Step[] };
 }
 
@@ -81,12 +82,20 @@ export function expandedSteps(repo: Repo, job: Job): Step[] {
     const steps = (action?.runs.steps ?? []).map((c) => {
       const withText = JSON.stringify(c.with ?? {}).replace(
         /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
-        (_m, name: string) => String(s.with?.[name] ?? "").replaceAll('"', '\\"'),
+        (_m, name: string) =>
+          String(s.with?.[name] ?? action?.inputs?.[name]?.default ?? "").replaceAll('"', '\\"'),
       );
       return { ...c, with: JSON.parse(withText) as Record<string, unknown> };
     });
     return [s, ...steps];
   });
+}
+
+/** A step that restores a cache: actions/cache (or its restore half), or setup-node with a `cache`. */
+function restoresCache(step: Step): boolean {
+  const action = step.uses?.split("@")[0] ?? "";
+  if (action === "actions/cache" || action === "actions/cache/restore") return true;
+  return action === "actions/setup-node" && String(step.with?.cache ?? "") !== "";
 }
 
 const checkouts = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
@@ -185,6 +194,11 @@ export function securityFindings(repo: Repo): string[] {
         if (oidc !== roles.length > 0) add(where, "id-token: write exactly when the job assumes an AWS role");
         if (oidc && environment === undefined)
           add(where, "holds id-token: write outside a GitHub environment");
+        // A pull request run restores its own cache scope first, which an earlier push of the pull
+        // request's code can have written: nothing from it may run beside a role (docs/security.md#ci).
+        if (oidc && isPullRequestWorkflow(wf))
+          for (const step of steps.filter(restoresCache))
+            add(where, `restores a cache (${step.uses?.split("@")[0]}) while holding id-token: write`);
       }
 
       // Roles: each tied to the environment whose OIDC subject its trust policy names.
