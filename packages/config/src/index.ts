@@ -1,4 +1,5 @@
 export * from "./discovery.js";
+export * from "./endpoint-services.js";
 export * from "./errors.js";
 export * from "./event-rules.js";
 export * from "./exit-code.js";

@@ -125,4 +125,29 @@ describe("deploy-matrix on removed, renamed and registry changes", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(deployed(r.stdout)[0]).toEqual(["iam-dev", "iam-prod"]);
   });
+
+  it("a pool's root volume made smaller (ModifyVolume only grows) is refused in every mode; larger passes", () => {
+    const FLEET = "stacks/fleet/envs/prod/Pulumi.prod.yaml";
+    // The base file leaves rootVolumeGb out: the schema's default, 200 GiB, is what is deployed.
+    branch("fleet-shrinks", () =>
+      edit(FLEET, (t) =>
+        t.replace("instanceType: g5.xlarge", "instanceType: g5.xlarge\n      rootVolumeGb: 150"),
+      ),
+    );
+    for (const mode of [[], ["--preview"], ["--check-removed"]]) {
+      const r = matrix(...mode);
+      expect(r.status, `${mode.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(
+        `${FLEET}: fleet:pools[0].rootVolumeGb of pool "a10g" goes down from 200 to 150 GiB, but an EBS volume only grows`,
+      );
+      expect(r.stdout).toBe("");
+    }
+    branch("fleet-grows", () =>
+      edit(FLEET, (t) =>
+        t.replace("instanceType: g5.xlarge", "instanceType: g5.xlarge\n      rootVolumeGb: 300"),
+      ),
+    );
+    const grows = matrix("--check-removed");
+    expect(grows.status, grows.stderr).toBe(0);
+  });
 });

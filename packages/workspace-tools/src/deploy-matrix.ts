@@ -21,7 +21,10 @@ import { nxCliScript } from "./nx-cli.js";
 import {
   deployProjects,
   describeRefusedRemovals,
+  describeShrunkVolumes,
+  fileAtCommit,
   removedStacks,
+  shrunkVolumes,
   stackConfigsAt,
   stacksOwningChanges,
   teamEnvironmentAt,
@@ -282,6 +285,18 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
   if (refused.length > 0) {
     for (const line of refused) console.error(line);
     console.error("deploy-matrix: a stack's file was removed without its offboarding; nothing is deployed");
+    return 2;
+  }
+  const shrunk = describeShrunkVolumes(
+    shrunkVolumes({
+      stacks: discovered.stacks,
+      root: args.root,
+      fileAt: (file) => fileAtCommit(args.root, args.base, file),
+    }),
+  );
+  if (shrunk.length > 0) {
+    for (const line of shrunk) console.error(line);
+    console.error("deploy-matrix: a pool's root volume would shrink, which AWS refuses; nothing is deployed");
     return 2;
   }
   if (args.checkRemoved) {

@@ -191,10 +191,10 @@ export function removedStacks(opts: {
  * say: the file was invalid there, and nothing was deployed from it).
  */
 export function teamEnvironmentAt(root: string, commit: string, file: string): string | undefined {
-  const r = spawnSync("git", ["show", `${commit}:${file}`], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) return undefined;
+  const text = fileAtCommit(root, commit, file);
+  if (text === undefined) return undefined;
   try {
-    const value = (parse(r.stdout) as { config?: Record<string, unknown> } | null)?.config?.[
+    const value = (parse(text) as { config?: Record<string, unknown> } | null)?.config?.[
       "scheduling:environment"
     ];
     return typeof value === "string" ? value : undefined;
@@ -216,4 +216,75 @@ export function describeRefusedRemovals(removed: readonly RemovedStack[]): strin
       `${r.file}: removed, but ${r.refusal}. Deleting a stack's file does not delete the stack: its windows would keep running, out of every plan and policy check. To remove it, destroy the stack with its file in place (npx nx run ${project}:destroy --confirm=${project}), then remove the file and its registry entry in one change (docs/delivery.md, "Removing a stack"); otherwise restore the file`,
     ];
   });
+}
+
+/** A pool whose root volume the change makes smaller than the deployed one. */
+export interface ShrunkVolume {
+  file: string;
+  pool: string;
+  key: string;
+  from: number;
+  to: number;
+}
+
+/** The schema's default `rootVolumeGb` of a pool, for a base file that leaves it out. */
+const DEFAULT_ROOT_VOLUME_GB = 200;
+
+/**
+ * Fleet pools whose `rootVolumeGb` the change lowers. EBS volumes only grow: the provider changes
+ * the size of a running instance's root volume in place with ModifyVolume ("The target volume size
+ * must be greater than or equal to the existing size of the volume",
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVolume.html), so `pulumi up`
+ * would fail on every instance of the pool, after the plan and the preview said OK (neither knows
+ * the deployed size). `fileAt(file)` is the fleet file at the base commit (undefined: new file).
+ */
+export function shrunkVolumes(opts: {
+  stacks: readonly DiscoveredStack[];
+  fileAt: (file: string) => string | undefined;
+  root: string;
+}): ShrunkVolume[] {
+  const out: ShrunkVolume[] = [];
+  for (const stack of opts.stacks.filter((st) => st.kind === "fleet")) {
+    const file = path.relative(opts.root, stack.configFile).split(path.sep).join("/");
+    const text = opts.fileAt(file);
+    if (text === undefined) continue;
+    let before: unknown;
+    try {
+      before = (parse(text) as { config?: Record<string, unknown> } | null)?.config?.["fleet:pools"];
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(before)) continue;
+    const sizeBefore = new Map<string, number>();
+    for (const p of before as { name?: unknown; rootVolumeGb?: unknown }[])
+      if (typeof p?.name === "string")
+        sizeBefore.set(p.name, typeof p.rootVolumeGb === "number" ? p.rootVolumeGb : DEFAULT_ROOT_VOLUME_GB);
+    const pools = (stack.config.config as { pools?: { name: string; rootVolumeGb: number }[] }).pools ?? [];
+    pools.forEach((pool, i) => {
+      const from = sizeBefore.get(pool.name);
+      if (from !== undefined && pool.rootVolumeGb < from)
+        out.push({
+          file,
+          pool: pool.name,
+          key: `fleet:pools[${i}].rootVolumeGb`,
+          from,
+          to: pool.rootVolumeGb,
+        });
+    });
+  }
+  return out;
+}
+
+/** The file at `commit`, or undefined when it is not there. */
+export function fileAtCommit(root: string, commit: string, file: string): string | undefined {
+  const r = spawnSync("git", ["show", `${commit}:${file}`], { cwd: root, encoding: "utf8" });
+  return r.status === 0 ? r.stdout : undefined;
+}
+
+/** One line per shrunk volume: what AWS does and the ways forward. */
+export function describeShrunkVolumes(shrunk: readonly ShrunkVolume[]): string[] {
+  return shrunk.map(
+    (v) =>
+      `${v.file}: ${v.key} of pool "${v.pool}" goes down from ${v.from} to ${v.to} GiB, but an EBS volume only grows (ModifyVolume refuses a smaller size), so pulumi up would fail on every instance of the pool. Keep ${v.from} GiB or more; to get smaller disks, add a pool under a new name with the new size and move the windows to it`,
+  );
 }

@@ -520,6 +520,26 @@ describe("the fleet's network", () => {
     });
   });
 
+  it("fails naming each subnet's VPC when the subnets are in two VPCs (one security group serves all)", async () => {
+    const subnets = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
+    const result = await runFleet(
+      "prod",
+      { "fleet:subnetIds": subnets, "fleet:ssmAccess": "declared-nat" },
+      undefined,
+      {
+        "aws:ec2/getSubnet:getSubnet": (inputs) => ({
+          id: String(inputs.id),
+          vpcId: inputs.id === subnets[0] ? "vpc-0aaaaaaaaaaaaaaa1" : "vpc-0bbbbbbbbbbbbbbb2",
+          availabilityZone: "eu-west-1b",
+        }),
+      },
+    );
+    expect(result.errors.map((e) => e.message).join("\n")).toContain(
+      `fleet:subnetIds: the subnets are in 2 VPCs (${subnets[0]} in vpc-0aaaaaaaaaaaaaaa1, ${subnets[1]} in vpc-0bbbbbbbbbbbbbbb2); every subnet of the fleet must be in one VPC`,
+    );
+    expect(resourcesOfType(result, "aws:ec2/instance:Instance")).toEqual([]);
+  });
+
   it("fails naming the pool and the type when a type is offered in no zone", async () => {
     const result = await runFleet("prod", {}, undefined, {
       "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": () => ({

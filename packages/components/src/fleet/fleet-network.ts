@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkOutput } from "@retrain/config";
+import { endpointServiceName, type NetworkOutput } from "@retrain/config";
 
 /**
  * Interface endpoints the instances need with no internet route: the SSM agent (`ssm`, `ssmmessages`,
@@ -220,14 +220,14 @@ export class FleetNetwork extends pulumi.ComponentResource {
       child,
     );
     this.endpointSecurityGroupId = endpointSg.id;
-    // Service names: com.amazonaws.<region>.<service>
+    // Service names: com.amazonaws.<region>.<service>, cn.com.amazonaws for some in China
     // (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html).
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
       new aws.ec2.VpcEndpoint(
         `${name}-${service}`,
         {
           vpcId,
-          serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+          serviceName: pulumi.output(region).apply((r) => endpointServiceName(r, service)),
           vpcEndpointType: "Interface",
           privateDnsEnabled: true,
           subnetIds,
@@ -241,7 +241,7 @@ export class FleetNetwork extends pulumi.ComponentResource {
       `${name}-s3`,
       {
         vpcId,
-        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+        serviceName: pulumi.output(region).apply((r) => endpointServiceName(r, "s3")),
         vpcEndpointType: "Gateway",
         routeTableIds: [privateRoutes.id],
         // Without a policy a gateway endpoint reaches every bucket of every account: a team's command
@@ -422,6 +422,16 @@ export async function checkSubnetZones(
       filters: [{ name: "instance-type", values: [...new Set(pools.map((p) => p.instanceType))] }],
     }),
   ]);
+  // One security group serves every instance, created in the first subnet's VPC: a group can be used
+  // only by instances of its own VPC ("enables you to use the same security group with network
+  // interfaces and instances in the specified VPC" is what AssociateSecurityGroupVpc adds,
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html), so
+  // RunInstances would fail in a subnet of another VPC, as would the endpoints' egress rule.
+  const vpcs = [...new Set(subnets.map((s) => s.vpcId))];
+  if (vpcs.length > 1)
+    throw new Error(
+      `fleet:subnetIds: the subnets are in ${vpcs.length} VPCs (${subnets.map((s) => `${s.id} in ${s.vpcId}`).join(", ")}); every subnet of the fleet must be in one VPC`,
+    );
   for (const s of subnets) {
     for (const pool of pools) {
       const offered = offerings.instanceTypes.some(

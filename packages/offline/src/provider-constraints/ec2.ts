@@ -1,4 +1,6 @@
 /** EC2: instances, launch templates, security groups, and the network (VPC, subnets, endpoints, routes). */
+
+import { endpointServiceName, parseEndpointServiceName } from "@retrain/config";
 import {
   api,
   atMostOne,
@@ -340,6 +342,29 @@ export const EC2_CONSTRAINTS: Record<string, Constraint[]> = {
         phase: "up",
         good: "com.amazonaws.eu-west-1.ssmmessages",
         bad: "ssm",
+      },
+    ),
+    rule(
+      "the service's name in its region",
+      (i) => {
+        const name = typeof i.serviceName === "string" ? i.serviceName : "";
+        const parsed = parseEndpointServiceName(name);
+        if (!parsed) return [];
+        const expected = endpointServiceName(parsed.region, parsed.service);
+        return name === expected
+          ? []
+          : [
+              {
+                path: "serviceName",
+                message: `"${name}" is not the service's name in ${parsed.region}: AWS publishes it as "${expected}"`,
+              },
+            ];
+      },
+      {
+        source: ENDPOINT_API,
+        phase: "up",
+        good: { serviceName: "cn.com.amazonaws.cn-north-1.sts" },
+        bad: { serviceName: "com.amazonaws.cn-north-1.sts" },
       },
     ),
     rule(
