@@ -110,15 +110,37 @@ function runTests(packDir: string, pattern: string): Promise<{ passed: boolean; 
   return runSandboxTests(VITEST, packDir, pattern, MUTANT_TIMEOUT_MS);
 }
 
+const USAGE = "usage: pnpm mutation [--policy <name>]... [--max <n>] [--jobs <n>] [--list]";
+
+/** A flag's value as a whole number of at least 1, or the reason it is not. */
+function positiveInteger(flag: string, value: string): number | string {
+  return /^[1-9][0-9]*$/.test(value)
+    ? Number(value)
+    : `--${flag} must be a whole number of at least 1, not "${value}"`;
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      policy: { type: "string", multiple: true },
-      max: { type: "string" },
-      jobs: { type: "string", default: "2" },
-      list: { type: "boolean", default: false },
-    },
-  });
+  let values: { policy?: string[]; max?: string; jobs: string; list: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        policy: { type: "string", multiple: true },
+        max: { type: "string" },
+        jobs: { type: "string", default: "2" },
+        list: { type: "boolean", default: false },
+      },
+    }) as { values: typeof values });
+  } catch (e) {
+    // node:util's parseArgs errors (ERR_PARSE_ARGS_*) name the flag: say it without a stack trace.
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
+    return 2;
+  }
+  const max = values.max === undefined ? undefined : positiveInteger("max", values.max);
+  const jobsValue = positiveInteger("jobs", values.jobs);
+  for (const problem of [max, jobsValue].filter((v): v is string => typeof v === "string")) {
+    process.stderr.write(`${problem}\n${USAGE}\n`);
+    return 2;
+  }
   const policies = values.policy ?? Object.keys(POLICY_FILES);
   for (const p of policies) {
     if (!POLICY_FILES[p]) {
@@ -133,13 +155,13 @@ async function main(): Promise<number> {
     const owner = policies.find((p) => POLICY_FILES[p]!.includes(file))!;
     return mutantsOf(owner, file, readFileSync(path.join(PACK, file), "utf8"));
   });
-  if (values.max) mutants = spread(mutants, Number(values.max));
+  if (typeof max === "number") mutants = spread(mutants, max);
   if (values.list) {
     for (const m of mutants) process.stdout.write(`${m.file}:${m.line}  ${m.description}  [${m.policy}]\n`);
     process.stdout.write(`${mutants.length} mutants\n`);
     return 0;
   }
-  const jobs = Math.max(1, Number(values.jobs));
+  const jobs = jobsValue as number;
   process.stdout.write(`${mutants.length} mutants over ${policies.length} policies, ${jobs} at a time\n`);
 
   // Unmutated, the tests must pass: otherwise every mutant would count as killed.
