@@ -4,7 +4,39 @@
  * string or an array. Parsing is strict where IAM is ambiguous-free and fails closed: a document we
  * cannot read is reported, never silently passed.
  */
+import { parse as parseJsonAst } from "@humanwhocodes/momoa";
 import { isRecord, isUnknown, reveal } from "../values.js";
+
+type JsonNode = ReturnType<typeof parseJsonAst>["body"];
+
+/**
+ * The first key that appears twice in one object of `text` (already known to be valid JSON), with
+ * where: JSON.parse keeps the last value, and nothing documents which one IAM evaluates, so
+ * `{"Action": "s3:GetObject", "Action": "*"}` could read narrower here than it is on AWS. Our
+ * programs render documents with JSON.stringify, which never repeats a key.
+ */
+export function duplicateKey(text: string): string | undefined {
+  const walk = (node: JsonNode, where: string): string | undefined => {
+    if (node.type === "Array") {
+      for (const [i, el] of node.elements.entries()) {
+        const found = walk(el.value, `${where}[${i}]`);
+        if (found) return found;
+      }
+    }
+    if (node.type !== "Object") return undefined;
+    const seen = new Set<string>();
+    for (const m of node.members) {
+      const key = m.name.type === "String" ? m.name.value : m.name.name;
+      if (seen.has(key))
+        return `${where === "" ? "the document" : where} has the key "${key}" twice (line ${m.name.loc.start.line})`;
+      seen.add(key);
+      const found = walk(m.value, where === "" ? key : `${where}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(parseJsonAst(text).body, "");
+}
 
 /** The principal block: `"*"` or `{ AWS | Service | Federated | CanonicalUser: string[] }`. */
 export type Principal = "*" | Record<string, string[]>;
@@ -69,6 +101,12 @@ export function parsePolicyDocument(input: unknown, needs: StatementNeeds = {}):
     } catch (e) {
       return { kind: "invalid", reason: `not valid JSON (${(e as Error).message})` };
     }
+    const repeated = duplicateKey(value);
+    if (repeated)
+      return {
+        kind: "invalid",
+        reason: `${repeated}: which one AWS reads is not documented, so the pack cannot judge it`,
+      };
   }
   if (!isRecord(doc)) return { kind: "invalid", reason: "the document is not a JSON object" };
   const raw = reveal(doc.Statement);

@@ -463,6 +463,25 @@ export const examples: PolicyExample[] = [
     violations: [],
   },
   {
+    // JSON.parse keeps the last of a repeated key; which one IAM evaluates is not documented.
+    title: "a key repeated in a statement or a condition fails closed, whichever value comes last",
+    resources: [
+      policy(
+        "two-actions",
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}',
+      ),
+      policy(
+        "two-accounts",
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sns:Publish","Resource":"arn:aws:sns:eu-west-1:123456789012:t","Condition":{"StringEquals":{"aws:SourceAccount":"*","aws:SourceAccount":"123456789012"}}}]}',
+        "aws:sns/topicPolicy:TopicPolicy",
+      ),
+    ],
+    violations: [
+      /\[unparseable-document\] Policy "two-actions": .*Statement\[0\] has the key "Action" twice \(line 1\): which one AWS reads is not documented/,
+      /\[unparseable-document\] TopicPolicy "two-accounts": .*Statement\[0\]\.Condition\.StringEquals has the key "aws:SourceAccount" twice/,
+    ],
+  },
+  {
     title: "unparseable JSON fails closed",
     resources: [policy("broken", '{"Statement": [')],
     violations: [
