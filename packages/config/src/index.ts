@@ -1,4 +1,5 @@
 export * from "./discovery.js";
+export { ec2InstanceTypes } from "./ec2-instance-types.js";
 export * from "./endpoint-services.js";
 export * from "./errors.js";
 export * from "./event-rules.js";

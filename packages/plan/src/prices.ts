@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, type ConfigProblem } from "@retrain/config";
+import { ConfigError, type ConfigProblem, ec2InstanceTypes } from "@retrain/config";
 import { z } from "zod";
 // Imported rather than read at run time so tsc ships it in dist/ and no path juggling is needed.
 import defaultTable from "./prices/ec2-on-demand.json" with { type: "json" };
@@ -39,7 +39,14 @@ const priceTableSchema = z.strictObject({
   regions: z.record(
     z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
     z.record(
-      z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as g5.xlarge"),
+      z
+        .string()
+        .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an instance type such as g5.xlarge")
+        // A misspelt type ("g6.xlarg") would price nothing and say nothing.
+        .refine((t) => ec2InstanceTypes().has(t), {
+          error: (issue) =>
+            `${String(issue.input)} is not an EC2 instance type (the types @pulumi/aws knows)`,
+        }),
       z.number().positive("must be a price in USD per hour above 0"),
     ),
   ),

@@ -64,6 +64,11 @@ describe("loadPrices", () => {
     ],
     ["a missing date", JSON.stringify({ source: "x", regions: {} }), "date"],
     [
+      "a misspelt instance type (it would price nothing)",
+      JSON.stringify({ source: "x", date: "2026-01-01", regions: { "eu-west-1": { "g6.xlarg": 0.9 } } }),
+      "regions.eu-west-1.g6.xlarg",
+    ],
+    [
       "a bad region",
       JSON.stringify({ source: "x", date: "2026-01-01", regions: { mars: {} } }),
       "regions.mars",
