@@ -214,4 +214,62 @@ export const examples: PolicyExample[] = [
     resources: [runCommand("retrain-prod-vision-train")],
     violations: [/expected a TrainingCommandDocument of this stack, named retrain-<env>-<team>-train/],
   },
+  {
+    title: "an EventBridge Run Command target, an SSM document target and a Scheduler sendCommand",
+    resources: [
+      doc(),
+      {
+        type: "aws:cloudwatch/eventTarget:EventTarget",
+        name: "shell-on-fleet",
+        props: {
+          rule: "r",
+          arn: "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript",
+          runCommandTargets: [{ key: "tag:retrain:fleet", values: ["retrain-prod"] }],
+        },
+      },
+      {
+        type: "aws:cloudwatch/eventTarget:EventTarget",
+        name: "automation",
+        props: { rule: "r", arn: "arn:aws:ssm:eu-west-1:123456789012:automation-definition/Mine:$DEFAULT" },
+      },
+      {
+        type: "aws:scheduler/schedule:Schedule",
+        name: "send",
+        props: {
+          target: {
+            arn: "arn:aws:scheduler:::aws-sdk:ssm:sendCommand",
+            roleArn: "arn:aws:iam::123456789012:role/x",
+          },
+        },
+      },
+    ],
+    violations: [
+      /EventTarget "shell-on-fleet": runCommandTargets run an SSM document from an EventBridge rule/,
+      /EventTarget "automation": the target "arn:aws:ssm:eu-west-1:123456789012:automation-definition\/Mine:\$DEFAULT" runs an SSM document/,
+      /Schedule "send": the target "arn:aws:scheduler:::aws-sdk:ssm:sendCommand" makes EventBridge Scheduler start SSM work/,
+    ],
+  },
+  {
+    title: "EventBridge targets that run nothing on the fleet: a topic, a log group, one unknown in preview",
+    resources: [
+      doc(),
+      {
+        type: "aws:cloudwatch/eventTarget:EventTarget",
+        name: "alerts",
+        props: { rule: "r", arn: "arn:aws:sns:eu-west-1:123456789012:t" },
+      },
+      {
+        type: "aws:cloudwatch/eventTarget:EventTarget",
+        name: "runs",
+        props: { rule: "r", arn: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/events/x" },
+      },
+      { type: "aws:cloudwatch/eventTarget:EventTarget", name: "later", props: { rule: "r", arn: UNKNOWN } },
+      {
+        type: "aws:scheduler/schedule:Schedule",
+        name: "metric",
+        props: { target: { arn: "arn:aws:scheduler:::aws-sdk:cloudwatch:putMetricData" } },
+      },
+    ],
+    violations: [],
+  },
 ];

@@ -15,10 +15,22 @@ import {
 } from "@retrain/components/training-document";
 import { z } from "zod";
 import { defineStackPolicy, type StackResource, type Violation } from "../policy-kit.js";
-import { isUnknown, knownAt, reveal, str } from "../values.js";
+import { at, isUnknown, knownAt, list, reveal, str } from "../values.js";
 import { ASSOCIATION_TYPE, TASK_TYPE } from "../windows/model.js";
 
 export const DOCUMENT_TYPE = "aws:ssm/document:Document";
+
+export const EVENT_TARGET_TYPE = "aws:cloudwatch/eventTarget:EventTarget";
+export const SCHEDULE_TYPE = "aws:scheduler/schedule:Schedule";
+/** An SSM document or runbook as an EventBridge target (Run Command or Automation). */
+const SSM_DOCUMENT_ARN = /^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:(document|automation-definition)\//i;
+/**
+ * Scheduler's universal targets that make SSM run something on instances
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html):
+ * `arn:aws:scheduler:::aws-sdk:ssm:<apiAction>`.
+ */
+const SCHEDULER_SSM_RUN =
+  /^arn:aws[a-z-]*:scheduler:::aws-sdk:ssm:(sendCommand|startAutomationExecution|startAssociationsOnce|startChangeRequestExecution|createAssociation|createAssociationBatch|updateAssociation|registerTaskWithMaintenanceWindow|updateMaintenanceWindowTask)$/i;
 
 /** The Pulumi project of the per-team scheduling stacks (stack name = team). */
 const SCHEDULING_PROJECT = "retrain-scheduling";
@@ -53,7 +65,7 @@ function pinProblem(version: unknown): string | undefined {
 export const trainingDocumentOnly = defineStackPolicy({
   name: "training-document-only",
   description:
-    "Maintenance window tasks and associations run only the project's training document (verified content, `retrain-<env>-<team>-` name, pinned version); automation tasks only the start/stop runbooks.",
+    "Maintenance window tasks and associations run only the project's training document (verified content, `retrain-<env>-<team>-` name, pinned version); automation tasks only the start/stop runbooks; no EventBridge target or Scheduler schedule runs SSM work.",
   remediation:
     "Create the document with TrainingCommandDocument (@retrain/components) and pass its documentName and documentVersion to the tasks and associations; never edit its content or run another document.",
   enforcementLevel: "mandatory",
@@ -177,6 +189,25 @@ export const trainingDocumentOnly = defineStackPolicy({
         out.push({
           urn: association.urn,
           message: `Association "${association.name}": ${pin}; State Manager would run every document edit at once. Fix: pass TrainingCommandDocument.documentVersion.`,
+        });
+    }
+    // Other ways onto the fleet: an EventBridge rule's Run Command or SSM target, a Scheduler
+    // schedule calling SSM. Either would run a document no window or association of the stack shows.
+    for (const target of resources.filter((r) => r.type === EVENT_TARGET_TYPE)) {
+      const arn = str(target.props.arn);
+      const runsCommand = list(target.props.runCommandTargets).length > 0;
+      if (runsCommand || (arn !== undefined && SSM_DOCUMENT_ARN.test(arn)))
+        out.push({
+          urn: target.urn,
+          message: `EventTarget "${target.name}": ${runsCommand ? "runCommandTargets run" : `the target "${arn}" runs`} an SSM document from an EventBridge rule, outside every maintenance window and association the pack checks. Fix: run the work as a task of a RetrainingWindow (or a RetrainingAssociation) of the training document.`,
+        });
+    }
+    for (const schedule of resources.filter((r) => r.type === SCHEDULE_TYPE)) {
+      const arn = str(at(schedule.props, "target", "arn"));
+      if (arn !== undefined && SCHEDULER_SSM_RUN.test(arn))
+        out.push({
+          urn: schedule.urn,
+          message: `Schedule "${schedule.name}": the target "${arn}" makes EventBridge Scheduler start SSM work outside every maintenance window and association the pack checks. Fix: schedule it as a RetrainingWindow of the training document.`,
         });
     }
     return out;
