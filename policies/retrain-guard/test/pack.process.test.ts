@@ -203,6 +203,16 @@ describe("retrain-guard over the Analyzer protocol", () => {
       /no-public-ip: "strict" is not an enforcement level/,
     ],
     [
+      "a misspelt setting",
+      { "maintenance-window-limits": { maxDurationHour: 4 } },
+      /maintenance-window-limits\.maxDurationHour: no such setting \(allowed: enforcementLevel, maxDurationHours, minIntervalMinutes\)/,
+    ],
+    [
+      "a setting of a policy that has none",
+      { "ebs-encrypted": { enforcementLevel: "mandatory", strict: true } },
+      /ebs-encrypted\.strict: no such setting \(allowed: enforcementLevel\)/,
+    ],
+    [
       "a policy the pack does not have",
       { "no-such-policy": "mandatory" },
       /no-such-policy: no such policy in retrain-guard/,

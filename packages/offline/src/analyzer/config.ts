@@ -3,8 +3,10 @@
  * config.go): start from each policy's enforcement level and the `default`s of its config schema,
  * apply the pack's initial config, then the user's (an "all" entry sets every policy's level), then
  * validate each policy's properties against `{ type: object, properties, required }` with a JSON
- * Schema validator (the CLI uses gojsonschema, here ajv). Stricter than the CLI in one point: a
- * config entry naming no policy of the pack is an error, since a typo would silently do nothing.
+ * Schema validator (the CLI uses gojsonschema, here ajv). Stricter than the CLI in two points, since
+ * a typo would silently do nothing or fail late in the pack: a config entry naming no policy of the
+ * pack is an error, and so is a setting its policy's schema does not declare (the Analyzer protocol
+ * carries a schema's properties and required list only, not `additionalProperties: false`).
  */
 import { Ajv } from "ajv";
 import { PolicyConfigError } from "./errors.js";
@@ -84,6 +86,12 @@ export function reconcileConfig(info: AnalyzerInfo, config: PolicyPackConfig): R
   apply(result, entries);
   for (const p of info.policies) {
     if (!p.configSchema) continue;
+    const declared = Object.keys(p.configSchema.properties);
+    for (const key of Object.keys(entries.get(p.name)?.properties ?? {}))
+      if (!declared.includes(key))
+        problems.push(
+          `${p.name}.${key}: no such setting (allowed: ${["enforcementLevel", ...declared].join(", ")})`,
+        );
     const validate = ajv.compile({
       type: "object",
       properties: p.configSchema.properties,
