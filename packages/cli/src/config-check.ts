@@ -10,6 +10,7 @@ import {
   type Problem,
   StackGraphError,
   type StackGraphProblem,
+  stackRegionProblems,
   toPosix,
   workspaceRelative,
 } from "@retrain/config/workspace";
@@ -31,9 +32,9 @@ export interface ConfigCheckReport {
   /** References to stacks that do not exist, and cycles (only when checking the whole workspace). */
   references: StackGraphProblem[];
   /**
-   * What two valid configs together get wrong (only when checking the whole workspace): a team's
-   * window against its fleet's pools (a pool it names that the fleet lacks, starting/stopping an
-   * always-on pool, not starting one that stops when idle, rounds that overrun the window) and the
+   * What two valid configs together get wrong (only when checking the whole workspace): a stack's
+   * `aws:region` against its iam or fleet stack's, a team's window against its fleet's pools (a pool
+   * it names that the fleet lacks, starting/stopping an always-on pool, not starting one that stops when idle, rounds that overrun the window) and the
    * environment's window and EventBridge rule quotas; the same checks as the plan's (the network is
    * the plan's alone).
    */
@@ -92,7 +93,11 @@ export function checkStackConfigs(opts: {
   // the shortest horizon: only its problems are read here.
   const now = new Date();
   const view = buildScheduleView(stacks, opts.root, { from: now, to: new Date(now.getTime() + WEEK_MS) });
-  const crossStack = [...view.problems, ...configCrossStackChecks(stacks, rel)];
+  const crossStack = [
+    ...stackRegionProblems(stacks, rel).map((r) => r.problem),
+    ...view.problems,
+    ...configCrossStackChecks(stacks, rel),
+  ];
   return {
     ok: files.every((f) => f.ok) && references.length === 0 && crossStack.length === 0,
     files,

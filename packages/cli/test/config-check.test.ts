@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -46,6 +47,24 @@ describe("retrain config check", () => {
     );
     expect(r.stdout).toMatch(/ok {5}stacks\/scheduling\/teams\/vision/);
     expect(r.stdout).toMatch(/4 stack configs checked: 3 ok, 1 invalid/);
+  });
+
+  it("exits 2 on a team in another region than its fleet, naming aws:region, its line and the fleet's file", async () => {
+    ws = exampleWorkspace(["vision"]);
+    const file = "stacks/scheduling/teams/vision/Pulumi.vision.yaml";
+    const text = readFileSync(path.join(ws.root, file), "utf8");
+    expect(text).toMatch(/aws:region: eu-west-1/);
+    ws.write(file, text.replace("aws:region: eu-west-1", "aws:region: us-east-1"));
+    const line = text.split("\n").findIndex((l) => l.includes("aws:region")) + 1;
+    const r = await retrain(["config", "check", "--root", ws.root]);
+    expect(r.code).toBe(2);
+    const errors = r.stdout.split("\n").filter((l) => l.startsWith("error"));
+    expect(errors).toEqual([
+      expect.stringContaining(
+        `error  ${file} aws:region (line ${line}:3): is "us-east-1" but fleet stack "organization/retrain-fleet/dev" (stacks/fleet/envs/dev/Pulumi.dev.yaml) is in "eu-west-1"`,
+      ),
+    ]);
+    expect(r.stdout).toMatch(/1 problem across stacks/);
   });
 
   it("exits 2 on a reference to a stack that does not exist, naming both stacks", async () => {

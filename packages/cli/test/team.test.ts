@@ -52,10 +52,17 @@ describe("retrain team add", () => {
     [["team", "add", "Bad_Name"], /invalid team name/],
     [["team", "add", "speech", "--pool", "h100"], /pool "h100" is not in the dev fleet/],
     [["team", "add", "speech", "--pools", "a10g", "h100"], /pool "h100" is not in the dev fleet/],
+    [
+      ["team", "add", "speech", "--environment", "prod", "--pools", "a10g", "--region", "us-east-1"],
+      /region "us-east-1" is not the prod environment's: stacks\/fleet\/envs\/prod\/Pulumi\.prod\.yaml sets aws:region: eu-west-1/,
+    ],
   ])("exits 2 with the reason for %j", async (argv, message) => {
+    const registry = path.join(root, "policies/tenants.yaml");
+    const before = existsSync(registry) ? readFileSync(registry, "utf8") : undefined;
     const r = await retrain([...argv, "--root", root]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(existsSync(path.join(root, "stacks/scheduling/teams/speech"))).toBe(false);
+    expect(existsSync(registry) ? readFileSync(registry, "utf8") : undefined).toBe(before);
   });
 });

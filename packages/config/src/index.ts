@@ -13,6 +13,7 @@ export * from "./outputs.js";
 export * from "./plan-inputs.js";
 export * from "./problem.js";
 export * from "./references.js";
+export * from "./regions.js";
 export * from "./schemas.js";
 export * from "./settings.js";
 export * from "./stack-config.js";

@@ -186,6 +186,21 @@ function locate(
   return { line: pos.line, column: pos.col };
 }
 
+/**
+ * Line and column of a Pulumi config key (`aws:region`, `scheduling:windows[0].name`) in a stack
+ * config file, or nothing when the file cannot be read or parsed or lacks the key.
+ */
+export function locateConfigKey(file: string, key: string): Pick<ConfigProblem, "line" | "column"> {
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
+    const namespace = key.slice(0, key.indexOf(":"));
+    return locate(doc, lines, yamlPathOf(key, namespace));
+  } catch {
+    return {};
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { deepFreeze } from "./frozen.js";
 import { defaultStackRef } from "./naming.js";
 import { type FleetOutputs, fleetOutputsSchema, type IamOutputs, iamOutputsSchema } from "./outputs.js";
+import { regionMismatch } from "./regions.js";
 
 /** Each contract key as an Output of its type. */
 export type OutputsOf<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
@@ -114,27 +115,6 @@ export function iamOutputs(envOrRef: string, opts?: pulumi.CustomResourceOptions
 /** The fleet stack's outputs (`pools`, `region`), of an environment or a full stack reference. */
 export function fleetOutputs(envOrRef: string, opts?: pulumi.CustomResourceOptions): OutputsOf<FleetOutputs> {
   return typedReference("fleet", fleetOutputsSchema, refOf("fleet", envOrRef), opts);
-}
-
-/**
- * Why a stack in `region` cannot use an upstream stack in `upstreamRegion`, or undefined when both
- * are one region. Everything a stack reads from its upstream is regional: a team's windows in another
- * region than the fleet target no instance; a fleet or team in another region than the IAM stack
- * gets no SSM through the window role (its trust names `ssm` of the IAM stack's region only, and
- * SendCommand is allowed only on documents there). `file` names the stack's config file.
- */
-export function regionMismatch(args: {
-  file: string;
-  region: string;
-  upstream: { kind: "iam" | "fleet"; stackRef: string; region: string };
-}): string | undefined {
-  const { file, region, upstream } = args;
-  if (upstream.region === region) return undefined;
-  const why =
-    upstream.kind === "fleet"
-      ? "its windows and associations would target no instance (the fleet's instances are there)"
-      : "the window role trusts Systems Manager of the IAM stack's region only and may SendCommand only on documents there, so no task would ever run";
-  return `${file}: aws:region is "${region}" but ${upstream.kind} stack "${upstream.stackRef}" is in "${upstream.region}": ${why}. Set aws:region: ${upstream.region} (every stack of an environment deploys to its IAM stack's region)`;
 }
 
 /** `value`, failing (inside the Output) with {@link regionMismatch}'s message when the regions differ. */

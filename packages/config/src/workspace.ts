@@ -13,6 +13,7 @@ export * from "./order.js";
 export * from "./outputs.js";
 export * from "./plan-inputs.js";
 export * from "./problem.js";
+export * from "./regions.js";
 export * from "./schemas.js";
 export * from "./settings.js";
 export * from "./tenants.js";

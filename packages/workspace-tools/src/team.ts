@@ -21,6 +21,7 @@ import {
   stackProjectName,
   TENANT_REGISTRY_PATH,
   teamsOnPool,
+  toPosix,
   type WindowConfig,
 } from "@retrain/config/workspace";
 import { describe, windowOccurrences } from "@retrain/schedule";
@@ -448,6 +449,12 @@ export function addTeam(options: AddTeamOptions): AddTeamResult {
     );
   }
   const region = options.region ?? fleet.config.region;
+  if (region !== fleet.config.region) {
+    const fleetFile = toPosix(path.relative(workspaceRoot, fleet.configFile));
+    throw new TeamError(
+      `region "${region}" is not the ${environment} environment's: ${fleetFile} sets aws:region: ${fleet.config.region}, and every stack of an environment deploys to one region (a team's windows elsewhere would target no instance). Omit --region or pass ${fleet.config.region}`,
+    );
+  }
   const poolConfig = fleet.config.config.pools.find((p) => p.name === pool)!;
   const stopWhenIdleMinutes = poolStopWhenIdleMinutes(fleet.config.config, poolConfig);
 

@@ -14,6 +14,7 @@ import {
   type Problem,
   problemsOfError,
   projectNameOfId,
+  stackRegionProblems,
 } from "@retrain/config";
 import { PACK_CONFIG_FILE, readPackConfig } from "../policy.js";
 import { loadPrices, type PriceTable } from "../prices.js";
@@ -54,8 +55,16 @@ export function select(ctx: PlanContext): Selection {
       message: noStacksMessage(ctx.root),
     });
   }
-  const { order, blocked, problems: graph } = orderWorkspace(workspace);
+  const { order: ordered, blocked: unordered, problems: graph } = orderWorkspace(workspace);
   problems.push(...graph);
+  // A stack in another region than its iam or fleet stack would fail inside its program (twice, in
+  // Pulumi's serialization wrapper): reported once from the configs, and the stack is not run.
+  const blocked = new Map(unordered);
+  for (const { id, problem, summary } of stackRegionProblems(workspace.stacks, ctx.rel)) {
+    problems.push(problem);
+    if (!blocked.has(id)) blocked.set(id, summary);
+  }
+  const order = ordered.filter((s) => !blocked.has(s.id));
 
   const known = new Set([
     ...workspace.stacks.map((s) => s.id),

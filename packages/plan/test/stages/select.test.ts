@@ -107,6 +107,47 @@ describe("select", () => {
     ).toEqual([...dependents].sort());
   });
 
+  it.each([
+    [
+      "a team",
+      "stacks/scheduling/teams/vision/Pulumi.vision.yaml",
+      "scheduling/vision",
+      "fleet",
+      "stacks/fleet/envs/prod/Pulumi.prod.yaml",
+    ],
+    [
+      "a fleet",
+      "stacks/fleet/envs/prod/Pulumi.prod.yaml",
+      "fleet/prod",
+      "iam",
+      "stacks/iam/envs/prod/Pulumi.prod.yaml",
+    ],
+  ])(
+    "reports %s in another region than its upstream once, with the key and line, and does not run it",
+    (_what, file, id, kind, upstream) => {
+      const ws = copy();
+      ws.editYaml(file, (doc) => doc.setIn(["config", "aws:region"], "us-east-1"));
+      const selection = select(planContext({ workspace: ws.root, from: FROM }));
+      const regional = selection.problems.filter((p) => p.key === "aws:region" && p.file === file);
+      expect(regional).toEqual([
+        {
+          file,
+          key: "aws:region",
+          line: expect.any(Number),
+          column: expect.any(Number),
+          message: expect.stringContaining(
+            `is "us-east-1" but ${kind} stack "organization/retrain-${kind}/prod" (${upstream}) is in "eu-west-1"`,
+          ),
+        },
+      ]);
+      expect(ws.read(file).split("\n")[regional[0]!.line! - 1]).toContain("aws:region");
+      expect(selection.blocked.get(id)).toBe(
+        `aws:region "us-east-1" is not its ${kind} stack's "eu-west-1" (${upstream})`,
+      );
+      expect(selection.runList.filter((s) => s.id === id)).toHaveLength(1);
+    },
+  );
+
   it("keeps an unknown --stack as a command-line problem", () => {
     const selection = select(
       planContext({ workspace: REPO_ROOT, from: FROM, stacks: ["scheduling/nobody"] }),
