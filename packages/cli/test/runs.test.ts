@@ -3,7 +3,7 @@
  * SDK client, its credential chain (fake static keys in the environment) and its endpoint setting.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../plan/test/support/workspace.js";
+import { REPO_ROOT, workspaceCopies } from "../../plan/test/support/workspace.js";
 import * as R from "./fixtures/ssm/responses.js";
 import { retrain } from "./run.js";
 import { type Responder, type SsmEndpoint, startSsmEndpoint } from "./support/ssm-endpoint.js";
@@ -108,7 +108,10 @@ interface RunsJson {
     }[];
   }[];
   notFound: { team: string; window: string; name: string }[];
+  invalid: { file: string; problem: string }[];
 }
+
+const copy = workspaceCopies();
 
 describe("retrain runs against the SSM JSON protocol", () => {
   it("lists a window's executions with per-instance results and log locations, asking SSM by window name", async () => {
@@ -283,6 +286,37 @@ describe("retrain runs against the SSM JSON protocol", () => {
       "nlp/nightly-finetune: no window or association named retrain-prod-nlp-nightly-finetune in SSM",
     );
     expect(r.stdout).toContain("0 runs since");
+  });
+
+  it("without --team warns about each invalid team config and lists it in --json, still exiting 0", async () => {
+    const ws = copy();
+    const file = "stacks/scheduling/teams/recsys/Pulumi.recsys.yaml";
+    ws.editYaml(file, (doc) => doc.setIn(["config", "scheduling:windows", 0, "schedule"], "whenever"));
+    const r = await retrain(["runs", "--workspace", ws.root, "--endpoint", endpoint.url, "--json"], {
+      now: NOW,
+    });
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("warning:"));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^warning: ${file}: left out, its config is invalid: scheduling:windows\\[0\\]\\.schedule \\(line \\d+:\\d+\\): `,
+        ),
+      ),
+    ]);
+    const json = JSON.parse(r.stdout) as RunsJson;
+    expect(json.invalid).toEqual([
+      { file, problem: expect.stringMatching(/^scheduling:windows\[0\]\.schedule/) },
+    ]);
+    expect(json.runs.map((x) => x.team)).toContain("vision");
+    expect(json.runs.map((x) => x.team)).not.toContain("recsys");
+  });
+
+  it("lists no invalid configs when every team config is valid", async () => {
+    const r = await runs(["--endpoint", endpoint.url, "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("warning:");
+    expect((JSON.parse(r.stdout) as RunsJson).invalid).toEqual([]);
   });
 
   it("exits 1 naming the SSM error when a call is refused", async () => {

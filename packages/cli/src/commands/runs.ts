@@ -3,7 +3,7 @@
  * start, duration, per-instance result and where the logs are, straight from Systems Manager.
  */
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
+import { describeProblem, discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type CliContext, EXIT, fail, ownExitCodesHelp, UsageError } from "../context.js";
 import { renderRuns } from "../runs/render.js";
@@ -55,8 +55,21 @@ const HOW_TO_CREDENTIALS =
   "ssm:DescribeMaintenanceWindowExecutionTaskInvocations, ssm:ListAssociations, ssm:DescribeAssociationExecutions and ssm:DescribeAssociationExecutionTargets " +
   "(and ssm:ListCommands to name each training task).";
 
-/** The teams (and windows) to ask about, from the workspace's scheduling configs. */
-function queries(workspace: string, flags: RunsFlags, since: Date): RunsQuery[] {
+/** A team config left out because it is invalid: its file and first problem. */
+export interface InvalidTeamConfig {
+  file: string;
+  problem: string;
+}
+
+/**
+ * The teams (and windows) to ask about, from the workspace's scheduling configs, and (without
+ * `--team`) the team configs left out because they are invalid.
+ */
+function queries(
+  workspace: string,
+  flags: RunsFlags,
+  since: Date,
+): { queries: RunsQuery[]; invalid: InvalidTeamConfig[] } {
   const { stacks, problems } = discoverStacks(workspace);
   const teams = stacks.flatMap((s) => (s.config.kind === "scheduling" ? [s.config] : []));
   if (flags.team !== undefined && !teams.some((t) => t.stack === flags.team)) {
@@ -84,7 +97,12 @@ function queries(workspace: string, flags: RunsFlags, since: Date): RunsQuery[] 
       `--window must be a window of ${flags.team ?? "a team"}: ${names.join(", ") || "none"} (found "${flags.window}")`,
     );
   }
-  return out.filter((q) => q.windows.length > 0);
+  const invalid: InvalidTeamConfig[] = [];
+  if (flags.team === undefined)
+    for (const p of problems)
+      if (p.file.startsWith(`${STACK_LAYOUT.scheduling}/`) && !invalid.some((i) => i.file === p.file))
+        invalid.push({ file: p.file, problem: describeProblem(p, { withFile: false }) });
+  return { queries: out.filter((q) => q.windows.length > 0), invalid };
 }
 
 export function registerRuns(program: Command, ctx: CliContext): void {
@@ -127,8 +145,14 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       const since = new Date(ctx.now().getTime() - flags.since);
       const clients = new Map<string, SSMClient>();
       const result: RunsResult = { runs: [], notFound: [] };
+      const asked = queries(workspace, flags, since);
+      // Left out, not fatal: the other teams' runs are still listed (exit code unchanged).
+      for (const i of asked.invalid)
+        ctx.stderr.write(
+          `warning: ${i.file}: left out, its config is invalid: ${i.problem} (run \`retrain config check\`)\n`,
+        );
       try {
-        for (const q of queries(workspace, flags, since)) {
+        for (const q of asked.queries) {
           let ssm = clients.get(q.region);
           if (!ssm) {
             ssm = new SSMClient({
@@ -153,7 +177,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       }
       result.runs.sort((a, b) => (b.start ?? "").localeCompare(a.start ?? ""));
       if (flags.json) {
-        ctx.stdout.write(`${JSON.stringify({ since: since.toISOString(), ...result }, null, 2)}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify({ since: since.toISOString(), ...result, invalid: asked.invalid }, null, 2)}\n`,
+        );
         return;
       }
       ctx.stdout.write(renderRuns(result, since));
