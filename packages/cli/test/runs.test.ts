@@ -358,6 +358,18 @@ describe("retrain runs against the SSM JSON protocol", () => {
     ],
     [["--endpoint", "ftp://example.com"], /--endpoint must be an http\(s\) URL/],
     [["--region", "Europe"], /--region must be an AWS region such as eu-west-1 \(found "Europe"\)/],
+    [["--log-group", ""], /--log-group needs a log group name, got an empty value: 1-512 characters/],
+    [
+      ["--log-group", "--json"],
+      /--log-group needs a log group name, got "--json", which looks like an option/,
+    ],
+    [["--log-group", "-x"], /--log-group needs a log group name, got "-x"/],
+    [
+      ["--log-group", "/retrain/prod runs"],
+      /--log-group must be 1-512 characters of letters, digits and \. - _ \/ # .*\(found "\/retrain\/prod runs"\)/,
+    ],
+    [["--log-group", "/retrain/prod:runs"], /--log-group must be .*\(found "\/retrain\/prod:runs"\)/],
+    [["--log-group", "a".repeat(513)], /--log-group must be 1-512 characters/],
   ])("rejects %j with exit 2 naming the flag", async (args, message) => {
     const r = await runs(args);
     expect(r.code).toBe(2);

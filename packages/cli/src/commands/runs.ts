@@ -37,6 +37,20 @@ function endpointUrl(value: string): string {
   return value;
 }
 
+/** A CloudWatch Logs group name: 1-512 of `.-_/#`, letters and digits (CreateLogGroup's pattern). */
+export function logGroupName(value: string): string {
+  const allowed = "1-512 characters of letters, digits and . - _ / # (CloudWatch Logs' log group names)";
+  if (value === "")
+    throw new InvalidArgumentError(`--log-group needs a log group name, got an empty value: ${allowed}.`);
+  if (value.startsWith("-"))
+    throw new InvalidArgumentError(
+      `--log-group needs a log group name, got "${value}", which looks like an option: ${allowed}.`,
+    );
+  if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(value))
+    throw new InvalidArgumentError(`--log-group must be ${allowed} (found "${value}").`);
+  return value;
+}
+
 interface RunsFlags {
   team?: string;
   window?: string;
@@ -127,9 +141,11 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         "SSM endpoint URL (default: the SDK's, or AWS_ENDPOINT_URL_SSM)",
       ).argParser(endpointUrl),
     )
-    .option(
-      "--log-group <name>",
-      "training log group (default: /retrain/<environment>/runs, the iam stack's)",
+    .addOption(
+      new Option(
+        "--log-group <name>",
+        "training log group (default: /retrain/<environment>/runs, the iam stack's)",
+      ).argParser(logGroupName),
     )
     .addOption(workspaceOption())
     .addHelpText(
