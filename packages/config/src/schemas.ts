@@ -21,7 +21,11 @@ const slug = (what: string, max = 32, min = 2) =>
     .string()
     .min(min, `${what} must be ${min}-${max} characters`)
     .max(max, `${what} must be ${min}-${max} characters`)
-    .regex(SLUG_PATTERN, `${what} must be lowercase letters, digits and '-', starting with a letter`);
+    // Not on top of a length error (`w` is not also "not ending with a letter or digit").
+    .refine(
+      (v) => v.length < min || v.length > max || SLUG_PATTERN.test(v),
+      `${what} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`,
+    );
 
 /** Environments a fleet or IAM stack can be, and that a team's scheduling stack targets. */
 export const environmentSchema = slug("environment", 16);

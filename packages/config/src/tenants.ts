@@ -25,7 +25,11 @@ const slug = (what: string, max: number) =>
     .string()
     .min(2, `${what} must be 2-${max} characters`)
     .max(max, `${what} must be 2-${max} characters`)
-    .regex(SLUG_PATTERN, `${what} must be lowercase letters, digits and '-', starting with a letter`);
+    // Not on top of a length error (`w` is not also "not ending with a letter or digit").
+    .refine(
+      (v) => v.length < 2 || v.length > max || SLUG_PATTERN.test(v),
+      `${what} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`,
+    );
 
 export const tenantGrantSchema = z.strictObject({
   /** An environment (iam/fleet stack name) the team may schedule in. */
