@@ -679,8 +679,11 @@ export const notifySchema = z
   .strictObject({
     /** Addresses subscribed to the team's alert topic (SNS e-mail: each must confirm once). */
     emails: z
-      .array(z.email("must be an e-mail address such as ml-oncall@example.com").max(254))
-      .max(10, "at most 10 addresses; use a mailing list")
+      .array(z.email("must be an e-mail address such as ml-oncall@example.com").max(254), {
+        error: "must be a list of e-mail addresses, e.g. [ml-oncall@example.com]",
+      })
+      // A refinement, not .max(): it runs only on a list (a string's length is no count of addresses).
+      .refine((emails) => emails.length <= 10, "at most 10 addresses; use a mailing list")
       .default([]),
     /**
      * An SNS topic the team owns, in this stack's account and region, named `<team>-...`; alerts are

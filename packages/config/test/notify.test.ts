@@ -116,3 +116,18 @@ describe("checkTopicScope", () => {
     else expect(problem).toMatch(expected);
   });
 });
+
+describe("notify.emails: a value that is not a list gets the type error alone", () => {
+  it.each([
+    ["x@vision.example.com", ["must be a list of e-mail addresses, e.g. [ml-oncall@example.com]"]],
+    [42, ["must be a list of e-mail addresses, e.g. [ml-oncall@example.com]"]],
+    [
+      Array.from({ length: 11 }, (_, i) => `a${i}@vision.example.com`),
+      ["at most 10 addresses; use a mailing list"],
+    ],
+    [["a@vision.example.com"], []],
+  ])("%j", (emails, messages) => {
+    const r = notifySchema.safeParse({ emails });
+    expect(r.success ? [] : r.error.issues.map((i) => i.message)).toEqual(messages);
+  });
+});
