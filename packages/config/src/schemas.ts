@@ -27,6 +27,16 @@ const slug = (what: string, max = 32, min = 2) =>
       `${what} must be lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`,
     );
 
+/** An ISO 8601 date-time with a zone (`Z` or an offset): what SSM's StartDate/EndDate take. */
+const isoInstant = (what: string) =>
+  z.iso.datetime({
+    offset: true,
+    error: (issue) =>
+      typeof issue.input === "string"
+        ? `${what} must be an ISO 8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z or 2027-01-01T00:00:00+01:00 (found "${issue.input}")`
+        : `${what} must be an ISO 8601 date-time string with a zone, e.g. 2027-01-01T00:00:00Z`,
+  });
+
 /** Environments a fleet or IAM stack can be, and that a team's scheduling stack targets. */
 export const environmentSchema = slug("environment", 16);
 
@@ -532,8 +542,8 @@ export const windowSchema = z
       .max(128, "description must be 1-128 characters")
       .optional(),
     /** ISO 8601 instants bounding when the window is active. */
-    startDate: z.iso.datetime({ offset: true }).optional(),
-    endDate: z.iso.datetime({ offset: true }).optional(),
+    startDate: isoInstant("startDate").optional(),
+    endDate: isoInstant("endDate").optional(),
     /** Pool of the fleet stack the window targets. */
     pool: slug("pool name", 24),
     /** Start the pool's instances before the tasks and stop them after. */

@@ -4,7 +4,7 @@
  * row names the key and what is allowed, through the same loader `pnpm plan` uses.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadStackConfig } from "../src/index.js";
+import { ConfigError, loadStackConfig, windowSchema } from "../src/index.js";
 import { PROGRAMS, type TempWorkspace, tempWorkspace } from "./support/workspace.js";
 
 let ws: TempWorkspace | undefined;
@@ -349,5 +349,26 @@ describe("window and task rules (table)", () => {
     expect(problems, JSON.stringify(problems, null, 2)).toContainEqual(
       expect.objectContaining({ key, message: expect.stringMatching(message) }),
     );
+  });
+});
+
+describe("startDate/endDate: the message says what is allowed", () => {
+  it.each([
+    [
+      "tomorrow",
+      'startDate must be an ISO 8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z or 2027-01-01T00:00:00+01:00 (found "tomorrow")',
+    ],
+    [
+      "2027-01-01T00:00:00",
+      'startDate must be an ISO 8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z or 2027-01-01T00:00:00+01:00 (found "2027-01-01T00:00:00")',
+    ],
+    [20270101, "startDate must be an ISO 8601 date-time string with a zone, e.g. 2027-01-01T00:00:00Z"],
+  ])("%j", (startDate, message) => {
+    const r = windowSchema.shape.startDate.safeParse(startDate);
+    expect(r.success ? [] : r.error.issues.map((i) => i.message)).toEqual([message]);
+  });
+
+  it.each(["2027-01-01T00:00:00Z", "2027-01-01T00:00:00+01:00"])("accepts %j", (v) => {
+    expect(windowSchema.shape.endDate.safeParse(v).success).toBe(true);
   });
 });
