@@ -247,6 +247,9 @@ function decideKind(file: string, opts: LoadStackConfigOptions, namespaces: Set<
   return { kind: used.length === 1 ? used[0] : undefined, project };
 }
 
+/** YAML syntax errors reported per file; the rest are counted. */
+const MAX_SYNTAX_ERRORS = 5;
+
 /**
  * Reads and validates one Pulumi stack config file. Throws a {@link ConfigError} listing every
  * problem (YAML syntax with line and column; unknown settings, namespaces and keys; schema violations
@@ -255,6 +258,12 @@ function decideKind(file: string, opts: LoadStackConfigOptions, namespaces: Set<
 export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {}): LoadedStackConfig {
   const display = opts.displayName ?? file;
   const absolute = path.resolve(file);
+  // Before reading it: `retrain config check README.md` would otherwise bury this under the YAML
+  // errors of a file that was never a stack config.
+  if (stackNameFromFile(absolute) === undefined)
+    throw new ConfigError(display, [
+      { key: "", message: `the file name must be Pulumi.<stack>.yaml (got ${path.basename(absolute)})` },
+    ]);
   let bytes: Buffer;
   try {
     bytes = readRegularFile(absolute);
@@ -288,18 +297,21 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     );
   }
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      display,
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return {
-          key: "",
-          message: `YAML syntax error: ${(e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`,
-          line: pos.line,
-          column: pos.col,
-        };
-      }),
-    );
+    // The first few: one broken line often sets off dozens more, each quoting the text.
+    const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((e): ConfigProblem => {
+      const pos = lines.linePos(e.pos[0]);
+      const first = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+      return {
+        key: "",
+        message: `YAML syntax error: ${first.length > 200 ? `${first.slice(0, 200)}…` : first}`,
+        line: pos.line,
+        column: pos.col,
+      };
+    });
+    const more = doc.errors.length - shown.length;
+    if (more > 0)
+      shown.push({ key: "", message: `and ${more} more YAML syntax ${more === 1 ? "error" : "errors"}` });
+    throw new ConfigError(display, shown);
   }
 
   const problems: ConfigProblem[] = [

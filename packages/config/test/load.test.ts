@@ -330,6 +330,24 @@ describe("loadStackConfig: errors name the file, the key and what is allowed", (
     expect(problems[0]?.message).toMatch(message);
   });
 
+  it("caps a file's YAML syntax errors at five, counting the rest", () => {
+    const text = `config:\n${Array.from({ length: 20 }, (_, i) => `  k${i}: [[\n`).join("")}`;
+    const problems = problemsOf(text);
+    expect(problems.slice(0, 5).every((p) => /^YAML syntax error: /.test(p.message))).toBe(true);
+    expect(problems).toHaveLength(6);
+    expect(problems[5]?.message).toMatch(/^and \d+ more YAML syntax errors$/);
+  });
+
+  it("refuses a file not named Pulumi.<stack>.yaml before reading it as YAML (no syntax errors of a README)", () => {
+    const problems = problemsOf(
+      "# A README\n\n- [x]: {{ not yaml\n",
+      "stacks/scheduling/teams/vision/README.md",
+    );
+    expect(problems).toEqual([
+      { key: "", message: "the file name must be Pulumi.<stack>.yaml (got README.md)" },
+    ]);
+  });
+
   it("reports a file that cannot be read", () => {
     expect(() => loadStackConfig("/nonexistent/Pulumi.dev.yaml")).toThrow(/cannot read the file/);
   });
