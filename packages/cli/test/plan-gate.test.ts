@@ -80,6 +80,8 @@ describe("retrain plan --gate", () => {
       expect(r.stdout).toMatch(
         /--gate: unknown stack "(scheduling\/)?nope"; known stacks: .*iam\/dev.*scheduling\/vision/,
       );
+      // Bad input plans nothing: the flag is resolved before any stack runs.
+      expect(r.stdout).toMatch(/\b0 of \d+ stacks planned\b|no stack planned|0 stacks planned/);
     },
   );
 });

@@ -75,7 +75,9 @@ export function select(ctx: PlanContext): Selection {
   const selected = chosen.selected;
   const gated = gateIds(known, ctx.options.gate);
   problems.push(...gated.problems);
-  const runList = withUpstream(workspace.stacks, order, blocked, selected);
+  // A flag naming no stack is bad input: nothing is planned (its report would be of another run).
+  const flagProblems = chosen.problems.length + gated.problems.length > 0;
+  const runList = flagProblems ? [] : withUpstream(workspace.stacks, order, blocked, selected);
 
   const fromError = <T>(load: () => T): T | undefined => {
     try {
