@@ -638,8 +638,16 @@ export const windowSchema = z
       ctx.addIssue({ code: "custom", path: ["tasks"], message: "an association runs exactly one task" });
     }
     const runnable = (w.durationHours - w.cutoffHours) * 3600;
+    // Out-of-range hours are already reported on their own keys: no follow-on "-3600 s" budget.
+    const hoursValid =
+      Number.isInteger(w.durationHours) &&
+      w.durationHours >= 1 &&
+      w.durationHours <= 24 &&
+      Number.isInteger(w.cutoffHours) &&
+      w.cutoffHours >= 0 &&
+      runnable > 0;
     w.tasks.forEach((t, i) => {
-      if (w.mode === "maintenance-window" && t.timeoutSeconds > runnable) {
+      if (hoursValid && w.mode === "maintenance-window" && t.timeoutSeconds > runnable) {
         ctx.addIssue({
           code: "custom",
           path: ["tasks", i, "timeoutSeconds"],
@@ -650,7 +658,7 @@ export const windowSchema = z
     // Tasks run one after another (start first, stop last): together they must fit before the cutoff,
     // or the stop task never starts and the GPUs stay on. One round per task here; the plan also
     // counts the rounds MaxConcurrency imposes on the pool's instance count.
-    if (w.mode === "maintenance-window" && w.tasks.every((t) => t.timeoutSeconds <= runnable)) {
+    if (hoursValid && w.mode === "maintenance-window" && w.tasks.every((t) => t.timeoutSeconds <= runnable)) {
       const budget = windowBudget({
         durationHours: w.durationHours,
         cutoffHours: w.cutoffHours,

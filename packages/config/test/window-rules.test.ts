@@ -372,3 +372,16 @@ describe("startDate/endDate: the message says what is allowed", () => {
     expect(windowSchema.shape.endDate.safeParse(v).success).toBe(true);
   });
 });
+
+describe("an out-of-range duration or cutoff is reported on its own key only", () => {
+  it.each([
+    ["durationHours 0", { durationHours: 0, cutoffHours: 0 }, "durationHours"],
+    ["durationHours 25", { durationHours: 25, cutoffHours: 1 }, "durationHours"],
+    ["cutoffHours -1", { cutoffHours: -1 }, "cutoffHours"],
+    ["cutoffHours equal to durationHours", { durationHours: 3, cutoffHours: 3 }, "cutoffHours"],
+  ])("%s: no follow-on task-budget error", (_title, extra, key) => {
+    const problems = load([window(extra)]);
+    expect(problems.some((p) => p.key === `scheduling:windows[0].${key}`)).toBe(true);
+    expect(problems.filter((p) => /durationHours - cutoffHours/.test(p.message))).toEqual([]);
+  });
+});
