@@ -238,6 +238,49 @@ const requireHere = createRequire(import.meta.url);
 const SERVER_MODULE = "@pulumi/policy/server.js";
 /** The gRPC method the engine calls once per resource. */
 const ANALYZE_PATH = "/pulumirpc.Analyzer/Analyze";
+const CONFIGURE_PATH = "/pulumirpc.Analyzer/Configure";
+/** grpc-js's status for a request the server refuses as malformed. */
+const INVALID_ARGUMENT = 3;
+
+/** Each policy's settings as Configure carries them (ConfigureAnalyzerRequest.policyConfig). */
+export type ConfiguredPolicies = Record<string, Record<string, unknown>>;
+
+interface ConfigureRequest {
+  getPolicyconfigMap(): { entries(): Iterable<[string, { getProperties(): StructLike | undefined }]> };
+}
+
+/**
+ * Configure's handler refusing, before the library stores it, a config `problemOf` finds wrong: the
+ * Pulumi CLI validates each policy's settings against the schema's properties and required list
+ * only (the Analyzer protocol does not carry `additionalProperties`), so a misspelt setting would
+ * otherwise fail on the first resource analysed, from inside a policy.
+ */
+function refusingConfigure(
+  configure: (call: { request: ConfigureRequest }, callback: GrpcCallback) => unknown,
+  problemOf: (config: ConfiguredPolicies) => string | undefined,
+) {
+  return (call: { request: ConfigureRequest }, callback: GrpcCallback) => {
+    let problem: string | undefined;
+    try {
+      const config: ConfiguredPolicies = {};
+      for (const [name, pc] of call.request.getPolicyconfigMap().entries())
+        config[name] = (pc.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      problem = problemOf(config);
+    } catch (e) {
+      problem = `cannot read the policy pack config: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (problem !== undefined) {
+      callback({ code: INVALID_ARGUMENT, details: problem, message: problem }, undefined);
+      return;
+    }
+    return configure(call, callback);
+  };
+}
+
+type GrpcCallback = (
+  error: { code: number; details: string; message: string } | undefined,
+  value: unknown,
+) => void;
 
 /**
  * Mark a resource validation as applying to `label` only: @pulumi/policy's analyze loop compares the
@@ -268,6 +311,7 @@ export function withAnalyzeDispatch(
   construct: () => void,
   declaredTypes: readonly string[],
   policiesFor: (type: string | undefined) => ServedPolicies,
+  configProblem?: (config: ConfiguredPolicies) => string | undefined,
 ): boolean {
   const server = requireHere(SERVER_MODULE) as PolicyServerModule;
   const grpc = createRequire(requireHere.resolve(SERVER_MODULE))("@grpc/grpc-js") as {
@@ -295,6 +339,14 @@ export function withAnalyzeDispatch(
         impl = { ...impl, analyze };
         installed = true;
       }
+      if (configProblem && service.configure?.path === CONFIGURE_PATH && typeof impl.configure === "function")
+        impl = {
+          ...impl,
+          configure: refusingConfigure(
+            impl.configure as Parameters<typeof refusingConfigure>[0],
+            configProblem,
+          ),
+        };
       return originalAdd.call(this, service, impl);
     };
     try {

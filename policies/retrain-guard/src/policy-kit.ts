@@ -87,6 +87,26 @@ export function parseConfig<S extends ConfigShape>(policy: GuardPolicy<S>, raw: 
   throw new Error(`invalid retrain-guard config: ${problems.join("; ")}`);
 }
 
+/**
+ * Why the config Configure carries is wrong, naming every policy and key, or undefined: each of the
+ * pack's policies parsed as its check would (`enforcementLevel` is the engine's, not the policy's).
+ */
+export function configProblem(
+  policies: readonly GuardPolicy[],
+  config: Readonly<Record<string, Record<string, unknown>>>,
+): string | undefined {
+  const problems: string[] = [];
+  for (const policy of policies) {
+    const { enforcementLevel: _level, ...settings } = config[policy.name] ?? {};
+    try {
+      parseConfig(policy, settings);
+    } catch (e) {
+      problems.push((e as Error).message.replace(/^invalid retrain-guard config: /, ""));
+    }
+  }
+  return problems.length > 0 ? `invalid retrain-guard config: ${problems.join("; ")}` : undefined;
+}
+
 /** JSON schema of the config in the form @pulumi/policy's `configSchema` takes (draft-07). */
 export function configSchemaOf(policy: GuardPolicy): PolicyConfigSchema {
   const json = z.toJSONSchema(policy.config, { target: "draft-7", io: "input" }) as {
@@ -261,8 +281,11 @@ export function servePolicyPack(
   for (const def of args.policies)
     if (def.kind === "resource" && def.resourceTypes !== "all")
       for (const t of def.resourceTypes) declared.add(t);
-  const dispatching = withAnalyzeDispatch(construct, [...declared], (type) =>
-    policiesForType(args.policies, served, type),
+  const dispatching = withAnalyzeDispatch(
+    construct,
+    [...declared],
+    (type) => policiesForType(args.policies, served, type),
+    (config) => configProblem(args.policies, config),
   );
   if (!dispatching)
     process.stderr.write(

@@ -225,6 +225,29 @@ describe("retrain-guard over the Analyzer protocol", () => {
     expect(await host.analyze(window("ok"))).toEqual([]);
   });
 
+  it.each([
+    [
+      "a misspelt setting",
+      { "maintenance-window-limits": { maxDurationHour: 4 } },
+      /invalid retrain-guard config: maintenance-window-limits: Unrecognized key: "maxDurationHour"/,
+    ],
+    [
+      "a setting of a policy that has none",
+      { "ebs-encrypted": { enforcementLevel: "mandatory", strict: true } },
+      /ebs-encrypted: Unrecognized key: "strict"/,
+    ],
+  ])(
+    "refuses at Configure, as the Pulumi CLI would send it, %s (no stack trace, config unchanged)",
+    async (_what, config, message) => {
+      const error = await host.configure(config as never, { asPulumiCli: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toMatch(/\n\s+at /);
+      // The previous config stays in force.
+      expect(await host.analyze(window("ok"))).toEqual([]);
+    },
+  );
+
   it("applies enforcement levels from the config, including all", async () => {
     const publicInstance: AnalyzerResource = {
       urn: urn("aws:ec2/instance:Instance", "pub"),

@@ -64,8 +64,16 @@ function apply(result: ResolvedPolicyConfig, entries: Map<string, Entry>): void 
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
-/** The config to send with Configure; throws PolicyConfigError listing every problem. */
-export function reconcileConfig(info: AnalyzerInfo, config: PolicyPackConfig): ResolvedPolicyConfig {
+/**
+ * The config to send with Configure; throws PolicyConfigError listing every problem. `asPulumiCli`
+ * leaves out the undeclared-setting check, as the Pulumi CLI does: what the pack itself refuses at
+ * Configure under `pulumi preview`.
+ */
+export function reconcileConfig(
+  info: AnalyzerInfo,
+  config: PolicyPackConfig,
+  { asPulumiCli = false }: { asPulumiCli?: boolean } = {},
+): ResolvedPolicyConfig {
   const problems: string[] = [];
   const result: ResolvedPolicyConfig = {};
   for (const p of info.policies) {
@@ -88,7 +96,7 @@ export function reconcileConfig(info: AnalyzerInfo, config: PolicyPackConfig): R
     if (!p.configSchema) continue;
     const declared = Object.keys(p.configSchema.properties);
     for (const key of Object.keys(entries.get(p.name)?.properties ?? {}))
-      if (!declared.includes(key))
+      if (!asPulumiCli && !declared.includes(key))
         problems.push(
           `${p.name}.${key}: no such setting (allowed: ${["enforcementLevel", ...declared].join(", ")})`,
         );

@@ -158,8 +158,11 @@ class Host implements PolicyPackHost {
     return this.cachedInfo;
   }
 
-  async configure(config: PolicyPackConfig): Promise<ResolvedPolicyConfig> {
-    const resolved = reconcileConfig(await this.info(), config);
+  async configure(
+    config: PolicyPackConfig,
+    options: { asPulumiCli?: boolean } = {},
+  ): Promise<ResolvedPolicyConfig> {
+    const resolved = reconcileConfig(await this.info(), config, options);
     const req = new analyzerPb.ConfigureAnalyzerRequest();
     for (const [name, c] of Object.entries(resolved)) {
       const pc = new analyzerPb.PolicyConfig();

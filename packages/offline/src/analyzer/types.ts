@@ -106,8 +106,11 @@ export interface PolicyPackHost {
   /** The port the pack printed. */
   readonly port: number;
   info(): Promise<AnalyzerInfo>;
-  /** Reconciles with schema defaults and validates like the CLI; rejects with PolicyConfigError. */
-  configure(config: PolicyPackConfig): Promise<ResolvedPolicyConfig>;
+  /**
+   * Reconciles with schema defaults and validates like the CLI (stricter: an undeclared setting is
+   * refused here, unless `asPulumiCli`); rejects with PolicyConfigError, or with the pack's own error.
+   */
+  configure(config: PolicyPackConfig, options?: { asPulumiCli?: boolean }): Promise<ResolvedPolicyConfig>;
   analyze(resource: AnalyzerResource): Promise<PolicyDiagnostic[]>;
   analyzeStack(resources: readonly AnalyzerResource[]): Promise<PolicyDiagnostic[]>;
   /** What the pack wrote to stderr so far. */
