@@ -385,7 +385,7 @@ describe("retrain calendar on edited workspaces", () => {
     const r = await retrain(["calendar", "--workspace", ws.root, "--from", FROM]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /Pulumi\.vision\.yaml scheduling:windows\[0\]\.pool: pool "h100" does not exist/,
+      /Pulumi\.vision\.yaml scheduling:windows\[0\]\.pool \(line \d+:\d+\): pool "h100" does not exist/,
     );
   });
 });

@@ -6,6 +6,7 @@
 import {
   type DiscoveredStack,
   type LoadedStack,
+  locateConfigKey,
   type Problem,
   poolStopWhenIdleMinutes,
   type WindowConfig,
@@ -116,6 +117,7 @@ export function buildScheduleView(
           file,
           key: `${key}.pool`,
           message: `pool "${w.pool}" does not exist in ${fleet!.id} (${rel(fleet!.configFile)}); its pools: ${[...poolNames].join(", ")}`,
+          ...locateConfigKey(team.configFile, `${key}.pool`),
         });
         return;
       }
@@ -140,7 +142,12 @@ export function buildScheduleView(
         description = describe(w.schedule, { timezone: w.timezone, kind: w.mode });
         if (w.enabled && next.length === 0) neverRuns = windowNoUpcomingRun(w, range.from)?.reason;
       } catch (e) {
-        view.problems.push({ file, key: `${key}.schedule`, message: (e as Error).message });
+        view.problems.push({
+          file,
+          key: `${key}.schedule`,
+          message: (e as Error).message,
+          ...locateConfigKey(team.configFile, `${key}.schedule`),
+        });
         return;
       }
       view.entries.push({
