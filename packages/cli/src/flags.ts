@@ -57,15 +57,27 @@ export function timeZone(flag: string): (value: string) => string {
  */
 export function filePath(flag: string, what: "file" | "folder" = "file"): (value: string) => string {
   return (value) => {
-    if (value.trim() === "")
-      throw new InvalidArgumentError(`${flag} needs a ${what} name, got an empty value.`);
-    if (value.startsWith("-")) {
-      throw new InvalidArgumentError(
-        `${flag} needs a ${what} name, got "${value}", which looks like an option (a ${what} named so: ./${value}).`,
-      );
-    }
+    refuseMissingName(flag, what, value, { empty: ".", option: ` (a ${what} named so: ./${value}).` });
     return value;
   };
+}
+
+/**
+ * Refuses a name flag's value that is empty or starts with `-` (the next option, taken as the value
+ * by Commander); `tail` ends each message (what is allowed, or how to name such a file).
+ */
+export function refuseMissingName(
+  flag: string,
+  what: string,
+  value: string,
+  tail: { empty: string; option: string },
+): void {
+  if (value.trim() === "")
+    throw new InvalidArgumentError(`${flag} needs a ${what} name, got an empty value${tail.empty}`);
+  if (value.startsWith("-"))
+    throw new InvalidArgumentError(
+      `${flag} needs a ${what} name, got "${value}", which looks like an option${tail.option}`,
+    );
 }
 
 /** For repeatable options: `--team a --team b` → ["a", "b"]. */

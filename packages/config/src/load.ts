@@ -258,9 +258,10 @@ const MAX_SYNTAX_ERRORS = 5;
 export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {}): LoadedStackConfig {
   const display = opts.displayName ?? file;
   const absolute = path.resolve(file);
-  // Before reading it: `retrain config check README.md` would otherwise bury this under the YAML
-  // errors of a file that was never a stack config.
-  if (stackNameFromFile(absolute) === undefined)
+  // The stack name, from the file name, before reading it: `retrain config check README.md` would
+  // otherwise bury this under the YAML errors of a file that was never a stack config.
+  const stack = stackNameFromFile(absolute);
+  if (stack === undefined)
     throw new ConfigError(display, [
       { key: "", message: `the file name must be Pulumi.<stack>.yaml (got ${path.basename(absolute)})` },
     ]);
@@ -457,23 +458,15 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     }
   }
 
-  // The stack name: from the file name, agreeing with the namespace's identity key.
-  const stack = stackNameFromFile(absolute);
-  if (stack === undefined) {
-    problems.push({
-      key: "",
-      message: `the file name must be Pulumi.<stack>.yaml (got ${path.basename(absolute)})`,
-    });
-  } else {
-    const idKey = IDENTITY_KEY[kind];
-    const idValue = (input as Record<string, unknown>)[idKey];
-    if (typeof idValue === "string" && idValue !== stack) {
-      problem(
-        `${namespace}:${idKey}`,
-        `is "${idValue}" but the file name says stack "${stack}" (${path.basename(absolute)}); they must agree`,
-        ["config", `${namespace}:${idKey}`],
-      );
-    }
+  // The stack name (from the file name, above) must agree with the namespace's identity key.
+  const idKey = IDENTITY_KEY[kind];
+  const idValue = (input as Record<string, unknown>)[idKey];
+  if (typeof idValue === "string" && idValue !== stack) {
+    problem(
+      `${namespace}:${idKey}`,
+      `is "${idValue}" but the file name says stack "${stack}" (${path.basename(absolute)}); they must agree`,
+      ["config", `${namespace}:${idKey}`],
+    );
   }
 
   if (kind === "scheduling") {
@@ -486,7 +479,7 @@ export function loadStackConfig(file: string, opts: LoadStackConfigOptions = {})
     }
   }
 
-  if (problems.length > 0 || !parsed.success || stack === undefined) {
+  if (problems.length > 0 || !parsed.success) {
     // In file order, whole-file problems first, so the list reads top to bottom like the file.
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     throw new ConfigError(display, problems);

@@ -157,6 +157,9 @@ export const GPU_INSTANCE_FAMILIES = [
 ] as const;
 const GPU_INSTANCE_TYPE = new RegExp(`^(${GPU_INSTANCE_FAMILIES.join("|")})\\.[a-z0-9]+$`);
 
+/** A pool's root volume when its config leaves `rootVolumeGb` out (GiB). */
+export const DEFAULT_ROOT_VOLUME_GB = 200;
+
 /**
  * Minutes after boot before an instance's idle stopper first checks (its timer's OnBootSec, in the
  * fleet's user data); the plan counts them before a window's first round on a pool that stops when idle.
@@ -189,7 +192,7 @@ export const poolSchema = z.strictObject({
   /** Number of instances in the pool. */
   count: z.number().int().min(1).max(50).default(1),
   /** Encrypted gp3 root volume size in GiB. */
-  rootVolumeGb: z.number().int().min(75).max(16384).default(200),
+  rootVolumeGb: z.number().int().min(75).max(16384).default(DEFAULT_ROOT_VOLUME_GB),
   /**
    * Overrides `fleet:stopWhenIdleMinutes` for this pool; 0 keeps it always on (a pool that an
    * association uses must be: State Manager skips stopped instances).
@@ -484,6 +487,10 @@ function keysAnAssociationDrops(w: {
   ];
 }
 
+/** A window's open hours and its cutoff, as SSM takes them (one definition for the field and its checks). */
+const DURATION_HOURS = z.number().int().min(1).max(24);
+const CUTOFF_HOURS = z.number().int().min(0).max(23);
+
 /**
  * A run still open when the schedule starts the next one: a window open longer than the gap to its
  * own next start, an association whose run may last longer than its interval. The training
@@ -529,9 +536,9 @@ export const windowSchema = z
     schedule: z.string(),
     timezone: timezoneSchema.default("UTC"),
     /** Hours the window stays open (1-24). */
-    durationHours: z.number().int().min(1).max(24).default(WINDOW_DEFAULTS.durationHours),
+    durationHours: DURATION_HOURS.default(WINDOW_DEFAULTS.durationHours),
     /** Hours before the end when no new task starts (0-23, below durationHours). */
-    cutoffHours: z.number().int().min(0).max(23).default(WINDOW_DEFAULTS.cutoffHours),
+    cutoffHours: CUTOFF_HOURS.default(WINDOW_DEFAULTS.cutoffHours),
     /** Days after the cron date the window runs (1-6, cron only). */
     offsetDays: z.number().int().min(1).max(6).optional(),
     enabled: z.boolean().default(WINDOW_DEFAULTS.enabled),
@@ -640,11 +647,8 @@ export const windowSchema = z
     const runnable = (w.durationHours - w.cutoffHours) * 3600;
     // Out-of-range hours are already reported on their own keys: no follow-on "-3600 s" budget.
     const hoursValid =
-      Number.isInteger(w.durationHours) &&
-      w.durationHours >= 1 &&
-      w.durationHours <= 24 &&
-      Number.isInteger(w.cutoffHours) &&
-      w.cutoffHours >= 0 &&
+      DURATION_HOURS.safeParse(w.durationHours).success &&
+      CUTOFF_HOURS.safeParse(w.cutoffHours).success &&
       runnable > 0;
     w.tasks.forEach((t, i) => {
       if (hoursValid && w.mode === "maintenance-window" && t.timeoutSeconds > runnable) {

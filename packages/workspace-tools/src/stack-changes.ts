@@ -8,7 +8,13 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { STACK_LAYOUT, type StackKind } from "@retrain/config/layout";
 import { TENANT_REGISTRY_PATH, type TenantRegistry, teamsGranted } from "@retrain/config/tenants";
-import { type DiscoveredStack, projectNameOfId, stackProjectName } from "@retrain/config/workspace";
+import {
+  DEFAULT_ROOT_VOLUME_GB,
+  type DiscoveredStack,
+  projectNameOfId,
+  stackProjectName,
+  toPosix,
+} from "@retrain/config/workspace";
 import { parse } from "yaml";
 
 /** Changed files that change no plan: documentation. */
@@ -227,9 +233,6 @@ export interface ShrunkVolume {
   to: number;
 }
 
-/** The schema's default `rootVolumeGb` of a pool, for a base file that leaves it out. */
-const DEFAULT_ROOT_VOLUME_GB = 200;
-
 /**
  * Fleet pools whose `rootVolumeGb` the change lowers. EBS volumes only grow: the provider changes
  * the size of a running instance's root volume in place with ModifyVolume ("The target volume size
@@ -244,8 +247,10 @@ export function shrunkVolumes(opts: {
   root: string;
 }): ShrunkVolume[] {
   const out: ShrunkVolume[] = [];
-  for (const stack of opts.stacks.filter((st) => st.kind === "fleet")) {
-    const file = path.relative(opts.root, stack.configFile).split(path.sep).join("/");
+  for (const stack of opts.stacks) {
+    const loaded = stack.config;
+    if (loaded.kind !== "fleet") continue;
+    const file = toPosix(path.relative(opts.root, stack.configFile));
     const text = opts.fileAt(file);
     if (text === undefined) continue;
     let before: unknown;
@@ -259,7 +264,7 @@ export function shrunkVolumes(opts: {
     for (const p of before as { name?: unknown; rootVolumeGb?: unknown }[])
       if (typeof p?.name === "string")
         sizeBefore.set(p.name, typeof p.rootVolumeGb === "number" ? p.rootVolumeGb : DEFAULT_ROOT_VOLUME_GB);
-    const pools = (stack.config.config as { pools?: { name: string; rootVolumeGb: number }[] }).pools ?? [];
+    const pools = loaded.config.pools;
     pools.forEach((pool, i) => {
       const from = sizeBefore.get(pool.name);
       if (from !== undefined && pool.rootVolumeGb < from)

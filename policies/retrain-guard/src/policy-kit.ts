@@ -79,12 +79,26 @@ export function defineStackPolicy<S extends ConfigShape>(
   return { kind: "stack", ...def };
 }
 
+const invalidConfig = (problems: readonly string[]) => `invalid retrain-guard config: ${problems.join("; ")}`;
+
+/** The policy's config with defaults applied, or each problem as `<policy>.<key>: <what is allowed>`. */
+function configOf<S extends ConfigShape>(
+  policy: GuardPolicy<S>,
+  raw: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; problems: string[] } {
+  const result = policy.config.safeParse(raw ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((i) => `${[policy.name, ...i.path].join(".")}: ${i.message}`),
+  };
+}
+
 /** The policy's config with defaults applied; throws naming the policy, key and what is allowed. */
 export function parseConfig<S extends ConfigShape>(policy: GuardPolicy<S>, raw: unknown): z.output<S> {
-  const result = policy.config.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${[policy.name, ...i.path].join(".")}: ${i.message}`);
-  throw new Error(`invalid retrain-guard config: ${problems.join("; ")}`);
+  const parsed = configOf(policy, raw);
+  if (parsed.ok) return parsed.data;
+  throw new Error(invalidConfig(parsed.problems));
 }
 
 /**
@@ -95,16 +109,12 @@ export function configProblem(
   policies: readonly GuardPolicy[],
   config: Readonly<Record<string, Record<string, unknown>>>,
 ): string | undefined {
-  const problems: string[] = [];
-  for (const policy of policies) {
+  const problems = policies.flatMap((policy) => {
     const { enforcementLevel: _level, ...settings } = config[policy.name] ?? {};
-    try {
-      parseConfig(policy, settings);
-    } catch (e) {
-      problems.push((e as Error).message.replace(/^invalid retrain-guard config: /, ""));
-    }
-  }
-  return problems.length > 0 ? `invalid retrain-guard config: ${problems.join("; ")}` : undefined;
+    const parsed = configOf(policy, settings);
+    return parsed.ok ? [] : parsed.problems;
+  });
+  return problems.length > 0 ? invalidConfig(problems) : undefined;
 }
 
 /** JSON schema of the config in the form @pulumi/policy's `configSchema` takes (draft-07). */

@@ -6,6 +6,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { describeProblem, discoverStacks, STACK_LAYOUT } from "@retrain/config/workspace";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type CliContext, EXIT, fail, ownExitCodesHelp, UsageError } from "../context.js";
+import { refuseMissingName } from "../flags.js";
 import { renderRuns } from "../runs/render.js";
 import { fetchRuns, type RunsQuery, type RunsResult } from "../runs/ssm-runs.js";
 import { resolveWorkspace, workspaceOption } from "../workspace-root.js";
@@ -40,12 +41,7 @@ function endpointUrl(value: string): string {
 /** A CloudWatch Logs group name: 1-512 of `.-_/#`, letters and digits (CreateLogGroup's pattern). */
 export function logGroupName(value: string): string {
   const allowed = "1-512 characters of letters, digits and . - _ / # (CloudWatch Logs' log group names)";
-  if (value === "")
-    throw new InvalidArgumentError(`--log-group needs a log group name, got an empty value: ${allowed}.`);
-  if (value.startsWith("-"))
-    throw new InvalidArgumentError(
-      `--log-group needs a log group name, got "${value}", which looks like an option: ${allowed}.`,
-    );
+  refuseMissingName("--log-group", "log group", value, { empty: `: ${allowed}.`, option: `: ${allowed}.` });
   if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(value))
     throw new InvalidArgumentError(`--log-group must be ${allowed} (found "${value}").`);
   return value;

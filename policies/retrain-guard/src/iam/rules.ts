@@ -303,21 +303,23 @@ export function checkPolicyArn(located: LocatedPolicyArn, config: ManagedPolicyC
   ];
 }
 
-/** A set property of a Lambda permission that names something (unknown during preview counts: it will be set). */
-function setValue(props: unknown, field: string): string | "unknown" | undefined {
+/** Unknown during preview: it will be set, and is judged again with its value at update. */
+const LATER = Symbol("unknown until update");
+
+/** A set property of a Lambda permission that names something, {@link LATER}, or undefined. */
+function setValue(props: unknown, field: string): string | typeof LATER | undefined {
   const v = reveal(at(props, field));
-  if (isUnknown(v)) return "unknown";
+  if (isUnknown(v)) return LATER;
   return typeof v === "string" && !/^[*?]*$/.test(v.trim()) ? v : undefined;
 }
 
 /** Whether a Lambda permission's source fields name who may call (see {@link checkLambdaPermission}). */
 async function permissionNarrowed(props: unknown): Promise<boolean> {
   const account = setValue(props, "sourceAccount");
-  const org = setValue(props, "principalOrgId");
-  if ((account !== undefined && (account === "unknown" || /^\d{12}$/.test(account))) || org !== undefined)
-    return true;
+  if (account === LATER || (account !== undefined && /^\d{12}$/.test(account))) return true;
+  if (setValue(props, "principalOrgId") !== undefined) return true;
   const source = setValue(props, "sourceArn");
-  return source === "unknown" || (source !== undefined && (await arnNarrows(source)));
+  return source === LATER || (source !== undefined && (await arnNarrows(source)));
 }
 
 /**

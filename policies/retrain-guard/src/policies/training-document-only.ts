@@ -73,7 +73,6 @@ export const trainingDocumentOnly = defineStackPolicy({
   check(resources): Violation[] {
     const out: Violation[] = [];
     const verified = new Map<string, TrainingDocumentSpec>();
-    const verifiedUrns = new Set<string>();
     for (const doc of resources.filter((r) => r.type === DOCUMENT_TYPE)) {
       const content = reveal(doc.props.content);
       if (isUnknown(content)) continue;
@@ -112,7 +111,6 @@ export const trainingDocumentOnly = defineStackPolicy({
         continue;
       }
       verified.set(expected, v.spec);
-      verifiedUrns.add(doc.urn);
     }
     const want =
       verified.size > 0
